@@ -1,0 +1,63 @@
+"""Cases: the inputs each check runs on, public (fixed, shipped) or hidden (fresh per submission)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..exercises.base import Case, Exercise, describe_shapes
+from ..results import Visibility
+from . import hidden, public
+from .seeds import case_rng
+
+
+@dataclass(frozen=True)
+class CaseSet:
+    """The main and edge cases of one exercise for one visibility."""
+    visibility: Visibility
+    main: list[Case]
+    edge: list[Case]
+
+
+def build_case(exercise: Exercise, config: dict, seed: int, tag: str, oracle) -> Case:
+    """Draw inputs for `config`, and a random upstream gradient (never ones) of the output's shape."""
+    rng = case_rng(seed, exercise.name, tag)
+    arrays, extras = exercise.make_inputs(rng, config)
+    arrays = {name: np.asarray(a, dtype=np.float64) for name, a in arrays.items()}
+    case = Case(exercise, config, arrays, extras, None, "", None)
+    dout = None
+    if not exercise.is_loss:
+        out = np.asarray(oracle.forward(case))
+        dout = rng.normal(size=out.shape)
+    note = ""
+    if exercise.name == "sum":
+        note = f", axis={extras[0]!r}, keepdims={extras[1]}"
+    elif exercise.name == "batchnorm":
+        note = f", {extras[0]}"
+    case.dout = dout
+    case.label = describe_shapes(arrays, note)
+    first = next(iter(arrays.values()))
+    case.batch_size = int(first.shape[0]) if exercise.assignment == "layers" and first.ndim else None
+    return case
+
+
+def public_cases(exercise: Exercise, oracle) -> CaseSet:
+    seed = public.seed(exercise.assignment)
+    return CaseSet(
+        Visibility.VISIBLE,
+        [build_case(exercise, c, seed, f"public-main-{i}", oracle)
+         for i, c in enumerate(public.configs(exercise.assignment, exercise.name, "main"))],
+        [build_case(exercise, c, seed, f"public-edge-{i}", oracle)
+         for i, c in enumerate(public.configs(exercise.assignment, exercise.name, "edge"))],
+    )
+
+
+def hidden_cases(exercise: Exercise, oracle, seed: int) -> CaseSet:
+    shape_rng = case_rng(seed, exercise.name, "hidden-shapes")
+    main = hidden.main_configs(exercise.name, shape_rng)
+    edge = public.configs(exercise.assignment, exercise.name, "edge") + hidden.EXTRA_EDGES.get(exercise.name, [])
+    return CaseSet(
+        Visibility.HIDDEN,
+        [build_case(exercise, c, seed, f"hidden-main-{i}", oracle) for i, c in enumerate(main)],
+        [build_case(exercise, c, seed, f"hidden-edge-{i}", oracle) for i, c in enumerate(edge)],
+    )

@@ -1,0 +1,55 @@
+"""The checks, as data: which check runs on which student function, on which cases, for how much.
+
+Each check lives in its own module and returns a Finding; this table says where it applies.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from ..exercises.base import Exercise
+from . import batchnorm_state, cache_reuse, conventions, dtypes, forward_values, gradients, mutation, stability
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    name: str
+    target: str                  # "forward" or "backward": which student function it is about
+    run: Callable                # run(ctx, cases) -> Finding
+    cases: str = "main"          # "main" or "edge"
+    weight: float = 1.0
+    hidden_too: bool = False     # also run on the hidden cases (else public cases only)
+    needs: str | None = None     # an exercise.extra_checks entry this check requires
+    for_loss: bool | None = None  # True: only loss exercises; False: only forward/backward pairs
+
+
+CHECKS: list[CheckSpec] = [
+    CheckSpec("forward", "forward", forward_values.check, weight=2, hidden_too=True, for_loss=False),
+    CheckSpec("loss", "forward", forward_values.check, weight=2, hidden_too=True, for_loss=True),
+    CheckSpec("edge cases", "forward", forward_values.check, cases="edge", hidden_too=True),
+    CheckSpec("dtype", "forward", dtypes.check_forward, weight=0.5, for_loss=False),
+    CheckSpec("no input mutation", "forward", mutation.check_forward, weight=0.5),
+    CheckSpec("stability", "forward", stability.check_forward, needs="stability"),
+    CheckSpec("running statistics", "forward", batchnorm_state.check, weight=2, needs="state"),
+    CheckSpec("gradient", "backward", gradients.check, weight=2, hidden_too=True),
+    CheckSpec("gradient edge cases", "backward", gradients.check, cases="edge", hidden_too=True),
+    CheckSpec("dtype", "backward", dtypes.check_backward, weight=0.5),
+    CheckSpec("no dout mutation", "backward", mutation.check_backward, weight=0.5, for_loss=False),
+    CheckSpec("cache reuse", "backward", cache_reuse.check, weight=0.5, for_loss=False),
+    CheckSpec("convention at kinks", "backward", conventions.check, needs="convention"),
+    CheckSpec("gradient stability", "backward", stability.check_backward, needs="stability"),
+]
+
+
+def checks_for(exercise: Exercise) -> list[CheckSpec]:
+    """The checks that apply to an exercise, in report order."""
+    return [c for c in CHECKS
+            if (c.needs is None or c.needs in exercise.extra_checks)
+            and (c.for_loss is None or c.for_loss == exercise.is_loss)]
+
+
+def target_function(spec: CheckSpec, exercise: Exercise) -> str:
+    """The student function a check is about (a loss's gradient belongs to the loss function)."""
+    if spec.target == "backward" and not exercise.is_loss:
+        return exercise.backward
+    return exercise.forward

@@ -1,0 +1,46 @@
+"""Dtypes: float64 in, float64 out. A float32 result loses precision that gradient checks need."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..exercises.base import Case
+from ..results import PASS, Finding, Status
+from .common import Context, backward_blocked, backward_call, first_failure, forward_call, forward_output, gradients, outcome_finding
+
+
+def _dtype_finding(what: str, value: np.ndarray, function: str) -> Finding | None:
+    if value.dtype == np.float64:
+        return None
+    hint = ("Keep everything float64: don't cast with np.float32 / astype(np.float32)."
+            if value.dtype.kind == "f" else
+            "Return floats: an integer or boolean result usually means a mask was returned instead of "
+            "mask * dout, or an integer array was created (use np.zeros(shape), not np.zeros(shape, dtype=int)).")
+    return Finding(Status.FAILED, f"{function} returned {what} with dtype {value.dtype}, expected float64", hint)
+
+
+def check_forward(ctx: Context, cases: list[Case]) -> Finding:
+    def check_case(case: Case) -> Finding:
+        [outcome] = ctx.runner.run([forward_call(case)])
+        out = forward_output(outcome, case)
+        return _dtype_finding("loss" if case.exercise.is_loss else "out", out, case.exercise.forward) or PASS
+    return first_failure(cases[:1], check_case)
+
+
+def check_backward(ctx: Context, cases: list[Case]) -> Finding:
+    def check_case(case: Case) -> Finding:
+        exercise = case.exercise
+        calls = [forward_call(case, save_as="cache")]
+        if not exercise.is_loss:
+            calls.append(backward_call(case, "cache"))
+        outcomes = ctx.runner.run(calls)
+        blocked = outcome_finding(outcomes[0], exercise.forward)
+        if blocked and not exercise.is_loss:
+            return backward_blocked(ctx, case, blocked)
+        grads = gradients(outcomes[-1], case)
+        function = exercise.backward or exercise.forward
+        for name, g in zip(exercise.gradient_names(), grads):
+            finding = _dtype_finding(name, g, function)
+            if finding:
+                return finding
+        return PASS
+    return first_failure(cases[:1], check_case)

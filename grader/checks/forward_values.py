@@ -1,0 +1,39 @@
+"""Forward values: the student's output against the reference's, shape first, then values."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..compare import allclose
+from ..diagnosis import mistakes
+from ..diagnosis.shapes import fmt, output_shape_hint
+from ..diagnosis.values import explain_mismatch
+from ..exercises.base import Case
+from ..results import PASS, Finding, Status
+from .common import Context, first_failure, forward_call, forward_output
+
+
+def check(ctx: Context, cases: list[Case]) -> Finding:
+    return first_failure(cases, lambda case: check_case(ctx, case))
+
+
+def check_case(ctx: Context, case: Case) -> Finding:
+    [outcome] = ctx.runner.run([forward_call(case)])
+    out = forward_output(outcome, case)
+    return compare_output(case, out, ctx.oracle.forward(case))
+
+
+def compare_output(case: Case, out: np.ndarray, expected: np.ndarray) -> Finding:
+    """Shape, then values, of a forward output (or a loss) against the expected one."""
+    exercise = case.exercise
+    what = "loss" if exercise.is_loss else "out"
+    if out.shape != expected.shape:
+        if exercise.is_loss and out.size == 1:
+            out = out.reshape(())
+        else:
+            return Finding(Status.FAILED, f"{what} has shape {fmt(out.shape)}, expected {fmt(expected.shape)}",
+                           output_shape_hint(out.shape, expected.shape, exercise.name))
+    if allclose(out, expected):
+        return PASS
+    output, hint = explain_mismatch(what, out, expected, batch_size=case.batch_size,
+                                    candidates=mistakes.forward_candidates(case))
+    return Finding(Status.FAILED, output, hint)

@@ -1,0 +1,155 @@
+"""Gradient check: the student's backward against the reference and against their own forward.
+
+Two ways, cheaply (a dozen forward calls per case, in one batch):
+1. against the reference backward on the same inputs and the same random dout;
+2. against the numerical gradient of the student's *own* forward, by central differences along
+   K random N(0, 1) directions u per input: (L(x + hu) - L(x - hu)) / 2h must equal <dx, u>,
+   where L = sum(out * dout), with the error normalised by |dx|·|u|.
+A gradient passes if it matches the reference, or (one bug, one penalty) if the forward is wrong
+but the gradient is right for it. The numerical route is trusted only for a forward that behaves
+like a smooth function on the probe points (a forward that answers probes differently from the
+base point fails it), and is never needed when the forward matches the reference.
+"""
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+
+from ..compare import allclose, norm
+from ..diagnosis import mistakes
+from ..diagnosis.shapes import gradient_shape_hint, gradient_shape_message
+from ..diagnosis.values import Candidate, explain_mismatch
+from ..exercises.base import Case
+from ..results import PASS, Finding, Status
+from ..runner.calls import Call
+from .common import (Context, Failed, backward_blocked, backward_call, first_failure, forward_call,
+                     forward_output, gradients, outcome_finding)
+
+DIRECTIONS = 2
+STEP = 1e-5
+NUMERIC_TOLERANCE = 1e-6
+SMOOTHNESS_TOLERANCE = 1e-6
+
+
+def check(ctx: Context, cases: list[Case]) -> Finding:
+    return first_failure(cases, lambda case: check_case(ctx, case))
+
+
+def _directions(case: Case) -> dict[str, list[np.ndarray]]:
+    # Seeded by the case's own (hidden) values: directions are as unpredictable as the inputs.
+    seed = zlib.crc32(b"".join(a.tobytes() for a in case.arrays.values()))
+    rng = np.random.default_rng(seed)
+    return {name: [rng.normal(size=a.shape) for _ in range(DIRECTIONS)] for name, a in case.arrays.items()}
+
+
+def check_case(ctx: Context, case: Case) -> Finding:
+    exercise = ctx.exercise
+    directions = _directions(case)
+    calls = [forward_call(case, save_as="cache")]
+    if not exercise.is_loss:
+        calls.append(backward_call(case, "cache"))
+    probes = []
+    for name, x in case.arrays.items():
+        for u in directions[name]:
+            probes.append((name, u))
+            calls.append(forward_call(case, **{name: x + STEP * u}))
+            calls.append(forward_call(case, **{name: x - STEP * u}))
+    outcomes = ctx.runner.run(calls)
+
+    forward_outcome = outcomes[0]
+    forward_finding = outcome_finding(forward_outcome, exercise.forward)
+    if forward_finding and not exercise.is_loss:
+        return backward_blocked(ctx, case, forward_finding)
+    grads = gradients(outcomes[0 if exercise.is_loss else 1], case)
+    student_out = forward_output(forward_outcome, case)
+    _check_shapes(case, grads)
+
+    expected = ctx.oracle.backward(case)
+    matches = [allclose(g, e) for g, e in zip(grads, expected)]
+    if all(matches):
+        return PASS
+    expected_out = ctx.oracle.forward(case)
+    forward_ok = student_out.size == expected_out.size and allclose(student_out.reshape(expected_out.shape),
+                                                                    expected_out)
+    if forward_ok:
+        index = matches.index(False)
+        return _mismatch(ctx, case, index, grads[index], expected[index])
+
+    # The forward is wrong: judge each gradient that missed the reference against the forward it
+    # belongs to, through the probes.
+    probe_outs = outcomes[1 if exercise.is_loss else 2:]
+    for index, (name, g) in enumerate(zip(case.arrays, grads)):
+        if matches[index]:
+            continue
+        verdict = _numeric_verdict(case, student_out, g, name, probes, probe_outs)
+        if verdict is not None:
+            return verdict
+    return Finding(Status.PASSED, f"Your gradients are right for your {exercise.forward}, but that forward "
+                                 f"is wrong (see its check).")
+
+
+def _check_shapes(case: Case, grads: tuple[np.ndarray, ...]) -> None:
+    arrays = case.arrays
+    shapes = [a.shape for a in arrays.values()]
+    out_shape = np.broadcast_shapes(*shapes) if case.exercise.edge_kind == "broadcast" else None
+    for (name, x), g, grad_name in zip(arrays.items(), grads, case.exercise.gradient_names()):
+        if g.shape != x.shape:
+            raise Failed(Finding(Status.FAILED, gradient_shape_message(grad_name, g.shape, name, x.shape),
+                                 gradient_shape_hint(grad_name, g.shape, name, x.shape, out_shape, case.exercise.name)))
+
+
+def _mismatch(ctx: Context, case: Case, index: int, student: np.ndarray, expected: np.ndarray) -> Finding:
+    exercise = case.exercise
+    grad_name = exercise.gradient_names()[index]
+    input_name = list(case.arrays)[index]
+    candidates = list(mistakes.gradient_candidates(case).get(grad_name, []))
+    if not exercise.is_loss:
+        ignoring_dout = ctx.oracle.backward(case, dout=np.ones_like(case.dout))[index]
+        candidates.append(Candidate(ignoring_dout, f"{grad_name} ignores the upstream gradient: multiply the local "
+                                                   "gradient by dout (chain rule)."))
+    output, hint = explain_mismatch(grad_name, student, expected, batch_size=case.batch_size,
+                                    candidates=candidates)
+    if hint is None and input_name in case.broadcast_inputs:
+        hint = (f"{input_name} was broadcast: {grad_name} must add up dout over every position {input_name} "
+                f"was copied to (sum over the broadcast axes — not mean, not a single slice).")
+    if hint is None and exercise.name == "max":
+        hint = "dout flows to whichever input was larger: da = dout * (a >= b), db = dout * (b > a)."
+    return Finding(Status.FAILED, output, hint)
+
+
+def _numeric_verdict(case: Case, out0: np.ndarray, grad: np.ndarray, name: str, probes, probe_outs) -> Finding | None:
+    """None if `grad` is the numerical gradient of the student's own (smooth) forward."""
+    exercise = case.exercise
+    grad_name = "d" + name
+    weight = case.dout if case.dout is not None else 1.0
+    base = float(np.sum(out0 * weight))
+    for k, (probe_name, u) in enumerate(probes):
+        if probe_name != name:
+            continue
+        plus, minus = probe_outs[2 * k], probe_outs[2 * k + 1]
+        try:
+            out_plus, out_minus = forward_output(plus, case), forward_output(minus, case)
+        except Failed:
+            return _unjudgeable(exercise.forward, grad_name)
+        if out_plus.shape != out0.shape or out_minus.shape != out0.shape:
+            return _unjudgeable(exercise.forward, grad_name)
+        l_plus, l_minus = float(np.sum(out_plus * weight)), float(np.sum(out_minus * weight))
+        curvature = abs(l_plus + l_minus - 2 * base)
+        if not curvature <= SMOOTHNESS_TOLERANCE * (abs(base) + abs(l_plus) + abs(l_minus) + 1.0):
+            return _unjudgeable(exercise.forward, grad_name)
+        numeric = (l_plus - l_minus) / (2 * STEP)
+        analytic = float(np.sum(grad * u))
+        scale = max(norm(grad) * norm(u), abs(numeric), 1e-12)
+        if not abs(numeric - analytic) / scale <= NUMERIC_TOLERANCE:
+            return Finding(Status.FAILED,
+                           f"{grad_name} does not match the numerical gradient of your own {exercise.forward} "
+                           f"(and that forward is wrong too)",
+                           f"Fix {exercise.forward} first; then check {grad_name} = local gradient × dout.")
+    return None
+
+
+def _unjudgeable(forward: str, grad_name: str) -> Finding:
+    return Finding(Status.FAILED, f"{grad_name} is wrong, and {forward} is wrong too and does not behave like a "
+                                  "smooth function of its inputs, so no gradient can be checked against it",
+                   f"Fix {forward} first (see its check).")

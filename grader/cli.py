@@ -1,0 +1,56 @@
+"""The `grade` command. Thin: each command parses options and calls the grader's Python API.
+
+Exit codes: 0 every check passed, 1 some check failed, 2 bad usage (a missing file, a syntax
+error in the submission, an unknown assignment).
+"""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .engine import grade
+from .exercises import ASSIGNMENTS
+from .oracle import ReferenceMissing
+from .report import FORMATS
+from .submission import SubmissionError
+
+
+class UsageProblem(click.ClickException):
+    """A problem the user can fix; exits 2 like any usage error."""
+    exit_code = 2
+
+
+@click.group()
+def main() -> None:
+    """Grade backprop assignments: forward/backward functions of gates and layers."""
+
+
+@main.command()
+@click.argument("submission", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--assignment", type=click.Choice(sorted(ASSIGNMENTS)),
+              help="Grade every function of this assignment (default: the exercise functions the file defines).")
+@click.option("--public", "public_only", is_flag=True, help="Run only the public checks students get.")
+@click.option("--seed", type=click.IntRange(min=0), help="Replay the hidden cases of this seed.")
+@click.option("--format", "output_format", type=click.Choice(sorted(FORMATS)), default="text", show_default=True)
+@click.option("--verbose", "-v", is_flag=True, help="List passed checks too (text format).")
+@click.option("--in-process", is_flag=True,
+              help="Run your code inside the grader's process (debugging on your own laptop only).")
+def check(submission: str, assignment: str | None, public_only: bool, seed: int | None,
+          output_format: str, verbose: bool, in_process: bool) -> None:
+    """Check SUBMISSION (a .py file) and explain every failure."""
+    try:
+        report = grade(submission, assignment=assignment, public_only=public_only, seed=seed,
+                       in_process=in_process)
+    except SubmissionError as error:
+        raise UsageProblem(str(error)) from None
+    except ReferenceMissing as error:
+        raise UsageProblem(f"{error}. Checks need the reference solutions: run from a checkout of the "
+                           "grader that has reference/.") from None
+    options = {"color": sys.stdout.isatty(), "verbose": verbose} if output_format == "text" else {}
+    click.echo(FORMATS[output_format](report, **options))
+    sys.exit(0 if report.all_passed else 1)
+
+
+if __name__ == "__main__":
+    main()

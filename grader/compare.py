@@ -1,0 +1,45 @@
+"""Numeric comparisons, NaN-safe: every test is written `err <= tol`, which is False for NaN."""
+from __future__ import annotations
+
+import numpy as np
+
+# Relative tolerance by the dtype the student returned. A float32 result is already penalised by
+# the dtype check; the value checks then judge it at float32 precision (one bug, one penalty).
+_RTOL = {np.dtype(np.float64): 1e-6, np.dtype(np.float32): 1e-4}
+_LOOSE_RTOL = 1e-2
+
+
+def rtol_for(array: np.ndarray) -> float:
+    return _RTOL.get(np.asarray(array).dtype, _LOOSE_RTOL)
+
+
+def norm(array) -> float:
+    return float(np.linalg.norm(np.asarray(array, dtype=np.float64).ravel()))
+
+
+def relative_error(student, expected) -> float:
+    """||s - e|| / ||e||, NaN when s has NaN, inf when e is 0 but s is not."""
+    s = np.asarray(student, dtype=np.float64)
+    e = np.asarray(expected, dtype=np.float64)
+    diff = norm(s - e)
+    scale = norm(e)
+    if scale == 0.0:
+        return 0.0 if diff == 0.0 else (diff if np.isnan(diff) else float("inf"))
+    return diff / scale
+
+
+def allclose(student, expected, rtol: float | None = None) -> bool:
+    """Same shape and ||s - e|| <= rtol * ||e|| + a tiny absolute floor; False on any NaN."""
+    s = np.asarray(student)
+    e = np.asarray(expected, dtype=np.float64)
+    if s.shape != e.shape:
+        return False
+    if rtol is None:
+        rtol = rtol_for(s)
+    floor = 1e-9 * np.sqrt(max(e.size, 1))
+    err = norm(s.astype(np.float64) - e)
+    return bool(err <= rtol * norm(e) + floor)
+
+
+def is_numeric_array(value) -> bool:
+    return isinstance(value, np.ndarray) and value.dtype.kind in "biuf"

@@ -1,0 +1,103 @@
+"""Grading one submission: pick the exercises, build the cases, run every check, score.
+
+This is the grader's public API (`grade(...) -> Report`); the CLI and the server call it.
+"""
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+
+from . import cases as case_sets
+from .cases.seeds import source_seed
+from .checks import CheckSpec, checks_for, target_function
+from .checks.common import Context
+from .exercises import ASSIGNMENTS, Exercise, exercises_defining
+from .oracle import Oracle
+from .results import Finding, Report, Status, TestResult, Visibility
+from .runner.calls import Outcome
+from .runner.inprocess import InProcessRunner
+from .runner.process import ProcessRunner
+from .submission import SubmissionError, read_submission
+
+
+def select_exercises(defined: frozenset[str], assignment: str | None) -> list[Exercise]:
+    if assignment is not None:
+        if assignment not in ASSIGNMENTS:
+            raise SubmissionError(f"unknown assignment {assignment!r}; choose one of: {', '.join(ASSIGNMENTS)}")
+        return list(ASSIGNMENTS[assignment])
+    exercises = exercises_defining(set(defined))
+    if not exercises:
+        known = ", ".join(ex.forward for ex in ASSIGNMENTS["layers"][:2]) + ", ..."
+        raise SubmissionError("your file defines none of the exercise functions "
+                              f"({known}); name them as in the assignment, or pass --assignment.")
+    return exercises
+
+
+def grade(path: str | Path, *, assignment: str | None = None, public_only: bool = False,
+          seed: int | None = None, in_process: bool = False, oracle: Oracle | None = None,
+          runner_options: dict | None = None) -> Report:
+    """Grade a .py submission. Raises SubmissionError when it cannot be graded at all."""
+    submission = read_submission(path)
+    exercises = select_exercises(submission.defined, assignment)
+    oracle = oracle or Oracle.for_assignments(sorted({ex.assignment for ex in exercises}))
+    seed = source_seed(submission.source) if seed is None else seed
+    report = Report(seed=None if public_only else seed)
+    runner_class = InProcessRunner if in_process else ProcessRunner
+    with runner_class(submission.path, **(runner_options or {})) as runner:
+        load_error = runner.load_error()
+        for exercise in exercises:
+            if load_error is not None:
+                report.tests.extend(_unloadable(exercise, load_error, public_only))
+                continue
+            report.tests.extend(grade_exercise(Context(runner, oracle, exercise), public_only, seed))
+        report.student_output = runner.captured_output()
+    return report
+
+
+def _visibilities(spec: CheckSpec, public_only: bool) -> list[Visibility]:
+    return [Visibility.VISIBLE] + ([Visibility.HIDDEN] if spec.hidden_too and not public_only else [])
+
+
+def grade_exercise(ctx: Context, public_only: bool, seed: int) -> list[TestResult]:
+    exercise = ctx.exercise
+    sets = {Visibility.VISIBLE: case_sets.public_cases(exercise, ctx.oracle)}
+    if not public_only:
+        sets[Visibility.HIDDEN] = case_sets.hidden_cases(exercise, ctx.oracle, seed)
+    results = []
+    for spec in checks_for(exercise):
+        for visibility in _visibilities(spec, public_only):
+            case_set = sets[visibility]
+            cases = case_set.main if spec.cases == "main" else case_set.edge
+            finding = _run_check(spec, ctx, cases)
+            results.append(TestResult(
+                function=target_function(spec, exercise), check=spec.name, visibility=visibility,
+                status=finding.status, score=spec.weight if finding.passed else 0.0, max_score=spec.weight,
+                output=finding.output, hint=finding.hint))
+    return results
+
+
+def _run_check(spec: CheckSpec, ctx: Context, cases) -> Finding:
+    """A check that crashes is the grader's bug: report it as an error, never stop the grade."""
+    try:
+        return spec.run(ctx, cases)
+    except Exception:  # noqa: BLE001
+        where = traceback.format_exc(limit=-2).strip().splitlines()[-1]
+        return Finding(Status.ERROR, f"the grader's {spec.name!r} check failed internally ({where}); "
+                                     "please report this to your instructor")
+
+
+def _unloadable(exercise: Exercise, load_error: Outcome, public_only: bool) -> list[TestResult]:
+    """Every check of an exercise fails the same way when the file cannot be imported."""
+    error = load_error.error or {}
+    detail = error.get("traceback") or load_error.detail or "unknown error"
+    status = Status.TIMEOUT if load_error.status == "timeout" else Status.ERROR
+    output = f"your file could not be imported:\n{detail}"
+    hint = ("Importing your file must only define functions: move experiments under "
+            "`if __name__ == '__main__':`." if status is Status.TIMEOUT else
+            "Fix the error above; it happens when your file is imported, before any function runs.")
+    results = []
+    for spec in checks_for(exercise):
+        for visibility in _visibilities(spec, public_only):
+            results.append(TestResult(target_function(spec, exercise), spec.name, visibility, status,
+                                      0.0, spec.weight, output, hint))
+    return results

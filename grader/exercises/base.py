@@ -1,0 +1,70 @@
+"""What an exercise is: a forward/backward pair (or a loss with its gradient) and how to feed it.
+
+The grader knows each student function by its name, its array inputs (the ones it differentiates),
+its extra arguments (an axis, labels, bn_param) and how to draw inputs for a shape configuration.
+Shape configurations are plain data (dicts), shared by public cases, hidden cases and the tests.
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+# make_inputs(rng, config) -> (arrays, extras): arrays in argument order, extras after them.
+InputMaker = Callable[[np.random.Generator, dict], tuple[dict[str, np.ndarray], tuple]]
+
+
+@dataclass(frozen=True)
+class Exercise:
+    name: str                     # "affine"
+    assignment: str               # "layers"
+    forward: str                  # "affine_forward" (for a loss: "softmax_loss")
+    backward: str | None          # "affine_backward"; None when the forward returns its gradient
+    arrays: tuple[str, ...]       # differentiable inputs, in argument order
+    make_inputs: InputMaker
+    # Extra checks this exercise has beyond the common ones (by check name).
+    extra_checks: frozenset[str] = field(default_factory=frozenset)
+    # Edge-case kind: "broadcast" for gates, "batch" for layers.
+    edge_kind: str = "batch"
+
+    @property
+    def is_loss(self) -> bool:
+        return self.backward is None
+
+    @property
+    def functions(self) -> tuple[str, ...]:
+        return (self.forward,) if self.backward is None else (self.forward, self.backward)
+
+    def gradient_names(self) -> tuple[str, ...]:
+        return tuple("d" + name for name in self.arrays)
+
+
+@dataclass
+class Case:
+    """One set of inputs for an exercise. `label` describes shapes only, never values."""
+    exercise: Exercise
+    config: dict
+    arrays: dict[str, np.ndarray]
+    extras: tuple
+    dout: np.ndarray | None
+    label: str
+    batch_size: int | None
+
+    def args(self, **replace: np.ndarray) -> tuple:
+        """Forward arguments, with some arrays replaced (for perturbed calls); extras deep-copied."""
+        arrays = [replace.get(name, value) for name, value in self.arrays.items()]
+        return (*arrays, *copy.deepcopy(self.extras))
+
+    @property
+    def broadcast_inputs(self) -> list[str]:
+        """Array inputs whose shape differs from the output's (their gradient must be summed)."""
+        shapes = [a.shape for a in self.arrays.values()]
+        out_shape = np.broadcast_shapes(*shapes) if len(shapes) > 1 else shapes[0]
+        return [n for n, a in self.arrays.items() if a.shape != out_shape]
+
+
+def describe_shapes(arrays: dict[str, np.ndarray], extras_note: str = "") -> str:
+    text = ", ".join(f"{name} {tuple(a.shape)}" for name, a in arrays.items())
+    return f"{text}{extras_note}"

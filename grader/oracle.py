@@ -1,0 +1,77 @@
+"""The reference solutions, called in the trusted grader process to produce expected answers.
+
+reference/ is read from the checkout by path (never installed as a package), so a student's worker
+cannot import it. Without reference/ (a student's release) no oracle exists and only checks that
+need none can run.
+"""
+from __future__ import annotations
+
+import copy
+import importlib.util
+import os
+from pathlib import Path
+from types import ModuleType
+
+import numpy as np
+
+from .exercises.base import Case, Exercise
+
+REFERENCE_DIR = Path(os.environ.get("GRADER_REFERENCE_DIR", Path(__file__).resolve().parents[1] / "reference"))
+
+
+class ReferenceMissing(Exception):
+    """This installation has no reference solutions (hidden checks need them)."""
+
+
+def load_reference(assignment: str, reference_dir: Path = REFERENCE_DIR) -> ModuleType:
+    path = reference_dir / assignment / f"{assignment}.py"
+    if not path.is_file():
+        raise ReferenceMissing(f"no reference solution at {path}")
+    spec = importlib.util.spec_from_file_location(f"_grader_reference_{assignment}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class Oracle:
+    """Expected forward outputs and gradients for cases, from the reference module."""
+
+    def __init__(self, modules: dict[str, ModuleType]):
+        self.modules = modules
+
+    @classmethod
+    def for_assignments(cls, assignments, reference_dir: Path = REFERENCE_DIR) -> "Oracle":
+        return cls({a: load_reference(a, reference_dir) for a in assignments})
+
+    def _fn(self, exercise: Exercise, name: str):
+        return getattr(self.modules[exercise.assignment], name)
+
+    def forward(self, case: Case, **replace: np.ndarray) -> np.ndarray:
+        """The forward output (for a loss: the loss, as a 0-d array)."""
+        result = self._fn(case.exercise, case.exercise.forward)(*case.args(**replace))
+        return np.asarray(result[0], dtype=np.float64)
+
+    def backward(self, case: Case, dout: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
+        """Gradients with respect to case.arrays, in order; `dout` defaults to the case's."""
+        exercise = case.exercise
+        if exercise.is_loss:
+            _, dx = self._fn(exercise, exercise.forward)(*case.args())
+            return (np.asarray(dx, dtype=np.float64),)
+        _, cache = self._fn(exercise, exercise.forward)(*case.args())
+        grads = self._fn(exercise, exercise.backward)(case.dout if dout is None else dout, cache)
+        grads = grads if isinstance(grads, tuple) else (grads,)
+        return tuple(np.asarray(g, dtype=np.float64) for g in grads)
+
+    def batchnorm_sequence(self, exercise: Exercise, calls: list[tuple]) -> list[tuple[np.ndarray, dict]]:
+        """Run batchnorm_forward over calls sharing one bn_param; (out, bn_param copy) after each."""
+        forward = self._fn(exercise, exercise.forward)
+        results = []
+        bn_param = None
+        for x, gamma, beta, initial in calls:
+            if bn_param is None:
+                bn_param = copy.deepcopy(initial)
+            else:
+                bn_param["mode"] = initial["mode"]
+            out, _ = forward(x, gamma, beta, bn_param)
+            results.append((np.asarray(out), copy.deepcopy(bn_param)))
+        return results

@@ -1,0 +1,10 @@
+"""Report formats: the edges where results become text, JSON or Gradescope's results.json."""
+from __future__ import annotations
+
+from .gradescope import to_gradescope
+from .json_report import to_json
+from .text import to_text
+
+FORMATS = {"text": to_text, "json": to_json, "gradescope": to_gradescope}
+
+__all__ = ["FORMATS", "to_gradescope", "to_json", "to_text"]

@@ -1,0 +1,32 @@
+"""Gradescope's results.json: hidden-case tests are shown once grades are published."""
+from __future__ import annotations
+
+import json
+
+from ..results import Report, Status, Visibility
+
+_VISIBILITY = {Visibility.VISIBLE: "visible", Visibility.HIDDEN: "after_published"}
+
+
+def to_gradescope_dict(report: Report) -> dict:
+    tests = []
+    for test in report.tests:
+        output = test.output
+        if test.hint:
+            output = f"{output}\nHint: {test.hint}" if output else f"Hint: {test.hint}"
+        tests.append({
+            "name": test.name,
+            "score": test.score,
+            "max_score": test.max_score,
+            "status": "passed" if test.status is Status.PASSED else "failed",
+            "output": output,
+            "visibility": _VISIBILITY[test.visibility],
+        })
+    result = {"score": report.score, "tests": tests, "visibility": "visible", "stdout_visibility": "hidden"}
+    if report.student_output:
+        result["output"] = "Your code printed:\n" + report.student_output[-4000:]
+    return result
+
+
+def to_gradescope(report: Report, **_options) -> str:
+    return json.dumps(to_gradescope_dict(report), indent=2)

@@ -1,0 +1,77 @@
+"""The terminal report: grouped by function, one line per failed check with its hint."""
+from __future__ import annotations
+
+import textwrap
+
+import click
+
+from ..results import Report, Status, TestResult
+
+_MARKS = {Status.PASSED: ("✓", "green"), Status.FAILED: ("✗", "red"), Status.ERROR: ("!", "red"),
+          Status.TIMEOUT: ("⏱", "red"), Status.MISSING: ("·", "yellow"), Status.SKIPPED: ("-", "yellow")}
+
+
+def _fmt(number: float) -> str:
+    return f"{number:g}"
+
+
+def to_text(report: Report, *, color: bool = False, verbose: bool = False) -> str:
+    """The whole report as text; `verbose` also lists passed checks."""
+    def style(text: str, **kw) -> str:
+        return click.style(text, **kw) if color else text
+
+    lines: list[str] = []
+    for function in report.functions():
+        tests = [t for t in report.tests if t.function == function]
+        score, possible = sum(t.score for t in tests), sum(t.max_score for t in tests)
+        done = all(t.status is Status.PASSED for t in tests)
+        head = f"{function}  {_fmt(score)}/{_fmt(possible)}"
+        lines.append(style(head, bold=True, fg="green" if done else None))
+        lines.extend(_function_lines(tests, style, verbose))
+    if report.student_output.strip():
+        shown = report.student_output.strip().splitlines()
+        lines.append(style("Your code printed:", bold=True))
+        lines.extend("  | " + line for line in shown[:20])
+        if len(shown) > 20:
+            lines.append(f"  | ... ({len(shown) - 20} more lines)")
+    lines.extend(report.notes)
+    passed = sum(t.status is Status.PASSED for t in report.tests)
+    summary = (f"Score: {_fmt(report.score)} / {_fmt(report.max_score)}   "
+               f"({passed} of {len(report.tests)} checks passed)")
+    if report.seed is not None:
+        summary += f"   seed {report.seed}"
+    lines.append(style(summary, bold=True, fg="green" if report.all_passed else "red"))
+    return "\n".join(lines)
+
+
+def _function_lines(tests: list[TestResult], style, verbose: bool) -> list[str]:
+    failing = [t for t in tests if t.status is not Status.PASSED]
+    # An unfinished or missing function fails every check the same way: say it once.
+    if failing and len(failing) == len(tests) and len({(t.status, t.output) for t in failing}) == 1:
+        return _entry(failing[0], style, label="all checks")
+    lines = []
+    for test in tests:
+        if test.status is Status.PASSED:
+            if verbose:
+                lines.append(style(f"  ✓ {test.check} ({_where(test)})", fg="green"))
+            elif test.output:
+                lines.append(style(f"  ✓ {test.check} ({_where(test)}): {test.output}", fg="green"))
+            continue
+        lines.extend(_entry(test, style))
+    return lines
+
+
+def _where(test: TestResult) -> str:
+    return "public" if test.visibility == "visible" else "hidden"
+
+
+def _entry(test: TestResult, style, label: str | None = None) -> list[str]:
+    mark, colour = _MARKS[test.status]
+    name = label or f"{test.check} ({_where(test)})"
+    first, *rest = (test.output or test.status.value).splitlines()
+    lines = [style(f"  {mark} {name}: {first}", fg=colour)]
+    lines.extend("      " + line for line in rest)
+    if test.hint:
+        wrapped = textwrap.wrap(test.hint, width=92, initial_indent="      hint: ", subsequent_indent="            ")
+        lines.extend(style(line, fg="cyan") for line in wrapped)
+    return lines

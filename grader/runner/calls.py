@@ -1,0 +1,77 @@
+"""What the grader asks a worker to do, and what comes back. Shared by every runner."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from .protocol import Ref, encode
+
+__all__ = ["Call", "Outcome", "Ref", "Runner", "encode_calls"]
+
+
+@dataclass(frozen=True)
+class Call:
+    """One call of a student function inside the worker.
+
+    `save_as` keeps the whole return value in the worker (a forward's cache never leaves it);
+    `want` picks which elements of a returned tuple come back (None: the whole value);
+    `return_args` sends the arguments back after the call, to see whether they were modified;
+    `save_args_as` keeps the argument list in the worker, so a later call can pass the very same
+    object again (a bn_param dict that carries running statistics across calls).
+    """
+    function: str
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+    save_as: str | None = None
+    want: tuple[int, ...] | None = None
+    return_args: bool = False
+    save_args_as: str | None = None
+
+
+@dataclass
+class Outcome:
+    """The result of one Call.
+
+    status: ok | error | missing (not defined) | not_implemented | timeout | crashed (the worker
+    died) | skipped (needed an earlier call that failed) | invalid (sent something unreadable).
+    `outline` describes the raw return value ({"type": "tuple", "len": 2}); `error` holds the
+    student's exception as {"type", "message", "traceback"} (traceback trimmed to their frames).
+    """
+    status: str
+    value: Any = None
+    args_after: list | None = None
+    outline: dict = field(default_factory=dict)
+    error: dict | None = None
+    seconds: float = 0.0
+    detail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+class Runner(Protocol):
+    """Runs calls of one loaded submission. Implementations: ProcessRunner, InProcessRunner."""
+
+    def run(self, calls: list[Call]) -> list[Outcome]: ...
+
+    def load_error(self) -> Outcome | None: ...
+
+    def captured_output(self) -> str: ...
+
+    def close(self) -> None: ...
+
+
+def encode_calls(calls: list[Call]) -> tuple[dict, list[bytes]]:
+    """The request message for a batch of calls."""
+    buffers: list[bytes] = []
+    steps = [{
+        "fn": call.function,
+        "args": [encode(a, buffers) for a in call.args],
+        "kwargs": {k: encode(v, buffers) for k, v in call.kwargs.items()},
+        "save": call.save_as,
+        "want": list(call.want) if call.want is not None else None,
+        "return_args": call.return_args,
+        "save_args": call.save_args_as,
+    } for call in calls]
+    return {"op": "run", "steps": steps}, buffers

@@ -1,0 +1,49 @@
+"""Turning a worker's response into an Outcome: strict, since the worker runs student code."""
+from __future__ import annotations
+
+from .calls import Outcome
+from .protocol import ProtocolError, decode
+
+_STATUSES = {"ok", "error", "missing", "not_implemented", "skipped"}
+
+
+def decode_outcome(header: dict, buffers: list[bytes]) -> Outcome:
+    """Validate one response. Anything malformed becomes an `invalid` outcome, never an exception."""
+    status = header.get("status")
+    if status not in _STATUSES:
+        return Outcome("invalid", detail="the worker sent a response the grader could not read")
+    try:
+        value = decode(header["value"], buffers) if "value" in header else None
+        args_after = ([decode(a, buffers) for a in header["args_after"]]
+                      if isinstance(header.get("args_after"), list) else None)
+    except (ProtocolError, KeyError, ValueError, OverflowError) as error:
+        return Outcome("invalid", detail=f"your function returned something the grader cannot read ({error})")
+    return Outcome(
+        status=status,
+        value=value,
+        args_after=args_after,
+        outline=_clean_outline(header.get("shape")),
+        error=_clean_error(header.get("error")),
+        seconds=_number(header.get("seconds")),
+    )
+
+
+def _clean_outline(outline) -> dict:
+    if not isinstance(outline, dict):
+        return {}
+    clean = {}
+    if isinstance(outline.get("type"), str):
+        clean["type"] = outline["type"][:200]
+    if type(outline.get("len")) is int:
+        clean["len"] = outline["len"]
+    return clean
+
+
+def _clean_error(error) -> dict | None:
+    if not isinstance(error, dict):
+        return None
+    return {key: str(error.get(key, ""))[:4000] for key in ("type", "message", "traceback")}
+
+
+def _number(value) -> float:
+    return float(value) if type(value) in (int, float) else 0.0

@@ -1,0 +1,233 @@
+"""The wire format between the grader and a worker running student code.
+
+A message is a 4-byte big-endian header length, a JSON header, then raw array buffers whose
+lengths the header lists. Values are tagged JSON trees; arrays travel as raw bytes with a dtype
+and a shape. Nothing is ever pickled: unpickling what a student's process wrote would run the
+student's code in the grader.
+
+This module imports only numpy and the standard library, because the worker (a process that
+imports student code) loads it too. Decoding is strict: it is the only door from the student's
+process into the grader, so everything is validated — tags, dtypes against a whitelist, shapes
+against buffer sizes, sizes and depth against caps. A value it cannot describe safely becomes an
+`Opaque` naming the type, which checks report as "returned an object of type X".
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import select
+import struct
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+HEADER = struct.Struct("!I")
+MAX_HEADER_BYTES = 8 * 1024 * 1024
+MAX_MESSAGE_BYTES = 256 * 1024 * 1024
+MAX_DEPTH = 8
+MAX_ITEMS = 10_000
+MAX_STRING = 10_000
+
+# Only plain numeric dtypes cross the boundary; object, void, string and datetime never do.
+ALLOWED_DTYPES = frozenset(
+    np.dtype(name).str for name in (
+        "float64", "float32", "float16", "int64", "int32", "int16", "int8",
+        "uint64", "uint32", "uint16", "uint8", "bool", "complex128", "complex64",
+    )
+)
+
+
+class ProtocolError(Exception):
+    """A message that does not follow the format, or exceeds a cap."""
+
+
+@dataclass(frozen=True)
+class Opaque:
+    """Stands for a value that cannot cross the boundary (a cache object, a subclass, a module)."""
+    type_name: str
+
+    def __repr__(self) -> str:
+        return f"<{self.type_name}>"
+
+
+@dataclass(frozen=True)
+class Ref:
+    """In a request: a value kept in the worker under `name` (optionally one element of it)."""
+    name: str
+    index: int | None = None
+
+
+# ---------------------------------------------------------------------------------------------
+# Encoding (both sides)
+
+def encode(value, buffers: list[bytes], depth: int = 0) -> dict:
+    """Turn a value into a tagged JSON tree, appending array bytes to `buffers`."""
+    if depth > MAX_DEPTH:
+        return {"t": "opaque", "type": "nesting too deep"}
+    if isinstance(value, Ref):
+        return {"t": "ref", "name": value.name, "index": value.index}
+    if type(value) is np.ndarray:
+        return _encode_array(value, "nd", buffers)
+    if isinstance(value, np.ndarray):
+        return {"t": "opaque", "type": f"{type(value).__name__} (a subclass of numpy.ndarray)"}
+    if isinstance(value, np.generic) and type(value) in _SCALAR_TYPES:
+        return _encode_array(np.asarray(value), "np", buffers)
+    if value is None:
+        return {"t": "none"}
+    if type(value) is bool:
+        return {"t": "bool", "v": value}
+    if type(value) is int:
+        return {"t": "int", "v": str(value)} if abs(value) < 10**300 else {"t": "opaque", "type": "int"}
+    if type(value) is float:
+        return {"t": "float", "v": value.hex()}
+    if type(value) is str:
+        return {"t": "str", "v": value[:MAX_STRING]}
+    if type(value) in (tuple, list):
+        items = [encode(item, buffers, depth + 1) for item in value[:MAX_ITEMS]]
+        return {"t": type(value).__name__, "items": items}
+    if type(value) is dict and all(type(k) is str for k in value):
+        return {"t": "dict", "items": {k: encode(v, buffers, depth + 1) for k, v in list(value.items())[:MAX_ITEMS]}}
+    return {"t": "opaque", "type": _type_name(value)}
+
+
+_SCALAR_TYPES = frozenset(np.dtype(d).type for d in ALLOWED_DTYPES)
+
+
+def _encode_array(array: np.ndarray, tag: str, buffers: list[bytes]) -> dict:
+    if array.dtype.str not in ALLOWED_DTYPES:
+        return {"t": "opaque", "type": f"numpy array of dtype {array.dtype}"}
+    buffers.append(np.ascontiguousarray(array).tobytes())
+    return {"t": tag, "dtype": array.dtype.str, "shape": list(array.shape), "buf": len(buffers) - 1}
+
+
+def _type_name(value) -> str:
+    kind = type(value)
+    module = getattr(kind, "__module__", "") or ""
+    name = getattr(kind, "__qualname__", "object")
+    return name if module in ("builtins", "") else f"{module}.{name}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Decoding (strict: the grader decodes what a student's process wrote)
+
+def decode(tree, buffers: list[bytes], resolve_ref=None, depth: int = 0):
+    """Rebuild a value from a tagged tree. Arrays are fresh, writable and plain np.ndarray."""
+    if depth > MAX_DEPTH or not isinstance(tree, dict):
+        raise ProtocolError("malformed value")
+    tag = tree.get("t")
+    if tag in ("nd", "np"):
+        array = _decode_array(tree, buffers)
+        return array if tag == "nd" else array[()]
+    if tag == "none":
+        return None
+    if tag == "bool":
+        return _expect(tree.get("v"), bool)
+    if tag == "int":
+        text = _expect(tree.get("v"), str)
+        if len(text) > 310:
+            raise ProtocolError("integer too long")
+        return int(text)
+    if tag == "float":
+        return float.fromhex(_expect(tree.get("v"), str))
+    if tag == "str":
+        return _expect(tree.get("v"), str)[:MAX_STRING]
+    if tag in ("tuple", "list"):
+        items = _expect(tree.get("items"), list)
+        if len(items) > MAX_ITEMS:
+            raise ProtocolError("too many items")
+        decoded = [decode(item, buffers, resolve_ref, depth + 1) for item in items]
+        return tuple(decoded) if tag == "tuple" else decoded
+    if tag == "dict":
+        items = _expect(tree.get("items"), dict)
+        if len(items) > MAX_ITEMS:
+            raise ProtocolError("too many items")
+        return {str(k): decode(v, buffers, resolve_ref, depth + 1) for k, v in items.items()}
+    if tag == "opaque":
+        return Opaque(str(tree.get("type", "object"))[:200])
+    if tag == "ref" and resolve_ref is not None:
+        return resolve_ref(_expect(tree.get("name"), str), tree.get("index"))
+    raise ProtocolError(f"unknown value tag {str(tag)[:20]!r}")
+
+
+def _expect(value, kind):
+    if type(value) is not kind:
+        raise ProtocolError(f"expected {kind.__name__}")
+    return value
+
+
+def _decode_array(tree: dict, buffers: list[bytes]) -> np.ndarray:
+    dtype_str = _expect(tree.get("dtype"), str)
+    if dtype_str not in ALLOWED_DTYPES:
+        raise ProtocolError(f"dtype {dtype_str[:20]!r} is not allowed")
+    shape = _expect(tree.get("shape"), list)
+    if len(shape) > 32 or not all(type(n) is int and 0 <= n for n in shape):
+        raise ProtocolError("invalid shape")
+    index = _expect(tree.get("buf"), int)
+    if not 0 <= index < len(buffers):
+        raise ProtocolError("buffer index out of range")
+    dtype = np.dtype(dtype_str)
+    data = buffers[index]
+    if math.prod(shape) * dtype.itemsize != len(data):
+        raise ProtocolError("array size does not match its shape")
+    return np.frombuffer(data, dtype=dtype).reshape(shape).copy()
+
+
+# ---------------------------------------------------------------------------------------------
+# Framing
+
+def pack(header: dict, buffers: list[bytes]) -> bytes:
+    """One message: header (with the buffer lengths added) followed by the buffers."""
+    header = dict(header, buffers=[len(b) for b in buffers])
+    head = json.dumps(header, separators=(",", ":")).encode()
+    return b"".join([HEADER.pack(len(head)), head, *buffers])
+
+
+def write_message(fd: int, header: dict, buffers: list[bytes]) -> None:
+    data = memoryview(pack(header, buffers))
+    while data:
+        written = os.write(fd, data)
+        data = data[written:]
+
+
+class Timeout(Exception):
+    """No complete message arrived before the deadline."""
+
+
+class Closed(Exception):
+    """The other side closed its end (the worker exited)."""
+
+
+def read_message(fd: int, deadline: float | None = None) -> tuple[dict, list[bytes]]:
+    """Read one message; `deadline` is a time.monotonic() value (None waits forever)."""
+    (head_len,) = HEADER.unpack(_read_exactly(fd, HEADER.size, deadline))
+    if head_len > MAX_HEADER_BYTES:
+        raise ProtocolError("header too large")
+    try:
+        header = json.loads(_read_exactly(fd, head_len, deadline))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ProtocolError("header is not JSON") from error
+    if not isinstance(header, dict):
+        raise ProtocolError("header is not an object")
+    lengths = header.pop("buffers", [])
+    if not isinstance(lengths, list) or not all(type(n) is int and n >= 0 for n in lengths):
+        raise ProtocolError("invalid buffer lengths")
+    if sum(lengths) > MAX_MESSAGE_BYTES:
+        raise ProtocolError("message too large")
+    return header, [_read_exactly(fd, n, deadline) for n in lengths]
+
+
+def _read_exactly(fd: int, size: int, deadline: float | None) -> bytes:
+    chunks, remaining = [], size
+    while remaining:
+        if deadline is not None:
+            wait = deadline - time.monotonic()
+            if wait <= 0 or not select.select([fd], [], [], wait)[0]:
+                raise Timeout()
+        chunk = os.read(fd, min(remaining, 1 << 20))
+        if not chunk:
+            raise Closed()
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)

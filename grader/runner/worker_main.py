@@ -1,0 +1,169 @@
+"""The worker: a separate process that imports a student's module and calls its functions.
+
+Started as `python -I worker_main.py READ_FD WRITE_FD` by grader.runner.process. It reads
+requests from READ_FD and streams one response per call to WRITE_FD, in grader.runner.protocol's
+format. It is the only place student code runs, so it knows nothing secret: it receives inputs and
+returns outputs, and everything it sends back is validated by the grader.
+
+Objects that cannot cross the boundary (a forward's cache) stay here, saved under a name the grader
+chooses, so that a later call (the backward) can receive them by reference.
+"""
+from __future__ import annotations
+
+import importlib.util
+import os
+import resource
+import signal
+import sys
+import time
+import traceback
+
+import numpy as np  # noqa: F401  (imported before student code, so a student cannot shadow it)
+
+if __package__:  # imported by the grader for --in-process debugging
+    from . import protocol
+else:  # run as a script by the process runner, with nothing of the grader on its path
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import protocol
+
+MODULE_NAME = "submission"
+
+
+class MissingDependency(Exception):
+    """A call needs the saved result of an earlier call that failed."""
+
+
+def apply_limits(memory_bytes: int) -> None:
+    """Resource limits the student cannot raise again (soft == hard)."""
+    limits = [
+        (resource.RLIMIT_CORE, 0),
+        (resource.RLIMIT_FSIZE, 16 * 1024 * 1024),
+    ]
+    if memory_bytes > 0:
+        limits.append((resource.RLIMIT_AS, memory_bytes))
+    for which, value in limits:
+        try:
+            resource.setrlimit(which, (value, value))
+        except (ValueError, OSError):
+            pass  # a platform without this limit: the grader's timeouts still hold
+    # Writing past RLIMIT_FSIZE should fail the write, not kill the worker.
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+
+
+class Worker:
+    def __init__(self, read_fd: int, write_fd: int):
+        self.read_fd, self.write_fd = read_fd, write_fd
+        self.module = None
+        self.path = None
+        self.saved: dict[str, object] = {}
+
+    def serve(self) -> None:
+        while True:
+            try:
+                header, buffers = protocol.read_message(self.read_fd)
+            except protocol.Closed:
+                return
+            op = header.get("op")
+            if op == "import":
+                self.reply(self.load(header["path"]))
+            elif op == "run":
+                for step in header["steps"]:
+                    self.reply(*self.run_step(step, buffers))
+            elif op == "forget":
+                self.saved.clear()
+                self.reply({"status": "ok"})
+            else:
+                return
+
+    def reply(self, header: dict, buffers: list[bytes] | None = None) -> None:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        protocol.write_message(self.write_fd, header, buffers or [])
+
+    def load(self, path: str) -> dict:
+        self.path = os.path.realpath(path)
+        sys.path.insert(0, os.path.dirname(self.path))
+        started = time.perf_counter()
+        try:
+            spec = importlib.util.spec_from_file_location(MODULE_NAME, self.path)
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[MODULE_NAME] = module
+            spec.loader.exec_module(module)
+        except BaseException as error:  # noqa: BLE001 - a student's SystemExit is an error too
+            return {"status": "error", "error": self.describe(error),
+                    "seconds": time.perf_counter() - started}
+        self.module = module
+        return {"status": "ok", "seconds": time.perf_counter() - started}
+
+    def resolve(self, name: str, index):
+        if name not in self.saved:
+            raise MissingDependency(name)
+        value = self.saved[name]
+        return value if index is None else value[index]
+
+    def run_step(self, step: dict, buffers: list[bytes]) -> tuple[dict, list[bytes]]:
+        function = getattr(self.module, step["fn"], None)
+        if not callable(function):
+            return {"status": "missing"}, []
+        try:
+            args = [protocol.decode(a, buffers, self.resolve) for a in step["args"]]
+            kwargs = {k: protocol.decode(v, buffers, self.resolve) for k, v in step["kwargs"].items()}
+        except (MissingDependency, LookupError, TypeError):
+            return {"status": "skipped"}, []
+        started = time.perf_counter()
+        try:
+            result = function(*args, **kwargs)
+        except NotImplementedError as error:
+            return {"status": "not_implemented", "error": self.describe(error)}, []
+        except BaseException as error:  # noqa: BLE001
+            return {"status": "error", "error": self.describe(error),
+                    "seconds": time.perf_counter() - started}, []
+        seconds = time.perf_counter() - started
+        if step.get("save"):
+            self.saved[step["save"]] = result
+        if step.get("save_args"):
+            self.saved[step["save_args"]] = args
+        out_buffers: list[bytes] = []
+        response = {"status": "ok", "seconds": seconds, "shape": self.outline(result),
+                    "value": protocol.encode(self.wanted(result, step.get("want")), out_buffers)}
+        if step.get("return_args"):
+            response["args_after"] = [protocol.encode(a, out_buffers) for a in args]
+        return response, out_buffers
+
+    @staticmethod
+    def wanted(result, want):
+        """The parts of the result the grader asked for; a cache is usually left behind."""
+        if want is None:
+            return result
+        if type(result) not in (tuple, list):
+            return result
+        return tuple(result[i] if i < len(result) else protocol.Opaque("missing") for i in want)
+
+    @staticmethod
+    def outline(result) -> dict:
+        """What the result looks like, so the grader can say "returned 1 value, expected 2"."""
+        if type(result) in (tuple, list):
+            return {"type": type(result).__name__, "len": len(result)}
+        return {"type": protocol._type_name(result)}
+
+    def describe(self, error: BaseException) -> dict:
+        """The student's exception with the traceback trimmed to the student's own frames."""
+        frames = [f for f in traceback.extract_tb(error.__traceback__)
+                  if os.path.realpath(f.filename) == self.path]
+        lines = traceback.format_list(frames)
+        lines = [line.replace(self.path, os.path.basename(self.path)) for line in lines]
+        message = "".join(traceback.format_exception_only(type(error), error)).strip()
+        if isinstance(error, MemoryError):
+            message += " (ran out of memory)"
+        return {"type": type(error).__name__, "message": message[:2000],
+                "traceback": ("".join(lines) + message)[-4000:]}
+
+
+def main() -> None:
+    read_fd, write_fd, memory_bytes = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+    apply_limits(memory_bytes)
+    Worker(read_fd, write_fd).serve()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+"""Reading a submission: its source, and which functions it defines — without running it."""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class SubmissionError(Exception):
+    """A submission that cannot be graded at all; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Submission:
+    path: Path
+    source: bytes
+    defined: frozenset[str]
+
+
+def read_submission(path: str | Path) -> Submission:
+    path = Path(path)
+    if not path.exists():
+        raise SubmissionError(f"{path}: no such file. Give the path to your .py file.")
+    if path.is_dir():
+        raise SubmissionError(f"{path} is a folder. Give the path to your .py file.")
+    if path.suffix != ".py":
+        raise SubmissionError(f"{path}: expected a Python file (.py).")
+    source = path.read_bytes()
+    try:
+        tree = ast.parse(source, filename=path.name)
+    except SyntaxError as error:
+        line = (error.text or "").rstrip()
+        pointer = f"\n    {line}\n    {' ' * max((error.offset or 1) - 1, 0)}^" if line else ""
+        raise SubmissionError(f"{path.name}, line {error.lineno}: syntax error: {error.msg}{pointer}\n"
+                              "Fix this line, then run the check again.") from None
+    except ValueError as error:  # e.g. null bytes
+        raise SubmissionError(f"{path.name} is not a readable Python file ({error}).") from None
+    return Submission(path, source, frozenset(defined_names(tree)))
+
+
+def defined_names(tree: ast.Module) -> set[str]:
+    """Names bound at module level: defs, assignments and imports."""
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names.update(t.id for target in targets for t in ast.walk(target) if isinstance(t, ast.Name))
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+    return names
