@@ -5,7 +5,10 @@ This is the grader's public API (`grade(...) -> Report`); the CLI and the server
 from __future__ import annotations
 
 import traceback
+import warnings
 from pathlib import Path
+
+import numpy as np
 
 from . import cases as case_sets
 from .cases.seeds import source_seed
@@ -64,11 +67,15 @@ def grade_exercise(ctx: Context, public_only: bool, seed: int) -> list[TestResul
     if not public_only:
         sets[Visibility.HIDDEN] = case_sets.hidden_cases(exercise, ctx.oracle, seed)
     results = []
+    main_findings: dict[tuple[str, Visibility], Finding] = {}
     for spec in checks_for(exercise):
         for visibility in _visibilities(spec, public_only):
             case_set = sets[visibility]
             cases = case_set.main if spec.cases == "main" else case_set.edge
-            finding = _run_check(spec, ctx, cases)
+            prerequisite = _prerequisite(spec, visibility, main_findings)
+            finding = prerequisite or _run_check(spec, ctx, cases)
+            if spec.name in ("forward", "loss", "gradient"):
+                main_findings[("main" if spec.name != "gradient" else "gradient", visibility)] = finding
             results.append(TestResult(
                 function=target_function(spec, exercise), check=spec.name, visibility=visibility,
                 status=finding.status, score=spec.weight if finding.passed else 0.0, max_score=spec.weight,
@@ -76,10 +83,29 @@ def grade_exercise(ctx: Context, public_only: bool, seed: int) -> list[TestResul
     return results
 
 
+def _prerequisite(spec: CheckSpec, visibility: Visibility, main_findings) -> Finding | None:
+    """The finding to report instead of running `spec`, while the check it waits for fails."""
+    if spec.after is None:
+        return None
+    main = main_findings.get((spec.after, visibility)) or main_findings.get((spec.after, Visibility.VISIBLE))
+    if main is None or main.passed:
+        return None
+    if main.status in (Status.MISSING, Status.ERROR, Status.TIMEOUT, Status.SKIPPED):
+        return main  # the same cause, reported the same way (an unfinished function says so once)
+    return Finding(Status.SKIPPED, f"not checked until the {'gradient' if spec.after == 'gradient' else 'main'} "
+                                   "check passes (same computation, harder inputs)")
+
+
 def _run_check(spec: CheckSpec, ctx: Context, cases) -> Finding:
-    """A check that crashes is the grader's bug: report it as an error, never stop the grade."""
+    """A check that crashes is the grader's bug: report it as an error, never stop the grade.
+
+    Warnings are silenced: checks judge NaN and inf explicitly, and diagnosing a wrong answer
+    may compute other wrong answers that overflow.
+    """
     try:
-        return spec.run(ctx, cases)
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            return spec.run(ctx, cases)
     except Exception:  # noqa: BLE001
         where = traceback.format_exc(limit=-2).strip().splitlines()[-1]
         return Finding(Status.ERROR, f"the grader's {spec.name!r} check failed internally ({where}); "

@@ -35,5 +35,6 @@ def compare_output(case: Case, out: np.ndarray, expected: np.ndarray) -> Finding
     if allclose(out, expected):
         return PASS
     output, hint = explain_mismatch(what, out, expected, batch_size=case.batch_size,
-                                    candidates=mistakes.forward_candidates(case))
+                                    candidates=mistakes.forward_candidates(case),
+                                    nan_hint=mistakes.STABILITY_HINTS.get(exercise.name))
     return Finding(Status.FAILED, output, hint)

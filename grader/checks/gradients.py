@@ -16,7 +16,7 @@ import zlib
 
 import numpy as np
 
-from ..compare import allclose, norm
+from ..compare import allclose, norm, rtol_for
 from ..diagnosis import mistakes
 from ..diagnosis.shapes import gradient_shape_hint, gradient_shape_message
 from ..diagnosis.values import Candidate, explain_mismatch
@@ -30,6 +30,10 @@ DIRECTIONS = 2
 STEP = 1e-5
 NUMERIC_TOLERANCE = 1e-6
 SMOOTHNESS_TOLERANCE = 1e-6
+# Looser than the forward's 1e-6: a forward off by eps-sized amounts (eps outside the square root)
+# passes its own check, and its backward, right for it, must not fail for that alone. Real
+# gradient bugs give relative errors of 1e-2 and more.
+GRADIENT_RTOL = 1e-5
 
 
 def check(ctx: Context, cases: list[Case]) -> Finding:
@@ -66,7 +70,7 @@ def check_case(ctx: Context, case: Case) -> Finding:
     _check_shapes(case, grads)
 
     expected = ctx.oracle.backward(case)
-    matches = [allclose(g, e) for g, e in zip(grads, expected)]
+    matches = [allclose(g, e, rtol=max(GRADIENT_RTOL, rtol_for(g))) for g, e in zip(grads, expected)]
     if all(matches):
         return PASS
     expected_out = ctx.oracle.forward(case)
@@ -91,10 +95,9 @@ def check_case(ctx: Context, case: Case) -> Finding:
 
 def _check_shapes(case: Case, grads: tuple[np.ndarray, ...]) -> None:
     arrays = case.arrays
-    shapes = [a.shape for a in arrays.values()]
-    out_shape = np.broadcast_shapes(*shapes) if case.exercise.edge_kind == "broadcast" else None
     for (name, x), g, grad_name in zip(arrays.items(), grads, case.exercise.gradient_names()):
         if g.shape != x.shape:
+            out_shape = case.dout.shape if name in case.exercise.broadcast else None
             raise Failed(Finding(Status.FAILED, gradient_shape_message(grad_name, g.shape, name, x.shape),
                                  gradient_shape_hint(grad_name, g.shape, name, x.shape, out_shape, case.exercise.name)))
 
@@ -104,12 +107,16 @@ def _mismatch(ctx: Context, case: Case, index: int, student: np.ndarray, expecte
     grad_name = exercise.gradient_names()[index]
     input_name = list(case.arrays)[index]
     candidates = list(mistakes.gradient_candidates(case).get(grad_name, []))
+    copies = case.dout.size // max(expected.size, 1) if case.dout is not None else 1
+    if input_name in case.broadcast_inputs and copies > 1:
+        candidates.append(Candidate(expected / copies, f"{input_name} was broadcast: sum dout over the broadcast "
+                                                       "axes; you averaged (mean) instead of summing."))
     if not exercise.is_loss:
         ignoring_dout = ctx.oracle.backward(case, dout=np.ones_like(case.dout))[index]
         candidates.append(Candidate(ignoring_dout, f"{grad_name} ignores the upstream gradient: multiply the local "
                                                    "gradient by dout (chain rule)."))
     output, hint = explain_mismatch(grad_name, student, expected, batch_size=case.batch_size,
-                                    candidates=candidates)
+                                    candidates=candidates, nan_hint=mistakes.STABILITY_HINTS.get(exercise.name))
     if hint is None and input_name in case.broadcast_inputs:
         hint = (f"{input_name} was broadcast: {grad_name} must add up dout over every position {input_name} "
                 f"was copied to (sum over the broadcast axes — not mean, not a single slice).")
@@ -135,6 +142,10 @@ def _numeric_verdict(case: Case, out0: np.ndarray, grad: np.ndarray, name: str, 
         if out_plus.shape != out0.shape or out_minus.shape != out0.shape:
             return _unjudgeable(exercise.forward, grad_name)
         l_plus, l_minus = float(np.sum(out_plus * weight)), float(np.sum(out_minus * weight))
+        if not np.isfinite([l_plus, l_minus, base]).all():
+            return Finding(Status.SKIPPED, f"{grad_name} can't be checked here: {exercise.forward} returns NaN or "
+                                           "inf on these inputs",
+                           f"Fix {exercise.forward} first (see its check).")
         curvature = abs(l_plus + l_minus - 2 * base)
         if not curvature <= SMOOTHNESS_TOLERANCE * (abs(base) + abs(l_plus) + abs(l_minus) + 1.0):
             return _unjudgeable(exercise.forward, grad_name)
@@ -150,6 +161,6 @@ def _numeric_verdict(case: Case, out0: np.ndarray, grad: np.ndarray, name: str, 
 
 
 def _unjudgeable(forward: str, grad_name: str) -> Finding:
-    return Finding(Status.FAILED, f"{grad_name} is wrong, and {forward} is wrong too and does not behave like a "
-                                  "smooth function of its inputs, so no gradient can be checked against it",
+    return Finding(Status.SKIPPED, f"{grad_name} can't be checked: {forward} is wrong and does not behave like a "
+                                   "smooth function of its inputs here",
                    f"Fix {forward} first (see its check).")

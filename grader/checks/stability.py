@@ -7,18 +7,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..diagnosis.mistakes import STABILITY_HINTS
 from ..exercises.base import Case
 from ..results import Finding, Status
 from . import forward_values, gradients
 from .common import Context, first_failure
 
-_HINTS = {
-    "softmax": "Subtract each row's max from the scores before exp (log-sum-exp): the softmax is unchanged "
-               "and exp can no longer overflow.",
-    "sigmoid": "For large |x| one of exp(x), exp(-x) overflows: use 1 / (1 + exp(-x)) for x >= 0 and "
-               "exp(x) / (1 + exp(x)) for x < 0, or np.exp(-np.logaddexp(0, -x)).",
-    "batchnorm": "A feature can have zero variance: divide by np.sqrt(var + eps), never by np.sqrt(var).",
-}
 
 
 def extreme_case(case: Case) -> Case:
@@ -39,10 +33,11 @@ def extreme_case(case: Case) -> Case:
 
 
 def _with_hint(finding: Finding, name: str) -> Finding:
-    if finding.status is Status.FAILED:
-        return Finding(finding.status, f"{finding.output}", _HINTS[name] if "NaN" in finding.output or
-                       "inf" in finding.output or finding.hint is None else finding.hint)
-    return finding
+    """Keep a hint that names a specific mistake; otherwise explain the stability fix."""
+    if finding.status is not Status.FAILED:
+        return finding
+    generic = finding.hint is None or "NaN" in finding.output or "inf" in finding.output or "smooth" in finding.output
+    return Finding(finding.status, finding.output, STABILITY_HINTS[name] if generic else finding.hint)
 
 
 def check_forward(ctx: Context, cases: list[Case]) -> Finding:

@@ -10,6 +10,16 @@ import numpy as np
 from .values import Candidate
 
 
+# What to do when an exercise returns NaN or inf on large inputs.
+STABILITY_HINTS = {
+    "softmax": "Subtract each row's max from the scores before exp (log-sum-exp): the softmax is unchanged "
+               "and exp can no longer overflow.",
+    "sigmoid": "For large |x| one of exp(x), exp(-x) overflows: use 1 / (1 + exp(-x)) for x >= 0 and "
+               "exp(x) / (1 + exp(x)) for x < 0, or np.exp(-np.logaddexp(0, -x)).",
+    "batchnorm": "A feature can have zero variance (a constant column, or every column when N = 1): divide by np.sqrt(var + eps), never by np.sqrt(var).",
+}
+
+
 def _sigmoid(x):
     return np.exp(-np.logaddexp(0.0, -x))
 
@@ -18,6 +28,12 @@ def _softmax(x):
     shifted = x - x.max(axis=1, keepdims=True)
     e = np.exp(shifted)
     return e / e.sum(axis=1, keepdims=True)
+
+
+def _sum_to(grad: np.ndarray, shape: tuple) -> np.ndarray:
+    """Sum a broadcast gradient back to `shape` (the correct unbroadcast, for building candidates)."""
+    grad = grad.sum(axis=tuple(range(grad.ndim - len(shape))))
+    return grad.sum(axis=tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1), keepdims=True)
 
 
 def forward_candidates(case) -> list[Candidate]:
@@ -45,13 +61,8 @@ def forward_candidates(case) -> list[Candidate]:
 def gradient_candidates(case) -> dict[str, list[Candidate]]:
     """Wrong gradients by gradient name ("dx", "dw", ...)."""
     name, a, dout = case.exercise.name, case.arrays, case.dout
-    if name == "mul" and a["a"].shape == a["b"].shape:
-        return {"da": [Candidate(dout * a["a"], "da is dout * b: the local gradient of a * b with respect to a is b.")],
-                "db": [Candidate(dout * a["b"], "db is dout * a: the local gradient of a * b with respect to b is a.")]}
-    if name == "pow" and a["a"].shape == a["b"].shape:
-        base, power = a["a"], a["b"]
-        return {"da": [Candidate(dout * power * base ** power, "da = dout * b * a ** (b - 1): the exponent drops by one.")],
-                "db": [Candidate(dout * base ** power, "db = dout * a ** b * log(a): don't forget the log(a).")]}
+    if name in ("add", "mul", "max", "pow"):
+        return _binary_candidates(case)
     if name == "exp":
         return {"dx": [Candidate(dout, "The local gradient of exp(x) is exp(x): dx = dout * exp(x)."),
                        Candidate(dout * a["x"], "The local gradient of exp(x) is exp(x) itself, not x.")]}
@@ -77,4 +88,20 @@ def gradient_candidates(case) -> dict[str, list[Candidate]]:
         return {"dx": [Candidate(dout * gamma * inv_std,
                                  "dx is missing the paths through the batch mean and variance: x affects the output "
                                  "also through mean and var, and gradients add where a value is used twice.")]}
+    return {}
+
+
+def _binary_candidates(case) -> dict[str, list[Candidate]]:
+    """Swapped or incomplete local gradients of a * b and a ** b, summed to each input's shape."""
+    a, b, dout = case.arrays["a"], case.arrays["b"], case.dout
+    if case.exercise.name == "mul":
+        return {"da": [Candidate(_sum_to(dout * a, a.shape),
+                                 "da is dout * b: the local gradient of a * b with respect to a is b.")],
+                "db": [Candidate(_sum_to(dout * b, b.shape),
+                                 "db is dout * a: the local gradient of a * b with respect to b is a.")]}
+    if case.exercise.name == "pow":
+        return {"da": [Candidate(_sum_to(dout * b * a ** b, a.shape),
+                                 "da = dout * b * a ** (b - 1): the exponent drops by one.")],
+                "db": [Candidate(_sum_to(dout * a ** b, b.shape),
+                                 "db = dout * a ** b * log(a): don't forget the log(a).")]}
     return {}

@@ -22,10 +22,14 @@ def _axes_text(axes: tuple[int, ...]) -> str:
 
 def gradient_shape_hint(grad_name: str, grad_shape: tuple, input_name: str, input_shape: tuple,
                         out_shape: tuple | None, exercise_name: str = "") -> str:
-    """The fix for a gradient whose shape differs from its input's."""
+    """The fix for a gradient whose shape differs from its input's.
+
+    `out_shape` is given when the input was broadcast into the output (a gate's a and b, affine's
+    b, batchnorm's gamma and beta): its gradient is dout summed over the broadcast axes.
+    """
     grad_shape, input_shape = tuple(grad_shape), tuple(input_shape)
-    out_shape = tuple(out_shape) if out_shape is not None else None
-    if out_shape is not None and grad_shape == out_shape and _broadcastable(input_shape, out_shape):
+    if out_shape is not None and tuple(out_shape) != input_shape and _broadcastable(input_shape, tuple(out_shape)):
+        out_shape = tuple(out_shape)
         leading, stretched = broadcast_axes(input_shape, out_shape)
         steps = []
         if leading:
@@ -33,9 +37,8 @@ def gradient_shape_hint(grad_name: str, grad_shape: tuple, input_name: str, inpu
         if stretched:
             kept = tuple(a - len(leading) for a in stretched)
             steps.append(f"sum over {_axes_text(kept if leading else stretched)} with keepdims=True")
-        if steps:
-            return (f"{input_name} was broadcast to {fmt(out_shape)}: " + ", then ".join(steps)
-                    + f" so that {grad_name} has {input_name}'s shape {fmt(input_shape)}.")
+        return (f"{input_name} was broadcast to {fmt(out_shape)}: " + ", then ".join(steps)
+                + f", so that {grad_name} has {input_name}'s shape {fmt(input_shape)}.")
     if exercise_name == "sum" and math.prod(grad_shape) < math.prod(input_shape):
         return (f"{grad_name} must have {input_name}'s shape {fmt(input_shape)}: put back the summed axes "
                 f"(np.expand_dims, unless keepdims) and broadcast dout to {fmt(input_shape)}.")

@@ -21,7 +21,8 @@ class Candidate:
 
 
 def explain_mismatch(what: str, student: np.ndarray, expected: np.ndarray, *,
-                     batch_size: int | None = None, candidates: list[Candidate] = ()) -> tuple[str, str]:
+                     batch_size: int | None = None, candidates: list[Candidate] = (),
+                     nan_hint: str | None = None) -> tuple[str, str]:
     """(output, hint) for a result `what` (e.g. "dx") that differs from `expected`."""
     student = np.asarray(student, dtype=np.float64)
     expected = np.asarray(expected, dtype=np.float64)
@@ -29,8 +30,7 @@ def explain_mismatch(what: str, student: np.ndarray, expected: np.ndarray, *,
     if not np.all(np.isfinite(student)):
         bad = int(np.size(student) - np.count_nonzero(np.isfinite(student)))
         return (f"{what} contains {bad} NaN or inf value(s)",
-                "Look for a division by zero, a log of 0, or exp of a large number; "
-                "for softmax subtract the row max first, and keep eps inside the square root.")
+                nan_hint or "Look for a division by zero, a log of 0, or exp of a large number.")
     output = f"{what} is wrong (relative error {err:.2g})"
     if not np.any(student) and np.any(expected):
         return f"{what} is all zeros", ("Compute the gradient and return it: multiply the local gradient by the "

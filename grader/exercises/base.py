@@ -26,8 +26,10 @@ class Exercise:
     make_inputs: InputMaker
     # Extra checks this exercise has beyond the common ones (by check name).
     extra_checks: frozenset[str] = field(default_factory=frozenset)
-    # Edge-case kind: "broadcast" for gates, "batch" for layers.
+    # Edge-case kind: "broadcast" for binary gates, "shapes", "axes", "batch" for layers.
     edge_kind: str = "batch"
+    # Inputs the forward broadcasts into its output (their gradients sum dout over those axes).
+    broadcast: tuple[str, ...] = ()
 
     @property
     def is_loss(self) -> bool:
@@ -59,10 +61,10 @@ class Case:
 
     @property
     def broadcast_inputs(self) -> list[str]:
-        """Array inputs whose shape differs from the output's (their gradient must be summed)."""
-        shapes = [a.shape for a in self.arrays.values()]
-        out_shape = np.broadcast_shapes(*shapes) if len(shapes) > 1 else shapes[0]
-        return [n for n, a in self.arrays.items() if a.shape != out_shape]
+        """Inputs that were broadcast into a bigger output (their gradient must be summed)."""
+        if self.dout is None:
+            return []
+        return [n for n in self.exercise.broadcast if self.arrays[n].shape != self.dout.shape]
 
 
 def describe_shapes(arrays: dict[str, np.ndarray], extras_note: str = "") -> str:

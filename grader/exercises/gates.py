@@ -43,13 +43,13 @@ def _sum_inputs(rng: np.random.Generator, config: dict):
 
 EXERCISES = [
     Exercise("add", "gates", "add_forward", "add_backward", ("a", "b"), _binary(-2.0, 2.0),
-             edge_kind="broadcast"),
+             edge_kind="broadcast", broadcast=("a", "b")),
     Exercise("mul", "gates", "mul_forward", "mul_backward", ("a", "b"), _binary(-2.0, 2.0),
-             edge_kind="broadcast"),
+             edge_kind="broadcast", broadcast=("a", "b")),
     Exercise("max", "gates", "max_forward", "max_backward", ("a", "b"), _max_inputs,
-             extra_checks=frozenset({"convention"}), edge_kind="broadcast"),
+             extra_checks=frozenset({"convention"}), edge_kind="broadcast", broadcast=("a", "b")),
     Exercise("pow", "gates", "pow_forward", "pow_backward", ("a", "b"), _pow_inputs,
-             edge_kind="broadcast"),
+             edge_kind="broadcast", broadcast=("a", "b")),
     Exercise("exp", "gates", "exp_forward", "exp_backward", ("x",), _exp_inputs,
              edge_kind="shapes"),
     Exercise("sum", "gates", "sum_forward", "sum_backward", ("x",), _sum_inputs,

@@ -52,7 +52,8 @@ def _batchnorm_inputs(rng: np.random.Generator, config: dict):
 
 
 EXERCISES = [
-    Exercise("affine", "layers", "affine_forward", "affine_backward", ("x", "w", "b"), _affine_inputs),
+    Exercise("affine", "layers", "affine_forward", "affine_backward", ("x", "w", "b"), _affine_inputs,
+             broadcast=("b",)),
     Exercise("relu", "layers", "relu_forward", "relu_backward", ("x",), _relu_inputs,
              extra_checks=frozenset({"convention"})),
     Exercise("sigmoid", "layers", "sigmoid_forward", "sigmoid_backward", ("x",), _sigmoid_inputs,
@@ -60,5 +61,5 @@ EXERCISES = [
     Exercise("softmax", "layers", "softmax_loss", None, ("x",), _softmax_inputs,
              extra_checks=frozenset({"stability"})),
     Exercise("batchnorm", "layers", "batchnorm_forward", "batchnorm_backward", ("x", "gamma", "beta"),
-             _batchnorm_inputs, extra_checks=frozenset({"stability", "state"})),
+             _batchnorm_inputs, extra_checks=frozenset({"stability", "state"}), broadcast=("gamma", "beta")),
 ]
