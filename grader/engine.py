@@ -74,6 +74,7 @@ def grade_exercise(ctx: Context, public_only: bool, seed: int) -> list[TestResul
             cases = case_set.main if spec.cases == "main" else case_set.edge
             prerequisite = _prerequisite(spec, visibility, main_findings)
             finding = prerequisite or _run_check(spec, ctx, cases)
+            finding = _credit(spec, finding, main_findings)
             if spec.name in ("forward", "loss", "gradient"):
                 main_findings[("main" if spec.name != "gradient" else "gradient", visibility)] = finding
             results.append(TestResult(
@@ -94,6 +95,19 @@ def _prerequisite(spec: CheckSpec, visibility: Visibility, main_findings) -> Fin
         return main  # the same cause, reported the same way (an unfinished function says so once)
     return Finding(Status.SKIPPED, f"not checked until the {'gradient' if spec.after == 'gradient' else 'main'} "
                                    "check passes (same computation, harder inputs)")
+
+
+def _credit(spec: CheckSpec, finding: Finding, main_findings) -> Finding:
+    """A passed check whose points wait for the main check: no credit while that fails."""
+    if spec.credit_after is None or not finding.passed:
+        return finding
+    main = main_findings.get((spec.credit_after, Visibility.VISIBLE))
+    if main is None or main.passed:
+        return finding
+    if main.status in (Status.MISSING, Status.ERROR, Status.TIMEOUT, Status.SKIPPED):
+        return main
+    return Finding(Status.SKIPPED, f"passes, but earns its points only once the "
+                                   f"{'gradient' if spec.credit_after == 'gradient' else 'main'} check passes")
 
 
 def _run_check(spec: CheckSpec, ctx: Context, cases) -> Finding:

@@ -24,21 +24,25 @@ class CheckSpec:
     # A check that tests the same computation on harder inputs waits for the main check: while
     # that fails, this one reports "not checked" instead of a second message for the same bug.
     after: str | None = None
+    # A check that any function passes (a constant has the right dtype and mutates nothing) only
+    # earns its points once the main check passes: no credit for code that does not work yet.
+    credit_after: str | None = None
 
 
 CHECKS: list[CheckSpec] = [
     CheckSpec("forward", "forward", forward_values.check, weight=2, hidden_too=True, for_loss=False),
     CheckSpec("loss", "forward", forward_values.check, weight=2, hidden_too=True, for_loss=True),
     CheckSpec("edge cases", "forward", forward_values.check, cases="edge", hidden_too=True, after="main"),
-    CheckSpec("dtype", "forward", dtypes.check_forward, weight=0.5, for_loss=False),
-    CheckSpec("no input mutation", "forward", mutation.check_forward, weight=0.5),
+    CheckSpec("dtype", "forward", dtypes.check_forward, weight=0.5, for_loss=False, credit_after="main"),
+    CheckSpec("no input mutation", "forward", mutation.check_forward, weight=0.5, credit_after="main"),
     CheckSpec("stability", "forward", stability.check_forward, needs="stability", after="main"),
     CheckSpec("running statistics", "forward", batchnorm_state.check, weight=2, needs="state"),
     CheckSpec("gradient", "backward", gradients.check, weight=2, hidden_too=True),
     CheckSpec("gradient edge cases", "backward", gradients.check, cases="edge", hidden_too=True, after="gradient"),
-    CheckSpec("dtype", "backward", dtypes.check_backward, weight=0.5),
-    CheckSpec("no dout mutation", "backward", mutation.check_backward, weight=0.5, for_loss=False),
-    CheckSpec("cache reuse", "backward", cache_reuse.check, weight=0.5, for_loss=False),
+    CheckSpec("dtype", "backward", dtypes.check_backward, weight=0.5, credit_after="gradient"),
+    CheckSpec("no dout mutation", "backward", mutation.check_backward, weight=0.5, for_loss=False,
+              credit_after="gradient"),
+    CheckSpec("cache reuse", "backward", cache_reuse.check, weight=0.5, for_loss=False, credit_after="gradient"),
     CheckSpec("convention at kinks", "backward", conventions.check, needs="convention"),
     CheckSpec("gradient stability", "backward", stability.check_backward, needs="stability", after="gradient"),
 ]

@@ -86,7 +86,7 @@ def check_case(ctx: Context, case: Case) -> Finding:
     for index, (name, g) in enumerate(zip(case.arrays, grads)):
         if matches[index]:
             continue
-        verdict = _numeric_verdict(case, student_out, g, name, probes, probe_outs)
+        verdict = _numeric_verdict(case, student_out, g, expected[index], name, probes, probe_outs)
         if verdict is not None:
             return verdict
     return Finding(Status.PASSED, f"Your gradients are right for your {exercise.forward}, but that forward "
@@ -125,8 +125,13 @@ def _mismatch(ctx: Context, case: Case, index: int, student: np.ndarray, expecte
     return Finding(Status.FAILED, output, hint)
 
 
-def _numeric_verdict(case: Case, out0: np.ndarray, grad: np.ndarray, name: str, probes, probe_outs) -> Finding | None:
-    """None if `grad` is the numerical gradient of the student's own (smooth) forward."""
+def _numeric_verdict(case: Case, out0: np.ndarray, grad: np.ndarray, reference_grad: np.ndarray, name: str,
+                     probes, probe_outs) -> Finding | None:
+    """None if `grad` is the numerical gradient of the student's own (smooth) forward.
+
+    A forward that ignores an input the real function depends on (a constant) would make a zero
+    gradient "right for it": that earns nothing, since the backward was never really tested.
+    """
     exercise = case.exercise
     grad_name = "d" + name
     weight = case.dout if case.dout is not None else 1.0
@@ -150,6 +155,10 @@ def _numeric_verdict(case: Case, out0: np.ndarray, grad: np.ndarray, name: str, 
         if not curvature <= SMOOTHNESS_TOLERANCE * (abs(base) + abs(l_plus) + abs(l_minus) + 1.0):
             return _unjudgeable(exercise.forward, grad_name)
         numeric = (l_plus - l_minus) / (2 * STEP)
+        reference_slope = abs(float(np.sum(reference_grad * u)))
+        if reference_slope > 1e-3 * norm(reference_grad) * norm(u) and abs(numeric) <= 1e-9 * reference_slope:
+            return Finding(Status.SKIPPED, f"{grad_name} can't be checked: your {exercise.forward} does not change "
+                                           f"when {name} changes", f"Fix {exercise.forward} first (see its check).")
         analytic = float(np.sum(grad * u))
         scale = max(norm(grad) * norm(u), abs(numeric), 1e-12)
         if not abs(numeric - analytic) / scale <= NUMERIC_TOLERANCE:

@@ -11,6 +11,10 @@ _MARKS = {Status.PASSED: ("✓", "green"), Status.FAILED: ("✗", "red"), Status
           Status.TIMEOUT: ("⏱", "red"), Status.MISSING: ("·", "yellow"), Status.SKIPPED: ("-", "yellow")}
 
 
+# Skipped tests that only wait for a main check: listed in one line, not one each.
+WAITING_PREFIXES = ("not checked until", "passes, but earns")
+
+
 def _fmt(number: float) -> str:
     return f"{number:g}"
 
@@ -50,7 +54,10 @@ def _function_lines(tests: list[TestResult], style, verbose: bool) -> list[str]:
     if failing and len(failing) == len(tests) and len({(t.status, t.output) for t in failing}) == 1:
         return _entry(failing[0], style, label="all checks")
     lines = []
+    waiting = [t for t in tests if t.status is Status.SKIPPED and t.output.startswith(WAITING_PREFIXES)]
     for test in tests:
+        if test in waiting and not verbose:
+            continue
         if test.status is Status.PASSED:
             if verbose:
                 lines.append(style(f"  ✓ {test.check} ({_where(test)})", fg="green"))
@@ -58,6 +65,9 @@ def _function_lines(tests: list[TestResult], style, verbose: bool) -> list[str]:
                 lines.append(style(f"  ✓ {test.check} ({_where(test)}): {test.output}", fg="green"))
             continue
         lines.extend(_entry(test, style))
+    if waiting and not verbose:
+        names = ", ".join(dict.fromkeys(t.check for t in waiting))
+        lines.append(style(f"  - {len(waiting)} more check(s) wait for the ones above to pass: {names}", fg="yellow"))
     return lines
 
 

@@ -114,6 +114,7 @@ class ProcessRunner:
             except (OSError, subprocess.TimeoutExpired):
                 pass
             self._kill()
+        self._output.close()
 
     def _kill(self) -> None:
         process, self.process = self.process, None
@@ -178,7 +179,9 @@ class ProcessRunner:
         return decode_outcome(header, buffers)
 
     def captured_output(self) -> str:
-        """What the student's code printed, truncated."""
+        """What the student's code printed, truncated (empty once the runner is closed)."""
+        if self._output.closed:
+            return ""
         self._output.flush()
         size = self._output.seek(0, os.SEEK_END)
         self._output.seek(0)

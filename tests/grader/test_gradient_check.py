@@ -1,0 +1,89 @@
+"""The gradient check: one bug, one penalty, and no credit a submission did not earn."""
+from __future__ import annotations
+
+from grader.engine import grade
+
+
+def statuses(report, function):
+    return {t.check + "/" + t.visibility: t.status for t in report.tests if t.function == function}
+
+
+def test_a_backward_right_for_a_wrong_forward_is_not_penalised(mutant, failing):
+    # The forward adds b twice; the backward's db = 2 * sum(dout) is exactly right for it.
+    path = mutant("layers", "    out = x_flat @ w + b\n", "    out = x_flat @ w + 2 * b\n",
+                  "db = dout.sum(axis=0)", "db = 2 * dout.sum(axis=0)")
+    report = grade(path, assignment="layers")
+    assert failing(report, "affine_forward")
+    backward = [t for t in report.tests if t.function == "affine_backward"]
+    assert backward and all(t.status == "passed" for t in backward), [t.output for t in failing(report, "affine_backward")]
+    assert "right for your affine_forward" in backward[0].output
+
+
+def test_a_forward_that_answers_probes_differently_gains_nothing(write):
+    # Correct at the inputs it has seen first, constant afterwards; the backward returns zeros.
+    source = '''
+import numpy as np
+_seen = {}
+def relu_forward(x):
+    key = x.shape
+    if key not in _seen:
+        _seen[key] = np.maximum(x, 0)
+    return _seen[key].copy(), x
+def relu_backward(dout, cache):
+    return np.zeros_like(dout)
+'''
+    report = grade(write(source))
+    gradient = [t for t in report.tests if t.function == "relu_backward" and t.check == "gradient"]
+    assert gradient and all(t.score == 0 for t in gradient)
+
+
+def test_a_constant_forward_does_not_make_a_zero_gradient_right(write):
+    source = '''
+import numpy as np
+def exp_forward(x):
+    return np.zeros_like(x), x
+def exp_backward(dout, cache):
+    return np.zeros_like(dout)
+'''
+    report = grade(write(source))
+    assert report.score == 0
+    assert all(t.status != "passed" for t in report.tests if t.function == "exp_backward"
+               and t.check in ("gradient", "gradient edge cases"))
+
+
+def test_wrong_gradient_with_right_forward_is_judged_against_the_reference(mutant, failing):
+    report = grade(mutant("layers", "dx = s * (1.0 - s) * dout", "dx = s * dout"), assignment="layers")
+    [first, *_] = failing(report, "sigmoid_backward")
+    assert "s * (1 - s)" in first.hint
+    assert not failing(report, "sigmoid_forward")
+
+
+def test_a_bug_only_at_square_shapes_is_caught(mutant, failing):
+    # dw computed as (dout.T @ x_flat).T is right; (x_flat.T @ dout) is right; a transposed
+    # matmul that only has the right shape when D == M is caught by the square edge case.
+    path = mutant("layers", "dw = x_flat.T @ dout", "dw = (x_flat.T @ dout) if w.shape[0] != w.shape[1] else (x_flat.T @ dout).T")
+    report = grade(path, assignment="layers")
+    flagged = failing(report, "affine_backward")
+    assert flagged and all(t.check == "gradient edge cases" for t in flagged)
+    assert any("transposed" in (t.hint or "") for t in flagged)
+
+
+def test_relu_gradient_at_zero_convention(mutant, failing):
+    report = grade(mutant("layers", "dx = (x > 0) * dout", "dx = (x >= 0) * dout"), assignment="layers")
+    [flag] = failing(report)
+    assert flag.check == "convention at kinks" and "x > 0" in flag.hint
+
+
+def test_max_double_counting_at_ties(mutant, failing):
+    report = grade(mutant("gates", "db = unbroadcast(~a_won * dout, b.shape)",
+                          "db = unbroadcast((b >= a) * dout, b.shape)"), assignment="gates")
+    [flag] = failing(report)
+    assert flag.function == "max_backward" and "twice" in flag.hint
+
+
+def test_max_split_ties_is_accepted(mutant, failing):
+    path = mutant("gates", "    da = unbroadcast(a_won * dout, a.shape)\n    db = unbroadcast(~a_won * dout, b.shape)",
+                  "    share = np.where(a == b, 0.5, (a > b) * 1.0)\n"
+                  "    da = unbroadcast(share * dout, a.shape)\n    db = unbroadcast((1 - share) * dout, b.shape)")
+    report = grade(path, assignment="gates")
+    assert report.score == report.max_score, [t.name for t in failing(report)]
