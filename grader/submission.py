@@ -28,7 +28,11 @@ def read_submission(path: str | Path) -> Submission:
     source = path.read_bytes()
     try:
         tree = ast.parse(source, filename=path.name)
+        compile(tree, path.name, "exec")   # errors only the compiler sees: return outside a function, ...
     except SyntaxError as error:
+        if error.lineno is None:   # not about a line: null bytes, a bad encoding declaration
+            raise SubmissionError(f"{path.name} is not a readable Python file ({error.msg}). "
+                                  "Save it again as plain UTF-8 text.") from None
         line = (error.text or "").rstrip()
         pointer = f"\n    {line}\n    {' ' * max((error.offset or 1) - 1, 0)}^" if line else ""
         raise SubmissionError(f"{path.name}, line {error.lineno}: syntax error: {error.msg}{pointer}\n"

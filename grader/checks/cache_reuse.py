@@ -9,7 +9,7 @@ import numpy as np
 
 from ..exercises.base import Case
 from ..results import PASS, Finding, Status
-from .common import (Context, backward_blocked, backward_call, first_failure, forward_call, gradients,
+from .common import (forward_problem, Context, backward_blocked, backward_call, first_failure, forward_call, gradients,
                      outcome_finding)
 
 
@@ -18,7 +18,7 @@ def check(ctx: Context, cases: list[Case]) -> Finding:
         exercise = case.exercise
         outcomes = ctx.runner.run([forward_call(case, save_as="cache"), backward_call(case, "cache"),
                                    backward_call(case, "cache")])
-        blocked = outcome_finding(outcomes[0], exercise.forward)
+        blocked = forward_problem(outcomes[0], case)
         if blocked:
             return backward_blocked(ctx, case, blocked)
         first = gradients(outcomes[1], case)

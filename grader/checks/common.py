@@ -32,6 +32,14 @@ class Failed(Exception):
         self.finding = finding
 
 
+# What usually causes an exception in an exercise whose shapes are its own kind of hard.
+EXERCISE_ERROR_HINTS = {
+    "sum": "axis may be None, an int, a negative int or a tuple: normalise it first "
+           "(e.g. tuple(a % x.ndim for a in axes)), then put the summed axes back with np.expand_dims "
+           "(unless keepdims) before broadcasting dout to x's shape.",
+}
+
+
 def outcome_finding(outcome: Outcome, function: str) -> Finding | None:
     """The finding for a call that did not return normally, or None if it did."""
     if outcome.ok:
@@ -47,7 +55,11 @@ def outcome_finding(outcome: Outcome, function: str) -> Finding | None:
                        "Look for an infinite loop, or a loop over elements that could be vectorised.")
     if outcome.status == "error":
         trace = error.get("traceback") or error.get("message") or "an exception"
-        return Finding(Status.ERROR, f"{function} raised an exception:\n{trace}", _error_hint(error))
+        hint = _error_hint(error)
+        exercise = function.rsplit("_", 1)[0]
+        if exercise in EXERCISE_ERROR_HINTS and error.get("type") in ("ValueError", "TypeError", "IndexError", "AxisError"):
+            hint = EXERCISE_ERROR_HINTS[exercise]
+        return Finding(Status.ERROR, f"{function} raised an exception:\n{trace}", hint)
     if outcome.status == "crashed":
         return Finding(Status.ERROR, outcome.detail, "Don't call exit() or os._exit(); return your results.")
     if outcome.status == "skipped":
@@ -138,11 +150,27 @@ def gradients(outcome: Outcome, case: Case) -> tuple[np.ndarray, ...]:
             value = value[0]
         return (as_array(value, names[0], function),)
     expected = "(" + ", ".join(names) + ")"
+    if value is None:
+        raise Failed(Finding(Status.FAILED, f"{function} returned None",
+                             f"Did you forget the return statement? End {function} with "
+                             f"`return {expected.strip('()')}`."))
     if not isinstance(value, (tuple, list)) or len(value) != len(names):
         got = f"{len(value)} values" if isinstance(value, (tuple, list)) else "one value"
         raise Failed(Finding(Status.FAILED, f"{function} must return {expected}; it returned {got}",
                              f"End {function} with `return {expected.strip('()')}`."))
     return tuple(as_array(v, n, function) for v, n in zip(value, names))
+
+
+def forward_problem(outcome: Outcome, case: Case) -> Finding | None:
+    """Why a backward cannot be run from this forward call (it failed, or gave no cache), or None."""
+    exercise = case.exercise
+    finding = outcome_finding(outcome, exercise.forward)
+    if finding is None and not exercise.is_loss:
+        try:
+            check_pair(outcome, exercise.forward, "(out, cache)")
+        except Failed as failed:
+            finding = failed.finding
+    return finding
 
 
 def backward_blocked(ctx: Context, case: Case, forward_finding: Finding) -> Finding:

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..exercises.base import Case
 from ..results import PASS, Finding, Status
-from .common import (Context, Failed, backward_blocked, backward_call, forward_call, gradients, outcome_finding)
+from .common import (forward_problem, Context, Failed, backward_blocked, backward_call, forward_call, gradients, outcome_finding)
 
 
 def _with_kinks(case: Case) -> Case:
@@ -31,7 +31,7 @@ def check(ctx: Context, cases: list[Case]) -> Finding:
     case = _with_kinks(cases[0])
     exercise = case.exercise
     outcomes = ctx.runner.run([forward_call(case, save_as="cache"), backward_call(case, "cache")])
-    blocked = outcome_finding(outcomes[0], exercise.forward)
+    blocked = forward_problem(outcomes[0], case)
     if blocked:
         return backward_blocked(ctx, case, blocked)
     try:

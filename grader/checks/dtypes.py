@@ -5,7 +5,7 @@ import numpy as np
 
 from ..exercises.base import Case
 from ..results import PASS, Finding, Status
-from .common import Context, backward_blocked, backward_call, first_failure, forward_call, forward_output, gradients, outcome_finding
+from .common import forward_problem, Context, backward_blocked, backward_call, first_failure, forward_call, forward_output, gradients, outcome_finding
 
 
 def _dtype_finding(what: str, value: np.ndarray, function: str) -> Finding | None:
@@ -33,7 +33,7 @@ def check_backward(ctx: Context, cases: list[Case]) -> Finding:
         if not exercise.is_loss:
             calls.append(backward_call(case, "cache"))
         outcomes = ctx.runner.run(calls)
-        blocked = outcome_finding(outcomes[0], exercise.forward)
+        blocked = forward_problem(outcomes[0], case)
         if blocked and not exercise.is_loss:
             return backward_blocked(ctx, case, blocked)
         grads = gradients(outcomes[-1], case)

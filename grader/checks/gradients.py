@@ -23,7 +23,7 @@ from ..diagnosis.values import Candidate, explain_mismatch
 from ..exercises.base import Case
 from ..results import PASS, Finding, Status
 from ..runner.calls import Call
-from .common import (Context, Failed, backward_blocked, backward_call, first_failure, forward_call,
+from .common import (forward_problem, Context, Failed, backward_blocked, backward_call, first_failure, forward_call,
                      forward_output, gradients, outcome_finding)
 
 DIRECTIONS = 2
@@ -62,7 +62,7 @@ def check_case(ctx: Context, case: Case) -> Finding:
     outcomes = ctx.runner.run(calls)
 
     forward_outcome = outcomes[0]
-    forward_finding = outcome_finding(forward_outcome, exercise.forward)
+    forward_finding = forward_problem(forward_outcome, case)
     if forward_finding and not exercise.is_loss:
         return backward_blocked(ctx, case, forward_finding)
     grads = gradients(outcomes[0 if exercise.is_loss else 1], case)

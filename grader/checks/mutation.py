@@ -9,7 +9,7 @@ import numpy as np
 
 from ..exercises.base import Case
 from ..results import PASS, Finding, Status
-from .common import (Context, backward_blocked, backward_call, first_failure, forward_call, outcome_finding)
+from .common import (forward_problem, Context, backward_blocked, backward_call, first_failure, forward_call, outcome_finding)
 
 
 def _modified(before, after) -> bool:
@@ -42,7 +42,7 @@ def check_backward(ctx: Context, cases: list[Case]) -> Finding:
     def check_case(case: Case) -> Finding:
         exercise = case.exercise
         outcomes = ctx.runner.run([forward_call(case, save_as="cache"), backward_call(case, "cache", return_args=True)])
-        blocked = outcome_finding(outcomes[0], exercise.forward)
+        blocked = forward_problem(outcomes[0], case)
         if blocked:
             return backward_blocked(ctx, case, blocked)
         finding = outcome_finding(outcomes[1], exercise.backward)

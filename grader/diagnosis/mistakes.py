@@ -12,8 +12,9 @@ from .values import Candidate
 
 # What to do when an exercise returns NaN or inf on large inputs.
 STABILITY_HINTS = {
-    "softmax": "Subtract each row's max from the scores before exp (log-sum-exp): the softmax is unchanged "
-               "and exp can no longer overflow.",
+    "softmax": "Subtract each row's max from the scores before exp (the softmax is unchanged and exp can no "
+               "longer overflow), and take log-probabilities as shifted - log(sum(exp(shifted))) rather than "
+               "log(probs): a probability that underflows to 0 gives log of 0 = -inf.",
     "sigmoid": "For large |x| one of exp(x), exp(-x) overflows: use 1 / (1 + exp(-x)) for x >= 0 and "
                "exp(x) / (1 + exp(x)) for x < 0, or np.exp(-np.logaddexp(0, -x)).",
     "batchnorm": "A feature can have zero variance (a constant column, or every column when N = 1): divide by np.sqrt(var + eps), never by np.sqrt(var).",

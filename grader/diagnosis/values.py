@@ -53,6 +53,10 @@ def _generic_candidates(what: str, expected: np.ndarray, batch_size: int | None)
             Candidate(expected / batch_size,
                       f"{what} is {batch_size} times too small (N = {batch_size}): you divided by N once too often."),
         ]
+    if expected.ndim == 2 and expected.shape[0] != expected.shape[1] and min(expected.shape) > 1:
+        candidates.append(Candidate(expected.T.reshape(expected.shape),
+                                    f"{what} holds the transposed matrix, reshaped: reshape does not transpose. "
+                                    "Use .T, or reorder the matrix product (x.T @ dout for dw)."))
     if expected.ndim == 2 and expected.shape[0] == expected.shape[1] and expected.shape[0] > 1:
         candidates.append(Candidate(expected.T, f"{what} is transposed. With square shapes a transposed matrix "
                                                 "product still has the right shape: check the order "

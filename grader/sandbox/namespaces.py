@@ -1,0 +1,85 @@
+"""Namespaces and a private root file system for a worker.
+
+`enter(...)` puts the calling (single-threaded) process into new user (when not root), mount,
+network, IPC, UTS and pid namespaces. The pid namespace takes effect for children, so the caller
+forks once more; the child is pid 1 of a namespace of its own, and killing it kills everything the
+student could have started. `build_root(...)` then replaces the file system with a small tmpfs
+holding read-only binds of exactly what the worker needs (the Python prefix, numpy's
+site-packages, the submission's folder), an empty /dev with null, zero and urandom, and a small
+writable /tmp. What is not bound (the reference solutions, the grader's checkout, /etc, /home,
+the database) does not exist inside.
+"""
+from __future__ import annotations
+
+import os
+
+from libc import (CLONE_NEWIPC, CLONE_NEWNET, CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWUSER, CLONE_NEWUTS,
+                  MNT_DETACH, MS_BIND, MS_NODEV, MS_NOSUID, MS_PRIVATE, MS_RDONLY, MS_REC, MS_REMOUNT,
+                  mount, pivot_root, umount2, unshare)
+
+NAMESPACES = CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWPID
+DEVICES = ("/dev/null", "/dev/zero", "/dev/urandom", "/dev/random")
+
+
+def enter() -> None:
+    """Unshare every namespace (a user namespace too when not root). Raises OSError."""
+    uid, gid = os.getuid(), os.getgid()
+    if uid == 0:
+        unshare(NAMESPACES)
+        return
+    unshare(NAMESPACES | CLONE_NEWUSER)
+    # Map ourselves to root inside, so that we may mount; capabilities are dropped afterwards.
+    with open("/proc/self/setgroups", "w") as handle:
+        handle.write("deny")
+    with open("/proc/self/uid_map", "w") as handle:
+        handle.write(f"0 {uid} 1")
+    with open("/proc/self/gid_map", "w") as handle:
+        handle.write(f"0 {gid} 1")
+
+
+def build_root(root: str, readonly: list[str], tmp_bytes: int = 16 * 1024 * 1024) -> None:
+    """Make `root` (an existing empty folder) the new root file system, holding only `readonly`."""
+    mount(None, "/", None, MS_REC | MS_PRIVATE)   # nothing we mount propagates to the host
+    mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0755")
+    for path in _minimal(readonly):
+        _bind_readonly(path, root + path)
+    for link in ("/bin", "/lib", "/lib64", "/sbin"):
+        if os.path.islink(link) and not os.path.lexists(root + link):
+            os.symlink(os.readlink(link), root + link)
+    os.makedirs(root + "/dev", exist_ok=True)
+    for device in DEVICES:
+        if os.path.exists(device):
+            _bind_file(device, root + device)
+    os.makedirs(root + "/tmp")
+    mount("tmpfs", root + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, f"size={tmp_bytes},mode=1777")
+    os.chdir(root)
+    pivot_root(".", ".")          # the old root ends up stacked under the new one ...
+    umount2(".", MNT_DETACH)      # ... and is detached: nothing of the host is reachable
+    os.chdir("/")
+    mount(None, "/", None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+
+
+def _minimal(paths: list[str]) -> list[str]:
+    """Existing real paths, without those already inside another one, parents first."""
+    real = sorted({os.path.realpath(p) for p in paths if os.path.exists(p)})
+    kept: list[str] = []
+    for path in real:
+        if not any(path == k or path.startswith(k.rstrip("/") + "/") for k in kept):
+            kept.append(path)
+    return kept
+
+
+def _bind_readonly(source: str, target: str) -> None:
+    if os.path.isdir(source):
+        os.makedirs(target, exist_ok=True)
+    else:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        open(target, "a").close()
+    mount(source, target, None, MS_BIND | MS_REC)
+    mount(None, target, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+
+
+def _bind_file(source: str, target: str) -> None:
+    open(target, "a").close()
+    mount(source, target, None, MS_BIND)
+    mount(None, target, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID)

@@ -1,0 +1,163 @@
+"""The zygote: a clean process that has imported numpy and the worker harness, and nothing else.
+
+Started once per grader process as `python -I zygote_main.py CONTROL_FD` with a clean
+environment. For each worker the grader wants, it sends a request with three file descriptors
+(requests in, responses out, captured output); the zygote forks, and the child sandboxes itself
+and becomes the worker. Forking from here rather than from the grader means the student's process
+never holds a copy of the grader's memory (reference answers, hidden cases, secrets), and starting
+a worker costs a fork, not an interpreter start and a numpy import.
+
+Worker set-up, in order: namespaces (then a second fork: the worker is pid 1 of its own pid
+namespace), a private read-only root, resource limits, no capabilities and no_new_privs, seccomp.
+Whatever cannot be had here is reported once in the handshake (the grader decides whether that is
+acceptable) and the rest still applies.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import sys
+import tempfile
+import traceback
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:0] = [HERE, os.path.join(os.path.dirname(HERE), "runner")]
+
+import numpy  # noqa: E402,F401  (the point of a zygote: imported once, shared by every fork)
+
+import limits  # noqa: E402
+import namespaces  # noqa: E402
+import privileges  # noqa: E402
+import protocol  # noqa: E402
+import seccomp  # noqa: E402
+from worker_main import Worker  # noqa: E402
+
+
+def probe() -> dict:
+    """Which layers work on this machine: try the namespaces in a throwaway child."""
+    status = {"namespaces": False, "seccomp": seccomp.available(), "why": []}
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_end)
+        try:
+            namespaces.enter()
+            os.write(write_end, b"ok")
+        except BaseException as error:  # noqa: BLE001
+            os.write(write_end, str(error).encode()[:500])
+        os._exit(0)
+    os.close(write_end)
+    answer = os.read(read_end, 600).decode(errors="replace")
+    os.close(read_end)
+    os.waitpid(pid, 0)
+    if answer == "ok":
+        status["namespaces"] = True
+    else:
+        status["why"].append(f"namespaces unavailable ({answer or 'no answer'})")
+    if not status["seccomp"]:
+        status["why"].append("seccomp unavailable (libseccomp not installed)")
+    return status
+
+
+def readonly_paths(submission: str) -> list[str]:
+    """What a worker must see: the interpreter, numpy, shared libraries, the submission's folder."""
+    site_packages = os.path.dirname(os.path.dirname(numpy.__file__))
+    return ["/usr", sys.prefix, sys.base_prefix, sys.exec_prefix, site_packages, "/etc/ld.so.cache",
+            os.path.dirname(os.path.realpath(submission))]
+
+
+def become_worker(request: dict, fds: list[int], status: dict, root: str) -> None:
+    """In the forked child: sandbox this process, then serve the grader. Never returns."""
+    code = 0
+    try:
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        read_fd, write_fd, output_fd = fds
+        os.dup2(output_fd, 1)
+        os.dup2(output_fd, 2)
+        null = os.open("/dev/null", os.O_RDONLY)
+        os.dup2(null, 0)
+        keep = {0, 1, 2, read_fd, write_fd}
+        for fd in range(3, 1024):
+            if fd not in keep:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+        privileges.die_with_parent()
+        try:
+            _sandbox(request, status, root, read_fd, write_fd)
+        except BaseException as error:  # noqa: BLE001
+            _refuse(read_fd, write_fd, f"the sandbox could not be set up: {error}")
+            return
+        Worker(read_fd, write_fd).serve()
+    except BaseException:  # noqa: BLE001
+        traceback.print_exc()
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _sandbox(request: dict, status: dict, root: str, read_fd: int, write_fd: int) -> None:
+    if request.get("sandbox") and status["namespaces"]:
+        namespaces.enter()
+        child = os.fork()
+        if child:
+            # The parent stays outside the new pid namespace only to be killed by the grader:
+            # its death takes the worker (pid 1 inside) and so the whole namespace with it.
+            os.close(read_fd)
+            os.close(write_fd)
+            _, wait_status = os.waitpid(child, 0)
+            os._exit(os.waitstatus_to_exitcode(wait_status) & 0xFF)
+        privileges.die_with_parent()
+        namespaces.build_root(root, readonly_paths(request["path"]))
+    limits.apply_limits(int(request.get("memory_bytes", 0)), cpu_seconds=int(request.get("cpu_seconds", 120)))
+    if request.get("sandbox"):
+        privileges.drop_all()
+        privileges.die_with_parent()   # a change of credentials clears it: set it again
+        if status["seccomp"]:
+            seccomp.install()
+
+
+def _refuse(read_fd: int, write_fd: int, message: str) -> None:
+    """Answer the grader's first request with the set-up error, so it can say what happened."""
+    try:
+        protocol.read_message(read_fd)
+        protocol.write_message(write_fd, {"status": "error", "error": {
+            "type": "SandboxError", "message": message, "traceback": message}}, [])
+    except Exception:  # noqa: BLE001
+        pass
+
+
+def main() -> None:
+    control = socket.socket(fileno=int(sys.argv[1]))
+    privileges.die_with_parent()
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)   # the kernel reaps finished workers
+    root = tempfile.mkdtemp(prefix="grader-root-")  # an empty mount point, one per zygote
+    status = probe()
+    control.sendall(json.dumps({"pid": os.getpid(), "status": status}).encode() + b"\n")
+    try:
+        while True:
+            message, fds, _, _ = socket.recv_fds(control, 65536, 3)
+            if not message:
+                break
+            request = json.loads(message)
+            if len(fds) != 3:
+                for fd in fds:
+                    os.close(fd)
+                control.sendall(json.dumps({"error": "expected 3 file descriptors"}).encode() + b"\n")
+                continue
+            pid = os.fork()
+            if pid == 0:
+                control.close()
+                become_worker(request, fds, status, root)
+            for fd in fds:
+                os.close(fd)
+            control.sendall(json.dumps({"pid": pid}).encode() + b"\n")
+    finally:
+        os.rmdir(root)
+
+
+if __name__ == "__main__":
+    main()
