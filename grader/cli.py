@@ -9,10 +9,11 @@ import sys
 
 import click
 
-from .engine import grade
+from .engine import SandboxUnavailable, grade
 from .exercises import ASSIGNMENTS
 from .oracle import ReferenceMissing
 from .report import FORMATS
+from .sandbox.zygote import ZygoteError
 from .submission import SubmissionError
 
 
@@ -35,15 +36,19 @@ def main() -> None:
 @click.option("--format", "output_format", type=click.Choice(sorted(FORMATS)), default="text", show_default=True)
 @click.option("--verbose", "-v", is_flag=True, help="List passed checks too (text format).")
 @click.option("--in-process", is_flag=True,
-              help="Run your code inside the grader's process (debugging on your own laptop only).")
+              help="Run your code inside the grader's process (debugging on your own laptop; public checks only).")
+@click.option("--allow-unsandboxed", is_flag=True,
+              help="Run hidden checks even where student code cannot be fully sandboxed (trusted code only).")
 def check(submission: str, assignment: str | None, public_only: bool, seed: int | None,
-          output_format: str, verbose: bool, in_process: bool) -> None:
+          output_format: str, verbose: bool, in_process: bool, allow_unsandboxed: bool) -> None:
     """Check SUBMISSION (a .py file) and explain every failure."""
     try:
         report = grade(submission, assignment=assignment, public_only=public_only, seed=seed,
-                       in_process=in_process)
-    except SubmissionError as error:
+                       in_process=in_process, allow_unsandboxed=allow_unsandboxed)
+    except (SubmissionError, SandboxUnavailable) as error:
         raise UsageProblem(str(error)) from None
+    except ZygoteError as error:
+        raise click.ClickException(f"the grader could not start a worker process: {error}") from None
     except ReferenceMissing as error:
         raise UsageProblem(f"{error}. Checks need the reference solutions: run from a checkout of the "
                            "grader that has reference/.") from None

@@ -36,17 +36,30 @@ def select_exercises(defined: frozenset[str], assignment: str | None) -> list[Ex
     return exercises
 
 
+class SandboxUnavailable(Exception):
+    """Hidden checks were asked for where student code cannot be fully isolated."""
+
+
 def grade(path: str | Path, *, assignment: str | None = None, public_only: bool = False,
-          seed: int | None = None, in_process: bool = False, oracle: Oracle | None = None,
-          runner_options: dict | None = None) -> Report:
-    """Grade a .py submission. Raises SubmissionError when it cannot be graded at all."""
+          seed: int | None = None, in_process: bool = False, allow_unsandboxed: bool = False,
+          oracle: Oracle | None = None, runner_options: dict | None = None) -> Report:
+    """Grade a .py submission. Raises SubmissionError when it cannot be graded at all, and
+    SandboxUnavailable when hidden checks would run without full isolation (unless allowed)."""
     submission = read_submission(path)
     exercises = select_exercises(submission.defined, assignment)
     oracle = oracle or Oracle.for_assignments(sorted({ex.assignment for ex in exercises}))
     seed = source_seed(submission.source) if seed is None else seed
-    report = Report(seed=None if public_only else seed)
-    runner_class = InProcessRunner if in_process else ProcessRunner
-    with runner_class(submission.path, **(runner_options or {})) as runner:
+    notes = []
+    if in_process and not public_only and not allow_unsandboxed:
+        public_only = True
+        notes.append("In-process mode runs the public checks only: hidden cases never enter a process "
+                     "that runs your code unsandboxed.")
+    report = Report(seed=None if public_only else seed, notes=notes)
+    runner = (InProcessRunner(submission.path) if in_process
+              else ProcessRunner(submission.path, **(runner_options or {})))
+    with runner:
+        if not in_process:
+            _check_isolation(runner.sandbox_status, public_only, allow_unsandboxed, report)
         load_error = runner.load_error()
         for exercise in exercises:
             if load_error is not None:
@@ -55,6 +68,19 @@ def grade(path: str | Path, *, assignment: str | None = None, public_only: bool 
             report.tests.extend(grade_exercise(Context(runner, oracle, exercise), public_only, seed))
         report.student_output = runner.captured_output()
     return report
+
+
+def _check_isolation(status, public_only: bool, allow_unsandboxed: bool, report: Report) -> None:
+    """Say once what isolation is missing; refuse hidden checks without it unless allowed."""
+    if status.complete:
+        return
+    missing = "; ".join(status.why) or "isolation incomplete"
+    if not public_only and not allow_unsandboxed:
+        raise SandboxUnavailable(
+            f"student code cannot be fully sandboxed here ({missing}), so hidden checks will not run. "
+            "Run the public checks only (--public), or, if you trust this submission, pass --allow-unsandboxed.")
+    report.notes.append(f"Sandbox incomplete: {missing}. Running with a separate process, resource limits "
+                        "and timeouts.")
 
 
 def _visibilities(spec: CheckSpec, public_only: bool) -> list[Visibility]:

@@ -1,41 +1,25 @@
-"""Runs student code in a separate worker process, never in the grader's own.
+"""Runs student code in a separate, sandboxed worker process, never in the grader's own.
 
-The worker is `python -I worker_main.py` with a clean environment, stdin from /dev/null and its
-stdout/stderr captured to a file (shown to the student as theirs, never parsed). Requests and
-responses travel over two dedicated pipes. Each call has a deadline; a worker that misses it, dies
-or sends garbage is killed, and a fresh one is started (and the submission re-imported) for the
-next batch. Hardening (namespaces, seccomp) plugs in through `command` and `preexec`.
+Workers are forked by the zygote (grader.sandbox) into their own namespaces, with seccomp,
+resource limits and a clean environment; their stdout/stderr go to a file (shown to the student
+as theirs, never parsed). Requests and responses travel over two dedicated pipes. Each call has a
+deadline; a worker that misses it, dies or sends garbage is killed — with everything it started —
+and a fresh one is forked (and the submission re-imported) for the next batch.
 """
 from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
+from ..sandbox.zygote import SandboxStatus, Zygote, ZygoteError, shared_zygote
 from . import protocol
 from .calls import Call, Outcome, encode_calls
 from .outcome_decoding import decode_outcome
 
-WORKER_SCRIPT = Path(__file__).with_name("worker_main.py")
 MAX_CAPTURED_OUTPUT = 64 * 1024
-
-
-def clean_environment() -> dict[str, str]:
-    """The worker's whole environment: nothing of the grader's (no secrets, no database URLs)."""
-    return {
-        "PATH": "/usr/local/bin:/usr/bin:/bin",
-        "LANG": "C.UTF-8",
-        "PYTHONDONTWRITEBYTECODE": "1",
-        "PYTHONHASHSEED": "0",
-        # One BLAS thread: faster for small arrays, and a single-threaded worker can be sandboxed.
-        "OPENBLAS_NUM_THREADS": "1",
-        "OMP_NUM_THREADS": "1",
-        "MKL_NUM_THREADS": "1",
-    }
 
 
 class ProcessRunner:
@@ -43,16 +27,31 @@ class ProcessRunner:
 
     def __init__(self, path: str | os.PathLike, *, call_timeout: float = 2.0,
                  import_timeout: float = 10.0, total_timeout: float = 120.0,
-                 memory_bytes: int = 1 << 30):
+                 memory_bytes: int = 1 << 30, sandbox: bool = True, zygote: Zygote | None = None):
         self.path = Path(path).resolve()
         self.call_timeout = call_timeout
         self.import_timeout = import_timeout
+        self.total_timeout = total_timeout
         self.deadline = time.monotonic() + total_timeout
         self.memory_bytes = memory_bytes
-        self.process: subprocess.Popen | None = None
+        self.sandbox = sandbox
+        self._zygote = zygote
+        self.pid: int | None = None
         self._load_error: Outcome | None = None
         self._output = tempfile.TemporaryFile()
-        self._started = False
+
+    @property
+    def zygote(self) -> Zygote:
+        if self._zygote is None:
+            self._zygote = shared_zygote()
+        return self._zygote
+
+    @property
+    def sandbox_status(self) -> SandboxStatus:
+        """The isolation a worker of this runner actually gets."""
+        if not self.sandbox:
+            return SandboxStatus(False, False, ("sandbox turned off",))
+        return self.zygote.status
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -66,24 +65,27 @@ class ProcessRunner:
     def _spawn(self) -> None:
         to_worker_r, to_worker_w = os.pipe()
         from_worker_r, from_worker_w = os.pipe()
-        command = [sys.executable, "-I", str(WORKER_SCRIPT), str(to_worker_r), str(from_worker_w),
-                   str(self.memory_bytes)]
-        self.process = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=self._output, stderr=subprocess.STDOUT,
-            env=clean_environment(), pass_fds=(to_worker_r, from_worker_w), cwd=str(self.path.parent),
-            start_new_session=True,  # its own process group, so a kill takes its children too
-        )
-        os.close(to_worker_r)
-        os.close(from_worker_w)
+        try:
+            self.pid = self.zygote.spawn(
+                path=str(self.path), read_fd=to_worker_r, write_fd=from_worker_w,
+                output_fd=self._output.fileno(), sandbox=self.sandbox, memory_bytes=self.memory_bytes,
+                cpu_seconds=int(self.total_timeout) + 5)
+        finally:
+            os.close(to_worker_r)
+            os.close(from_worker_w)
         self._send_fd, self._recv_fd = to_worker_w, from_worker_r
 
     def _ensure_worker(self) -> bool:
         """A live worker with the submission imported; False if that cannot be had."""
         if self._load_error is not None:
             return False
-        if self.process is not None and self.process.poll() is None:
+        if self.pid is not None:
             return True
-        self._spawn()
+        try:
+            self._spawn()
+        except ZygoteError as error:
+            self._load_error = Outcome("crashed", detail=f"the grader could not start a worker ({error})")
+            return False
         deadline = min(self.deadline, time.monotonic() + self.import_timeout)
         try:
             protocol.write_message(self._send_fd, {"op": "import", "path": str(self.path)}, [])
@@ -107,38 +109,34 @@ class ProcessRunner:
         return self._load_error
 
     def close(self) -> None:
-        if self.process is not None:
+        if self.pid is not None:
             try:
                 protocol.write_message(self._send_fd, {"op": "exit"}, [])
-                self.process.wait(timeout=0.5)
-            except (OSError, subprocess.TimeoutExpired):
+                protocol.read_message(self._recv_fd, time.monotonic() + 0.5)   # EOF once it has exited
+            except (OSError, protocol.Closed, protocol.Timeout, protocol.ProtocolError):
                 pass
             self._kill()
         self._output.close()
 
     def _kill(self) -> None:
-        process, self.process = self.process, None
-        if process is None:
+        """Kill the worker; in a pid namespace that kills everything the student started."""
+        pid, self.pid = self.pid, None
+        if pid is None:
             return
         try:
-            os.killpg(process.pid, signal.SIGKILL)
+            os.kill(pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
-        process.wait()
         for fd in (self._send_fd, self._recv_fd):
             try:
                 os.close(fd)
             except OSError:
                 pass
-        self._last_returncode = process.returncode
 
-    def _death_note(self, when: str) -> str:
-        process = self.process
-        code = process.wait(timeout=1) if process is not None else None
-        if code is not None and code < 0:
-            name = signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else -code
-            return f"the process running your code was killed by signal {name} {when}"
-        return f"your code ended the process running it (exit code {code}) {when}"
+    @staticmethod
+    def _death_note(when: str) -> str:
+        return (f"the process running your code ended {when}: did your code call exit() or os._exit(), "
+                "run out of memory or crash the interpreter?")
 
     # -- calls -----------------------------------------------------------------------------
 
@@ -152,6 +150,7 @@ class ProcessRunner:
         try:
             protocol.write_message(self._send_fd, header, buffers)
         except BrokenPipeError:
+            self._kill()
             return [Outcome("crashed", detail=self._death_note("before it could be called"))] * len(calls)
         outcomes: list[Outcome] = []
         for call in calls:

@@ -68,6 +68,8 @@ def encode(value, buffers: list[bytes], depth: int = 0) -> dict:
         return {"t": "opaque", "type": "nesting too deep"}
     if isinstance(value, Ref):
         return {"t": "ref", "name": value.name, "index": value.index}
+    if isinstance(value, Opaque):
+        return {"t": "opaque", "type": value.type_name}
     if type(value) is np.ndarray:
         return _encode_array(value, "nd", buffers)
     if isinstance(value, np.ndarray):
@@ -114,7 +116,8 @@ def _type_name(value) -> str:
 
 def decode(tree, buffers: list[bytes], resolve_ref=None, depth: int = 0):
     """Rebuild a value from a tagged tree. Arrays are fresh, writable and plain np.ndarray."""
-    if depth > MAX_DEPTH or not isinstance(tree, dict):
+    # One level deeper than encode() nests containers: where it stops, it leaves an opaque marker.
+    if depth > MAX_DEPTH + 1 or not isinstance(tree, dict):
         raise ProtocolError("malformed value")
     tag = tree.get("t")
     if tag in ("nd", "np"):

@@ -1,8 +1,9 @@
-"""The worker: a separate process that imports a student's module and calls its functions.
+"""The worker harness: what a sandboxed worker process runs to import a student's module and
+call its functions.
 
-Started as `python -I worker_main.py READ_FD WRITE_FD` by grader.runner.process. It reads
-requests from READ_FD and streams one response per call to WRITE_FD, in grader.runner.protocol's
-format. It is the only place student code runs, so it knows nothing secret: it receives inputs and
+Loaded by the zygote (grader/sandbox/zygote_main.py) before any student code exists; each forked
+worker reads requests from one pipe and streams one response per call to another, in
+grader.runner.protocol's format. It is the only place student code runs, so it knows nothing secret: it receives inputs and
 returns outputs, and everything it sends back is validated by the grader.
 
 Objects that cannot cross the boundary (a forward's cache) stay here, saved under a name the grader
@@ -12,8 +13,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import resource
-import signal
 import sys
 import time
 import traceback
@@ -31,23 +30,6 @@ MODULE_NAME = "submission"
 
 class MissingDependency(Exception):
     """A call needs the saved result of an earlier call that failed."""
-
-
-def apply_limits(memory_bytes: int) -> None:
-    """Resource limits the student cannot raise again (soft == hard)."""
-    limits = [
-        (resource.RLIMIT_CORE, 0),
-        (resource.RLIMIT_FSIZE, 16 * 1024 * 1024),
-    ]
-    if memory_bytes > 0:
-        limits.append((resource.RLIMIT_AS, memory_bytes))
-    for which, value in limits:
-        try:
-            resource.setrlimit(which, (value, value))
-        except (ValueError, OSError):
-            pass  # a platform without this limit: the grader's timeouts still hold
-    # Writing past RLIMIT_FSIZE should fail the write, not kill the worker.
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 
 
 class Worker:
@@ -157,13 +139,3 @@ class Worker:
             message += " (ran out of memory)"
         return {"type": type(error).__name__, "message": message[:2000],
                 "traceback": ("".join(lines) + message)[-4000:]}
-
-
-def main() -> None:
-    read_fd, write_fd, memory_bytes = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-    apply_limits(memory_bytes)
-    Worker(read_fd, write_fd).serve()
-
-
-if __name__ == "__main__":
-    main()

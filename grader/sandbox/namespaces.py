@@ -41,6 +41,9 @@ def build_root(root: str, readonly: list[str], tmp_bytes: int = 16 * 1024 * 1024
     """Make `root` (an existing empty folder) the new root file system, holding only `readonly`."""
     mount(None, "/", None, MS_REC | MS_PRIVATE)   # nothing we mount propagates to the host
     mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0755")
+    # /tmp first: a submission that lives under /tmp is then bound on top of it, not hidden by it.
+    os.makedirs(root + "/tmp")
+    mount("tmpfs", root + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, f"size={tmp_bytes},mode=1777")
     for path in _minimal(readonly):
         _bind_readonly(path, root + path)
     for link in ("/bin", "/lib", "/lib64", "/sbin"):
@@ -50,8 +53,6 @@ def build_root(root: str, readonly: list[str], tmp_bytes: int = 16 * 1024 * 1024
     for device in DEVICES:
         if os.path.exists(device):
             _bind_file(device, root + device)
-    os.makedirs(root + "/tmp")
-    mount("tmpfs", root + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, f"size={tmp_bytes},mode=1777")
     os.chdir(root)
     pivot_root(".", ".")          # the old root ends up stacked under the new one ...
     umount2(".", MNT_DETACH)      # ... and is detached: nothing of the host is reachable

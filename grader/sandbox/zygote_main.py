@@ -133,9 +133,9 @@ def _refuse(read_fd: int, write_fd: int, message: str) -> None:
 def main() -> None:
     control = socket.socket(fileno=int(sys.argv[1]))
     privileges.die_with_parent()
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)   # the kernel reaps finished workers
-    root = tempfile.mkdtemp(prefix="grader-root-")  # an empty mount point, one per zygote
     status = probe()
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)   # from now on the kernel reaps finished workers
+    root = tempfile.mkdtemp(prefix="grader-root-")  # an empty mount point, one per zygote
     control.sendall(json.dumps({"pid": os.getpid(), "status": status}).encode() + b"\n")
     try:
         while True:
