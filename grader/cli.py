@@ -41,7 +41,7 @@ def main() -> None:
               help="Run hidden checks even where student code cannot be fully sandboxed (trusted code only).")
 def check(submission: str, assignment: str | None, public_only: bool, seed: int | None,
           output_format: str, verbose: bool, in_process: bool, allow_unsandboxed: bool) -> None:
-    """Check SUBMISSION (a .py file) and explain every failure."""
+    """Check SUBMISSION (a .py file, a notebook, or a zip of them) and explain every failure."""
     try:
         report = grade(submission, assignment=assignment, public_only=public_only, seed=seed,
                        in_process=in_process, allow_unsandboxed=allow_unsandboxed)

@@ -4,6 +4,7 @@ This is the grader's public API (`grade(...) -> Report`); the CLI and the server
 """
 from __future__ import annotations
 
+import tempfile
 import traceback
 import warnings
 from pathlib import Path
@@ -20,7 +21,8 @@ from .results import Finding, Report, Status, TestResult, Visibility
 from .runner.calls import Outcome
 from .runner.inprocess import InProcessRunner
 from .runner.process import ProcessRunner
-from .submission import SubmissionError, read_submission
+from .loading import load_submission
+from .submission import Submission, SubmissionError
 
 
 def select_exercises(defined: frozenset[str], assignment: str | None) -> list[Exercise]:
@@ -43,13 +45,21 @@ class SandboxUnavailable(Exception):
 def grade(path: str | Path, *, assignment: str | None = None, public_only: bool = False,
           seed: int | None = None, in_process: bool = False, allow_unsandboxed: bool = False,
           oracle: Oracle | None = None, runner_options: dict | None = None) -> Report:
-    """Grade a .py submission. Raises SubmissionError when it cannot be graded at all, and
+    """Grade a submission (.py, .ipynb or .zip). Raises SubmissionError when it cannot be graded at all, and
     SandboxUnavailable when hidden checks would run without full isolation (unless allowed)."""
-    submission = read_submission(path)
+    with tempfile.TemporaryDirectory(prefix="grader-submission-") as workdir:
+        submission = load_submission(path, Path(workdir), assignment)
+        return _grade_loaded(submission, assignment=assignment, public_only=public_only, seed=seed,
+                             in_process=in_process, allow_unsandboxed=allow_unsandboxed, oracle=oracle,
+                             runner_options=runner_options)
+
+
+def _grade_loaded(submission: Submission, *, assignment, public_only, seed, in_process, allow_unsandboxed,
+                  oracle, runner_options) -> Report:
     exercises = select_exercises(submission.defined, assignment)
     oracle = oracle or Oracle.for_assignments(sorted({ex.assignment for ex in exercises}))
     seed = source_seed(submission.source) if seed is None else seed
-    notes = []
+    notes = list(submission.notes)
     if in_process and not public_only and not allow_unsandboxed:
         public_only = True
         notes.append("In-process mode runs the public checks only: hidden cases never enter a process "

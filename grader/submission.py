@@ -12,9 +12,12 @@ class SubmissionError(Exception):
 
 @dataclass(frozen=True)
 class Submission:
+    """A gradable Python file: the worker imports `path`; `notes` tell the student what loading
+    did (cells dropped, which file of an archive was graded)."""
     path: Path
     source: bytes
     defined: frozenset[str]
+    notes: tuple[str, ...] = ()
 
 
 def read_submission(path: str | Path) -> Submission:
@@ -25,21 +28,25 @@ def read_submission(path: str | Path) -> Submission:
         raise SubmissionError(f"{path} is a folder. Give the path to your .py file.")
     if path.suffix != ".py":
         raise SubmissionError(f"{path}: expected a Python file (.py).")
-    source = path.read_bytes()
+    return python_submission(path, path.read_bytes(), path.name)
+
+
+def python_submission(path: Path, source: bytes, display_name: str, notes: tuple[str, ...] = ()) -> Submission:
+    """Check that `source` (stored at `path`) compiles; SubmissionError naming the line if not."""
     try:
-        tree = ast.parse(source, filename=path.name)
-        compile(tree, path.name, "exec")   # errors only the compiler sees: return outside a function, ...
+        tree = ast.parse(source, filename=display_name)
+        compile(tree, display_name, "exec")   # errors only the compiler sees: return outside a function, ...
     except SyntaxError as error:
         if error.lineno is None:   # not about a line: null bytes, a bad encoding declaration
-            raise SubmissionError(f"{path.name} is not a readable Python file ({error.msg}). "
+            raise SubmissionError(f"{display_name} is not a readable Python file ({error.msg}). "
                                   "Save it again as plain UTF-8 text.") from None
         line = (error.text or "").rstrip()
         pointer = f"\n    {line}\n    {' ' * max((error.offset or 1) - 1, 0)}^" if line else ""
-        raise SubmissionError(f"{path.name}, line {error.lineno}: syntax error: {error.msg}{pointer}\n"
+        raise SubmissionError(f"{display_name}, line {error.lineno}: syntax error: {error.msg}{pointer}\n"
                               "Fix this line, then run the check again.") from None
     except ValueError as error:  # e.g. null bytes
-        raise SubmissionError(f"{path.name} is not a readable Python file ({error}).") from None
-    return Submission(path, source, frozenset(defined_names(tree)))
+        raise SubmissionError(f"{display_name} is not a readable Python file ({error}).") from None
+    return Submission(path, source, frozenset(defined_names(tree)), notes)
 
 
 def defined_names(tree: ast.Module) -> set[str]:

@@ -24,7 +24,7 @@ def to_text(report: Report, *, color: bool = False, verbose: bool = False) -> st
     def style(text: str, **kw) -> str:
         return click.style(text, **kw) if color else text
 
-    lines: list[str] = []
+    lines: list[str] = [style(f"Note: {note}", fg="yellow") for note in report.notes]
     for function in report.functions():
         tests = [t for t in report.tests if t.function == function]
         score, possible = sum(t.score for t in tests), sum(t.max_score for t in tests)
@@ -38,7 +38,6 @@ def to_text(report: Report, *, color: bool = False, verbose: bool = False) -> st
         lines.extend("  | " + line for line in shown[:20])
         if len(shown) > 20:
             lines.append(f"  | ... ({len(shown) - 20} more lines)")
-    lines.extend(report.notes)
     passed = sum(t.status is Status.PASSED for t in report.tests)
     summary = (f"Score: {_fmt(report.score)} / {_fmt(report.max_score)}   "
                f"({passed} of {len(report.tests)} checks passed)")

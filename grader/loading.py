@@ -1,0 +1,60 @@
+"""From what a student hands in (.py, .ipynb, or a zip of them) to one Python file to grade."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import archives, notebooks
+from .exercises import ASSIGNMENTS, ALL_EXERCISES
+from .submission import Submission, SubmissionError, python_submission, read_submission
+
+SUFFIXES = (".py", ".ipynb", ".zip")
+
+
+def load_submission(path: str | Path, workdir: Path, assignment: str | None = None) -> Submission:
+    """The gradable file for `path`; files it has to write (a converted notebook) go in `workdir`."""
+    path = Path(path)
+    if not path.exists():
+        raise SubmissionError(f"{path}: no such file. Give the path to your .py, .ipynb or .zip file.")
+    if path.is_dir():
+        raise SubmissionError(f"{path} is a folder. Give the path to your .py, .ipynb or .zip file.")
+    if path.suffix == ".py":
+        return read_submission(path)
+    if path.suffix == ".ipynb":
+        return _from_notebook(path, workdir / path.stem)
+    if path.suffix == ".zip":
+        return _from_archive(path, workdir, assignment)
+    raise SubmissionError(f"{path.name}: expected a Python file (.py), a notebook (.ipynb) or a zip of them.")
+
+
+def _from_notebook(path: Path, folder: Path, shown_as: str | None = None) -> Submission:
+    conversion = notebooks.convert(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{path.name}.py"
+    source = conversion.source.encode()
+    target.write_bytes(source)
+    return python_submission(target, source, shown_as or path.name, tuple(conversion.notes))
+
+
+def _from_archive(archive: Path, workdir: Path, assignment: str | None) -> Submission:
+    files = archives.extract_sources(archive, workdir / "unzipped")
+    wanted = {f for ex in (ASSIGNMENTS.get(assignment) or ALL_EXERCISES) for f in ex.functions}
+    candidates, problems = [], []
+    for file in files:
+        relative = file.relative_to(workdir / "unzipped")
+        try:
+            if file.suffix == ".ipynb":
+                submission = _from_notebook(file, workdir / "notebooks" / relative.parent, str(relative))
+            else:
+                submission = python_submission(file, file.read_bytes(), str(relative))
+        except SubmissionError as error:
+            problems.append(error)
+            continue
+        candidates.append((len(submission.defined & wanted), str(relative), submission))
+    candidates.sort(key=lambda c: (-c[0], c[1]))
+    if not candidates or candidates[0][0] == 0:
+        if problems:
+            raise problems[0]
+        raise SubmissionError(f"no file in {archive.name} defines an exercise function.")
+    count, name, best = candidates[0]
+    note = f"graded {name} from {archive.name} (it defines {count} exercise function(s))."
+    return Submission(best.path, best.source, best.defined, (note, *best.notes))
