@@ -165,7 +165,7 @@ def _decode_array(tree: dict, buffers: list[bytes]) -> np.ndarray:
     if dtype_str not in ALLOWED_DTYPES:
         raise ProtocolError(f"dtype {dtype_str[:20]!r} is not allowed")
     shape = _expect(tree.get("shape"), list)
-    if len(shape) > 32 or not all(type(n) is int and 0 <= n for n in shape):
+    if len(shape) > 32 or not all(type(n) is int and 0 <= n < 2**40 for n in shape):
         raise ProtocolError("invalid shape")
     index = _expect(tree.get("buf"), int)
     if not 0 <= index < len(buffers):

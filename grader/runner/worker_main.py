@@ -129,13 +129,16 @@ class Worker:
         return {"type": protocol._type_name(result)}
 
     def describe(self, error: BaseException) -> dict:
-        """The student's exception with the traceback trimmed to the student's own frames."""
+        """The student's exception with the traceback trimmed to the student's own frames, and
+        paths shown relative to the submission's folder (where submissions are stored is not
+        theirs to know)."""
         frames = [f for f in traceback.extract_tb(error.__traceback__)
                   if os.path.realpath(f.filename) == self.path]
-        lines = traceback.format_list(frames)
-        lines = [line.replace(self.path, os.path.basename(self.path)) for line in lines]
         message = "".join(traceback.format_exception_only(type(error), error)).strip()
         if isinstance(error, MemoryError):
-            message += " (ran out of memory)"
-        return {"type": type(error).__name__, "message": message[:2000],
-                "traceback": ("".join(lines) + message)[-4000:]}
+            message += " (ran out of memory: the limit is 1 GiB)"
+        text = "".join(traceback.format_list(frames)) + message
+        if self.path:
+            text = text.replace(os.path.dirname(self.path) + os.sep, "")
+            message = message.replace(os.path.dirname(self.path) + os.sep, "")
+        return {"type": type(error).__name__, "message": message[:2000], "traceback": text[-4000:]}
