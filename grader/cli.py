@@ -6,12 +6,14 @@ error in the submission, an unknown assignment).
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
 from .engine import SandboxUnavailable, grade
 from .exercises import ASSIGNMENTS
 from .oracle import ReferenceMissing
+from .release import build_release
 from .report import FORMATS
 from .sandbox.zygote import ZygoteError
 from .submission import SubmissionError
@@ -55,6 +57,19 @@ def check(submission: str, assignment: str | None, public_only: bool, seed: int 
     options = {"color": sys.stdout.isatty(), "verbose": verbose} if output_format == "text" else {}
     click.echo(FORMATS[output_format](report, **options))
     sys.exit(0 if report.all_passed else 1)
+
+
+@main.command()
+@click.argument("assignment", type=click.Choice(sorted(ASSIGNMENTS)))
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="A new (or empty) folder for the bundle.")
+def release(assignment: str, out: Path) -> None:
+    """Build what students receive for ASSIGNMENT: stubs, notebook, public cases, public grader."""
+    try:
+        files = build_release(assignment, out)
+    except SubmissionError as error:
+        raise UsageProblem(str(error)) from None
+    click.echo(f"wrote {len(files)} files to {out} (no reference solution, no hidden cases)")
 
 
 if __name__ == "__main__":

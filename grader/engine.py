@@ -16,7 +16,7 @@ from .cases.seeds import source_seed
 from .checks import CheckSpec, checks_for, target_function
 from .checks.common import Context
 from .exercises import ASSIGNMENTS, Exercise, exercises_defining
-from .oracle import Oracle
+from .oracle import Oracle, oracle_for
 from .results import Finding, Report, Status, TestResult, Visibility
 from .runner.calls import Outcome
 from .runner.inprocess import InProcessRunner
@@ -57,9 +57,12 @@ def grade(path: str | Path, *, assignment: str | None = None, public_only: bool 
 def _grade_loaded(submission: Submission, *, assignment, public_only, seed, in_process, allow_unsandboxed,
                   oracle, runner_options) -> Report:
     exercises = select_exercises(submission.defined, assignment)
-    oracle = oracle or Oracle.for_assignments(sorted({ex.assignment for ex in exercises}))
+    oracle = oracle or oracle_for(sorted({ex.assignment for ex in exercises}))
     seed = source_seed(submission.source) if seed is None else seed
     notes = list(submission.notes)
+    if oracle.public_only and not public_only:
+        public_only = True
+        notes.append("This grader has the public checks only; the hidden checks run when you submit.")
     if in_process and not public_only and not allow_unsandboxed:
         public_only = True
         notes.append("In-process mode runs the public checks only: hidden cases never enter a process "

@@ -33,8 +33,23 @@ def load_reference(assignment: str, reference_dir: Path = REFERENCE_DIR) -> Modu
     return module
 
 
+def oracle_for(assignments, reference_dir: Path = REFERENCE_DIR, exercises_dir: Path | None = None):
+    """The reference's oracle where reference/ exists, else the recorded public answers."""
+    if all((reference_dir / a / f"{a}.py").is_file() for a in assignments):
+        return Oracle.for_assignments(assignments, reference_dir)
+    from .cases.public import EXERCISES_DIR
+    from .recorded_oracle import ANSWERS_FILE, RecordedOracle
+    paths = [(exercises_dir or EXERCISES_DIR) / a / ANSWERS_FILE for a in assignments]
+    missing = [p for p in paths if not p.is_file()]
+    if missing:
+        raise ReferenceMissing(f"no reference solutions in {reference_dir} and no recorded answers at {missing[0]}")
+    return RecordedOracle.load(paths)
+
+
 class Oracle:
     """Expected forward outputs and gradients for cases, from the reference module."""
+
+    public_only = False   # it can answer any case, hidden ones too
 
     def __init__(self, modules: dict[str, ModuleType]):
         self.modules = modules
@@ -46,9 +61,9 @@ class Oracle:
     def _fn(self, exercise: Exercise, name: str):
         return getattr(self.modules[exercise.assignment], name)
 
-    def forward(self, case: Case, **replace: np.ndarray) -> np.ndarray:
+    def forward(self, case: Case) -> np.ndarray:
         """The forward output (for a loss: the loss, as a 0-d array)."""
-        result = self._fn(case.exercise, case.exercise.forward)(*case.args(**replace))
+        result = self._fn(case.exercise, case.exercise.forward)(*case.args())
         return np.asarray(result[0], dtype=np.float64)
 
     def backward(self, case: Case, dout: np.ndarray | None = None) -> tuple[np.ndarray, ...]:

@@ -7,7 +7,7 @@ import numpy as np
 
 from ..exercises.base import Case, Exercise, describe_shapes
 from ..results import Visibility
-from . import hidden, public
+from . import public
 from .seeds import case_rng
 
 
@@ -53,6 +53,8 @@ def public_cases(exercise: Exercise, oracle) -> CaseSet:
 
 
 def hidden_cases(exercise: Exercise, oracle, seed: int) -> CaseSet:
+    # Imported here: a student's release has no hidden-case generator at all.
+    from . import hidden
     shape_rng = case_rng(seed, exercise.name, "hidden-shapes")
     main = hidden.main_configs(exercise.name, shape_rng)
     edge = public.configs(exercise.assignment, exercise.name, "edge") + hidden.EXTRA_EDGES.get(exercise.name, [])

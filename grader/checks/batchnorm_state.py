@@ -26,6 +26,11 @@ def _sequence(case: Case) -> list[tuple]:
     return [(x, gamma, beta, "train"), (second, gamma, beta, "train"), (third, gamma, beta, "test")]
 
 
+def expected_calls(case: Case, settings: dict) -> list[tuple]:
+    """The sequence as the reference oracle is asked about it."""
+    return [(x, g, b, {"mode": m, **settings}) for x, g, b, m in _sequence(case)]
+
+
 def check(ctx: Context, cases: list[Case]) -> Finding:
     for settings in SETTINGS:
         finding = _check_settings(ctx, cases[0], settings)
@@ -40,8 +45,7 @@ def check(ctx: Context, cases: list[Case]) -> Finding:
 def _check_settings(ctx: Context, case: Case, settings: dict) -> Finding:
     function = case.exercise.forward
     steps = _sequence(case)
-    expected = ctx.oracle.batchnorm_sequence(case.exercise, [(x, g, b, {"mode": m, **settings})
-                                                             for x, g, b, m in steps])
+    expected = ctx.oracle.batchnorm_sequence(case.exercise, expected_calls(case, settings))
     (x1, gamma, beta, _), (x2, *_), (x3, *_) = steps
     # The two train calls share one bn_param dict, passed back by reference as a training loop does.
     # The test call gets the reference's running statistics, so a wrong update is not blamed twice.
