@@ -72,7 +72,7 @@ def _error_hint(error: dict) -> str | None:
     kind, message = error.get("type", ""), error.get("message", "")
     if kind == "ValueError" and ("shapes" in message or "broadcast" in message or "aligned" in message):
         return "Shapes don't line up: print the shapes of your arrays and check each product and sum."
-    if kind == "MemoryError":
+    if "MemoryError" in kind or "out of memory" in message:
         return "Your code ran out of memory: avoid building huge intermediate arrays."
     if kind == "KeyError":
         return "A key you read is not there: bn_param may lack optional keys (use bn_param.get(key, default))."
@@ -183,8 +183,10 @@ def backward_blocked(ctx: Context, case: Case, forward_finding: Finding) -> Find
     probe = ctx.runner.run([Call(exercise.backward, (case.dout.copy(), None))])[0]
     if probe.status in ("missing", "not_implemented"):
         return outcome_finding(probe, exercise.backward)
+    lines = [line.strip() for line in forward_finding.output.splitlines() if line.strip()]
+    reason = lines[-1] if forward_finding.status is Status.ERROR and lines else (lines or [""])[0]
     return Finding(Status.SKIPPED, f"can't check {exercise.backward} until {exercise.forward} runs "
-                                   f"({forward_finding.output.splitlines()[0]})",
+                                   f"({reason})",
                    f"Fix {exercise.forward} first: its cache is what {exercise.backward} receives.")
 
 

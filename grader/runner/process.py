@@ -38,6 +38,7 @@ class ProcessRunner:
         self._zygote = zygote
         self.pid: int | None = None
         self._load_error: Outcome | None = None
+        self._timed_out: dict[str, Outcome] = {}   # a function that timed out is not run again
         self._output = tempfile.TemporaryFile()
 
     @property
@@ -146,6 +147,12 @@ class ProcessRunner:
             return []
         if not self._ensure_worker():
             return [self._load_error] * len(calls)
+        stuck = next((i for i, call in enumerate(calls) if call.function in self._timed_out), None)
+        if stuck is not None:
+            # Everything before the call to a function known to hang still runs.
+            lost = Outcome("skipped", detail="not run: an earlier call of this check failed to finish")
+            return [*self.run(calls[:stuck]), self._timed_out[calls[stuck].function],
+                    *[lost] * (len(calls) - stuck - 1)]
         header, buffers = encode_calls(calls)
         try:
             protocol.write_message(self._send_fd, header, buffers)
@@ -156,6 +163,8 @@ class ProcessRunner:
         for call in calls:
             outcome = self._receive(call)
             outcomes.append(outcome)
+            if outcome.status == "timeout":
+                self._timed_out[call.function] = outcome
             if outcome.status in ("timeout", "crashed", "invalid"):
                 self._kill()
                 lost = Outcome("skipped", detail="not run: an earlier call of this check failed to finish")
