@@ -1,6 +1,7 @@
 """From what a student hands in (.py, .ipynb, or a zip of them) to one Python file to grade."""
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from . import archives, notebooks
@@ -18,7 +19,13 @@ def load_submission(path: str | Path, workdir: Path, assignment: str | None = No
     if path.is_dir():
         raise SubmissionError(f"{path} is a folder. Give the path to your .py, .ipynb or .zip file.")
     if path.suffix == ".py":
-        return read_submission(path)
+        # Graded from a private copy: the sandbox then shows the worker this file alone, never
+        # its neighbours (other students' files, or reference/ when run from a checkout).
+        private = workdir / "submission" / path.name
+        private.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, private)
+        loaded = read_submission(private)
+        return Submission(loaded.path, loaded.source, loaded.defined, loaded.notes)
     if path.suffix == ".ipynb":
         return _from_notebook(path, workdir / path.stem)
     if path.suffix == ".zip":

@@ -20,14 +20,16 @@ keepdims=True). Write that once, in `unbroadcast`, and use it in every binary
 backward.
 
 Rules:
-  * Everything is float64, in and out. Inputs may be NumPy arrays of any shape,
-    0-d arrays, or Python/NumPy scalars (shape ()).
-  * Never modify an input, dout or anything in the cache in place: the grader
-    calls each backward twice on the same cache and expects the same answer.
-  * Use only NumPy.
+
+* Everything is float64, in and out. Inputs may be NumPy arrays of any shape,
+  0-d arrays, or Python/NumPy scalars (shape ()).
+* Never modify an input, dout or anything in the cache in place: the grader
+  calls each backward twice on the same cache and expects the same answer.
+* Use only NumPy.
 
 Replace each `raise NotImplementedError(...)` with your code. The grader checks
-every backward against a numerical gradient.
+every backward against a numerical gradient: run `grade check gates.py`, or, in
+the notebook, the check cell under each function.
 """
 
 import numpy as np

@@ -16,14 +16,16 @@ softmax_loss is the end of the network, so it returns the loss and its
 gradient dx in one call.
 
 Rules:
-  * Everything is float64, in and out.
-  * Never modify an input, dout or anything in the cache in place: the grader
-    calls each backward twice on the same cache and expects the same answer.
-  * Use only NumPy.
+
+* Everything is float64, in and out.
+* Never modify an input, dout or anything in the cache in place: the grader
+  calls each backward twice on the same cache and expects the same answer.
+* Use only NumPy.
 
 Replace each `raise NotImplementedError(...)` with your code. The grader checks
 every backward against a numerical gradient, and checks numerical stability
-with very large inputs.
+with very large inputs: run `grade check layers.py`, or, in the notebook, the
+check cell under each function.
 """
 
 import numpy as np

@@ -72,6 +72,9 @@ def _error_hint(error: dict) -> str | None:
     kind, message = error.get("type", ""), error.get("message", "")
     if kind == "ValueError" and ("shapes" in message or "broadcast" in message or "aligned" in message):
         return "Shapes don't line up: print the shapes of your arrays and check each product and sum."
+    if kind == "ModuleNotFoundError" and "numpy" not in message:
+        return ("Only your submitted file is available while grading: put everything in that one file, or "
+                "submit a zip with all of your files.")
     if "MemoryError" in kind or "out of memory" in message:
         return "Your code ran out of memory: avoid building huge intermediate arrays."
     if kind == "KeyError":

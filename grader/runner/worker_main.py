@@ -58,9 +58,21 @@ class Worker:
                 return
 
     def reply(self, header: dict, buffers: list[bytes] | None = None) -> None:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        self.flush_student_output()
         protocol.write_message(self.write_fd, header, buffers or [])
+
+    @staticmethod
+    def flush_student_output() -> None:
+        """Flush what the student printed; past the output file's size limit, drop it instead.
+
+        A full output file makes every flush fail (EFBIG): the worker must not die of it.
+        """
+        for name in ("stdout", "stderr"):
+            stream = getattr(sys, name)
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                setattr(sys, name, open(os.devnull, "w"))
 
     def load(self, path: str) -> dict:
         self.path = os.path.realpath(path)

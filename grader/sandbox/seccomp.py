@@ -76,6 +76,11 @@ def install() -> None:
         # clone: threads (CLONE_THREAD set) are allowed, new processes are not.
         no_thread_flag = (_ArgCmp * 1)(_ArgCmp(0, SCMP_CMP_MASKED_EQ, CLONE_THREAD, 0))
         _rule(lib, ctx, deny, lib.seccomp_syscall_resolve_name(b"clone"), no_thread_flag)
+        # kill(0, ...) and kill(-pgid, ...) signal whole process groups: a worker has no business
+        # signalling anything but itself (pid_t is 32 bits: test the sign bit and zero of arg 0).
+        kill = lib.seccomp_syscall_resolve_name(b"kill")
+        _rule(lib, ctx, deny, kill, (_ArgCmp * 1)(_ArgCmp(0, SCMP_CMP_MASKED_EQ, 0x80000000, 0x80000000)))
+        _rule(lib, ctx, deny, kill, (_ArgCmp * 1)(_ArgCmp(0, SCMP_CMP_MASKED_EQ, 0xFFFFFFFF, 0)))
         # clone3 passes its flags in memory, out of a filter's reach: ENOSYS makes glibc fall
         # back to clone for threads, which the rule above judges.
         clone3 = lib.seccomp_syscall_resolve_name(b"clone3")

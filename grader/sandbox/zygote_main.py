@@ -100,6 +100,9 @@ def become_worker(request: dict, fds: list[int], status: dict, root: str) -> Non
 
 
 def _sandbox(request: dict, status: dict, root: str, read_fd: int, write_fd: int) -> None:
+    # A session and process group of its own: kill(0, ...) and killpg(...) from student code must
+    # not reach the zygote, which serves other students.
+    os.setsid()
     if request.get("sandbox") and status["namespaces"]:
         namespaces.enter()
         child = os.fork()
@@ -110,6 +113,7 @@ def _sandbox(request: dict, status: dict, root: str, read_fd: int, write_fd: int
             os.close(write_fd)
             _, wait_status = os.waitpid(child, 0)
             os._exit(os.waitstatus_to_exitcode(wait_status) & 0xFF)
+        os.setsid()   # not even the intermediate parent shares a process group with the worker
         privileges.die_with_parent()
         namespaces.build_root(root, readonly_paths(request["path"]))
     limits.apply_limits(int(request.get("memory_bytes", 0)), cpu_seconds=int(request.get("cpu_seconds", 120)))

@@ -213,11 +213,14 @@ def grade_timed(path: Path, zygote: Zygote, *, leftovers_ok: bool = False, **opt
 
 
 def results(report) -> dict[str, str]:
-    """The attack's own account of each attempt (RESULT lines of its output)."""
-    return dict(re.findall(r"^RESULT ([^:\n]+): (.*)$", report.student_output, re.M))
+    """The attack's own account of each attempt (the first RESULT line of each name)."""
+    found: dict[str, str] = {}
+    for name, outcome in re.findall(r"^RESULT ([^:\n]+): (.*)$", report.student_output, re.M):
+        found.setdefault(name, outcome)
+    return found
 
 
-def tests_of(report, function: str, check: str | None = None):
+def checks_of(report, function: str, check: str | None = None):
     found = [t for t in report.tests if t.function == function and (check is None or t.check == check)]
     assert found, f"no tests of {function} {check or ''}"
     return found
@@ -280,7 +283,7 @@ except OSError:
     for name in ("read reference", "list reference", "list repo", "stat grader"):
         assert seen[name].startswith("FileNotFoundError"), (name, seen[name])
     assert report.score == 0, "a submission that only reads the reference earned points"
-    for test in tests_of(report, "relu_forward", "forward"):
+    for test in checks_of(report, "relu_forward", "forward"):
         assert test.status is Status.ERROR and "FileNotFoundError" in test.output
     attack.intact()
 
@@ -296,7 +299,6 @@ import sys
 
 import numpy as np
 
-FOUND = []
 
 
 def _candidates(x):
@@ -327,7 +329,7 @@ def _candidates(x):
 
 def relu_forward(x):
     found = list(_candidates(x))
-    FOUND.append(len(found))
+    _try("search", lambda: f"{len(found)} arrays of x's shape found")
     looks_right = [a for a in found if (a >= 0).all()]    # an expected relu output is >= 0
     answer = (looks_right or found or [x])[-1]
     return np.array(answer, dtype=np.float64), x
@@ -348,7 +350,7 @@ def relu_backward(dout, cache):
     return dout.copy()
 ''', name="honest_wrong.py")
     baseline, _ = grade_timed(honest_wrong, zygote)
-    for test in tests_of(report, "relu_forward", "forward"):
+    for test in checks_of(report, "relu_forward", "forward"):
         assert test.status is not Status.PASSED, f"the cheat passed: {test.output}"
     assert report.score <= baseline.score
     attack.intact()
@@ -383,7 +385,7 @@ def test_monkeypatching_numpy_does_not_reach_the_graders_comparisons(attack, zyg
     plain = attack.write("", layers=True, patches=wrong_relu, name="plain_wrong.py")
     baseline, _ = grade_timed(plain, zygote, assignment="layers")
 
-    for test in tests_of(report, "relu_forward", "forward"):
+    for test in checks_of(report, "relu_forward", "forward"):
         assert test.status is Status.FAILED, test.output
     assert report.score == baseline.score < honest_layers.score
     assert ({(t.name, t.status) for t in report.tests} == {(t.name, t.status) for t in baseline.tests})
@@ -429,7 +431,7 @@ def relu_backward(dout, cache):
     return Bomb()
 ''')
     report, _ = grade_timed(path, zygote)
-    for test in tests_of(report, "relu_forward", "forward"):
+    for test in checks_of(report, "relu_forward", "forward"):
         assert test.status is Status.ERROR
         assert "returned an object of type" in test.output and type_name in test.output, test.output
     assert report.score == 0
@@ -439,7 +441,7 @@ def relu_backward(dout, cache):
 def test_a_backward_returning_a_reduce_object_is_reported(attack, zygote):
     path = attack.write(BOMB + HONEST_RELU.replace("return (cache > 0) * dout", "return Bomb()"))
     report, _ = grade_timed(path, zygote)
-    for test in tests_of(report, "relu_backward", "gradient"):
+    for test in checks_of(report, "relu_backward", "gradient"):
         assert test.status is Status.ERROR
         assert "returned an object of type" in test.output and "Bomb" in test.output, test.output
     assert score_of(report, "relu_backward") == 0
@@ -457,7 +459,10 @@ import numpy as np
 class Liar(np.ndarray):
     """Equal to everything, and runs code whenever numpy makes a new one."""
     def __array_finalize__(self, obj):
-        open(PWNED, "w").close() if False else None
+        try:                   # harmless in the sandbox (a private /tmp); in the grader, a trace
+            open(PWNED, "w").close()
+        except OSError:
+            pass
 
     def __eq__(self, other):
         return np.ones(np.shape(self), dtype=bool)
@@ -486,10 +491,10 @@ def relu_backward(dout, cache):
     return ((cache > 0) * dout).view(Liar)
 ''')
     report, _ = grade_timed(path, zygote)
-    for test in tests_of(report, "relu_forward", "forward"):
+    for test in checks_of(report, "relu_forward", "forward"):
         assert test.status is Status.ERROR, test.output
         assert type_name in test.output and "subclass" in test.output, test.output
-    for test in tests_of(report, "relu_backward", "gradient"):
+    for test in checks_of(report, "relu_backward", "gradient"):
         assert test.status is not Status.PASSED
     assert report.score == 0
     attack.intact()
@@ -545,10 +550,10 @@ def test_os_exit_in_one_function_fails_only_that_function(attack, zygote, honest
     path = attack.write("", layers=True, patches={
         "    x, w = cache\n    x_flat": "    import os\n    os._exit(0)\n    x, w = cache\n    x_flat"})
     report, _ = grade_timed(path, zygote, assignment="layers")
-    for test in tests_of(report, "affine_backward"):
+    for test in checks_of(report, "affine_backward"):
         assert test.status in (Status.ERROR, Status.SKIPPED), test
         assert test.score == 0
-    assert any("exit" in t.output for t in tests_of(report, "affine_backward", "gradient"))
+    assert any("exit" in t.output for t in checks_of(report, "affine_backward", "gradient"))
     for test in report.tests:
         if test.function != "affine_backward":
             assert test.status is Status.PASSED, test
@@ -593,7 +598,10 @@ attempts()
         seen = results(report)
         for name in ("submission folder", "own file", "usr"):
             assert not seen[name].startswith("ok"), (name, seen[name])
-            assert "Read-only file system" in seen[name] or "Permission" in seen[name], (name, seen[name])
+            # read-only where the worker sees the path; absent where it sees nothing (the student's
+            # own folder is not mounted: the worker gets a private copy of the file)
+            assert any(word in seen[name] for word in ("Read-only file system", "Permission", "No such file")), \
+                (name, seen[name])
         assert not seen["repo"].startswith("ok"), seen["repo"]
         assert report.score == report.max_score     # honest functions: the attempts cost nothing
         assert not host_tmp.exists() and not usr.exists() and not repo.exists()
@@ -621,7 +629,7 @@ _try("remove own file", lambda: os.remove(__file__))
     seen = results(report)
     assert seen["remove canary"].startswith("FileNotFoundError"), seen
     assert not seen["remove own file"].startswith("ok"), seen
-    for test in tests_of(report, "relu_forward", "forward"):
+    for test in checks_of(report, "relu_forward", "forward"):
         assert test.status is Status.ERROR and "FileNotFoundError" in test.output
     assert path.exists()
     attack.intact()
@@ -649,7 +657,7 @@ def test_killing_its_parents_harms_neither_the_grader_nor_other_students(attack,
             path = attack.write(f"import os\nimport signal\n" + HONEST_RELU.replace(
                 "def relu_forward(x):\n", f"def relu_forward(x):\n    _try('kill', lambda: {kill})\n"))
             report, _ = grade_timed(path, zygote, leftovers_ok=True)
-            for test in tests_of(report, "relu_forward"):    # the grader survived and reported
+            for test in checks_of(report, "relu_forward"):    # the grader survived and reported
                 assert test.status in (Status.PASSED, Status.ERROR, Status.SKIPPED), test
             time.sleep(0.2)
             assert zygote.alive(), f"the attack killed the zygote ({kill}) that forks every worker"
@@ -702,10 +710,11 @@ def spawn_all():
 
 
 spawn_all()
-''' + HONEST_RELU.replace("def relu_forward(x):\n", "def relu_forward(x):\n    spawn_all()\n"))
+''' + HONEST_RELU.replace("def relu_forward(x):\n",
+                          "def relu_forward(x):\n    _try('fork in a call', fork_bomb)\n"))
     report, seconds = grade_timed(path, zygote)
     seen = results(report)
-    for name in ("fork", "popen", "popen shell", "posix_spawn", "multiprocessing", "exec"):
+    for name in ("fork", "popen", "popen shell", "posix_spawn", "multiprocessing", "exec", "fork in a call"):
         assert seen[name].startswith("PermissionError"), (name, seen[name])
     assert seen["system"] != "ok 0", seen["system"]       # the shell never ran
     assert seconds < 10
@@ -720,14 +729,14 @@ spawn_all()
 
 @pytest.mark.parametrize("bomb", [
     "np.ones(10 * 2**30 // 8)",
-    "[bytes(2**24) + bytes([i % 256]) for i in range(10**6)]",
+    "[bytes(2**26) for _ in range(10**6)]",
     "np.ones((2**14, 2**14)) @ np.ones((2**14, 2**14))",
 ], ids=["10 GB ones", "growing list", "huge matmul"])
 def test_memory_bombs_are_errors_saying_memory(attack, zygote, bomb):
     path = attack.write(HONEST_RELU.replace("def relu_forward(x):\n",
                                             f"def relu_forward(x):\n    hog = {bomb}\n"))
     report, _ = grade_timed(path, zygote)
-    for test in tests_of(report, "relu_forward", "forward"):
+    for test in checks_of(report, "relu_forward", "forward"):
         assert test.status is Status.ERROR, test
         assert "memory" in test.output.lower(), test.output
     assert report.score == 0
@@ -796,9 +805,15 @@ def daemonize():
 
 _try("setsid and fork", daemonize)
 threading.Thread(target=keep_writing, args=("daemon thread",), daemon=True).start()
-''' + HONEST_RELU.replace(
-        "def relu_forward(x):\n",
-        "def relu_forward(x):\n    threading.Thread(target=keep_writing, args=('thread',)).start()\n"),
+LINGERING = []
+
+
+def linger():
+    """A thread that keeps running after the call returned (one, however often it is called)."""
+    if not LINGERING:
+        LINGERING.append(threading.Thread(target=keep_writing, args=("lingering thread",)))
+        LINGERING[0].start()
+''' + HONEST_RELU.replace("def relu_forward(x):\n", "def relu_forward(x):\n    linger()\n"),
         DAEMON_FILE=str(daemon_file))
     report, _ = grade_timed(path, zygote)
     assert results(report)["setsid and fork"].startswith("PermissionError")
@@ -855,7 +870,7 @@ _try("http", lambda: urllib.request.urlopen(f"http://127.0.0.1:{TCP_PORT}/", tim
     for name in ("tcp", "udp", "unix", "socketpair", "http"):
         assert not seen[name].startswith("ok"), (name, seen[name])
     assert seen["tcp"].startswith("PermissionError"), seen["tcp"]
-    for test in tests_of(report, "relu_forward", "forward"):
+    for test in checks_of(report, "relu_forward", "forward"):
         assert test.status is Status.ERROR and "PermissionError" in test.output, test.output
     tcp.settimeout(0.3)
     with pytest.raises(socket.timeout):
@@ -899,7 +914,7 @@ print("ENVIRONMENT", dump(), flush=True)
         z.close()
     everything = json.dumps(report.to_dict())
     assert "ENVIRONMENT" in report.student_output and "PATH" in report.student_output  # the dump ran
-    assert any("PATH" in t.output for t in tests_of(report, "relu_forward", "forward"))
+    assert any("PATH" in t.output for t in checks_of(report, "relu_forward", "forward"))
     for name, value in secrets.items():
         assert value not in everything, f"{name}'s value reached the report"
         assert name not in report.student_output, f"{name} is in the worker's environment"
@@ -910,20 +925,34 @@ print("ENVIRONMENT", dump(), flush=True)
 # 17. Flooding stdout
 
 
-def test_an_output_flood_is_truncated_and_grading_completes(attack, zygote):
-    path = attack.write('''
-import os
-import sys
+FLOODS = {
+    # 50 MB in one print inside a call, the failure caught by the student
+    "print in a call": ("", "    try:\n        print('C' * 50_000_000)\n    except OSError:\n        pass\n"),
+    # 50 MB straight to fd 1 at import, caught
+    "fd 1 at import": ("try:\n    os.write(1, b'B' * 50_000_000)\nexcept OSError:\n    pass\n", ""),
+    # a chatty student: debug prints in a loop, 40 MB per call, nothing caught
+    "chatty loop": ("", "    for i in range(400):\n        print(f'step {i}', 'D' * 100_000)\n"),
+    # a flood, caught, and then one more harmless line
+    "flood then a line": ("try:\n    print('A' * 50_000_000)\nexcept OSError:\n    pass\nprint('imported')\n", ""),
+}
 
-_try("print flood", lambda: print("A" * 50_000_000))
-_try("fd flood", lambda: os.write(1, b"B" * 50_000_000))
-''' + HONEST_RELU.replace("def relu_forward(x):\n",
-                          "def relu_forward(x):\n    _try('call flood', lambda: print('C' * 5_000_000))\n"))
+
+@pytest.mark.parametrize("flood", FLOODS)
+def test_an_output_flood_is_truncated_and_grading_completes(attack, zygote, flood):
+    at_import, in_call = FLOODS[flood]
+    path = attack.write("import os\n" + at_import + HONEST_RELU.replace(
+        "def relu_forward(x):\n", "def relu_forward(x):\n" + in_call))
     report, seconds = grade_timed(path, zygote)
     assert len(report.student_output) <= MAX_STUDENT_OUTPUT
     assert "more bytes of output not shown" in report.student_output
-    assert report.score == report.max_score, [(t.name, t.output[:200]) for t in report.tests if not t.score]
     assert seconds < 15
+    for test in report.tests:
+        # Too much output may fail the student's own print (their traceback says so), but it must
+        # not kill the worker and be blamed on exit(), memory or a crash.
+        assert "ended while" not in test.output and "ended during" not in test.output, (test.name, test.output)
+        assert "could not be imported" not in test.output or "File too large" in test.output, test.output
+    if flood != "chatty loop":      # the student caught their failed prints: their functions are right
+        assert report.score == report.max_score, [(t.name, t.output[:300]) for t in report.tests if not t.score]
     attack.intact()
 
 
