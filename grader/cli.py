@@ -72,5 +72,52 @@ def release(assignment: str, out: Path) -> None:
     click.echo(f"wrote {len(files)} files to {out} (no reference solution, no hidden cases)")
 
 
+
+@main.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--assignment", required=True, type=click.Choice(sorted(ASSIGNMENTS)),
+              help="The assignment every submission is graded against.")
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for grades.csv, reports/ and gradescope/ (kept between runs).")
+@click.option("--jobs", type=click.IntRange(min=1), help="Submissions graded at once [default: all cores].")
+@click.option("--force", is_flag=True, help="Regrade students whose submission has not changed since the last run.")
+@click.option("--public", "public_only", is_flag=True, help="Run only the public checks.")
+@click.option("--allow-unsandboxed", is_flag=True,
+              help="Run hidden checks even where student code cannot be fully sandboxed (trusted code only).")
+def batch(source: Path, assignment: str, out: Path, jobs: int | None, force: bool, public_only: bool,
+          allow_unsandboxed: bool) -> None:
+    """Grade every submission in SOURCE: a folder (one file or subfolder per student) or an LMS export zip."""
+    from .batch import BatchError, run_batch
+    from .batch.summary import ProgressLine, format_table, format_totals
+    try:
+        result = run_batch(source=source, assignment=assignment, out=out, jobs=jobs, force=force,
+                           public_only=public_only, allow_unsandboxed=allow_unsandboxed,
+                           progress=ProgressLine(sys.stderr))
+    except BatchError as error:
+        raise UsageProblem(str(error)) from None
+    if result.rows:
+        click.echo(format_table(result.rows))
+    click.echo(format_totals(result.rows, result.csv_path))
+    sys.exit(0 if result.all_graded else 1)
+
+
+@main.command("export-gradescope")
+@click.option("--assignment", required=True, type=click.Choice(sorted(ASSIGNMENTS)))
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The zip to write (replaced if it exists), e.g. autograder.zip.")
+@click.option("--public-only", is_flag=True, help="Run only the public checks on Gradescope.")
+@click.option("--allow-unsandboxed", is_flag=True,
+              help="Run hidden checks on Gradescope even where student code cannot be sandboxed.")
+def export_gradescope(assignment: str, out: Path, public_only: bool, allow_unsandboxed: bool) -> None:
+    """Build a Gradescope autograder zip for ASSIGNMENT (it holds the reference solution: keep it private)."""
+    from .gradescope_export import ExportError, build_autograder
+    try:
+        members = build_autograder(assignment, out, public_only=public_only, allow_unsandboxed=allow_unsandboxed)
+    except ExportError as error:
+        raise UsageProblem(str(error)) from None
+    click.echo(f"wrote {out} ({len(members)} files). Upload it in Gradescope under Configure Autograder; "
+               "see README.md inside for the sandbox caveat.")
+
+
 if __name__ == "__main__":
     main()

@@ -18,11 +18,18 @@ from .checks.common import Context
 from .exercises import ASSIGNMENTS, Exercise, exercises_defining
 from .oracle import Oracle, oracle_for
 from .results import Finding, Report, Status, TestResult, Visibility
+from .loading import load_submission
 from .runner.calls import Outcome
 from .runner.inprocess import InProcessRunner
 from .runner.process import ProcessRunner
-from .loading import load_submission
 from .submission import Submission, SubmissionError
+
+# The main check of each kind, by check name: checks with `after` / `credit_after` wait for these.
+MAIN_CHECKS = {"forward": "main", "loss": "main", "gradient": "gradient"}
+
+
+class SandboxUnavailable(Exception):
+    """Hidden checks were asked for where student code cannot be fully isolated."""
 
 
 def select_exercises(defined: frozenset[str], assignment: str | None) -> list[Exercise]:
@@ -36,10 +43,6 @@ def select_exercises(defined: frozenset[str], assignment: str | None) -> list[Ex
         raise SubmissionError("your file defines none of the exercise functions "
                               f"({known}); name them as in the assignment, or pass --assignment.")
     return exercises
-
-
-class SandboxUnavailable(Exception):
-    """Hidden checks were asked for where student code cannot be fully isolated."""
 
 
 def grade(path: str | Path, *, assignment: str | None = None, public_only: bool = False,
@@ -114,8 +117,8 @@ def grade_exercise(ctx: Context, public_only: bool, seed: int) -> list[TestResul
             prerequisite = _prerequisite(spec, visibility, main_findings)
             finding = prerequisite or _run_check(spec, ctx, cases)
             finding = _credit(spec, finding, main_findings)
-            if spec.name in ("forward", "loss", "gradient"):
-                main_findings[("main" if spec.name != "gradient" else "gradient", visibility)] = finding
+            if spec.name in MAIN_CHECKS:
+                main_findings[(MAIN_CHECKS[spec.name], visibility)] = finding
             results.append(TestResult(
                 function=target_function(spec, exercise), check=spec.name, visibility=visibility,
                 status=finding.status, score=spec.weight if finding.passed else 0.0, max_score=spec.weight,
@@ -132,8 +135,8 @@ def _prerequisite(spec: CheckSpec, visibility: Visibility, main_findings) -> Fin
         return None
     if main.status in (Status.MISSING, Status.ERROR, Status.TIMEOUT, Status.SKIPPED):
         return main  # the same cause, reported the same way (an unfinished function says so once)
-    return Finding(Status.SKIPPED, f"not checked until the {'gradient' if spec.after == 'gradient' else 'main'} "
-                                   "check passes (same computation, harder inputs)")
+    return Finding(Status.SKIPPED, f"not checked until the {spec.after} check passes "
+                                   "(same computation, harder inputs)")
 
 
 def _credit(spec: CheckSpec, finding: Finding, main_findings) -> Finding:
@@ -146,7 +149,7 @@ def _credit(spec: CheckSpec, finding: Finding, main_findings) -> Finding:
     if main.status in (Status.MISSING, Status.ERROR, Status.TIMEOUT, Status.SKIPPED):
         return main
     return Finding(Status.SKIPPED, f"passes, but earns its points only once the "
-                                   f"{'gradient' if spec.credit_after == 'gradient' else 'main'} check passes")
+                                   f"{spec.credit_after} check passes")
 
 
 def _run_check(spec: CheckSpec, ctx: Context, cases) -> Finding:

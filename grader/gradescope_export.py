@@ -19,18 +19,20 @@ from __future__ import annotations
 
 import os
 import secrets
-import shutil
 import tempfile
 import zipfile
 from pathlib import Path
 
 from .exercises import ASSIGNMENTS
-from .submission import SubmissionError
 
 ROOT = Path(__file__).resolve().parents[1]
 MODES = ("sandboxed", "unsandboxed", "public")
 EXECUTABLE = 0o100755 << 16
 REGULAR = 0o100644 << 16
+
+
+class ExportError(Exception):
+    """The autograder cannot be built as asked; the message says what to do."""
 
 
 def error_results(message: str) -> dict:
@@ -42,18 +44,18 @@ def build_autograder(assignment: str, out: str | Path, *, public_only: bool = Fa
                      allow_unsandboxed: bool = False, root: Path = ROOT) -> list[str]:
     """Write the autograder zip for `assignment` to `out` (replacing it); the member names."""
     if assignment not in ASSIGNMENTS:
-        raise SubmissionError(f"unknown assignment {assignment!r}; choose one of: {', '.join(ASSIGNMENTS)}")
+        raise ExportError(f"unknown assignment {assignment!r}; choose one of: {', '.join(ASSIGNMENTS)}")
     if public_only and allow_unsandboxed:
-        raise SubmissionError("--public-only and --allow-unsandboxed contradict each other: "
+        raise ExportError("--public-only and --allow-unsandboxed contradict each other: "
                               "public-only never runs hidden checks. Choose one.")
     for needed in (root / "reference" / assignment / f"{assignment}.py",
                    root / "exercises" / assignment / "public_cases.json", root / "pyproject.toml"):
         if not needed.is_file():
-            raise SubmissionError(f"{needed} is missing: export from a checkout of the grader that has it.")
+            raise ExportError(f"{needed} is missing: export from a checkout of the grader that has it.")
     mode = "public" if public_only else "unsandboxed" if allow_unsandboxed else "sandboxed"
     out = Path(out)
     if out.is_dir():
-        raise SubmissionError(f"{out} is a folder: --out takes the path of the zip to write (autograder.zip).")
+        raise ExportError(f"{out} is a folder: --out takes the path of the zip to write (autograder.zip).")
     out.parent.mkdir(parents=True, exist_ok=True)
     members = {
         "setup.sh": (SETUP_SH, EXECUTABLE),

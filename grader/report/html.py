@@ -58,7 +58,8 @@ def to_html(report: Report, *, verbose: bool = False, full_page: bool = False) -
 def _function_html(function: str, tests: list[TestResult], verbose: bool) -> str:
     score, possible = sum(t.score for t in tests), sum(t.max_score for t in tests)
     done = all(t.status is Status.PASSED for t in tests)
-    mark, colour = ("✓", GREEN) if done else ("✗", RED) if score < possible else ("·", YELLOW)
+    unwritten = all(t.status is Status.MISSING for t in tests)
+    mark, colour = ("✓", GREEN) if done else ("·", YELLOW) if unwritten else ("✗", RED)
     head = (f'<div style="margin-top: 8px; font-weight: bold"><span style="color: {colour}">{mark}</span> '
             f'<code>{escape(function)}</code> <span style="color: {colour}">{_fmt(score)}/{_fmt(possible)}</span>'
             "</div>")
