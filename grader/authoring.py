@@ -89,7 +89,8 @@ def _cell(kind: str, lines: list[str], start: int, filename: str) -> Cell:
     try:
         tree = ast.parse(source)
     except SyntaxError as error:
-        raise LessonError(f"{filename}, line {start + skipped + (error.lineno or 1)}: syntax error: {error.msg}") from None
+        line = start + skipped + (error.lineno or 1)
+        raise LessonError(f"{filename}, line {line}: syntax error: {error.msg}") from None
     if kind == "stub":
         return Cell(kind, source, start, _stub_name(tree, where))
     if kind == "check":

@@ -26,7 +26,6 @@ from pathlib import Path
 from .exercises import ASSIGNMENTS
 
 ROOT = Path(__file__).resolve().parents[1]
-MODES = ("sandboxed", "unsandboxed", "public")
 EXECUTABLE = 0o100755 << 16
 REGULAR = 0o100644 << 16
 
@@ -47,7 +46,7 @@ def build_autograder(assignment: str, out: str | Path, *, public_only: bool = Fa
         raise ExportError(f"unknown assignment {assignment!r}; choose one of: {', '.join(ASSIGNMENTS)}")
     if public_only and allow_unsandboxed:
         raise ExportError("--public-only and --allow-unsandboxed contradict each other: "
-                              "public-only never runs hidden checks. Choose one.")
+                          "public-only never runs hidden checks. Choose one.")
     for needed in (root / "reference" / assignment / f"{assignment}.py",
                    root / "exercises" / assignment / "public_cases.json", root / "pyproject.toml"):
         if not needed.is_file():
@@ -190,14 +189,23 @@ case "${#FILES[@]}" in
        "$PYTHON" "$HELPER" bundle "$TARGET" "$SUBMISSION" || fail "Your files could not be read; submit your ${ASSIGNMENT}.py again." ;;
 esac
 
+# Exit status 0 where student code can be fully sandboxed (namespaces and seccomp), else 1.
+SANDBOX_PROBE='import sys
+from grader.sandbox.zygote import Zygote
+zygote = Zygote()
+complete = zygote.status.complete
+zygote.close()
+sys.exit(0 if complete else 1)'
 FLAGS=()
 NOTE=""
 case "$MODE" in
     public) FLAGS=(--public) ;;
     unsandboxed) FLAGS=(--allow-unsandboxed) ;;
-    *) if ! "$PYTHON" -P -c 'import sys; from grader.sandbox.zygote import Zygote; z = Zygote(); ok = z.status.complete; z.close(); sys.exit(0 if ok else 1)' >/dev/null 2>&1; then
+    *) if ! "$PYTHON" -P -c "$SANDBOX_PROBE" >/dev/null 2>&1; then
            FLAGS=(--public)
-           NOTE="Only the public checks ran: this grading machine cannot sandbox student code, so the hidden checks were not run. Your instructor will grade them separately; the score below is for the public checks only."
+           NOTE="Only the public checks ran: this grading machine cannot sandbox student code, so the \
+hidden checks were not run. Your instructor will grade them separately; the score below is for the \
+public checks only."
        fi ;;
 esac
 
@@ -230,8 +238,11 @@ def fail(results, message):
 
 
 def finish(report, results, note=""):
-    with open(report, encoding="utf-8") as handle:
-        data = json.load(handle)
+    try:
+        with open(report, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except (OSError, ValueError):
+        raise SystemExit(1)
     if not isinstance(data, dict) or not isinstance(data.get("score"), (int, float)) \
             or not isinstance(data.get("tests"), list):
         raise SystemExit(1)

@@ -44,10 +44,11 @@ import numpy as np
 # Write each function in its cell and run the cell. The check cell under it,
 # `notebook.check("add_forward");`, grades the code you have *run* in this
 # notebook (re-running a cell replaces the old definition) on the public cases,
-# and explains every failure with a hint. It shows the forward and the backward
-# of that gate together, so right after you write a forward, its backward is
-# listed as not implemented: that is expected. The hidden checks, on fresh
-# inputs, run when you submit.
+# and explains every failure with a hint. It shows the checks of the gate's
+# forward and backward together; a backward whose cell you have not run yet is
+# left out, and one you have run but not written yet is listed as not
+# implemented, which is expected. The hidden checks, on fresh inputs, run when
+# you submit.
 
 # %% [markdown]
 # ## The computational graph and the chain rule
@@ -388,8 +389,9 @@ notebook.check("exp_backward");
 # a broadcast. The re-inserted size-1 axis makes dout line up with x: NumPy would
 # align a (2, 4) dout with x's *last* two axes, (3, 4), which is an error, or
 # silently wrong when the sizes happen to match. With keepdims=True the summed
-# axes are still there (size 1), so skip that step. Normalise `axis` first: None means every axis, an int may be negative
-# (-1 is the last axis), and a tuple may name several.
+# axes are still there (size 1), so skip that step. Normalise `axis` first:
+# None means every axis, an int may be negative (-1 is the last axis), and a
+# tuple may name several.
 
 # %% [stub]
 def sum_forward(x, axis=None, keepdims=False):

@@ -40,10 +40,11 @@ import numpy as np
 # Write each function in its cell and run the cell. The check cell under it,
 # `notebook.check("affine_forward");`, grades the code you have *run* in this
 # notebook (re-running a cell replaces the old definition) on the public cases,
-# and explains every failure with a hint. It shows the forward and the backward
-# of that layer together, so right after you write a forward, its backward is
-# listed as not implemented: that is expected. The hidden checks, on fresh
-# inputs, run when you submit.
+# and explains every failure with a hint. It shows the checks of the layer's
+# forward and backward together; a backward whose cell you have not run yet is
+# left out, and one you have run but not written yet is listed as not
+# implemented, which is expected. The hidden checks, on fresh inputs, run when
+# you submit.
 #
 # Two habits make backward passes much easier:
 #
@@ -58,8 +59,8 @@ import numpy as np
 #
 #     x (N, d_1, ..., d_k) --reshape--> x_flat (N, D) ──┐
 #                                                      (@)── (N, M) ──┐
-#                                            w (D, M) ──┘              (+)── out (N, M)
-#                                            b (M,) ── broadcast over N ──┘
+#                                            w (D, M) ──┘            (+)── out (N, M)
+#                               b (M,) ── broadcast over the N rows ──┘
 #
 # Each of the N examples is flattened into a row of D = d_1 * ... * d_k numbers
 # (`x.reshape(N, -1)`), so the layer is one matrix product plus a bias added to
@@ -253,7 +254,8 @@ notebook.check("sigmoid_backward");
 #
 # $$\frac{\partial L_i}{\partial x_{ij}} = p_{ij} - [\,j = y_i\,],$$
 #
-# the probabilities, minus 1 at the correct class. (The shift c does not appear:
+# where [j = y_i] is 1 for the correct class and 0 for the others: the
+# probabilities, minus 1 at the correct class. (The shift c does not appear:
 # the loss does not depend on it, so there is nothing to backpropagate through
 # the max.) L is the *mean* of the N losses, so dL/dL_i = 1/N: divide the whole
 # gradient by N. Forgetting it makes dx N times too large.
@@ -299,19 +301,20 @@ notebook.check("softmax_loss");
 # eps keeps the division finite when a feature is constant over the batch
 # (var = 0); the grader checks that case.
 #
-# **Train and test mode.** Train mode uses the batch's mu and var and keeps
-# running averages of them in bn_param, for test mode, where one example's output
-# must not depend on the rest of its batch. Assign new arrays to
-# `bn_param['running_mean']` and `bn_param['running_var']` rather than editing the
-# old ones in place.
+# **Train and test mode.** Train mode normalises with the batch's mu and var,
+# and updates running averages of them in bn_param (with momentum, as the
+# docstring says). Test mode normalises with those running averages instead, so
+# that one example's output does not depend on the rest of its batch. Assign new
+# arrays to `bn_param['running_mean']` and `bn_param['running_var']` rather than
+# editing the old ones in place: the caller may still hold them.
 #
 # **The graph.** x is used three times: directly in x - mu, in mu, and in var;
 # and mu is used twice, in x - mu and in var:
 #
-#     x ──┬────────────────────> (x - mu) ──┐
-#         ├──> mu ──┬───────────────^       (*) ──> x_hat ──> gamma * x_hat + beta ──> out
-#         │         v                        │
-#         └──────> var ──> inv_std ──────────┘       inv_std = 1 / sqrt(var + eps)
+#     x ──┬──────────────────────> (x - mu) ──┐
+#         ├──> mu ──┬──────────────────┘     (*) ──> x_hat ──> gamma * x_hat + beta ──> out
+#         │         v                         │
+#         └──────> var ──> inv_std ───────────┘      where inv_std = 1 / sqrt(var + eps)
 #
 # **Backward.** gamma and beta are broadcast over the N rows, so their gradients
 # sum over axis 0: dbeta = sum of dout, dgamma = sum of dout * x_hat. For dx, let

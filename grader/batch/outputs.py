@@ -63,7 +63,8 @@ def record(out: Path, entry: StudentEntry, result: dict, options: dict) -> Batch
     status = "graded" if report is not None else error_status(result["error"])
     document = {"student": entry.student, "status": status, "error": result["error"],
                 "submission": entry.path.name, "submission_sha256": entry.sha256, "options": options,
-                "graded_at": result["graded_at"], "seconds": round(result["seconds"], 3), **(report or {})}
+                "graded_at": result["graded_at"], "seconds": round(result["seconds"], 3)}
+    document.update({key: value for key, value in (report or {}).items() if key not in document})
     gradescope = result["gradescope"] or error_results(
         f"Your submission could not be graded: {result['error']}")
     _write_json(report_path(out, entry.student), document)

@@ -13,7 +13,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from typing import Iterator
 
-from .grading import Task, failure, grade_student
+from .grading import Task, failure, grade_student, ping
+from .sources import BatchError
 
 # A fresh interpreter per pool process: nothing of the caller's state (threads, a zygote,
 # open sockets of a server) is inherited, and the batch behaves the same on every platform.
@@ -39,6 +40,7 @@ def _run_pool(queue: deque, jobs: int, grade_fn, suspects: list[Task]) -> Iterat
     running: dict[Future, Task] = {}
     broken = False
     try:
+        _check_starts(pool)
         while (queue and not broken) or running:
             while queue and not broken and len(running) < jobs:
                 task = queue.popleft()
@@ -62,6 +64,17 @@ def _run_pool(queue: deque, jobs: int, grade_fn, suspects: list[Task]) -> Iterat
     finally:
         # Normally nothing is left running; on an interrupt, do not wait for the students in flight.
         pool.shutdown(wait=not running, cancel_futures=True)
+
+
+def _check_starts(pool: ProcessPoolExecutor) -> None:
+    """A pool whose processes cannot even start would blame every student: stop with the cause."""
+    try:
+        pool.submit(ping).result()
+    except BrokenProcessPool:
+        raise BatchError(
+            "the batch could not start its grading processes. They are fresh Python processes that "
+            "re-import the main module: call run_batch from a script file, under "
+            "`if __name__ == \"__main__\":`, or use `grade batch`.") from None
 
 
 def _grade_alone(task: Task, grade_fn) -> dict:

@@ -125,6 +125,9 @@ def extract_export(archive: Path, into: Path) -> Path:
                 if relative is None:
                     continue
                 target = into.joinpath(*relative.parts)
+                if member.is_dir():   # kept: an empty folder is a student who submitted nothing
+                    target.mkdir(parents=True, exist_ok=True)
+                    continue
                 target.parent.mkdir(parents=True, exist_ok=True)
                 with bundle.open(member) as source, open(target, "wb") as sink:
                     # Count what is actually written: a member's declared size can lie.
@@ -133,16 +136,19 @@ def extract_export(archive: Path, into: Path) -> Path:
                         if written > MAX_EXPORT_BYTES:
                             raise BatchError(f"{archive.name} unpacks to more than {MAX_EXPORT_BYTES // 2**30} GB.")
                         sink.write(chunk)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError, OSError) as error:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError) as error:
         raise BatchError(f"{archive.name} is not a readable zip archive ({error}). Download the export "
                          "again, or unpack it and run `grade batch` on the folder.") from None
+    except OSError as error:
+        raise BatchError(f"{archive.name} could not be unpacked ({error}). Unpack it yourself and run "
+                         "`grade batch` on the folder.") from None
     return into
 
 
 def _safe_member(member: zipfile.ZipInfo) -> PurePosixPath | None:
-    """The member's path if it is a regular file that stays inside the extraction folder."""
+    """The member's path if it is a regular file or folder that stays inside the extraction folder."""
     name = PurePosixPath(member.filename.replace("\\", "/"))
-    if member.is_dir() or stat.S_ISLNK(member.external_attr >> 16):
+    if stat.S_ISLNK(member.external_attr >> 16):
         return None
     if name.is_absolute() or not name.parts or ".." in name.parts or ":" in name.parts[0]:
         return None
