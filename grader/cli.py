@@ -119,5 +119,13 @@ def export_gradescope(assignment: str, out: Path, public_only: bool, allow_unsan
                "see README.md inside for the sandbox caveat.")
 
 
+@main.command("build-exercises")
+@click.argument("assignment", required=False, type=click.Choice(sorted(ASSIGNMENTS)))
+def build_exercises(assignment: str | None) -> None:
+    """Regenerate exercises/ASSIGNMENT/ASSIGNMENT.py and .ipynb from its lesson.py (all if omitted)."""
+    from .authoring import main as build
+    build(assignment=assignment)
+
+
 if __name__ == "__main__":
     main()

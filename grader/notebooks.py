@@ -26,8 +26,9 @@ class Conversion:
     notes: list[str] = field(default_factory=list)
 
 
-def read_cells(path: Path) -> list[str]:
-    """The sources of the notebook's code cells; SubmissionError if it is not a notebook."""
+def read_cells(path: Path) -> list[tuple[int, str]]:
+    """(position, source) of the notebook's code cells, counting every cell from 1 as Jupyter
+    shows them; SubmissionError if it is not a notebook."""
     import nbformat   # only notebook submissions need it
     try:
         notebook = nbformat.read(str(path), as_version=4)
@@ -35,24 +36,27 @@ def read_cells(path: Path) -> list[str]:
         reason = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
         raise SubmissionError(f"{path.name} is not a valid Jupyter notebook ({reason}). Open it in Jupyter "
                               "and save it again, or submit your code as a .py file.") from None
-    return [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+    return [(number, cell.source) for number, cell in enumerate(notebook.cells, start=1)
+            if cell.cell_type == "code"]
 
 
 def convert(path: Path) -> Conversion:
     """The gradable module of a notebook, with notes on what was dropped."""
     cells = read_cells(path)
-    if not any(cell.strip() for cell in cells):
+    if not any(source.strip() for _, source in cells):
         raise SubmissionError(f"{path.name} has no code: write your functions in code cells, save the "
                               "notebook, and submit it again.")
-    return convert_cells(cells, path.name)
+    return convert_cells([source for _, source in cells], path.name, [number for number, _ in cells])
 
 
-def convert_cells(cells: list[str], name: str) -> Conversion:
+def convert_cells(cells: list[str], name: str, numbers: list[int] | None = None) -> Conversion:
+    """Convert code cells; `numbers` are the cells' positions as the student sees them (1, 2, ...
+    when not given)."""
     notes: list[str] = []
     lines: list[str] = []
     line_cell: list[int] = []           # cell number (1-based) of each line, for error messages
     dropped_ipython = 0
-    for number, cell in enumerate(cells, start=1):
+    for number, cell in zip(numbers or range(1, len(cells) + 1), cells):
         if cell.lstrip().startswith("%%"):
             notes.append(f"cell {number} starts with a cell magic ({cell.split()[0]}): not run while grading.")
             continue

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from .gradescope import to_gradescope
+from .html import to_html
 from .json_report import to_json
 from .text import to_text
 
-FORMATS = {"text": to_text, "json": to_json, "gradescope": to_gradescope}
+FORMATS = {"text": to_text, "json": to_json, "gradescope": to_gradescope, "html": to_html}
 
-__all__ = ["FORMATS", "to_gradescope", "to_json", "to_text"]
+__all__ = ["FORMATS", "to_gradescope", "to_html", "to_json", "to_text"]

@@ -18,6 +18,7 @@ import json
 import os
 import signal
 import socket
+import stat
 import sys
 import tempfile
 import traceback
@@ -139,7 +140,7 @@ def main() -> None:
     privileges.die_with_parent()
     status = probe()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)   # from now on the kernel reaps finished workers
-    root = tempfile.mkdtemp(prefix="grader-root-")  # an empty mount point, one per zygote
+    root = mount_point()
     control.sendall(json.dumps({"pid": os.getpid(), "status": status}).encode() + b"\n")
     try:
         while True:
@@ -160,7 +161,21 @@ def main() -> None:
                 os.close(fd)
             control.sendall(json.dumps({"pid": pid}).encode() + b"\n")
     finally:
-        os.rmdir(root)
+        control.close()
+
+
+def mount_point() -> str:
+    """An empty folder to mount each worker's private root on (in the worker's own mount
+    namespace, so the host only ever sees it empty). One per user, reused: a zygote that is killed
+    with its grader leaves nothing behind."""
+    path = os.path.join(tempfile.gettempdir(), f"grader-root-{os.getuid()}")
+    try:
+        os.mkdir(path, 0o700)
+    except FileExistsError:
+        info = os.lstat(path)
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+            raise RuntimeError(f"{path} exists and is not this user's folder") from None
+    return path
 
 
 if __name__ == "__main__":
