@@ -77,12 +77,13 @@ def _grade_loaded(submission: Submission, *, assignment, public_only, seed, in_p
         if not in_process:
             _check_isolation(runner.sandbox_status, public_only, allow_unsandboxed, report)
         load_error = runner.load_error()
-        for exercise in exercises:
-            if load_error is not None:
+        if load_error is not None:
+            for exercise in exercises:
                 report.tests.extend(_unloadable(exercise, load_error, public_only))
-                continue
-            report.tests.extend(grade_exercise(Context(runner, oracle, exercise), public_only, seed))
-        report.student_output = runner.captured_output()
+        else:
+            report.tests.extend(_grade_all(runner, oracle, exercises, public_only, seed, report))
+        if not report.student_output:
+            report.student_output = runner.captured_output()
     return report
 
 
@@ -103,26 +104,45 @@ def _visibilities(spec: CheckSpec, public_only: bool) -> list[Visibility]:
     return [Visibility.VISIBLE] + ([Visibility.HIDDEN] if spec.hidden_too and not public_only else [])
 
 
-def grade_exercise(ctx: Context, public_only: bool, seed: int) -> list[TestResult]:
+def _grade_all(runner, oracle, exercises: list[Exercise], public_only: bool, seed: int,
+               report: Report) -> list[TestResult]:
+    """Every public check first, then every hidden one. What the student's code prints is kept
+    only from the public part: printed hidden inputs would be an answer key of sorts."""
+    ordered: list[tuple[tuple, TestResult]] = []
+    contexts = [Context(runner, oracle, exercise) for exercise in exercises]
+    main_findings: list[dict] = [{} for _ in exercises]
+    for visibility in [Visibility.VISIBLE] + ([] if public_only else [Visibility.HIDDEN]):
+        for position, ctx in enumerate(contexts):
+            for rank, result in grade_exercise(ctx, visibility, seed, main_findings[position]):
+                ordered.append(((position, rank, visibility is Visibility.HIDDEN), result))
+        if visibility is Visibility.VISIBLE and not public_only:
+            report.student_output = runner.captured_output()
+            report.notes.append("Output your code printed during the hidden checks is not shown.")
+    return [result for _, result in sorted(ordered, key=lambda item: item[0])]
+
+
+def grade_exercise(ctx: Context, visibility: Visibility, seed: int,
+                   main_findings: dict) -> list[tuple[int, TestResult]]:
+    """The exercise's checks of one visibility, each with its rank in report order."""
     exercise = ctx.exercise
-    sets = {Visibility.VISIBLE: case_sets.public_cases(exercise, ctx.oracle)}
-    if not public_only:
-        sets[Visibility.HIDDEN] = case_sets.hidden_cases(exercise, ctx.oracle, seed)
+    if visibility is Visibility.VISIBLE:
+        case_set = case_sets.public_cases(exercise, ctx.oracle)
+    else:
+        case_set = case_sets.hidden_cases(exercise, ctx.oracle, seed)
     results = []
-    main_findings: dict[tuple[str, Visibility], Finding] = {}
-    for spec in checks_for(exercise):
-        for visibility in _visibilities(spec, public_only):
-            case_set = sets[visibility]
-            cases = case_set.main if spec.cases == "main" else case_set.edge
-            prerequisite = _prerequisite(spec, visibility, main_findings)
-            finding = prerequisite or _run_check(spec, ctx, cases)
-            finding = _credit(spec, finding, main_findings)
-            if spec.name in MAIN_CHECKS:
-                main_findings[(MAIN_CHECKS[spec.name], visibility)] = finding
-            results.append(TestResult(
-                function=target_function(spec, exercise), check=spec.name, visibility=visibility,
-                status=finding.status, score=spec.weight if finding.passed else 0.0, max_score=spec.weight,
-                output=finding.output, hint=finding.hint))
+    for rank, spec in enumerate(checks_for(exercise)):
+        if visibility is Visibility.HIDDEN and not spec.hidden_too:
+            continue
+        cases = case_set.main if spec.cases == "main" else case_set.edge
+        prerequisite = _prerequisite(spec, visibility, main_findings)
+        finding = prerequisite or _run_check(spec, ctx, cases)
+        finding = _credit(spec, finding, main_findings)
+        if spec.name in MAIN_CHECKS:
+            main_findings[(MAIN_CHECKS[spec.name], visibility)] = finding
+        results.append((rank, TestResult(
+            function=target_function(spec, exercise), check=spec.name, visibility=visibility,
+            status=finding.status, score=spec.weight if finding.passed else 0.0, max_score=spec.weight,
+            output=finding.output, hint=finding.hint)))
     return results
 
 
