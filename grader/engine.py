@@ -4,6 +4,8 @@ This is the grader's public API (`grade(...) -> Report`); the CLI and the server
 """
 from __future__ import annotations
 
+import dataclasses
+import re
 import tempfile
 import traceback
 import warnings
@@ -84,7 +86,19 @@ def _grade_loaded(submission: Submission, *, assignment, public_only, seed, in_p
             report.tests.extend(_grade_all(runner, oracle, exercises, public_only, seed, report))
         if not report.student_output:
             report.student_output = runner.captured_output()
+    if submission.origins:
+        report.tests = [dataclasses.replace(t, output=point_at_cells(t.output, submission))
+                        for t in report.tests]
     return report
+
+
+def point_at_cells(text: str, submission: Submission) -> str:
+    """Rewrite `File "work.ipynb.py", line 12` in a traceback as the notebook cell and line."""
+    def replace(match: re.Match) -> str:
+        line = int(match.group(1))
+        origin = submission.origins[line - 1] if 0 < line <= len(submission.origins) else None
+        return f"cell {origin[0]}, line {origin[1]}" if origin else match.group(0)
+    return re.sub(rf'File "{re.escape(submission.path.name)}", line (\d+)', replace, text)
 
 
 def _check_isolation(status, public_only: bool, allow_unsandboxed: bool, report: Report) -> None:

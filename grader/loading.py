@@ -1,6 +1,7 @@
 """From what a student hands in (.py, .ipynb, or a zip of them) to one Python file to grade."""
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -39,7 +40,8 @@ def _from_notebook(path: Path, folder: Path, shown_as: str | None = None) -> Sub
     target = folder / f"{path.name}.py"
     source = conversion.source.encode()
     target.write_bytes(source)
-    return python_submission(target, source, shown_as or path.name, tuple(conversion.notes))
+    loaded = python_submission(target, source, shown_as or path.name, tuple(conversion.notes))
+    return dataclasses.replace(loaded, origins=tuple(conversion.origins))
 
 
 def _from_archive(archive: Path, workdir: Path, assignment: str | None) -> Submission:
@@ -64,4 +66,4 @@ def _from_archive(archive: Path, workdir: Path, assignment: str | None) -> Submi
         raise SubmissionError(f"no file in {archive.name} defines an exercise function.")
     count, name, best = candidates[0]
     note = f"graded {name} from {archive.name} (it defines {count} exercise function(s))."
-    return Submission(best.path, best.source, best.defined, (note, *best.notes))
+    return dataclasses.replace(best, notes=(note, *best.notes))

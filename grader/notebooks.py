@@ -24,6 +24,12 @@ _KEPT = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.
 class Conversion:
     source: str
     notes: list[str] = field(default_factory=list)
+    # (cell, line in cell) of each line of `source`, None for lines the grader added
+    origins: list[tuple[int, int] | None] = field(default_factory=list)
+
+    def locate(self, line: int) -> tuple[int, int] | None:
+        """Where line `line` (1-based) of the converted module came from in the notebook."""
+        return self.origins[line - 1] if 0 < line <= len(self.origins) else None
 
 
 def read_cells(path: Path) -> list[tuple[int, str]]:
@@ -54,52 +60,58 @@ def convert_cells(cells: list[str], name: str, numbers: list[int] | None = None)
     when not given)."""
     notes: list[str] = []
     lines: list[str] = []
-    line_cell: list[int] = []           # cell number (1-based) of each line, for error messages
+    origins: list[tuple[int, int]] = []   # (cell, line in cell) of each line
     dropped_ipython = 0
     for number, cell in zip(numbers or range(1, len(cells) + 1), cells):
         if cell.lstrip().startswith("%%"):
             notes.append(f"cell {number} starts with a cell magic ({cell.split()[0]}): not run while grading.")
             continue
-        for line in cell.splitlines():
+        for line_number, line in enumerate(cell.splitlines(), start=1):
             if _IPYTHON_LINE.match(line):
                 indent = line[: len(line) - len(line.lstrip())]
                 line = f"{indent}pass  # IPython line dropped by the grader"
                 dropped_ipython += 1
             lines.append(line)
-            line_cell.append(number)
+            origins.append((number, line_number))
         lines.append("")
-        line_cell.append(number)
+        origins.append((number, len(cell.splitlines()) + 1))
     if dropped_ipython:
         notes.append(f"{dropped_ipython} IPython line(s) (%magic, !shell) dropped, not run.")
     text = "\n".join(lines)
     try:
         tree = ast.parse(text)
     except SyntaxError as error:
-        cell = line_cell[min(max((error.lineno or 1) - 1, 0), len(line_cell) - 1)] if line_cell else 1
+        cell = origins[min(max((error.lineno or 1) - 1, 0), len(origins) - 1)][0] if origins else 1
         raise SubmissionError(f"{name}, cell {cell}: syntax error: {error.msg}\n    {(error.text or '').rstrip()}\n"
                               "Fix that cell, save the notebook, and submit it again.") from None
-    return Conversion(_definitions(tree, lines, line_cell, notes), notes)
+    source, kept_origins = _definitions(tree, lines, origins, notes)
+    return Conversion(source, notes, kept_origins)
 
 
-def _definitions(tree: ast.Module, lines: list[str], line_cell: list[int], notes: list[str]) -> str:
-    out: list[str] = []
+def _definitions(tree: ast.Module, lines: list[str], origins: list[tuple[int, int]],
+                 notes: list[str]) -> tuple[str, list[tuple[int, int] | None]]:
+    out: list[tuple[str, tuple[int, int] | None]] = []   # generated lines with their origins
     skipped_cells: set[int] = set()
     for node in tree.body:
         start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
-        segment = lines[start - 1: node.end_lineno]
-        cell = line_cell[start - 1]
+        span = range(start - 1, node.end_lineno)
+        cell = origins[start - 1][0]
         if isinstance(node, (ast.Import, ast.ImportFrom)):
-            body = "\n".join("    " + line for line in segment)
-            out.append(f"# cell {cell}\ntry:\n{body}\nexcept ImportError:  # not available while grading\n    pass")
+            out += [(f"# cell {cell}", None), ("try:", None)]
+            out += [("    " + lines[i], origins[i]) for i in span]
+            out += [("except ImportError:  # not available while grading", None), ("    pass", None)]
         elif isinstance(node, _KEPT) or _is_constant_assignment(node):
-            out.append(f"# cell {cell}\n" + "\n".join(segment))
-        elif not (isinstance(node, ast.Pass) or _is_docstring(node)):
-            skipped_cells.add(cell)
+            out += [(f"# cell {cell}", None)] + [(lines[i], origins[i]) for i in span]
+        else:
+            if not (isinstance(node, ast.Pass) or _is_docstring(node)):
+                skipped_cells.add(cell)
+            continue
+        out.append(("", None))
     if skipped_cells:
         listed = ", ".join(str(c) for c in sorted(skipped_cells))
         notes.append(f"top-level statements in cell(s) {listed} were not run: only imports, functions, classes "
                      "and constants are graded.")
-    return "\n\n".join(out) + "\n"
+    return "\n".join(text for text, _ in out) + "\n", [origin for _, origin in out]
 
 
 def _is_constant_assignment(node: ast.stmt) -> bool:

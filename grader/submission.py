@@ -18,6 +18,9 @@ class Submission:
     source: bytes
     defined: frozenset[str]
     notes: tuple[str, ...] = ()
+    # For a converted notebook: (cell, line in cell) of each line of `path`, to point tracebacks
+    # at the cell the student wrote rather than the module the grader made.
+    origins: tuple = ()
 
 
 def read_submission(path: str | Path) -> Submission:

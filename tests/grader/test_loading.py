@@ -149,3 +149,12 @@ def test_a_zip_without_sources(tmp_path):
         bundle.writestr("readme.txt", "nothing")
     with pytest.raises(SubmissionError, match="no .py or .ipynb"):
         grade(archive)
+
+
+def test_tracebacks_point_at_the_notebook_cell_and_line(tmp_path):
+    path = notebook(tmp_path / "work.ipynb", new_markdown_cell("intro"), "import numpy as np",
+                    "def relu_forward(x):\n    y = x\n    raise ValueError('oops')\n", RELU_BACKWARD)
+    report = grade(path, public_only=True)
+    [first, *_] = [t for t in report.tests if t.function == "relu_forward"]
+    assert "cell 3, line 3, in relu_forward" in first.output
+    assert "work.ipynb.py" not in first.output
