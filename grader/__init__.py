@@ -10,5 +10,5 @@ __all__ = ["grade"]
 
 def grade(*args, **kwargs):
     """Grade a submission; see grader.engine.grade."""
-    from .engine import grade as _grade   # lazy: `from grader import notebook` stays light
+    from .engine import grade as _grade  # lazy: `from grader import notebook` stays light
     return _grade(*args, **kwargs)

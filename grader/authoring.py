@@ -150,7 +150,7 @@ def stub_source(cells: list[Cell]) -> str:
 
 def notebook(cells: list[Cell]):
     """The student's notebook: every cell, no outputs, fixed ids and metadata."""
-    import nbformat.v4 as v4   # only authoring needs nbformat here
+    import nbformat.v4 as v4  # only authoring needs nbformat here
 
     counts: dict[str, int] = {}
     made = []

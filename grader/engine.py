@@ -18,9 +18,9 @@ from .cases.seeds import source_seed
 from .checks import CheckSpec, checks_for, target_function
 from .checks.common import Context
 from .exercises import ASSIGNMENTS, Exercise, exercises_defining
+from .loading import load_submission
 from .oracle import Oracle, oracle_for
 from .results import Finding, Report, Status, TestResult, Visibility
-from .loading import load_submission
 from .runner.calls import Outcome
 from .runner.inprocess import InProcessRunner
 from .runner.process import ProcessRunner

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 from . import archives, notebooks
-from .exercises import ASSIGNMENTS, ALL_EXERCISES
+from .exercises import ALL_EXERCISES, ASSIGNMENTS
 from .submission import Submission, SubmissionError, python_submission, read_submission
 
 SUFFIXES = (".py", ".ipynb", ".zip")

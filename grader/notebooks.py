@@ -35,7 +35,7 @@ class Conversion:
 def read_cells(path: Path) -> list[tuple[int, str]]:
     """(position, source) of the notebook's code cells, counting every cell from 1 as Jupyter
     shows them; SubmissionError if it is not a notebook."""
-    import nbformat   # only notebook submissions need it
+    import nbformat  # only notebook submissions need it
     try:
         notebook = nbformat.read(str(path), as_version=4)
     except Exception as error:  # nbformat raises JSON, validation and version errors of many types

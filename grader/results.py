@@ -4,7 +4,7 @@ Checks return these; nothing here prints. Formatting lives in grader.report.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, asdict
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 
 

@@ -9,8 +9,15 @@ import numpy as np
 
 from ..exercises.base import Case
 from ..results import PASS, Finding, Status
-from .common import (forward_problem, Context, backward_blocked, backward_call, first_failure, forward_call, gradients,
-                     outcome_finding)
+from .common import (
+    Context,
+    backward_blocked,
+    backward_call,
+    first_failure,
+    forward_call,
+    forward_problem,
+    gradients,
+)
 
 
 def check(ctx: Context, cases: list[Case]) -> Finding:

@@ -9,7 +9,15 @@ import numpy as np
 
 from ..exercises.base import Case
 from ..results import PASS, Finding, Status
-from .common import (forward_problem, Context, Failed, backward_blocked, backward_call, forward_call, gradients, outcome_finding)
+from .common import (
+    Context,
+    Failed,
+    backward_blocked,
+    backward_call,
+    forward_call,
+    forward_problem,
+    gradients,
+)
 
 
 def _with_kinks(case: Case) -> Case:

@@ -5,7 +5,16 @@ import numpy as np
 
 from ..exercises.base import Case
 from ..results import PASS, Finding, Status
-from .common import forward_problem, Context, backward_blocked, backward_call, first_failure, forward_call, forward_output, gradients, outcome_finding
+from .common import (
+    Context,
+    backward_blocked,
+    backward_call,
+    first_failure,
+    forward_call,
+    forward_output,
+    forward_problem,
+    gradients,
+)
 
 
 def _dtype_finding(what: str, value: np.ndarray, function: str) -> Finding | None:

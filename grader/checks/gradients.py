@@ -22,9 +22,17 @@ from ..diagnosis.shapes import gradient_shape_hint, gradient_shape_message
 from ..diagnosis.values import Candidate, explain_mismatch
 from ..exercises.base import Case
 from ..results import PASS, Finding, Status
-from ..runner.calls import Call
-from .common import (forward_problem, Context, Failed, backward_blocked, backward_call, first_failure, forward_call,
-                     forward_output, gradients, outcome_finding)
+from .common import (
+    Context,
+    Failed,
+    backward_blocked,
+    backward_call,
+    first_failure,
+    forward_call,
+    forward_output,
+    forward_problem,
+    gradients,
+)
 
 DIRECTIONS = 2
 STEP = 1e-5

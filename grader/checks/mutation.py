@@ -9,7 +9,15 @@ import numpy as np
 
 from ..exercises.base import Case
 from ..results import PASS, Finding, Status
-from .common import (forward_problem, Context, backward_blocked, backward_call, first_failure, forward_call, outcome_finding)
+from .common import (
+    Context,
+    backward_blocked,
+    backward_call,
+    first_failure,
+    forward_call,
+    forward_problem,
+    outcome_finding,
+)
 
 
 def _modified(before, after) -> bool:

@@ -14,7 +14,6 @@ from . import forward_values, gradients
 from .common import Context, first_failure
 
 
-
 def extreme_case(case: Case) -> Case:
     """The case with extreme values planted: huge logits, +-1e3, or a constant feature."""
     arrays = {k: v.copy() for k, v in case.arrays.items()}

@@ -9,7 +9,6 @@ import numpy as np
 
 from .values import Candidate
 
-
 # What to do when an exercise returns NaN or inf on large inputs.
 STABILITY_HINTS = {
     "softmax": "Subtract each row's max from the scores before exp (the softmax is unchanged and exp can no "

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import signal
 
-from libc import (PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS, PR_SET_PDEATHSIG, clear_capabilities, last_capability,
-                  prctl)
+from libc import PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS, PR_SET_PDEATHSIG, clear_capabilities, last_capability, prctl
 
 
 def drop_all() -> None:
