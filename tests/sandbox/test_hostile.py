@@ -654,7 +654,7 @@ def test_killing_its_parents_harms_neither_the_grader_nor_other_students(attack,
     try:
         with bystander:
             assert bystander.run([Call("relu_forward", (x,), want=(0,))])[0].ok
-            path = attack.write(f"import os\nimport signal\n" + HONEST_RELU.replace(
+            path = attack.write("import os\nimport signal\n" + HONEST_RELU.replace(
                 "def relu_forward(x):\n", f"def relu_forward(x):\n    _try('kill', lambda: {kill})\n"))
             report, _ = grade_timed(path, zygote, leftovers_ok=True)
             for test in checks_of(report, "relu_forward"):    # the grader survived and reported

@@ -5,7 +5,6 @@ import os
 import threading
 
 import numpy as np
-import pytest
 
 
 def test_seccomp_blocks_processes_sockets_and_exec_but_not_threads(in_child):
