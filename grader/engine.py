@@ -43,7 +43,8 @@ def select_exercises(defined: frozenset[str], assignment: str | None) -> list[Ex
     if not exercises:
         known = ", ".join(ex.forward for ex in ASSIGNMENTS["layers"][:2]) + ", ..."
         raise SubmissionError("your file defines none of the exercise functions "
-                              f"({known}); name them as in the assignment, or pass --assignment.")
+                              f"({known}); name them as in the assignment, or choose the assignment "
+                              "(--assignment on the command line).")
     return exercises
 
 
