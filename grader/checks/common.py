@@ -193,6 +193,19 @@ def backward_blocked(ctx: Context, case: Case, forward_finding: Finding) -> Find
                    f"Fix {exercise.forward} first: its cache is what {exercise.backward} receives.")
 
 
+def run_after_forward(ctx: Context, case: Case, calls: list[Call]) -> tuple[Outcome, list[Outcome]]:
+    """Run the forward (its result kept in the worker as "cache"), then `calls` that use it.
+
+    Raises Failed when the forward gives nothing to work with: for a backward, a cache it cannot
+    run without (backward_blocked); for a loss, the loss function's own failure.
+    """
+    forward, *rest = ctx.runner.run([forward_call(case, save_as="cache"), *calls])
+    problem = forward_problem(forward, case)
+    if problem is not None:
+        raise Failed(problem if case.exercise.is_loss else backward_blocked(ctx, case, problem))
+    return forward, rest
+
+
 def first_failure(cases: list[Case], check_case) -> Finding:
     """Run `check_case` on each case; the first failing Finding (labelled with its shapes) or PASS."""
     notes = []

@@ -7,13 +7,12 @@ from ..exercises.base import Case
 from ..results import PASS, Finding, Status
 from .common import (
     Context,
-    backward_blocked,
     backward_call,
     first_failure,
     forward_call,
     forward_output,
-    forward_problem,
     gradients,
+    run_after_forward,
 )
 
 
@@ -38,14 +37,8 @@ def check_forward(ctx: Context, cases: list[Case]) -> Finding:
 def check_backward(ctx: Context, cases: list[Case]) -> Finding:
     def check_case(case: Case) -> Finding:
         exercise = case.exercise
-        calls = [forward_call(case, save_as="cache")]
-        if not exercise.is_loss:
-            calls.append(backward_call(case, "cache"))
-        outcomes = ctx.runner.run(calls)
-        blocked = forward_problem(outcomes[0], case)
-        if blocked and not exercise.is_loss:
-            return backward_blocked(ctx, case, blocked)
-        grads = gradients(outcomes[-1], case)
+        forward, rest = run_after_forward(ctx, case, [] if exercise.is_loss else [backward_call(case, "cache")])
+        grads = gradients((rest or [forward])[0], case)
         function = exercise.backward or exercise.forward
         for name, g in zip(exercise.gradient_names(), grads):
             finding = _dtype_finding(name, g, function)

@@ -11,12 +11,11 @@ from ..exercises.base import Case
 from ..results import PASS, Finding, Status
 from .common import (
     Context,
-    backward_blocked,
     backward_call,
     first_failure,
     forward_call,
-    forward_problem,
     outcome_finding,
+    run_after_forward,
 )
 
 
@@ -49,14 +48,11 @@ def check_forward(ctx: Context, cases: list[Case]) -> Finding:
 def check_backward(ctx: Context, cases: list[Case]) -> Finding:
     def check_case(case: Case) -> Finding:
         exercise = case.exercise
-        outcomes = ctx.runner.run([forward_call(case, save_as="cache"), backward_call(case, "cache", return_args=True)])
-        blocked = forward_problem(outcomes[0], case)
-        if blocked:
-            return backward_blocked(ctx, case, blocked)
-        finding = outcome_finding(outcomes[1], exercise.backward)
+        _, (backward,) = run_after_forward(ctx, case, [backward_call(case, "cache", return_args=True)])
+        finding = outcome_finding(backward, exercise.backward)
         if finding:
             return finding
-        after = (outcomes[1].args_after or [None])[0]
+        after = (backward.args_after or [None])[0]
         if _modified(case.dout, after):
             return Finding(Status.FAILED, f"{exercise.backward} modified dout in place",
                            "dout belongs to the caller: don't write into it (dout[mask] = 0, dout *= ...); "

@@ -5,6 +5,8 @@ softmax with logits around 1e3 (exp overflows unless the row max is subtracted),
 """
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from ..diagnosis.mistakes import STABILITY_HINTS
@@ -28,8 +30,7 @@ def extreme_case(case: Case) -> Case:
         x.flat[: min(x.size, values.size)] = values[: x.size]
     elif name == "batchnorm":
         x[:, 0] = 1.5
-    return Case(case.exercise, case.config, arrays, case.extras, case.dout, case.label + " with extreme values",
-                case.batch_size)
+    return dataclasses.replace(case, arrays=arrays, label=case.label + " with extreme values")
 
 
 def _with_hint(finding: Finding, name: str) -> Finding:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .shapes import broadcast_axes
 from .values import Candidate
 
 # What to do when an exercise returns NaN or inf on large inputs.
@@ -32,8 +33,8 @@ def _softmax(x):
 
 def _sum_to(grad: np.ndarray, shape: tuple) -> np.ndarray:
     """Sum a broadcast gradient back to `shape` (the correct unbroadcast, for building candidates)."""
-    grad = grad.sum(axis=tuple(range(grad.ndim - len(shape))))
-    return grad.sum(axis=tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1), keepdims=True)
+    leading, stretched = broadcast_axes(tuple(shape), grad.shape)
+    return grad.sum(axis=stretched, keepdims=True).sum(axis=leading)
 
 
 def forward_candidates(case) -> list[Candidate]:
