@@ -157,7 +157,8 @@ def grade_exercise(ctx: Context, visibility: Visibility, seed: int,
         results.append((rank, TestResult(
             function=target_function(spec, exercise), check=spec.name, visibility=visibility,
             status=finding.status, score=spec.weight if finding.passed else 0.0, max_score=spec.weight,
-            output=finding.output, hint=finding.hint)))
+            output=finding.output, hint=finding.hint, mistake=finding.mistake,
+            measures=dict(finding.measures))))
     return results
 
 

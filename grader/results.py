@@ -4,8 +4,14 @@ Checks return these; nothing here prints. Formatting lives in grader.report.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from enum import StrEnum
+
+# The measured numbers a failed test may carry, by key (the dashboard stores each in its own column):
+#   relative_error  |student - expected| / |expected| of the compared values (norm-wise)
+#   scale           the least-squares factor fitting the student's gradient to the reference's
+#   cosine          the cosine between the student's gradient and the reference's
+MEASURE_KEYS = ("relative_error", "scale", "cosine")
 
 
 class Status(StrEnum):
@@ -31,6 +37,8 @@ class Finding:
     status: Status
     output: str = ""
     hint: str | None = None
+    mistake: str | None = None          # a stable id of the named mistake (grader.diagnosis), or None
+    measures: dict = field(default_factory=dict)   # MEASURE_KEYS -> float
 
     @property
     def passed(self) -> bool:
@@ -51,6 +59,8 @@ class TestResult:
     max_score: float
     output: str = ""
     hint: str | None = None
+    mistake: str | None = None
+    measures: dict = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -61,6 +71,16 @@ class TestResult:
         data["status"] = str(self.status)
         data["visibility"] = str(self.visibility)
         return {"name": self.name, **data}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "TestResult":
+        """The inverse of to_dict (a stored report read back for rendering); unknown keys are ignored."""
+        known = {f.name for f in fields(cls)}
+        values = {key: value for key, value in data.items() if key in known}
+        values["status"] = Status(values["status"])
+        values["visibility"] = Visibility(values["visibility"])
+        values["measures"] = dict(values.get("measures") or {})
+        return cls(**values)
 
 
 @dataclass
@@ -96,3 +116,9 @@ class Report:
             "student_output": self.student_output,
             "tests": [t.to_dict() for t in self.tests],
         }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Report":
+        """A report read back from its to_dict() form (e.g. JSON stored by the server)."""
+        return cls(tests=[TestResult.from_dict(t) for t in data.get("tests", [])], seed=data.get("seed"),
+                   notes=list(data.get("notes", [])), student_output=data.get("student_output", ""))

@@ -18,7 +18,8 @@ STUBS = {name: ROOT / f"exercises/{name}/{name}.py" for name in ASSIGNMENTS}
 FUNCTIONS = {name: {f for ex in exercises for f in ex.functions} for name, exercises in ASSIGNMENTS.items()}
 
 REPORT_KEYS = {"score", "max_score", "seed", "notes", "student_output", "tests"}
-TEST_KEYS = {"name", "function", "check", "status", "score", "max_score", "visibility", "output", "hint"}
+TEST_KEYS = {"name", "function", "check", "status", "score", "max_score", "visibility", "output", "hint",
+             "mistake", "measures"}
 STATUSES = {"passed", "failed", "error", "timeout", "missing", "skipped"}
 GRADESCOPE_TEST_KEYS = {"name", "score", "max_score", "status", "output", "visibility"}
 
@@ -48,6 +49,8 @@ def assert_report_schema(report: dict) -> None:
         for key in ("name", "function", "check", "output"):
             assert type(test[key]) is str, (key, test)
         assert test["status"] in STATUSES
+        assert test["mistake"] is None or type(test["mistake"]) is str
+        assert type(test["measures"]) is dict and all(_is_number(v) for v in test["measures"].values())
         assert test["visibility"] in {"visible", "hidden"}
         assert test["hint"] is None or type(test["hint"]) is str
         assert _is_number(test["score"]) and _is_number(test["max_score"])
