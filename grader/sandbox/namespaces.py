@@ -8,10 +8,17 @@ holding read-only binds of exactly what the worker needs (the Python prefix, num
 site-packages, the submission's folder), an empty /dev with null, zero and urandom, and a small
 writable /tmp. What is not bound (the reference solutions, the grader's checkout, /etc, /home,
 the database) does not exist inside.
+
+The folders that only hold mount points (for a venv at /work/course/.venv: /work and
+/work/course) are execute-only and read-only, as in bubblewrap: the worker can pass through them
+but not list them (a sibling reference/ stays unseen even by name) nor write into them. The root
+is remounted read-only once its binds are in place; under the writable /tmp, such folders get a
+small tmpfs of their own that is remounted read-only too.
 """
 from __future__ import annotations
 
 import os
+from pathlib import PurePosixPath
 
 from libc import (
     CLONE_NEWIPC,
@@ -61,8 +68,17 @@ def build_root(root: str, readonly: list[str], tmp_bytes: int = 16 * 1024 * 1024
     # /tmp first: a submission that lives under /tmp is then bound on top of it, not hidden by it.
     os.makedirs(root + "/tmp")
     mount("tmpfs", root + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, f"size={tmp_bytes},mode=1777")
-    for path in _minimal(readonly):
+    binds = _minimal(readonly)
+    skeletons = _skeletons_under_tmp(binds)
+    for folder in skeletons:
+        os.makedirs(root + folder)
+        mount("tmpfs", root + folder, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=0755")
+    for path in binds:
         _bind_readonly(path, root + path)
+    for folder in _folders_above(binds):
+        os.chmod(root + folder, 0o111)
+    for folder in skeletons:
+        mount(None, root + folder, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
     for link in ("/bin", "/lib", "/lib64", "/sbin"):
         if os.path.islink(link) and not os.path.lexists(root + link):
             os.symlink(os.readlink(link), root + link)
@@ -75,6 +91,23 @@ def build_root(root: str, readonly: list[str], tmp_bytes: int = 16 * 1024 * 1024
     umount2(".", MNT_DETACH)      # ... and is detached: nothing of the host is reachable
     os.chdir("/")
     mount(None, "/", None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+
+
+def _folders_above(binds: list[str]) -> list[str]:
+    """The folders created only to hold the binds' mount points (never / or /tmp)."""
+    above = {str(parent) for path in binds for parent in PurePosixPath(path).parents}
+    return sorted(above - set(binds) - {"/", "/tmp"})
+
+
+def _skeletons_under_tmp(binds: list[str]) -> list[str]:
+    """/tmp/a for a bind at /tmp/a/b/c: folders between the writable /tmp and a bind live on a
+    tmpfs of their own, so that they can be made read-only like the root's."""
+    tops = set()
+    for path in binds:
+        parts = PurePosixPath(path).parts   # ("/", "tmp", "a", "b", ...)
+        if parts[1:2] == ("tmp",) and len(parts) >= 4:
+            tops.add("/tmp/" + parts[2])
+    return sorted(tops)
 
 
 def _minimal(paths: list[str]) -> list[str]:

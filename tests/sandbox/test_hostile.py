@@ -280,8 +280,11 @@ except OSError:
 ''')
     report, _ = grade_timed(path, zygote)
     seen = results(report)
-    for name in ("read reference", "list reference", "list repo", "stat grader"):
+    for name in ("read reference", "list reference", "stat grader"):
         assert seen[name].startswith("FileNotFoundError"), (name, seen[name])
+    # With the venv inside the checkout (.venv), the checkout's folder holds a mount point: it
+    # exists, but cannot be listed.
+    assert seen["list repo"].startswith(("FileNotFoundError", "PermissionError")), seen["list repo"]
     assert report.score == 0, "a submission that only reads the reference earned points"
     for test in checks_of(report, "relu_forward", "forward"):
         assert test.status is Status.ERROR and "FileNotFoundError" in test.output

@@ -95,3 +95,50 @@ def test_namespaces_and_private_root_hide_the_host(in_child, tmp_path):
     assert "'tmp'" in answer and "'home'" not in answer and "'etc'" not in answer
     assert answer.endswith("'read-only']")
     assert canary.read_text() == "host"
+
+
+def test_folders_holding_mount_points_are_neither_listable_nor_writable(in_child, tmp_path):
+    """The common layout: a venv inside the course checkout, beside reference/ (here under /tmp,
+    where the worker's own /tmp is writable, which is the harder case)."""
+    course = tmp_path / "course"
+    prefix = course / ".venv"
+    (prefix / "lib").mkdir(parents=True)
+    (course / "reference").mkdir()
+    (course / "reference" / "layers.py").write_text("ANSWER = 42\n")
+    mount_point = tmp_path / "root"
+    mount_point.mkdir()
+
+    def attempt():
+        import namespaces
+        import privileges
+        namespaces.enter()
+        pid = os.fork()
+        if pid:
+            os.waitpid(pid, 0)
+            os._exit(0)
+        import sys
+        namespaces.build_root(str(mount_point), ["/usr", sys.prefix, str(prefix)])
+        privileges.drop_all()   # as the worker is: no capability overrides file permissions
+        seen = {}
+        for name, action in [
+                ("venv", lambda: os.listdir(prefix)),
+                ("list course", lambda: os.listdir(course)),
+                ("reference", lambda: open(course / "reference" / "layers.py").read()),
+                ("write course", lambda: open(course / "planted.py", "w")),
+                ("mkdir tmp_path", lambda: os.mkdir(tmp_path / "planted")),
+                ("chmod course", lambda: os.chmod(course, 0o755)),
+                ("write /tmp", lambda: open("/tmp/scratch.txt", "w").write("ok"))]:
+            try:
+                seen[name] = f"ok {action()!r}"
+            except OSError as error:
+                seen[name] = type(error).__name__
+        return seen
+    seen = eval(in_child(attempt))  # noqa: S307  (our own child's repr of a dict of strings)
+    assert seen["venv"] == "ok ['lib']"
+    assert seen["list course"] == "PermissionError"
+    assert seen["reference"] == "FileNotFoundError"
+    assert seen["write course"] in ("PermissionError", "OSError")
+    assert seen["mkdir tmp_path"] in ("PermissionError", "OSError")
+    assert seen["chmod course"] == "OSError"        # EROFS: the folder stays execute-only
+    assert seen["write /tmp"] == "ok 2"
+    assert not (course / "planted.py").exists() and not (tmp_path / "planted").exists()
