@@ -10,6 +10,8 @@ from pathlib import Path
 
 import click
 
+from .budget import InvalidBudget
+from .course import CourseNotFound, find_course
 from .engine import SandboxUnavailable, grade
 from .exercises import ASSIGNMENTS
 from .oracle import ReferenceMissing
@@ -24,7 +26,47 @@ class UsageProblem(click.ClickException):
     exit_code = 2
 
 
-@click.group()
+# Every command that reads exercises/ or reference/ takes the course directory (see grader.course).
+course_option = click.option(
+    "--course", type=click.Path(file_okay=False, path_type=Path),
+    help="The course directory, holding exercises/ and reference/ [default: $GRADER_COURSE, else the "
+         "working directory or the nearest parent that has exercises/].")
+
+
+def _course(course: Path | None):
+    try:
+        return find_course(course)
+    except CourseNotFound as error:
+        raise UsageProblem(str(error)) from None
+
+
+class CommandsWithPlugins(click.Group):
+    """The grader's own commands, plus those other installed packages add (the web server's `serve`,
+    `worker`, `admin`) through the `grade.commands` entry point group. Loaded only when asked for,
+    so `grade check` never imports the web stack, and the grader never imports web code."""
+
+    def _plugins(self) -> dict:
+        from importlib.metadata import entry_points
+        return {ep.name: ep for ep in entry_points(group="grade.commands")}
+
+    def list_commands(self, ctx) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(self._plugins()))
+
+    def get_command(self, ctx, name: str):
+        command = super().get_command(ctx, name)
+        if command is not None:
+            return command
+        plugin = self._plugins().get(name)
+        if plugin is None:
+            return None
+        try:
+            return plugin.load()
+        except ImportError as error:
+            raise click.ClickException(f"`grade {name}` needs the web server's packages ({error.name} is "
+                                       "missing): pip install 'backprop-grader[server]'") from None
+
+
+@click.group(cls=CommandsWithPlugins)
 def main() -> None:
     """Grade backprop assignments: forward/backward functions of gates and layers."""
 
@@ -41,19 +83,25 @@ def main() -> None:
               help="Run your code inside the grader's process (debugging on your own laptop; public checks only).")
 @click.option("--allow-unsandboxed", is_flag=True,
               help="Run hidden checks even where student code cannot be fully sandboxed (trusted code only).")
+@course_option
+@click.option("--budget", "budget_seconds", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+              help="Time budget for the whole grade; checks left without time are timeouts "
+                   "[default: $GRADER_BUDGET_SECONDS, else 60].")
 def check(submission: str, assignment: str | None, public_only: bool, seed: int | None,
-          output_format: str, verbose: bool, in_process: bool, allow_unsandboxed: bool) -> None:
+          output_format: str, verbose: bool, in_process: bool, allow_unsandboxed: bool,
+          course: Path | None, budget_seconds: float | None) -> None:
     """Check SUBMISSION (a .py file, a notebook, or a zip of them) and explain every failure."""
     try:
         report = grade(submission, assignment=assignment, public_only=public_only, seed=seed,
-                       in_process=in_process, allow_unsandboxed=allow_unsandboxed)
-    except (SubmissionError, SandboxUnavailable) as error:
+                       in_process=in_process, allow_unsandboxed=allow_unsandboxed, course=_course(course),
+                       budget_seconds=budget_seconds)
+    except (SubmissionError, SandboxUnavailable, InvalidBudget) as error:
         raise UsageProblem(str(error)) from None
     except ZygoteError as error:
         raise click.ClickException(f"the grader could not start a worker process: {error}") from None
     except ReferenceMissing as error:
-        raise UsageProblem(f"{error}. Checks need the reference solutions: run from a checkout of the "
-                           "grader that has reference/.") from None
+        raise UsageProblem(f"{error}. Checks need the reference solutions: pass --course DIR (the folder "
+                           "holding reference/ and exercises/) or set GRADER_COURSE.") from None
     options = {"color": sys.stdout.isatty(), "verbose": verbose} if output_format == "text" else {}
     click.echo(FORMATS[output_format](report, **options))
     sys.exit(0 if report.all_passed else 1)
@@ -63,14 +111,14 @@ def check(submission: str, assignment: str | None, public_only: bool, seed: int 
 @click.argument("assignment", type=click.Choice(sorted(ASSIGNMENTS)))
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="A new (or empty) folder for the bundle.")
-def release(assignment: str, out: Path) -> None:
+@course_option
+def release(assignment: str, out: Path, course: Path | None) -> None:
     """Build what students receive for ASSIGNMENT: stubs, notebook, public cases, public grader."""
     try:
-        files = build_release(assignment, out)
+        files = build_release(assignment, out, course=_course(course))
     except SubmissionError as error:
         raise UsageProblem(str(error)) from None
     click.echo(f"wrote {len(files)} files to {out} (no reference solution, no hidden cases)")
-
 
 
 @main.command()
@@ -84,15 +132,16 @@ def release(assignment: str, out: Path) -> None:
 @click.option("--public", "public_only", is_flag=True, help="Run only the public checks.")
 @click.option("--allow-unsandboxed", is_flag=True,
               help="Run hidden checks even where student code cannot be fully sandboxed (trusted code only).")
+@course_option
 def batch(source: Path, assignment: str, out: Path, jobs: int | None, force: bool, public_only: bool,
-          allow_unsandboxed: bool) -> None:
+          allow_unsandboxed: bool, course: Path | None) -> None:
     """Grade every submission in SOURCE: a folder (one file or subfolder per student) or an LMS export zip."""
     from .batch import BatchError, run_batch
     from .batch.summary import ProgressLine, format_table, format_totals
     try:
         result = run_batch(source=source, assignment=assignment, out=out, jobs=jobs, force=force,
                            public_only=public_only, allow_unsandboxed=allow_unsandboxed,
-                           progress=ProgressLine(sys.stderr))
+                           progress=ProgressLine(sys.stderr), course=course)
     except BatchError as error:
         raise UsageProblem(str(error)) from None
     if result.rows:
@@ -108,11 +157,14 @@ def batch(source: Path, assignment: str, out: Path, jobs: int | None, force: boo
 @click.option("--public-only", is_flag=True, help="Run only the public checks on Gradescope.")
 @click.option("--allow-unsandboxed", is_flag=True,
               help="Run hidden checks on Gradescope even where student code cannot be sandboxed.")
-def export_gradescope(assignment: str, out: Path, public_only: bool, allow_unsandboxed: bool) -> None:
+@course_option
+def export_gradescope(assignment: str, out: Path, public_only: bool, allow_unsandboxed: bool,
+                      course: Path | None) -> None:
     """Build a Gradescope autograder zip for ASSIGNMENT (it holds the reference solution: keep it private)."""
     from .gradescope_export import ExportError, build_autograder
     try:
-        members = build_autograder(assignment, out, public_only=public_only, allow_unsandboxed=allow_unsandboxed)
+        members = build_autograder(assignment, out, public_only=public_only, allow_unsandboxed=allow_unsandboxed,
+                                   course=_course(course))
     except ExportError as error:
         raise UsageProblem(str(error)) from None
     click.echo(f"wrote {out} ({len(members)} files). Upload it in Gradescope under Configure Autograder; "
@@ -121,11 +173,17 @@ def export_gradescope(assignment: str, out: Path, public_only: bool, allow_unsan
 
 @main.command("build-exercises")
 @click.argument("assignment", required=False, type=click.Choice(sorted(ASSIGNMENTS)))
-def build_exercises(assignment: str | None) -> None:
+@course_option
+def build_exercises(assignment: str | None, course: Path | None) -> None:
     """Regenerate exercises/ASSIGNMENT/ASSIGNMENT.py and .ipynb from its lesson.py (all if omitted)."""
     from .authoring import main as build
-    build(assignment=assignment)
+    build(assignment=assignment, exercises_dir=_course(course).exercises_dir)
 
+
+from .client import login, submit  # noqa: E402  (`grade login`, `grade submit`: an HTTP client, stdlib only)
+
+main.add_command(login)
+main.add_command(submit)
 
 if __name__ == "__main__":
     main()

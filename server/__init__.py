@@ -1,0 +1,53 @@
+"""The web app: students submit and read their feedback; staff run their courses.
+
+`create_app(config=None)` builds it (the flaskr pattern): defaults, the instance folder's secrets,
+the environment, then `config`. It has no side effects beyond creating the instance folder: the
+schema comes from migrations (`flask --app server db upgrade`, run by `grade serve`).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from .config import load_config
+from .extensions import csrf, db, limiter, login_manager, migrate
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def create_app(config: dict | None = None, instance_path: str | None = None) -> Flask:
+    """The application factory; `config` overrides everything else (tests pass theirs here)."""
+    app = Flask(__name__, instance_path=instance_path or (config or {}).get("INSTANCE_PATH"),
+                instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    load_config(app, config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+    from .queue import GradingQueue
+    app.extensions["grading_queue"] = GradingQueue(app)
+
+    from . import auth, errors, security, views_support
+    from .api import bp as api_bp
+    from .staff import bp as staff_bp
+    from .student import bp as student_bp
+    auth.init_app(app)
+    app.register_blueprint(student_bp)
+    app.register_blueprint(staff_bp)
+    app.register_blueprint(api_bp)
+    csrf.exempt(api_bp)          # bearer tokens, never cookies: nothing for a forged form to ride on
+    errors.init_app(app)
+    security.init_app(app)
+    views_support.init_app(app)
+    return app
+
+
+def grading_queue():
+    """The current app's queue."""
+    from flask import current_app
+    return current_app.extensions["grading_queue"]

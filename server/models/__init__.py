@@ -1,0 +1,9 @@
+"""The server's data: SQLAlchemy 2.0 models, one module per concern."""
+from .base import Base, UTCDateTime, utcnow
+from .courses import Assignment, Course, Enrolment, Extension, LimitPeriod, Role
+from .submissions import AuditEntry, Result, Submission, SubmissionStatus, TestRow
+from .users import ApiToken, Invitation, User
+
+__all__ = ["Base", "UTCDateTime", "utcnow", "Assignment", "Course", "Enrolment", "Extension", "LimitPeriod",
+           "Role", "AuditEntry", "Result", "Submission", "SubmissionStatus", "TestRow", "ApiToken",
+           "Invitation", "User"]

@@ -1,0 +1,91 @@
+"""Grading one stored submission with the grader's public API, in a queue worker.
+
+The web process never runs this: student code runs in the grader's sandbox, started from the
+worker. The worker keeps its sandbox zygote warm between submissions (one per process).
+"""
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+import time
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from grader import grade
+from grader.cases.seeds import submission_seed
+from grader.results import MEASURE_KEYS, Report
+from grader.submission import SubmissionError
+
+from ..models import Assignment, Result, Submission, TestRow
+
+
+class InfrastructureError(Exception):
+    """Grading failed for a reason of ours, not the student's: the row is retried, never counted."""
+
+
+@dataclass
+class Graded:
+    result: Result
+    tests: list[TestRow]
+
+
+def hidden_case_seed(secret: str, submission: Submission, assignment: Assignment) -> int:
+    """From the server secret and who submitted what: a regrade replays exactly, nobody can predict it."""
+    return submission_seed("server", str(assignment.course_id), assignment.slug, str(submission.user_id),
+                           str(submission.attempt), secret=secret.encode())
+
+
+def safe_filename(name: str) -> str:
+    """The uploaded name, reduced to something harmless that keeps its extension."""
+    stem, dot, suffix = name.rpartition(".")
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "_", stem if dot else name)[:60] or "submission"
+    return f"{stem}.{suffix.lower()}" if dot else stem
+
+
+def grade_submission(submission: Submission, *, secret: str, options: dict | None = None) -> Graded:
+    """Grade the stored bytes; a submission that cannot be graded at all (a syntax error, a notebook
+    that does not parse) is a graded attempt scoring 0 whose report says why."""
+    assignment = submission.assignment
+    seed = hidden_case_seed(secret, submission, assignment)
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="grader-upload-") as folder:
+        path = Path(folder) / safe_filename(submission.filename)
+        path.write_bytes(submission.content)
+        try:
+            report = grade(path, assignment=assignment.exercise, seed=seed, **(options or {}))
+        except SubmissionError as error:
+            report = Report(seed=seed, notes=[f"Your submission could not be graded: {error}"])
+        except Exception as error:  # noqa: BLE001 - the sandbox, the reference, the grader itself
+            raise InfrastructureError(f"{type(error).__name__}: {error}") from error
+    if assignment.functions:
+        chosen = set(assignment.functions)
+        report.tests = [test for test in report.tests if test.function in chosen]
+    return scored(report, submission, assignment, seed, time.perf_counter() - started)
+
+
+def scored(report: Report, submission: Submission, assignment: Assignment, seed: int, seconds: float) -> Graded:
+    """The grader's report in the assignment's points, after the late penalty, and its per-test rows."""
+    raw, raw_max = report.score, report.max_score
+    fraction = raw / raw_max if raw_max else 0.0
+    score = round(assignment.points * fraction * (1 - submission.penalty_percent / 100), 4)
+    result = Result(raw_score=raw, raw_max=raw_max, score=max(score, 0.0), max_score=assignment.points,
+                    seed=seed, report_json=json.dumps(report.to_dict()), grader_version=_grader_version(),
+                    seconds=round(seconds, 3))
+    tests = [TestRow(assignment_id=assignment.id, position=position, function=t.function, check=t.check,
+                     visibility=str(t.visibility), status=str(t.status), score=t.score, max_score=t.max_score,
+                     mistake=t.mistake, hint=t.hint, **_measures(t.measures))
+             for position, t in enumerate(report.tests)]
+    return Graded(result, tests)
+
+
+def _measures(measures: dict) -> dict:
+    return {key: float(measures[key]) if measures.get(key) is not None else None for key in MEASURE_KEYS}
+
+
+def _grader_version() -> str:
+    try:
+        return metadata.version("backprop-grader")
+    except metadata.PackageNotFoundError:
+        return "unknown"

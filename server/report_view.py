@@ -1,0 +1,77 @@
+"""A stored report arranged for a page: per function, what failed first, what waits, what passed.
+
+The same arrangement as `grade check`'s text report (grader.report.text), so a student sees the
+same feedback in the terminal and in the browser.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from grader.report.text import WAITING_PREFIXES
+from grader.results import Report, Status, TestResult
+
+MARKS = {Status.PASSED: "✓", Status.FAILED: "✗", Status.ERROR: "!", Status.TIMEOUT: "⏱",
+         Status.MISSING: "·", Status.SKIPPED: "-"}
+
+
+@dataclass
+class Entry:
+    test: TestResult
+    label: str
+    first_line: str
+    more: str
+
+    @property
+    def mark(self) -> str:
+        return MARKS[self.test.status]
+
+    @property
+    def status(self) -> str:
+        return str(self.test.status)
+
+
+@dataclass
+class FunctionView:
+    name: str
+    score: float
+    max_score: float
+    state: str                                   # passed, failed, missing
+    entries: list[Entry] = field(default_factory=list)
+    waiting: list[str] = field(default_factory=list)     # checks that wait for the ones above
+    passed: list[Entry] = field(default_factory=list)
+
+
+def where(test: TestResult) -> str:
+    return "public" if test.visibility == "visible" else "hidden"
+
+
+def entry(test: TestResult, label: str | None = None) -> Entry:
+    output = test.output or ("" if test.status is Status.PASSED else str(test.status))
+    first, *rest = output.splitlines() or [""]
+    return Entry(test, label or f"{test.check} ({where(test)})", first, "\n".join(rest))
+
+
+def function_view(name: str, tests: list[TestResult]) -> FunctionView:
+    failing = [t for t in tests if t.status is not Status.PASSED]
+    unwritten = bool(tests) and all(t.status is Status.MISSING for t in tests)
+    view = FunctionView(name, round(sum(t.score for t in tests), 6), round(sum(t.max_score for t in tests), 6),
+                        "passed" if not failing else "missing" if unwritten else "failed")
+    # An unfinished function fails every check the same way: say it once.
+    if failing and len(failing) == len(tests) and len({(t.status, t.output) for t in failing}) == 1:
+        view.entries.append(entry(failing[0], "all checks"))
+        return view
+    for test in tests:
+        if test.status is Status.PASSED:
+            view.passed.append(entry(test))
+        elif test.status is Status.SKIPPED and test.output.startswith(WAITING_PREFIXES):
+            view.waiting.append(test.check)
+        else:
+            view.entries.append(entry(test))
+    view.waiting = list(dict.fromkeys(view.waiting))
+    return view
+
+
+def report_view(report_json: str) -> tuple[Report, list[FunctionView]]:
+    report = Report.from_dict(json.loads(report_json))
+    return report, [function_view(f, [t for t in report.tests if t.function == f]) for f in report.functions()]

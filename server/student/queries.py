@@ -1,0 +1,65 @@
+"""What the student's pages read: their assignments with best and latest scores, their attempts."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from .. import policy
+from ..authz import visible_to_students
+from ..models import Assignment, Course, Extension, Result, Role, Submission, SubmissionStatus, User, utcnow
+
+
+@dataclass
+class AssignmentRow:
+    assignment: Assignment
+    due_at: object
+    best: float | None
+    latest: Submission | None
+    attempts: int
+    window: policy.Window
+
+
+def best_scores(session: Session, user_id: int, assignment_ids: list[int]) -> dict[int, float]:
+    rows = session.execute(
+        select(Submission.assignment_id, func.max(Result.score)).join(Result, Submission.result_id == Result.id)
+        .where(Submission.user_id == user_id, Submission.assignment_id.in_(assignment_ids))
+        .group_by(Submission.assignment_id)).all()
+    return {assignment_id: score for assignment_id, score in rows}
+
+
+def latest_submissions(session: Session, user_id: int, assignment_ids: list[int]) -> dict[int, Submission]:
+    newest = (select(func.max(Submission.id)).where(Submission.user_id == user_id,
+                                                    Submission.assignment_id.in_(assignment_ids))
+              .group_by(Submission.assignment_id))
+    rows = session.scalars(select(Submission).where(Submission.id.in_(newest)))
+    return {row.assignment_id: row for row in rows}
+
+
+def attempt_counts(session: Session, user_id: int, assignment_ids: list[int]) -> dict[int, int]:
+    rows = session.execute(select(Submission.assignment_id, func.count()).where(
+        Submission.user_id == user_id, Submission.assignment_id.in_(assignment_ids),
+        Submission.status != SubmissionStatus.ERROR).group_by(Submission.assignment_id)).all()
+    return dict(rows)
+
+
+def my_assignments(session: Session, user: User, course: Course, role: Role) -> list[AssignmentRow]:
+    assignments = [a for a in course.assignments if role.is_staff or visible_to_students(a)]
+    ids = [a.id for a in assignments]
+    if not ids:
+        return []
+    best, latest, counts = (best_scores(session, user.id, ids), latest_submissions(session, user.id, ids),
+                            attempt_counts(session, user.id, ids))
+    extensions = {e.assignment_id: e for e in session.scalars(
+        select(Extension).where(Extension.user_id == user.id, Extension.assignment_id.in_(ids)))}
+    now = utcnow()
+    return [AssignmentRow(a, policy.effective_due(a, extensions.get(a.id)), best.get(a.id), latest.get(a.id),
+                          counts.get(a.id, 0), policy.window(a, extensions.get(a.id), now, course.timezone))
+            for a in assignments]
+
+
+def history(session: Session, user_id: int, assignment_id: int) -> list[Submission]:
+    return list(session.scalars(select(Submission).where(Submission.user_id == user_id,
+                                                         Submission.assignment_id == assignment_id)
+                                .order_by(Submission.id.desc())))

@@ -1,0 +1,120 @@
+"""Fixtures for the web app (the flaskr set: app, client, runner, auth), on SQLite and PostgreSQL.
+
+Every test that uses `app` runs twice: on a fresh SQLite file and on a PostgreSQL database made
+for this test session (GRADER_TEST_POSTGRES_URL, default: the local server's `postgres` database
+as the admin connection). The queue is a real SqliteHuey in the test's instance folder; tests
+drain it with `drain(app)`, which runs what a worker would.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from server import create_app
+from server.extensions import db
+from server.models import Course, Role
+from tests.server.helpers import PASSWORD, World, make_assignment, make_user
+
+POSTGRES_ADMIN_URL = os.environ.get("GRADER_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+@pytest.fixture(scope="session")
+def postgres_database():
+    """A PostgreSQL database for this test session, dropped at the end."""
+    name = f"grader_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    yield url
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'grader.db'}"
+    return request.getfixturevalue("postgres_database")
+
+
+def config_for(tmp_path: Path, database_url: str, **extra) -> dict:
+    return {"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret-key",
+            "GRADING_SECRET": "test-grading-secret", "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
+            "SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False, "SERVER_NAME": "grader.test",
+            **extra}
+
+
+@pytest.fixture
+def app_config(tmp_path, database_url) -> dict:
+    """Tests may change this before `app` is first used."""
+    return config_for(tmp_path, database_url)
+
+
+@pytest.fixture
+def app(tmp_path, app_config):
+    application = create_app(app_config, instance_path=str(tmp_path / "instance"))
+    with application.app_context():
+        if application.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+            db.drop_all()
+        db.create_all()
+    yield application
+    with application.app_context():
+        db.session.remove()
+        if application.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+            db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, email: str, password: str = PASSWORD):
+        return self._client.post("/login", data={"email": email, "password": password})
+
+    def logout(self):
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def world(app) -> World:
+    """Roles: instructor, ta, student, other (another student), outsider (in another course), admin."""
+    with app.app_context():
+        course = Course(code="bp101", title="Backprop 101", timezone="Europe/Paris")
+        other_course = Course(code="other", title="Other course", timezone="UTC")
+        db.session.add_all([course, other_course])
+        db.session.flush()
+        emails = {"instructor": "prof@uni.test", "ta": "ta@uni.test", "student": "ana@uni.test",
+                  "other": "bo@uni.test", "outsider": "out@uni.test", "admin": "root@uni.test"}
+        make_user(emails["instructor"], Role.INSTRUCTOR, course)
+        make_user(emails["ta"], Role.TA, course)
+        make_user(emails["student"], Role.STUDENT, course)
+        make_user(emails["other"], Role.STUDENT, course)
+        make_user(emails["outsider"], Role.INSTRUCTOR, other_course)
+        make_user(emails["admin"], admin=True)
+        assignment = make_assignment(course)
+        db.session.commit()
+        return World(course.id, assignment.id, emails)
+
+
