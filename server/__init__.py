@@ -6,6 +6,7 @@ schema comes from migrations (`flask --app server db upgrade`, run by `grade ser
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -18,8 +19,8 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def create_app(config: dict | None = None, instance_path: str | None = None) -> Flask:
     """The application factory; `config` overrides everything else (tests pass theirs here)."""
-    app = Flask(__name__, instance_path=instance_path or (config or {}).get("INSTANCE_PATH"),
-                instance_relative_config=True)
+    instance_path = instance_path or (config or {}).get("INSTANCE_PATH") or os.environ.get("GRADER_INSTANCE")
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     load_config(app, config)
 
@@ -32,7 +33,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     from .queue import GradingQueue
     app.extensions["grading_queue"] = GradingQueue(app)
 
-    from . import auth, errors, security, views_support
+    from . import auth, errors, health, security, views_support
     from .api import bp as api_bp
     from .staff import bp as staff_bp
     from .student import bp as student_bp
@@ -44,6 +45,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     errors.init_app(app)
     security.init_app(app)
     views_support.init_app(app)
+    health.init_app(app)
     return app
 
 
