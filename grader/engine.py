@@ -14,9 +14,11 @@ from pathlib import Path
 import numpy as np
 
 from . import cases as case_sets
+from .budget import Budget
 from .cases.seeds import source_seed
 from .checks import CheckSpec, checks_for, target_function
 from .checks.common import Context
+from .course import Course, find_course
 from .exercises import ASSIGNMENTS, Exercise, exercises_defining
 from .loading import load_submission
 from .oracle import Oracle, oracle_for
@@ -50,20 +52,28 @@ def select_exercises(defined: frozenset[str], assignment: str | None) -> list[Ex
 
 def grade(path: str | Path, *, assignment: str | None = None, public_only: bool = False,
           seed: int | None = None, in_process: bool = False, allow_unsandboxed: bool = False,
-          oracle: Oracle | None = None, runner_options: dict | None = None) -> Report:
-    """Grade a submission (.py, .ipynb or .zip). Raises SubmissionError when it cannot be graded at all, and
-    SandboxUnavailable when hidden checks would run without full isolation (unless allowed)."""
+          oracle: Oracle | None = None, runner_options: dict | None = None,
+          course: Course | str | Path | None = None, budget_seconds: float | None = None) -> Report:
+    """Grade a submission (.py, .ipynb or .zip) against `course` (a Course, a folder, or None to
+    find it: see grader.course). Raises SubmissionError when it cannot be graded at all,
+    SandboxUnavailable when hidden checks would run without full isolation (unless allowed), and
+    CourseNotFound when there is no course to grade against.
+
+    The whole grade has a time budget (`budget_seconds`, default GRADER_BUDGET_SECONDS or 60 s):
+    checks it leaves no time for are reported as timeouts, and points earned before are kept."""
+    budget = Budget(budget_seconds)
+    course = course if isinstance(course, Course) else find_course(course)
     with tempfile.TemporaryDirectory(prefix="grader-submission-") as workdir:
         submission = load_submission(path, Path(workdir), assignment)
         return _grade_loaded(submission, assignment=assignment, public_only=public_only, seed=seed,
                              in_process=in_process, allow_unsandboxed=allow_unsandboxed, oracle=oracle,
-                             runner_options=runner_options)
+                             runner_options=runner_options, course=course, budget=budget)
 
 
 def _grade_loaded(submission: Submission, *, assignment, public_only, seed, in_process, allow_unsandboxed,
-                  oracle, runner_options) -> Report:
+                  oracle, runner_options, course: Course, budget: Budget) -> Report:
     exercises = select_exercises(submission.defined, assignment)
-    oracle = oracle or oracle_for(sorted({ex.assignment for ex in exercises}))
+    oracle = oracle or oracle_for(sorted({ex.assignment for ex in exercises}), course)
     seed = source_seed(submission.source) if seed is None else seed
     notes = list(submission.notes)
     if oracle.public_only and not public_only:
@@ -74,8 +84,10 @@ def _grade_loaded(submission: Submission, *, assignment, public_only, seed, in_p
         notes.append("In-process mode runs the public checks only: hidden cases never enter a process "
                      "that runs your code unsandboxed.")
     report = Report(seed=None if public_only else seed, notes=notes)
-    runner = (InProcessRunner(submission.path) if in_process
-              else ProcessRunner(submission.path, **(runner_options or {})))
+    # The worker's own deadline is the budget's, so that a call running past it is cut short too.
+    options = dict(runner_options or {})
+    options["total_timeout"] = min(options.get("total_timeout", budget.seconds), budget.remaining())
+    runner = InProcessRunner(submission.path) if in_process else ProcessRunner(submission.path, **options)
     with runner:
         if not in_process:
             _check_isolation(runner.sandbox_status, public_only, allow_unsandboxed, report)
@@ -84,7 +96,8 @@ def _grade_loaded(submission: Submission, *, assignment, public_only, seed, in_p
             for exercise in exercises:
                 report.tests.extend(_unloadable(exercise, load_error, public_only))
         else:
-            report.tests.extend(_grade_all(runner, oracle, exercises, public_only, seed, report))
+            report.tests.extend(_grade_all(runner, oracle, exercises, public_only, seed, report,
+                                           course.exercises_dir, budget))
         if not report.student_output:
             report.student_output = runner.captured_output()
     if submission.origins:
@@ -120,7 +133,7 @@ def _visibilities(spec: CheckSpec, public_only: bool) -> list[Visibility]:
 
 
 def _grade_all(runner, oracle, exercises: list[Exercise], public_only: bool, seed: int,
-               report: Report) -> list[TestResult]:
+               report: Report, exercises_dir: Path, budget: Budget) -> list[TestResult]:
     """Every public check first, then every hidden one. What the student's code prints is kept
     only from the public part: printed hidden inputs would be an answer key of sorts."""
     ordered: list[tuple[tuple, TestResult]] = []
@@ -128,7 +141,8 @@ def _grade_all(runner, oracle, exercises: list[Exercise], public_only: bool, see
     main_findings: list[dict] = [{} for _ in exercises]
     for visibility in [Visibility.VISIBLE] + ([] if public_only else [Visibility.HIDDEN]):
         for position, ctx in enumerate(contexts):
-            for rank, result in grade_exercise(ctx, visibility, seed, main_findings[position]):
+            for rank, result in grade_exercise(ctx, visibility, seed, main_findings[position], exercises_dir,
+                                               budget):
                 ordered.append(((position, rank, visibility is Visibility.HIDDEN), result))
         if visibility is Visibility.VISIBLE and not public_only:
             report.student_output = runner.captured_output()
@@ -136,21 +150,21 @@ def _grade_all(runner, oracle, exercises: list[Exercise], public_only: bool, see
     return [result for _, result in sorted(ordered, key=lambda item: item[0])]
 
 
-def grade_exercise(ctx: Context, visibility: Visibility, seed: int,
-                   main_findings: dict) -> list[tuple[int, TestResult]]:
+def grade_exercise(ctx: Context, visibility: Visibility, seed: int, main_findings: dict,
+                   exercises_dir: Path, budget: Budget) -> list[tuple[int, TestResult]]:
     """The exercise's checks of one visibility, each with its rank in report order."""
     exercise = ctx.exercise
     if visibility is Visibility.VISIBLE:
-        case_set = case_sets.public_cases(exercise, ctx.oracle)
+        case_set = case_sets.public_cases(exercise, ctx.oracle, exercises_dir)
     else:
-        case_set = case_sets.hidden_cases(exercise, ctx.oracle, seed)
+        case_set = case_sets.hidden_cases(exercise, ctx.oracle, seed, exercises_dir)
     results = []
     for rank, spec in enumerate(checks_for(exercise)):
         if visibility is Visibility.HIDDEN and not spec.hidden_too:
             continue
         cases = case_set.main if spec.cases == "main" else case_set.edge
         prerequisite = _prerequisite(spec, visibility, main_findings)
-        finding = prerequisite or _run_check(spec, ctx, cases)
+        finding = prerequisite or _run_within(budget, spec, ctx, cases)
         finding = _credit(spec, finding, main_findings)
         if spec.name in MAIN_CHECKS:
             main_findings[(MAIN_CHECKS[spec.name], visibility)] = finding
@@ -186,6 +200,14 @@ def _credit(spec: CheckSpec, finding: Finding, main_findings) -> Finding:
         return main
     return Finding(Status.SKIPPED, f"passes, but earns its points only once the "
                                    f"{spec.credit_after} check passes")
+
+
+def _run_within(budget: Budget, spec: CheckSpec, ctx: Context, cases) -> Finding:
+    """Run the check if the budget has time left; a check it cut short says so, not 'too slow'."""
+    if budget.expired:
+        return budget.finding()
+    finding = _run_check(spec, ctx, cases)
+    return budget.finding() if finding.status is Status.TIMEOUT and budget.expired else finding
 
 
 def _run_check(spec: CheckSpec, ctx: Context, cases) -> Finding:

@@ -23,9 +23,10 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from .course import Course, CourseNotFound, find_course, project_file
 from .exercises import ASSIGNMENTS
 
-ROOT = Path(__file__).resolve().parents[1]
+GRADER_DIR = Path(__file__).resolve().parent
 EXECUTABLE = 0o100755 << 16
 REGULAR = 0o100644 << 16
 
@@ -40,17 +41,23 @@ def error_results(message: str) -> dict:
 
 
 def build_autograder(assignment: str, out: str | Path, *, public_only: bool = False,
-                     allow_unsandboxed: bool = False, root: Path = ROOT) -> list[str]:
-    """Write the autograder zip for `assignment` to `out` (replacing it); the member names."""
+                     allow_unsandboxed: bool = False, course: Course | None = None) -> list[str]:
+    """Write the autograder zip for `assignment` of `course` (found as grader.course says when
+    None) to `out` (replacing it); the member names."""
     if assignment not in ASSIGNMENTS:
         raise ExportError(f"unknown assignment {assignment!r}; choose one of: {', '.join(ASSIGNMENTS)}")
     if public_only and allow_unsandboxed:
         raise ExportError("--public-only and --allow-unsandboxed contradict each other: "
                           "public-only never runs hidden checks. Choose one.")
-    for needed in (root / "reference" / assignment / f"{assignment}.py",
-                   root / "exercises" / assignment / "public_cases.json", root / "pyproject.toml"):
+    try:
+        course = course or find_course()
+        pyproject = project_file(course)
+    except CourseNotFound as error:
+        raise ExportError(str(error)) from None
+    for needed in (course.reference_dir / assignment / f"{assignment}.py",
+                   course.exercises_dir / assignment / "public_cases.json"):
         if not needed.is_file():
-            raise ExportError(f"{needed} is missing: export from a checkout of the grader that has it.")
+            raise ExportError(f"{needed} is missing: export from a course directory that has it.")
     mode = "public" if public_only else "unsandboxed" if allow_unsandboxed else "sandboxed"
     out = Path(out)
     if out.is_dir():
@@ -71,7 +78,7 @@ def build_autograder(assignment: str, out: str | Path, *, public_only: bool = Fa
                 info.external_attr = mode_bits
                 info.compress_type = zipfile.ZIP_DEFLATED
                 bundle.writestr(info, text)
-            for path, name in _project_files(root, assignment):
+            for path, name in _project_files(course, pyproject, assignment):
                 bundle.write(path, name)
             names = bundle.namelist()
         os.replace(temporary, out)
@@ -81,16 +88,18 @@ def build_autograder(assignment: str, out: str | Path, *, public_only: bool = Fa
     return names
 
 
-def _project_files(root: Path, assignment: str):
+def _project_files(course: Course, pyproject: Path, assignment: str):
     """(path, member name) of the grader's copy under source/: the package, one assignment's
-    reference solution and exercises, and pyproject.toml. No caches, no other assignment."""
-    yield root / "pyproject.toml", "source/pyproject.toml"
-    for folder in (root / "grader", root / "reference" / assignment, root / "exercises" / assignment):
+    reference solution and exercises, and pyproject.toml. No caches, no other assignment.
+    source/ is itself a course directory (run_autograder points GRADER_COURSE at it)."""
+    yield pyproject, "source/pyproject.toml"
+    for folder, name in ((GRADER_DIR, "grader"), (course.reference_dir / assignment, f"reference/{assignment}"),
+                         (course.exercises_dir / assignment, f"exercises/{assignment}")):
         for path in sorted(folder.rglob("*")):
-            relative = path.relative_to(root)
+            relative = path.relative_to(folder)
             if path.is_file() and "__pycache__" not in relative.parts and not path.name.startswith("."):
-                yield path, f"source/{relative.as_posix()}"
-    init = root / "reference" / "__init__.py"
+                yield path, f"source/{name}/{relative.as_posix()}"
+    init = course.reference_dir / "__init__.py"
     if init.is_file():
         yield init, "source/reference/__init__.py"
 
@@ -138,7 +147,7 @@ if command -v apt-get >/dev/null 2>&1; then
 fi
 "$PYTHON" -m venv "$ROOT/venv"
 "$ROOT/venv/bin/python" -m pip install --upgrade pip
-# Editable: the grader finds reference/ and exercises/ next to its own folder, in source/.
+# source/ is the course directory too: run_autograder points GRADER_COURSE at it.
 "$ROOT/venv/bin/python" -m pip install -e "$HERE/source"
 "$ROOT/venv/bin/python" -c 'import grader.engine; print("grader installed")'
 """
@@ -155,6 +164,8 @@ MODE="@MODE@"    # sandboxed | unsandboxed | public: chosen at export time, see 
 export GRADER_SECRET="@SECRET@"
 
 ROOT="${AUTOGRADER_ROOT:-/autograder}"
+# The zip is unpacked in $ROOT/source; its source/ folder is the course (reference/, exercises/).
+export GRADER_COURSE="$ROOT/source/source"
 PYTHON="${AUTOGRADER_PYTHON:-$ROOT/venv/bin/python}"
 SUBMISSION="$ROOT/submission"
 RESULTS="$ROOT/results/results.json"

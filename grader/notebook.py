@@ -35,6 +35,7 @@ def check(function_name: str | None = None, *, source: str | list[str] | None = 
     not be graded at all; then a message says why.
     """
     from .engine import SandboxUnavailable, grade
+    from .course import CourseNotFound
     from .oracle import ReferenceMissing
     from .sandbox.zygote import ZygoteError
     from .submission import SubmissionError
@@ -51,7 +52,7 @@ def check(function_name: str | None = None, *, source: str | list[str] | None = 
             path = Path(folder) / "notebook_cells.py"
             path.write_text(module, encoding="utf-8")
             report = grade(path, assignment=exercise.assignment if exercise else None, public_only=True)
-    except (NotebookProblem, SubmissionError, SandboxUnavailable, ReferenceMissing) as problem:
+    except (NotebookProblem, SubmissionError, SandboxUnavailable, ReferenceMissing, CourseNotFound) as problem:
         _display_problem(str(problem))
         return None
     except ZygoteError as problem:

@@ -1,29 +1,27 @@
 """The reference solutions, called in the trusted grader process to produce expected answers.
 
-reference/ is read from the checkout by path (never installed as a package), so a student's worker
-cannot import it. Without reference/ (a student's release) no oracle exists and only checks that
-need none can run.
+reference/ is read from the course directory by path (never installed as a package), so a
+student's worker cannot import it. Without reference/ (a student's release) no oracle exists and
+only checks that need none can run.
 """
 from __future__ import annotations
 
 import copy
 import importlib.util
-import os
 from pathlib import Path
 from types import ModuleType
 
 import numpy as np
 
+from .course import Course
 from .exercises.base import Case, Exercise
-
-REFERENCE_DIR = Path(os.environ.get("GRADER_REFERENCE_DIR", Path(__file__).resolve().parents[1] / "reference"))
 
 
 class ReferenceMissing(Exception):
     """This installation has no reference solutions (hidden checks need them)."""
 
 
-def load_reference(assignment: str, reference_dir: Path = REFERENCE_DIR) -> ModuleType:
+def load_reference(assignment: str, reference_dir: Path) -> ModuleType:
     path = reference_dir / assignment / f"{assignment}.py"
     if not path.is_file():
         raise ReferenceMissing(f"no reference solution at {path}")
@@ -33,16 +31,16 @@ def load_reference(assignment: str, reference_dir: Path = REFERENCE_DIR) -> Modu
     return module
 
 
-def oracle_for(assignments, reference_dir: Path = REFERENCE_DIR, exercises_dir: Path | None = None):
-    """The reference's oracle where reference/ exists, else the recorded public answers."""
-    if all((reference_dir / a / f"{a}.py").is_file() for a in assignments):
-        return Oracle.for_assignments(assignments, reference_dir)
-    from .cases.public import EXERCISES_DIR
+def oracle_for(assignments, course: Course):
+    """The reference's oracle where the course has reference/, else its recorded public answers."""
+    if all(course.has_reference(a) for a in assignments):
+        return Oracle.for_assignments(assignments, course.reference_dir)
     from .recorded_oracle import ANSWERS_FILE, RecordedOracle
-    paths = [(exercises_dir or EXERCISES_DIR) / a / ANSWERS_FILE for a in assignments]
+    paths = [course.exercises_dir / a / ANSWERS_FILE for a in assignments]
     missing = [p for p in paths if not p.is_file()]
     if missing:
-        raise ReferenceMissing(f"no reference solutions in {reference_dir} and no recorded answers at {missing[0]}")
+        raise ReferenceMissing(f"no reference solutions in {course.reference_dir} and no recorded answers "
+                               f"at {missing[0]}")
     return RecordedOracle.load(paths)
 
 
@@ -55,7 +53,7 @@ class Oracle:
         self.modules = modules
 
     @classmethod
-    def for_assignments(cls, assignments, reference_dir: Path = REFERENCE_DIR) -> "Oracle":
+    def for_assignments(cls, assignments, reference_dir: Path) -> "Oracle":
         return cls({a: load_reference(a, reference_dir) for a in assignments})
 
     def _fn(self, exercise: Exercise, name: str):

@@ -9,35 +9,40 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from .checks.questions import asked_about
+from .course import Course, find_course, project_file
 from .exercises import ASSIGNMENTS
 from .oracle import Oracle
 from .recorded_oracle import ANSWERS_FILE, record_public_answers, write_answers
 from .submission import SubmissionError
 
-ROOT = Path(__file__).resolve().parents[1]
+GRADER_DIR = Path(__file__).resolve().parent
 # Files of the grader that a student's copy must not have, relative to grader/.
 WITHHELD = ("cases/hidden.py",)
 STUDENT_FILES = ("{a}.py", "{a}.ipynb", "public_cases.json")
 
 
-def build_release(assignment: str, out: Path, *, root: Path = ROOT) -> list[Path]:
-    """Write the student bundle for `assignment` into `out` (new or empty); the files written."""
+def build_release(assignment: str, out: Path, *, course: Course | None = None) -> list[Path]:
+    """Write the student bundle for `assignment` of `course` (found as grader.course says when
+    None) into `out` (new or empty); the files written."""
     if assignment not in ASSIGNMENTS:
         raise SubmissionError(f"unknown assignment {assignment!r}; choose one of: {', '.join(ASSIGNMENTS)}")
     out = Path(out)
     if out.exists() and any(out.iterdir()):
         raise SubmissionError(f"{out} is not empty: choose a new folder for the release.")
-    exercise_dir = root / "exercises" / assignment
+    course = course or find_course()
+    exercise_dir = course.exercises_dir / assignment
     target = out / "exercises" / assignment
     target.mkdir(parents=True)
     for pattern in STUDENT_FILES:
         source = exercise_dir / pattern.format(a=assignment)
         if source.exists():
             shutil.copy2(source, target / source.name)
-    answers = record_public_answers(assignment, Oracle.for_assignments([assignment], root / "reference"))
+    answers = record_public_answers(assignment, Oracle.for_assignments([assignment], course.reference_dir),
+                                    course.exercises_dir, asked_about)
     write_answers(answers, target / ANSWERS_FILE)
-    shutil.copytree(root / "grader", out / "grader", ignore=_ignore_withheld(root / "grader"))
-    (out / "pyproject.toml").write_text(_pyproject(assignment, (root / "pyproject.toml").read_text()))
+    shutil.copytree(GRADER_DIR, out / "grader", ignore=_ignore_withheld(GRADER_DIR))
+    (out / "pyproject.toml").write_text(_pyproject(assignment, project_file(course).read_text()))
     (out / "README.md").write_text(_readme(assignment))
     return sorted(p for p in out.rglob("*") if p.is_file())
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from ..course import Course
 from .sources import StudentEntry, private_copy
 
 
@@ -22,6 +23,7 @@ class Task:
     public_only: bool
     allow_unsandboxed: bool
     runner_options: dict | None = None
+    course: Course | None = None      # found once by run_batch, so every pool process grades the same
 
 
 def now() -> str:
@@ -43,7 +45,7 @@ def grade_student(task: Task, grade_fn=None) -> dict:
             target = private_copy(task.entry, Path(folder) / "submission")
             report = (grade_fn or grade)(target, assignment=task.assignment, public_only=task.public_only,
                                          allow_unsandboxed=task.allow_unsandboxed,
-                                         runner_options=task.runner_options)
+                                         runner_options=task.runner_options, course=task.course)
         return {"student": task.entry.student, "report": report.to_dict(),
                 "gradescope": to_gradescope_dict(report), "error": None,
                 "seconds": time.monotonic() - started, "graded_at": graded_at}
@@ -52,7 +54,7 @@ def grade_student(task: Task, grade_fn=None) -> dict:
     except ZygoteError as error:
         message = f"the grader could not start a worker process: {error}"
     except ReferenceMissing as error:
-        message = f"{error}; the batch needs the reference solutions (run it from the grader's checkout)"
+        message = f"{error}; the batch needs the reference solutions (pass --course DIR or set GRADER_COURSE)"
     except Exception as error:  # noqa: BLE001  -- one submission must never stop the batch
         message = (f"the grader failed on this submission ({type(error).__name__}: {error}); "
                    "grade it alone with `grade check` and report the problem")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from ..course import Course, CourseNotFound, find_course
 from ..exercises import ASSIGNMENTS
 from . import outputs
 from .grading import Task
@@ -43,19 +44,24 @@ class BatchResult:
 def run_batch(*, source: str | Path, assignment: str, out: str | Path, jobs: int | None = None,
               force: bool = False, public_only: bool = False, allow_unsandboxed: bool = False,
               progress: Progress | None = None, runner_options: dict | None = None,
-              grade_fn=None) -> BatchResult:
+              grade_fn=None, course: Course | str | Path | None = None) -> BatchResult:
     """Grade every submission in `source` (a folder, or an LMS export zip) in parallel.
 
     A student already graded from the same content with the same options is skipped unless
     `force`. A submission that cannot be graded becomes a row with status 'error: ...', never an
     exception; BatchError means the batch as a whole cannot run. `runner_options` go to each
     ProcessRunner (call_timeout, import_timeout, total_timeout, ...); `grade_fn` replaces
-    grader.engine.grade (a picklable, module-level function with grade's signature).
+    grader.engine.grade (a picklable, module-level function with grade's signature). `course` is
+    the course directory (see grader.course; found once, here, when not a Course).
     """
     out = Path(out)
     jobs = (os.cpu_count() or 1) if jobs is None else jobs
     _check_options(assignment, out, jobs)
-    _preflight(assignment, public_only, allow_unsandboxed)
+    try:
+        course = course if isinstance(course, Course) else find_course(course)
+    except CourseNotFound as error:
+        raise BatchError(str(error)) from None
+    _preflight(assignment, public_only, allow_unsandboxed, course)
     options = {"assignment": assignment, "public_only": public_only, "allow_unsandboxed": allow_unsandboxed}
     with tempfile.TemporaryDirectory(prefix="grader-batch-export-") as unpacked:
         students = find_students(Path(source), Path(unpacked))
@@ -73,7 +79,7 @@ def run_batch(*, source: str | Path, assignment: str, out: str | Path, jobs: int
             if row is not None:
                 done(row)
             else:
-                tasks.append(Task(entry, assignment, public_only, allow_unsandboxed, runner_options))
+                tasks.append(Task(entry, assignment, public_only, allow_unsandboxed, runner_options, course))
         for task, result in grade_all(tasks, jobs, grade_fn):
             done(outputs.record(out, task.entry, result, options))
     ordered = [rows[entry.student] for entry in students]
@@ -90,14 +96,15 @@ def _check_options(assignment: str, out: Path, jobs: int) -> None:
         raise BatchError(f"--jobs must be at least 1 (got {jobs}).")
 
 
-def _preflight(assignment: str, public_only: bool, allow_unsandboxed: bool) -> None:
+def _preflight(assignment: str, public_only: bool, allow_unsandboxed: bool, course: Course) -> None:
     """Fail once, up front, for what would fail every student: no reference, no sandbox."""
     from ..oracle import ReferenceMissing, oracle_for
     from ..sandbox.zygote import Zygote, ZygoteError
     try:
-        oracle = oracle_for([assignment])
+        oracle = oracle_for([assignment], course)
     except ReferenceMissing as error:
-        raise BatchError(f"{error}. Grading needs the reference solutions: run from the grader's checkout.") from None
+        raise BatchError(f"{error}. Grading needs the reference solutions: pass --course DIR (the folder "
+                         "holding reference/ and exercises/) or set GRADER_COURSE.") from None
     if public_only or allow_unsandboxed or oracle.public_only:
         return
     try:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -41,23 +42,26 @@ def build_case(exercise: Exercise, config: dict, seed: int, tag: str, oracle) ->
     return case
 
 
-def public_cases(exercise: Exercise, oracle) -> CaseSet:
-    seed = public.seed(exercise.assignment)
+def public_cases(exercise: Exercise, oracle, exercises_dir: Path) -> CaseSet:
+    """The fixed cases shipped in the course's exercises/<assignment>/public_cases.json."""
+    seed = public.seed(exercise.assignment, exercises_dir)
     return CaseSet(
         Visibility.VISIBLE,
         [build_case(exercise, c, seed, f"public-main-{i}", oracle)
-         for i, c in enumerate(public.configs(exercise.assignment, exercise.name, "main"))],
+         for i, c in enumerate(public.configs(exercise.assignment, exercise.name, "main", exercises_dir))],
         [build_case(exercise, c, seed, f"public-edge-{i}", oracle)
-         for i, c in enumerate(public.configs(exercise.assignment, exercise.name, "edge"))],
+         for i, c in enumerate(public.configs(exercise.assignment, exercise.name, "edge", exercises_dir))],
     )
 
 
-def hidden_cases(exercise: Exercise, oracle, seed: int) -> CaseSet:
+def hidden_cases(exercise: Exercise, oracle, seed: int, exercises_dir: Path) -> CaseSet:
+    """Fresh cases drawn from `seed`, plus the public edge cases (on fresh values)."""
     # Imported here: a student's release has no hidden-case generator at all.
     from . import hidden
     shape_rng = case_rng(seed, exercise.name, "hidden-shapes")
     main = hidden.main_configs(exercise.name, shape_rng)
-    edge = public.configs(exercise.assignment, exercise.name, "edge") + hidden.EXTRA_EDGES.get(exercise.name, [])
+    edge = (public.configs(exercise.assignment, exercise.name, "edge", exercises_dir)
+            + hidden.EXTRA_EDGES.get(exercise.name, []))
     return CaseSet(
         Visibility.HIDDEN,
         [build_case(exercise, c, seed, f"hidden-main-{i}", oracle) for i, c in enumerate(main)],

@@ -33,6 +33,11 @@ def extreme_case(case: Case) -> Case:
     return dataclasses.replace(case, arrays=arrays, label=case.label + " with extreme values")
 
 
+def extreme_cases(case: Case) -> list[Case]:
+    """Every extreme case the stability checks run; grader.checks.questions asks the oracle about each."""
+    return [extreme_case(case)]
+
+
 def _with_hint(finding: Finding, name: str) -> Finding:
     """Keep a hint that names a specific mistake; otherwise explain the stability fix."""
     if finding.status is not Status.FAILED:

@@ -19,6 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from grader.cli import main
+from grader.course import Course
 from grader.gradescope_export import ExportError, build_autograder, error_results
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -244,7 +245,7 @@ def test_contradictory_or_impossible_exports_are_refused(tmp_path):
     with pytest.raises(ExportError, match="is a folder"):
         build_autograder("layers", tmp_path)
     with pytest.raises(ExportError, match="missing"):
-        build_autograder("layers", tmp_path / "a.zip", root=tmp_path)
+        build_autograder("layers", tmp_path / "a.zip", course=Course(tmp_path))
 
 
 def test_unsandboxed_export_passes_allow_unsandboxed(tmp_path):
