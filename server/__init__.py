@@ -41,6 +41,8 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     app.register_blueprint(student_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(api_bp)
+    from . import dashboard
+    dashboard.init_app(app)
     csrf.exempt(api_bp)          # bearer tokens, never cookies: nothing for a forged form to ride on
     errors.init_app(app)
     security.init_app(app)

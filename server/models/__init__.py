@@ -2,8 +2,9 @@
 from .base import Base, UTCDateTime, utcnow
 from .courses import Assignment, Course, Enrolment, Extension, LimitPeriod, Role
 from .submissions import AuditEntry, Result, Submission, SubmissionStatus, TestRow
+from .staff_grading import ItemState, Regrade, RegradeItem, RegradeState, ScoreAdjustment
 from .users import ApiToken, Invitation, User
 
 __all__ = ["Base", "UTCDateTime", "utcnow", "Assignment", "Course", "Enrolment", "Extension", "LimitPeriod",
            "Role", "AuditEntry", "Result", "Submission", "SubmissionStatus", "TestRow", "ApiToken",
-           "Invitation", "User"]
+           "Invitation", "User", "ItemState", "Regrade", "RegradeItem", "RegradeState", "ScoreAdjustment"]

@@ -1,0 +1,79 @@
+"""The building block of every dashboard query: each student's latest graded submission.
+
+"Latest" is the student's graded submission with the highest id (attempts are numbered in order);
+its grade of record is `Submission.result_id` (a dry-run regrade's results are never of record),
+plus a manual adjustment when staff made one. Only enrolled students count: staff trying the
+assignment out never show up in a class's numbers.
+"""
+from __future__ import annotations
+
+from sqlalchemy import Select, case, func, literal, select
+from sqlalchemy.orm import Session
+
+from grader.exercises import ASSIGNMENTS
+
+from ..models import (Assignment, Enrolment, Result, Role, ScoreAdjustment, Submission, SubmissionStatus, TestRow,
+                      User)
+
+FAILING = ("failed", "error", "timeout")     # the student's code ran and was wrong (missing/skipped: not tried)
+
+
+def functions_of(assignment: Assignment) -> list[str]:
+    """The assignment's functions in the grader's order (forward before backward)."""
+    names = [name for exercise in ASSIGNMENTS.get(assignment.exercise, [])
+             for name in (exercise.forward, exercise.backward) if name]
+    chosen = set(assignment.functions or names)
+    return [name for name in names if name in chosen]
+
+
+def students(assignment: Assignment):
+    """The enrolled students' user ids, as a subquery."""
+    return (select(Enrolment.user_id.label("user_id"))
+            .where(Enrolment.course_id == assignment.course_id, Enrolment.role == Role.STUDENT)
+            .subquery("students"))
+
+
+def latest(assignment: Assignment):
+    """(user_id, submission_id) of each enrolled student's latest graded submission."""
+    enrolled = students(assignment)
+    return (select(Submission.user_id.label("user_id"), func.max(Submission.id).label("submission_id"))
+            .join(enrolled, enrolled.c.user_id == Submission.user_id)
+            .where(Submission.assignment_id == assignment.id, Submission.status == SubmissionStatus.GRADED,
+                   Submission.result_id.is_not(None))
+            .group_by(Submission.user_id).subquery("latest"))
+
+
+def final_score():
+    """The grade of record: the automatic score plus any manual adjustment, never below zero."""
+    raw = Result.score + func.coalesce(ScoreAdjustment.points, literal(0.0))
+    return case((raw < 0, literal(0.0)), else_=raw)
+
+
+def latest_results(assignment: Assignment) -> Select:
+    """user_id, submission_id, result_id, score (automatic), final (adjusted), late_days of latest."""
+    last = latest(assignment)
+    return (select(last.c.user_id, last.c.submission_id, Submission.result_id, Result.score.label("score"),
+                   final_score().label("final"), Submission.late_days, Submission.attempt)
+            .join(Submission, Submission.id == last.c.submission_id)
+            .join(Result, Result.id == Submission.result_id)
+            .outerjoin(ScoreAdjustment, ScoreAdjustment.submission_id == Submission.id))
+
+
+def latest_tests(assignment: Assignment):
+    """The test rows of record of every latest submission (a subquery over test_results)."""
+    last = latest(assignment)
+    return (select(TestRow).select_from(last)
+            .join(Submission, Submission.id == last.c.submission_id)
+            .join(TestRow, TestRow.result_id == Submission.result_id)
+            .subquery("latest_tests"))
+
+
+def failing(status_column):
+    """1 where a test row's status is a failure of the student's code, else 0 (for SUM)."""
+    return case((status_column.in_(FAILING), 1), else_=0)
+
+
+def user_names(session: Session, user_ids: list[int]) -> dict[int, User]:
+    if not user_ids:
+        return {}
+    return {user.id: user for user in session.scalars(select(User).where(User.id.in_(user_ids)))}

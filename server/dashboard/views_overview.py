@@ -1,0 +1,52 @@
+"""Views: the course overview of an assignment, and what the class gets wrong."""
+from __future__ import annotations
+
+from flask import abort, render_template, request
+from flask_login import current_user
+
+from ..authz import assignment_for
+from ..extensions import db
+from . import bp, grid, mistakes, overview
+from .latest import functions_of
+
+
+@bp.get("/assignments/<int:assignment_id>/dashboard")
+def assignment_overview(assignment_id: int):
+    """Counts, the score distribution, the deadline rush and the students x functions grid."""
+    assignment = assignment_for(current_user, assignment_id, staff=True)
+    course = assignment.course
+    query = grid.GridQuery.from_args(request.args, functions_of(assignment))
+    buckets, unit = overview.timeline(db.session, assignment, course.timezone)
+    shape = "%a %d %b %H:00" if unit == "hour" else "%a %d %b"
+    due_index = next((i for i, b in enumerate(buckets) if b.holds_due), None)
+    return render_template("dashboard/overview.html", assignment=assignment, course=course,
+                           counts=overview.counts(db.session, assignment),
+                           distribution_rows=[(b.label, [b.count]) for b in overview.distribution(db.session, assignment)],
+                           timeline_rows=[(f"{b.start:{shape}}", [b.count]) for b in buckets], unit=unit,
+                           buckets=buckets, due_index=due_index,
+                           grid=grid.grid(db.session, assignment, query), show_choices=grid.SHOW)
+
+
+@bp.get("/assignments/<int:assignment_id>/mistakes")
+def class_mistakes(assignment_id: int):
+    """Per check the share failing, the most frequent mistakes, the heat map, the error histograms."""
+    assignment = assignment_for(current_user, assignment_id, staff=True)
+    rates = mistakes.check_rates(db.session, assignment)
+    return render_template("dashboard/mistakes.html", assignment=assignment, course=assignment.course,
+                           rates=rates, heat=mistakes.heatmap(rates),
+                           top=mistakes.mistake_counts(db.session, assignment),
+                           histograms=mistakes.error_histograms(db.session, assignment),
+                           decades=mistakes.ErrorHistogram.decades(), tolerance=mistakes.tolerance_decade())
+
+
+@bp.get("/assignments/<int:assignment_id>/mistakes/<mistake>")
+def mistake_students(assignment_id: int, mistake: str):
+    """The students (and their latest submissions) that show one mistake."""
+    assignment = assignment_for(current_user, assignment_id, staff=True)
+    function = request.args.get("function") or None
+    affected = mistakes.students_with(db.session, assignment, mistake, function)
+    if not affected and len(mistake) > 64:
+        abort(404, "No such mistake id.")
+    return render_template("dashboard/mistake.html", assignment=assignment, course=assignment.course,
+                           mistake=mistake, meaning=mistakes.mistake_meaning(mistake), function=function,
+                           affected=affected)
