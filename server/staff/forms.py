@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (BooleanField, DateTimeLocalField, EmailField, FloatField, IntegerField, SelectField,
                      SelectMultipleField, StringField, TextAreaField)
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from grader.exercises import ASSIGNMENTS
@@ -32,18 +33,18 @@ class RosterForm(FlaskForm):
 class StaffForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     name = StringField("Name", validators=[Optional(), Length(max=200)])
-    role = SelectField("Role", choices=[("ta", "TA"), ("instructor", "Instructor")])
+    role = SelectField("Role", choices=[SelectChoice("ta", "TA"), SelectChoice("instructor", "Instructor")])
 
 
-def function_choices() -> list[tuple[str, str]]:
-    return [(name, f"{assignment}: {name}") for assignment, exercises in ASSIGNMENTS.items()
+def function_choices() -> list[SelectChoice]:
+    return [SelectChoice(name, f"{assignment}: {name}") for assignment, exercises in ASSIGNMENTS.items()
             for exercise in exercises for name in (exercise.forward, exercise.backward) if name]
 
 
 class AssignmentForm(FlaskForm):
     slug = StringField("Short name (for grade submit --assignment)", validators=[DataRequired(), SLUG])
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
-    exercise = SelectField("Exercise set", choices=[(name, name) for name in ASSIGNMENTS])
+    exercise = SelectField("Exercise set", choices=[SelectChoice(name) for name in ASSIGNMENTS])
     functions = SelectMultipleField("Only these functions (none selected: all of the set)", choices=[],
                                     validators=[Optional()])
     points = FloatField("Points", default=100, validators=[DataRequired(), NumberRange(min=0.01, max=10000)])
@@ -55,7 +56,8 @@ class AssignmentForm(FlaskForm):
                                      validators=[Optional(), NumberRange(min=0, max=365)])
     submission_limit = IntegerField("Submission limit (empty: unlimited)", validators=[Optional(),
                                                                                       NumberRange(min=1, max=1000)])
-    limit_period = SelectField("Limit counts", choices=[("total", "in total"), ("day", "per day")])
+    limit_period = SelectField("Limit counts", choices=[SelectChoice("total", "in total"),
+                                                        SelectChoice("day", "per day")])
     published = BooleanField("Published (students see it)")
 
     def __init__(self, *args, **kwargs):
