@@ -9,6 +9,8 @@ import secrets
 import signal
 import subprocess
 import sys
+import threading
+import time
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -134,8 +136,22 @@ def worker(instance: Path) -> None:
         except Exception as error:  # noqa: BLE001
             raise click.ClickException(f"cannot reach the database {_safe_url(app)}: {error}") from None
     click.echo(f"worker {os.getpid()} ready; {len(recovered)} submission(s) recovered at start", err=True)
-    consumer = queue.huey.create_consumer(workers=1, worker_type="thread", periodic=True, check_worker_health=True)
+    threading.Thread(target=_reap_forever, args=(app,), name="reaper", daemon=True).start()
+    consumer = queue.huey.create_consumer(workers=1, worker_type="thread", periodic=False, check_worker_health=True)
     consumer.run()
+
+
+def _reap_forever(app) -> None:
+    """Every GRADING_REAP_SECONDS: hand back what dead workers and lost messages left behind. Every
+    worker does it; a row handed back twice is claimed once."""
+    log = logging.getLogger("server.reaper")
+    while True:
+        time.sleep(app.config["GRADING_REAP_SECONDS"])
+        try:
+            with app.app_context():
+                app.extensions["grading_queue"].reap()
+        except Exception:  # noqa: BLE001 - the database or Redis is down: try again next time
+            log.exception("reaping failed; retrying in %ss", app.config["GRADING_REAP_SECONDS"])
 
 
 @click.group()

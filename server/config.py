@@ -33,6 +33,7 @@ DEFAULTS = {
     "GRADING_LEASE_SECONDS": 300,
     "GRADING_MAX_ATTEMPTS": 3,
     "GRADING_STALE_QUEUED_SECONDS": 900,
+    "GRADING_REAP_SECONDS": 30,
     "GRADING_BUDGET_SECONDS": 60,
     "QUEUE_IMMEDIATE": False,                      # tests: run tasks in the calling thread
     "INVITATION_DAYS": 30,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from huey import RedisHuey, SqliteHuey, crontab
+from huey import RedisHuey, SqliteHuey
 
 from ..extensions import db
 from ..models import Submission
@@ -27,7 +27,8 @@ def make_huey(config: dict, instance_path: str):
 
 
 class GradingQueue:
-    """The app's queue: `enqueue(id)` from the web side; `process(id)` and `reap()` in a worker."""
+    """The app's queue: `enqueue(id)` from the web side; `process(id)` and `reap()` in a worker
+    (`grade worker` reaps at start and every GRADING_REAP_SECONDS)."""
 
     def __init__(self, app):
         self.app = app
@@ -39,11 +40,6 @@ class GradingQueue:
         def grade_task(submission_id: int) -> None:
             with queue.app.app_context():
                 queue.process(submission_id)
-
-        @self.huey.periodic_task(crontab(minute="*"), name="reap")
-        def reap_task() -> None:
-            with queue.app.app_context():
-                queue.reap()
 
         self.grade_task = grade_task
 
