@@ -4,7 +4,7 @@ An installed `grade` is the same program for every course, so the course is neve
 next to the grader's own files (after `pip install .` those are in site-packages). It is found
 from, in order: an explicit folder (`--course DIR`, `grade(course=...)`), the GRADER_COURSE
 environment variable, the working directory and its parents, and last the folder holding the
-grader package (a checkout or an editable install). A student's release is a course too: it has
+grader package when that is a project with a pyproject.toml (a checkout, an editable install). A student's release is a course too: it has
 exercises/ and no reference/.
 """
 from __future__ import annotations
@@ -64,7 +64,10 @@ def find_course(explicit: str | Path | None = None, *, cwd: Path | None = None,
     here = (cwd or Path.cwd()).resolve()
     candidates = [here, *here.parents, PACKAGE_PARENT]
     for folder in candidates:
-        if is_course(folder):
+        # Beside the package only in a project (a checkout, an editable install, a bundle): an
+        # installed grader's neighbours in site-packages are other people's packages.
+        beside_package = folder == PACKAGE_PARENT and not (folder / "pyproject.toml").is_file()
+        if is_course(folder) and not beside_package:
             return Course(folder, override)
     looked = ", ".join(str(c) for c in dict.fromkeys(candidates))
     raise CourseNotFound(f"no course directory (a folder holding exercises/ and reference/) found: "

@@ -86,3 +86,14 @@ def test_grade_uses_the_course_it_is_given(tmp_path):
     theirs = grade(honest, public_only=True, course=Course(course))
     assert [t.status for t in ours.tests if t.check == "forward"] == [Status.PASSED]
     assert [t.status for t in theirs.tests if t.check == "forward"] == [Status.FAILED]
+
+
+def test_an_exercises_package_beside_an_installed_grader_is_not_a_course(tmp_path, monkeypatch):
+    site_packages = tmp_path / "site-packages"
+    (site_packages / "exercises").mkdir(parents=True)       # somebody's package named exercises
+    monkeypatch.setattr(course_module, "PACKAGE_PARENT", site_packages)
+    monkeypatch.delenv("GRADER_COURSE", raising=False)
+    with pytest.raises(CourseNotFound):
+        find_course(cwd=tmp_path)
+    (site_packages / "pyproject.toml").write_text("")        # a checkout: its exercises/ is the course
+    assert find_course(cwd=tmp_path).root == site_packages
