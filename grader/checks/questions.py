@@ -16,12 +16,10 @@ import numpy as np
 from ..exercises.base import Exercise
 from . import batchnorm_state, stability
 
-METHODS = ("forward", "backward", "batchnorm_sequence")   # what every oracle answers
-
-
 @dataclass(frozen=True)
 class Question:
-    """One call to an oracle: `method` (one of METHODS) with `args`."""
+    """One call to an oracle: `method` ("forward", "backward" or "batchnorm_sequence", which the
+    reference's Oracle, the RecordingOracle and the RecordedOracle all answer) with `args`."""
     method: str
     args: tuple
 
