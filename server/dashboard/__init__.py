@@ -32,7 +32,7 @@ def tabs() -> dict:
 def submission_link(submission_id: int) -> str:
     """Where the dashboard sends staff for one submission."""
     from flask import url_for
-    return url_for("student.submission", submission_id=submission_id)
+    return url_for("dashboard.submission_detail", submission_id=submission_id)
 
 
 def chart_number(value, percent: bool = False) -> str:
@@ -56,4 +56,4 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
 
 
-from . import views_overview  # noqa: E402,F401
+from . import views_detail, views_overview  # noqa: E402,F401

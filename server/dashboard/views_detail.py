@@ -1,0 +1,49 @@
+"""Views: one submission for staff, and its manual score adjustment."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..authz import submission_for
+from ..extensions import db
+from ..models import AuditEntry
+from ..report_view import report_view
+from . import adjust, bp, detail
+from .forms import AdjustForm
+
+
+@bp.get("/submissions/<int:submission_id>")
+def submission_detail(submission_id: int):
+    """Source, report with the seed, every attempt with diffs, the adjustment and its history."""
+    submission = submission_for(current_user, submission_id, staff=True)
+    report, functions = report_view(submission.result.report_json) if submission.result else (None, [])
+    rows = detail.attempts(db.session, submission)
+    before = detail.previous(rows, submission)
+    adjustment = adjust.current(db.session, submission.id)
+    form = AdjustForm(points=adjustment.points if adjustment else 0.0)
+    history = db.session.scalars(select(AuditEntry).where(AuditEntry.target == f"submission:{submission.id}")
+                                 .order_by(AuditEntry.id.desc())).all()
+    return render_template("dashboard/submission.html", submission=submission, course=submission.assignment.course,
+                           assignment=submission.assignment, report=report, functions=functions,
+                           cells=detail.source_cells(submission.filename, submission.content), attempts=rows,
+                           before=before, diff=detail.diff_html(before, submission) if before else None,
+                           adjustment=adjustment, form=form, history=history,
+                           final=adjust.final_of(submission.result.score, adjustment) if submission.result else None)
+
+
+@bp.post("/submissions/<int:submission_id>/adjust")
+def adjust_score(submission_id: int):
+    """Set the manual adjustment (a comment is required); the change goes to the audit log."""
+    submission = submission_for(current_user, submission_id, staff=True)
+    form = AdjustForm()
+    if not form.validate_on_submit():
+        flash("Give the adjustment in points and a comment saying why.", "error")
+        return redirect(url_for("dashboard.submission_detail", submission_id=submission.id)), 303
+    try:
+        adjust.adjust(db.session, submission, form.points.data, form.comment.data, current_user)
+    except adjust.AdjustmentRefused as refusal:
+        flash(str(refusal), "error")
+    else:
+        flash(f"Adjustment saved: {form.points.data:+g} points.", "success")
+    return redirect(url_for("dashboard.submission_detail", submission_id=submission.id)), 303
