@@ -8,6 +8,7 @@ from flask import current_app
 
 from . import policy
 from .auth.forms import EmptyForm
+from .models import utcnow
 
 
 def local_time(moment: datetime | None, tz: str = "UTC", with_zone: bool = True) -> str:
@@ -21,6 +22,22 @@ def iso(moment: datetime | None) -> str:
     return moment.isoformat() if moment else ""
 
 
+def relative(moment: datetime | None) -> str:
+    """'in 2 days 3 h', 'in 42 min', '5 min ago': how far a deadline is, at a glance."""
+    if moment is None:
+        return ""
+    seconds = (moment - utcnow()).total_seconds()
+    left = abs(seconds)
+    days, hours, minutes = int(left // 86400), int(left % 86400 // 3600), int(left % 3600 // 60)
+    if days:
+        text = f"{days} day{'s' if days != 1 else ''}" + (f" {hours} h" if hours and days < 3 else "")
+    elif hours:
+        text = f"{hours} h {minutes} min"
+    else:
+        text = f"{max(minutes, 1)} min"
+    return f"in {text}" if seconds >= 0 else f"{text} ago"
+
+
 def points(value: float | None) -> str:
     if value is None:
         return "—"
@@ -31,8 +48,11 @@ def init_app(app) -> None:
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(iso, "iso")
     app.add_template_filter(points, "points")
+    app.add_template_filter(relative, "relative")
 
     @app.context_processor
     def site():
-        return {"site_name": current_app.config["SITE_NAME"], "button_form": EmptyForm(),
+        # formdata=None: the buttons only render a token, never read the request (whose body may be
+        # what an error page is about, e.g. an upload over MAX_CONTENT_LENGTH).
+        return {"site_name": current_app.config["SITE_NAME"], "button_form": EmptyForm(formdata=None),
                 "zone": lambda tz: ZoneInfo(tz)}
