@@ -7,9 +7,12 @@ the defaults.
 """
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from ..compare import allclose
+from ..diagnosis.batchnorm_state import running_mistake, test_mode_mistake
 from ..exercises.base import Case
 from ..results import PASS, Finding, Status
 from ..runner.calls import Call, Ref
@@ -36,7 +39,7 @@ def check(ctx: Context, cases: list[Case]) -> Finding:
         finding = _check_settings(ctx, cases[0], settings)
         if finding.status is Status.FAILED:
             note = f" (eps={settings['eps']}, momentum={settings['momentum']})" if settings else " (default eps and momentum)"
-            return Finding(finding.status, finding.output + note, finding.hint)
+            return dataclasses.replace(finding, output=finding.output + note)
         if finding.status is not Status.PASSED:
             return finding
     return PASS
@@ -68,26 +71,29 @@ def _check_settings(ctx: Context, case: Case, settings: dict) -> Finding:
         except Failed as failed:
             return failed.finding
         if i < 2:
-            finding = _running_stats((outcome.args_after or [None] * 4)[3], ref_param, i + 1)
+            before = expected[0][1] if i == 1 else {}
+            finding = _running_stats((outcome.args_after or [None] * 4)[3], ref_param, i + 1, before,
+                                     steps[i][0], settings)
             if finding:
                 return finding
         elif not (out.shape == ref_out.shape and allclose(out, ref_out)):
-            return Finding(Status.FAILED, "test-mode output is wrong",
-                           "In test mode normalise with bn_param['running_mean'] and bn_param['running_var'], "
-                           "not with the test batch's own mean and variance.")
+            hint, mistake = test_mode_mistake(out, x3, gamma, beta, test_param, ref_out)
+            return Finding(Status.FAILED, "test-mode output is wrong", hint, mistake)
     return PASS
 
 
-def _running_stats(bn_after, ref_param: dict, call_number: int) -> Finding | None:
+def _running_stats(bn_after, ref_param: dict, call_number: int, before: dict, x: np.ndarray,
+                   settings: dict) -> Finding | None:
     if not isinstance(bn_after, dict):
         return Finding(Status.ERROR, "bn_param is no longer a dict after batchnorm_forward")
     for key in ("running_mean", "running_var"):
         value = bn_after.get(key)
         if not isinstance(value, np.ndarray):
             return Finding(Status.FAILED, f"after train call {call_number}, bn_param has no {key}",
-                           f"Store the updated statistics back: bn_param['{key}'] = {key}.")
+                           f"Store the updated statistics back: bn_param['{key}'] = {key}.",
+                           "running_stats_not_stored")
         if value.shape != ref_param[key].shape or not allclose(value, ref_param[key]):
-            return Finding(Status.FAILED, f"after train call {call_number}, bn_param['{key}'] is wrong",
-                           "running = momentum * running + (1 - momentum) * batch statistic, with the biased "
-                           "batch variance; start from zeros when bn_param has none; use the given momentum.")
+            hint, mistake = running_mistake(key, value, before, x, settings, ref_param[key])
+            return Finding(Status.FAILED, f"after train call {call_number}, bn_param['{key}'] is wrong", hint,
+                           mistake)
     return None

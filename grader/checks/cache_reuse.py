@@ -28,6 +28,7 @@ def check(ctx: Context, cases: list[Case]) -> Finding:
             if a.shape != b.shape or not np.allclose(a, b, rtol=1e-12, atol=0, equal_nan=True):
                 return Finding(Status.FAILED, f"calling {exercise.backward} twice on the same cache gave a different {name}",
                                "Your backward modifies arrays stored in the cache (e.g. x -= mean, dx[mask] = 0 "
-                               "on a cached array): compute new arrays instead of writing into cached ones.")
+                               "on a cached array): compute new arrays instead of writing into cached ones.",
+                               "cache_mutated")
         return PASS
     return first_failure(cases[:1], check_case)

@@ -6,11 +6,14 @@ missing, time out, return None or the wrong number of values) is handled here, o
 """
 from __future__ import annotations
 
+import dataclasses
+import re
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..compare import is_numeric_array
+from ..diagnosis import puzzle
 from ..exercises.base import Case, Exercise
 from ..oracle import Oracle
 from ..results import Finding, Status
@@ -40,46 +43,99 @@ EXERCISE_ERROR_HINTS = {
 }
 
 
-def outcome_finding(outcome: Outcome, function: str) -> Finding | None:
-    """The finding for a call that did not return normally, or None if it did."""
+def outcome_finding(outcome: Outcome, function: str, case: Case | None = None) -> Finding | None:
+    """The finding for a call that did not return normally, or None if it did.
+
+    With the `case`, a shape error's hint solves the shape puzzle from the case's shapes.
+    """
     if outcome.ok:
         return None
     error = outcome.error or {}
     if outcome.status == "missing":
-        return Finding(Status.MISSING, f"{function} is not defined", f"Define {function} in your file.")
+        return Finding(Status.MISSING, f"{function} is not defined", f"Define {function} in your file.",
+                       "not_defined")
     if outcome.status == "not_implemented":
         return Finding(Status.MISSING, f"{function} is not implemented (it raises NotImplementedError)",
-                       f"Replace the TODO in {function} with your implementation.")
+                       f"Replace the TODO in {function} with your implementation.", "not_implemented")
     if outcome.status == "timeout":
         return Finding(Status.TIMEOUT, outcome.detail or f"{function} took too long",
-                       "Look for an infinite loop, or a loop over elements that could be vectorised.")
+                       "Look for an infinite loop, or a loop over elements that could be vectorised.", "timeout")
     if outcome.status == "error":
         trace = error.get("traceback") or error.get("message") or "an exception"
-        hint = _error_hint(error)
+        hint, mistake = _error_hint(error, function, case)
         exercise = function.rsplit("_", 1)[0]
         if exercise in EXERCISE_ERROR_HINTS and error.get("type") in ("ValueError", "TypeError", "IndexError", "AxisError"):
-            hint = EXERCISE_ERROR_HINTS[exercise]
-        return Finding(Status.ERROR, f"{function} raised an exception:\n{trace}", hint)
+            hint, mistake = EXERCISE_ERROR_HINTS[exercise], f"{exercise}_axis_handling"
+        return Finding(Status.ERROR, f"{function} raised an exception:\n{trace}", hint, mistake)
     if outcome.status == "crashed":
-        return Finding(Status.ERROR, outcome.detail, "Don't call exit() or os._exit(); return your results.")
+        return Finding(Status.ERROR, outcome.detail, "Don't call exit() or os._exit(); return your results.",
+                       "crashed")
     if outcome.status == "skipped":
         return Finding(Status.SKIPPED, outcome.detail or f"{function} was not run: a call it needed failed")
     return Finding(Status.ERROR, outcome.detail or f"{function} returned something the grader cannot read",
-                   "Return numpy arrays of floats (or tuples of them), nothing else.")
+                   "Return numpy arrays of floats (or tuples of them), nothing else.", "unreadable_return")
 
 
-def _error_hint(error: dict) -> str | None:
+def _error_hint(error: dict, function: str, case: Case | None) -> tuple[str | None, str]:
+    """(hint, mistake id) for a student's exception."""
     kind, message = error.get("type", ""), error.get("message", "")
-    if kind == "ValueError" and ("shapes" in message or "broadcast" in message or "aligned" in message):
-        return "Shapes don't line up: print the shapes of your arrays and check each product and sum."
+    trace = error.get("traceback") or ""
+    if kind == "TypeError" and "integer scalar arrays" in message and re.search(r"np\.(max|amax)\(", trace):
+        return ("np.max(a, b) reduces a over the axis b: the elementwise maximum of two arrays is "
+                "np.maximum(a, b).", "np_max_not_maximum")
+    if kind == "ValueError" and "broadcast" in message:
+        width = _onehot_width(message, function, case)
+        if width:
+            return width, "softmax_onehot_width"
+        return puzzle.broadcast_advice(message) or _SHAPES_HINT, "shape_error"
+    if kind == "ValueError" and "cannot reshape array" in message:
+        return ("A reshape with sizes written as numbers fits one input only: derive them from the arrays, "
+                "e.g. x.reshape(x.shape[0], -1), dx.reshape(x.shape)."), "hardcoded_shape"
+    if kind == "ValueError" and ("shapes" in message or "aligned" in message or "matmul" in message):
+        return _shape_puzzle(function, case) or _SHAPES_HINT, "shape_error"
     if kind == "ModuleNotFoundError" and "numpy" not in message:
         return ("Only your submitted file is available while grading: put everything in that one file, or "
-                "submit a zip with all of your files.")
+                "submit a zip with all of your files."), "module_not_found"
     if "MemoryError" in kind or "out of memory" in message:
-        return "Your code ran out of memory: avoid building huge intermediate arrays."
+        return "Your code ran out of memory: avoid building huge intermediate arrays.", "out_of_memory"
+    if kind in ("NameError", "UnboundLocalError"):
+        return ("A name your code uses is not defined where it runs: a typo, or a variable that lives in "
+                "another function (each function sees only its arguments and what it unpacks from its cache)."
+                , "name_error")
     if kind == "KeyError":
-        return "A key you read is not there: bn_param may lack optional keys (use bn_param.get(key, default))."
+        return ("A key you read is not there: bn_param may lack optional keys (use bn_param.get(key, default))."
+                , "missing_key")
+    return None, "exception"
+
+
+def _onehot_width(message: str, function: str, case: Case | None) -> str | None:
+    """softmax: an (N, k) one-hot with k < C meets the (N, C) probabilities (k = y.max() + 1)."""
+    if case is None or case.exercise.name != "softmax" or function != case.exercise.forward:
+        return None
+    n, c = case.arrays["x"].shape
+    shapes = re.findall(r"\((\d+),(\d+)\)", message)
+    if any(int(a) == n and int(b) < c for a, b in shapes) and any((int(a), int(b)) == (n, c) for a, b in shapes):
+        return (f"The one-hot needs C = x.shape[1] = {c} columns even when some classes are absent from y: "
+                "np.eye(C)[y] or np.zeros_like(x), not y.max() + 1.")
     return None
+
+
+_SHAPES_HINT = "Shapes don't line up: print the shapes of your arrays and check each product and sum."
+
+
+def _shape_puzzle(function: str, case: Case | None) -> str | None:
+    """The products and sums with the shapes required here (affine: the one matrix-product layer)."""
+    if case is None or case.exercise.name != "affine":
+        return None
+    arrays = {name: a.shape for name, a in case.arrays.items()}
+    backward = function == case.exercise.backward
+    dout_shape = case.dout.shape if case.dout is not None else None
+    lines = puzzle.solve(arrays, dout_shape, backward=backward)
+    if not lines:
+        return None
+    given = ", ".join([*(["dout " + str(tuple(dout_shape))] if backward else []),
+                       *(f"{n} {tuple(s)}" for n, s in arrays.items())])
+    return f"Shapes don't line up. You have {given}. The shapes fit only this way: " + "; ".join(lines) + "."
 
 
 def as_array(value, what: str, function: str) -> np.ndarray:
@@ -92,12 +148,13 @@ def as_array(value, what: str, function: str) -> np.ndarray:
         return value
     if value is None:
         raise Failed(Finding(Status.FAILED, f"{function} returned None for {what}",
-                             f"Compute {what} and return it."))
+                             f"Compute {what} and return it.", "returned_none"))
     kind = getattr(value, "type_name", None) or type(value).__name__
     if isinstance(value, np.ndarray):
         kind = f"numpy array of dtype {value.dtype}"
     raise Failed(Finding(Status.ERROR, f"{function} returned an object of type {kind} for {what}, "
-                                       "expected a numpy array", "Return plain numpy arrays of floats."))
+                                       "expected a numpy array", "Return plain numpy arrays of floats.",
+                         "not_an_array"))
 
 
 def check_pair(outcome: Outcome, function: str, names: str) -> None:
@@ -108,7 +165,7 @@ def check_pair(outcome: Outcome, function: str, names: str) -> None:
     got = "None" if outline.get("type") == "NoneType" else (
         f"a {outline.get('type')} of {outline.get('len')} values" if "len" in outline else f"a {outline.get('type')}")
     raise Failed(Finding(Status.FAILED, f"{function} must return {names}; it returned {got}",
-                         f"End {function} with `return {names.strip('()')}`."))
+                         f"End {function} with `return {names.strip('()')}`.", "wrong_return_arity"))
 
 
 def forward_call(case: Case, save_as: str | None = None, *, return_args: bool = False, **replace) -> Call:
@@ -125,7 +182,7 @@ def backward_call(case: Case, cache_name: str, *, return_args: bool = False) -> 
 def forward_output(outcome: Outcome, case: Case) -> np.ndarray:
     """The forward's output (for a loss: the loss) after the usual validation; raises Failed."""
     exercise = case.exercise
-    finding = outcome_finding(outcome, exercise.forward)
+    finding = outcome_finding(outcome, exercise.forward, case)
     if finding:
         raise Failed(finding)
     names = "(loss, dx)" if exercise.is_loss else "(out, cache)"
@@ -138,13 +195,13 @@ def gradients(outcome: Outcome, case: Case) -> tuple[np.ndarray, ...]:
     exercise = case.exercise
     names = exercise.gradient_names()
     if exercise.is_loss:
-        finding = outcome_finding(outcome, exercise.forward)
+        finding = outcome_finding(outcome, exercise.forward, case)
         if finding:
             raise Failed(finding)
         check_pair(outcome, exercise.forward, "(loss, dx)")
         return (as_array(outcome.value[1], "dx", exercise.forward),)
     function = exercise.backward
-    finding = outcome_finding(outcome, function)
+    finding = outcome_finding(outcome, function, case)
     if finding:
         raise Failed(finding)
     value = outcome.value
@@ -156,18 +213,18 @@ def gradients(outcome: Outcome, case: Case) -> tuple[np.ndarray, ...]:
     if value is None:
         raise Failed(Finding(Status.FAILED, f"{function} returned None",
                              f"Did you forget the return statement? End {function} with "
-                             f"`return {expected.strip('()')}`."))
+                             f"`return {expected.strip('()')}`.", "returned_none"))
     if not isinstance(value, (tuple, list)) or len(value) != len(names):
         got = f"{len(value)} values" if isinstance(value, (tuple, list)) else "one value"
         raise Failed(Finding(Status.FAILED, f"{function} must return {expected}; it returned {got}",
-                             f"End {function} with `return {expected.strip('()')}`."))
+                             f"End {function} with `return {expected.strip('()')}`.", "wrong_return_arity"))
     return tuple(as_array(v, n, function) for v, n in zip(value, names))
 
 
 def forward_problem(outcome: Outcome, case: Case) -> Finding | None:
     """Why a backward cannot be run from this forward call (it failed, or gave no cache), or None."""
     exercise = case.exercise
-    finding = outcome_finding(outcome, exercise.forward)
+    finding = outcome_finding(outcome, exercise.forward, case)
     if finding is None and not exercise.is_loss:
         try:
             check_pair(outcome, exercise.forward, "(out, cache)")
@@ -224,4 +281,4 @@ def first_failure(cases: list[Case], check_case) -> Finding:
 def _labelled(finding: Finding, case: Case) -> Finding:
     if finding.status in (Status.MISSING, Status.SKIPPED):
         return finding
-    return Finding(finding.status, f"{finding.output} [inputs: {case.label}]", finding.hint)
+    return dataclasses.replace(finding, output=f"{finding.output} [inputs: {case.label}]")

@@ -23,7 +23,8 @@ def _dtype_finding(what: str, value: np.ndarray, function: str) -> Finding | Non
             if value.dtype.kind == "f" else
             "Return floats: an integer or boolean result usually means a mask was returned instead of "
             "mask * dout, or an integer array was created (use np.zeros(shape), not np.zeros(shape, dtype=int)).")
-    return Finding(Status.FAILED, f"{function} returned {what} with dtype {value.dtype}, expected float64", hint)
+    return Finding(Status.FAILED, f"{function} returned {what} with dtype {value.dtype}, expected float64", hint,
+                   "float32" if value.dtype.kind == "f" else "integer_result")
 
 
 def check_forward(ctx: Context, cases: list[Case]) -> Finding:

@@ -5,7 +5,8 @@ import numpy as np
 
 from ..compare import allclose
 from ..diagnosis import mistakes
-from ..diagnosis.shapes import fmt, output_shape_hint
+from ..diagnosis.mistake_ids import value_mistake
+from ..diagnosis.shapes import fmt, output_shape_diagnosis
 from ..diagnosis.values import explain_mismatch
 from ..exercises.base import Case
 from ..results import PASS, Finding, Status
@@ -30,11 +31,23 @@ def compare_output(case: Case, out: np.ndarray, expected: np.ndarray) -> Finding
         if exercise.is_loss and out.size == 1:
             out = out.reshape(())
         else:
+            hint, kind = output_shape_diagnosis(out.shape, expected.shape, exercise.name, what)
             return Finding(Status.FAILED, f"{what} has shape {fmt(out.shape)}, expected {fmt(expected.shape)}",
-                           output_shape_hint(out.shape, expected.shape, exercise.name))
+                           hint, _shape_mistake(case, out.shape, expected.shape, kind))
     if allclose(out, expected):
         return PASS
-    output, hint = explain_mismatch(what, out, expected, batch_size=case.batch_size,
-                                    candidates=mistakes.forward_candidates(case),
-                                    nan_hint=mistakes.STABILITY_HINTS.get(exercise.name))
-    return Finding(Status.FAILED, output, hint)
+    return explain_mismatch(what, out, expected, batch_size=case.batch_size,
+                            candidates=mistakes.forward_candidates(case),
+                            nan_hint=mistakes.STABILITY_HINTS.get(exercise.name))
+
+
+def _shape_mistake(case: Case, shape: tuple, expected: tuple, kind: str) -> str | None:
+    """The id for an output of the wrong shape; a few shapes name their exercise's own mistake."""
+    name = case.exercise.name
+    if name == "affine" and len(shape) > 2:
+        return "affine_not_flattened"
+    if name == "sum" and kind == "keepdims" and not case.extras[1]:
+        return "out_keepdims"
+    if name == "sum" and kind == "squeezed" and case.extras[1]:
+        return "sum_keepdims_ignored"
+    return value_mistake("loss" if case.exercise.is_loss else "out", kind)

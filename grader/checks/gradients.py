@@ -12,13 +12,15 @@ base point fails it), and is never needed when the forward matches the reference
 """
 from __future__ import annotations
 
+import dataclasses
 import zlib
 
 import numpy as np
 
 from ..compare import allclose, norm, rtol_for
-from ..diagnosis import mistakes
-from ..diagnosis.shapes import gradient_shape_hint, gradient_shape_message
+from ..diagnosis import mistakes, paths
+from ..diagnosis.mistake_ids import value_mistake
+from ..diagnosis.shapes import gradient_shape_diagnosis, gradient_shape_message
 from ..diagnosis.values import Candidate, explain_mismatch
 from ..exercises.base import Case
 from ..results import PASS, Finding, Status
@@ -106,8 +108,9 @@ def _check_shapes(case: Case, grads: tuple[np.ndarray, ...]) -> None:
     for (name, x), g, grad_name in zip(arrays.items(), grads, case.exercise.gradient_names()):
         if g.shape != x.shape:
             out_shape = case.dout.shape if name in case.exercise.broadcast else None
-            raise Failed(Finding(Status.FAILED, gradient_shape_message(grad_name, g.shape, name, x.shape),
-                                 gradient_shape_hint(grad_name, g.shape, name, x.shape, out_shape, case.exercise.name)))
+            hint, kind = gradient_shape_diagnosis(grad_name, g.shape, name, x.shape, out_shape, case.exercise.name)
+            raise Failed(Finding(Status.FAILED, gradient_shape_message(grad_name, g.shape, name, x.shape), hint,
+                                 value_mistake(grad_name, kind)))
 
 
 def _mismatch(ctx: Context, case: Case, index: int, student: np.ndarray, expected: np.ndarray) -> Finding:
@@ -118,19 +121,25 @@ def _mismatch(ctx: Context, case: Case, index: int, student: np.ndarray, expecte
     copies = case.dout.size // max(expected.size, 1) if case.dout is not None else 1
     if input_name in case.broadcast_inputs and copies > 1:
         candidates.append(Candidate(expected / copies, f"{input_name} was broadcast: sum dout over the broadcast "
-                                                       "axes; you averaged (mean) instead of summing."))
+                                                       "axes; you averaged (mean) instead of summing.",
+                                    value_mistake(grad_name, "mean_not_sum")))
     if not exercise.is_loss:
         ignoring_dout = ctx.oracle.backward(case, dout=np.ones_like(case.dout))[index]
         candidates.append(Candidate(ignoring_dout, f"{grad_name} ignores the upstream gradient: multiply the local "
-                                                   "gradient by dout (chain rule)."))
-    output, hint = explain_mismatch(grad_name, student, expected, batch_size=case.batch_size,
-                                    candidates=candidates, nan_hint=mistakes.STABILITY_HINTS.get(exercise.name))
-    if hint is None and input_name in case.broadcast_inputs:
-        hint = (f"{input_name} was broadcast: {grad_name} must add up dout over every position {input_name} "
-                f"was copied to (sum over the broadcast axes — not mean, not a single slice).")
-    if hint is None and exercise.name == "max":
-        hint = "dout flows to whichever input was larger: da = dout * (a >= b), db = dout * (b > a)."
-    return Finding(Status.FAILED, output, hint)
+                                                   "gradient by dout (chain rule).",
+                                    value_mistake(grad_name, "ignores_dout")))
+    finding = explain_mismatch(grad_name, student, expected, batch_size=case.batch_size, candidates=candidates,
+                               nan_hint=mistakes.STABILITY_HINTS.get(exercise.name),
+                               fallback=lambda s: paths.diagnose(case, grad_name, s))
+    if finding.hint is None and input_name in case.broadcast_inputs:
+        finding = dataclasses.replace(
+            finding, hint=f"{input_name} was broadcast: {grad_name} must add up dout over every position "
+                          f"{input_name} was copied to (sum over the broadcast axes — not mean, not a single slice).")
+    if finding.hint is None and exercise.name == "max":
+        finding = dataclasses.replace(finding, mistake="max_gradient_wrong",
+                                      hint="dout flows to whichever input was larger: da = dout * (a >= b), "
+                                           "db = dout * (b > a).")
+    return finding
 
 
 def _numeric_verdict(case: Case, out0: np.ndarray, grad: np.ndarray, reference_grad: np.ndarray, name: str,
@@ -173,7 +182,8 @@ def _numeric_verdict(case: Case, out0: np.ndarray, grad: np.ndarray, reference_g
             return Finding(Status.FAILED,
                            f"{grad_name} does not match the numerical gradient of your own {exercise.forward} "
                            f"(and that forward is wrong too)",
-                           f"Fix {exercise.forward} first; then check {grad_name} = local gradient × dout.")
+                           f"Fix {exercise.forward} first; then check {grad_name} = local gradient × dout.",
+                           "gradient_wrong_for_own_forward")
     return None
 
 

@@ -9,13 +9,15 @@ import numpy as np
 
 from ..exercises.base import Case
 from ..results import PASS, Finding, Status
+from ..runner.calls import Call, Ref
 from .common import (
     Context,
+    backward_blocked,
     backward_call,
     first_failure,
     forward_call,
+    forward_problem,
     outcome_finding,
-    run_after_forward,
 )
 
 
@@ -40,22 +42,52 @@ def check_forward(ctx: Context, cases: list[Case]) -> Finding:
             if _modified(before, after):
                 return Finding(Status.FAILED, f"{exercise.forward} modified its input {name} in place",
                                f"Don't write into {name} (e.g. {name}[mask] = 0 or {name} -= ...): work on a copy "
-                               f"or build a new array (np.maximum, np.where, {name} * mask).")
+                               f"or build a new array (np.maximum, np.where, {name} * mask).", "input_mutated")
         return PASS
     return first_failure(cases[:1], check_case)
 
 
 def check_backward(ctx: Context, cases: list[Case]) -> Finding:
+    """dout untouched by the backward, and the forward's inputs untouched by the whole forward +
+    backward sequence (a backward can write into the caller's x through a cache that holds x)."""
     def check_case(case: Case) -> Finding:
         exercise = case.exercise
-        _, (backward,) = run_after_forward(ctx, case, [backward_call(case, "cache", return_args=True)])
-        finding = outcome_finding(backward, exercise.backward)
+        forward = Call(exercise.forward, case.args(), save_as="cache", want=(0,), return_args=True,
+                       save_args_as="inputs")
+        # The inputs' state after the backward, read back through a second forward call on the very
+        # same objects: its args_after are that state, since the first call showed that the forward
+        # itself leaves them alone.
+        again = forward_call(case, return_args=True, **{name: Ref("inputs", i) for i, name in enumerate(case.arrays)})
+        first, backward, reread = ctx.runner.run([forward, backward_call(case, "cache", return_args=True), again])
+        problem = forward_problem(first, case)
+        if problem is not None:
+            return backward_blocked(ctx, case, problem)
+        finding = outcome_finding(backward, exercise.backward, case)
         if finding:
             return finding
         after = (backward.args_after or [None])[0]
         if _modified(case.dout, after):
             return Finding(Status.FAILED, f"{exercise.backward} modified dout in place",
-                           "dout belongs to the caller: don't write into it (dout[mask] = 0, dout *= ...); "
-                           "compute dx = dout * mask, a new array.")
-        return PASS
+                           "dout belongs to the caller: don't write into it (dx = dout; dx[mask] = 0 writes into "
+                           "dout too, since dx is then the same array; dout *= ...). When a value feeds two "
+                           "branches, the caller still needs that dout for the other branch, which would then "
+                           "get your zeros. Compute a new array: dx = dout * mask, or dx = dout.copy() first.",
+                           "dout_mutated")
+        return _inputs_after_sequence(case, first, reread) or PASS
     return first_failure(cases[:1], check_case)
+
+
+def _inputs_after_sequence(case: Case, first, reread) -> Finding | None:
+    exercise = case.exercise
+    untouched_by_forward = first.args_after is not None and not any(
+        _modified(before, after) for before, after in zip(case.args(), first.args_after))
+    if not (untouched_by_forward and reread.ok and reread.args_after is not None):
+        return None   # a forward that writes into its inputs is the forward's own check's finding
+    for name, before, after in zip(case.arrays, case.args(), reread.args_after):
+        if _modified(before, after):
+            return Finding(Status.FAILED, f"{exercise.backward} modified the caller's {name} through the cache",
+                           f"Your cache holds {name} itself (a reference, not a copy), so writing into the cached "
+                           f"array in {exercise.backward} ({name} = cache; {name}[{name} > 0] = 1) changes the "
+                           f"array the caller passed to {exercise.forward}. Build new arrays instead, "
+                           f"e.g. dx = dout * ({name} > 0).", "input_mutated_by_backward")
+    return None

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 
 def fmt(shape) -> str:
     return str(tuple(shape))
@@ -22,12 +24,27 @@ def _axes_text(axes: tuple[int, ...]) -> str:
 
 def gradient_shape_hint(grad_name: str, grad_shape: tuple, input_name: str, input_shape: tuple,
                         out_shape: tuple | None, exercise_name: str = "") -> str:
-    """The fix for a gradient whose shape differs from its input's.
+    """The fix for a gradient whose shape differs from its input's (see gradient_shape_diagnosis)."""
+    return gradient_shape_diagnosis(grad_name, grad_shape, input_name, input_shape, out_shape, exercise_name)[0]
+
+
+def gradient_shape_diagnosis(grad_name: str, grad_shape: tuple, input_name: str, input_shape: tuple,
+                             out_shape: tuple | None, exercise_name: str = "") -> tuple[str, str]:
+    """(hint, kind) for a gradient whose shape differs from its input's; kind is a VALUE_KINDS key
+    of grader.diagnosis.mistake_ids (the id is grad_name + "_" + kind).
 
     `out_shape` is given when the input was broadcast into the output (a gate's a and b, affine's
     b, batchnorm's gamma and beta): its gradient is dout summed over the broadcast axes.
     """
     grad_shape, input_shape = tuple(grad_shape), tuple(input_shape)
+    size_one = size_one_difference(grad_shape, input_shape, grad_name, input_name)
+    if size_one is not None:
+        return size_one
+    squeezed = tuple(n for n in input_shape if n != 1)
+    if 1 in input_shape and grad_shape != input_shape and _broadcast(squeezed, input_shape) == grad_shape:
+        return (f"{grad_name} {fmt(grad_shape)} is what a squeezed array {fmt(squeezed)} makes when it meets one of "
+                f"shape {fmt(input_shape)}: squeeze() dropped the size-1 axes, and broadcasting spread them out "
+                f"again. Don't squeeze(); keep every array in {input_name}'s shape {fmt(input_shape)}.", "squeezed")
     if out_shape is not None and tuple(out_shape) != input_shape and _broadcastable(input_shape, tuple(out_shape)):
         out_shape = tuple(out_shape)
         leading, stretched = broadcast_axes(input_shape, out_shape)
@@ -37,17 +54,43 @@ def gradient_shape_hint(grad_name: str, grad_shape: tuple, input_name: str, inpu
         if stretched:
             kept = tuple(a - len(leading) for a in stretched)
             steps.append(f"sum over {_axes_text(kept if leading else stretched)} with keepdims=True")
-        return (f"{input_name} was broadcast to {fmt(out_shape)}: " + ", then ".join(steps)
-                + f", so that {grad_name} has {input_name}'s shape {fmt(input_shape)}.")
+        kind = ("not_summed" if grad_shape == out_shape
+                else "wrong_axis" if _is_subsequence(grad_shape, out_shape) else "wrong_shape")
+        which = f"{grad_name} {fmt(grad_shape)} is dout summed over the wrong axis. " if kind == "wrong_axis" else ""
+        return (which + f"{input_name} was broadcast to {fmt(out_shape)}: " + ", then ".join(steps)
+                + f", so that {grad_name} has {input_name}'s shape {fmt(input_shape)}.", kind)
     if exercise_name == "sum" and math.prod(grad_shape) < math.prod(input_shape):
         return (f"{grad_name} must have {input_name}'s shape {fmt(input_shape)}: put back the summed axes "
-                f"(np.expand_dims, unless keepdims) and broadcast dout to {fmt(input_shape)}.")
+                f"(np.expand_dims, unless keepdims) and broadcast dout to {fmt(input_shape)}.", "wrong_shape")
     if math.prod(grad_shape) == math.prod(input_shape):
         if grad_shape == input_shape[::-1] and len(input_shape) == 2:
             return (f"{grad_name} is transposed: it should be {fmt(input_shape)}. Check the order of the "
-                    f"matrix product (e.g. x.T @ dout, not dout.T @ x).")
-        return f"{grad_name} has the right number of entries: reshape it to {input_name}.shape {fmt(input_shape)}."
-    return f"{grad_name} must have exactly {input_name}'s shape {fmt(input_shape)}."
+                    f"matrix product (e.g. x.T @ dout, not dout.T @ x).", "shape_transposed")
+        return (f"{grad_name} has the right number of entries: reshape it to {input_name}.shape {fmt(input_shape)}.",
+                "not_reshaped")
+    return f"{grad_name} must have exactly {input_name}'s shape {fmt(input_shape)}.", "wrong_shape"
+
+
+def size_one_difference(shape: tuple, expected: tuple, what: str, like: str | None = None) -> tuple[str, str] | None:
+    """(hint, "keepdims" or "squeezed") when `shape` differs from `expected` only by size-1 axes."""
+    shape, expected = tuple(shape), tuple(expected)
+    if shape == expected or [n for n in shape if n != 1] != [n for n in expected if n != 1]:
+        return None
+    target = f"{like}.shape {fmt(expected)}" if like else fmt(expected)
+    if len(shape) > len(expected):
+        return (f"{what} has an extra size-1 axis: {fmt(shape)} instead of {fmt(expected)}. Sum without "
+                f"keepdims=True (or reshape to {target}).", "keepdims")
+    if len(shape) < len(expected):
+        return (f"{what} lost a size-1 axis: {fmt(shape)} instead of {fmt(expected)}. Don't squeeze() (it drops "
+                f"every size-1 axis, the batch axis too when N = 1); sum with keepdims=True where the axis must stay, "
+                f"or reshape to {target}.", "squeezed")
+    return None
+
+
+def _is_subsequence(small: tuple, big: tuple) -> bool:
+    """`small` is `big` with some axes removed (a sum over other axes than the broadcast ones)."""
+    it = iter(big)
+    return len(small) < len(big) and all(n in it for n in small)
 
 
 def gradient_shape_message(grad_name: str, grad_shape: tuple, input_name: str, input_shape: tuple) -> str:
@@ -55,7 +98,24 @@ def gradient_shape_message(grad_name: str, grad_shape: tuple, input_name: str, i
 
 
 def output_shape_hint(out_shape: tuple, expected: tuple, exercise_name: str) -> str:
+    return output_shape_diagnosis(out_shape, expected, exercise_name)[0]
+
+
+def output_shape_diagnosis(out_shape: tuple, expected: tuple, exercise_name: str,
+                           what: str = "out") -> tuple[str, str]:
+    """(hint, kind) for a forward output of the wrong shape; kind as in gradient_shape_diagnosis."""
     out_shape, expected = tuple(out_shape), tuple(expected)
+    size_one = size_one_difference(out_shape, expected, what)
+    if exercise_name == "sum":   # keepdims is this exercise's own argument: its hint says more
+        return _output_shape_hint(out_shape, expected, exercise_name), size_one[1] if size_one else "wrong_shape"
+    if size_one is not None:
+        return size_one
+    hint = _output_shape_hint(out_shape, expected, exercise_name)
+    kind = "shape_transposed" if out_shape == expected[::-1] and len(expected) == 2 else "wrong_shape"
+    return hint, kind
+
+
+def _output_shape_hint(out_shape: tuple, expected: tuple, exercise_name: str) -> str:
     if exercise_name == "sum":
         if len(out_shape) == len(expected) + 1 or math.prod(out_shape) == math.prod(expected):
             return "Check keepdims: with keepdims=True the summed axes stay as size 1, otherwise they are removed."
@@ -67,6 +127,14 @@ def output_shape_hint(out_shape: tuple, expected: tuple, exercise_name: str) -> 
     if exercise_name in ("add", "mul", "max", "pow"):
         return "Let NumPy broadcast a and b against each other; don't reshape or index them."
     return f"The output must have shape {fmt(expected)}."
+
+
+def _broadcast(a: tuple, b: tuple) -> tuple | None:
+    """The shape NumPy broadcasts a and b to, or None."""
+    try:
+        return tuple(np.broadcast_shapes(a, b))
+    except ValueError:
+        return None
 
 
 def _broadcastable(small: tuple, big: tuple) -> bool:

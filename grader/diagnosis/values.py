@@ -2,65 +2,104 @@
 
 Each candidate is a wrong answer computed from the same inputs (sign flipped, off by N, transposed,
 ignoring dout, a known mistake of this exercise); when the student's result matches one, its hint
-names the mistake. Messages quote shapes and relative errors, never hidden values.
+names the mistake and its id (grader.diagnosis.mistake_ids) goes to the dashboard. Messages quote
+shapes and relative errors, never hidden values.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
-from ..compare import allclose, relative_error
+from ..compare import allclose, norm, relative_error
+from ..results import Finding, Status
+from .mistake_ids import value_mistake
 
 
 @dataclass(frozen=True)
 class Candidate:
-    """A wrong answer and what to tell a student whose result equals it."""
+    """A wrong answer, what to tell a student whose result equals it, and the mistake's id."""
     value: np.ndarray
     hint: str
+    mistake: str | None = None
+
+
+def measures(student, expected) -> dict:
+    """The numbers the dashboard plots: relative error, the least-squares scale fitting the
+    student's result to the expected one, and their cosine. Only finite numbers are kept."""
+    s = np.asarray(student, dtype=np.float64).ravel()
+    e = np.asarray(expected, dtype=np.float64).ravel()
+    found = {"relative_error": relative_error(s, e)} if s.shape == e.shape else {}
+    if s.shape == e.shape and np.all(np.isfinite(s)) and norm(e) > 0:
+        found["scale"] = float(s @ e / (e @ e))
+        if norm(s) > 0:
+            found["cosine"] = float(s @ e / (norm(s) * norm(e)))
+    return {k: float(v) for k, v in found.items() if np.isfinite(v)}
 
 
 def explain_mismatch(what: str, student: np.ndarray, expected: np.ndarray, *,
                      batch_size: int | None = None, candidates: list[Candidate] = (),
-                     nan_hint: str | None = None) -> tuple[str, str]:
-    """(output, hint) for a result `what` (e.g. "dx") that differs from `expected`."""
+                     nan_hint: str | None = None, nan_mistake: str | None = None,
+                     fallback: Callable[[np.ndarray], tuple[str, str | None] | None] | None = None) -> Finding:
+    """The failed Finding for a result `what` (e.g. "dx") that differs from `expected`.
+
+    `fallback(student)` is asked last, for a (hint, mistake) when no candidate matched (a
+    decomposition of the gradient into its chain-rule paths).
+    """
     student = np.asarray(student, dtype=np.float64)
     expected = np.asarray(expected, dtype=np.float64)
+    numbers = measures(student, expected)
     err = relative_error(student, expected)
+
+    def failed(output: str, hint: str | None, mistake: str | None) -> Finding:
+        return Finding(Status.FAILED, output, hint, mistake, numbers)
+
     if not np.all(np.isfinite(student)):
         bad = int(np.size(student) - np.count_nonzero(np.isfinite(student)))
-        return (f"{what} contains {bad} NaN or inf value(s)",
-                nan_hint or "Look for a division by zero, a log of 0, or exp of a large number.")
+        return failed(f"{what} contains {bad} NaN or inf value(s)",
+                      nan_hint or "Look for a division by zero, a log of 0, or exp of a large number.",
+                      nan_mistake or value_mistake(what, "not_finite"))
     output = f"{what} is wrong (relative error {err:.2g})"
     if not np.any(student) and np.any(expected):
-        return f"{what} is all zeros", ("Compute the gradient and return it: multiply the local gradient by the "
-                                        "upstream gradient dout.")
+        return failed(f"{what} is all zeros", "Compute the gradient and return it: multiply the local gradient by "
+                                              "the upstream gradient dout.", value_mistake(what, "zero"))
     for candidate in [*candidates, *_generic_candidates(what, expected, batch_size)]:
         if candidate.value.shape == student.shape and allclose(student, candidate.value):
-            return output, candidate.hint
+            return failed(output, candidate.hint, candidate.mistake)
+    if fallback is not None:
+        found = fallback(student)
+        if found is not None:
+            return failed(output, *found)
     scale = _constant_ratio(student, expected)
     if scale is not None:
-        return output, f"{what} is {scale:.3g} times the right answer: look for a missing or extra constant factor."
-    return output, None
+        return failed(output, f"{what} is {scale:.3g} times the right answer: look for a missing or extra "
+                              "constant factor.", value_mistake(what, "scaled"))
+    return failed(output, None, None)
 
 
 def _generic_candidates(what: str, expected: np.ndarray, batch_size: int | None) -> list[Candidate]:
-    candidates = [Candidate(-expected, f"{what} has the wrong sign: check for a missing or extra minus.")]
+    candidates = [Candidate(-expected, f"{what} has the wrong sign: check for a missing or extra minus.",
+                            value_mistake(what, "sign"))]
     if batch_size and batch_size > 1:
         candidates += [
             Candidate(expected * batch_size,
-                      f"{what} is {batch_size} times too large (N = {batch_size}): divide by N, averaging over the batch."),
+                      f"{what} is {batch_size} times too large (N = {batch_size}): divide by N, averaging over the batch.",
+                      value_mistake(what, "not_averaged")),
             Candidate(expected / batch_size,
-                      f"{what} is {batch_size} times too small (N = {batch_size}): you divided by N once too often."),
+                      f"{what} is {batch_size} times too small (N = {batch_size}): you divided by N once too often.",
+                      value_mistake(what, "averaged_twice")),
         ]
     if expected.ndim == 2 and expected.shape[0] != expected.shape[1] and min(expected.shape) > 1:
         candidates.append(Candidate(expected.T.reshape(expected.shape),
                                     f"{what} holds the transposed matrix, reshaped: reshape does not transpose. "
-                                    "Use .T, or reorder the matrix product (x.T @ dout for dw)."))
+                                    "Use .T, or reorder the matrix product (x.T @ dout for dw).",
+                                    value_mistake(what, "transposed")))
     if expected.ndim == 2 and expected.shape[0] == expected.shape[1] and expected.shape[0] > 1:
         candidates.append(Candidate(expected.T, f"{what} is transposed. With square shapes a transposed matrix "
                                                 "product still has the right shape: check the order "
-                                                "(x.T @ dout for dw, dout @ w.T for dx)."))
+                                                "(x.T @ dout for dw, dout @ w.T for dx).",
+                                    value_mistake(what, "transposed")))
     return candidates
 
 

@@ -1,6 +1,7 @@
 """The terminal report: grouped by function, one line per failed check with its hint."""
 from __future__ import annotations
 
+import re
 import textwrap
 
 import click
@@ -54,6 +55,11 @@ def _function_lines(tests: list[TestResult], style, verbose: bool) -> list[str]:
         return _entry(failing[0], style, label="all checks")
     lines = []
     waiting = [t for t in tests if t.status is Status.SKIPPED and t.output.startswith(WAITING_PREFIXES)]
+    # The same failure (one exception stopping several checks) is shown once, with a count.
+    repeats: dict[tuple, list[TestResult]] = {}
+    for test in tests:
+        if test.status is not Status.PASSED and test not in waiting:
+            repeats.setdefault(_same_failure(test), []).append(test)
     for test in tests:
         if test in waiting and not verbose:
             continue
@@ -63,11 +69,25 @@ def _function_lines(tests: list[TestResult], style, verbose: bool) -> list[str]:
             elif test.output:
                 lines.append(style(f"  ✓ {test.check} ({_where(test)}): {test.output}", fg="green"))
             continue
+        group = repeats.get(_same_failure(test), [test])
+        if test is not group[0] and not verbose:
+            continue
         lines.extend(_entry(test, style))
+        if len(group) > 1 and not verbose:
+            names = ", ".join(f"{t.check} ({_where(t)})" for t in group[1:])
+            lines.append(style(f"      (the same stopped {len(group) - 1} more check(s): {names})", fg=_MARKS[test.status][1]))
     if waiting and not verbose:
         names = ", ".join(dict.fromkeys(t.check for t in waiting))
         lines.append(style(f"  - {len(waiting)} more check(s) wait for the ones above to pass: {names}", fg="yellow"))
     return lines
+
+
+def _same_failure(test: TestResult) -> tuple:
+    """What makes two failures the same for the reader: status, message (whatever the inputs), hint."""
+    return test.status, _INPUTS.sub("", test.output or ""), test.hint
+
+
+_INPUTS = re.compile(r" \[inputs: [^\]]*\]")
 
 
 def _where(test: TestResult) -> str:

@@ -6,7 +6,8 @@ read-only views, numpy scalars, the naive CS231n sigmoid, ...): each must get fu
 buggy/*.py are correct submissions with one realistic bug each (plus the stubs as handed out);
 tests/corpus/manifest.json says, per file, which functions the grader must flag, which must stay
 fully passing (one bug, one penalty), which cannot be run at all (a backward whose forward gives
-no cache: skipped, never failed), and a substring a student should find in the feedback.
+no cache: skipped, never failed), a substring a student should find in the feedback, and the
+mistake id a failing check must carry (what the dashboard counts).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from grader.diagnosis.mistake_ids import MISTAKES
 from grader.engine import grade
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
@@ -94,6 +96,13 @@ def test_buggy_submission(name):
         elif blamed:
             problems.append(f"{function} cannot run without its forward's cache, so its checks should be "
                             "skipped, not failed:\n" + _describe(blamed))
+
+    flagged_mistakes = {t.mistake for t in report.tests if t.function in expected["flagged"] and t.status != "passed"}
+    if expected["mistake"] not in flagged_mistakes:
+        problems.append(f"no failing check names the mistake {expected['mistake']!r}; found {sorted(map(str, flagged_mistakes))}")
+    unknown = {t.mistake for t in report.tests if t.mistake is not None} - set(MISTAKES)
+    if unknown:
+        problems.append(f"mistake ids missing from the catalogue: {sorted(unknown)}")
 
     if "score" in expected and report.score != expected["score"]:
         problems.append(f"score {report.score}, expected {expected['score']}")

@@ -5,7 +5,10 @@ import numpy as np
 import pytest
 
 from grader.diagnosis.shapes import gradient_shape_hint, output_shape_hint
+from grader.diagnosis.mistake_ids import MISTAKES
+from grader.diagnosis.shapes import gradient_shape_diagnosis, output_shape_diagnosis
 from grader.diagnosis.values import Candidate, explain_mismatch
+from grader.results import MEASURE_KEYS
 
 SHAPE_HINTS = [
     # grad shape, input shape, output shape (None: not broadcast), expected words
@@ -29,6 +32,26 @@ def test_gradient_shape_hint_names_the_fix(grad_shape, input_shape, out_shape, w
     assert words in hint
 
 
+@pytest.mark.parametrize("grad_shape, input_shape, out_shape, kind, words", [
+    ((1, 3), (3,), (4, 3), "keepdims", "keepdims"),
+    ((3,), (1, 3), None, "squeezed", "squeeze"),
+    ((), (1,), None, "squeezed", "squeeze"),
+    ((4,), (3,), (4, 3), "wrong_axis", "wrong axis"),
+    ((4, 3), (3,), (4, 3), "not_summed", "sum dout over axis 0"),
+    ((3, 5), (5, 3), None, "shape_transposed", "transposed"),
+    ((2, 20), (2, 4, 5), None, "not_reshaped", "reshape"),
+])
+def test_gradient_shape_diagnosis_names_the_kind(grad_shape, input_shape, out_shape, kind, words):
+    hint, found = gradient_shape_diagnosis("db", grad_shape, "b", input_shape, out_shape)
+    assert found == kind and words in hint
+    assert f"db_{kind}" in MISTAKES
+
+
+def test_an_output_that_lost_a_size_one_axis_is_told_squeeze():
+    hint, kind = output_shape_diagnosis((5,), (1, 5), "relu")
+    assert kind == "squeezed" and "squeeze" in hint
+
+
 def test_sum_gradient_hint_puts_back_the_summed_axes():
     hint = gradient_shape_hint("dx", (3,), "x", (3, 4), None, "sum")
     assert "expand_dims" in hint and "(3, 4)" in hint
@@ -48,33 +71,46 @@ def expected():
     return np.random.default_rng(0).normal(size=(4, 4))
 
 
-@pytest.mark.parametrize("transform, words", [
-    (lambda e: -e, "sign"),
-    (lambda e: e * 4, "divide by n"),
-    (lambda e: e / 4, "divided by n once too often"),
-    (lambda e: e.T, "transposed"),
-    (lambda e: e * 2.5, "2.5 times"),
-    (lambda e: np.zeros_like(e), "all zeros"),
-    (lambda e: np.where(e > 0, np.nan, e), "nan"),
+@pytest.mark.parametrize("transform, words, mistake", [
+    (lambda e: -e, "sign", "dx_sign"),
+    (lambda e: e * 4, "divide by n", "dx_not_averaged"),
+    (lambda e: e / 4, "divided by n once too often", "dx_averaged_twice"),
+    (lambda e: e.T, "transposed", "dx_transposed"),
+    (lambda e: e * 2.5, "2.5 times", "dx_scaled"),
+    (lambda e: np.zeros_like(e), "all zeros", "dx_zero"),
+    (lambda e: np.where(e > 0, np.nan, e), "nan", "dx_not_finite"),
 ])
-def test_value_mismatch_names_the_mistake(expected, transform, words):
-    output, hint = explain_mismatch("dx", transform(expected), expected, batch_size=4)
-    assert words in (output + " " + (hint or "")).lower()
+def test_value_mismatch_names_the_mistake(expected, transform, words, mistake):
+    finding = explain_mismatch("dx", transform(expected), expected, batch_size=4)
+    assert words in (finding.output + " " + (finding.hint or "")).lower()
+    assert finding.mistake == mistake
+    assert finding.mistake in MISTAKES
+
+
+def test_value_mismatch_measures_scale_and_cosine(expected):
+    measures = explain_mismatch("dx", -2 * expected, expected, batch_size=4).measures
+    assert measures["relative_error"] == pytest.approx(3.0)
+    assert measures["scale"] == pytest.approx(-2.0)
+    assert measures["cosine"] == pytest.approx(-1.0)
+    assert set(measures) <= set(MEASURE_KEYS)
+    assert "scale" not in explain_mismatch("dx", expected * np.nan, expected).measures
 
 
 def test_a_matching_candidate_wins_over_generic_guesses(expected):
     wrong = expected + 1.0
-    _, hint = explain_mismatch("dx", wrong, expected, candidates=[Candidate(expected + 1.0, "forgot the bias")])
-    assert hint == "forgot the bias"
+    finding = explain_mismatch("dx", wrong, expected,
+                               candidates=[Candidate(expected + 1.0, "forgot the bias", "affine_missing_bias")])
+    assert (finding.hint, finding.mistake) == ("forgot the bias", "affine_missing_bias")
 
 
 def test_an_unrecognised_mistake_has_no_invented_hint(expected):
     noise = np.random.default_rng(1).normal(size=expected.shape)
-    output, hint = explain_mismatch("dx", expected + noise, expected)
-    assert "relative error" in output and hint is None
+    finding = explain_mismatch("dx", expected + noise, expected)
+    assert "relative error" in finding.output and finding.hint is None and finding.mistake is None
+    assert finding.measures["relative_error"] > 0
 
 
 def test_hints_never_contain_input_values(expected):
-    output, hint = explain_mismatch("dx", -expected, expected, batch_size=4)
+    finding = explain_mismatch("dx", -expected, expected, batch_size=4)
     for value in expected.ravel()[:5]:
-        assert f"{value:.3f}" not in output + (hint or "")
+        assert f"{value:.3f}" not in finding.output + (finding.hint or "")

@@ -1,6 +1,8 @@
 """The gradient check: one bug, one penalty, and no credit a submission did not earn."""
 from __future__ import annotations
 
+import pytest
+
 from grader.engine import grade
 
 
@@ -68,10 +70,18 @@ def test_a_bug_only_at_square_shapes_is_caught(mutant, failing):
     assert any("transposed" in (t.hint or "") for t in flagged)
 
 
-def test_relu_gradient_at_zero_convention(mutant, failing):
-    report = grade(mutant("layers", "dx = (x > 0) * dout", "dx = (x >= 0) * dout"), assignment="layers")
+@pytest.mark.parametrize("mask", ["(x >= 0)", "np.where(x == 0, 0.5, x > 0)"])
+def test_any_relu_subgradient_in_0_1_at_zero_is_accepted(mutant, failing, mask):
+    report = grade(mutant("layers", "dx = (x > 0) * dout", f"dx = {mask} * dout"), assignment="layers", public_only=True)
+    assert not failing(report)
+
+
+@pytest.mark.parametrize("mask", ["((x > 0) + 2.0 * (x == 0))", "((x > 0) - 1.0 * (x == 0))"])
+def test_relu_gradient_outside_0_1_at_zero_fails_the_convention(mutant, failing, mask):
+    report = grade(mutant("layers", "dx = (x > 0) * dout", f"dx = {mask} * dout"), assignment="layers", public_only=True)
     [flag] = failing(report)
-    assert flag.check == "convention at kinks" and "x > 0" in flag.hint
+    assert flag.check == "convention at kinks" and flag.mistake == "relu_kink_out_of_range"
+    assert "between 0 and dout" in flag.hint
 
 
 def test_max_double_counting_at_ties(mutant, failing):

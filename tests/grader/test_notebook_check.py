@@ -25,7 +25,8 @@ def relu_forward(x):
 def relu_backward(dout, cache):
     return (cache > 0) * dout
 '''
-BUGGY_RELU = RELU.replace("(cache > 0)", "(cache >= 0)")
+# Wrong only at x == 0, and outside [0, dout] there (x >= 0 would be a valid subgradient).
+BUGGY_RELU = RELU.replace("(cache > 0)", "((cache > 0) + 2.0 * (cache == 0))")
 RELU_FORWARD_ONLY = RELU.split("\n\n\ndef relu_backward")[0]
 CHECK_CELL = 'from grader import notebook\nnotebook.check("relu_backward");'
 

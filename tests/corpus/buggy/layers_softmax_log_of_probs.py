@@ -1,7 +1,7 @@
-"""Corpus (correct): the canonical CS231n softmax: subtract the row max, then loss = -log(probs[y]).
+"""Corpus: the canonical CS231n softmax: subtract the row max, then loss = -log(probs[y]).
 
-Its probabilities underflow only for logits spread over more than ~700, which the stability check
-(logits around 1e3) does not demand."""
+With a row's scores ~1e3 apart the correct class's probability underflows to 0 and the loss is
+inf: the stability check fails (log-sum-exp fixes it); the main checks pass."""
 import numpy as np
 
 
