@@ -20,8 +20,10 @@ def _login_limit() -> str:
 
 
 def safe_next(target: str | None) -> str:
-    """Follow ?next= only to a path on this site."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+    """Follow ?next= only to a path on this site. Browsers read a backslash as a slash and drop tabs and
+    newlines, so /\\evil.test and /<TAB>/evil.test lead elsewhere: refuse both."""
+    if (target and target.startswith("/") and not target.startswith("//") and "\\" not in target
+            and target.isprintable() and not urlsplit(target).netloc):
         return target
     return url_for("student.home")
 
