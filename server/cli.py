@@ -348,6 +348,20 @@ def retry(instance: Path, submission_id: int) -> None:
         click.echo(f"submission {submission_id} queued again")
 
 
+@admin.command("export")
+@instance_option
+@click.argument("course_code")
+@click.argument("assignment_slug")
+@click.option("--format", "kind", type=click.Choice(["canvas", "csv", "json"]), default="canvas", show_default=True)
+@click.option("-o", "--output", type=click.File("w"), default="-", help="File to write (default: standard output).")
+def export(instance: Path, course_code: str, assignment_slug: str, kind: str, output) -> None:
+    """Export an assignment's grades: Canvas gradebook CSV, plain CSV or the full JSON."""
+    from .dashboard.exports import export_assignment
+    app, context = _admin_context(instance)
+    with context:
+        output.write(export_assignment(_course(course_code), assignment_slug, kind))
+
+
 def main() -> None:
     """`python -m server.cli worker ...`: how `grade serve` starts its workers."""
     click.CommandCollection(sources=[click.Group(commands={"serve": serve, "worker": worker, "admin": admin})])()

@@ -18,7 +18,7 @@ def require_login() -> None:
 
 
 TABS = [("dashboard.assignment_overview", "Overview"), ("dashboard.class_mistakes", "What the class gets wrong"),
-        ("dashboard.regrade", "Regrade"), ("dashboard.exports", "Export")]
+        ("dashboard.regrade", "Regrade"), ("dashboard.exports_page", "Export")]
 
 
 @bp.context_processor
@@ -56,4 +56,4 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
 
 
-from . import views_detail, views_overview  # noqa: E402,F401
+from . import views_detail, views_exports, views_overview  # noqa: E402,F401

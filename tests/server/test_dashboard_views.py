@@ -33,7 +33,9 @@ def pages(seeded):
 
 def extra_pages(seeded, latest) -> list[str]:
     """Pages added by later parts of the dashboard (kept here so every test below covers them)."""
-    return [f"/staff/submissions/{latest.submission_id}"]
+    a = seeded.assignment_id
+    return [f"/staff/submissions/{latest.submission_id}", f"/staff/assignments/{a}/export",
+            f"/staff/assignments/{a}/export/canvas", f"/staff/assignments/{a}/export/json"]
 
 
 def test_staff_see_every_page(client, auth, seeded):

@@ -1,0 +1,127 @@
+"""Grades out of the site: a CSV in the column layout Canvas imports, a plain CSV, the full JSON.
+
+The grade of a student is that of their latest graded submission, adjustments included (the same
+number the dashboard shows); a student who has not submitted has an empty grade, which Canvas
+leaves unchanged on import.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import Assignment, Enrolment, Role, ScoreAdjustment, Submission, TestRow, User
+from .latest import latest_results
+
+FORMATS = {"canvas": ("text/csv", "canvas.csv"), "csv": ("text/csv", "grades.csv"),
+           "json": ("application/json", "results.json")}
+
+
+@dataclass
+class GradeLine:
+    name: str
+    email: str
+    student_id: str
+    submission_id: int | None
+    attempt: int | None
+    submitted_at: str | None
+    late_days: int | None
+    automatic: float | None
+    adjustment: float | None
+    final: float | None
+
+
+def grade_lines(session: Session, assignment: Assignment) -> list[GradeLine]:
+    """Every enrolled student, in name order, with their latest grade (None: not submitted)."""
+    last = latest_results(assignment).subquery("lr")
+    rows = session.execute(
+        select(User.name, User.email, Enrolment.student_number, last.c.submission_id, last.c.attempt,
+               Submission.submitted_at, last.c.late_days, last.c.score, ScoreAdjustment.points, last.c.final)
+        .join(Enrolment, Enrolment.user_id == User.id)
+        .outerjoin(last, last.c.user_id == User.id)
+        .outerjoin(Submission, Submission.id == last.c.submission_id)
+        .outerjoin(ScoreAdjustment, ScoreAdjustment.submission_id == last.c.submission_id)
+        .where(Enrolment.course_id == assignment.course_id, Enrolment.role == Role.STUDENT)
+        .order_by(User.name, User.email)).all()
+    return [GradeLine(name or "", email, number or "", sid, attempt, _iso(at), late,
+                      _round(auto), adjustment, _round(final))
+            for name, email, number, sid, attempt, at, late, auto, adjustment, final in rows]
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(float(value), 4)
+
+
+def _blank(value) -> str:
+    return "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def canvas_csv(session: Session, assignment: Assignment) -> str:
+    """Canvas's gradebook layout: Student, ID, SIS User ID, SIS Login ID, Section, then the assignment
+    column and a "Points Possible" row. Canvas matches rows by SIS User ID (the roster's student id)
+    or SIS Login ID (the email); its own numeric ID is left empty."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", assignment.title])
+    writer.writerow(["Points Possible", "", "", "", "", _blank(float(assignment.points))])
+    for line in grade_lines(session, assignment):
+        writer.writerow([line.name, "", line.student_id, line.email, "", _blank(line.final)])
+    return out.getvalue()
+
+
+def plain_csv(session: Session, assignment: Assignment) -> str:
+    """One row per student with the automatic score, the adjustment and the final grade."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    fields = list(GradeLine.__dataclass_fields__)
+    writer.writerow(fields + ["max_score"])
+    for line in grade_lines(session, assignment):
+        writer.writerow([_blank(value) for value in asdict(line).values()] + [_blank(float(assignment.points))])
+    return out.getvalue()
+
+
+def full_json(session: Session, assignment: Assignment) -> str:
+    """Every student's grade and the test rows of their latest result, as one JSON document."""
+    lines = grade_lines(session, assignment)
+    last = latest_results(assignment).subquery("lr")
+    tests: dict[int, list[dict]] = {}
+    for row in session.execute(
+            select(last.c.submission_id, TestRow.function, TestRow.check, TestRow.visibility, TestRow.status,
+                   TestRow.score, TestRow.max_score, TestRow.mistake, TestRow.relative_error)
+            .join(TestRow, TestRow.result_id == last.c.result_id)
+            .order_by(last.c.submission_id, TestRow.position)):
+        tests.setdefault(row[0], []).append(dict(zip(
+            ("function", "check", "visibility", "status", "score", "max_score", "mistake", "relative_error"),
+            row[1:])))
+    course = assignment.course
+    document = {"course": {"code": course.code, "title": course.title},
+                "assignment": {"slug": assignment.slug, "title": assignment.title, "exercise": assignment.exercise,
+                               "points": assignment.points, "due_at": assignment.due_at.isoformat()},
+                "students": [{**asdict(line), "tests": tests.get(line.submission_id, [])} for line in lines]}
+    return json.dumps(document, indent=1)
+
+
+def export(session: Session, assignment: Assignment, kind: str) -> str:
+    """The export of `kind` (canvas, csv, json) as text."""
+    return {"canvas": canvas_csv, "csv": plain_csv, "json": full_json}[kind](session, assignment)
+
+
+def export_assignment(course, slug: str, kind: str) -> str:
+    """`grade admin export`: the export of the course's assignment `slug`, or a clear error."""
+    import click
+    from ..extensions import db
+    assignment = db.session.scalar(select(Assignment).where(Assignment.course_id == course.id,
+                                                            Assignment.slug == slug))
+    if assignment is None:
+        slugs = ", ".join(a.slug for a in course.assignments) or "none yet"
+        raise click.ClickException(f"{course.code} has no assignment {slug!r} (its assignments: {slugs})")
+    return export(db.session, assignment, kind)
