@@ -41,8 +41,8 @@ class Budget:
         return Finding(Status.TIMEOUT,
                        f"not run: grading this submission used up its time budget ({self.seconds:g} s) "
                        "before this check could run; the points already earned are kept.",
-                       "Your functions are correct so far but slow: replace Python loops over elements "
-                       "with numpy operations on whole arrays.", "timeout")
+                       "Your code is slow: replace Python loops over elements with numpy operations on "
+                       "whole arrays, so that every check fits in the time budget.", "timeout")
 
 
 def default_seconds() -> float:

@@ -1,6 +1,7 @@
 """The time budget of a whole grade: a slow but correct submission is cut off, not waited for."""
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -11,6 +12,7 @@ from grader.results import Status
 
 # Correct, and slow the way triple Python loops are: each backward call takes half a second.
 SLOW_RELU = '''
+import json
 import time
 import numpy as np
 
@@ -53,3 +55,17 @@ def test_the_budget_comes_from_the_environment_when_not_given(monkeypatch):
         Budget()
     with pytest.raises(InvalidBudget, match="positive"):
         Budget(0)
+
+
+def test_grade_check_takes_the_budget_on_the_command_line(write):
+    from click.testing import CliRunner
+
+    from grader.cli import main
+    slow = str(write(SLOW_RELU))
+    result = CliRunner().invoke(main, ["check", slow, "--public", "--budget", "2", "--format", "json"])
+    assert result.exit_code == 1, result.output
+    tests = json.loads(result.output)["tests"]
+    assert any(t["status"] == "timeout" and "time budget (2 s)" in t["output"] for t in tests)
+    assert any(t["status"] == "passed" for t in tests)
+    refused = CliRunner().invoke(main, ["check", slow, "--budget", "0"])
+    assert refused.exit_code == 2 and "--budget" in refused.output
