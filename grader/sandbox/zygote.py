@@ -123,6 +123,8 @@ _shared_pid = None
 
 def _start_shared() -> None:
     global _shared, _shared_pid
+    if _shared is not None and _shared_pid == os.getpid():
+        _shared.close()         # it died: release its socket before starting the next one
     _shared = Zygote()
     _shared_pid = os.getpid()   # a forked grader (batch pool) must start its own
 

@@ -137,7 +137,10 @@ def _refuse(read_fd: int, write_fd: int, message: str) -> None:
 
 def main() -> None:
     control = socket.socket(fileno=int(sys.argv[1]))
-    privileges.die_with_parent()
+    # No PDEATHSIG here: it fires when the *thread* that started the zygote exits, and a server's
+    # request or queue threads come and go. The zygote ends when its grader closes the control
+    # socket instead (the kernel closes it when the grader dies, even by SIGKILL); its workers
+    # still die with it (they set PDEATHSIG, and the zygote's one thread outlives them).
     status = probe()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)   # from now on the kernel reaps finished workers
     root = mount_point()

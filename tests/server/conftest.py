@@ -8,17 +8,20 @@ drain it with `drain(app)`, which runs what a worker would.
 from __future__ import annotations
 
 import os
+import threading
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import create_engine, text
+from werkzeug.serving import make_server
 
 from server import create_app
 from server.extensions import db
 from server.models import Course, Role
-from tests.server.helpers import PASSWORD, World, make_assignment, make_user
+from tests.server.helpers import PASSWORD, World, drain, make_assignment, make_user
 
 POSTGRES_ADMIN_URL = os.environ.get("GRADER_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
@@ -126,3 +129,43 @@ def world(app) -> World:
         return World(course.id, assignment.id, emails)
 
 
+
+
+@dataclass
+class LiveSite:
+    url: str
+    worker_running: threading.Event     # clear it to hold the worker (rows stay queued), set it to resume
+
+
+@pytest.fixture
+def live_site(tmp_path):
+    """The app on a free port of loopback, with a worker thread draining its queue."""
+    app = create_app({"TESTING": False, "DATABASE_URL": f"sqlite:///{tmp_path / 'grader.db'}",
+                      "SECRET_KEY": "browser-test", "GRADING_SECRET": "browser-test", "RATELIMIT_ENABLED": False,
+                      "SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False},
+                     instance_path=str(tmp_path / "instance"))
+    with app.app_context():
+        db.create_all()
+        course = Course(code="bp101", title="Backprop 101", timezone="America/New_York")
+        db.session.add(course)
+        db.session.flush()
+        make_user("ana@uni.test", Role.STUDENT, course, name="Ana Student")
+        make_assignment(course, slug="gates", title="Gates: forward and backward", points=20.0)
+        db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    stopping, working = threading.Event(), threading.Event()
+    working.set()
+
+    def work() -> None:      # a worker that polls the queue; a test may hold it to watch a row wait
+        while not stopping.wait(0.3):
+            if working.is_set():
+                drain(app)
+    worker = threading.Thread(target=work, daemon=True)
+    worker.start()
+    yield LiveSite(f"http://127.0.0.1:{server.server_port}", working)
+    stopping.set()
+    worker.join(timeout=30)
+    server.shutdown()
+    with app.app_context():
+        db.engine.dispose()
