@@ -239,5 +239,5 @@ def _unloadable(exercise: Exercise, load_error: Outcome, public_only: bool) -> l
     for spec in checks_for(exercise):
         for visibility in _visibilities(spec, public_only):
             results.append(TestResult(target_function(spec, exercise), spec.name, visibility, status,
-                                      0.0, spec.weight, output, hint))
+                                      0.0, spec.weight, output, hint, mistake="import_failed"))
     return results

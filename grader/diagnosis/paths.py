@@ -40,9 +40,9 @@ def batchnorm_dx_paths(case) -> list[Path]:
              "the direct path is dout * gamma / std.", "direct_path_wrong"),
         Path("the path through the batch mean", -inv_std * g.mean(axis=0) * np.ones_like(x),
              "the mean depends on every x_i, so x also reaches the output through x - mean: that path adds "
-             "-mean(dx_hat, axis=0) / std.", "mean_path_wrong", "missing_mean_path"),
+             "-mean(dout * gamma, axis=0) / std.", "mean_path_wrong", "missing_mean_path"),
         Path("the path through the batch variance", -inv_std * x_hat * (g * x_hat).mean(axis=0),
-             "the variance depends on every x_i too: that path adds -x_hat * mean(dx_hat * x_hat, axis=0) / std "
+             "the variance depends on every x_i too: that path adds -x_hat * mean(dout * gamma * x_hat, axis=0) / std "
              "(through d var / dx = 2 (x - mean) / N).", "var_path_wrong", "missing_var_path"),
     ]
 

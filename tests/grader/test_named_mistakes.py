@@ -96,3 +96,9 @@ def test_stubs_say_not_implemented(failing):
     stub = Path(__file__).resolve().parents[1] / "corpus" / "buggy" / "layers_stub.py"
     report = grade(stub, assignment="layers", public_only=True)
     assert {t.mistake for t in failing(report)} >= {"not_implemented"}
+
+
+def test_a_file_that_cannot_be_imported_says_so_in_every_test(write):
+    report = grade(write("import numpy as np\nraise RuntimeError('experiments at import time')\n"
+                         "def relu_forward(x):\n    return x, x\n"), assignment="layers", public_only=True)
+    assert report.tests and {t.mistake for t in report.tests} == {"import_failed"}
