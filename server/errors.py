@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import render_template, request
+from flask import g, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from .extensions import db
+from .extensions import db, login_manager
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +59,9 @@ def init_app(app) -> None:
     def database_down(error):
         log.error("database error: %s", error)
         db.session.rollback()
+        # The page must not ask the database who is logged in (Flask-Login keeps the user in
+        # g._login_user): render it as for a visitor, or rendering it fails the same way.
+        g._login_user = login_manager.anonymous_user()
         return render_error(503, "The database is not answering",
                             "The grader cannot reach its database right now, so nothing could be read or saved.")
 
