@@ -23,6 +23,12 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     load_config(app, config)
+    if app.config["PROXY_HOPS"]:
+        # Behind N reverse proxies: take the client's address from X-Forwarded-For, so rate
+        # limits count each student, not the proxy.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        hops = int(app.config["PROXY_HOPS"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
@@ -41,13 +47,13 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     app.register_blueprint(student_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(api_bp)
-    from . import dashboard
-    dashboard.init_app(app)
     csrf.exempt(api_bp)          # bearer tokens, never cookies: nothing for a forged form to ride on
     errors.init_app(app)
     security.init_app(app)
     views_support.init_app(app)
     health.init_app(app)
+    from . import dashboard
+    dashboard.init_app(app)
     return app
 
 

@@ -77,6 +77,7 @@ def serve(instance: Path, host: str, port: int, workers: int) -> None:
         upgrade_database(app)
     except Exception as error:  # noqa: BLE001 - say what to do instead of a traceback
         raise click.ClickException(f"cannot prepare the database {_safe_url(app)}: {error}") from None
+    click.echo(f"Database ready: {_safe_url(app)}")
     email, password = ensure_admin(app)
     base = f"http://{host}:{port}"
     children = [_start_worker(instance) for _ in range(workers)]

@@ -39,6 +39,7 @@ DEFAULTS = {
     "INVITATION_DAYS": 30,
     "GRADER_COURSE": None,                         # the course directory (exercises/, reference/)
     "SITE_NAME": "Backprop grader",
+    "PROXY_HOPS": 0,                               # reverse proxies in front (X-Forwarded-For is trusted that deep)
 }
 
 
