@@ -51,6 +51,7 @@ PASS = Finding(Status.PASSED)
 @dataclass(frozen=True)
 class TestResult:
     """One scored line of a report: a check of one student function on one visibility."""
+    __test__ = False     # not a pytest test class, whatever its name
     function: str
     check: str
     visibility: Visibility

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from grader.report.text import WAITING_PREFIXES
+from grader.report.text import WAITING_PREFIXES, same_failure
 from grader.results import Report, Status, TestResult
 
 MARKS = {Status.PASSED: "✓", Status.FAILED: "✗", Status.ERROR: "!", Status.TIMEOUT: "⏱",
@@ -21,6 +21,7 @@ class Entry:
     label: str
     first_line: str
     more: str
+    also: list[str] = field(default_factory=list)     # other checks the same failure stopped
 
     @property
     def mark(self) -> str:
@@ -61,13 +62,18 @@ def function_view(name: str, tests: list[TestResult]) -> FunctionView:
     if failing and len(failing) == len(tests) and len({(t.status, t.output) for t in failing}) == 1:
         view.entries.append(entry(failing[0], "all checks"))
         return view
+    # The same failure (one exception stopping several checks) is shown once, with the others named.
+    shown: dict[tuple, Entry] = {}
     for test in tests:
         if test.status is Status.PASSED:
             view.passed.append(entry(test))
         elif test.status is Status.SKIPPED and test.output.startswith(WAITING_PREFIXES):
             view.waiting.append(test.check)
+        elif same_failure(test) in shown:
+            shown[same_failure(test)].also.append(f"{test.check} ({where(test)})")
         else:
-            view.entries.append(entry(test))
+            shown[same_failure(test)] = entry(test)
+            view.entries.append(shown[same_failure(test)])
     view.waiting = list(dict.fromkeys(view.waiting))
     return view
 

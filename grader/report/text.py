@@ -59,7 +59,7 @@ def _function_lines(tests: list[TestResult], style, verbose: bool) -> list[str]:
     repeats: dict[tuple, list[TestResult]] = {}
     for test in tests:
         if test.status is not Status.PASSED and test not in waiting:
-            repeats.setdefault(_same_failure(test), []).append(test)
+            repeats.setdefault(same_failure(test), []).append(test)
     for test in tests:
         if test in waiting and not verbose:
             continue
@@ -69,7 +69,7 @@ def _function_lines(tests: list[TestResult], style, verbose: bool) -> list[str]:
             elif test.output:
                 lines.append(style(f"  ✓ {test.check} ({_where(test)}): {test.output}", fg="green"))
             continue
-        group = repeats.get(_same_failure(test), [test])
+        group = repeats.get(same_failure(test), [test])
         if test is not group[0] and not verbose:
             continue
         lines.extend(_entry(test, style))
@@ -82,7 +82,7 @@ def _function_lines(tests: list[TestResult], style, verbose: bool) -> list[str]:
     return lines
 
 
-def _same_failure(test: TestResult) -> tuple:
+def same_failure(test: TestResult) -> tuple:
     """What makes two failures the same for the reader: status, message (whatever the inputs), hint."""
     return test.status, _INPUTS.sub("", test.output or ""), test.hint
 
