@@ -18,7 +18,7 @@ def require_login() -> None:
 
 
 TABS = [("dashboard.assignment_overview", "Overview"), ("dashboard.class_mistakes", "What the class gets wrong"),
-        ("dashboard.regrade", "Regrade"), ("dashboard.exports_page", "Export")]
+        ("dashboard.regrade_page", "Regrade"), ("dashboard.exports_page", "Export")]
 
 
 @bp.context_processor
@@ -50,10 +50,21 @@ def zip_rows(labels, values) -> list:
 
 
 def init_app(app) -> None:
-    """Register the blueprint (and, once they exist, the queue tasks it adds)."""
+    """Register the blueprint and the queue task that regrades one item of a dry run."""
     app.add_template_filter(chart_number, "chart_number")
     app.add_template_filter(zip_rows, "zip_rows")
     app.register_blueprint(bp)
+    queue = app.extensions["grading_queue"]
+
+    @queue.huey.task(name="regrade_item")
+    def regrade_item(item_id: int) -> None:
+        from .regrade import process
+        from ..extensions import db
+        with app.app_context():
+            process(db.session, item_id, secret=app.config["GRADING_SECRET"], options=queue._options(),
+                    lease_seconds=app.config["GRADING_LEASE_SECONDS"])
+
+    app.extensions["dashboard_regrade_task"] = regrade_item
 
 
-from . import views_detail, views_exports, views_overview  # noqa: E402,F401
+from . import views_detail, views_exports, views_overview, views_regrade  # noqa: E402,F401
