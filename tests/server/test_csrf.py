@@ -162,9 +162,14 @@ def form_posts(app) -> list[str]:
                   if "POST" in rule.methods and not rule.endpoint.startswith("api."))
 
 
+# The dashboard's forms are tested with their token by the dashboard's own tests; without one they
+# are refused here like every other POST (test_a_post_to_any_form_route_without_the_token_is_refused).
+ELSEWHERE = ("dashboard.",)
+
+
 def test_every_form_post_has_a_case(tmp_path):
     app = create_app(config_for(tmp_path, "sqlite://"), instance_path=str(tmp_path))
-    assert [endpoint for endpoint in form_posts(app) if endpoint not in CASES] == []
+    assert [e for e in form_posts(app) if e not in CASES and not e.startswith(ELSEWHERE)] == []
 
 
 @pytest.mark.parametrize("endpoint", sorted(CASES))
@@ -186,12 +191,13 @@ def test_a_post_to_any_form_route_without_the_token_is_refused(app, ids):
     """Also the routes added after this file: every non-API POST rule, with made-up arguments."""
     client = client_as(app, ids, "admin")
     values = {"course_id": ids["course"], "assignment_id": ids["assignment"], "submission_id": ids["submission"],
-              "token_id": ids["token_id"], "token": ids["invitation"]}
+              "token_id": ids["token_id"], "token": ids["invitation"], "action": "publish"}
+    urls = app.url_map.bind("grader.test")
     before = snapshot(app)
     for rule in app.url_map.iter_rules():
         if "POST" not in rule.methods or rule.endpoint.startswith("api."):
             continue
-        url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values.get(m.group(1), "x")), rule.rule)
+        url = urls.build(rule.endpoint, {name: values.get(name, 1) for name in rule.arguments}, method="POST")
         response = client.post(url, data={"anything": "1"})
         assert response.status_code == 400 and b"Reload the page" in response.data, url
     assert snapshot(app) == before

@@ -85,6 +85,13 @@ ROUTES = {
     ("dashboard.assignment_overview", "GET"): Route("/staff/assignments/{assignment}/dashboard", STAFF),
     ("dashboard.class_mistakes", "GET"): Route("/staff/assignments/{assignment}/mistakes", STAFF),
     ("dashboard.mistake_students", "GET"): Route("/staff/assignments/{assignment}/mistakes/sign", STAFF),
+    ("dashboard.exports_page", "GET"): Route("/staff/assignments/{assignment}/export", STAFF),
+    ("dashboard.export", "GET"): Route("/staff/assignments/{assignment}/export/csv", STAFF),
+    ("dashboard.regrade_page", "GET"): Route("/staff/assignments/{assignment}/regrade", STAFF),
+    ("dashboard.start_regrade", "POST"): Route("/staff/assignments/{assignment}/regrade", answering(INSTRUCTOR, 303)),
+    ("dashboard.finish_regrade", "POST"): Route("/staff/regrades/999/discard", answering(ANY_USER, 404)),
+    ("dashboard.submission_detail", "GET"): Route("/staff/submissions/{submission}", STAFF),
+    ("dashboard.adjust_score", "POST"): Route("/staff/submissions/{submission}/adjust", answering(STAFF, 303)),
     ("api.openapi", "GET"): Route("/api/v1/openapi.json", PUBLIC),
     ("api.create_token", "POST"): Route("/api/v1/tokens", {r: 401 for r in ROLES}),   # no password sent
     ("api.me", "GET"): Route("/api/v1/me", api(ANY_USER)),
