@@ -131,12 +131,21 @@ def worker(instance: Path) -> None:
     logging.getLogger("huey").setLevel(logging.WARNING)
     app = make_app(instance)
     queue = app.extensions["grading_queue"]
+    from grader.course import CourseNotFound, find_course
+    try:
+        course = find_course(app.config.get("GRADER_COURSE"))
+    except CourseNotFound as error:
+        raise click.ClickException(f"{error} (the worker grades against it)") from None
+    if not all(course.has_reference(a) for a in ("gates", "layers")):
+        raise click.ClickException(f"{course.reference_dir} lacks the reference solutions; hidden checks need "
+                                   "them. Point GRADER_COURSE at the instructor's course folder.")
     with app.app_context():
         try:
             recovered = queue.reap()     # what dead workers and lost messages left behind
         except Exception as error:  # noqa: BLE001
             raise click.ClickException(f"cannot reach the database {_safe_url(app)}: {error}") from None
-    click.echo(f"worker {os.getpid()} ready; {len(recovered)} submission(s) recovered at start", err=True)
+    click.echo(f"worker {os.getpid()} ready (course {course.root}); {len(recovered)} submission(s) recovered "
+               "at start", err=True)
     threading.Thread(target=_reap_forever, args=(app,), name="reaper", daemon=True).start()
     consumer = queue.huey.create_consumer(workers=1, worker_type="thread", periodic=False, check_worker_health=True)
     consumer.run()

@@ -81,7 +81,8 @@ class GradingQueue:
         return "graded" if written else "superseded"
 
     def _options(self) -> dict:
-        options = dict(self.grader_options)
+        options = {"course": self.app.config.get("GRADER_COURSE"),
+                   "budget_seconds": self.app.config["GRADING_BUDGET_SECONDS"], **self.grader_options}
         if self.app.config.get("GRADING_ALLOW_UNSANDBOXED"):
             options["allow_unsandboxed"] = True
         return options
