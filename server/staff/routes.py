@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import accounts, grading_queue
-from ..authz import assignment_for, course_for, require_admin, submission_for
+from ..authz import assignment_for, course_for, require_admin, role_in, submission_for
 from ..extensions import db
 from ..models import (Assignment, AuditEntry, Course, Enrolment, Extension, LimitPeriod, Role, Submission,
                       SubmissionStatus, User)
@@ -77,7 +77,6 @@ def course(course_id: int):
 
 
 def _is_instructor(course: Course) -> bool:
-    from ..authz import role_in
     return role_in(current_user, course.id) is Role.INSTRUCTOR
 
 
@@ -264,11 +263,3 @@ def grades(assignment_id: int):
     body = grades_csv(db.session, assignment)
     return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{assignment.slug}-grades.csv"'})
-
-
-@bp.app_template_global()
-def staff_of(course_id: int) -> bool:
-    from ..authz import is_staff
-    return is_staff(current_user, course_id)
-
-
