@@ -111,6 +111,17 @@ def _status_kib(pid: int, key: str) -> int | None:
     return None
 
 
+def _cpu_seconds(pid: int, with_children: bool) -> float | None:
+    """utime + stime (and the reaped children's, for a zygote whose students have ended)."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    ticks = int(fields[11]) + int(fields[12]) + (int(fields[13]) + int(fields[14]) if with_children else 0)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def _children() -> dict[int, list[int]]:
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
@@ -133,19 +144,35 @@ class MemorySampler(threading.Thread):
         self.deployment = deployment
         self.peak = {"web": 0, "worker": 0, "zygote": 0, "student": 0}
         self.students_seen: set[int] = set()
+        self.cpu_first: dict[str, float] = {}     # "web", "grading:<pid>": CPU seconds when first seen
+        self.cpu_last: dict[str, float] = {}
         self.stopped = threading.Event()
 
     def run(self) -> None:
+        self.sample()
         while not self.stopped.wait(0.05):
             self.sample()
 
+    def cpu_seconds(self, prefix: str) -> float:
+        """CPU time spent by the processes of one kind since they were first sampled."""
+        return sum(self.cpu_last[key] - self.cpu_first[key] for key in self.cpu_last if key.startswith(prefix))
+
+    def _cpu(self, key: str, pid: int, with_children: bool = False) -> None:
+        value = _cpu_seconds(pid, with_children)
+        if value is not None:
+            self.cpu_first.setdefault(key, value)
+            self.cpu_last[key] = value
+
     def sample(self) -> None:
         self._note("web", self.deployment.web.pid)
+        self._cpu("web", self.deployment.web.pid)
         children = _children()
         for worker in list(self.deployment.workers):
             self._note("worker", worker.pid)
+            self._cpu(f"grading:{worker.pid}", worker.pid)
             for zygote in children.get(worker.pid, []):
                 self._note("zygote", zygote)
+                self._cpu(f"grading:zygote:{zygote}", zygote, with_children=True)
                 stack = list(children.get(zygote, []))
                 while stack:
                     pid = stack.pop()
@@ -326,6 +353,17 @@ class Deployment:
             db.session.remove()
         return counts
 
+    def grade_seconds(self, ids: list[int]) -> list[float]:
+        """The time each grade took inside its worker (Result.seconds)."""
+        from sqlalchemy import select
+
+        from server.extensions import db
+        from server.models import Result
+        with self.app.app_context():
+            found = list(db.session.scalars(select(Result.seconds).where(Result.submission_id.in_(ids))))
+            db.session.remove()
+        return found
+
     def settled(self, ids: list[int]) -> int:
         return sum(1 for row in self.rows(ids) if str(row.status.value) in ("graded", "error"))
 
@@ -405,7 +443,7 @@ def burst(deployment: Deployment, n: int, *, fault: str | None = None, threads: 
             "http_checked": len(sample), "http_graded": over_http,
             "all_graded_seconds": (last_out - first_in).total_seconds() if last_out and first_in else float("nan"),
             "p50": percentile(latencies, 0.5), "p95": percentile(latencies, 0.95),
-            "graded_per_second": sustained}
+            "graded_per_second": sustained, "grade_seconds": percentile(deployment.grade_seconds(ids), 0.5)}
 
 
 def run(*, n: int, fault_n: int, workers: int, postgres: bool | None = None, faults=("kill", "redis")) -> dict:
@@ -423,6 +461,9 @@ def run(*, n: int, fault_n: int, workers: int, postgres: bool | None = None, fau
             plain = burst(deployment, n, first_student=8)
             sampler.stopped.set()
             sampler.join()
+            sampler.sample()
+            plain["cpu_per_graded"] = sampler.cpu_seconds("grading") / max(1, plain["graded"])
+            plain["web_cpu_per_post"] = sampler.cpu_seconds("web") / max(1, plain["posted_ok"])
             runs = [plain]
             next_student = 8 + n
             for fault in faults:
