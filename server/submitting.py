@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from . import policy
 from .authz import role_in
-from .models import Assignment, Extension, Submission, SubmissionStatus, User, utcnow
+from .models import Assignment, Enrolment, Extension, Submission, SubmissionStatus, User, utcnow
 from .uploads import Upload
 
 
@@ -37,12 +37,16 @@ def submit(session: Session, queue, user: User, assignment: Assignment, upload: 
     if role is None:
         raise SubmitRefused("You are not enrolled in this course.", 404)
     window = policy.window(assignment, extension_of(session, assignment, user.id), now, tz)
-    if not role.is_staff:
-        if not window.accepted:
-            raise SubmitRefused(window.reason)
-        if policy.attempts_left(session, assignment, user.id, now, tz) == 0:
-            raise SubmitRefused(limit_reached(assignment, tz, now), 429)
+    if not role.is_staff and not window.accepted:
+        raise SubmitRefused(window.reason)
     for _ in range(3):      # two uploads at once may race for the same attempt number
+        # One upload of this student's at a time (PostgreSQL row lock; SQLite has one writer anyway),
+        # so two uploads in the same instant cannot both pass the limit.
+        session.execute(select(Enrolment.id).where(Enrolment.course_id == assignment.course_id,
+                                                   Enrolment.user_id == user.id).with_for_update())
+        if not role.is_staff and policy.attempts_left(session, assignment, user.id, now, tz) == 0:
+            session.rollback()
+            raise SubmitRefused(limit_reached(assignment, tz, now), 429)
         attempt = 1 + (session.scalar(select(func.max(Submission.attempt)).where(
             Submission.assignment_id == assignment.id, Submission.user_id == user.id)) or 0)
         row = Submission(assignment_id=assignment.id, user_id=user.id, attempt=attempt, filename=upload.filename,

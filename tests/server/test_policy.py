@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from grader.results import Report, Status, Visibility
 from grader.results import TestResult as GradedTest
@@ -192,3 +192,39 @@ def test_submit_records_late_days_and_refuses_over_the_limit(app, world):
         assert refused.value.status == 429
         assert "You can submit again from Thu 12 Mar 2026, 00:00 (Europe/Paris)" in str(refused.value)
         assert len(queue.ids) == 3
+
+
+def test_two_uploads_at_the_same_moment_cannot_both_pass_the_limit(app, world):
+    """The second upload waits for the first (PostgreSQL: its row lock; SQLite: the one writer),
+    then sees its attempt and is refused."""
+    import threading
+
+    from server.extensions import db as database
+    from server.models import Assignment, Submission, User
+    from server.submitting import SubmitRefused, submit
+    from server.uploads import Upload
+    with app.app_context():
+        assignment = database.session.get(Assignment, world.assignment_id)
+        assignment.submission_limit = 1
+        database.session.commit()
+    outcomes: list[str] = []
+    start = threading.Barrier(2)
+
+    def upload_once() -> None:
+        with app.app_context():
+            student = database.session.scalar(select(User).where(User.email == world.emails["student"]))
+            item = database.session.get(Assignment, world.assignment_id)
+            start.wait()
+            try:
+                submit(database.session, app.extensions["grading_queue"], student, item, Upload("a.py", b"x = 1\n"))
+                outcomes.append("stored")
+            except SubmitRefused as refusal:
+                outcomes.append(f"refused {refusal.status}")
+    threads = [threading.Thread(target=upload_once) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    with app.app_context():
+        stored = database.session.scalar(select(func.count()).select_from(Submission))
+    assert stored == 1 and sorted(outcomes) == ["refused 429", "stored"], outcomes
