@@ -22,6 +22,7 @@ def in_child():
         pid = os.fork()
         if pid == 0:
             os.close(read_end)
+            _forget_namesakes()
             try:
                 answer = str(fn())
             except BaseException as error:  # noqa: BLE001
@@ -36,3 +37,13 @@ def in_child():
         os.waitpid(pid, 0)
         return b"".join(chunks).decode()
     return run
+
+
+def _forget_namesakes() -> None:
+    """The layers have plain names (limits, seccomp, ...) that installed packages may share: the
+    server's flask-limiter brings a `limits` package, which an earlier test may have imported.
+    In the child, forget any such namesake so `import limits` finds the sandbox's own layer."""
+    for layer in SANDBOX_DIR.glob("*.py"):
+        module = sys.modules.get(layer.stem)
+        if module is not None and Path(getattr(module, "__file__", "") or "").parent != SANDBOX_DIR:
+            del sys.modules[layer.stem]
