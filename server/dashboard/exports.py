@@ -13,10 +13,10 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
-from ..models import Assignment, Enrolment, Role, ScoreAdjustment, Submission, TestRow, User
-from .latest import latest_results
+from ..models import Assignment, Enrolment, Result, Role, ScoreAdjustment, Submission, TestRow, User
+from .latest import final_score, latest_id_of, latest_results
 
 FORMATS = {"canvas": ("text/csv", "canvas.csv"), "csv": ("text/csv", "grades.csv"),
            "json": ("application/json", "results.json")}
@@ -38,14 +38,14 @@ class GradeLine:
 
 def grade_lines(session: Session, assignment: Assignment) -> list[GradeLine]:
     """Every enrolled student, in name order, with their latest grade (None: not submitted)."""
-    last = latest_results(assignment).subquery("lr")
+    last = aliased(Submission, name="latest_submission")
     rows = session.execute(
-        select(User.name, User.email, Enrolment.student_number, last.c.submission_id, last.c.attempt,
-               Submission.submitted_at, last.c.late_days, last.c.score, ScoreAdjustment.points, last.c.final)
-        .join(Enrolment, Enrolment.user_id == User.id)
-        .outerjoin(last, last.c.user_id == User.id)
-        .outerjoin(Submission, Submission.id == last.c.submission_id)
-        .outerjoin(ScoreAdjustment, ScoreAdjustment.submission_id == last.c.submission_id)
+        select(User.name, User.email, Enrolment.student_number, last.id, last.attempt, last.submitted_at,
+               last.late_days, Result.score, ScoreAdjustment.points, final_score())
+        .select_from(Enrolment).join(User, User.id == Enrolment.user_id)
+        .outerjoin(last, last.id == latest_id_of(assignment, User.id))
+        .outerjoin(Result, Result.id == last.result_id)
+        .outerjoin(ScoreAdjustment, ScoreAdjustment.submission_id == last.id)
         .where(Enrolment.course_id == assignment.course_id, Enrolment.role == Role.STUDENT)
         .order_by(User.name, User.email)).all()
     return [GradeLine(name or "", email, number or "", sid, attempt, _iso(at), late,

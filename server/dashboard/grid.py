@@ -4,10 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, exists, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
-from ..models import Assignment, Enrolment, Role, Submission, SubmissionStatus, TestRow, User
-from .latest import FAILING, failing, functions_of, latest_results
+from ..models import Assignment, Enrolment, Result, Role, ScoreAdjustment, Submission, SubmissionStatus, TestRow, User
+from .latest import FAILING, failing, final_score, functions_of, latest_id_of
 
 PER_PAGE = 50
 SHOW = ("all", "submitted", "not-submitted", "late", "below-full")
@@ -75,11 +75,14 @@ class Grid:
 def grid(session: Session, assignment: Assignment, query: GridQuery) -> Grid:
     """One page of the grid; the per-function cells are summed only for that page's students."""
     functions = functions_of(assignment)
-    last = latest_results(assignment).subquery("lr")
-    base = (select(User.id, User.name, User.email, Enrolment.student_number, last.c.submission_id,
-                   last.c.final, last.c.attempt, last.c.late_days, last.c.result_id)
-            .join(Enrolment, Enrolment.user_id == User.id)
-            .outerjoin(last, last.c.user_id == User.id)
+    last = Latest(aliased(Submission, name="latest_submission"))
+    base = (select(User.id, User.name, User.email, Enrolment.student_number,
+                   last.submission_id.label("submission_id"), last.final.label("final"),
+                   last.attempt.label("attempt"), last.late_days.label("late_days"), last.result_id.label("result_id"))
+            .select_from(Enrolment).join(User, User.id == Enrolment.user_id)
+            .outerjoin(last.row, last.submission_id == latest_id_of(assignment, User.id))
+            .outerjoin(Result, Result.id == last.result_id)
+            .outerjoin(ScoreAdjustment, ScoreAdjustment.submission_id == last.submission_id)
             .where(Enrolment.course_id == assignment.course_id, Enrolment.role == Role.STUDENT))
     base = _filtered(base, assignment, last, query)
     total = session.scalar(select(func.count()).select_from(base.subquery()))
@@ -98,25 +101,35 @@ def grid(session: Session, assignment: Assignment, query: GridQuery) -> Grid:
     return Grid(functions, rows, total, query)
 
 
+class Latest:
+    """The columns of each student's latest graded submission (outer-joined: None if there is none)."""
+
+    def __init__(self, row):
+        self.row = row
+        self.submission_id, self.attempt, self.late_days = row.id, row.attempt, row.late_days
+        self.result_id = row.result_id
+        self.final = final_score()
+
+
 def _filtered(base, assignment: Assignment, last, query: GridQuery):
     if query.search:
         pattern = f"%{query.search.lower()}%"
         base = base.where(or_(func.lower(User.name).like(pattern), func.lower(User.email).like(pattern),
                               func.lower(func.coalesce(Enrolment.student_number, "")).like(pattern)))
     if query.show == "submitted":
-        base = base.where(last.c.submission_id.is_not(None))
+        base = base.where(last.submission_id.is_not(None))
     elif query.show == "not-submitted":
         counted = (select(Submission.id).where(Submission.assignment_id == assignment.id,
                                                Submission.user_id == User.id,
                                                Submission.status != SubmissionStatus.ERROR))
         base = base.where(~exists(counted))
     elif query.show == "late":
-        base = base.where(last.c.late_days > 0)
+        base = base.where(last.late_days > 0)
     elif query.show == "below-full":
-        base = base.where(last.c.final < assignment.points - 1e-9)
+        base = base.where(last.final < assignment.points - 1e-9)
     if query.fails:
         base = base.where(exists(select(TestRow.id).where(
-            TestRow.result_id == last.c.result_id, TestRow.function == query.fails, TestRow.status.in_(FAILING))))
+            TestRow.result_id == last.result_id, TestRow.function == query.fails, TestRow.status.in_(FAILING))))
     return base
 
 
@@ -124,9 +137,9 @@ def _order(last, query: GridQuery) -> list:
     if query.sort == "name":
         key = func.lower(func.coalesce(func.nullif(User.name, ""), User.email))
     elif query.sort in ("final", "attempt", "late"):
-        key = {"final": last.c.final, "attempt": last.c.attempt, "late": last.c.late_days}[query.sort]
+        key = {"final": last.final, "attempt": last.attempt, "late": last.late_days}[query.sort]
     else:
-        key = (select(func.sum(TestRow.score)).where(and_(TestRow.result_id == last.c.result_id,
+        key = (select(func.sum(TestRow.score)).where(and_(TestRow.result_id == last.result_id,
                                                           TestRow.function == query.sort))
                .scalar_subquery())
     # Students without a grade sort last either way, so the interesting rows come first.

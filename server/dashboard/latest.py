@@ -36,11 +36,22 @@ def students(assignment: Assignment):
 def latest(assignment: Assignment):
     """(user_id, submission_id) of each enrolled student's latest graded submission."""
     enrolled = students(assignment)
-    return (select(Submission.user_id.label("user_id"), func.max(Submission.id).label("submission_id"))
-            .join(enrolled, enrolled.c.user_id == Submission.user_id)
-            .where(Submission.assignment_id == assignment.id, Submission.status == SubmissionStatus.GRADED,
-                   Submission.result_id.is_not(None))
-            .group_by(Submission.user_id).subquery("latest"))
+    # Grouped first, from the index alone (ix_submissions_latest); only then joined to the roster.
+    grouped = (select(Submission.user_id.label("user_id"), func.max(Submission.id).label("submission_id"))
+               .where(Submission.assignment_id == assignment.id, Submission.status == SubmissionStatus.GRADED,
+                      Submission.result_id.is_not(None))
+               .group_by(Submission.user_id).subquery("graded"))
+    return (select(grouped.c.user_id, grouped.c.submission_id)
+            .join(enrolled, enrolled.c.user_id == grouped.c.user_id).subquery("latest"))
+
+
+def latest_id_of(assignment: Assignment, user_id_column):
+    """The id of one student's latest graded submission, as a correlated scalar subquery: a
+    roster-shaped query (every student, submitted or not) looks each up in ix_submissions_latest."""
+    return (select(func.max(Submission.id))
+            .where(Submission.assignment_id == assignment.id, Submission.user_id == user_id_column,
+                   Submission.status == SubmissionStatus.GRADED, Submission.result_id.is_not(None))
+            .scalar_subquery())
 
 
 def final_score():

@@ -33,19 +33,15 @@ class CheckRate:
 def check_rates(session: Session, assignment: Assignment) -> list[CheckRate]:
     """Per function and check: how many students' latest submission fails it."""
     rows = latest_tests(assignment)
-    fails = func.max(_failing(rows.c.status))
-    per_student = (select(rows.c.function, rows.c.check, rows.c.submission_id, fails.label("fails"))
-                   .group_by(rows.c.function, rows.c.check, rows.c.submission_id).subquery())
-    found = session.execute(select(per_student.c.function, per_student.c.check, func.count(),
-                                   func.sum(per_student.c.fails))
-                            .group_by(per_student.c.function, per_student.c.check)).all()
+    # One result of record per student, so distinct result ids count students, each once per check
+    # however many cases (public, hidden) the check ran; one pass over ix_test_results_result_cover.
+    failing_result = case((rows.c.status.in_(FAILING), rows.c.result_id))
+    found = session.execute(select(rows.c.function, rows.c.check, func.count(func.distinct(rows.c.result_id)),
+                                   func.count(func.distinct(failing_result)))
+                            .group_by(rows.c.function, rows.c.check)).all()
     order = {name: i for i, name in enumerate(functions_of(assignment))}
     rates = [CheckRate(f, c, n, int(k or 0)) for f, c, n, k in found]
     return sorted(rates, key=lambda r: (order.get(r.function, len(order)), r.function, r.check))
-
-
-def _failing(status):
-    return case((status.in_(FAILING), 1), else_=0)
 
 
 @dataclass(frozen=True)
@@ -81,15 +77,14 @@ class MistakeCount:
 def mistake_counts(session: Session, assignment: Assignment, limit: int = 30) -> list[MistakeCount]:
     """The most frequent named mistakes, each with the share of that function's failing students."""
     rows = latest_tests(assignment)
+    students = func.count(func.distinct(rows.c.result_id))      # one result of record per student
     counted = session.execute(
-        select(rows.c.function, rows.c.mistake, func.count(func.distinct(rows.c.submission_id)).label("n"))
+        select(rows.c.function, rows.c.mistake, students.label("n"))
         .where(rows.c.mistake.is_not(None))
-        .group_by(rows.c.function, rows.c.mistake).order_by(func.count(func.distinct(rows.c.submission_id)).desc(),
-                                                            rows.c.function, rows.c.mistake)
+        .group_by(rows.c.function, rows.c.mistake).order_by(students.desc(), rows.c.function, rows.c.mistake)
         .limit(limit)).all()
     failing_per_function = dict(session.execute(
-        select(rows.c.function, func.count(func.distinct(rows.c.submission_id)))
-        .where(rows.c.status.in_(FAILING)).group_by(rows.c.function)).all())
+        select(rows.c.function, students).where(rows.c.status.in_(FAILING)).group_by(rows.c.function)).all())
     return [MistakeCount(f, m, n, failing_per_function.get(f, 0)) for f, m, n in counted]
 
 
@@ -148,19 +143,21 @@ class ErrorHistogram:
 def error_histograms(session: Session, assignment: Assignment) -> list[ErrorHistogram]:
     """Per function, how many latest test rows have log10(relative error) in each decade."""
     rows = latest_tests(assignment)
-    decade = cast(func.floor(func.log10(rows.c.relative_error)), Integer)
+    exact = -99        # relative error 0: its own bucket (log10 is not taken of it)
+    decade = cast(case((rows.c.relative_error == 0, exact), else_=func.floor(func.log10(rows.c.relative_error))),
+                  Integer)
     found = session.execute(
         select(rows.c.function, decade, func.count())
-        .where(rows.c.relative_error > 0).group_by(rows.c.function, decade)).all()
-    exact = dict(session.execute(select(rows.c.function, func.count()).where(rows.c.relative_error == 0)
-                                 .group_by(rows.c.function)).all())
+        .where(rows.c.relative_error >= 0).group_by(rows.c.function, decade)).all()
+    zeros = {function: count for function, power, count in found if power == exact}
+    found = [row for row in found if row[1] != exact]
     histograms: dict[str, list[int]] = {}
     for function, power, count in found:
         bins = histograms.setdefault(function, [0] * (ERROR_HIGH - ERROR_LOW + 1))
         bins[min(max(int(power), ERROR_LOW), ERROR_HIGH) - ERROR_LOW] += count
     order = functions_of(assignment)
-    names = sorted(set(histograms) | set(exact), key=lambda f: (order.index(f) if f in order else len(order), f))
-    return [ErrorHistogram(f, histograms.get(f, [0] * (ERROR_HIGH - ERROR_LOW + 1)), exact.get(f, 0))
+    names = sorted(set(histograms) | set(zeros), key=lambda f: (order.index(f) if f in order else len(order), f))
+    return [ErrorHistogram(f, histograms.get(f, [0] * (ERROR_HIGH - ERROR_LOW + 1)), zeros.get(f, 0))
             for f in names]
 
 

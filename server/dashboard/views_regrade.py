@@ -18,7 +18,8 @@ def regrade_page(assignment_id: int):
     """The open regrade's progress and preview, or a button to start one; past regrades."""
     assignment = assignment_for(current_user, assignment_id, staff=True)
     current = regrade.open_regrade(db.session, assignment)
-    changes = regrade.preview(db.session, current) if current else []
+    order = {"down": 0, "up": 1, "pending": 2, "unchanged": 3}       # what needs a look first
+    changes = sorted(regrade.preview(db.session, current), key=lambda c: order[c.direction]) if current else []
     past = db.session.scalars(select(Regrade).where(Regrade.assignment_id == assignment.id, Regrade.open_for.is_(None))
                               .order_by(Regrade.id.desc()).limit(10)).all()
     return render_template("dashboard/regrade.html", assignment=assignment, course=assignment.course,

@@ -72,6 +72,7 @@ class SeededClass:
     points: float
     students: list[Student]
     ta_email: str
+    instructor_email: str
 
 
 @cache
@@ -99,7 +100,7 @@ def _rows(rng: random.Random, skill: float) -> list[Row]:
                     rows.append(Row(function, check, visibility, "missing", 0.0, 1.0, None, None))
                     continue
                 if outcome < skill:
-                    error = 10 ** rng.uniform(-15, -7)
+                    error = 0.0 if rng.random() < 0.1 else 10 ** rng.uniform(-15, -7)     # 0: exactly right
                     rows.append(Row(function, check, visibility, "passed", 1.0, 1.0, None, error))
                 elif outcome < skill + 0.05:
                     rows.append(Row(function, check, visibility, "error", 0.0, 1.0, None, None))
@@ -178,4 +179,4 @@ def seed_class(n_students: int = 14, seed: int = 7) -> SeededClass:
     _write(staff_try, [Row(f, c, "hidden", "failed", 0.0, 1.0, "dx_sign", 0.5) for f in FUNCTIONS for c in CHECKS[f]],
            assignment.points, assignment.id, 0.0)
     db.session.commit()
-    return SeededClass(course.id, assignment.id, assignment.points, students, ta.email)
+    return SeededClass(course.id, assignment.id, assignment.points, students, ta.email, f"prof{seed}@uni.test")

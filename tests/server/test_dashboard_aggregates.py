@@ -171,11 +171,14 @@ def test_mistake_counts_and_who(app, seeded):
 def test_error_histograms(app, seeded):
     with app.app_context():
         histograms = mistakes.error_histograms(db.session, db.session.get(Assignment, seeded.assignment_id))
-    expected = defaultdict(Counter)
+    expected, zeros = defaultdict(Counter), Counter()
     for _, r in _latest_rows(seeded):
         if r.relative_error:
             expected[r.function][min(max(math.floor(math.log10(r.relative_error)), -16), 1)] += 1
+        elif r.relative_error == 0:
+            zeros[r.function] += 1
     decades = mistakes.ErrorHistogram.decades()
     assert {h.function: h.counts for h in histograms} == {
         f: [expected[f].get(d, 0) for d in decades] for f in expected}
+    assert sum(zeros.values()) > 0 and {h.function: h.exact for h in histograms} == {f: zeros[f] for f in expected}
     assert [h.function for h in histograms] == [f for f in FUNCTIONS if f in expected]

@@ -13,12 +13,16 @@ from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 from server import create_app
+from sqlalchemy import func, select
+
 from server.dashboard import mistakes, overview
+from server.dashboard import regrade as regrade_module
 from server.extensions import db
-from server.models import Assignment
+from server.models import Assignment, RegradeItem, Result, Submission, TestRow
+from server.queue.grading import Graded
 from tests.server.conftest import config_for
 from tests.server.dashboard_class import seed_class
-from tests.server.helpers import PASSWORD
+from tests.server.helpers import PASSWORD, drain
 
 SHOTS = Path("/tmp/dashboard-shots")
 
@@ -122,5 +126,48 @@ def test_a_ta_reads_the_dashboard(live, browser):
     shoot(page, "mistake")
     page.locator("#affected tbody a").first.click()
     page.wait_for_url(re.compile(r".*/submissions/\d+$"))
+    assert page.locator("#attempts tbody tr").count() >= 1 and page.locator(".source .highlight").count() >= 1
     shoot(page, "submission")
+    page.goto(f"{base}/staff/assignments/{seeded.assignment_id}/export")
+    shoot(page, "export")
     assert errors == []
+
+
+def fake_upgraded_grader(submission, **_options):
+    """A regrade without the sandbox: the old rows again, one point more on odd submission ids."""
+    old = submission.result
+    result = Result(raw_score=old.raw_score, raw_max=old.raw_max, seed=old.seed, report_json=old.report_json,
+                    score=old.score + (1.0 if submission.id % 2 else 0.0), max_score=old.max_score)
+    tests = [TestRow(assignment_id=t.assignment_id, position=t.position, function=t.function, check=t.check,
+                     visibility=t.visibility, status=t.status, score=t.score, max_score=t.max_score,
+                     mistake=t.mistake) for t in old.tests]
+    return Graded(result, tests)
+
+
+def test_an_instructor_previews_a_regrade(live, browser, monkeypatch):
+    base, app, seeded = live
+    monkeypatch.setattr(regrade_module, "grade_submission", fake_upgraded_grader)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{base}/login")
+    page.fill("#email", seeded.instructor_email)
+    page.fill("#password", PASSWORD)
+    page.click("button.primary")
+    page.wait_for_url(re.compile(r".*/$"))
+    page.goto(f"{base}/staff/assignments/{seeded.assignment_id}/regrade")
+    page.click("#start-regrade")
+    page.wait_for_selector("#regrade-progress")
+    assert page.locator('#regrade-progress [data-state="graded"]').inner_text() == "0"
+    ran = drain(app, limit=1000)                     # the worker's part, in this thread
+    assert ran == sum(1 for s in seeded.students if s.latest)
+    page.reload()
+    up = sum(1 for s in seeded.students if s.latest and s.latest.submission_id % 2)
+    assert page.locator("#regrade-up").inner_text() == str(up)
+    assert page.locator("#regrade-unchanged").inner_text() == str(ran - up)
+    assert page.locator('#regrade-preview tr[data-direction="up"]').count() == up
+    shoot(page, "regrade")
+    page.click("#publish-regrade")
+    page.wait_for_selector(".flash.success")
+    with app.app_context():
+        published = db.session.scalar(select(func.count()).select_from(Submission).join(
+            RegradeItem, RegradeItem.new_result_id == Submission.result_id))
+    assert published == ran

@@ -1,4 +1,4 @@
-"""Migration 0002 (score adjustments, regrades) on SQLite and PostgreSQL: it builds what the models
+"""Migrations 0002 (score adjustments, regrades) and 0003 (indexes) on SQLite and PostgreSQL: it builds what the models
 describe, and its downgrade removes it again."""
 from __future__ import annotations
 
@@ -13,6 +13,9 @@ from server.extensions import db
 from tests.server.conftest import config_for
 
 MINE = {"score_adjustments", "regrades", "regrade_items"}
+INDEXES = {"submissions": {"ix_submissions_latest", "ix_submissions_timeline"},
+           "test_results": {"ix_test_results_result_cover", "ix_test_results_result_error",
+                            "ix_test_results_result_failing", "ix_test_results_result_mistake"}}
 
 
 # server/migrations/env.py (Flask-Migrate's template) calls Flask-SQLAlchemy's deprecated get_engine first
@@ -29,12 +32,17 @@ def test_upgrade_builds_the_models_and_downgrade_removes_them(tmp_path, database
             assert MINE <= set(inspect(db.engine).get_table_names())
             with db.engine.connect() as connection:
                 diff = compare_metadata(MigrationContext.configure(connection), db.metadata)
-            mine = [d for d in diff if any(name in repr(d) for name in MINE)]
+            names = MINE | set().union(*INDEXES.values())
+            mine = [d for d in diff if any(name in repr(d) for name in names)]
             assert mine == []
             indexes = {ix["name"] for ix in inspect(db.engine).get_indexes("regrade_items")}
             assert "ix_regrade_items_regrade_state" in indexes
+            for table, expected in INDEXES.items():
+                assert expected <= {ix["name"] for ix in inspect(db.engine).get_indexes(table)}
             downgrade(directory=str(MIGRATIONS), revision="0001")
             assert not MINE & set(inspect(db.engine).get_table_names())
+            for table, expected in INDEXES.items():
+                assert not expected & {ix["name"] for ix in inspect(db.engine).get_indexes(table)}
         finally:
             downgrade(directory=str(MIGRATIONS), revision="base")
             with db.engine.begin() as connection:
