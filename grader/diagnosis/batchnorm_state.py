@@ -61,6 +61,12 @@ def test_mode_mistake(out, x, gamma, beta, param: dict, expected: np.ndarray) ->
         (gamma * (x - x.mean(axis=0)) / np.sqrt(x.var(axis=0) + eps) + beta,
          "In test mode normalise with bn_param['running_mean'] and bn_param['running_var'], not with the test "
          "batch's own mean and variance.", "test_mode_batch_stats"),
+        (gamma * (x - mean) / np.sqrt(x.var(axis=0) + eps) + beta,
+         "In test mode divide by np.sqrt(bn_param['running_var'] + eps), not by the test batch's own variance "
+         "(you already use running_mean).", "test_mode_batch_var"),
+        (gamma * (x - mean) / (x.std(axis=0) + eps) + beta,
+         "In test mode divide by np.sqrt(bn_param['running_var'] + eps), not by the test batch's own std "
+         "(you already use running_mean); and keep eps inside the square root.", "test_mode_batch_var"),
         (gamma * (x - mean) / np.sqrt(var) + beta,
          "In test mode add eps too: (x - running_mean) / np.sqrt(running_var + eps).", "test_mode_no_eps"),
     ]

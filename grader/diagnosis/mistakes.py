@@ -69,6 +69,10 @@ def forward_candidates(case) -> list[Candidate]:
             Candidate(gamma * (x - mean) / np.sqrt(x.var(axis=0) + eps), "out is missing beta: out = gamma * x_hat + beta.",
                       "batchnorm_missing_beta"),
         ]
+    if name == "relu":
+        return [Candidate((a["x"] > 0).astype(float), "out is the mask (1 where x > 0), which is relu_backward's "
+                          "local gradient: relu_forward returns the values themselves, out = np.maximum(0, x).",
+                          "relu_forward_mask")]
     if name == "sigmoid":
         return [Candidate(1.0 / (1.0 + np.exp(np.clip(a["x"], -700, 700))),
                           "sigmoid(x) = 1 / (1 + exp(-x)): check the sign inside exp.", "sigmoid_sign")]

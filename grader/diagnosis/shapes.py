@@ -66,8 +66,12 @@ def gradient_shape_diagnosis(grad_name: str, grad_shape: tuple, input_name: str,
         if grad_shape == input_shape[::-1] and len(input_shape) == 2:
             return (f"{grad_name} is transposed: it should be {fmt(input_shape)}. Check the order of the "
                     f"matrix product (e.g. x.T @ dout, not dout.T @ x).", "shape_transposed")
-        return (f"{grad_name} has the right number of entries: reshape it to {input_name}.shape {fmt(input_shape)}.",
-                "not_reshaped")
+        flattened = len(input_shape) > 2 and grad_shape == (input_shape[0], math.prod(input_shape[1:]))
+        aliased = (f" If you already reshape to {input_name}.shape, the {input_name} in your cache is the flattened "
+                   f"one: keep the original in the forward's cache ({input_name}_flat = {input_name}.reshape(N, -1), "
+                   f"not {input_name} = {input_name}.reshape(N, -1))." if flattened else "")
+        return (f"{grad_name} has the right number of entries: reshape it to {input_name}.shape {fmt(input_shape)}."
+                + aliased, "not_reshaped")
     return f"{grad_name} must have exactly {input_name}'s shape {fmt(input_shape)}.", "wrong_shape"
 
 
