@@ -19,5 +19,6 @@ def authenticate() -> None:
     if user is None:
         abort(401, "Send an API token as 'Authorization: Bearer TOKEN'. Get one with `grade login URL` "
                    "or on your account page.")
-    db.session.commit()     # last_used_at
+    if db.session.dirty:
+        db.session.commit()     # last_used_at, at most once a minute
     g.user = user
