@@ -7,7 +7,7 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from ..models import Assignment, Enrolment, Result, Role, ScoreAdjustment, Submission, SubmissionStatus, TestRow, User
-from .latest import FAILING, failing, final_score, functions_of, latest_id_of
+from .latest import failing, final_score, functions_of, is_failing, latest_id_of
 
 PER_PAGE = 50
 SHOW = ("all", "submitted", "not-submitted", "late", "below-full")
@@ -129,7 +129,7 @@ def _filtered(base, assignment: Assignment, last, query: GridQuery):
         base = base.where(last.final < assignment.points - 1e-9)
     if query.fails:
         base = base.where(exists(select(TestRow.id).where(
-            TestRow.result_id == last.result_id, TestRow.function == query.fails, TestRow.status.in_(FAILING))))
+            TestRow.result_id == last.result_id, TestRow.function == query.fails, is_failing(TestRow.status))))
     return base
 
 

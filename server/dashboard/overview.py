@@ -29,7 +29,7 @@ class Counts:
         return self.enrolled - self.submitted
 
 
-def counts(session: Session, assignment: Assignment) -> Counts:
+def counts(session: Session, assignment: Assignment, per_bin: list[tuple] | None = None) -> Counts:
     """How many are enrolled, have submitted, are late; the mean latest score."""
     enrolled = students(assignment)
     enrolled_count = session.scalar(select(func.count()).select_from(enrolled))
@@ -38,11 +38,12 @@ def counts(session: Session, assignment: Assignment) -> Counts:
                .join(enrolled, enrolled.c.user_id == Submission.user_id)
                .where(Submission.assignment_id == assignment.id, Submission.status != SubmissionStatus.ERROR))
     submitted, submissions, late = session.execute(counted).one()
-    last = latest_results(assignment).subquery()
-    graded, late_students, mean = session.execute(
-        select(func.count(), func.count().filter(last.c.late_days > 0), func.avg(last.c.final))).one()
+    per_bin = per_bin if per_bin is not None else _per_bin(session, assignment)
+    graded = sum(n for _, n, _, _ in per_bin)
+    total = sum(float(sum_) for _, _, _, sum_ in per_bin)
+    late_students = sum(int(k) for _, _, k, _ in per_bin)
     return Counts(enrolled_count, submitted, graded, submissions, late, late_students,
-                  None if mean is None else float(mean))
+                  total / graded if graded else None)
 
 
 @dataclass(frozen=True)
@@ -56,15 +57,28 @@ class Bin:
         return f"{self.low:g}–{self.high:g}"
 
 
-def distribution(session: Session, assignment: Assignment) -> list[Bin]:
-    """Latest final scores in ten equal bins of the assignment's points (full marks in the last)."""
+def _per_bin(session: Session, assignment: Assignment) -> list[tuple]:
+    """(bin, students, of them late, sum of final scores) of the latest graded submissions: one
+    GROUP BY that both the distribution and the counts read."""
     last = latest_results(assignment).subquery()
     points = assignment.points or 1.0
-    bucket = func.least if session.get_bind().dialect.name == "postgresql" else func.min
-    index = bucket(func.floor(last.c.final * BINS / points), BINS - 1)
-    found = dict(session.execute(select(cast(index, Integer), func.count()).group_by(cast(index, Integer))).all())
-    width = points / BINS
+    smaller = func.least if session.get_bind().dialect.name == "postgresql" else func.min
+    index = cast(smaller(func.floor(last.c.final * BINS / points), BINS - 1), Integer)
+    return session.execute(select(index, func.count(), func.count().filter(last.c.late_days > 0),
+                                  func.sum(last.c.final)).group_by(index)).all()
+
+
+def distribution(session: Session, assignment: Assignment, per_bin: list[tuple] | None = None) -> list[Bin]:
+    """Latest final scores in ten equal bins of the assignment's points (full marks in the last)."""
+    found = {i: n for i, n, _, _ in (per_bin if per_bin is not None else _per_bin(session, assignment))}
+    width = (assignment.points or 1.0) / BINS
     return [Bin(round(i * width, 4), round((i + 1) * width, 4), found.get(i, 0)) for i in range(BINS)]
+
+
+def summary(session: Session, assignment: Assignment) -> tuple[Counts, list[Bin]]:
+    """The counts and the distribution, from one pass over the latest results."""
+    per_bin = _per_bin(session, assignment)
+    return counts(session, assignment, per_bin), distribution(session, assignment, per_bin)
 
 
 @dataclass(frozen=True)
@@ -74,34 +88,50 @@ class Bucket:
     holds_due: bool
 
 
-def epoch_seconds(session: Session, column):
-    """Seconds since 1970 of a naive-UTC timestamp column, in either database."""
+def hour_of(session: Session, column):
+    """The UTC hour of a naive-UTC timestamp column, as something to GROUP BY in either database."""
     if session.get_bind().dialect.name == "postgresql":
-        return func.extract("epoch", column)
-    return cast(func.strftime("%s", column), Integer)
+        return func.to_char(column, "YYYY-MM-DD HH24")
+    return func.substr(column, 1, 13)             # SQLite stores 'YYYY-MM-DD HH:MM:SS.ffffff'
 
 
 def timeline(session: Session, assignment: Assignment, tz: str) -> tuple[list[Bucket], str]:
-    """Submissions per hour (a span of three days or less) or per day, in the course's time zone."""
+    """Submissions per hour (a span of three days or less) or per day, in the course's time zone.
+
+    SQL counts per UTC hour (a cheap GROUP BY on the stored text, no date parsing per row); the few
+    hundred hours are then put in the course's local hours or days, daylight saving included."""
     enrolled = students(assignment)
-    mine = (Submission.assignment_id == assignment.id, Submission.status != SubmissionStatus.ERROR)
-    first, last = session.execute(select(func.min(Submission.submitted_at), func.max(Submission.submitted_at))
-                                  .join(enrolled, enrolled.c.user_id == Submission.user_id).where(*mine)).one()
-    if first is None:
+    hour = hour_of(session, Submission.submitted_at)
+    per_hour = session.execute(select(hour, func.count()).join(enrolled, enrolled.c.user_id == Submission.user_id)
+                               .where(Submission.assignment_id == assignment.id,
+                                      Submission.status != SubmissionStatus.ERROR).group_by(hour)).all()
+    if not per_hour:
         return [], "day"
-    unit = "hour" if last - first <= timedelta(days=3) else "day"
-    width = 3600 if unit == "hour" else 86400
     zone = ZoneInfo(tz)
-    offset = int(assignment.due_at.astimezone(zone).utcoffset().total_seconds())   # the zone at the deadline
-    index = cast(func.floor((epoch_seconds(session, Submission.submitted_at) + offset) / width), Integer)
-    found = dict(session.execute(select(index, func.count()).join(enrolled, enrolled.c.user_id == Submission.user_id)
-                                 .where(*mine).group_by(index)).all())
-    due = (int(assignment.due_at.timestamp()) + offset) // width
+    hours = {datetime.strptime(text, "%Y-%m-%d %H").replace(tzinfo=timezone.utc): n for text, n in per_hour}
+    unit = "hour" if max(hours) - min(hours) <= timedelta(days=3) else "day"
+    found: dict[datetime, int] = {}
+    for moment, n in hours.items():
+        key = _start(moment, zone, unit)
+        found[key] = found.get(key, 0) + n
+    due = _start(assignment.due_at, zone, unit)
     low, high = min(min(found), due), max(max(found), due)
-    if high - low > 400:                 # a deadline far from every submission: do not draw a year of zeros
+    if (high - low) > timedelta(days=400):      # a deadline far from every submission: no year of zeros
         low, high = min(found), max(found)
-    return [Bucket(_local(i * width - offset, zone), found.get(i, 0), i == due) for i in range(low, high + 1)], unit
+    buckets, moment = [], low
+    while moment <= high:
+        buckets.append(Bucket(moment, found.get(moment, 0), moment == due))
+        moment = _next(moment, zone, unit)
+    return buckets, unit
 
 
-def _local(epoch: int, zone: ZoneInfo) -> datetime:
-    return datetime.fromtimestamp(epoch, timezone.utc).astimezone(zone)
+def _start(moment: datetime, zone: ZoneInfo, unit: str) -> datetime:
+    local = moment.astimezone(zone).replace(minute=0, second=0, microsecond=0)
+    return local.replace(hour=0) if unit == "day" else local
+
+
+def _next(start: datetime, zone: ZoneInfo, unit: str) -> datetime:
+    if unit == "hour":
+        return (start.astimezone(timezone.utc) + timedelta(hours=1)).astimezone(zone)
+    day = (start.replace(tzinfo=None) + timedelta(days=1)).replace(tzinfo=zone)       # local midnight, DST-safe
+    return day.astimezone(zone)

@@ -19,9 +19,9 @@ def assignment_overview(assignment_id: int):
     buckets, unit = overview.timeline(db.session, assignment, course.timezone)
     shape = "%a %d %b %H:00" if unit == "hour" else "%a %d %b"
     due_index = next((i for i, b in enumerate(buckets) if b.holds_due), None)
-    return render_template("dashboard/overview.html", assignment=assignment, course=course,
-                           counts=overview.counts(db.session, assignment),
-                           distribution_rows=[(b.label, [b.count]) for b in overview.distribution(db.session, assignment)],
+    counts, bins = overview.summary(db.session, assignment)
+    return render_template("dashboard/overview.html", assignment=assignment, course=course, counts=counts,
+                           distribution_rows=[(b.label, [b.count]) for b in bins],
                            timeline_rows=[(f"{b.start:{shape}}", [b.count]) for b in buckets], unit=unit,
                            buckets=buckets, due_index=due_index,
                            grid=grid.grid(db.session, assignment, query), show_choices=grid.SHOW)

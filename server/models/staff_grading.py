@@ -95,7 +95,7 @@ Index("ix_test_results_result_cover", TestRow.result_id, TestRow.function, TestR
       TestRow.score, TestRow.max_score)
 Index("ix_test_results_result_mistake", TestRow.result_id, TestRow.function, TestRow.mistake,
       sqlite_where=text("mistake IS NOT NULL"), postgresql_where=text("mistake IS NOT NULL"))
-Index("ix_test_results_result_failing", TestRow.result_id, TestRow.function, TestRow.check,
+Index("ix_test_results_result_failing", TestRow.result_id, TestRow.function, TestRow.check, TestRow.status,
       sqlite_where=text(_FAILING), postgresql_where=text(_FAILING))
 Index("ix_test_results_result_error", TestRow.result_id, TestRow.function, TestRow.relative_error,
       sqlite_where=text("relative_error >= 0"), postgresql_where=text("relative_error >= 0"))

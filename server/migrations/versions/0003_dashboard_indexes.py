@@ -25,7 +25,7 @@ def upgrade():
     with op.batch_alter_table('test_results', schema=None) as batch_op:
         batch_op.create_index('ix_test_results_result_cover', ['result_id', 'function', 'check', 'status', 'score', 'max_score'], unique=False)
         batch_op.create_index('ix_test_results_result_error', ['result_id', 'function', 'relative_error'], unique=False, sqlite_where=sa.text('relative_error >= 0'), postgresql_where=sa.text('relative_error >= 0'))
-        batch_op.create_index('ix_test_results_result_failing', ['result_id', 'function', 'check'], unique=False, sqlite_where=sa.text("status IN ('failed', 'error', 'timeout')"), postgresql_where=sa.text("status IN ('failed', 'error', 'timeout')"))
+        batch_op.create_index('ix_test_results_result_failing', ['result_id', 'function', 'check', 'status'], unique=False, sqlite_where=sa.text("status IN ('failed', 'error', 'timeout')"), postgresql_where=sa.text("status IN ('failed', 'error', 'timeout')"))
         batch_op.create_index('ix_test_results_result_mistake', ['result_id', 'function', 'mistake'], unique=False, sqlite_where=sa.text('mistake IS NOT NULL'), postgresql_where=sa.text('mistake IS NOT NULL'))
 
     # ### end Alembic commands ###
