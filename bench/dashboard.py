@@ -18,7 +18,7 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert, select, text, update
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -103,8 +103,10 @@ def seed(students: int, attempts: int, rng: random.Random) -> tuple[int, int, st
         session.execute(insert(Submission), subs)
         session.execute(insert(Result), results)
         session.execute(insert(TestRow), tests)
-        session.execute(text("UPDATE submissions SET result_id = (SELECT r.id FROM results r WHERE "
-                             "r.submission_id = submissions.id) WHERE result_id IS NULL"))
+        # Every submission got the result numbered alongside it: one range UPDATE links them.
+        first = subs[0]["id"]
+        session.execute(update(Submission).where(Submission.id.between(first, subs[-1]["id"]))
+                        .values(result_id=Submission.id + (results[0]["id"] - first)))
         session.commit()
         print(f"\r  seeded {min(chunk_start + 50, len(user_ids))}/{len(user_ids)} students "
               f"({time.perf_counter() - started:.0f} s)", end="", file=sys.stderr, flush=True)

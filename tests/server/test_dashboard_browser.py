@@ -97,7 +97,9 @@ def test_a_ta_reads_the_dashboard(live, browser):
         top = mistakes.mistake_counts(db.session, assignment)
         rates = mistakes.check_rates(db.session, assignment)
 
-    page.goto(f"{base}/staff/assignments/{seeded.assignment_id}/dashboard")
+    page.goto(f"{base}/staff/courses/{seeded.course_id}")
+    page.click(f'a[href="/staff/assignments/{seeded.assignment_id}/dashboard"]')
+    page.wait_for_url(re.compile(r".*/dashboard$"))
     assert stat(page, "enrolled") == str(counts.enrolled)
     assert stat(page, "not-submitted") == str(counts.not_submitted)
     assert stat(page, "late-submissions") == str(counts.late_submissions)
@@ -107,6 +109,14 @@ def test_a_ta_reads_the_dashboard(live, browser):
                            "[...document.querySelectorAll('canvas[data-chart-for]')].every(c => Chart.getChart(c))")
     assert page.locator("#score-grid tbody tr").count() == 50             # the first page of 60
     shoot(page, "overview")
+    toggle = page.locator(".theme-toggle")
+    toggle.click()
+    toggle.click()                                                        # system -> light -> dark
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(15, 18, 23)"
+    assert toggle.inner_text() == "Theme: dark"
+    toggle.click()                                                        # back to the system's
+    assert page.evaluate("document.documentElement.dataset.theme") is None
     page.click("#score-grid thead a:text('Score')")                       # sort by score, highest first
     finals = [float(td.get_attribute("data-final")) for td in page.locator("#score-grid td.total").all()]
     assert finals == sorted(finals, reverse=True) and finals

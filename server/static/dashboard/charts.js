@@ -29,6 +29,9 @@
     afterDatasetsDraw: function (chart, _args, options) {
       if (options.index === null || options.index === undefined) { return; }
       var x = chart.scales.x.getPixelForValue(options.index);
+      if (options.edge && options.index > 0) {        // between the bars: a threshold, not a bucket
+        x = (x + chart.scales.x.getPixelForValue(options.index - 1)) / 2;
+      }
       var area = chart.chartArea, ctx = chart.ctx;
       ctx.save();
       ctx.strokeStyle = options.color;
@@ -62,7 +65,8 @@
         plugins: {
           legend: { display: data.series.length > 1 },
           tooltip: { callbacks: percent ? { label: function (c) { return c.dataset.label + ": " + (100 * c.parsed.y).toFixed(1) + "%"; } } : {} },
-          markLine: { index: data.mark, color: css("--bad"), label: table.getAttribute("data-mark-label") || "due" }
+          markLine: { index: data.mark, color: css("--bad"), label: table.getAttribute("data-mark-label") || "due",
+                      edge: table.hasAttribute("data-mark-edge") }
         },
         scales: {
           x: { ticks: { color: css("--muted"), autoSkip: true, maxRotation: 60 }, grid: { color: css("--line") } },
