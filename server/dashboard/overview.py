@@ -120,18 +120,21 @@ def timeline(session: Session, assignment: Assignment, tz: str) -> tuple[list[Bu
         low, high = min(found), max(found)
     buckets, moment = [], low
     while moment <= high:
-        buckets.append(Bucket(moment, found.get(moment, 0), moment == due))
+        buckets.append(Bucket(moment.astimezone(zone), found.get(moment, 0), moment == due))
         moment = _next(moment, zone, unit)
     return buckets, unit
 
 
+# Buckets are keyed by their start in UTC: local times compare without their fold, so the hour that
+# happens twice when summer time ends would otherwise be counted as one.
 def _start(moment: datetime, zone: ZoneInfo, unit: str) -> datetime:
+    """The UTC start of the local hour or day holding `moment`."""
     local = moment.astimezone(zone).replace(minute=0, second=0, microsecond=0)
-    return local.replace(hour=0) if unit == "day" else local
+    return (local.replace(hour=0, fold=0) if unit == "day" else local).astimezone(timezone.utc)
 
 
 def _next(start: datetime, zone: ZoneInfo, unit: str) -> datetime:
     if unit == "hour":
-        return (start.astimezone(timezone.utc) + timedelta(hours=1)).astimezone(zone)
-    day = (start.replace(tzinfo=None) + timedelta(days=1)).replace(tzinfo=zone)       # local midnight, DST-safe
-    return day.astimezone(zone)
+        return start + timedelta(hours=1)
+    day = start.astimezone(zone).replace(tzinfo=None) + timedelta(days=1)      # local midnight, DST-safe
+    return day.replace(tzinfo=zone).astimezone(timezone.utc)

@@ -182,3 +182,46 @@ def test_error_histograms(app, seeded):
         f: [expected[f].get(d, 0) for d in decades] for f in expected}
     assert sum(zeros.values()) > 0 and {h.function: h.exact for h in histograms} == {f: zeros[f] for f in expected}
     assert [h.function for h in histograms] == [f for f in FUNCTIONS if f in expected]
+
+
+def _submit_at(assignment_id: int, user_id: int, attempt: int, at) -> None:
+    from server.models import Submission, SubmissionStatus
+    db.session.add(Submission(assignment_id=assignment_id, user_id=user_id, attempt=attempt, filename="g.py",
+                              content=b"", sha256="0" * 64, size=0, submitted_at=at,
+                              status=SubmissionStatus.GRADED))
+
+
+@pytest.mark.parametrize("unit", ["day", "hour"])
+def test_timeline_buckets_follow_local_time_across_daylight_saving(app, unit):
+    from datetime import datetime, timezone
+    from server.models import Course, Role
+    from tests.server.dashboard_class import make_user
+    from tests.server.helpers import make_assignment
+    utc = timezone.utc
+    with app.app_context():
+        course = Course(code="dst", title="DST", timezone="Europe/Paris")
+        db.session.add(course)
+        db.session.flush()
+        student = make_user("dst@uni.test", Role.STUDENT, course, "Dee")
+        if unit == "day":      # Paris leaves summer time on 25 Oct 2026 at 03:00 (01:00 UTC)
+            moments = [datetime(2026, 10, 22, 21, 30, tzinfo=utc),    # 23:30 on the 22nd (UTC+2)
+                       datetime(2026, 10, 25, 22, 30, tzinfo=utc),    # 23:30 on the 25th (UTC+1)
+                       datetime(2026, 10, 26, 23, 30, tzinfo=utc)]    # 00:30 on the 27th
+            due = datetime(2026, 10, 28, 22, 59, tzinfo=utc)          # 23:59 on the 28th
+        else:
+            moments = [datetime(2026, 10, 25, 0, 30, tzinfo=utc), datetime(2026, 10, 25, 0, 45, tzinfo=utc),
+                       datetime(2026, 10, 25, 1, 10, tzinfo=utc)]     # 02:30, 02:45 CEST; 02:10 CET
+            due = datetime(2026, 10, 25, 2, 0, tzinfo=utc)
+        assignment = make_assignment(course, slug="dst", due_at=due)
+        for attempt, moment in enumerate(moments, 1):
+            _submit_at(assignment.id, student.id, attempt, moment)
+        db.session.commit()
+        buckets, got_unit = overview.timeline(db.session, assignment, "Europe/Paris")
+    assert got_unit == unit
+    shown = [(b.start.strftime("%d %H:%M %z"), b.count, b.holds_due) for b in buckets]
+    if unit == "day":
+        assert shown == [("22 00:00 +0200", 1, False), ("23 00:00 +0200", 0, False), ("24 00:00 +0200", 0, False),
+                         ("25 00:00 +0200", 1, False), ("26 00:00 +0100", 0, False), ("27 00:00 +0100", 1, False),
+                         ("28 00:00 +0100", 0, True)]
+    else:   # the hour from 02:00 to 03:00 happens twice that night: once in summer time, once in winter time
+        assert shown == [("25 02:00 +0200", 2, False), ("25 02:00 +0100", 1, False), ("25 03:00 +0100", 0, True)]
