@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from grader.exercises import ASSIGNMENTS
 
-from ..models import (Assignment, Enrolment, Result, Role, ScoreAdjustment, Submission, SubmissionStatus, TestRow,
-                      User)
+from ..models import (Assignment, Enrolment, Result, Role, ScoreAdjustment, Submission, SubmissionStatus,
+                      TestRow)
 
 FAILING = ("failed", "error", "timeout")     # the student's code ran and was wrong (missing/skipped: not tried)
 
@@ -88,9 +88,3 @@ def is_failing(status_column):
 def failing(status_column):
     """1 where a test row's status is a failure of the student's code, else 0 (for SUM)."""
     return case((status_column.in_(FAILING), 1), else_=0)
-
-
-def user_names(session: Session, user_ids: list[int]) -> dict[int, User]:
-    if not user_ids:
-        return {}
-    return {user.id: user for user in session.scalars(select(User).where(User.id.in_(user_ids)))}

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import Integer, case, cast, func, select
 from sqlalchemy.orm import Session
 
-from ..models import Assignment, Submission, TestRow, User
+from ..models import Assignment, Submission, User
 from .latest import functions_of, is_failing, latest_tests
 
 ERROR_LOW, ERROR_HIGH = -16, 1       # histogram range of log10(relative error); outside goes to the ends
