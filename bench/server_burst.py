@@ -364,6 +364,18 @@ class Deployment:
             db.session.remove()
         return found
 
+    def running(self) -> int:
+        """Rows held by a worker right now."""
+        from sqlalchemy import func, select
+
+        from server.extensions import db
+        from server.models import Submission, SubmissionStatus
+        with self.app.app_context():
+            count = db.session.scalar(select(func.count()).select_from(Submission)
+                                      .where(Submission.status == SubmissionStatus.RUNNING))
+            db.session.remove()
+        return int(count)
+
     def settled(self, ids: list[int]) -> int:
         return sum(1 for row in self.rows(ids) if str(row.status.value) in ("graded", "error"))
 
@@ -383,6 +395,12 @@ def burst(deployment: Deployment, n: int, *, fault: str | None = None, threads: 
     def inject() -> None:
         if fault == "kill":
             victim = deployment.workers[0]
+            try:      # mid-grade: its zygote has a sandboxed student process running
+                wait_until(lambda: any(_children().get(z) for z in _children().get(victim.pid, [])), 10,
+                           "the worker to be grading")
+            except TimeoutError:
+                pass
+            fault_note["running_at_kill"] = deployment.running()
             victim.send_signal(signal.SIGKILL)
             victim.wait()
             deployment.workers.remove(victim)
