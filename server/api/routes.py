@@ -12,7 +12,7 @@ from ..extensions import db, limiter
 from ..models import Enrolment, Submission, User, utcnow
 from ..passwords import check_password
 from ..queue.lifecycle import queue_position
-from ..staff.grades import grade_rows
+from ..dashboard.exports import grade_lines
 from ..student.queries import my_assignments
 from ..submitting import SubmitRefused, submit
 from ..uploads import UploadRefused, accept
@@ -273,16 +273,18 @@ def course_assignments(course_id: int):
 
 @bp.get("/assignments/<int:assignment_id>/grades")
 def assignment_grades(assignment_id: int):
-    """Every enrolled student's best score (staff).
+    """Every enrolled student's grade: their latest graded submission, manual adjustment included (staff).
     ---
     get:
       summary: Grades
       security: [{bearer: []}]
       parameters: [{name: assignment_id, in: path, required: true, schema: {type: integer}}]
       responses:
-        200: {description: "{points, grades: [{name, email, student_id, score, attempts}]}"}
+        200: {description: "{points, grades: [{name, email, student_id, score, automatic, adjustment, attempt, submission_id, late_days}]}"}
     """
     assignment = assignment_for(g.user, assignment_id, staff=True)
     return {"points": assignment.points, "generated_at": utcnow().isoformat(), "grades": [
-        {"name": r.name, "email": r.email, "student_id": r.student_number, "score": r.best, "attempts": r.attempts}
-        for r in grade_rows(db.session, assignment)]}
+        {"name": line.name, "email": line.email, "student_id": line.student_id, "score": line.final,
+         "automatic": line.automatic, "adjustment": line.adjustment, "attempt": line.attempt,
+         "submission_id": line.submission_id, "late_days": line.late_days}
+        for line in grade_lines(db.session, assignment)]}

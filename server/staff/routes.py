@@ -19,7 +19,6 @@ from ..models import (Assignment, AuditEntry, Course, Enrolment, Extension, Limi
 from ..queue import lifecycle
 from . import bp
 from .forms import AssignmentForm, CourseForm, ExtensionForm, RosterForm, StaffForm
-from .grades import grades_csv
 
 
 def audit(course_id: int | None, action: str, target: str, old=None, new=None, reason: str = "") -> None:
@@ -254,12 +253,3 @@ def retry(submission_id: int):
 
 def _same_site(target: str | None) -> bool:
     return bool(target) and target.startswith(request.host_url)
-
-
-@bp.get("/assignments/<int:assignment_id>/grades.csv")
-def grades(assignment_id: int):
-    """Each student's grade (best score) as CSV."""
-    assignment = assignment_for(current_user, assignment_id, staff=True)
-    body = grades_csv(db.session, assignment)
-    return Response(body, mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{assignment.slug}-grades.csv"'})

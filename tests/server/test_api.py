@@ -73,9 +73,9 @@ def test_staff_endpoints(app, client, world, bearer):
     send(client, world.assignment_id, bearer["student"])
     drain(app)
     grades = client.get(f"/api/v1/assignments/{world.assignment_id}/grades", headers=bearer["instructor"]).get_json()
-    scores = {g["email"]: (g["score"], g["attempts"]) for g in grades["grades"]}
+    scores = {g["email"]: (g["score"], g["attempt"]) for g in grades["grades"]}
     assert grades["points"] == 10.0
-    assert scores[world.emails["student"]] == (10.0, 1) and scores[world.emails["other"]] == (None, 0)
+    assert scores[world.emails["student"]] == (10.0, 1) and scores[world.emails["other"]] == (None, None)
     assert "cy@uni.test" in scores and world.emails["ta"] not in scores
 
 

@@ -80,7 +80,6 @@ ROUTES = {
     ("staff.edit_assignment", "POST"): Route("/staff/assignments/{assignment}/edit", INSTRUCTOR),
     ("staff.extensions", "GET"): Route("/staff/assignments/{assignment}/extensions", STAFF),
     ("staff.extensions", "POST"): Route("/staff/assignments/{assignment}/extensions", STAFF),
-    ("staff.grades", "GET"): Route("/staff/assignments/{assignment}/grades.csv", STAFF),
     ("staff.retry", "POST"): Route("/staff/submissions/{submission}/retry", answering(STAFF, 303)),
     ("dashboard.assignment_overview", "GET"): Route("/staff/assignments/{assignment}/dashboard", STAFF),
     ("dashboard.class_mistakes", "GET"): Route("/staff/assignments/{assignment}/mistakes", STAFF),
