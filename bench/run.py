@@ -154,8 +154,7 @@ def section_dashboard(args, figures) -> list[Row]:
         for name, extra in targets:
             done = subprocess.run([sys.executable, str(script), *size, *extra], capture_output=True, text=True,
                                   cwd=ROOT, timeout=3600)
-            pages = [(m.group(1).strip(), float(m.group(2)), float(m.group(3)))
-                     for m in re.finditer(r"^(\S.*?)\s+([\d.]+)\s+([\d.]+)\s*$", done.stdout, re.M)]
+            pages = dashboard_pages(done.stdout)
             figures.setdefault("dashboard", {})[name] = {"pages": pages, "returncode": done.returncode,
                                                          "stderr": done.stderr[-2000:]}
             if done.returncode != 0 or not pages:
@@ -169,6 +168,20 @@ def section_dashboard(args, figures) -> list[Row]:
         if database:
             database.drop()
     return rows
+
+
+def dashboard_pages(output: str) -> list[tuple[str, float, float]]:
+    """(page, p50 ms, p95 ms) from dashboard.py's table: its header names the numeric columns
+    (`page  p50 ms  p95 ms  ...`), each line is a page name (which may end in a number) and them."""
+    pages, columns = [], 0
+    for line in output.splitlines():
+        tokens = line.split()
+        if tokens[:1] == ["page"]:
+            columns = sum(1 for t in tokens if re.fullmatch(r"p\d\d", t))
+            continue
+        if columns and len(tokens) > columns and all(re.fullmatch(r"[\d.]+", t) for t in tokens[-columns:]):
+            pages.append((" ".join(tokens[:-columns]), float(tokens[-columns]), float(tokens[-columns + 1])))
+    return pages
 
 
 def section_memory(args, figures) -> list[Row]:
