@@ -33,6 +33,9 @@ DEFAULTS = {
     "GRADING_LEASE_SECONDS": 300,
     "GRADING_MAX_ATTEMPTS": 3,
     "GRADING_STALE_QUEUED_SECONDS": 900,
+    # A queued row while the queue is empty was lost (Redis restarted, a crash right after the
+    # commit) once it is older than this; enqueueing takes milliseconds after the commit.
+    "GRADING_LOST_GRACE_SECONDS": 10,
     "GRADING_REAP_SECONDS": 30,
     "GRADING_BUDGET_SECONDS": 60,
     "QUEUE_IMMEDIATE": False,                      # tests: run tasks in the calling thread

@@ -91,6 +91,7 @@ class GradingQueue:
         """Enqueue again what a dead worker or a lost message left behind."""
         pending = self.pending()
         ids = lifecycle.rows_to_reap(db.session, stale_seconds=self.app.config["GRADING_STALE_QUEUED_SECONDS"],
+                                     grace_seconds=self.app.config["GRADING_LOST_GRACE_SECONDS"],
                                      queue_is_empty=pending == 0)
         for submission_id in ids:
             self.enqueue(submission_id)

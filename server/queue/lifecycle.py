@@ -108,7 +108,7 @@ def give_up_if_exhausted(session: Session, claim_: Claim, max_attempts: int) -> 
 
 
 def rows_to_reap(session: Session, *, now: datetime | None = None, stale_seconds: float,
-                 queue_is_empty: bool, grace_seconds: float = 30, limit: int = 1000) -> list[int]:
+                 queue_is_empty: bool, grace_seconds: float, limit: int = 1000) -> list[int]:
     """Ids to enqueue again: running rows whose lease expired, and queued rows the queue seems to have
     lost (it is empty but they wait, or they waited longer than `stale_seconds`). Their enqueued_at is
     reset, so each is handed back once per reaping."""
