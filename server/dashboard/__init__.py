@@ -61,8 +61,8 @@ def init_app(app) -> None:
         from .regrade import process
         from ..extensions import db
         with app.app_context():
-            process(db.session, item_id, secret=app.config["GRADING_SECRET"], options=queue._options(),
-                    lease_seconds=app.config["GRADING_LEASE_SECONDS"])
+            process(db.session, item_id, secret=app.config["GRADING_SECRET"],
+                    options=queue.grader_call_options(), lease_seconds=app.config["GRADING_LEASE_SECONDS"])
 
     app.extensions["dashboard_regrade_task"] = regrade_item
 

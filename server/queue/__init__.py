@@ -70,7 +70,8 @@ class GradingQueue:
             return "gave up"
         submission = session.get(Submission, submission_id)
         try:
-            graded = grade_submission(submission, secret=config["GRADING_SECRET"], options=self._options())
+            graded = grade_submission(submission, secret=config["GRADING_SECRET"],
+                                      options=self.grader_call_options())
         except InfrastructureError as error:
             log.error("grading submission %s failed: %s", submission_id, error)
             status = lifecycle.give_back(session, claimed, str(error), config["GRADING_MAX_ATTEMPTS"])
@@ -80,7 +81,8 @@ class GradingQueue:
         written = lifecycle.complete(session, claimed, graded.result, graded.tests)
         return "graded" if written else "superseded"
 
-    def _options(self) -> dict:
+    def grader_call_options(self) -> dict:
+        """The keyword arguments every grade in this app passes to grader.grade (course, budget)."""
         options = {"course": self.app.config.get("GRADER_COURSE"),
                    "budget_seconds": self.app.config["GRADING_BUDGET_SECONDS"], **self.grader_options}
         if self.app.config.get("GRADING_ALLOW_UNSANDBOXED"):
