@@ -948,7 +948,7 @@ def test_an_output_flood_is_truncated_and_grading_completes(attack, zygote, floo
     report, seconds = grade_timed(path, zygote)
     assert len(report.student_output) <= MAX_STUDENT_OUTPUT
     assert "more bytes of output not shown" in report.student_output
-    assert seconds < 15
+    assert seconds < GRADE_BOUND      # a bound on hanging, not a speed goal (full marks below say it completed)
     for test in report.tests:
         # Too much output may fail the student's own print (their traceback says so), but it must
         # not kill the worker and be blamed on exit(), memory or a crash.
