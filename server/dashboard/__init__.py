@@ -18,7 +18,8 @@ def require_login() -> None:
 
 
 TABS = [("dashboard.assignment_overview", "Overview"), ("dashboard.class_mistakes", "What the class gets wrong"),
-        ("dashboard.regrade_page", "Regrade"), ("dashboard.exports_page", "Export")]
+        ("dashboard.class_progress", "Attempts until it passes"), ("dashboard.regrade_page", "Regrade"),
+        ("dashboard.exports_page", "Export")]
 
 
 @bp.context_processor

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from ..authz import assignment_for
 from ..extensions import db
-from . import bp, grid, mistakes, overview
+from . import bp, grid, mistakes, overview, progress
 from .latest import functions_of
 
 
@@ -37,6 +37,14 @@ def class_mistakes(assignment_id: int):
                            top=mistakes.mistake_counts(db.session, assignment),
                            histograms=mistakes.error_histograms(db.session, assignment),
                            decades=mistakes.ErrorHistogram.decades(), tolerance=mistakes.tolerance_decade())
+
+
+@bp.get("/assignments/<int:assignment_id>/progress")
+def class_progress(assignment_id: int):
+    """Per check: on which attempt students first passed it, and how many never did."""
+    assignment = assignment_for(current_user, assignment_id, staff=True)
+    return render_template("dashboard/progress.html", assignment=assignment, course=assignment.course,
+                           rows=progress.check_progress(db.session, assignment))
 
 
 @bp.get("/assignments/<int:assignment_id>/mistakes/<mistake>")

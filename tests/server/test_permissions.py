@@ -83,6 +83,7 @@ ROUTES = {
     ("staff.retry", "POST"): Route("/staff/submissions/{submission}/retry", answering(STAFF, 303)),
     ("dashboard.assignment_overview", "GET"): Route("/staff/assignments/{assignment}/dashboard", STAFF),
     ("dashboard.class_mistakes", "GET"): Route("/staff/assignments/{assignment}/mistakes", STAFF),
+    ("dashboard.class_progress", "GET"): Route("/staff/assignments/{assignment}/progress", STAFF),
     ("dashboard.mistake_students", "GET"): Route("/staff/assignments/{assignment}/mistakes/sign", STAFF),
     ("dashboard.exports_page", "GET"): Route("/staff/assignments/{assignment}/export", STAFF),
     ("dashboard.export", "GET"): Route("/staff/assignments/{assignment}/export/csv", STAFF),
