@@ -132,7 +132,8 @@ def pages(assignment_id: int, submission_id: int, mistake: str) -> dict[str, str
     return {"overview": f"{a}/dashboard", "overview, sorted by a function": f"{a}/dashboard?sort=mul_backward&dir=desc",
             "overview, failing filter, page 3": f"{a}/dashboard?fails=add_backward&page=3",
             "overview, search": f"{a}/dashboard?q=student%2000",
-            "mistakes": f"{a}/mistakes", "students with a mistake": f"{a}/mistakes/{mistake}?function=mul_backward",
+            "mistakes": f"{a}/mistakes", "attempts until it passes": f"{a}/progress",
+            "students with a mistake": f"{a}/mistakes/{mistake}?function=mul_backward",
             "submission detail": f"/staff/submissions/{submission_id}",
             "export canvas csv": f"{a}/export/canvas"}
 
