@@ -46,6 +46,11 @@ def accept(filename: str | None, content: bytes, max_bytes: int) -> Upload:
     return Upload(name, content)
 
 
+def accept_file(file, max_bytes: int) -> Upload:
+    """`accept` for an uploaded file (werkzeug's FileStorage), reading at most one byte past the limit."""
+    return accept(file.filename, file.read(max_bytes + 1), max_bytes)
+
+
 def _check_text(name: str, content: bytes, notebook: bool) -> None:
     if b"\x00" in content:
         raise UploadRefused(f"{name} is not a text file (it holds binary data). Submit the source file itself.")

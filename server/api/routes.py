@@ -12,27 +12,16 @@ from ..extensions import db, limiter
 from ..models import Enrolment, Submission, User, utcnow
 from ..passwords import check_password
 from ..queue.lifecycle import queue_position
+from ..ratelimits import login_limit, per_user, submit_limit
 from ..dashboard.exports import grade_lines
 from ..student.queries import my_assignments
 from ..submitting import SubmitRefused, submit
-from ..uploads import UploadRefused, accept
+from ..uploads import UploadRefused, accept_file
 from . import bp
 from .auth import authenticate
 from .openapi import build_spec
 
 bp.before_request(authenticate)
-
-
-def _login_limit() -> str:
-    return current_app.config["RATELIMIT_LOGIN"]
-
-
-def _submit_limit() -> str:
-    return current_app.config["RATELIMIT_SUBMIT"]
-
-
-def _user_key() -> str:
-    return f"user:{g.user.id}" if getattr(g, "user", None) else request.remote_addr or "?"
 
 
 @bp.get("/openapi.json")
@@ -42,7 +31,7 @@ def openapi():
 
 
 @bp.post("/tokens")
-@limiter.limit(_login_limit)
+@limiter.limit(login_limit)
 def create_token():
     """Exchange email and password for an API token (shown once).
     ---
@@ -113,7 +102,7 @@ def list_assignments():
 
 
 @bp.post("/assignments/<int:assignment_id>/submissions")
-@limiter.limit(_submit_limit, key_func=_user_key)
+@limiter.limit(submit_limit, key_func=per_user)
 def create_submission(assignment_id: int):
     """Submit a file (multipart field `file`) as my next attempt.
     ---
@@ -137,8 +126,7 @@ def create_submission(assignment_id: int):
     try:
         if file is None:
             raise UploadRefused("Send the file as the multipart form field 'file'.")
-        upload = accept(file.filename, file.read(current_app.config["MAX_CONTENT_LENGTH"] + 1),
-                        current_app.config["MAX_CONTENT_LENGTH"])
+        upload = accept_file(file, current_app.config["MAX_CONTENT_LENGTH"])
         row = submit(db.session, grading_queue(), g.user, assignment, upload, via="api")
     except UploadRefused as refusal:
         abort(400, str(refusal))

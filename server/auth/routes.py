@@ -3,20 +3,17 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select, update
 
 from .. import accounts
 from ..extensions import db, limiter
 from ..models import ApiToken, utcnow
+from ..ratelimits import login_limit
 from ..passwords import check_password, password_problem
 from . import bp
 from .forms import ChangePasswordForm, EmptyForm, LoginForm, SetPasswordForm, TokenForm
-
-
-def _login_limit() -> str:
-    return current_app.config["RATELIMIT_LOGIN"]
 
 
 def safe_next(target: str | None) -> str:
@@ -29,7 +26,7 @@ def safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def login():
     """Log in with email and password."""
     if current_user.is_authenticated:
@@ -54,7 +51,7 @@ def logout():
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def accept_invitation(token: str):
     """Set your password from a one-time invitation link."""
     invitation = accounts.redeem(db.session, token)

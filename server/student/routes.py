@@ -1,7 +1,7 @@
 """Views of the student blueprint."""
 from __future__ import annotations
 
-from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import current_app, flash, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 
 from .. import grading_queue, policy
@@ -9,9 +9,10 @@ from ..authz import assignment_for, courses_of, role_in, submission_for
 from ..extensions import db, limiter
 from ..models import Submission, utcnow
 from ..queue.lifecycle import queue_position
+from ..ratelimits import per_user, submit_limit
 from ..report_view import report_view
 from ..submitting import SubmitRefused, extension_of, submit
-from ..uploads import UploadRefused, accept
+from ..uploads import UploadRefused, accept_file
 from . import bp, queries
 from .forms import UploadForm
 
@@ -38,16 +39,8 @@ def assignment(assignment_id: int):
                            role=role_in(current_user, course.id), policy=policy)
 
 
-def _submit_limit() -> str:
-    return current_app.config["RATELIMIT_SUBMIT"]
-
-
-def _user_key() -> str:
-    return f"user:{current_user.get_id()}" if current_user.is_authenticated else request.remote_addr or "?"
-
-
 @bp.post("/assignments/<int:assignment_id>/submit")
-@limiter.limit(_submit_limit, key_func=_user_key)
+@limiter.limit(submit_limit, key_func=per_user)
 def upload(assignment_id: int):
     """Take an uploaded file as the next attempt; refusals store nothing and say why."""
     item = assignment_for(current_user, assignment_id)
@@ -55,10 +48,8 @@ def upload(assignment_id: int):
     if not form.validate_on_submit():
         flash(" ".join(e for errors in form.errors.values() for e in errors) or "Choose a file to submit.", "error")
         return redirect(url_for("student.assignment", assignment_id=item.id)), 303
-    file = form.file.data
     try:
-        received = accept(file.filename, file.read(current_app.config["MAX_CONTENT_LENGTH"] + 1),
-                          current_app.config["MAX_CONTENT_LENGTH"])
+        received = accept_file(form.file.data, current_app.config["MAX_CONTENT_LENGTH"])
         row = submit(db.session, grading_queue(), current_user, item, received, via="web")
     except (UploadRefused, SubmitRefused) as refusal:
         flash(str(refusal), "error")
