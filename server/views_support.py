@@ -1,8 +1,7 @@
-"""What every template may use: times in the course's zone, scores, the current user's courses."""
+"""What every template may use: times in the course's zone, how far a deadline is, scores."""
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 
@@ -16,10 +15,6 @@ def local_time(moment: datetime | None, tz: str = "UTC", with_zone: bool = True)
         return "—"
     text = policy.show(moment, tz)
     return text if with_zone else text.rsplit(" (", 1)[0]
-
-
-def iso(moment: datetime | None) -> str:
-    return moment.isoformat() if moment else ""
 
 
 def relative(moment: datetime | None) -> str:
@@ -46,7 +41,6 @@ def points(value: float | None) -> str:
 
 def init_app(app) -> None:
     app.add_template_filter(local_time, "local_time")
-    app.add_template_filter(iso, "iso")
     app.add_template_filter(points, "points")
     app.add_template_filter(relative, "relative")
 
@@ -54,5 +48,4 @@ def init_app(app) -> None:
     def site():
         # formdata=None: the buttons only render a token, never read the request (whose body may be
         # what an error page is about, e.g. an upload over MAX_CONTENT_LENGTH).
-        return {"site_name": current_app.config["SITE_NAME"], "button_form": EmptyForm(formdata=None),
-                "zone": lambda tz: ZoneInfo(tz)}
+        return {"site_name": current_app.config["SITE_NAME"], "button_form": EmptyForm(formdata=None)}
