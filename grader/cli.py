@@ -12,13 +12,14 @@ import click
 
 from .budget import InvalidBudget
 from .course import CourseNotFound, find_course
-from .engine import SandboxUnavailable, grade
 from .exercises import ASSIGNMENTS
-from .oracle import ReferenceMissing
-from .release import build_release
 from .report import FORMATS
-from .sandbox.zygote import ZygoteError
+from .sandbox.zygote import ZygoteError, start_shared_zygote
 from .submission import SubmissionError
+
+# The engine (checks, cases, the reference oracle, the runner) and what only other commands use are
+# imported inside the commands that need them: `grade check` starts its zygote first, so that the
+# zygote's own start-up runs beside those imports instead of after them.
 
 
 class UsageProblem(click.ClickException):
@@ -91,6 +92,10 @@ def check(submission: str, assignment: str | None, public_only: bool, seed: int 
           output_format: str, verbose: bool, in_process: bool, allow_unsandboxed: bool,
           course: Path | None, budget_seconds: float | None) -> None:
     """Check SUBMISSION (a .py file, a notebook, or a zip of them) and explain every failure."""
+    if not in_process:
+        start_shared_zygote()
+    from .engine import SandboxUnavailable, grade
+    from .oracle import ReferenceMissing
     try:
         report = grade(submission, assignment=assignment, public_only=public_only, seed=seed,
                        in_process=in_process, allow_unsandboxed=allow_unsandboxed, course=_course(course),
@@ -114,6 +119,7 @@ def check(submission: str, assignment: str | None, public_only: bool, seed: int 
 @course_option
 def release(assignment: str, out: Path, course: Path | None) -> None:
     """Build what students receive for ASSIGNMENT: stubs, notebook, public cases, public grader."""
+    from .release import build_release
     try:
         files = build_release(assignment, out, course=_course(course))
     except SubmissionError as error:

@@ -11,8 +11,6 @@ import os
 import secrets
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import click
@@ -59,6 +57,10 @@ def request(method: str, url: str, *, token: str | None = None, body: bytes | No
         headers["Authorization"] = f"Bearer {token}"
     if content_type:
         headers["Content-Type"] = content_type
+    # Imported here, not at the top: every `grade` command registers login and submit, and
+    # urllib.request (http.client, email, ssl) would add a good part of `grade check`'s start-up.
+    import urllib.error
+    import urllib.request
     try:
         with urllib.request.urlopen(urllib.request.Request(url, data=body, headers=headers, method=method),
                                     timeout=TIMEOUT) as response:

@@ -50,7 +50,11 @@ class SandboxStatus:
 
 
 class Zygote:
-    def __init__(self) -> None:
+    """A started zygote. `wait=False` returns as soon as its process is started; `wait_ready()`
+    then waits for its handshake (its interpreter start, numpy import and sandbox probe: about as
+    long as the grader's own start-up, so `grade check` lets the two overlap)."""
+
+    def __init__(self, *, wait: bool = True) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         self._process = subprocess.Popen(
             [sys.executable, "-I", str(ZYGOTE_SCRIPT), str(theirs.fileno())],
@@ -61,10 +65,21 @@ class Zygote:
         self._socket.settimeout(HANDSHAKE_TIMEOUT)
         self._reader = ours.makefile("rb")
         self._lock = threading.Lock()
-        hello = self._read_line()
-        status = hello["status"]
-        self.pid = hello["pid"]
-        self.status = SandboxStatus(bool(status["namespaces"]), bool(status["seccomp"]), tuple(status["why"]))
+        self._ready = False
+        if wait:
+            self.wait_ready()
+
+    def wait_ready(self) -> "Zygote":
+        """Wait for the handshake (once): then `pid` and `status` are known. ZygoteError if it fails."""
+        with self._lock:
+            if not self._ready:
+                hello = self._read_line()
+                status = hello["status"]
+                self.pid = hello["pid"]
+                self.status = SandboxStatus(bool(status["namespaces"]), bool(status["seccomp"]),
+                                            tuple(status["why"]))
+                self._ready = True
+        return self
 
     def _read_line(self) -> dict:
         try:
@@ -94,6 +109,10 @@ class Zygote:
         return self._process.poll() is None
 
     def close(self) -> None:
+        if not self._ready and self.alive():
+            # Started and never used (the grade stopped before it needed a worker): it holds
+            # nothing yet, and left to finish starting it would only find its socket closed.
+            self._process.kill()
         try:
             self._socket.close()
             self._reader.close()
@@ -110,12 +129,25 @@ _shared_lock = threading.Lock()
 
 
 def shared_zygote() -> Zygote:
-    """This process's zygote, started on first use (and again if it died)."""
+    """This process's zygote, ready, started on first use (and again if it died)."""
     global _shared
     with _shared_lock:
         if _shared is None or not _shared.alive() or _shared_pid != os.getpid():
             _start_shared()
-        return _shared
+        try:
+            return _shared.wait_ready()
+        except ZygoteError:
+            _shared.close()
+            _shared = None      # the next grade tries a fresh one
+            raise
+
+
+def start_shared_zygote() -> None:
+    """Start this process's zygote without waiting for it, so that it starts while the grader
+    imports, loads the submission and builds cases; `shared_zygote()` then waits for it."""
+    with _shared_lock:
+        if _shared is None or not _shared.alive() or _shared_pid != os.getpid():
+            _start_shared()
 
 
 _shared_pid = None
@@ -125,7 +157,8 @@ def _start_shared() -> None:
     global _shared, _shared_pid
     if _shared is not None and _shared_pid == os.getpid():
         _shared.close()         # it died: release its socket before starting the next one
-    _shared = Zygote()
+    _shared = None              # nothing stale is left if the start below fails
+    _shared = Zygote(wait=False)
     _shared_pid = os.getpid()   # a forked grader (batch pool) must start its own
 
 
