@@ -22,9 +22,11 @@ from sqlalchemy import insert, select, text, update
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from server import create_app  # noqa: E402
+from server.check_history import Verdict, histories_from, verdicts_query  # noqa: E402
 from server.dashboard.latest import functions_of  # noqa: E402
 from server.extensions import db  # noqa: E402
-from server.models import (Assignment, Course, Enrolment, Result, Role, Submission, TestRow, User)  # noqa: E402
+from server.models import (Assignment, CheckHistory, Course, Enrolment, Result, Role, Submission, TestRow,  # noqa: E402
+                           User)
 from server.passwords import hash_password  # noqa: E402
 
 PASSWORD = "bench password"
@@ -89,7 +91,7 @@ def seed(students: int, attempts: int, rng: random.Random) -> tuple[int, int, st
                     score += rows[-1]["score"]
                 subs.append({"id": next_submission, "assignment_id": assignment.id, "user_id": user_id,
                              "attempt": attempt, "filename": "gates.py", "content": b"def add_forward(x, y): ...\n",
-                             "sha256": "0" * 64, "size": 27, "submitted_at": at, "late_days": late,
+                             "sha256": f"{next_submission:064x}", "size": 27, "submitted_at": at, "late_days": late,
                              "penalty_percent": 0.0, "via": "web", "status": "graded", "grading_attempts": 1,
                              "graded_at": at, "result_id": None})
                 results.append({"id": next_result, "submission_id": next_submission, "raw_score": score,
@@ -106,6 +108,10 @@ def seed(students: int, attempts: int, rng: random.Random) -> tuple[int, int, st
         first = subs[0]["id"]
         session.execute(update(Submission).where(Submission.id.between(first, subs[-1]["id"]))
                         .values(result_id=Submission.id + (results[0]["id"] - first)))
+        # The per-student check summary, built by the same code the queue runs as each grade lands.
+        found = [Verdict(*row[:5], bool(row[5]), bool(row[6])) for row in
+                 session.execute(verdicts_query(assignment.id, user_ids[chunk_start:chunk_start + 50]))]
+        session.execute(insert(CheckHistory), histories_from(assignment.id, found))
         session.commit()
         print(f"\r  seeded {min(chunk_start + 50, len(user_ids))}/{len(user_ids)} students "
               f"({time.perf_counter() - started:.0f} s)", end="", file=sys.stderr, flush=True)

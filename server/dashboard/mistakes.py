@@ -1,4 +1,5 @@
-"""What the class gets wrong, from the latest submissions' test rows: GROUP BYs over test_results.
+"""What the class gets wrong on the latest submissions: GROUP BYs over check_histories (a check's
+verdict per student) and over the test rows of record (mistake ids, error figures).
 
 A check fails for a student when its status is failed, error or timeout on their latest
 submission (missing and skipped mean the code was not there to judge). Each student counts once
@@ -12,8 +13,9 @@ from dataclasses import dataclass
 from sqlalchemy import Integer, case, cast, func, select
 from sqlalchemy.orm import Session
 
-from ..models import Assignment, Submission, User
-from .latest import functions_of, is_failing, latest_tests
+from ..models import Assignment, CheckHistory, Submission, User
+from ..models.histories import FAILING
+from .latest import functions_of, is_failing, latest_tests, students
 
 ERROR_LOW, ERROR_HIGH = -16, 1       # histogram range of log10(relative error); outside goes to the ends
 
@@ -44,14 +46,17 @@ def students_per(session: Session, rows, columns: list, *where) -> list[tuple]:
 
 def check_rates(session: Session, assignment: Assignment) -> list[CheckRate]:
     """Per function and check: how many students' latest submission fails it."""
-    rows = latest_tests(assignment)
-    # One result of record per student, so distinct result ids count students, each once per check
-    # however many cases (public, hidden) the check ran. The failing ones come from a partial index.
-    columns = [rows.c.function, rows.c.check]
-    fails = {(f, c): n for f, c, n in students_per(session, rows, columns, is_failing(rows.c.status))}
-    found = [(f, c, n, fails.get((f, c), 0)) for f, c, n in students_per(session, rows, columns)]
+    # From check_histories: one row per student and check, its verdict on the latest attempt already
+    # folded over the check's cases (public, hidden), so each student counts once without a DISTINCT.
+    h = CheckHistory
+    enrolled = students(assignment)
+    found = session.execute(
+        select(h.function, h.check, func.count(), func.sum(case((h.latest == FAILING, 1), else_=0)))
+        .join(enrolled, enrolled.c.user_id == h.user_id)
+        .where(h.assignment_id == assignment.id, h.latest != "")
+        .group_by(h.function, h.check)).all()
     order = {name: i for i, name in enumerate(functions_of(assignment))}
-    rates = [CheckRate(f, c, n, int(k or 0)) for f, c, n, k in found]
+    rates = [CheckRate(f, c, int(n), int(k or 0)) for f, c, n, k in found]
     return sorted(rates, key=lambda r: (order.get(r.function, len(order)), r.function, r.check))
 
 

@@ -1,9 +1,10 @@
-"""How the class gets there: for each check, the attempt on which students first passed it.
+"""How the class gets there: per check, the attempt on which students first pass it, how the share
+failing it moves from one attempt to the next, and checks that judged the same code two ways.
 
-Unlike the other pages this reads every graded attempt, not only the latest: a check passes on an
-attempt when every one of its rows (public and hidden cases) passed on that attempt's result of
-record, and a student's figure is the number of their first such attempt (as the student counts
-attempts). All in SQL: three GROUP BYs over test_results, nested.
+Every figure comes from check_histories (one row per student and check, kept by the queue as grades
+land), so no page reads every attempt's test rows. A check passes on an attempt when every one of
+its cases (public and hidden) passed; attempts are counted as the student's graded attempts, in order
+(an attempt that ended in our own error is not one).
 """
 from __future__ import annotations
 
@@ -12,8 +13,11 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from ..models import Assignment, Submission, SubmissionStatus, TestRow
+from ..models import Assignment, CheckHistory
+from ..models.histories import FAILING
 from .latest import functions_of, students
+
+ATTEMPTS_SHOWN = 6        # fail share at attempts 1..6; later attempts are few and noisy
 
 
 @dataclass(frozen=True)
@@ -22,34 +26,38 @@ class CheckProgress:
     check: str
     students: int                  # enrolled students with this check on a graded attempt
     passed: int                    # of those, how many passed it on some attempt
-    first_try: int                 # passed it on attempt 1
-    mean_attempt: float | None     # mean attempt number of the first pass, among those who passed
+    first_try: int                 # passed it on their first graded attempt
+    mean_attempt: float | None     # mean attempt of the first pass, among those who passed
+    flaky: int                     # students whose identical code got both verdicts from it
+    tried: tuple[int, ...]         # students with an attempt k (k = 1..ATTEMPTS_SHOWN)
+    failing: tuple[int, ...]       # of those, failing it on attempt k
 
     @property
     def never(self) -> int:
         return self.students - self.passed
 
+    def fail_shares(self) -> list[float | None]:
+        """Share failing it on attempt k, for k = 1..ATTEMPTS_SHOWN (None: nobody got that far)."""
+        return [f / n if n else None for n, f in zip(self.tried, self.failing)]
+
 
 def check_progress(session: Session, assignment: Assignment) -> list[CheckProgress]:
     enrolled = students(assignment)
-    per_attempt = (
-        select(TestRow.function, TestRow.check, Submission.user_id, Submission.attempt,
-               func.min(case((TestRow.status == "passed", 1), else_=0)).label("passed"))
-        .join(Submission, Submission.result_id == TestRow.result_id)      # results of record only
-        .join(enrolled, enrolled.c.user_id == Submission.user_id)
-        .where(TestRow.assignment_id == assignment.id, Submission.status == SubmissionStatus.GRADED)
-        .group_by(TestRow.function, TestRow.check, Submission.user_id, Submission.attempt)
-        .subquery("per_attempt"))
-    per_student = (
-        select(per_attempt.c.function, per_attempt.c.check,
-               func.min(case((per_attempt.c.passed == 1, per_attempt.c.attempt))).label("first"))
-        .group_by(per_attempt.c.function, per_attempt.c.check, per_attempt.c.user_id)
-        .subquery("per_student"))
+    h = CheckHistory
+    per_attempt = []
+    for k in range(1, ATTEMPTS_SHOWN + 1):
+        per_attempt += [func.sum(case((func.length(h.verdicts) >= k, 1), else_=0)),
+                        func.sum(case((func.substr(h.verdicts, k, 1) == FAILING, 1), else_=0))]
     rows = session.execute(
-        select(per_student.c.function, per_student.c.check, func.count(), func.count(per_student.c.first),
-               func.sum(case((per_student.c.first == 1, 1), else_=0)), func.avg(per_student.c.first))
-        .group_by(per_student.c.function, per_student.c.check)).all()
+        select(h.function, h.check, func.count(), func.count(h.first_pass),
+               func.sum(case((h.first_pass == 1, 1), else_=0)), func.avg(h.first_pass),
+               func.sum(case((h.flaky, 1), else_=0)), *per_attempt)
+        .join(enrolled, enrolled.c.user_id == h.user_id)
+        .where(h.assignment_id == assignment.id)
+        .group_by(h.function, h.check)).all()
     order = {name: i for i, name in enumerate(functions_of(assignment))}
-    found = [CheckProgress(f, c, int(n), int(p), int(first or 0), float(mean) if mean is not None else None)
-             for f, c, n, p, first, mean in rows]
+    found = [CheckProgress(f, c, int(n), int(p), int(first or 0), float(mean) if mean is not None else None,
+                           int(flaky or 0), tuple(int(x or 0) for x in rest[0::2]),
+                           tuple(int(x or 0) for x in rest[1::2]))
+             for f, c, n, p, first, mean, flaky, *rest in rows]
     return sorted(found, key=lambda r: (order.get(r.function, len(order)), r.function, r.check))

@@ -18,6 +18,7 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
+from .. import check_history
 from ..models import (Assignment, AuditEntry, ItemState, Regrade, RegradeItem, RegradeState, Result, Submission,
                       TestRow, User, utcnow)
 from ..queue.grading import InfrastructureError, grade_submission
@@ -189,9 +190,13 @@ def publish(session: Session, regrade: Regrade, actor: User) -> int:
     for item in session.scalars(select(RegradeItem).where(RegradeItem.regrade_id == regrade.id,
                                                           RegradeItem.state == ItemState.GRADED)):
         # Only where the result of record is still the one the regrade replaced (a retry may have moved on).
-        switched += session.execute(
+        moved = session.execute(
             update(Submission).where(Submission.id == item.submission_id, Submission.result_id == item.old_result_id)
             .values(result_id=item.new_result_id).execution_options(synchronize_session=False)).rowcount
+        if moved:
+            check_history.refresh(session, regrade.assignment_id,
+                                  session.scalar(select(Submission.user_id).where(Submission.id == item.submission_id)))
+        switched += moved
         change = changes.get(item.submission_id)
         if change is not None:
             session.add(AuditEntry(actor_id=actor.id, course_id=_course_id(session, regrade), action="grade.regrade",

@@ -41,10 +41,11 @@ def class_mistakes(assignment_id: int):
 
 @bp.get("/assignments/<int:assignment_id>/progress")
 def class_progress(assignment_id: int):
-    """Per check: on which attempt students first passed it, and how many never did."""
+    """Per check: when students first pass it, the share failing attempt by attempt, flaky checks."""
     assignment = assignment_for(current_user, assignment_id, staff=True)
     return render_template("dashboard/progress.html", assignment=assignment, course=assignment.course,
-                           rows=progress.check_progress(db.session, assignment))
+                           rows=progress.check_progress(db.session, assignment),
+                           attempts_shown=progress.ATTEMPTS_SHOWN)
 
 
 @bp.get("/assignments/<int:assignment_id>/mistakes/<mistake>")

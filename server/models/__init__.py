@@ -2,9 +2,11 @@
 from .base import Base, UTCDateTime, utcnow
 from .courses import Assignment, Course, Enrolment, Extension, LimitPeriod, Role
 from .submissions import AuditEntry, Result, Submission, SubmissionStatus, TestRow
+from .histories import CheckHistory
 from .staff_grading import ItemState, Regrade, RegradeItem, RegradeState, ScoreAdjustment
 from .users import ApiToken, Invitation, User
 
 __all__ = ["Base", "UTCDateTime", "utcnow", "Assignment", "Course", "Enrolment", "Extension", "LimitPeriod",
            "Role", "AuditEntry", "Result", "Submission", "SubmissionStatus", "TestRow", "ApiToken",
-           "Invitation", "User", "ItemState", "Regrade", "RegradeItem", "RegradeState", "ScoreAdjustment"]
+           "Invitation", "User", "ItemState", "Regrade", "RegradeItem", "RegradeState", "ScoreAdjustment",
+           "CheckHistory"]

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from .. import check_history
 from ..models import Result, Submission, SubmissionStatus, TestRow, utcnow
 
 QUEUED, RUNNING, GRADED, ERROR = (SubmissionStatus.QUEUED, SubmissionStatus.RUNNING, SubmissionStatus.GRADED,
@@ -70,6 +71,9 @@ def complete(session: Session, claim_: Claim, result: Result, tests: list[TestRo
     session.add_all(tests)
     session.execute(update(Submission).where(Submission.id == claim_.submission_id)
                     .values(result_id=result.id).execution_options(synchronize_session=False))
+    assignment_id, user_id = session.execute(select(Submission.assignment_id, Submission.user_id)
+                                             .where(Submission.id == claim_.submission_id)).one()
+    check_history.refresh(session, assignment_id, user_id)
     session.commit()
     return True
 

@@ -4,10 +4,12 @@ and the same facts kept in plain Python so a test can compute every aggregate on
 What makes it a fair test: several attempts per student (only the latest counts), a submission in
 `error` and a staff member's submission (neither counts), a dry-run result that is not of record,
 public and hidden rows of the same check (a student counts once per check), a manual adjustment,
-late submissions, and a student who never submitted.
+late submissions, a student who never submitted, and one who sent byte-identical code twice and
+got two verdicts on one check (what the flaky flag is for).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 from dataclasses import dataclass, field
@@ -15,6 +17,7 @@ from datetime import datetime, timedelta, timezone
 
 from functools import cache
 
+from server import check_history
 from server.extensions import db
 from server.models import Enrolment, Result, Role, ScoreAdjustment, Submission, SubmissionStatus, TestRow, User
 from server.passwords import hash_password
@@ -152,15 +155,24 @@ def seed_class(n_students: int = 14, seed: int = 7) -> SeededClass:
             at = DUE - timedelta(hours=rng.randint(-30, 60))
             late = max(0, -(-int((at - DUE).total_seconds()) // 86400))
             infra_error = i % 5 == 1 and attempt == n_attempts      # our failure on their last try
+            resubmitted = i == 4 and attempt == 2          # the same bytes as attempt 1
+            content = f"# {user.email} attempt {1 if resubmitted else attempt}\n".encode()
             submission = Submission(assignment_id=assignment.id, user_id=user.id, attempt=attempt,
-                                    filename="gates.py", content=f"# attempt {attempt}\n".encode(), sha256="0" * 64,
-                                    size=12, submitted_at=at, late_days=late, penalty_percent=10.0 * late,
+                                    filename="gates.py", content=content, sha256=hashlib.sha256(content).hexdigest(),
+                                    size=len(content), submitted_at=at, late_days=late, penalty_percent=10.0 * late,
                                     status=SubmissionStatus.ERROR if infra_error else SubmissionStatus.GRADED)
             db.session.add(submission)
             db.session.flush()
             record = Attempt(submission.id, attempt, at, late, "error" if infra_error else "graded", 0.0)
             if not infra_error:
                 record.rows = _rows(rng, min(skill + 0.1 * attempt, 0.97))
+                if resubmitted:     # same code, same verdicts ...
+                    record.rows = list(student.attempts[0].rows)
+                if i == 4:          # ... but one check (add_forward's forward) that changes its mind
+                    status = "failed" if attempt == 1 else "passed"
+                    record.rows = [Row(r.function, r.check, r.visibility, status, float(status == "passed"), 1.0,
+                                       None, 0.5 if status == "failed" else 0.0)
+                                   if (r.function, r.check) == ("add_forward", "forward") else r for r in record.rows]
                 record.score = _write(submission, record.rows, assignment.points, assignment.id, 10.0 * late)
             student.attempts.append(record)
         if i == 2 and student.latest:
@@ -178,5 +190,8 @@ def seed_class(n_students: int = 14, seed: int = 7) -> SeededClass:
     db.session.flush()
     _write(staff_try, [Row(f, c, "hidden", "failed", 0.0, 1.0, "dx_sign", 0.5) for f in FUNCTIONS for c in CHECKS[f]],
            assignment.points, assignment.id, 0.0)
+    db.session.flush()
+    for user_id in [s.user_id for s in students] + [ta.id]:      # as the queue does when a grade lands
+        check_history.refresh(db.session, assignment.id, user_id)
     db.session.commit()
     return SeededClass(course.id, assignment.id, assignment.points, students, ta.email, f"prof{seed}@uni.test")

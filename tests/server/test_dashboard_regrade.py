@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from server.dashboard import regrade as regrade_module
 from server.extensions import db
-from server.models import (Assignment, AuditEntry, Regrade, RegradeItem, Result, Role, ScoreAdjustment, Submission,
-                           User)
+from server.models import (Assignment, AuditEntry, CheckHistory, Regrade, RegradeItem, Result, Role, ScoreAdjustment,
+                           Submission, TestRow, User)
 from tests.server.helpers import REFERENCE, drain, make_user, upload
 
 BUGGY = REFERENCE.parents[0] / "tests" / "corpus" / "buggy" / "gates_mul_backward_swapped.py"
@@ -104,6 +104,13 @@ def test_dry_run_preview_publish(app, client, auth, world, graded, monkeypatch):
                                                                                    f"submission:{bo[0]}"}
         assert float(audited[f"submission:{bo[0]}"][1]) == pytest.approx(2 * bo[1], abs=1e-3)
         assert db.session.get(Regrade, regrade_id).open_for is None
+        # the check the upgrade failed is now ana's latest verdict on the dashboard's summary too
+        first = db.session.scalars(select(TestRow).where(TestRow.submission_id == ana[0])
+                                   .order_by(TestRow.result_id.desc(), TestRow.position)).first()
+        history = db.session.scalar(select(CheckHistory).where(
+            CheckHistory.user_id == db.session.scalar(select(User.id).where(User.email == "ana@uni.test")),
+            CheckHistory.function == first.function, CheckHistory.check == first.check))
+        assert (history.verdicts, history.latest) == ("F", "F")
     html = client.get(f"/staff/assignments/{world.assignment_id}/dashboard").get_data(as_text=True)
     assert 'data-final="5.0"' in html
 

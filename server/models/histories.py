@@ -1,0 +1,40 @@
+"""Each student's verdict history per check: the summary the dashboard reads instead of every test row.
+
+One row per (assignment, student, function, check), rewritten whenever one of that student's results
+of record changes (a grade completes, a regrade is published: see server.check_history). It holds
+facts derived from test_results and nothing else, so it can always be rebuilt from them.
+"""
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base
+
+PASSED, FAILING, NOT_JUDGED = "P", "F", "-"     # one character per graded attempt in `verdicts`
+
+
+class CheckHistory(Base):
+    __tablename__ = "check_histories"
+    __table_args__ = (
+        UniqueConstraint("assignment_id", "user_id", "function", "check"),
+        # Every page reads one assignment's rows grouped by check; the verdicts come from the index alone.
+        Index("ix_check_histories_assignment_check", "assignment_id", "function", "check", "user_id",
+              "latest", "first_pass", "flaky"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    function: Mapped[str] = mapped_column(String(64))
+    check: Mapped[str] = mapped_column(String(64))
+    # The check's verdict on each graded attempt, oldest first: P (every case passed), F (a case
+    # failed, raised or timed out), - (not judged: the function was missing or the check skipped).
+    verdicts: Mapped[str] = mapped_column(Text)
+    # The verdict on the student's latest graded attempt: the last of verdicts, or "" when that
+    # attempt did not run this check at all (a grader upgraded between the two attempts).
+    latest: Mapped[str] = mapped_column(String(1))
+    first_pass: Mapped[int | None]                           # 1-based position in verdicts of the first P
+    # The verdict differed between two graded attempts of byte-identical code: the check, not the
+    # student, changed its mind (fresh hidden inputs each attempt), so staff should look at it.
+    flaky: Mapped[bool] = mapped_column(default=False)
