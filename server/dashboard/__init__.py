@@ -19,7 +19,7 @@ def require_login() -> None:
 
 TABS = [("dashboard.assignment_overview", "Overview"), ("dashboard.class_mistakes", "What the class gets wrong"),
         ("dashboard.class_progress", "Attempts until it passes"), ("dashboard.regrade_page", "Regrade"),
-        ("dashboard.exports_page", "Export")]
+        ("dashboard.similarity_page", "Similarity"), ("dashboard.exports_page", "Export")]
 
 
 @bp.context_processor
@@ -67,5 +67,15 @@ def init_app(app) -> None:
 
     app.extensions["dashboard_regrade_task"] = regrade_item
 
+    @queue.huey.task(name="similarity_run")
+    def similarity_run(run_id: int) -> None:
+        from .similarity_runs import process
+        from ..extensions import db
+        with app.app_context():
+            process(db.session, run_id, course=queue.grader_call_options().get("course"),
+                    lease_seconds=app.config.get("SIMILARITY_LEASE_SECONDS", 1800))
 
-from . import views_detail, views_exports, views_overview, views_regrade  # noqa: E402,F401
+    app.extensions["dashboard_similarity_task"] = similarity_run
+
+
+from . import views_detail, views_exports, views_overview, views_regrade, views_similarity  # noqa: E402,F401

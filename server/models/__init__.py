@@ -3,10 +3,11 @@ from .base import Base, UTCDateTime, utcnow
 from .courses import Assignment, Course, Enrolment, Extension, LimitPeriod, Role
 from .submissions import AuditEntry, Result, Submission, SubmissionStatus, TestRow
 from .histories import CheckHistory
+from .similarity import RunState, SimilarityDocument, SimilarityPair, SimilarityRun
 from .staff_grading import ItemState, Regrade, RegradeItem, RegradeState, ScoreAdjustment
 from .users import ApiToken, Invitation, User
 
 __all__ = ["Base", "UTCDateTime", "utcnow", "Assignment", "Course", "Enrolment", "Extension", "LimitPeriod",
            "Role", "AuditEntry", "Result", "Submission", "SubmissionStatus", "TestRow", "ApiToken",
            "Invitation", "User", "ItemState", "Regrade", "RegradeItem", "RegradeState", "ScoreAdjustment",
-           "CheckHistory"]
+           "CheckHistory", "RunState", "SimilarityDocument", "SimilarityPair", "SimilarityRun"]

@@ -92,6 +92,10 @@ ROUTES = {
     ("dashboard.finish_regrade", "POST"): Route("/staff/regrades/999/discard", answering(ANY_USER, 404)),
     ("dashboard.submission_detail", "GET"): Route("/staff/submissions/{submission}", STAFF),
     ("dashboard.adjust_score", "POST"): Route("/staff/submissions/{submission}/adjust", answering(STAFF, 303)),
+    ("dashboard.similarity_page", "GET"): Route("/staff/assignments/{assignment}/similarity", STAFF),
+    ("dashboard.recompute_similarity", "POST"): Route("/staff/assignments/{assignment}/similarity",
+                                                      answering(STAFF, 303)),
+    ("dashboard.similarity_pair", "GET"): Route("/staff/similarity/pairs/999", answering(ANY_USER, 404)),
     ("api.openapi", "GET"): Route("/api/v1/openapi.json", PUBLIC),
     ("api.create_token", "POST"): Route("/api/v1/tokens", {r: 401 for r in ROLES}),   # no password sent
     ("api.me", "GET"): Route("/api/v1/me", api(ANY_USER)),
