@@ -13,6 +13,8 @@ import json
 import zipfile
 from dataclasses import dataclass
 
+import numpy as np
+
 from markupsafe import Markup
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
@@ -143,3 +145,22 @@ def pygments_css() -> str:
             f"{scoped('default', '')}\n"
             f"@media (prefers-color-scheme: dark) {{\n{scoped('monokai', ':root:not([data-theme=light]) ')}\n}}\n"
             f"{scoped('monokai', ':root[data-theme=dark] ')}\n")
+
+
+@dataclass(frozen=True)
+class ShownArray:
+    name: str
+    shape: tuple[int, ...]
+    text: str
+
+
+def shown_arrays(case) -> list[ShownArray]:
+    """A replayed case's arguments and upstream gradient as text staff can read (and paste into numpy:
+    full values up to a few hundred elements, numpy's summary beyond)."""
+    arrays = list(case.inputs.items()) + ([("dout", case.dout)] if case.dout is not None else [])
+    shown = [ShownArray(name, tuple(a.shape), np.array2string(a, precision=6, separator=", ", threshold=400,
+                                                              edgeitems=4, max_line_width=110))
+             for name, a in arrays]
+    return shown + [ShownArray(name, tuple(np.shape(value)) if isinstance(value, np.ndarray) else (),
+                               np.array2string(value, separator=", ") if isinstance(value, np.ndarray) else repr(value))
+                    for name, value in case.extras.items()]

@@ -1,15 +1,16 @@
 """Views: one submission for staff, and its manual score adjustment."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from ..authz import submission_for
 from ..extensions import db
-from ..models import AuditEntry
+from ..models import AuditEntry, TestRow
 from ..report_view import report_view
 from . import adjust, bp, detail
+from .latest import FAILING, functions_of
 from .forms import AdjustForm
 
 
@@ -47,3 +48,28 @@ def adjust_score(submission_id: int):
     else:
         flash(f"Adjustment saved: {form.points.data:+g} points.", "success")
     return redirect(url_for("dashboard.submission_detail", submission_id=submission.id)), 303
+
+
+@bp.get("/submissions/<int:submission_id>/hidden-inputs")
+def hidden_inputs(submission_id: int):
+    """The hidden cases this grading ran, drawn again from its seed (staff only: never shown to students)."""
+    from grader.course import CourseNotFound
+    from grader.oracle import ReferenceMissing
+    from grader.replay import hidden_inputs as replay
+    submission = submission_for(current_user, submission_id, staff=True)
+    assignment = submission.assignment
+    exercises, problem = [], None
+    if submission.result is None or submission.result.seed is None:
+        problem = "This submission has no graded result with a seed yet, so there are no hidden cases to show."
+    else:
+        try:
+            exercises = replay(assignment.exercise, submission.result.seed,
+                               course=current_app.config.get("GRADER_COURSE"), functions=set(functions_of(assignment)))
+        except (CourseNotFound, ReferenceMissing) as missing:
+            problem = f"The hidden cases cannot be rebuilt on this server: {missing}"
+    failing = set(db.session.scalars(select(TestRow.function).where(
+        TestRow.result_id == submission.result_id, TestRow.visibility == "hidden",
+        TestRow.status.in_(FAILING)))) if submission.result_id else set()
+    return render_template("dashboard/hidden_inputs.html", submission=submission, assignment=assignment,
+                           course=assignment.course, exercises=exercises, problem=problem, failing=failing,
+                           shown_arrays=detail.shown_arrays)

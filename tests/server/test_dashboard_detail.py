@@ -7,11 +7,12 @@ import re
 import zipfile
 
 import pytest
+from markupsafe import escape
 from sqlalchemy import select
 
 from server.dashboard import detail
 from server.extensions import db
-from server.models import AuditEntry, ScoreAdjustment
+from server.models import AuditEntry, ScoreAdjustment, Submission
 from tests.server.dashboard_class import seed_class
 
 
@@ -53,7 +54,8 @@ def test_detail_page_diffs_the_previous_attempt(client, auth, seeded):
     auth.login(seeded.ta_email)
     html = client.get(f"/staff/submissions/{student.latest.submission_id}").get_data(as_text=True)
     assert "Changes since attempt 2" in html
-    assert '<span class="gd">-# attempt 2</span>\n<span class="gi">+# attempt 3</span>' in html
+    assert (f'<span class="gd">-# {student.email} attempt 2</span>\n'
+            f'<span class="gi">+# {student.email} attempt 3</span>') in html
     assert len(re.findall(r'<tr[^>]*>\s*<td><a href="/staff/submissions/\d+">\d</a>', html)) == 3
 
 
@@ -88,3 +90,36 @@ def test_a_student_cannot_adjust(client, auth, seeded):
     response = client.post(f"/staff/submissions/{student.latest.submission_id}/adjust",
                            data={"points": "5", "comment": "mine"})
     assert response.status_code == 404
+
+
+def test_staff_see_the_hidden_inputs_drawn_again_from_the_seed(app, client, auth, seeded):
+    from grader.replay import hidden_inputs
+    from server.dashboard.detail import shown_arrays
+    student = next(s for s in seeded.students if s.latest and any(
+        r.visibility == "hidden" and r.status == "failed" for r in s.latest.rows))
+    auth.login(seeded.ta_email)
+    detail_page = client.get(f"/staff/submissions/{student.latest.submission_id}").get_data(as_text=True)
+    assert f'href="/staff/submissions/{student.latest.submission_id}/hidden-inputs"' in detail_page
+    page = client.get(f"/staff/submissions/{student.latest.submission_id}/hidden-inputs")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    with app.app_context():
+        seed = db.session.get(Submission, student.latest.submission_id).result.seed
+    exercises = hidden_inputs("gates", seed, functions={"add_forward", "add_backward", "mul_forward", "mul_backward"})
+    assert [e.name for e in exercises] == ["add", "mul"]
+    for exercise in exercises:
+        assert f'data-exercise="{exercise.name}"' in html
+        for case in exercise.cases:
+            assert escape(case.label) in html
+        for shown in shown_arrays(exercise.cases[0]):
+            assert escape(shown.text) in html
+    failed = sorted({r.function for r in student.latest.rows if r.visibility == "hidden" and r.status == "failed"})
+    assert any(f"hidden checks failed: {', '.join(f for f in failed if f.startswith(name))}" in html
+               for name in ("add", "mul"))
+
+
+def test_hidden_inputs_of_a_submission_without_a_result_say_why(client, auth, seeded):
+    errored = next(a for s in seeded.students for a in s.attempts if a.status == "error")
+    auth.login(seeded.ta_email)
+    html = client.get(f"/staff/submissions/{errored.submission_id}/hidden-inputs").get_data(as_text=True)
+    assert 'id="hidden-problem"' in html and "no graded result" in html

@@ -96,6 +96,7 @@ ROUTES = {
     ("dashboard.recompute_similarity", "POST"): Route("/staff/assignments/{assignment}/similarity",
                                                       answering(STAFF, 303)),
     ("dashboard.similarity_pair", "GET"): Route("/staff/similarity/pairs/999", answering(ANY_USER, 404)),
+    ("dashboard.hidden_inputs", "GET"): Route("/staff/submissions/{submission}/hidden-inputs", STAFF),
     ("api.openapi", "GET"): Route("/api/v1/openapi.json", PUBLIC),
     ("api.create_token", "POST"): Route("/api/v1/tokens", {r: 401 for r in ROLES}),   # no password sent
     ("api.me", "GET"): Route("/api/v1/me", api(ANY_USER)),
