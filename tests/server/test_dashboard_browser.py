@@ -15,7 +15,7 @@ from werkzeug.serving import make_server
 from server import create_app
 from sqlalchemy import func, select
 
-from server.dashboard import mistakes, overview
+from server.dashboard import mistakes, overview, progress
 from server.dashboard import regrade as regrade_module
 from server.extensions import db
 from server.models import Assignment, RegradeItem, Result, Submission, TestRow
@@ -138,6 +138,22 @@ def test_a_ta_reads_the_dashboard(live, browser):
     page.wait_for_url(re.compile(r".*/submissions/\d+$"))
     assert page.locator("#attempts tbody tr").count() >= 1 and page.locator(".source .highlight").count() >= 1
     shoot(page, "submission")
+    page.click("#hidden-inputs-link")
+    page.wait_for_url(re.compile(r".*/submissions/\d+/hidden-inputs$"))
+    assert page.locator("section[data-exercise]").count() == 2          # add and mul
+    assert page.locator("details.hidden-case").count() > 4 and page.locator("pre.array").count() > 4
+    shoot(page, "hidden-inputs")
+
+    with app.app_context():
+        steps = progress.check_progress(db.session, db.session.get(Assignment, seeded.assignment_id))
+    page.goto(f"{base}/staff/assignments/{seeded.assignment_id}/progress")
+    assert page.locator("#flaky li").count() == sum(1 for r in steps if r.flaky) > 0
+    first_step = steps[0]
+    cell = page.locator(f'#fail-by-attempt tr[data-function="{first_step.function}"][data-check="{first_step.check}"] '
+                        'td[data-attempt="1"]')
+    assert cell.get_attribute("data-failing") == str(first_step.failing[0])
+    assert cell.get_attribute("data-students") == str(first_step.tried[0])
+    shoot(page, "progress")
     page.goto(f"{base}/staff/assignments/{seeded.assignment_id}/export")
     shoot(page, "export")
     assert errors == []
