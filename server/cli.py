@@ -101,13 +101,7 @@ def serve(instance: Path, host: str, port: int, workers: int) -> None:
     except (KeyboardInterrupt, SystemExit):
         pass
     finally:
-        for child in children:
-            child.terminate()
-        for child in children:
-            try:
-                child.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                child.kill()
+        _stop_workers(children)
 
 
 def _stop(*_signal) -> None:
@@ -119,8 +113,31 @@ def _safe_url(app) -> str:
     return make_url(app.config["SQLALCHEMY_DATABASE_URI"]).render_as_string(hide_password=True)
 
 
-def _start_worker(instance: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "server.cli", "worker", "--instance", str(instance)])
+def _start_worker(instance: Path, **popen) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "server.cli", "worker", "--instance", str(instance)], **popen)
+
+
+def _stop_workers(children: list[subprocess.Popen]) -> None:
+    for child in children:
+        child.terminate()
+    for child in children:
+        try:
+            child.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            child.kill()
+
+
+def _grading_course(app):
+    """The course directory the workers grade against; a ClickException when it cannot grade."""
+    from grader.course import CourseNotFound, find_course
+    try:
+        course = find_course(app.config.get("GRADER_COURSE"))
+    except CourseNotFound as error:
+        raise click.ClickException(f"{error} (the worker grades against it)") from None
+    if not all(course.has_reference(a) for a in ("gates", "layers")):
+        raise click.ClickException(f"{course.reference_dir} lacks the reference solutions; hidden checks need "
+                                   "them. Point GRADER_COURSE at the instructor's course folder.")
+    return course
 
 
 @click.command()
@@ -131,14 +148,7 @@ def worker(instance: Path) -> None:
     logging.getLogger("huey").setLevel(logging.WARNING)
     app = make_app(instance)
     queue = app.extensions["grading_queue"]
-    from grader.course import CourseNotFound, find_course
-    try:
-        course = find_course(app.config.get("GRADER_COURSE"))
-    except CourseNotFound as error:
-        raise click.ClickException(f"{error} (the worker grades against it)") from None
-    if not all(course.has_reference(a) for a in ("gates", "layers")):
-        raise click.ClickException(f"{course.reference_dir} lacks the reference solutions; hidden checks need "
-                                   "them. Point GRADER_COURSE at the instructor's course folder.")
+    course = _grading_course(app)
     with app.app_context():
         try:
             recovered = queue.reap()     # what dead workers and lost messages left behind
@@ -370,6 +380,74 @@ def export(instance: Path, course_code: str, assignment_slug: str, kind: str, ou
     app, context = _admin_context(instance)
     with context:
         output.write(export_assignment(_course(course_code), assignment_slug, kind))
+
+
+@admin.command("demo")
+@instance_option
+@click.option("--course", "code", default="bp-demo", show_default=True, help="The demo course's code.")
+@click.option("--students", type=click.IntRange(1, 2000), default=200, show_default=True)
+@click.option("--attempts", type=click.IntRange(1, 20), default=6, show_default=True,
+              help="The most attempts one student makes at one assignment (most make fewer).")
+@click.option("--seed", type=int, default=2026, show_default=True, help="The same seed makes the same class.")
+@click.option("--replace", is_flag=True, help="Delete the course (and its demo accounts) first if it exists.")
+@click.option("--workers", type=click.IntRange(1, 64), default=lambda: os.cpu_count() or 1,
+              help="Grading workers to start [default: one per core].")
+@click.option("--no-wait", is_flag=True, help="Only queue the submissions: `grade serve` (or `grade worker`) "
+              "grades them, and the dashboard fills in as you watch.")
+def demo(instance: Path, code: str, students: int, attempts: int, seed: int, replace: bool, workers: int,
+         no_wait: bool) -> None:
+    """Create a demo course (students, staff, two assignments, thousands of attempts) and grade it for real."""
+    from .demo import DemoExists, create_demo
+    from .demo import progress
+    from .extensions import db
+    from .models import Assignment
+    app = make_app(instance)
+    try:
+        upgrade_database(app)
+    except Exception as error:  # noqa: BLE001 - say what to do instead of a traceback
+        raise click.ClickException(f"cannot prepare the database {_safe_url(app)}: {error}") from None
+    _grading_course(app)       # before writing anything: the workers could not grade without it
+    with app.app_context():
+        try:
+            made = create_demo(db.session, app.extensions["grading_queue"], code=code, students=students,
+                               max_attempts=attempts, seed=seed, replace=replace, max_bytes=app.config["MAX_CONTENT_LENGTH"],
+                               progress=lambda n, total: click.echo(f"submitting {n}/{total}", err=True))
+        except DemoExists as error:
+            raise click.ClickException(str(error)) from None
+    total = len(made.submission_ids)
+    click.echo(f"Created course {code}: {made.students} students, {made.staff} staff, 2 assignments, "
+               f"{total} submissions queued.")
+    where = "" if instance.resolve() == (Path.cwd() / "instance").resolve() else f" --instance {instance}"
+    if no_wait:
+        click.echo(f"`grade serve{where}` grades them (about {progress.minutes(progress.estimate_seconds(total, 1))} "
+                   f"with its one worker; `--workers {workers}` or `grade worker{where}` processes go faster).")
+    else:
+        click.echo(f"Grading with {workers} worker(s): about {progress.minutes(progress.estimate_seconds(total, workers))}"
+                   " (Ctrl-C stops; what is left is graded by `grade serve` later).")
+        log = open(instance / "demo-workers.log", "ab")
+        children = [_start_worker(instance, stdout=log, stderr=subprocess.STDOUT) for _ in range(workers)]
+        try:
+            with app.app_context():
+                final = progress.watch(lambda: progress.counts(db.session, made.course_id), total,
+                                       lambda text: click.echo(text, err=True),
+                                       alive=lambda: any(child.poll() is None for child in children))
+        except KeyboardInterrupt:
+            final = None
+            click.echo("Stopped; the rest stays queued for `grade serve` or `grade worker`.", err=True)
+        finally:
+            _stop_workers(children)
+            log.close()
+        if final is not None and final.waiting:
+            raise click.ClickException(f"the workers stopped with {final.waiting} submission(s) left; see "
+                                       f"{instance / 'demo-workers.log'}")
+        with app.app_context():
+            for slug, assignment_id in made.assignment_ids.items():
+                click.echo(progress.summary(db.session, db.session.get(Assignment, assignment_id)))
+    base = app.config.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    first = min(made.assignment_ids.values())
+    click.echo(f"Now run `grade serve{where}` and log in at {base}/login as the instructor {made.instructor_email} "
+               f"with password {made.password}\n(every demo account, TAs and students too, has that password). "
+               f"The first dashboard: {base}/staff/assignments/{first}/dashboard")
 
 
 def main() -> None:

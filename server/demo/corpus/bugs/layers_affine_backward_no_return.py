@@ -1,0 +1,13 @@
+"""affine_backward forgets `return` (returns None) (mistake returned_none; from
+tests/corpus/buggy/layers_affine_backward_no_return.py).
+"""
+import numpy as np
+
+
+def affine_backward(dout, cache):
+    x, w, b = cache
+    N = x.shape[0]
+    x_flat = x.reshape(N, -1)
+    dx = dout.dot(w.T).reshape(x.shape)
+    dw = x_flat.T.dot(dout)
+    db = np.sum(dout, axis=0)

@@ -1,0 +1,16 @@
+"""neither loss nor dx divided by N (mistake loss_not_averaged; from
+tests/corpus/buggy/layers_softmax_no_divide_n.py).
+"""
+import numpy as np
+
+
+def softmax_loss(x, y):
+    N = x.shape[0]
+    shifted = x - np.max(x, axis=1, keepdims=True)
+    Z = np.sum(np.exp(shifted), axis=1, keepdims=True)
+    log_probs = shifted - np.log(Z)
+    probs = np.exp(log_probs)
+    loss = -np.sum(log_probs[np.arange(N), y])
+    dx = probs.copy()
+    dx[np.arange(N), y] -= 1
+    return loss, dx
