@@ -165,6 +165,10 @@ def main() -> None:
             control.sendall(json.dumps({"pid": pid}).encode() + b"\n")
     finally:
         control.close()
+    # The grader hung up: end now. There is nothing to tidy (workers die with their parent, the
+    # kernel reaps them), and an interpreter's teardown with numpy loaded is a good part of the
+    # grader's own exit, which waits for this process.
+    os._exit(0)
 
 
 def mount_point() -> str:
