@@ -321,3 +321,102 @@ def test_migration_0005_builds_the_models_and_downgrade_removes_them(tmp_path, d
             with db.engine.begin() as connection:
                 connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
             db.engine.dispose()
+
+
+# --- in a real browser -------------------------------------------------------------------------
+
+SHOTS = Path("/tmp/grader-screenshots")
+
+
+@pytest.fixture
+def live_class(tmp_path):
+    """(base url, app, world ids): the app on loopback with CSRF on and CLASS seeded (no worker:
+    the test drains the queue itself, as the worker would)."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from server import create_app
+    from server.models import Course
+    from tests.server.conftest import config_for
+    from tests.server.helpers import make_assignment
+    app = create_app(config_for(tmp_path, f"sqlite:///{tmp_path / 'live.db'}", SERVER_NAME=None, WTF_CSRF_ENABLED=True),
+                     instance_path=str(tmp_path / "instance"))
+    full_names = {"ana": "Ana Lopez", "bo": "Bo Chen", "gil": "Gil Moreau", "cy": "Cy Okafor", "dee": "Dee Novak",
+                  "eve": "Eve Tanaka", "fay": "Fay Ibrahim"}
+    with app.app_context():
+        db.create_all()
+        course = Course(code="bp101", title="Backprop 101", timezone="Europe/Paris")
+        db.session.add(course)
+        db.session.flush()
+        make_user("ta@uni.test", Role.TA, course, name="Tess Assistant")
+        assignment = make_assignment(course, title="Gates: forward and backward")
+        for name, attempts in CLASS.items():
+            user = make_user(f"{name}@uni.test", Role.STUDENT, course, name=full_names[name])
+            for filename, content, graded in attempts:
+                add_submission(assignment.id, user, filename, content, graded)
+        db.session.commit()
+        assignment_id = assignment.id
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", app, assignment_id
+    server.shutdown()
+    thread.join()
+    with app.app_context():
+        db.engine.dispose()
+
+
+def shoot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        page.screenshot(path=str(SHOTS / f"similarity-{name}-{scheme}.png"), full_page=True)
+    page.emulate_media(color_scheme="light")
+
+
+@pytest.mark.browser
+def test_a_ta_recomputes_and_reads_a_pair_side_by_side(live_class):
+    from playwright.sync_api import sync_playwright
+
+    from tests.server.helpers import PASSWORD
+    base, app, assignment_id = live_class
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
+                                             args=["--no-sandbox", "--disable-background-networking"])
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            errors = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("response", lambda r: errors.append(f"{r.status} {r.url}")
+                    if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
+            page.goto(f"{base}/login")
+            page.fill("#email", "ta@uni.test")
+            page.fill("#password", PASSWORD)
+            page.click("button.primary")
+            page.wait_for_url(re.compile(r".*/$"))
+            page.goto(f"{base}/staff/assignments/{assignment_id}/dashboard")
+            page.click("nav.tabs a:text('Similarity')")                 # linked from the dashboard's tabs
+            page.wait_for_url(re.compile(r".*/similarity$"))
+            assert page.locator("#similarity-never").count() == 1
+            page.click("#recompute")
+            page.wait_for_selector("#similarity-pending")
+            assert drain(app) == 1                                     # the worker's part
+            page.reload()
+            assert page.locator("#similarity-pending").count() == 0
+            assert page.locator("#compared").inner_text() == str(len(CLASS))
+            rows = page.locator("#similar-pairs tbody tr")
+            assert rows.count() == 3
+            shown = {frozenset(name.split("@")[0] for name in rows.nth(i).get_attribute("data-users").split())
+                     for i in range(3)}
+            assert shown == SIMILAR
+            shoot(page, "list")
+            rows.first.locator("a:text('side by side')").click()
+            page.wait_for_url(re.compile(r".*/similarity/pairs/\d+$"))
+            assert page.locator(".source-side").count() == 2
+            for side_id in ("#side-1", "#side-2"):
+                assert page.locator(f"{side_id} tr.similar").count() > 20
+            shoot(page, "pair")
+            assert errors == []
+        finally:
+            browser.close()
