@@ -2,7 +2,7 @@
 the Recompute button. They point at code to look at; staff decide what it means."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..authz import assignment_for
@@ -58,9 +58,7 @@ def similarity_pair(pair_id: int):
     """Two submissions side by side, the similar lines marked."""
     pair = runs.pair_with_sources(db.session, pair_id)
     run = db.session.get(SimilarityRun, pair.run_id) if pair else None
-    assignment = assignment_for(current_user, run.assignment_id if run else -1, staff=True)
-    if pair is None:
-        abort(404)
+    assignment = assignment_for(current_user, run.assignment_id if run else -1, staff=True)   # none: 404
     sides = []
     for document, regions, share in ((pair.document_a, pair.regions_a, pair.similarity_a),
                                      (pair.document_b, pair.regions_b, pair.similarity_b)):
