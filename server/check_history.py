@@ -13,7 +13,7 @@ from sqlalchemy import case, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from .models import CheckHistory, Submission, SubmissionStatus, TestRow, User
-from .models.histories import FAILING, NOT_JUDGED, PASSED
+from .models.histories import FAILING, HEAD_ATTEMPTS, NOT_JUDGED, PASSED
 
 FAILING_STATUSES = ("failed", "error", "timeout")    # the student's code ran and was wrong
 
@@ -64,7 +64,8 @@ def histories_from(assignment_id: int, verdicts: Iterable[Verdict]) -> list[dict
         for verdict in seen:
             by_code.setdefault(verdict.sha256, set()).add(verdict.letter)
         rows.append(dict(assignment_id=assignment_id, user_id=user_id, function=function, check=check,
-                         verdicts=letters, latest=letters[-1] if seen[-1].attempt == last_attempt[user_id] else "",
+                         verdicts=letters, head=letters[:HEAD_ATTEMPTS],
+                         latest=letters[-1] if seen[-1].attempt == last_attempt[user_id] else "",
                          first_pass=letters.index(PASSED) + 1 if PASSED in letters else None,
                          flaky=any({PASSED, FAILING} <= letters_of_code for letters_of_code in by_code.values())))
     return rows

@@ -10,14 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..models import Assignment, CheckHistory
-from ..models.histories import FAILING
+from ..models.histories import FAILING, HEAD_ATTEMPTS as ATTEMPTS_SHOWN
 from .latest import functions_of, students
-
-ATTEMPTS_SHOWN = 6        # fail share at attempts 1..6; later attempts are few and noisy
 
 
 @dataclass(frozen=True)
@@ -42,22 +40,31 @@ class CheckProgress:
 
 
 def check_progress(session: Session, assignment: Assignment) -> list[CheckProgress]:
-    enrolled = students(assignment)
     h = CheckHistory
-    per_attempt = []
-    for k in range(1, ATTEMPTS_SHOWN + 1):
-        per_attempt += [func.sum(case((func.length(h.verdicts) >= k, 1), else_=0)),
-                        func.sum(case((func.substr(h.verdicts, k, 1) == FAILING, 1), else_=0))]
-    rows = session.execute(
-        select(h.function, h.check, func.count(), func.count(h.first_pass),
-               func.sum(case((h.first_pass == 1, 1), else_=0)), func.avg(h.first_pass),
-               func.sum(case((h.flaky, 1), else_=0)), *per_attempt)
+    enrolled = students(assignment)
+    # Grouped in SQL down to a few dozen (head, first_pass, flaky) groups per check, read in index
+    # order; the per-attempt counts are then a sum over those groups, not over students.
+    groups = session.execute(
+        select(h.function, h.check, h.head, h.first_pass, h.flaky, func.count())
         .join(enrolled, enrolled.c.user_id == h.user_id)
         .where(h.assignment_id == assignment.id)
-        .group_by(h.function, h.check)).all()
+        .group_by(h.function, h.check, h.head, h.first_pass, h.flaky)).all()
+    totals: dict[tuple[str, str], dict] = {}
+    for function, check, head, first_pass, flaky, n in groups:
+        t = totals.setdefault((function, check), dict(students=0, passed=0, first_try=0, attempts_sum=0, flaky=0,
+                                                      tried=[0] * ATTEMPTS_SHOWN, failing=[0] * ATTEMPTS_SHOWN))
+        t["students"] += n
+        t["flaky"] += n if flaky else 0
+        if first_pass is not None:
+            t["passed"] += n
+            t["first_try"] += n if first_pass == 1 else 0
+            t["attempts_sum"] += n * first_pass
+        for k, letter in enumerate(head):
+            t["tried"][k] += n
+            t["failing"][k] += n if letter == FAILING else 0
     order = {name: i for i, name in enumerate(functions_of(assignment))}
-    found = [CheckProgress(f, c, int(n), int(p), int(first or 0), float(mean) if mean is not None else None,
-                           int(flaky or 0), tuple(int(x or 0) for x in rest[0::2]),
-                           tuple(int(x or 0) for x in rest[1::2]))
-             for f, c, n, p, first, mean, flaky, *rest in rows]
+    found = [CheckProgress(f, c, t["students"], t["passed"], t["first_try"],
+                           t["attempts_sum"] / t["passed"] if t["passed"] else None, t["flaky"],
+                           tuple(t["tried"]), tuple(t["failing"]))
+             for (f, c), t in totals.items()]
     return sorted(found, key=lambda r: (order.get(r.function, len(order)), r.function, r.check))

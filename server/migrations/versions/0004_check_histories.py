@@ -25,6 +25,7 @@ def upgrade():
         sa.Column('function', sa.String(length=64), nullable=False),
         sa.Column('check', sa.String(length=64), nullable=False),
         sa.Column('verdicts', sa.Text(), nullable=False),
+        sa.Column('head', sa.String(length=6), nullable=False),
         sa.Column('latest', sa.String(length=1), nullable=False),
         sa.Column('first_pass', sa.Integer(), nullable=True),
         sa.Column('flaky', sa.Boolean(), nullable=False),
@@ -38,7 +39,8 @@ def upgrade():
     )
     with op.batch_alter_table('check_histories', schema=None) as batch_op:
         batch_op.create_index('ix_check_histories_assignment_check',
-                              ['assignment_id', 'function', 'check', 'user_id', 'latest', 'first_pass', 'flaky'],
+                              ['assignment_id', 'function', 'check', 'head', 'first_pass', 'flaky', 'latest',
+                               'user_id'],
                               unique=False)
         batch_op.create_index(batch_op.f('ix_check_histories_user_id'), ['user_id'], unique=False)
     _backfill()
@@ -50,7 +52,7 @@ def _backfill():
 
     connection = op.get_bind()
     histories = sa.table('check_histories', *(sa.column(name) for name in (
-        'assignment_id', 'user_id', 'function', 'check', 'verdicts', 'latest', 'first_pass', 'flaky')))
+        'assignment_id', 'user_id', 'function', 'check', 'verdicts', 'head', 'latest', 'first_pass', 'flaky')))
     for (assignment_id,) in connection.execute(sa.text('SELECT id FROM assignments')).all():
         users = [u for (u,) in connection.execute(
             sa.text('SELECT DISTINCT user_id FROM submissions WHERE assignment_id = :a ORDER BY user_id'),
