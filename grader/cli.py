@@ -12,14 +12,14 @@ import click
 
 from .budget import InvalidBudget
 from .course import CourseNotFound, find_course
-from .exercises import ASSIGNMENTS
 from .report import FORMATS
 from .sandbox.zygote import ZygoteError, start_shared_zygote
 from .submission import SubmissionError
 
-# The engine (checks, cases, the reference oracle, the runner) and what only other commands use are
-# imported inside the commands that need them: `grade check` starts its zygote first, so that the
-# zygote's own start-up runs beside those imports instead of after them.
+# Nothing imported here imports numpy. The engine (checks, cases, the reference oracle, the runner),
+# the exercises and what only other commands use are imported when a command needs them:
+# `grade check` starts its zygote first, so that the zygote's own start-up (an interpreter and
+# numpy) runs beside the grader's instead of after it.
 
 
 class UsageProblem(click.ClickException):
@@ -39,6 +39,23 @@ def _course(course: Path | None):
         return find_course(course)
     except CourseNotFound as error:
         raise UsageProblem(str(error)) from None
+
+
+class AssignmentChoice(click.Choice):
+    """One of the assignments, listed when an option is parsed or shown rather than when this
+    module is imported (grader.exercises imports numpy; see the note on imports above)."""
+
+    def __init__(self) -> None:
+        super().__init__(())
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        from .exercises import ASSIGNMENTS
+        return tuple(sorted(ASSIGNMENTS))
+
+    @choices.setter
+    def choices(self, _value) -> None:   # click.Choice.__init__ sets it; the property answers instead
+        pass
 
 
 class CommandsWithPlugins(click.Group):
@@ -74,7 +91,7 @@ def main() -> None:
 
 @main.command()
 @click.argument("submission", type=click.Path(dir_okay=False, path_type=str))
-@click.option("--assignment", type=click.Choice(sorted(ASSIGNMENTS)),
+@click.option("--assignment", type=AssignmentChoice(),
               help="Grade every function of this assignment (default: the exercise functions the file defines).")
 @click.option("--public", "public_only", is_flag=True, help="Run only the public checks students get.")
 @click.option("--seed", type=click.IntRange(min=0), help="Replay the hidden cases of this seed.")
@@ -113,7 +130,7 @@ def check(submission: str, assignment: str | None, public_only: bool, seed: int 
 
 
 @main.command()
-@click.argument("assignment", type=click.Choice(sorted(ASSIGNMENTS)))
+@click.argument("assignment", type=AssignmentChoice())
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="A new (or empty) folder for the bundle.")
 @course_option
@@ -129,7 +146,7 @@ def release(assignment: str, out: Path, course: Path | None) -> None:
 
 @main.command()
 @click.argument("source", type=click.Path(path_type=Path))
-@click.option("--assignment", required=True, type=click.Choice(sorted(ASSIGNMENTS)),
+@click.option("--assignment", required=True, type=AssignmentChoice(),
               help="The assignment every submission is graded against.")
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for grades.csv, reports/ and gradescope/ (kept between runs).")
@@ -157,7 +174,7 @@ def batch(source: Path, assignment: str, out: Path, jobs: int | None, force: boo
 
 
 @main.command("export-gradescope")
-@click.option("--assignment", required=True, type=click.Choice(sorted(ASSIGNMENTS)))
+@click.option("--assignment", required=True, type=AssignmentChoice())
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The zip to write (replaced if it exists), e.g. autograder.zip.")
 @click.option("--public-only", is_flag=True, help="Run only the public checks on Gradescope.")
@@ -178,7 +195,7 @@ def export_gradescope(assignment: str, out: Path, public_only: bool, allow_unsan
 
 
 @main.command("build-exercises")
-@click.argument("assignment", required=False, type=click.Choice(sorted(ASSIGNMENTS)))
+@click.argument("assignment", required=False, type=AssignmentChoice())
 @course_option
 def build_exercises(assignment: str | None, course: Path | None) -> None:
     """Regenerate exercises/ASSIGNMENT/ASSIGNMENT.py and .ipynb from its lesson.py (all if omitted)."""
