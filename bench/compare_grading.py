@@ -20,6 +20,7 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from grader.runner import protocol  # noqa: E402
 from grader.runner.process import ProcessRunner  # noqa: E402
 
 REFERENCE_FILES = [ROOT / "reference/gates/gates.py", ROOT / "reference/layers/layers.py"]
@@ -55,20 +56,27 @@ def interleaved_medians(actions: dict, repeat: int) -> dict[str, float]:
 
 @contextmanager
 def counting_calls():
-    """Count, in this process, the calls and messages every ProcessRunner sends to its worker."""
-    counts = {"messages": 0, "calls": Counter()}
-    original = ProcessRunner.run
+    """Count, in this process, what crosses every ProcessRunner's pipes: the messages asking the
+    worker to run calls (one per plan or unplanned batch, and per replayed batch), the calls they
+    carry (by function), and the replies read back (one per call answered)."""
+    counts = {"messages": 0, "replies": 0, "calls": Counter()}
+    send, read = ProcessRunner._send, protocol.Reader.read_message
 
-    def run(self, calls):
-        if calls:
+    def counted_send(self, header, buffers):
+        if header.get("op") == "run":
             counts["messages"] += 1
-            counts["calls"].update(call.function for call in calls)
-        return original(self, calls)
-    ProcessRunner.run = run
+            counts["calls"].update(step["fn"] for step in header["steps"])
+        return send(self, header, buffers)
+
+    def counted_read(self, deadline=None):
+        message = read(self, deadline)
+        counts["replies"] += 1
+        return message
+    ProcessRunner._send, protocol.Reader.read_message = counted_send, counted_read
     try:
         yield counts
     finally:
-        ProcessRunner.run = original
+        ProcessRunner._send, protocol.Reader.read_message = send, read
 
 
 def execute_notebook(path: Path) -> None:
@@ -92,7 +100,7 @@ def warm_grade(repeat: int) -> dict:
         medians = interleaved_medians({"ours": lambda: grade(files["py"], seed=1),
                                        "nbclient": lambda: execute_notebook(files["ipynb"])}, repeat)
     return {**medians, "checks": len(report.tests), "messages": counts["messages"],
-            "calls": sum(counts["calls"].values())}
+            "replies": counts["replies"], "calls": sum(counts["calls"].values())}
 
 
 def cold_check(repeat: int) -> dict:

@@ -158,22 +158,51 @@ def grade_exercise(ctx: Context, visibility: Visibility, seed: int, main_finding
         case_set = case_sets.public_cases(exercise, ctx.oracle, exercises_dir)
     else:
         case_set = case_sets.hidden_cases(exercise, ctx.oracle, seed, exercises_dir)
+    specs = [(rank, spec) for rank, spec in enumerate(checks_for(exercise))
+             if visibility is Visibility.VISIBLE or spec.hidden_too]
+    ctx.built.clear()
+    # Hidden cases of a function whose public checks failed would stop early too: no plan then.
+    if not budget.expired and all(finding.passed for finding in main_findings.values()):
+        _plan(ctx, [spec for _, spec in specs], case_set)
     results = []
-    for rank, spec in enumerate(checks_for(exercise)):
-        if visibility is Visibility.HIDDEN and not spec.hidden_too:
-            continue
-        cases = case_set.main if spec.cases == "main" else case_set.edge
-        prerequisite = _prerequisite(spec, visibility, main_findings)
-        finding = prerequisite or _run_within(budget, spec, ctx, cases)
-        finding = _credit(spec, finding, main_findings)
-        if spec.name in MAIN_CHECKS:
-            main_findings[(MAIN_CHECKS[spec.name], visibility)] = finding
-        results.append((rank, TestResult(
-            function=target_function(spec, exercise), check=spec.name, visibility=visibility,
-            status=finding.status, score=spec.weight if finding.passed else 0.0, max_score=spec.weight,
-            output=finding.output, hint=finding.hint, mistake=finding.mistake,
-            measures=dict(finding.measures))))
+    try:
+        for rank, spec in specs:
+            cases = case_set.main if spec.cases == "main" else case_set.edge
+            prerequisite = _prerequisite(spec, visibility, main_findings)
+            finding = prerequisite or _run_within(budget, spec, ctx, cases)
+            finding = _credit(spec, finding, main_findings)
+            if spec.name in MAIN_CHECKS:
+                main_findings[(MAIN_CHECKS[spec.name], visibility)] = finding
+            results.append((rank, TestResult(
+                function=target_function(spec, exercise), check=spec.name, visibility=visibility,
+                status=finding.status, score=spec.weight if finding.passed else 0.0, max_score=spec.weight,
+                output=finding.output, hint=finding.hint, mistake=finding.mistake,
+                measures=dict(finding.measures))))
+    finally:
+        _end_plan(ctx.runner)
     return results
+
+
+def _plan(ctx: Context, specs: list[CheckSpec], case_set) -> None:
+    """Give the runner, at once, every batch of calls these checks will run if every case passes
+    (grader.runner.plan): one message to the worker instead of one per check and case."""
+    plan = getattr(ctx.runner, "plan", None)
+    if plan is None:
+        return
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            batches = [batch for spec in specs
+                       for batch in spec.plan(ctx, case_set.main if spec.cases == "main" else case_set.edge)]
+    except Exception:  # noqa: BLE001 - the check itself reports it when it runs into the same error
+        return
+    plan(batches)
+
+
+def _end_plan(runner) -> None:
+    end_plan = getattr(runner, "end_plan", None)
+    if end_plan is not None:
+        end_plan()
 
 
 def _prerequisite(spec: CheckSpec, visibility: Visibility, main_findings) -> Finding | None:

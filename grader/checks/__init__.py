@@ -16,6 +16,7 @@ class CheckSpec:
     name: str
     target: str                  # "forward" or "backward": which student function it is about
     run: Callable                # run(ctx, cases) -> Finding
+    plan: Callable               # plan(ctx, cases) -> the batches of calls `run` makes if every case passes
     cases: str = "main"          # "main" or "edge"
     weight: float = 1.0
     hidden_too: bool = False     # also run on the hidden cases (else public cases only)
@@ -30,21 +31,29 @@ class CheckSpec:
 
 
 CHECKS: list[CheckSpec] = [
-    CheckSpec("forward", "forward", forward_values.check, weight=2, hidden_too=True, for_loss=False),
-    CheckSpec("loss", "forward", forward_values.check, weight=2, hidden_too=True, for_loss=True),
-    CheckSpec("edge cases", "forward", forward_values.check, cases="edge", hidden_too=True, after="main"),
-    CheckSpec("dtype", "forward", dtypes.check_forward, weight=0.5, for_loss=False, credit_after="main"),
-    CheckSpec("no input mutation", "forward", mutation.check_forward, weight=0.5, credit_after="main"),
-    CheckSpec("stability", "forward", stability.check_forward, needs="stability", after="main"),
-    CheckSpec("running statistics", "forward", batchnorm_state.check, weight=2, needs="state"),
-    CheckSpec("gradient", "backward", gradients.check, weight=2, hidden_too=True),
-    CheckSpec("gradient edge cases", "backward", gradients.check, cases="edge", hidden_too=True, after="gradient"),
-    CheckSpec("dtype", "backward", dtypes.check_backward, weight=0.5, credit_after="gradient"),
-    CheckSpec("no dout mutation", "backward", mutation.check_backward, weight=0.5, for_loss=False,
+    CheckSpec("forward", "forward", forward_values.check, forward_values.plan, weight=2, hidden_too=True,
+              for_loss=False),
+    CheckSpec("loss", "forward", forward_values.check, forward_values.plan, weight=2, hidden_too=True, for_loss=True),
+    CheckSpec("edge cases", "forward", forward_values.check, forward_values.plan, cases="edge", hidden_too=True,
+              after="main"),
+    CheckSpec("dtype", "forward", dtypes.check_forward, dtypes.plan_forward, weight=0.5, for_loss=False,
+              credit_after="main"),
+    CheckSpec("no input mutation", "forward", mutation.check_forward, mutation.plan_forward, weight=0.5,
+              credit_after="main"),
+    CheckSpec("stability", "forward", stability.check_forward, stability.plan_forward, needs="stability",
+              after="main"),
+    CheckSpec("running statistics", "forward", batchnorm_state.check, batchnorm_state.plan, weight=2, needs="state"),
+    CheckSpec("gradient", "backward", gradients.check, gradients.plan, weight=2, hidden_too=True),
+    CheckSpec("gradient edge cases", "backward", gradients.check, gradients.plan, cases="edge", hidden_too=True,
+              after="gradient"),
+    CheckSpec("dtype", "backward", dtypes.check_backward, dtypes.plan_backward, weight=0.5, credit_after="gradient"),
+    CheckSpec("no dout mutation", "backward", mutation.check_backward, mutation.plan_backward, weight=0.5,
+              for_loss=False, credit_after="gradient"),
+    CheckSpec("cache reuse", "backward", cache_reuse.check, cache_reuse.plan, weight=0.5, for_loss=False,
               credit_after="gradient"),
-    CheckSpec("cache reuse", "backward", cache_reuse.check, weight=0.5, for_loss=False, credit_after="gradient"),
-    CheckSpec("convention at kinks", "backward", conventions.check, needs="convention"),
-    CheckSpec("gradient stability", "backward", stability.check_backward, needs="stability", after="gradient"),
+    CheckSpec("convention at kinks", "backward", conventions.check, conventions.plan, needs="convention"),
+    CheckSpec("gradient stability", "backward", stability.check_backward, stability.plan_backward,
+              needs="stability", after="gradient"),
 ]
 
 

@@ -34,6 +34,28 @@ def expected_calls(case: Case, settings: dict) -> list[tuple]:
     return [(x, g, b, {"mode": m, **settings}) for x, g, b, m in _sequence(case)]
 
 
+def _planned(oracle, case: Case, settings: dict) -> tuple[list, dict, list[Call]]:
+    """The reference's answers for the sequence, the test call's bn_param, and the calls."""
+    function = case.exercise.forward
+    expected = oracle.batchnorm_sequence(case.exercise, expected_calls(case, settings))
+    (x1, gamma, beta, _), (x2, *_), (x3, *_) = _sequence(case)
+    # The two train calls share one bn_param dict, passed back by reference as a training loop does.
+    # The test call gets the reference's running statistics, so a wrong update is not blamed twice.
+    test_param = {"mode": "test", **settings, "running_mean": expected[1][1]["running_mean"],
+                  "running_var": expected[1][1]["running_var"]}
+    calls = [
+        Call(function, (x1, gamma, beta, {"mode": "train", **settings}), want=(0,), return_args=True,
+             save_args_as="first_args"),
+        Call(function, (x2, gamma, beta, Ref("first_args", 3)), want=(0,), return_args=True),
+        Call(function, (x3, gamma, beta, test_param), want=(0,)),
+    ]
+    return expected, test_param, calls
+
+
+def plan(ctx: Context, cases: list[Case]) -> list[list[Call]]:
+    return [ctx.once(_planned, ctx.oracle, cases[0], settings)[2] for settings in SETTINGS]
+
+
 def check(ctx: Context, cases: list[Case]) -> Finding:
     for settings in SETTINGS:
         finding = _check_settings(ctx, cases[0], settings)
@@ -48,18 +70,8 @@ def check(ctx: Context, cases: list[Case]) -> Finding:
 def _check_settings(ctx: Context, case: Case, settings: dict) -> Finding:
     function = case.exercise.forward
     steps = _sequence(case)
-    expected = ctx.oracle.batchnorm_sequence(case.exercise, expected_calls(case, settings))
-    (x1, gamma, beta, _), (x2, *_), (x3, *_) = steps
-    # The two train calls share one bn_param dict, passed back by reference as a training loop does.
-    # The test call gets the reference's running statistics, so a wrong update is not blamed twice.
-    test_param = {"mode": "test", **settings, "running_mean": expected[1][1]["running_mean"],
-                  "running_var": expected[1][1]["running_var"]}
-    calls = [
-        Call(function, (x1, gamma, beta, {"mode": "train", **settings}), want=(0,), return_args=True,
-             save_args_as="first_args"),
-        Call(function, (x2, gamma, beta, Ref("first_args", 3)), want=(0,), return_args=True),
-        Call(function, (x3, gamma, beta, test_param), want=(0,)),
-    ]
+    x3, gamma, beta, _ = steps[2]
+    expected, test_param, calls = ctx.once(_planned, ctx.oracle, case, settings)
     outcomes = ctx.runner.run(calls)
     for i, (outcome, (ref_out, ref_param)) in enumerate(zip(outcomes, expected)):
         finding = outcome_finding(outcome, function)

@@ -1,14 +1,16 @@
 """What every check needs: calling the student's functions and reading what came back.
 
 A check builds Calls, runs them in one batch through the runner, and turns Outcomes into
-Findings. Everything a student function can do wrong before any value is compared (raise, be
+Findings. Each check also says, through its `plan`, which batches it will run if every case
+passes; it builds them with `Context.once`, so that the plan and the check hold the very same
+batch objects, by which the runner recognises the planned ones (grader.runner.plan). Everything a student function can do wrong before any value is compared (raise, be
 missing, time out, return None or the wrong number of values) is handled here, once.
 """
 from __future__ import annotations
 
 import dataclasses
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -25,6 +27,16 @@ class Context:
     runner: Runner
     oracle: Oracle
     exercise: Exercise
+    built: dict = field(default_factory=dict, repr=False)
+
+    def once(self, build, *args):
+        """build(*args), built once per block of checks (the engine clears `built` per exercise and
+        visibility): a check's plan and the check itself then share the very same batches of calls,
+        cases derived from a case, and the reference's answers about them."""
+        key = (build, *map(id, args))
+        if key not in self.built:
+            self.built[key] = (build(*args), args)   # keeping the args alive keeps their ids theirs
+        return self.built[key][0]
 
 
 class Failed(Exception):
@@ -179,6 +191,16 @@ def backward_call(case: Case, cache_name: str, *, return_args: bool = False) -> 
     return Call(case.exercise.backward, (case.dout.copy(), Ref(cache_name, 1)), return_args=return_args)
 
 
+def forward_only(case: Case) -> list[Call]:
+    """The forward on the case's inputs, alone."""
+    return [forward_call(case)]
+
+
+def backward_only(case: Case) -> list[Call]:
+    """The backward of the saved "cache" (a loss has none: its forward gives its gradient)."""
+    return [] if case.exercise.is_loss else [backward_call(case, "cache")]
+
+
 def forward_output(outcome: Outcome, case: Case) -> np.ndarray:
     """The forward's output (for a loss: the loss) after the usual validation; raises Failed."""
     exercise = case.exercise
@@ -250,13 +272,23 @@ def backward_blocked(ctx: Context, case: Case, forward_finding: Finding) -> Find
                    f"Fix {exercise.forward} first: its cache is what {exercise.backward} receives.")
 
 
-def run_after_forward(ctx: Context, case: Case, calls: list[Call]) -> tuple[Outcome, list[Outcome]]:
-    """Run the forward (its result kept in the worker as "cache"), then `calls` that use it.
+def after_forward(then, case: Case) -> list[Call]:
+    """The forward (its result kept in the worker as "cache"), then the calls `then(case)`."""
+    return [forward_call(case, save_as="cache"), *then(case)]
+
+
+def plan_after_forward(ctx: Context, cases: list[Case], then) -> list[list[Call]]:
+    return [ctx.once(after_forward, then, case) for case in cases]
+
+
+def run_after_forward(ctx: Context, case: Case, then) -> tuple[Outcome, list[Outcome]]:
+    """Run the forward (its result kept in the worker as "cache"), then the calls `then(case)`,
+    which use it.
 
     Raises Failed when the forward gives nothing to work with: for a backward, a cache it cannot
     run without (backward_blocked); for a loss, the loss function's own failure.
     """
-    forward, *rest = ctx.runner.run([forward_call(case, save_as="cache"), *calls])
+    forward, *rest = ctx.runner.run(ctx.once(after_forward, then, case))
     problem = forward_problem(forward, case)
     if problem is not None:
         raise Failed(problem if case.exercise.is_loss else backward_blocked(ctx, case, problem))

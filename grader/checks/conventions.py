@@ -14,11 +14,13 @@ import numpy as np
 from ..diagnosis.mistake_ids import value_mistake
 from ..exercises.base import Case
 from ..results import PASS, Finding, Status
+from ..runner.calls import Call
 from .common import (
     Context,
     Failed,
-    backward_call,
+    backward_only,
     gradients,
+    plan_after_forward,
     run_after_forward,
 )
 
@@ -38,11 +40,15 @@ def _with_kinks(case: Case) -> Case:
     return dataclasses.replace(case, arrays=arrays)
 
 
+def plan(ctx: Context, cases: list[Case]) -> list[list[Call]]:
+    return plan_after_forward(ctx, [ctx.once(_with_kinks, cases[0])], backward_only)
+
+
 def check(ctx: Context, cases: list[Case]) -> Finding:
-    case = _with_kinks(cases[0])
+    case = ctx.once(_with_kinks, cases[0])
     exercise = case.exercise
     try:
-        _, (backward,) = run_after_forward(ctx, case, [backward_call(case, "cache")])
+        _, (backward,) = run_after_forward(ctx, case, backward_only)
         grads = gradients(backward, case)
     except Failed as failed:
         return failed.finding

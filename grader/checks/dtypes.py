@@ -5,13 +5,15 @@ import numpy as np
 
 from ..exercises.base import Case
 from ..results import PASS, Finding, Status
+from ..runner.calls import Call
 from .common import (
     Context,
-    backward_call,
+    backward_only,
     first_failure,
-    forward_call,
+    forward_only,
     forward_output,
     gradients,
+    plan_after_forward,
     run_after_forward,
 )
 
@@ -27,18 +29,26 @@ def _dtype_finding(what: str, value: np.ndarray, function: str) -> Finding | Non
                    "float32" if value.dtype.kind == "f" else "integer_result")
 
 
+def plan_forward(ctx: Context, cases: list[Case]) -> list[list[Call]]:
+    return [ctx.once(forward_only, case) for case in cases[:1]]
+
+
 def check_forward(ctx: Context, cases: list[Case]) -> Finding:
     def check_case(case: Case) -> Finding:
-        [outcome] = ctx.runner.run([forward_call(case)])
+        [outcome] = ctx.runner.run(ctx.once(forward_only, case))
         out = forward_output(outcome, case)
         return _dtype_finding("loss" if case.exercise.is_loss else "out", out, case.exercise.forward) or PASS
     return first_failure(cases[:1], check_case)
 
 
+def plan_backward(ctx: Context, cases: list[Case]) -> list[list[Call]]:
+    return plan_after_forward(ctx, cases[:1], backward_only)
+
+
 def check_backward(ctx: Context, cases: list[Case]) -> Finding:
     def check_case(case: Case) -> Finding:
         exercise = case.exercise
-        forward, rest = run_after_forward(ctx, case, [] if exercise.is_loss else [backward_call(case, "cache")])
+        forward, rest = run_after_forward(ctx, case, backward_only)
         grads = gradients((rest or [forward])[0], case)
         function = exercise.backward or exercise.forward
         for name, g in zip(exercise.gradient_names(), grads):

@@ -10,15 +10,20 @@ from ..diagnosis.shapes import fmt, output_shape_diagnosis
 from ..diagnosis.values import explain_mismatch
 from ..exercises.base import Case
 from ..results import PASS, Finding, Status
-from .common import Context, first_failure, forward_call, forward_output
+from ..runner.calls import Call
+from .common import Context, first_failure, forward_only, forward_output
 
 
 def check(ctx: Context, cases: list[Case]) -> Finding:
     return first_failure(cases, lambda case: check_case(ctx, case))
 
 
+def plan(ctx: Context, cases: list[Case]) -> list[list[Call]]:
+    return [ctx.once(forward_only, case) for case in cases]
+
+
 def check_case(ctx: Context, case: Case) -> Finding:
-    [outcome] = ctx.runner.run([forward_call(case)])
+    [outcome] = ctx.runner.run(ctx.once(forward_only, case))
     out = forward_output(outcome, case)
     return compare_output(case, out, ctx.oracle.forward(case))
 

@@ -24,6 +24,7 @@ from ..diagnosis.shapes import gradient_shape_diagnosis, gradient_shape_message
 from ..diagnosis.values import Candidate, explain_mismatch
 from ..exercises.base import Case
 from ..results import PASS, Finding, Status
+from ..runner.calls import Call
 from .common import (
     Context,
     Failed,
@@ -57,11 +58,11 @@ def _directions(case: Case) -> dict[str, list[np.ndarray]]:
     return {name: [rng.normal(size=a.shape) for _ in range(DIRECTIONS)] for name, a in case.arrays.items()}
 
 
-def check_case(ctx: Context, case: Case) -> Finding:
-    exercise = ctx.exercise
+def _calls(case: Case) -> tuple[list[Call], list[tuple[str, np.ndarray]]]:
+    """The forward and backward, then the forward at x +- STEP * u for each probe (name, u)."""
     directions = _directions(case)
     calls = [forward_call(case, save_as="cache")]
-    if not exercise.is_loss:
+    if not case.exercise.is_loss:
         calls.append(backward_call(case, "cache"))
     probes = []
     for name, x in case.arrays.items():
@@ -69,6 +70,16 @@ def check_case(ctx: Context, case: Case) -> Finding:
             probes.append((name, u))
             calls.append(forward_call(case, **{name: x + STEP * u}))
             calls.append(forward_call(case, **{name: x - STEP * u}))
+    return calls, probes
+
+
+def plan(ctx: Context, cases: list[Case]) -> list[list[Call]]:
+    return [ctx.once(_calls, case)[0] for case in cases]
+
+
+def check_case(ctx: Context, case: Case) -> Finding:
+    exercise = ctx.exercise
+    calls, probes = ctx.once(_calls, case)
     outcomes = ctx.runner.run(calls)
 
     forward_outcome = outcomes[0]

@@ -29,10 +29,18 @@ def _modified(before, after) -> bool:
     return not np.array_equal(before, after, equal_nan=True)
 
 
+def _forward_returning_args(case: Case) -> list[Call]:
+    return [forward_call(case, return_args=True)]
+
+
+def plan_forward(ctx: Context, cases: list[Case]) -> list[list[Call]]:
+    return [ctx.once(_forward_returning_args, case) for case in cases[:1]]
+
+
 def check_forward(ctx: Context, cases: list[Case]) -> Finding:
     def check_case(case: Case) -> Finding:
         exercise = case.exercise
-        [outcome] = ctx.runner.run([forward_call(case, return_args=True)])
+        [outcome] = ctx.runner.run(ctx.once(_forward_returning_args, case))
         finding = outcome_finding(outcome, exercise.forward)
         if finding:
             return finding
@@ -47,18 +55,28 @@ def check_forward(ctx: Context, cases: list[Case]) -> Finding:
     return first_failure(cases[:1], check_case)
 
 
+def _sequence(case: Case) -> list[Call]:
+    """Forward, backward, then the forward again on the very objects the first one was given."""
+    exercise = case.exercise
+    forward = Call(exercise.forward, case.args(), save_as="cache", want=(0,), return_args=True,
+                   save_args_as="inputs")
+    # The inputs' state after the backward, read back through a second forward call on the very
+    # same objects: its args_after are that state, since the first call showed that the forward
+    # itself leaves them alone.
+    again = forward_call(case, return_args=True, **{name: Ref("inputs", i) for i, name in enumerate(case.arrays)})
+    return [forward, backward_call(case, "cache", return_args=True), again]
+
+
+def plan_backward(ctx: Context, cases: list[Case]) -> list[list[Call]]:
+    return [ctx.once(_sequence, case) for case in cases[:1]]
+
+
 def check_backward(ctx: Context, cases: list[Case]) -> Finding:
     """dout untouched by the backward, and the forward's inputs untouched by the whole forward +
     backward sequence (a backward can write into the caller's x through a cache that holds x)."""
     def check_case(case: Case) -> Finding:
         exercise = case.exercise
-        forward = Call(exercise.forward, case.args(), save_as="cache", want=(0,), return_args=True,
-                       save_args_as="inputs")
-        # The inputs' state after the backward, read back through a second forward call on the very
-        # same objects: its args_after are that state, since the first call showed that the forward
-        # itself leaves them alone.
-        again = forward_call(case, return_args=True, **{name: Ref("inputs", i) for i, name in enumerate(case.arrays)})
-        first, backward, reread = ctx.runner.run([forward, backward_call(case, "cache", return_args=True), again])
+        first, backward, reread = ctx.runner.run(ctx.once(_sequence, case))
         problem = forward_problem(first, case)
         if problem is not None:
             return backward_blocked(ctx, case, problem)

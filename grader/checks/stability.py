@@ -14,6 +14,7 @@ import numpy as np
 from ..diagnosis.mistakes import LOG_SUM_EXP_HINT, STABILITY_HINTS, STABILITY_MISTAKES
 from ..exercises.base import Case
 from ..results import Finding, Status
+from ..runner.calls import Call
 from . import forward_values, gradients
 from .common import Context, first_failure
 
@@ -67,8 +68,16 @@ def _spread_case(ctx: Context, case: Case) -> Finding:
     return finding
 
 
+def plan_forward(ctx: Context, cases: list[Case]) -> list[list[Call]]:
+    return forward_values.plan(ctx, ctx.once(extreme_cases, cases[0]))
+
+
+def plan_backward(ctx: Context, cases: list[Case]) -> list[list[Call]]:
+    return gradients.plan(ctx, ctx.once(extreme_cases, cases[0]))
+
+
 def check_forward(ctx: Context, cases: list[Case]) -> Finding:
-    plain, *spread = extreme_cases(cases[0])
+    plain, *spread = ctx.once(extreme_cases, cases[0])
     finding = _with_hint(first_failure([plain], lambda c: forward_values.check_case(ctx, c)), plain.exercise.name)
     if finding.passed and spread:
         finding = first_failure(spread, lambda c: _spread_case(ctx, c))
@@ -76,5 +85,5 @@ def check_forward(ctx: Context, cases: list[Case]) -> Finding:
 
 
 def check_backward(ctx: Context, cases: list[Case]) -> Finding:
-    extreme = extreme_cases(cases[0])
+    extreme = ctx.once(extreme_cases, cases[0])
     return _with_hint(first_failure(extreme, lambda c: gradients.check_case(ctx, c)), cases[0].exercise.name)

@@ -55,6 +55,13 @@ class Runner(Protocol):
 
     def run(self, calls: list[Call]) -> list[Outcome]: ...
 
+    def plan(self, batches: list[list[Call]]) -> None:
+        """The batches the next run() calls will pass (the very same lists) if every check passes:
+        a runner may start on them at once. A hint only: run() still answers whatever it is given."""
+
+    def end_plan(self) -> bool:
+        """Forget the plan's unasked batches; True if run() was given every one, in order."""
+
     def load_error(self) -> Outcome | None: ...
 
     def captured_output(self) -> str: ...
@@ -65,10 +72,11 @@ class Runner(Protocol):
 def encode_calls(calls: list[Call]) -> tuple[dict, list[bytes]]:
     """The request message for a batch of calls."""
     buffers: list[bytes] = []
+    shared: dict[int, int] = {}   # the calls hold every array, so no id is reused meanwhile
     steps = [{
         "fn": call.function,
-        "args": [encode(a, buffers) for a in call.args],
-        "kwargs": {k: encode(v, buffers) for k, v in call.kwargs.items()},
+        "args": [encode(a, buffers, shared=shared) for a in call.args],
+        "kwargs": {k: encode(v, buffers, shared=shared) for k, v in call.kwargs.items()},
         "save": call.save_as,
         "want": list(call.want) if call.want is not None else None,
         "return_args": call.return_args,

@@ -42,6 +42,12 @@ class InProcessRunner:
                 outcomes.append(decode_outcome(header, out_buffers))
         return outcomes
 
+    def plan(self, batches: list[list[Call]]) -> None:
+        """Nothing to send ahead: there is no pipe to wait on."""
+
+    def end_plan(self) -> bool:
+        return True
+
     def captured_output(self) -> str:
         return self._stdout.getvalue()[-64 * 1024:]
 

@@ -5,19 +5,27 @@ resource limits and a clean environment; their stdout/stderr go to a file (shown
 as theirs, never parsed). Requests and responses travel over two dedicated pipes. Each call has a
 deadline; a worker that misses it, dies or sends garbage is killed — with everything it started —
 and a fresh one is forked (and the submission re-imported) for the next batch.
+
+A round trip per check and case is what grading used to wait on, so the grader can also send a
+plan (grader.runner.plan): every call the next checks will make if each case passes, in one
+message. The worker runs it ahead; run() serves each planned batch from its replies while the
+checks ask for exactly what was planned, in order, and replaces the worker when they stop asking.
 """
 from __future__ import annotations
 
 import os
+import select
 import signal
 import tempfile
 import time
+from collections import deque
 from pathlib import Path
 
 from ..sandbox.zygote import SandboxStatus, Zygote, ZygoteError, shared_zygote
 from . import protocol
 from .calls import Call, Outcome, encode_calls
 from .outcome_decoding import decode_outcome
+from .plan import MAX_PLAN_BYTES, MAX_PLAN_CALLS, MAX_REPLAY_SECONDS, replay_batches
 
 MAX_CAPTURED_OUTPUT = 64 * 1024
 
@@ -40,6 +48,13 @@ class ProcessRunner:
         self._load_error: Outcome | None = None
         self._timed_out: dict[str, Outcome] = {}   # a function that timed out is not run again
         self._output = tempfile.TemporaryFile()
+        self._output_at_spawn = 0
+        # Every call the current worker has answered, in order: what a fresh worker replays to be
+        # in the same state, when the planned calls it ran ahead turn out not to be wanted.
+        self._history: list[Call] = []
+        self._history_seconds = 0.0
+        self._planned: deque[list[Call]] = deque()
+        self.plan_followed = True
 
     @property
     def zygote(self) -> Zygote:
@@ -75,6 +90,9 @@ class ProcessRunner:
             os.close(to_worker_r)
             os.close(from_worker_w)
         self._send_fd, self._recv_fd = to_worker_w, from_worker_r
+        self._reader = protocol.Reader(from_worker_r)
+        self._output_at_spawn = os.fstat(self._output.fileno()).st_size
+        self._history, self._history_seconds = [], 0.0
 
     def _ensure_worker(self) -> bool:
         """A live worker with the submission imported; False if that cannot be had."""
@@ -90,7 +108,7 @@ class ProcessRunner:
         deadline = min(self.deadline, time.monotonic() + self.import_timeout)
         try:
             protocol.write_message(self._send_fd, {"op": "import", "path": str(self.path)}, [])
-            header, buffers = protocol.read_message(self._recv_fd, deadline)
+            header, buffers = self._reader.read_message(deadline)
             outcome = decode_outcome(header, buffers)
         except protocol.Timeout:
             outcome = Outcome("timeout", detail=f"importing your file took more than {self.import_timeout:g} s")
@@ -99,6 +117,7 @@ class ProcessRunner:
         except protocol.ProtocolError as error:
             outcome = Outcome("invalid", detail=f"the worker sent something unreadable ({error})")
         if outcome.ok:
+            self._history_seconds = outcome.seconds   # a replay imports the file again
             return True
         self._kill()
         self._load_error = outcome
@@ -119,15 +138,19 @@ class ProcessRunner:
             self._kill()
         self._output.close()
 
-    def _kill(self) -> None:
-        """Kill the worker; in a pid namespace that kills everything the student started."""
+    def _kill(self, wait: bool = False) -> None:
+        """Kill the worker; in a pid namespace that kills everything the student started.
+        `wait`: until its end of the reply pipe closes, so that it writes no more output."""
         pid, self.pid = self.pid, None
+        self._planned.clear()
         if pid is None:
             return
         try:
             os.kill(pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
+        if wait:
+            _drain_until_closed(self._recv_fd, time.monotonic() + 1.0)
         for fd in (self._send_fd, self._recv_fd):
             try:
                 os.close(fd)
@@ -145,6 +168,11 @@ class ProcessRunner:
         """Run calls in order in one message; one Outcome per call, always."""
         if not calls:
             return []
+        if self._planned:
+            if calls is self._planned[0]:
+                self._planned.popleft()
+                return self._collect(calls)
+            self._rollback()
         if not self._ensure_worker():
             return [self._load_error] * len(calls)
         stuck = next((i for i, call in enumerate(calls) if call.function in self._timed_out), None)
@@ -153,12 +181,20 @@ class ProcessRunner:
             lost = Outcome("skipped", detail="not run: an earlier call of this check failed to finish")
             return [*self.run(calls[:stuck]), self._timed_out[calls[stuck].function],
                     *[lost] * (len(calls) - stuck - 1)]
-        header, buffers = encode_calls(calls)
+        if not self._send(*encode_calls(calls)):
+            self._kill()
+            return [Outcome("crashed", detail=self._death_note("before it could be called"))] * len(calls)
+        return self._collect(calls)
+
+    def _send(self, header: dict, buffers: list[bytes]) -> bool:
         try:
             protocol.write_message(self._send_fd, header, buffers)
         except BrokenPipeError:
-            self._kill()
-            return [Outcome("crashed", detail=self._death_note("before it could be called"))] * len(calls)
+            return False
+        return True
+
+    def _collect(self, calls: list[Call]) -> list[Outcome]:
+        """The worker's replies to `calls`, which it has been sent; it is killed if one fails to come."""
         outcomes: list[Outcome] = []
         for call in calls:
             outcome = self._receive(call)
@@ -167,15 +203,18 @@ class ProcessRunner:
                 self._timed_out[call.function] = outcome
             if outcome.status in ("timeout", "crashed", "invalid"):
                 self._kill()
+                self.plan_followed = False
                 lost = Outcome("skipped", detail="not run: an earlier call of this check failed to finish")
                 outcomes.extend([lost] * (len(calls) - len(outcomes)))
-                break
+                return outcomes
+        self._history.extend(calls)
+        self._history_seconds += sum(outcome.seconds for outcome in outcomes)
         return outcomes
 
     def _receive(self, call: Call) -> Outcome:
         deadline = min(self.deadline, time.monotonic() + self.call_timeout)
         try:
-            header, buffers = protocol.read_message(self._recv_fd, deadline)
+            header, buffers = self._reader.read_message(deadline)
         except protocol.Timeout:
             if time.monotonic() >= self.deadline:
                 return Outcome("timeout", detail="grading this submission ran out of time")
@@ -185,6 +224,52 @@ class ProcessRunner:
         except protocol.ProtocolError as error:
             return Outcome("invalid", detail=f"{call.function} sent something the grader cannot read ({error})")
         return decode_outcome(header, buffers)
+
+    # -- plans -----------------------------------------------------------------------------
+
+    def plan(self, batches: list[list[Call]]) -> None:
+        """Send, in one message, the batches that the next run() calls will ask for if all goes well.
+
+        Nothing is sent where running ahead could cost more than it saves: a call of a function
+        that hung, or a worker whose calls so far took long (replaying them would, see _rollback).
+        """
+        self.end_plan()
+        self.plan_followed = True
+        calls = [call for batch in batches for call in batch]
+        if (not calls or len(calls) > MAX_PLAN_CALLS or self._history_seconds > MAX_REPLAY_SECONDS
+                or not self._ensure_worker() or any(call.function in self._timed_out for call in calls)):
+            return
+        header, buffers = encode_calls(calls)
+        if sum(map(len, buffers)) > MAX_PLAN_BYTES:
+            return
+        if self._send(header, buffers):
+            self._planned.extend(batches)
+        # else the worker is dead: the next run() finds that out, as it would have without a plan
+
+    def end_plan(self) -> bool:
+        """Close the plan; True if the checks asked for every planned batch, in order."""
+        if self._planned:
+            self._rollback()
+        return self.plan_followed
+
+    def _rollback(self) -> None:
+        """The checks asked for something else than the plan (a case failed, so its check stopped):
+        the worker has run, or is running, planned calls the grader would never have made, which
+        may have printed, changed the student's globals or be stuck. It is replaced by a fresh
+        worker that replays exactly the calls that were asked for, so that from here on every call
+        meets the same state and the captured output reads as if nothing had run ahead."""
+        history = self._history
+        self.plan_followed = False
+        self._kill(wait=True)
+        os.ftruncate(self._output.fileno(), self._output_at_spawn)
+        os.lseek(self._output.fileno(), self._output_at_spawn, os.SEEK_SET)
+        for batch in replay_batches(history):
+            if not self._ensure_worker():
+                return
+            if not self._send(*encode_calls(batch)):
+                self._kill()
+                return
+            self._collect(batch)
 
     def captured_output(self) -> str:
         """What the student's code printed, truncated (empty once the runner is closed)."""
@@ -197,3 +282,13 @@ class ProcessRunner:
         if size > MAX_CAPTURED_OUTPUT:
             text += f"\n... ({size - MAX_CAPTURED_OUTPUT} more bytes of output not shown)"
         return text
+
+
+def _drain_until_closed(fd: int, deadline: float) -> None:
+    """Read and drop what a killed worker had written, until its end of the pipe is closed."""
+    try:
+        while select.select([fd], [], [], max(0.0, deadline - time.monotonic()))[0]:
+            if not os.read(fd, 1 << 20):
+                return
+    except OSError:
+        pass

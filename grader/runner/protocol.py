@@ -62,8 +62,11 @@ class Ref:
 # ---------------------------------------------------------------------------------------------
 # Encoding (both sides)
 
-def encode(value, buffers: list[bytes], depth: int = 0) -> dict:
-    """Turn a value into a tagged JSON tree, appending array bytes to `buffers`."""
+def encode(value, buffers: list[bytes], depth: int = 0, shared: dict | None = None) -> dict:
+    """Turn a value into a tagged JSON tree, appending array bytes to `buffers`.
+
+    `shared` (id -> buffer index), for a request: an array object passed to several calls of one
+    message is sent once. Decoding copies it for every place it appears, as if sent each time."""
     if depth > MAX_DEPTH:
         return {"t": "opaque", "type": "nesting too deep"}
     if isinstance(value, Ref):
@@ -71,7 +74,12 @@ def encode(value, buffers: list[bytes], depth: int = 0) -> dict:
     if isinstance(value, Opaque):
         return {"t": "opaque", "type": value.type_name}
     if type(value) is np.ndarray:
-        return _encode_array(value, "nd", buffers)
+        if shared is not None and id(value) in shared:
+            return {"t": "nd", "dtype": value.dtype.str, "shape": list(value.shape), "buf": shared[id(value)]}
+        tree = _encode_array(value, "nd", buffers)
+        if shared is not None and "buf" in tree:
+            shared[id(value)] = tree["buf"]
+        return tree
     if isinstance(value, np.ndarray):
         return {"t": "opaque", "type": f"{type(value).__name__} (a subclass of numpy.ndarray)"}
     if isinstance(value, np.generic) and type(value) in _SCALAR_TYPES:
@@ -87,14 +95,17 @@ def encode(value, buffers: list[bytes], depth: int = 0) -> dict:
     if type(value) is str:
         return {"t": "str", "v": value[:MAX_STRING]}
     if type(value) in (tuple, list):
-        items = [encode(item, buffers, depth + 1) for item in value[:MAX_ITEMS]]
+        items = [encode(item, buffers, depth + 1, shared) for item in value[:MAX_ITEMS]]
         return {"t": type(value).__name__, "items": items}
     if type(value) is dict and all(type(k) is str for k in value):
-        return {"t": "dict", "items": {k: encode(v, buffers, depth + 1) for k, v in list(value.items())[:MAX_ITEMS]}}
+        return {"t": "dict", "items": {k: encode(v, buffers, depth + 1, shared)
+                                       for k, v in list(value.items())[:MAX_ITEMS]}}
     return {"t": "opaque", "type": _type_name(value)}
 
 
 _SCALAR_TYPES = frozenset(np.dtype(d).type for d in ALLOWED_DTYPES)
+_DTYPES = {name: np.dtype(name) for name in ALLOWED_DTYPES}
+_MAX_DIM = 2**40
 
 
 def _encode_array(array: np.ndarray, tag: str, buffers: list[bytes]) -> dict:
@@ -162,15 +173,18 @@ def _expect(value, kind):
 
 def _decode_array(tree: dict, buffers: list[bytes]) -> np.ndarray:
     dtype_str = _expect(tree.get("dtype"), str)
-    if dtype_str not in ALLOWED_DTYPES:
+    dtype = _DTYPES.get(dtype_str)
+    if dtype is None:
         raise ProtocolError(f"dtype {dtype_str[:20]!r} is not allowed")
     shape = _expect(tree.get("shape"), list)
-    if len(shape) > 32 or not all(type(n) is int and 0 <= n < 2**40 for n in shape):
+    if len(shape) > 32:
         raise ProtocolError("invalid shape")
+    for n in shape:
+        if type(n) is not int or not 0 <= n < _MAX_DIM:
+            raise ProtocolError("invalid shape")
     index = _expect(tree.get("buf"), int)
     if not 0 <= index < len(buffers):
         raise ProtocolError("buffer index out of range")
-    dtype = np.dtype(dtype_str)
     data = buffers[index]
     if math.prod(shape) * dtype.itemsize != len(data):
         raise ProtocolError("array size does not match its shape")
@@ -204,11 +218,15 @@ class Closed(Exception):
 
 def read_message(fd: int, deadline: float | None = None) -> tuple[dict, list[bytes]]:
     """Read one message; `deadline` is a time.monotonic() value (None waits forever)."""
-    (head_len,) = HEADER.unpack(_read_exactly(fd, HEADER.size, deadline))
+    return _parse_message(lambda size: _read_exactly(fd, size, deadline))
+
+
+def _parse_message(read_exactly) -> tuple[dict, list[bytes]]:
+    (head_len,) = HEADER.unpack(read_exactly(HEADER.size))
     if head_len > MAX_HEADER_BYTES:
         raise ProtocolError("header too large")
     try:
-        header = json.loads(_read_exactly(fd, head_len, deadline))
+        header = json.loads(read_exactly(head_len).decode("utf-8"))
     except (ValueError, UnicodeDecodeError) as error:
         raise ProtocolError("header is not JSON") from error
     if not isinstance(header, dict):
@@ -218,19 +236,52 @@ def read_message(fd: int, deadline: float | None = None) -> tuple[dict, list[byt
         raise ProtocolError("invalid buffer lengths")
     if sum(lengths) > MAX_MESSAGE_BYTES:
         raise ProtocolError("message too large")
-    return header, [_read_exactly(fd, n, deadline) for n in lengths]
+    return header, [read_exactly(n) for n in lengths]
+
+
+def _wait_readable(fd: int, deadline: float | None) -> None:
+    if deadline is not None:
+        wait = deadline - time.monotonic()
+        if wait <= 0 or not select.select([fd], [], [], wait)[0]:
+            raise Timeout()
 
 
 def _read_exactly(fd: int, size: int, deadline: float | None) -> bytes:
     chunks, remaining = [], size
     while remaining:
-        if deadline is not None:
-            wait = deadline - time.monotonic()
-            if wait <= 0 or not select.select([fd], [], [], wait)[0]:
-                raise Timeout()
+        _wait_readable(fd, deadline)
         chunk = os.read(fd, min(remaining, 1 << 20))
         if not chunk:
             raise Closed()
         chunks.append(chunk)
         remaining -= len(chunk)
     return b"".join(chunks)
+
+
+class Reader:
+    """Reads messages from one pipe through a buffer, the same way read_message does.
+
+    A worker answers a batch with one reply per call, usually faster than the grader reads them:
+    one read then takes in many replies, instead of a select and three reads for each."""
+
+    CHUNK = 1 << 20
+
+    def __init__(self, fd: int):
+        self.fd = fd
+        self._data = b""
+        self._start = 0
+
+    def read_message(self, deadline: float | None = None) -> tuple[dict, list[bytes]]:
+        return _parse_message(lambda size: self._read_exactly(size, deadline))
+
+    def _read_exactly(self, size: int, deadline: float | None) -> bytes:
+        while len(self._data) - self._start < size:
+            _wait_readable(self.fd, deadline)
+            chunk = os.read(self.fd, max(self.CHUNK, size))
+            if not chunk:
+                raise Closed()
+            self._data = self._data[self._start:] + chunk
+            self._start = 0
+        piece = self._data[self._start:self._start + size]
+        self._start += size
+        return piece
