@@ -33,6 +33,14 @@ def students(assignment: Assignment):
             .subquery("students"))
 
 
+def not_students(session: Session, assignment: Assignment) -> list[int]:
+    """Users who submitted to the assignment but are not enrolled students (staff, dropped students):
+    usually a handful, so excluding them with NOT IN is cheaper than joining every row to the roster."""
+    submitted = (select(Submission.user_id).where(Submission.assignment_id == assignment.id).distinct())
+    enrolled = select(students(assignment).c.user_id)
+    return list(session.scalars(submitted.except_(enrolled)))
+
+
 def latest(assignment: Assignment):
     """(user_id, submission_id) of each enrolled student's latest graded submission."""
     enrolled = students(assignment)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Assignment, CheckHistory, Submission, User
 from ..models.histories import FAILING
-from .latest import functions_of, is_failing, latest_tests, students
+from .latest import functions_of, is_failing, latest_tests, not_students
 
 ERROR_LOW, ERROR_HIGH = -16, 1       # histogram range of log10(relative error); outside goes to the ends
 
@@ -49,11 +49,9 @@ def check_rates(session: Session, assignment: Assignment) -> list[CheckRate]:
     # From check_histories: one row per student and check, its verdict on the latest attempt already
     # folded over the check's cases (public, hidden), so each student counts once without a DISTINCT.
     h = CheckHistory
-    enrolled = students(assignment)
     found = session.execute(
         select(h.function, h.check, func.count(), func.sum(case((h.latest == FAILING, 1), else_=0)))
-        .join(enrolled, enrolled.c.user_id == h.user_id)
-        .where(h.assignment_id == assignment.id, h.latest != "")
+        .where(h.assignment_id == assignment.id, h.latest != "", h.user_id.not_in(not_students(session, assignment)))
         .group_by(h.function, h.check)).all()
     order = {name: i for i, name in enumerate(functions_of(assignment))}
     rates = [CheckRate(f, c, int(n), int(k or 0)) for f, c, n, k in found]

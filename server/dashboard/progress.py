@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Assignment, CheckHistory
 from ..models.histories import FAILING, HEAD_ATTEMPTS as ATTEMPTS_SHOWN
-from .latest import functions_of, students
+from .latest import functions_of, not_students
 
 
 @dataclass(frozen=True)
@@ -41,13 +41,11 @@ class CheckProgress:
 
 def check_progress(session: Session, assignment: Assignment) -> list[CheckProgress]:
     h = CheckHistory
-    enrolled = students(assignment)
     # Grouped in SQL down to a few dozen (head, first_pass, flaky) groups per check, read in index
     # order; the per-attempt counts are then a sum over those groups, not over students.
     groups = session.execute(
         select(h.function, h.check, h.head, h.first_pass, h.flaky, func.count())
-        .join(enrolled, enrolled.c.user_id == h.user_id)
-        .where(h.assignment_id == assignment.id)
+        .where(h.assignment_id == assignment.id, h.user_id.not_in(not_students(session, assignment)))
         .group_by(h.function, h.check, h.head, h.first_pass, h.flaky)).all()
     totals: dict[tuple[str, str], dict] = {}
     for function, check, head, first_pass, flaky, n in groups:
