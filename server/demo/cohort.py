@@ -151,10 +151,10 @@ def _local(day: datetime, hour: int, minute: int) -> datetime:
 
 
 def schedule(now: datetime) -> list[AssignmentPlan]:
-    """Gates, due three days ago (late submissions are closed by now), and layers, due in two."""
+    """Gates, due three days ago (late submissions are closed by now), and layers, due tomorrow."""
     today = now.astimezone(ZoneInfo(TIMEZONE))
     gates_due = _local(today - timedelta(days=3), 23, 59)
-    layers_due = _local(today + timedelta(days=2), 23, 59)
+    layers_due = _local(today + timedelta(days=1), 23, 59)
     return [AssignmentPlan("gates", "gates", "Assignment 1: gates, forward and backward", 20.0,
                            _local(gates_due - timedelta(days=14), 9, 0), gates_due),
             AssignmentPlan("layers", "layers", "Assignment 2: layers (affine, ReLU, softmax, batchnorm)", 30.0,
@@ -201,7 +201,7 @@ def first_draft(rng: random.Random, exercise: str, skill: float) -> _Code:
         return code
     if rng.random() < 0.08 + 0.3 * (1 - skill):
         code.unfinished = graded[-rng.randint(1, 4):]     # the last functions not done yet
-    mistakes = min(4, sum(rng.random() < 0.15 + 0.55 * (1 - skill) for _ in range(4)))
+    mistakes = sum(rng.random() < 0.2 + 0.5 * (1 - skill) for _ in range(5))
     for _ in range(mistakes):
         bug = _pick_bug(rng, exercise, code.touched())
         if bug is not None:
@@ -212,12 +212,12 @@ def first_draft(rng: random.Random, exercise: str, skill: float) -> _Code:
 def next_draft(rng: random.Random, code: _Code, skill: float) -> _Code:
     """What the student changes after reading the feedback: fixes some mistakes, finishes some
     functions (not always right), now and then breaks something else."""
-    bugs = [bug for bug in code.bugs if rng.random() > 0.3 + 0.5 * skill]
-    if len(bugs) == len(code.bugs) and bugs and rng.random() < 0.6:
+    bugs = [bug for bug in code.bugs if rng.random() > 0.15 + 0.45 * skill]
+    if len(bugs) == len(code.bugs) and bugs and rng.random() < 0.4:
         bugs.remove(rng.choice(bugs))
     new = _Code(code.exercise, bugs, [])
     for name in code.unfinished:
-        if rng.random() < 0.25:
+        if rng.random() < 0.4:
             new.unfinished.append(name)
         elif rng.random() < 0.35 * (1 - skill) + 0.1:
             bug = _pick_bug(rng, code.exercise, new.touched(), only=name)
@@ -269,7 +269,7 @@ def student_attempts(rng: random.Random, person: Person, assignment: AssignmentP
         clean = not code.bugs and not code.unfinished
         if clean and rng.random() < 0.85:
             break                                                  # full marks: done
-        if not clean and len(attempts) >= 2 and rng.random() < 0.06 + 0.25 * (1 - skill):
+        if not clean and rng.random() < 0.12 + 0.35 * (1 - skill):
             break                                                  # gives up with mistakes left
         hours_left = (assignment.due_at - at) / HOUR
         gap = 0.05 + rng.expovariate(1 / (0.4 if hours_left < 12 else 1.5))
