@@ -98,14 +98,9 @@ def process(session: Session, item_id: int, *, secret: str, options: dict, lease
                         .execution_options(synchronize_session=False))
         session.commit()
         return "error"
-    graded.result.submission_id = submission.id
-    session.add(graded.result)
-    session.flush()
-    for test in graded.tests:
-        test.result_id, test.submission_id = graded.result.id, submission.id
-    session.add_all(graded.tests)
+    result_id = graded.store(session, submission.id)
     marked = session.execute(update(RegradeItem).where(*held)
-                             .values(state=ItemState.GRADED, new_result_id=graded.result.id, lease_until=None)
+                             .values(state=ItemState.GRADED, new_result_id=result_id, lease_until=None)
                              .execution_options(synchronize_session=False)).rowcount
     if marked != 1:
         session.rollback()          # the lease expired and another worker took it over: theirs is the result

@@ -78,7 +78,7 @@ class GradingQueue:
             if status is lifecycle.QUEUED:
                 self.enqueue(submission_id)
             return f"given back ({status})"
-        written = lifecycle.complete(session, claimed, graded.result, graded.tests)
+        written = lifecycle.complete(session, claimed, graded)
         return "graded" if written else "superseded"
 
     def grader_call_options(self) -> dict:

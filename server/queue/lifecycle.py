@@ -15,7 +15,8 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from .. import check_history
-from ..models import Result, Submission, SubmissionStatus, TestRow, utcnow
+from ..models import Submission, SubmissionStatus, utcnow
+from .grading import Graded
 
 QUEUED, RUNNING, GRADED, ERROR = (SubmissionStatus.QUEUED, SubmissionStatus.RUNNING, SubmissionStatus.GRADED,
                                   SubmissionStatus.ERROR)
@@ -52,7 +53,7 @@ def _held(claim_: Claim):
             Submission.status == RUNNING)
 
 
-def complete(session: Session, claim_: Claim, result: Result, tests: list[TestRow]) -> bool:
+def complete(session: Session, claim_: Claim, graded: Graded) -> bool:
     """Write the result and mark the row graded, in one transaction, if the claim is still current."""
     now = utcnow()
     marked = session.execute(
@@ -62,15 +63,9 @@ def complete(session: Session, claim_: Claim, result: Result, tests: list[TestRo
     if marked != 1:
         session.rollback()     # the lease expired and another worker took over: theirs is the grade
         return False
-    result.submission_id = claim_.submission_id
-    session.add(result)
-    session.flush()
-    for test in tests:
-        test.result_id = result.id
-        test.submission_id = claim_.submission_id
-    session.add_all(tests)
+    result_id = graded.store(session, claim_.submission_id)
     session.execute(update(Submission).where(Submission.id == claim_.submission_id)
-                    .values(result_id=result.id).execution_options(synchronize_session=False))
+                    .values(result_id=result_id).execution_options(synchronize_session=False))
     assignment_id, user_id = session.execute(select(Submission.assignment_id, Submission.user_id)
                                              .where(Submission.id == claim_.submission_id)).one()
     check_history.refresh(session, assignment_id, user_id)

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from server.extensions import db
 from server.models import Assignment, Result, Submission, SubmissionStatus, TestRow, User, utcnow
 from server.queue import lifecycle
+from server.queue.grading import Graded
 from server.submitting import submit
 from server.uploads import Upload
 from tests.server.helpers import REFERENCE, drain
@@ -81,12 +82,12 @@ def test_only_the_current_token_writes_after_a_lease_expires(app, world):
         later = utcnow() + timedelta(seconds=5)
         fresh = lifecycle.claim(db.session, submission_id, lease_seconds=60, now=later)
         assert fresh is not None and fresh.token != stale.token
-        assert not lifecycle.complete(db.session, stale, Result(raw_score=1, raw_max=1, score=1, max_score=1,
-                                                                report_json="{}"), [])
-        assert lifecycle.complete(db.session, fresh, Result(raw_score=2, raw_max=2, score=2, max_score=2,
-                                                            report_json="{}"), [])
-        assert not lifecycle.complete(db.session, fresh, Result(raw_score=3, raw_max=3, score=3, max_score=3,
-                                                                report_json="{}"), [])
+        assert not lifecycle.complete(db.session, stale, Graded(Result(raw_score=1, raw_max=1, score=1, max_score=1,
+                                                                       report_json="{}"), []))
+        assert lifecycle.complete(db.session, fresh, Graded(Result(raw_score=2, raw_max=2, score=2, max_score=2,
+                                                                   report_json="{}"), []))
+        assert not lifecycle.complete(db.session, fresh, Graded(Result(raw_score=3, raw_max=3, score=3, max_score=3,
+                                                                       report_json="{}"), []))
         scores = db.session.scalars(select(Result.raw_score).where(Result.submission_id == submission_id)).all()
         assert scores == [2]
         assert db.session.get(Submission, submission_id).grading_attempts == 2
