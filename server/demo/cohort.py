@@ -28,7 +28,7 @@ Marcus Maria Mateo Maya Mei Mohammed Nadia Naomi Nikhil Noah Nora Olivia Omar Os
 Rosa Ruth Sakura Samuel Sara Sebastian Seo-yeon Shreya Sofia Tariq Thanh Tomas Valentina Wei Yara Yusuf Zainab
 Zoe""".split()
 LAST_NAMES = """Abdi Adeyemi Agarwal Ahmadi Alvarez Andersen Bakker Banerjee Becker Bianchi Brown Carvalho Chen
-Cohen Costa Da Silva Dubois Eriksson Fernandez Fischer Garcia Gonzalez Gupta Haddad Hansen Hernandez Hoang
+Cohen Costa Dubois Eriksson Fernandez Fischer Garcia Gonzalez Gupta Haddad Hansen Hernandez Hoang
 Hussain Ibrahim Ivanova Jackson Jensen Johnson Kaur Kim Kowalski Kumar Larsen Lee Li Lim Lopez Martin
 Martinez Mendes Mensah Meyer Mohamed Moreau Morales Müller Nakamura Nguyen Novak Nowak Okafor Oliveira Olsen
 Ortiz Park Patel Perez Petrov Popescu Rahman Ramos Reddy Rossi Sanchez Santos Sato Schmidt Shah Silva Singh
