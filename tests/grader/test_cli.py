@@ -284,3 +284,12 @@ def test_grade_console_script_runs_in_a_real_process(tmp_path):
     assert_report_schema(report)
     assert report["score"] == report["max_score"] > 0
     assert report == check_json(str(REFERENCE["gates"]), "--public")[1]
+
+
+def test_importing_the_command_imports_neither_numpy_nor_nbformat_nor_urllib():
+    """`grade check` starts its zygote before the grader imports numpy, so that the two start-ups
+    overlap; nbformat and urllib.request are for the notebooks and HTTP requests that need them."""
+    code = ("import sys, grader.cli\n"
+            "print(sorted(m for m in ('numpy', 'nbformat', 'urllib.request') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert done.stdout.strip() == "[]", done.stdout

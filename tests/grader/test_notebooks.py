@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import copy
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -126,3 +129,12 @@ def test_a_deeply_nested_file_is_not_a_crash(tmp_path):
     path = write(tmp_path, "[" * 100_000 + "]" * 100_000)
     with pytest.raises(SubmissionError, match="not a valid Jupyter notebook"):
         notebooks.read_cells(path)
+
+
+def test_a_plain_notebook_is_read_without_importing_nbformat(tmp_path):
+    path = write(tmp_path, full_notebook())
+    code = ("import sys, pathlib\nfrom grader.notebooks import read_cells\n"
+            f"read_cells(pathlib.Path({str(path)!r}))\nprint('nbformat' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          cwd=Path(__file__).resolve().parents[2])
+    assert done.stdout.strip() == "False"
