@@ -80,21 +80,24 @@ def serve(instance: Path, host: str, port: int, workers: int) -> None:
     click.echo(f"Database ready: {_safe_url(app)}")
     email, password = ensure_admin(app)
     base = f"http://{host}:{port}"
-    children = [_start_worker(instance) for _ in range(workers)]
-    click.echo(f"Serving {app.config['SITE_NAME']} at {base}/  (instance folder: {instance.resolve()})")
-    if password:
-        click.echo(f"Created the site admin. Log in at {base}/login as {email} with password {password}\n"
-                   f"(change it on your account page; `grade admin reset-password {email}` makes a new link).")
-    else:
-        click.echo(f"Log in at {base}/login as {email} (or another account).")
-    click.echo(f"{len(children)} grading worker(s) started; queue: "
-               f"{'Redis' if app.config.get('REDIS_URL') else 'SQLite in the instance folder'}. Ctrl-C stops.")
-    if not overrides:
-        click.echo("Not on loopback: session cookies are Secure, so serve this behind HTTPS.")
+    # SIGTERM unwinds through `finally` from the moment the first worker exists, never orphaning one.
+    signal.signal(signal.SIGTERM, _stop)
+    children: list[subprocess.Popen] = []
     try:
+        for _ in range(workers):
+            children.append(_start_worker(instance))
+        click.echo(f"Serving {app.config['SITE_NAME']} at {base}/  (instance folder: {instance.resolve()})")
+        if password:
+            click.echo(f"Created the site admin. Log in at {base}/login as {email} with password {password}\n"
+                       f"(change it on your account page; `grade admin reset-password {email}` makes a new link).")
+        else:
+            click.echo(f"Log in at {base}/login as {email} (or another account).")
+        click.echo(f"{len(children)} grading worker(s) started; queue: "
+                   f"{'Redis' if app.config.get('REDIS_URL') else 'SQLite in the instance folder'}. Ctrl-C stops.")
+        if not overrides:
+            click.echo("Not on loopback: session cookies are Secure, so serve this behind HTTPS.")
         from werkzeug.serving import make_server
         server = make_server(host, port, app, threaded=True)
-        signal.signal(signal.SIGTERM, _stop)
         server.serve_forever()
     except OSError as error:
         raise click.ClickException(f"cannot listen on {host}:{port} ({error.strerror}); choose --port") from None

@@ -89,9 +89,12 @@ class MistakeCount:
 
 
 def mistake_counts(session: Session, assignment: Assignment, limit: int = 30) -> list[MistakeCount]:
-    """The most frequent named mistakes, each with the share of that function's failing students."""
+    """The most frequent named mistakes, each with the share of that function's failing students.
+    Only mistakes of failing rows count: an unfinished function (`not_implemented`, `not_defined`) is
+    not a mistake in code, and counting it would put more students above the line than below it."""
     rows = latest_tests(assignment)
-    counted = students_per(session, rows, [rows.c.function, rows.c.mistake], rows.c.mistake.is_not(None))
+    counted = students_per(session, rows, [rows.c.function, rows.c.mistake], rows.c.mistake.is_not(None),
+                           is_failing(rows.c.status))
     counted = sorted(counted, key=lambda r: (-r[2], r[0], r[1]))[:limit]      # a few dozen groups at most
     failing_per_function = dict(students_per(session, rows, [rows.c.function], is_failing(rows.c.status)))
     return [MistakeCount(f, m, n, failing_per_function.get(f, 0)) for f, m, n in counted]
@@ -120,7 +123,8 @@ def students_with(session: Session, assignment: Assignment, mistake: str, functi
                   limit: int = 500) -> list[Affected]:
     """Students whose latest submission shows `mistake` (in `function`, if given), with where."""
     rows = latest_tests(assignment)
-    where = [rows.c.mistake == mistake] + ([rows.c.function == function] if function else [])
+    where = [rows.c.mistake == mistake, is_failing(rows.c.status)]
+    where += [rows.c.function == function] if function else []
     found = session.execute(
         select(rows.c.submission_id, func.min(rows.c.function + ": " + rows.c.check).label("where"),
                func.count(func.distinct(rows.c.function + ": " + rows.c.check)).label("checks"),

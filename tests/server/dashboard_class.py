@@ -100,7 +100,7 @@ def _rows(rng: random.Random, skill: float) -> list[Row]:
             outcome = rng.random()
             for visibility in ("visible", "hidden"):
                 if not written:
-                    rows.append(Row(function, check, visibility, "missing", 0.0, 1.0, None, None))
+                    rows.append(Row(function, check, visibility, "missing", 0.0, 1.0, "not_implemented", None))
                     continue
                 if outcome < skill:
                     error = 0.0 if rng.random() < 0.1 else 10 ** rng.uniform(-15, -7)     # 0: exactly right
