@@ -7,18 +7,16 @@ from __future__ import annotations
 from collections import defaultdict
 
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, select
 
-from server import MIGRATIONS, create_app
+from server import MIGRATIONS
 from server.dashboard import progress
 from server.extensions import db
 from server.models import Assignment, CheckHistory
-from tests.server.conftest import config_for
 from tests.server.dashboard_class import seed_class
 from tests.server.helpers import REFERENCE, drain, upload
+from tests.server.migrating import differences_about, empty_database
 
 BUGGY_GATES = REFERENCE.parent / "tests" / "corpus" / "buggy" / "gates_mul_backward_swapped.py"
 
@@ -101,30 +99,16 @@ def test_the_queue_keeps_histories_as_grades_land(app, client, auth, world):
 
 @pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
 def test_migration_0004_builds_histories_for_stored_grades(tmp_path, database_url):
-    app = create_app(config_for(tmp_path, database_url), instance_path=str(tmp_path / "instance"))
-    with app.app_context():
-        if database_url.startswith("postgresql"):
-            db.drop_all()
-            with db.engine.begin() as connection:
-                connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        try:
-            upgrade(directory=str(MIGRATIONS))
-            with db.engine.connect() as connection:        # the migration builds what the model describes
-                diff = compare_metadata(MigrationContext.configure(connection), db.metadata)
-            assert [d for d in diff if "check_histories" in repr(d)] == []
-            seeded = seed_class()
-            kept = {k: (r.verdicts, r.latest, r.first_pass, r.flaky) for k, r in stored(seeded).items()}
-            assert kept
-            db.session.execute(delete(CheckHistory))
-            db.session.commit()
-            db.session.remove()
-            downgrade(directory=str(MIGRATIONS), revision="0003")
-            upgrade(directory=str(MIGRATIONS), revision="0004")
-            rebuilt = {k: (r.verdicts, r.latest, r.first_pass, r.flaky) for k, r in stored(seeded).items()}
-            assert rebuilt == kept
-        finally:
-            db.session.remove()
-            downgrade(directory=str(MIGRATIONS), revision="base")
-            with db.engine.begin() as connection:
-                connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-            db.engine.dispose()
+    with empty_database(tmp_path, database_url):
+        upgrade(directory=str(MIGRATIONS))
+        assert differences_about(["check_histories"]) == []       # the migration builds what the model describes
+        seeded = seed_class()
+        kept = {k: (r.verdicts, r.head, r.latest, r.first_pass, r.flaky) for k, r in stored(seeded).items()}
+        assert kept
+        db.session.execute(delete(CheckHistory))
+        db.session.commit()
+        db.session.remove()
+        downgrade(directory=str(MIGRATIONS), revision="0003")
+        upgrade(directory=str(MIGRATIONS), revision="0004")
+        rebuilt = {k: (r.verdicts, r.head, r.latest, r.first_pass, r.flaky) for k, r in stored(seeded).items()}
+        assert rebuilt == kept

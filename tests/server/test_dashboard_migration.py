@@ -3,14 +3,12 @@ describe, and its downgrade removes it again."""
 from __future__ import annotations
 
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect
 
-from server import MIGRATIONS, create_app
+from server import MIGRATIONS
 from server.extensions import db
-from tests.server.conftest import config_for
+from tests.server.migrating import differences_about, empty_database
 
 MINE = {"score_adjustments", "regrades", "regrade_items"}
 INDEXES = {"submissions": {"ix_submissions_latest", "ix_submissions_timeline"},
@@ -21,30 +19,15 @@ INDEXES = {"submissions": {"ix_submissions_latest", "ix_submissions_timeline"},
 # server/migrations/env.py (Flask-Migrate's template) calls Flask-SQLAlchemy's deprecated get_engine first
 @pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
 def test_upgrade_builds_the_models_and_downgrade_removes_them(tmp_path, database_url):
-    app = create_app(config_for(tmp_path, database_url), instance_path=str(tmp_path / "instance"))
-    with app.app_context():
-        if database_url.startswith("postgresql"):
-            db.drop_all()
-            with db.engine.begin() as connection:
-                connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        try:
-            upgrade(directory=str(MIGRATIONS))
-            assert MINE <= set(inspect(db.engine).get_table_names())
-            with db.engine.connect() as connection:
-                diff = compare_metadata(MigrationContext.configure(connection), db.metadata)
-            names = MINE | set().union(*INDEXES.values())
-            mine = [d for d in diff if any(name in repr(d) for name in names)]
-            assert mine == []
-            indexes = {ix["name"] for ix in inspect(db.engine).get_indexes("regrade_items")}
-            assert "ix_regrade_items_regrade_state" in indexes
-            for table, expected in INDEXES.items():
-                assert expected <= {ix["name"] for ix in inspect(db.engine).get_indexes(table)}
-            downgrade(directory=str(MIGRATIONS), revision="0001")
-            assert not MINE & set(inspect(db.engine).get_table_names())
-            for table, expected in INDEXES.items():
-                assert not expected & {ix["name"] for ix in inspect(db.engine).get_indexes(table)}
-        finally:
-            downgrade(directory=str(MIGRATIONS), revision="base")
-            with db.engine.begin() as connection:
-                connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-            db.engine.dispose()
+    with empty_database(tmp_path, database_url):
+        upgrade(directory=str(MIGRATIONS))
+        assert MINE <= set(inspect(db.engine).get_table_names())
+        assert differences_about(MINE | set().union(*INDEXES.values())) == []
+        indexes = {ix["name"] for ix in inspect(db.engine).get_indexes("regrade_items")}
+        assert "ix_regrade_items_regrade_state" in indexes
+        for table, expected in INDEXES.items():
+            assert expected <= {ix["name"] for ix in inspect(db.engine).get_indexes(table)}
+        downgrade(directory=str(MIGRATIONS), revision="0001")
+        assert not MINE & set(inspect(db.engine).get_table_names())
+        for table, expected in INDEXES.items():
+            assert not expected & {ix["name"] for ix in inspect(db.engine).get_indexes(table)}

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, inspect, select, text
+from sqlalchemy import func, inspect, select
 
 from server.dashboard import similarity_runs
 from server.dashboard.similarity import Settings, find_similar, normalize
@@ -296,31 +296,16 @@ MINE = {"similarity_runs", "similarity_documents", "similarity_pairs"}
 
 @pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
 def test_migration_0005_builds_the_models_and_downgrade_removes_them(tmp_path, database_url):
-    from alembic.autogenerate import compare_metadata
-    from alembic.migration import MigrationContext
     from flask_migrate import downgrade, upgrade
 
-    from server import MIGRATIONS, create_app
-    from tests.server.conftest import config_for
-    app = create_app(config_for(tmp_path, database_url), instance_path=str(tmp_path / "instance"))
-    with app.app_context():
-        if database_url.startswith("postgresql"):
-            db.drop_all()
-            with db.engine.begin() as connection:
-                connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        try:
-            upgrade(directory=str(MIGRATIONS), revision="0005")
-            assert MINE <= set(inspect(db.engine).get_table_names())
-            with db.engine.connect() as connection:
-                diff = compare_metadata(MigrationContext.configure(connection), db.metadata)
-            assert [d for d in diff if any(name in repr(d) for name in MINE)] == []
-            downgrade(directory=str(MIGRATIONS), revision="0004")
-            assert not MINE & set(inspect(db.engine).get_table_names())
-        finally:
-            downgrade(directory=str(MIGRATIONS), revision="base")
-            with db.engine.begin() as connection:
-                connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-            db.engine.dispose()
+    from server import MIGRATIONS
+    from tests.server.migrating import differences_about, empty_database
+    with empty_database(tmp_path, database_url):
+        upgrade(directory=str(MIGRATIONS), revision="0005")
+        assert MINE <= set(inspect(db.engine).get_table_names())
+        assert differences_about(MINE) == []
+        downgrade(directory=str(MIGRATIONS), revision="0004")
+        assert not MINE & set(inspect(db.engine).get_table_names())
 
 
 # --- in a real browser -------------------------------------------------------------------------
