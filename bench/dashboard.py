@@ -22,7 +22,7 @@ from sqlalchemy import insert, select, text, update
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from server import create_app  # noqa: E402
-from server.check_history import Verdict, histories_from, verdicts_query  # noqa: E402
+from server.check_history import histories_from, verdicts_of  # noqa: E402
 from server.dashboard.latest import functions_of  # noqa: E402
 from server.extensions import db  # noqa: E402
 from server.models import (Assignment, CheckHistory, Course, Enrolment, Result, Role, Submission, TestRow,  # noqa: E402
@@ -109,8 +109,7 @@ def seed(students: int, attempts: int, rng: random.Random) -> tuple[int, int, st
         session.execute(update(Submission).where(Submission.id.between(first, subs[-1]["id"]))
                         .values(result_id=Submission.id + (results[0]["id"] - first)))
         # The per-student check summary, built by the same code the queue runs as each grade lands.
-        found = [Verdict(*row[:5], bool(row[5]), bool(row[6])) for row in
-                 session.execute(verdicts_query(assignment.id, user_ids[chunk_start:chunk_start + 50]))]
+        found = verdicts_of(session, assignment.id, user_ids[chunk_start:chunk_start + 50])
         session.execute(insert(CheckHistory), histories_from(assignment.id, found))
         session.commit()
         print(f"\r  seeded {min(chunk_start + 50, len(user_ids))}/{len(user_ids)} students "

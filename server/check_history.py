@@ -49,6 +49,12 @@ def verdicts_query(assignment_id: int, user_ids: Iterable[int] | None = None):
     return query
 
 
+def verdicts_of(executor, assignment_id: int, user_ids: Iterable[int] | None = None) -> list[Verdict]:
+    """Run verdicts_query on a Session or a Connection (the migration has only the latter)."""
+    return [Verdict(*row[:5], bool(row[5]), bool(row[6]))
+            for row in executor.execute(verdicts_query(assignment_id, user_ids))]
+
+
 def histories_from(assignment_id: int, verdicts: Iterable[Verdict]) -> list[dict]:
     """The check_histories rows for these verdicts (any order): one per student and check."""
     by_check: dict[tuple, list[Verdict]] = {}
@@ -76,8 +82,7 @@ def refresh(session: Session, assignment_id: int, user_id: int) -> None:
     # Two workers finishing two attempts of one student at once would each rebuild from a snapshot
     # without the other's result; the lock on the student's row makes the second wait and see both.
     session.execute(select(User.id).where(User.id == user_id).with_for_update())
-    found = [Verdict(*row[:5], bool(row[5]), bool(row[6]))
-             for row in session.execute(verdicts_query(assignment_id, [user_id]))]
+    found = verdicts_of(session, assignment_id, [user_id])
     session.execute(delete(CheckHistory).where(CheckHistory.assignment_id == assignment_id,
                                                CheckHistory.user_id == user_id))
     rows = histories_from(assignment_id, found)

@@ -12,10 +12,9 @@ from sqlalchemy.orm import Session
 
 from grader.exercises import ASSIGNMENTS
 
+from ..check_history import FAILING_STATUSES as FAILING     # missing/skipped: the code was not there to judge
 from ..models import (Assignment, Enrolment, Result, Role, ScoreAdjustment, Submission, SubmissionStatus,
                       TestRow)
-
-FAILING = ("failed", "error", "timeout")     # the student's code ran and was wrong (missing/skipped: not tried)
 
 
 def functions_of(assignment: Assignment) -> list[str]:

@@ -48,7 +48,7 @@ def upgrade():
 
 def _backfill():
     """Histories for the grades already stored, one assignment at a time (the app keeps them from now on)."""
-    from server.check_history import Verdict, histories_from, verdicts_query
+    from server.check_history import histories_from, verdicts_of
 
     connection = op.get_bind()
     histories = sa.table('check_histories', *(sa.column(name) for name in (
@@ -58,9 +58,7 @@ def _backfill():
             sa.text('SELECT DISTINCT user_id FROM submissions WHERE assignment_id = :a ORDER BY user_id'),
             {'a': assignment_id})]
         for start in range(0, len(users), 200):       # a few hundred students' rows in memory at a time
-            found = [Verdict(*row[:5], bool(row[5]), bool(row[6]))
-                     for row in connection.execute(verdicts_query(assignment_id, users[start:start + 200]))]
-            rows = histories_from(assignment_id, found)
+            rows = histories_from(assignment_id, verdicts_of(connection, assignment_id, users[start:start + 200]))
             if rows:
                 connection.execute(histories.insert(), rows)
 
