@@ -14,8 +14,8 @@ def decode_outcome(header: dict, buffers: list[bytes]) -> Outcome:
         return Outcome("invalid", detail="the worker sent a response the grader could not read")
     try:
         value = decode(header["value"], buffers) if "value" in header else None
-        args_after = ([decode(a, buffers) for a in header["args_after"]]
-                      if isinstance(header.get("args_after"), list) else None)
+        args_after = header.get("args_after")
+        args_after = [decode(a, buffers) for a in args_after] if isinstance(args_after, list) else None
     except (ProtocolError, KeyError, ValueError, OverflowError) as error:
         return Outcome("invalid", detail=f"your function returned something the grader cannot read ({error})")
     return Outcome(
@@ -23,7 +23,7 @@ def decode_outcome(header: dict, buffers: list[bytes]) -> Outcome:
         value=value,
         args_after=args_after,
         outline=_clean_outline(header.get("shape")),
-        error=_clean_error(header.get("error")),
+        error=_clean_error(header["error"]) if "error" in header else None,
         seconds=_number(header.get("seconds")),
     )
 
@@ -32,10 +32,11 @@ def _clean_outline(outline) -> dict:
     if not isinstance(outline, dict):
         return {}
     clean = {}
-    if isinstance(outline.get("type"), str):
-        clean["type"] = outline["type"][:200]
-    if type(outline.get("len")) is int:
-        clean["len"] = outline["len"]
+    kind, length = outline.get("type"), outline.get("len")
+    if isinstance(kind, str):
+        clean["type"] = kind[:200]
+    if type(length) is int:
+        clean["len"] = length
     return clean
 
 
