@@ -275,10 +275,11 @@ class ProcessRunner:
         """What the student's code printed, truncated (empty once the runner is closed)."""
         if self._output.closed:
             return ""
-        self._output.flush()
-        size = self._output.seek(0, os.SEEK_END)
-        self._output.seek(0)
-        text = self._output.read(MAX_CAPTURED_OUTPUT).decode("utf-8", "replace")
+        # The worker writes into this same open file and shares its offset: pread leaves it where
+        # the worker's next write belongs (a seek and read here would have it overwrite its output).
+        fd = self._output.fileno()
+        size = os.fstat(fd).st_size
+        text = os.pread(fd, MAX_CAPTURED_OUTPUT, 0).decode("utf-8", "replace")
         if size > MAX_CAPTURED_OUTPUT:
             text += f"\n... ({size - MAX_CAPTURED_OUTPUT} more bytes of output not shown)"
         return text

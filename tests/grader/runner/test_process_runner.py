@@ -1,5 +1,6 @@
 """ProcessRunner: student code runs in a worker process that can hang, crash or print without harm."""
 import os
+import re
 import sys
 import textwrap
 import time
@@ -85,6 +86,10 @@ STUDENT = textwrap.dedent('''
 
     def flood():
         sys.stdout.write("x" * 10_000_000)
+        return "done"
+
+    def chatter():
+        sys.stdout.write("y" * 100_000)
         return "done"
 
 
@@ -422,6 +427,19 @@ def test_output_flood_is_truncated(runner):
     assert MAX_CAPTURED_OUTPUT <= len(output) <= MAX_CAPTURED_OUTPUT + 200
     assert MAX_CAPTURED_OUTPUT == 64 * 1024
     assert output.rstrip().endswith("more bytes of output not shown)")
+
+
+def test_reading_the_output_does_not_move_where_the_worker_writes(runner):
+    """captured_output() is read between the public and the hidden checks while the worker goes on
+    printing into the same file: reading must not move the offset the worker writes at."""
+    def hidden_bytes(output: str) -> int:
+        return int(re.search(r"\((\d+) more bytes of output not shown\)", output).group(1))
+    assert runner.run([Call("chatter")])[0].status == "ok"
+    first = runner.captured_output()
+    assert runner.run([Call("chatter")])[0].status == "ok"
+    second = runner.captured_output()
+    assert hidden_bytes(second) - hidden_bytes(first) == 100_000      # the second chatter, appended
+    assert second[:MAX_CAPTURED_OUTPUT] == first[:MAX_CAPTURED_OUTPUT]
 
 
 def test_worker_environment_holds_none_of_the_graders_variables(student, monkeypatch):
