@@ -115,6 +115,10 @@ def seed(students: int, attempts: int, rng: random.Random) -> tuple[int, int, st
         print(f"\r  seeded {min(chunk_start + 50, len(user_ids))}/{len(user_ids)} students "
               f"({time.perf_counter() - started:.0f} s)", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
+    # Every student's latest graded submission, as the queue records it when a grade lands.
+    session.execute(text("INSERT INTO latest_graded (assignment_id, user_id, submission_id) "
+                         "SELECT assignment_id, user_id, max(id) FROM submissions WHERE status = 'graded' "
+                         "AND result_id IS NOT NULL GROUP BY assignment_id, user_id"))
     session.commit()
     analyze()
     latest = session.scalar(select(db.func.max(Submission.id)).where(Submission.user_id == user_ids[0]))

@@ -1,4 +1,5 @@
-"""Keep check_histories in step with the results of record: one student at a time, as grades land.
+"""Keep check_histories and latest_graded in step with the results of record: one student at a time,
+as grades land.
 
 Called in the transaction that changes a student's result of record (server.queue.lifecycle.complete,
 a regrade's publish), so the summary commits or rolls back with the grade it summarises. The rows
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import case, delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from .models import CheckHistory, Submission, SubmissionStatus, TestRow, User
+from .models import CheckHistory, LatestGraded, Submission, SubmissionStatus, TestRow, User
 from .models.histories import FAILING, HEAD_ATTEMPTS, NOT_JUDGED, PASSED
 
 FAILING_STATUSES = ("failed", "error", "timeout")    # the student's code ran and was wrong
@@ -78,7 +79,8 @@ def histories_from(assignment_id: int, verdicts: Iterable[Verdict]) -> list[dict
 
 
 def refresh(session: Session, assignment_id: int, user_id: int) -> None:
-    """Rebuild one student's histories for one assignment (inside the caller's transaction)."""
+    """Rebuild one student's histories and latest graded submission for one assignment (inside the
+    caller's transaction)."""
     # Two workers finishing two attempts of one student at once would each rebuild from a snapshot
     # without the other's result; the lock on the student's row makes the second wait and see both.
     session.execute(select(User.id).where(User.id == user_id).with_for_update())
@@ -88,3 +90,10 @@ def refresh(session: Session, assignment_id: int, user_id: int) -> None:
     rows = histories_from(assignment_id, found)
     if rows:
         session.execute(insert(CheckHistory), rows)
+    latest_id = session.scalar(select(func.max(Submission.id)).where(
+        Submission.assignment_id == assignment_id, Submission.user_id == user_id,
+        Submission.status == SubmissionStatus.GRADED, Submission.result_id.is_not(None)))
+    session.execute(delete(LatestGraded).where(LatestGraded.assignment_id == assignment_id,
+                                               LatestGraded.user_id == user_id))
+    if latest_id is not None:
+        session.add(LatestGraded(assignment_id=assignment_id, user_id=user_id, submission_id=latest_id))

@@ -13,8 +13,7 @@ from sqlalchemy.orm import Session
 from grader.exercises import ASSIGNMENTS
 
 from ..check_history import FAILING_STATUSES as FAILING     # missing/skipped: the code was not there to judge
-from ..models import (Assignment, Enrolment, Result, Role, ScoreAdjustment, Submission, SubmissionStatus,
-                      TestRow)
+from ..models import Assignment, Enrolment, LatestGraded, Result, Role, ScoreAdjustment, Submission, TestRow
 
 
 def functions_of(assignment: Assignment) -> list[str]:
@@ -43,21 +42,18 @@ def not_students(session: Session, assignment: Assignment) -> list[int]:
 def latest(assignment: Assignment):
     """(user_id, submission_id) of each enrolled student's latest graded submission."""
     enrolled = students(assignment)
-    # Grouped first, from the index alone (ix_submissions_latest); only then joined to the roster.
-    grouped = (select(Submission.user_id.label("user_id"), func.max(Submission.id).label("submission_id"))
-               .where(Submission.assignment_id == assignment.id, Submission.status == SubmissionStatus.GRADED,
-                      Submission.result_id.is_not(None))
-               .group_by(Submission.user_id).subquery("graded"))
-    return (select(grouped.c.user_id, grouped.c.submission_id)
-            .join(enrolled, enrolled.c.user_id == grouped.c.user_id).subquery("latest"))
+    # latest_graded holds one row per student (kept by the queue as grades land), so nothing here
+    # groups every attempt.
+    return (select(LatestGraded.user_id, LatestGraded.submission_id)
+            .join(enrolled, enrolled.c.user_id == LatestGraded.user_id)
+            .where(LatestGraded.assignment_id == assignment.id).subquery("latest"))
 
 
 def latest_id_of(assignment: Assignment, user_id_column):
     """The id of one student's latest graded submission, as a correlated scalar subquery: a
-    roster-shaped query (every student, submitted or not) looks each up in ix_submissions_latest."""
-    return (select(func.max(Submission.id))
-            .where(Submission.assignment_id == assignment.id, Submission.user_id == user_id_column,
-                   Submission.status == SubmissionStatus.GRADED, Submission.result_id.is_not(None))
+    roster-shaped query (every student, submitted or not) looks each up by (assignment, user)."""
+    return (select(LatestGraded.submission_id)
+            .where(LatestGraded.assignment_id == assignment.id, LatestGraded.user_id == user_id_column)
             .scalar_subquery())
 
 

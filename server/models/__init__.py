@@ -2,7 +2,7 @@
 from .base import Base, UTCDateTime, utcnow
 from .courses import Assignment, Course, Enrolment, Extension, LimitPeriod, Role
 from .submissions import AuditEntry, Result, Submission, SubmissionStatus, TestRow
-from .histories import CheckHistory
+from .histories import CheckHistory, LatestGraded
 from .similarity import RunState, SimilarityDocument, SimilarityPair, SimilarityRun
 from .staff_grading import ItemState, Regrade, RegradeItem, RegradeState, ScoreAdjustment
 from .users import ApiToken, Invitation, User
@@ -10,4 +10,4 @@ from .users import ApiToken, Invitation, User
 __all__ = ["Base", "UTCDateTime", "utcnow", "Assignment", "Course", "Enrolment", "Extension", "LimitPeriod",
            "Role", "AuditEntry", "Result", "Submission", "SubmissionStatus", "TestRow", "ApiToken",
            "Invitation", "User", "ItemState", "Regrade", "RegradeItem", "RegradeState", "ScoreAdjustment",
-           "CheckHistory", "RunState", "SimilarityDocument", "SimilarityPair", "SimilarityRun"]
+           "CheckHistory", "LatestGraded", "RunState", "SimilarityDocument", "SimilarityPair", "SimilarityRun"]

@@ -1,8 +1,9 @@
-"""Each student's verdict history per check: the summary the dashboard reads instead of every test row.
+"""Summaries of each student's grades that the dashboard reads instead of every row: the verdict
+history per check, and which submission is the student's latest graded one.
 
-One row per (assignment, student, function, check), rewritten whenever one of that student's results
-of record changes (a grade completes, a regrade is published: see server.check_history). It holds
-facts derived from test_results and nothing else, so it can always be rebuilt from them.
+Rewritten whenever one of that student's results of record changes (a grade completes, a regrade
+is published: see server.check_history). They hold facts derived from submissions and test_results
+and nothing else, so they can always be rebuilt from them.
 """
 from __future__ import annotations
 
@@ -43,3 +44,15 @@ class CheckHistory(Base):
     # The verdict differed between two graded attempts of byte-identical code: the check, not the
     # student, changed its mind (fresh hidden inputs each attempt), so staff should look at it.
     flaky: Mapped[bool] = mapped_column(default=False)
+
+
+class LatestGraded(Base):
+    """Each student's latest graded submission of an assignment (the highest id with a result of
+    record): the overview's pages read one row per student instead of grouping every attempt."""
+    __tablename__ = "latest_graded"
+    __table_args__ = (UniqueConstraint("assignment_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)

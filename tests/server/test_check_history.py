@@ -8,12 +8,12 @@ from collections import defaultdict
 
 import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from server import MIGRATIONS
 from server.dashboard import progress
 from server.extensions import db
-from server.models import Assignment, CheckHistory
+from server.models import Assignment, CheckHistory, LatestGraded, Submission
 from tests.server.dashboard_class import seed_class
 from tests.server.helpers import REFERENCE, drain, upload
 from tests.server.migrating import differences_about, empty_database
@@ -95,6 +95,9 @@ def test_the_queue_keeps_histories_as_grades_land(app, client, auth, world):
         assert all(r.verdicts[1] == "P" and r.latest == "P" and not r.flaky for r in rows)   # the reference passes
         fixed = [r for r in rows if r.verdicts[0] == "F"]
         assert fixed and all(r.first_pass == 2 for r in fixed)
+        newest = db.session.scalar(select(func.max(Submission.id)).where(Submission.assignment_id == world.assignment_id))
+        assert db.session.scalars(select(LatestGraded.submission_id)
+                                  .where(LatestGraded.assignment_id == world.assignment_id)).all() == [newest]
 
 
 @pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
@@ -112,3 +115,23 @@ def test_migration_0004_builds_histories_for_stored_grades(tmp_path, database_ur
         upgrade(directory=str(MIGRATIONS), revision="0004")
         rebuilt = {k: (r.verdicts, r.head, r.latest, r.first_pass, r.flaky) for k, r in stored(seeded).items()}
         assert rebuilt == kept
+
+
+@pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
+def test_migration_0006_records_each_students_latest_graded_submission(tmp_path, database_url):
+    with empty_database(tmp_path, database_url):
+        upgrade(directory=str(MIGRATIONS))
+        assert differences_about(["latest_graded"]) == []
+        seeded = seed_class()
+        want = {s.user_id: s.latest.submission_id for s in seeded.students if s.latest}
+        kept = dict(db.session.execute(select(LatestGraded.user_id, LatestGraded.submission_id)
+                                       .where(LatestGraded.user_id.in_(list(want)))).all())
+        assert kept == want                     # what the queue's refresh recorded
+        db.session.execute(delete(LatestGraded))
+        db.session.commit()
+        db.session.remove()
+        downgrade(directory=str(MIGRATIONS), revision="0005")
+        upgrade(directory=str(MIGRATIONS), revision="0006")
+        rebuilt = dict(db.session.execute(select(LatestGraded.user_id, LatestGraded.submission_id)
+                                          .where(LatestGraded.user_id.in_(list(want)))).all())
+        assert rebuilt == want                  # and what the migration builds from stored grades

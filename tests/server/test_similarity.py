@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, inspect, select
 
+from server import check_history
 from server.dashboard import similarity_runs
 from server.dashboard.similarity import Settings, find_similar, normalize
 from server.dashboard.similarity_view import highlighted_lines, side
@@ -79,6 +80,8 @@ def add_submission(assignment_id: int, user: User, filename: str, content: bytes
         db.session.add(result)
         db.session.flush()
         submission.result_id = result.id
+        db.session.flush()
+        check_history.refresh(db.session, assignment_id, user.id)      # as the queue does when a grade lands
     return submission
 
 
