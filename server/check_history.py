@@ -14,7 +14,7 @@ from sqlalchemy import case, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from .models import CheckHistory, LatestGraded, Submission, SubmissionStatus, TestRow, User
-from .models.histories import FAILING, HEAD_ATTEMPTS, NOT_JUDGED, PASSED
+from .models.histories import HEAD_ATTEMPTS, LETTER_FAILING, LETTER_NOT_JUDGED, LETTER_PASSED
 
 FAILING_STATUSES = ("failed", "error", "timeout")    # the student's code ran and was wrong
 
@@ -32,7 +32,7 @@ class Verdict:
 
     @property
     def letter(self) -> str:
-        return PASSED if self.all_passed else FAILING if self.any_failing else NOT_JUDGED
+        return LETTER_PASSED if self.all_passed else LETTER_FAILING if self.any_failing else LETTER_NOT_JUDGED
 
 
 def verdicts_query(assignment_id: int, user_ids: Iterable[int] | None = None):
@@ -67,14 +67,15 @@ def histories_from(assignment_id: int, verdicts: Iterable[Verdict]) -> list[dict
     for (user_id, function, check), seen in by_check.items():
         seen.sort(key=lambda v: v.attempt)
         letters = "".join(v.letter for v in seen)
-        by_code: dict[str, set[str]] = {}
+        letters_per_code: dict[str, set[str]] = {}
         for verdict in seen:
-            by_code.setdefault(verdict.sha256, set()).add(verdict.letter)
+            letters_per_code.setdefault(verdict.sha256, set()).add(verdict.letter)
+        flaky = any({LETTER_PASSED, LETTER_FAILING} <= same_code for same_code in letters_per_code.values())
         rows.append(dict(assignment_id=assignment_id, user_id=user_id, function=function, check=check,
                          verdicts=letters, head=letters[:HEAD_ATTEMPTS],
                          latest=letters[-1] if seen[-1].attempt == last_attempt[user_id] else "",
-                         first_pass=letters.index(PASSED) + 1 if PASSED in letters else None,
-                         flaky=any({PASSED, FAILING} <= letters_of_code for letters_of_code in by_code.values())))
+                         first_pass=letters.index(LETTER_PASSED) + 1 if LETTER_PASSED in letters else None,
+                         flaky=flaky))
     return rows
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import Integer, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from ..models import Assignment, CheckHistory, Submission, User
-from ..models.histories import FAILING
+from ..models.histories import LETTER_FAILING
 from .latest import functions_of, is_failing, latest_tests, not_students
 
 ERROR_LOW, ERROR_HIGH = -16, 1       # histogram range of log10(relative error); outside goes to the ends
@@ -50,7 +50,7 @@ def check_rates(session: Session, assignment: Assignment) -> list[CheckRate]:
     # folded over the check's cases (public, hidden), so each student counts once without a DISTINCT.
     h = CheckHistory
     found = session.execute(
-        select(h.function, h.check, func.count(), func.sum(case((h.latest == FAILING, 1), else_=0)))
+        select(h.function, h.check, func.count(), func.sum(case((h.latest == LETTER_FAILING, 1), else_=0)))
         .where(h.assignment_id == assignment.id, h.latest != "", h.user_id.not_in(not_students(session, assignment)))
         .group_by(h.function, h.check)).all()
     order = {name: i for i, name in enumerate(functions_of(assignment))}

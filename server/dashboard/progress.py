@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..models import Assignment, CheckHistory
-from ..models.histories import FAILING, HEAD_ATTEMPTS as ATTEMPTS_SHOWN
+from ..models.histories import HEAD_ATTEMPTS as ATTEMPTS_SHOWN, LETTER_FAILING
 from .latest import functions_of, not_students
 
 
@@ -59,7 +59,7 @@ def check_progress(session: Session, assignment: Assignment) -> list[CheckProgre
             t["attempts_sum"] += n * first_pass
         for k, letter in enumerate(head):
             t["tried"][k] += n
-            t["failing"][k] += n if letter == FAILING else 0
+            t["failing"][k] += n if letter == LETTER_FAILING else 0
     order = {name: i for i, name in enumerate(functions_of(assignment))}
     found = [CheckProgress(f, c, t["students"], t["passed"], t["first_try"],
                            t["attempts_sum"] / t["passed"] if t["passed"] else None, t["flaky"],

@@ -12,7 +12,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
 
-PASSED, FAILING, NOT_JUDGED = "P", "F", "-"     # one character per graded attempt in `verdicts`
+# One character per graded attempt in `verdicts` (named LETTER_ so that they are never taken for the
+# test_results statuses "passed", "failed", ... that they summarise).
+LETTER_PASSED, LETTER_FAILING, LETTER_NOT_JUDGED = "P", "F", "-"
 HEAD_ATTEMPTS = 6      # attempts the dashboard shows one by one (later ones are few and noisy)
 
 
