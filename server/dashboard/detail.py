@@ -156,11 +156,9 @@ class ShownArray:
 
 def shown_arrays(case) -> list[ShownArray]:
     """A replayed case's arguments and upstream gradient as text staff can read (and paste into numpy:
-    full values up to a few hundred elements, numpy's summary beyond)."""
-    arrays = list(case.inputs.items()) + ([("dout", case.dout)] if case.dout is not None else [])
-    shown = [ShownArray(name, tuple(a.shape), np.array2string(a, precision=6, separator=", ", threshold=400,
-                                                              edgeitems=4, max_line_width=110))
-             for name, a in arrays]
-    return shown + [ShownArray(name, tuple(np.shape(value)) if isinstance(value, np.ndarray) else (),
-                               np.array2string(value, separator=", ") if isinstance(value, np.ndarray) else repr(value))
-                    for name, value in case.extras.items()]
+    full values up to a few hundred elements, numpy's summary beyond); other arguments as Python."""
+    values = [*case.inputs.items(), *([("dout", case.dout)] if case.dout is not None else []), *case.extras.items()]
+    return [ShownArray(name, tuple(value.shape), np.array2string(value, precision=6, separator=", ", threshold=400,
+                                                                 edgeitems=4, max_line_width=110))
+            if isinstance(value, np.ndarray) else ShownArray(name, (), repr(value))
+            for name, value in values]
