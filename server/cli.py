@@ -38,6 +38,14 @@ def upgrade_database(app) -> None:
         upgrade()
 
 
+def prepare_database(app) -> None:
+    """upgrade_database for a command: a database it cannot reach or migrate is a clear error."""
+    try:
+        upgrade_database(app)
+    except Exception as error:  # noqa: BLE001 - say what to do instead of a traceback
+        raise click.ClickException(f"cannot prepare the database {_safe_url(app)}: {error}") from None
+
+
 def ensure_admin(app) -> tuple[str, str | None]:
     """A site admin exists: (email, password if just created)."""
     from sqlalchemy import select
@@ -73,10 +81,7 @@ def serve(instance: Path, host: str, port: int, workers: int) -> None:
     """Run the whole site on this machine: migrate, create an admin, start workers, serve the web app."""
     overrides = {} if not is_loopback(host) else {"SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False}
     app = make_app(instance, overrides)
-    try:
-        upgrade_database(app)
-    except Exception as error:  # noqa: BLE001 - say what to do instead of a traceback
-        raise click.ClickException(f"cannot prepare the database {_safe_url(app)}: {error}") from None
+    prepare_database(app)
     click.echo(f"Database ready: {_safe_url(app)}")
     email, password = ensure_admin(app)
     base = f"http://{host}:{port}"
@@ -405,10 +410,7 @@ def demo(instance: Path, code: str, students: int, attempts: int, seed: int, rep
     from .extensions import db
     from .models import Assignment
     app = make_app(instance)
-    try:
-        upgrade_database(app)
-    except Exception as error:  # noqa: BLE001 - say what to do instead of a traceback
-        raise click.ClickException(f"cannot prepare the database {_safe_url(app)}: {error}") from None
+    prepare_database(app)
     _grading_course(app)       # before writing anything: the workers could not grade without it
     with app.app_context():
         try:
