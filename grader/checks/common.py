@@ -3,8 +3,9 @@
 A check builds Calls, runs them in one batch through the runner, and turns Outcomes into
 Findings. Each check also says, through its `plan`, which batches it will run if every case
 passes; it builds them with `Context.once`, so that the plan and the check hold the very same
-batch objects, by which the runner recognises the planned ones (grader.runner.plan). Everything a student function can do wrong before any value is compared (raise, be
-missing, time out, return None or the wrong number of values) is handled here, once.
+batch objects, by which the runner recognises the planned ones (grader.runner.plan). Everything
+a student function can do wrong before any value is compared (raise, be missing, time out,
+return None or the wrong number of values) is handled here, once.
 """
 from __future__ import annotations
 
