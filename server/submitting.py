@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -40,10 +40,7 @@ def submit(session: Session, queue, user: User, assignment: Assignment, upload: 
     if not role.is_staff and not window.accepted:
         raise SubmitRefused(window.reason)
     for _ in range(3):      # two uploads at once may race for the same attempt number
-        # One upload of this student's at a time (PostgreSQL row lock; SQLite has one writer anyway),
-        # so two uploads in the same instant cannot both pass the limit.
-        session.execute(select(Enrolment.id).where(Enrolment.course_id == assignment.course_id,
-                                                   Enrolment.user_id == user.id).with_for_update())
+        hold_attempts_lock(session, assignment.course_id, user.id)
         if not role.is_staff and policy.attempts_left(session, assignment, user.id, now, tz) == 0:
             session.rollback()
             raise SubmitRefused(limit_reached(assignment, tz, now), 429)
@@ -66,6 +63,23 @@ def submit(session: Session, queue, user: User, assignment: Assignment, upload: 
                             "moment. Submit again.", 409)
     queue.enqueue(row.id)    # after the commit: a failed enqueue leaves the row queued for the reaper
     return row
+
+
+def hold_attempts_lock(session: Session, course_id: int, user_id: int) -> None:
+    """Until this transaction ends, no other upload of this student's can count or add attempts, so
+    two uploads in the same instant cannot both pass the limit.
+
+    PostgreSQL: the enrolment row's lock (SELECT ... FOR UPDATE). SQLite ignores FOR UPDATE, and the
+    driver runs reads outside any transaction until the first write, so two uploads could both count
+    the same attempts and then both insert. There, a no-op UPDATE of the enrolment row is that first
+    write: it takes the database's one write lock before anything is counted (the other upload waits
+    for it, up to the connection's busy timeout) and the counts read after it are current."""
+    mine = (Enrolment.course_id == course_id, Enrolment.user_id == user_id)
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(update(Enrolment).where(*mine).values(id=Enrolment.id)
+                        .execution_options(synchronize_session=False))
+    else:
+        session.execute(select(Enrolment.id).where(*mine).with_for_update())
 
 
 def limit_reached(assignment: Assignment, tz: str, now: datetime) -> str:
