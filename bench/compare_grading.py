@@ -140,11 +140,12 @@ LARGE_CONFIGS = {     # exercise: [(label, config)], the issue's shapes as (N, D
 
 
 def forward_calls(smoke: bool) -> list[dict]:
-    """Our gradient check on the reference at the issue's shapes, its forward calls counted, beside
-    the count of CS231n's full elementwise check on the same inputs (computed: 2 per element)."""
+    """Our gradient check on the reference at the issue's shapes, its forward calls counted (and the
+    most it makes, for a wrong forward), beside the count of CS231n's full elementwise check on the
+    same inputs (computed: 2 per element)."""
     from grader.cases import build_case
     from grader.checks.common import Context
-    from grader.checks.gradients import check_case
+    from grader.checks.gradients import _probe_calls, check_case
     from grader.course import find_course
     from grader.exercises import ASSIGNMENTS
     from grader.oracle import oracle_for
@@ -163,8 +164,10 @@ def forward_calls(smoke: bool) -> list[dict]:
                 finding = check_case(Context(runner, oracle, exercise), case)
                 ours = counts["calls"][exercise.forward] - before
                 theirs = calls_of_full_check({n: a.shape for n, a in case.arrays.items()})
-                row = {"function": exercise.forward, "shape": label, "ours": ours, "cs231n": theirs,
-                       "passed": finding.passed}
+                # A wrong forward whose gradient misses the reference's is also probed at x +- h*u.
+                worst = ours + len(_probe_calls(case)[0])
+                row = {"function": exercise.forward, "shape": label, "ours": ours, "ours_wrong_forward": worst,
+                       "cs231n": theirs, "passed": finding.passed}
                 if label == "(64, 100, 50)" and not smoke:       # and really run theirs once, for its time
                     started = time.perf_counter()
                     verdict = check_file(REFERENCE_FILES[1], [exercise], lambda _ex: [case], oracle)

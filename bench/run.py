@@ -77,11 +77,12 @@ def section_calls(args, figures) -> list[Row]:
     rows = figures["calls"] = forward_calls(args.smoke)
     out = []
     for r in rows:
-        ratio = r["cs231n"] / r["ours"] if r["ours"] else float("inf")
+        # The ratio is taken at our most: the calls for a wrong forward, which is also probed.
+        ratio = r["cs231n"] / r["ours_wrong_forward"]
         timing = f" (ran: {r['cs231n_seconds']:.1f} s)" if "cs231n_seconds" in r else ""
-        out.append(Row("3", f"forward calls, gradient check of {r['function']} {r['shape']}",
-                       str(r["ours"]), f"{r['cs231n']:,}{timing}", f"1/{ratio:,.0f}", ">= 100x fewer",
-                       ratio >= 100 and r["passed"]))
+        out.append(Row("3", f"forward calls, gradient check of {r['function']} {r['shape']} (right / wrong forward)",
+                       f"{r['ours']} / {r['ours_wrong_forward']}", f"{r['cs231n']:,}{timing}", f"1/{ratio:,.0f}",
+                       ">= 100x fewer", ratio >= 100 and r["passed"]))
     return out
 
 

@@ -1,14 +1,18 @@
 """Gradient check: the student's backward against the reference and against their own forward.
 
-Two ways, cheaply (a dozen forward calls per case, in one batch):
-1. against the reference backward on the same inputs and the same random dout;
+Two ways, cheaply:
+1. against the reference backward on the same inputs and the same random dout (one forward and one
+   backward call per case);
 2. against the numerical gradient of the student's *own* forward, by central differences along
    K random N(0, 1) directions u per input: (L(x + hu) - L(x - hu)) / 2h must equal <dx, u>,
-   where L = sum(out * dout), with the error normalised by |dx|·|u|.
+   where L = sum(out * dout), with the error normalised by |dx|·|u| (4 more forward calls per
+   input, made only when they can change the verdict).
 A gradient passes if it matches the reference, or (one bug, one penalty) if the forward is wrong
 but the gradient is right for it. The numerical route is trusted only for a forward that behaves
 like a smooth function on the probe points (a forward that answers probes differently from the
-base point fails it), and is never needed when the forward matches the reference.
+base point fails it), and is never needed when the forward matches the reference: so the probe
+calls are made only for a wrong forward whose gradient misses the reference's. Correct code, and
+code whose only bug is in the backward, never runs them.
 """
 from __future__ import annotations
 
@@ -58,13 +62,18 @@ def _directions(case: Case) -> dict[str, list[np.ndarray]]:
     return {name: [rng.normal(size=a.shape) for _ in range(DIRECTIONS)] for name, a in case.arrays.items()}
 
 
-def _calls(case: Case) -> tuple[list[Call], list[tuple[str, np.ndarray]]]:
-    """The forward and backward, then the forward at x +- STEP * u for each probe (name, u)."""
-    directions = _directions(case)
+def _calls(case: Case) -> list[Call]:
+    """The forward (kept in the worker as "cache") and, for a layer, the backward on it."""
     calls = [forward_call(case, save_as="cache")]
     if not case.exercise.is_loss:
         calls.append(backward_call(case, "cache"))
-    probes = []
+    return calls
+
+
+def _probe_calls(case: Case) -> tuple[list[Call], list[tuple[str, np.ndarray]]]:
+    """The forward at x +- STEP * u for each probe (name, u): two calls per probe."""
+    directions = _directions(case)
+    calls, probes = [], []
     for name, x in case.arrays.items():
         for u in directions[name]:
             probes.append((name, u))
@@ -74,19 +83,20 @@ def _calls(case: Case) -> tuple[list[Call], list[tuple[str, np.ndarray]]]:
 
 
 def plan(ctx: Context, cases: list[Case]) -> list[list[Call]]:
-    return [ctx.once(_calls, case)[0] for case in cases]
+    # The probes are left out: a case that needs them has a wrong forward, and the plan would be
+    # abandoned at that case anyway (or earlier, at the forward's own check).
+    return [ctx.once(_calls, case) for case in cases]
 
 
 def check_case(ctx: Context, case: Case) -> Finding:
     exercise = ctx.exercise
-    calls, probes = ctx.once(_calls, case)
-    outcomes = ctx.runner.run(calls)
+    outcomes = ctx.runner.run(ctx.once(_calls, case))
 
     forward_outcome = outcomes[0]
     forward_finding = forward_problem(forward_outcome, case)
     if forward_finding and not exercise.is_loss:
         return backward_blocked(ctx, case, forward_finding)
-    grads = gradients(outcomes[0 if exercise.is_loss else 1], case)
+    grads = gradients(outcomes[-1], case)
     student_out = forward_output(forward_outcome, case)
     _check_shapes(case, grads)
 
@@ -103,7 +113,8 @@ def check_case(ctx: Context, case: Case) -> Finding:
 
     # The forward is wrong: judge each gradient that missed the reference against the forward it
     # belongs to, through the probes.
-    probe_outs = outcomes[1 if exercise.is_loss else 2:]
+    probe_calls, probes = ctx.once(_probe_calls, case)
+    probe_outs = ctx.runner.run(probe_calls)
     for index, (name, g) in enumerate(zip(case.arrays, grads)):
         if matches[index]:
             continue

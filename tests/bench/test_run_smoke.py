@@ -44,7 +44,8 @@ def test_forward_calls_are_counted_and_the_full_check_computed(figures):
     affine = rows[("affine_forward", "(64, 100, 50)")]
     assert affine["cs231n"] == 2 * (64 * 100 + 100 * 50 + 50)
     assert rows[("affine_forward", "(256, 512, 256)")]["cs231n"] == 2 * (256 * 512 + 512 * 256 + 256)
-    assert all(r["passed"] and 0 < r["ours"] < r["cs231n"] for r in figures["calls"])
+    assert affine["ours"] == 1 and affine["ours_wrong_forward"] == 1 + 3 * 2 * 2    # probes: 2 per direction
+    assert all(r["passed"] and 0 < r["ours"] < r["ours_wrong_forward"] < r["cs231n"] for r in figures["calls"])
 
 
 def test_the_corpus_comparison_ran_on_buggy_and_correct_files(figures):

@@ -97,3 +97,48 @@ def test_max_split_ties_is_accepted(mutant, failing):
                   "    da = unbroadcast(share * dout, a.shape)\n    db = unbroadcast((1 - share) * dout, b.shape)")
     report = grade(path, assignment="gates")
     assert report.score == report.max_score, [t.name for t in failing(report)]
+
+
+class CountingRunner:
+    """An in-process runner that counts the calls of each student function it is asked to make."""
+
+    def __init__(self, path):
+        from collections import Counter
+
+        from grader.runner.inprocess import InProcessRunner
+        self.inner, self.calls = InProcessRunner(path), Counter()
+
+    def run(self, calls):
+        self.calls.update(call.function for call in calls)
+        return self.inner.run(calls)
+
+
+def affine_gradient_check(path):
+    """The gradient check of affine_backward on one case of the issue's (64, 100, 50) shape."""
+    from grader.cases import build_case
+    from grader.checks.common import Context
+    from grader.checks.gradients import check_case
+    from grader.course import find_course
+    from grader.exercises import ASSIGNMENTS
+    from grader.oracle import oracle_for
+    oracle = oracle_for(["layers"], find_course())
+    [affine] = [exercise for exercise in ASSIGNMENTS["layers"] if exercise.name == "affine"]
+    case = build_case(affine, {"N": 64, "dims": [100], "M": 50}, 7, "test", oracle)
+    runner = CountingRunner(path)
+    return check_case(Context(runner, oracle, affine), case), runner.calls
+
+
+def test_a_right_forward_is_never_probed(mutant):
+    """Probing the forward at x +- h*u only matters when the forward is wrong: correct code, and a
+    wrong backward under a right forward, cost one forward and one backward call per case."""
+    finding, calls = affine_gradient_check(mutant("layers"))
+    assert finding.passed and dict(calls) == {"affine_forward": 1, "affine_backward": 1}
+    finding, calls = affine_gradient_check(mutant("layers", "db = dout.sum(axis=0)", "db = dout.mean(axis=0)"))
+    assert not finding.passed and dict(calls) == {"affine_forward": 1, "affine_backward": 1}
+
+
+def test_a_wrong_forward_is_probed_along_two_directions_per_input(mutant):
+    finding, calls = affine_gradient_check(mutant("layers", "    out = x_flat @ w + b\n", "    out = x_flat @ w + 2 * b\n",
+                                                  "db = dout.sum(axis=0)", "db = 2 * dout.sum(axis=0)"))
+    assert finding.passed and "right for your affine_forward" in finding.output
+    assert dict(calls) == {"affine_forward": 1 + 3 * 2 * 2, "affine_backward": 1}
