@@ -91,13 +91,14 @@ def _grade_loaded(submission: Submission, *, assignment, public_only, seed, in_p
     with runner:
         if not in_process:
             _check_isolation(runner.sandbox_status, public_only, allow_unsandboxed, report)
+        # Drawn while the worker imports the submission (load_error() is the first to wait for it).
+        cases = _draw_cases(exercises, oracle, public_only, seed, course.exercises_dir)
         load_error = runner.load_error()
         if load_error is not None:
             for exercise in exercises:
                 report.tests.extend(_unloadable(exercise, load_error, public_only))
         else:
-            report.tests.extend(_grade_all(runner, oracle, exercises, public_only, seed, report,
-                                           course.exercises_dir, budget))
+            report.tests.extend(_grade_all(runner, oracle, exercises, cases, report, budget))
         if not report.student_output:
             report.student_output = runner.captured_output()
     if submission.origins:
@@ -132,32 +133,40 @@ def _visibilities(spec: CheckSpec, public_only: bool) -> list[Visibility]:
     return [Visibility.VISIBLE] + ([Visibility.HIDDEN] if spec.hidden_too and not public_only else [])
 
 
-def _grade_all(runner, oracle, exercises: list[Exercise], public_only: bool, seed: int,
-               report: Report, exercises_dir: Path, budget: Budget) -> list[TestResult]:
-    """Every public check first, then every hidden one. What the student's code prints is kept
-    only from the public part: printed hidden inputs would be an answer key of sorts."""
+def _draw_cases(exercises: list[Exercise], oracle, public_only: bool, seed: int,
+                exercises_dir: Path) -> list[dict[Visibility, case_sets.CaseSet]]:
+    """Per exercise, its public case set and, unless public_only, its hidden one (from `seed`)."""
+    drawn = [{Visibility.VISIBLE: case_sets.public_cases(exercise, oracle, exercises_dir)} for exercise in exercises]
+    if not public_only:
+        for exercise, sets in zip(exercises, drawn):
+            sets[Visibility.HIDDEN] = case_sets.hidden_cases(exercise, oracle, seed, exercises_dir)
+    return drawn
+
+
+def _grade_all(runner, oracle, exercises: list[Exercise], cases: list[dict[Visibility, case_sets.CaseSet]],
+               report: Report, budget: Budget) -> list[TestResult]:
+    """Every public check first, then every hidden one (where `cases` has hidden sets). What the
+    student's code prints is kept only from the public part: printed hidden inputs would be an
+    answer key of sorts."""
     ordered: list[tuple[tuple, TestResult]] = []
     contexts = [Context(runner, oracle, exercise) for exercise in exercises]
     main_findings: list[dict] = [{} for _ in exercises]
-    for visibility in [Visibility.VISIBLE] + ([] if public_only else [Visibility.HIDDEN]):
+    hidden_too = any(Visibility.HIDDEN in sets for sets in cases)
+    for visibility in [Visibility.VISIBLE] + ([Visibility.HIDDEN] if hidden_too else []):
         for position, ctx in enumerate(contexts):
-            for rank, result in grade_exercise(ctx, visibility, seed, main_findings[position], exercises_dir,
-                                               budget):
+            for rank, result in grade_exercise(ctx, cases[position][visibility], main_findings[position], budget):
                 ordered.append(((position, rank, visibility is Visibility.HIDDEN), result))
-        if visibility is Visibility.VISIBLE and not public_only:
+        if visibility is Visibility.VISIBLE and hidden_too:
             report.student_output = runner.captured_output()
             report.notes.append("Output your code printed during the hidden checks is not shown.")
     return [result for _, result in sorted(ordered, key=lambda item: item[0])]
 
 
-def grade_exercise(ctx: Context, visibility: Visibility, seed: int, main_findings: dict,
-                   exercises_dir: Path, budget: Budget) -> list[tuple[int, TestResult]]:
-    """The exercise's checks of one visibility, each with its rank in report order."""
+def grade_exercise(ctx: Context, case_set: case_sets.CaseSet, main_findings: dict,
+                   budget: Budget) -> list[tuple[int, TestResult]]:
+    """The exercise's checks on one case set (public or hidden), each with its rank in report order."""
     exercise = ctx.exercise
-    if visibility is Visibility.VISIBLE:
-        case_set = case_sets.public_cases(exercise, ctx.oracle, exercises_dir)
-    else:
-        case_set = case_sets.hidden_cases(exercise, ctx.oracle, seed, exercises_dir)
+    visibility = case_set.visibility
     specs = [(rank, spec) for rank, spec in enumerate(checks_for(exercise))
              if visibility is Visibility.VISIBLE or spec.hidden_too]
     ctx.built.clear()

@@ -55,6 +55,8 @@ class ProcessRunner:
         self._history_seconds = 0.0
         self._planned: deque[list[Call]] = deque()
         self.plan_followed = True
+        self._importing = False            # the worker was asked to import and has not answered yet
+        self._import_deadline = 0.0
 
     @property
     def zygote(self) -> Zygote:
@@ -72,7 +74,9 @@ class ProcessRunner:
     # -- lifecycle -------------------------------------------------------------------------
 
     def __enter__(self) -> "ProcessRunner":
-        self._ensure_worker()
+        # Only started: the grader builds its cases while the worker imports the submission, and
+        # the first thing that needs the worker waits for the import (_ensure_worker).
+        self._start_worker()
         return self
 
     def __exit__(self, *exc) -> None:
@@ -94,34 +98,49 @@ class ProcessRunner:
         self._output_at_spawn = os.fstat(self._output.fileno()).st_size
         self._history, self._history_seconds = [], 0.0
 
-    def _ensure_worker(self) -> bool:
-        """A live worker with the submission imported; False if that cannot be had."""
-        if self._load_error is not None:
-            return False
-        if self.pid is not None:
-            return True
+    def _start_worker(self) -> None:
+        """Fork a worker and ask it to import the submission, without waiting for the answer."""
+        if self._load_error is not None or self.pid is not None:
+            return
         try:
             self._spawn()
         except ZygoteError as error:
             self._load_error = Outcome("crashed", detail=f"the grader could not start a worker ({error})")
-            return False
-        deadline = min(self.deadline, time.monotonic() + self.import_timeout)
+            return
+        self._import_deadline = min(self.deadline, time.monotonic() + self.import_timeout)
         try:
             protocol.write_message(self._send_fd, {"op": "import", "path": str(self.path)}, [])
-            header, buffers = self._reader.read_message(deadline)
+            self._importing = True
+        except BrokenPipeError:
+            self._import_failed(Outcome("crashed", detail=self._death_note("while importing your file")))
+
+    def _ensure_worker(self) -> bool:
+        """A live worker with the submission imported; False if that cannot be had."""
+        self._start_worker()
+        if self._load_error is not None:
+            return False
+        if not self._importing:
+            return True
+        self._importing = False
+        try:
+            header, buffers = self._reader.read_message(self._import_deadline)
             outcome = decode_outcome(header, buffers)
         except protocol.Timeout:
             outcome = Outcome("timeout", detail=f"importing your file took more than {self.import_timeout:g} s")
-        except (protocol.Closed, BrokenPipeError):
+        except protocol.Closed:
             outcome = Outcome("crashed", detail=self._death_note("while importing your file"))
         except protocol.ProtocolError as error:
             outcome = Outcome("invalid", detail=f"the worker sent something unreadable ({error})")
         if outcome.ok:
             self._history_seconds = outcome.seconds   # a replay imports the file again
             return True
+        self._import_failed(outcome)
+        return False
+
+    def _import_failed(self, outcome: Outcome) -> None:
+        self._importing = False
         self._kill()
         self._load_error = outcome
-        return False
 
     def load_error(self) -> Outcome | None:
         """Why the submission could not be imported, if it could not."""
@@ -143,6 +162,7 @@ class ProcessRunner:
         `wait`: until its end of the reply pipe closes, so that it writes no more output."""
         pid, self.pid = self.pid, None
         self._planned.clear()
+        self._importing = False
         if pid is None:
             return
         try:
