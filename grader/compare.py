@@ -1,6 +1,8 @@
 """Numeric comparisons, NaN-safe: every test is written `err <= tol`, which is False for NaN."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 # Relative tolerance by the dtype the student returned. A float32 result is already penalised by
@@ -14,7 +16,11 @@ def rtol_for(array: np.ndarray) -> float:
 
 
 def norm(array) -> float:
-    return float(np.linalg.norm(np.asarray(array, dtype=np.float64).ravel()))
+    """The 2-norm of all elements, as np.linalg.norm computes it for a 1-d float array (the square
+    root of the dot product with itself), without its per-call overhead: checks call this
+    thousands of times a grade."""
+    flat = np.asarray(array, dtype=np.float64).ravel()
+    return math.sqrt(flat.dot(flat))
 
 
 def relative_error(student, expected) -> float:

@@ -43,6 +43,9 @@ class Exercise:
         return tuple("d" + name for name in self.arrays)
 
 
+_IMMUTABLE = (int, float, bool, str, type(None))
+
+
 @dataclass
 class Case:
     """One set of inputs for an exercise. `label` describes shapes only, never values."""
@@ -55,8 +58,12 @@ class Case:
     batch_size: int | None
 
     def args(self, **replace: np.ndarray) -> tuple:
-        """Forward arguments, with some arrays replaced (for perturbed calls); extras deep-copied."""
+        """Forward arguments, with some arrays replaced (for perturbed calls); extras deep-copied
+        (the reference's batchnorm writes its running statistics into bn_param), unless they are
+        plain numbers and strings that nothing can change in place."""
         arrays = [replace.get(name, value) for name, value in self.arrays.items()]
+        if all(type(extra) in _IMMUTABLE for extra in self.extras):
+            return (*arrays, *self.extras)
         return (*arrays, *copy.deepcopy(self.extras))
 
     @property
