@@ -165,8 +165,7 @@ def worker(instance: Path) -> None:
     click.echo(f"worker {os.getpid()} ready (course {course.root}); {len(recovered)} submission(s) recovered "
                "at start", err=True)
     threading.Thread(target=_reap_forever, args=(app,), name="reaper", daemon=True).start()
-    consumer = queue.huey.create_consumer(workers=1, worker_type="thread", periodic=False, check_worker_health=True)
-    consumer.run()
+    queue.consumer().run()
 
 
 def _reap_forever(app) -> None:

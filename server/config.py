@@ -37,6 +37,10 @@ DEFAULTS = {
     # commit) once it is older than this; enqueueing takes milliseconds after the commit.
     "GRADING_LOST_GRACE_SECONDS": 10,
     "GRADING_REAP_SECONDS": 30,
+    # The SQLite queue is polled (Redis blocks until a message comes): an idle worker looks at least
+    # this often, instead of Huey's default backoff to 10 s, which a first upload after a quiet spell
+    # would wait out before grading even started.
+    "GRADING_POLL_SECONDS": 0.5,
     "GRADING_BUDGET_SECONDS": 60,
     "QUEUE_IMMEDIATE": False,                      # tests: run tasks in the calling thread
     "INVITATION_DAYS": 30,

@@ -53,6 +53,13 @@ class GradingQueue:
             log.exception("could not enqueue submission %s; the reaper will", submission_id)
             return False
 
+    def consumer(self):
+        """The Huey consumer a `grade worker` process runs: one grading thread (the zygote and the
+        sandbox are per process), polling an empty SQLite queue every GRADING_POLL_SECONDS at most."""
+        poll = self.app.config["GRADING_POLL_SECONDS"]
+        return self.huey.create_consumer(workers=1, worker_type="thread", periodic=False, check_worker_health=True,
+                                         initial_delay=min(0.1, poll), max_delay=poll)
+
     def pending(self) -> int | None:
         try:
             return self.huey.pending_count()

@@ -209,3 +209,24 @@ def test_hidden_case_seeds_replay_and_differ_between_attempts(app, world):
         again = hidden_case_seed(app.config["GRADING_SECRET"], db.session.get(Submission, first),
                                  db.session.get(Assignment, world.assignment_id))
     assert seeds[0] != seeds[1] and again == seeds[0]
+
+
+def test_an_idle_worker_polls_the_sqlite_queue_every_poll_interval_at_most(app):
+    """Huey backs off to 10 s between polls of an empty SQLite queue; a student's first upload after
+    a quiet spell would wait that out. The worker's consumer caps the wait at GRADING_POLL_SECONDS."""
+    class RecordingFlag:
+        def __init__(self):
+            self.waits: list[float] = []
+
+        def wait(self, seconds: float) -> bool:
+            self.waits.append(seconds)
+            return False
+
+    queue = queue_of(app)
+    assert not queue.huey.storage.blocking          # the embedded SqliteHuey (Redis blocks on BRPOP instead)
+    worker = queue.consumer()._create_worker()
+    worker.stop_flag = RecordingFlag()
+    for _ in range(100):              # 100 polls of an empty queue: Huey alone would reach 10 s waits
+        worker.loop()
+    assert len(worker.stop_flag.waits) == 100
+    assert max(worker.stop_flag.waits) == app.config["GRADING_POLL_SECONDS"] == 0.5
