@@ -104,16 +104,19 @@ def _grade_loaded(submission: Submission, *, assignment, public_only, seed, in_p
     if submission.origins:
         report.tests = [dataclasses.replace(t, output=point_at_cells(t.output, submission))
                         for t in report.tests]
+        report.student_output = point_at_cells(report.student_output, submission)
     return report
 
 
 def point_at_cells(text: str, submission: Submission) -> str:
-    """Rewrite `File "work.ipynb.py", line 12` in a traceback as the notebook cell and line."""
+    """Rewrite `File "work.ipynb.py", line 12` in a traceback, and `work.ipynb.py:12:` at the start of
+    a warning, as the notebook cell and line."""
     def replace(match: re.Match) -> str:
-        line = int(match.group(1))
+        line = int(match.group(1) or match.group(2))
         origin = submission.origins[line - 1] if 0 < line <= len(submission.origins) else None
-        return f"cell {origin[0]}, line {origin[1]}" if origin else match.group(0)
-    return re.sub(rf'File "{re.escape(submission.path.name)}", line (\d+)', replace, text)
+        return f"cell {origin[0]}, line {origin[1]}{':' if match.group(2) else ''}" if origin else match.group(0)
+    name = re.escape(submission.path.name)
+    return re.sub(rf'File "{name}", line (\d+)|^{name}:(\d+):', replace, text, flags=re.MULTILINE)
 
 
 def _check_isolation(status, public_only: bool, allow_unsandboxed: bool, report: Report) -> None:

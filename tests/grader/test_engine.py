@@ -52,3 +52,35 @@ def test_a_check_that_crashes_becomes_an_error_result_not_an_exception(write, mo
     assert forward.status == Status.ERROR and "failed internally" in forward.output
     assert "report this to your instructor" in forward.output
     assert any(t.status == "passed" for t in report.tests)   # the rest still graded
+
+
+OVERFLOWING_EXP = '''import numpy as np
+def exp_forward(x):
+    out = np.exp(x * 1000.0)
+    return out, out
+'''
+
+
+def test_a_warning_names_the_students_file_not_where_the_grader_stored_it(write):
+    report = grade(write(OVERFLOWING_EXP, name="gates.py"), public_only=True)
+    assert report.student_output.startswith("gates.py:3: RuntimeWarning: overflow encountered in exp\n")
+    assert "grader-submission" not in report.student_output and "/tmp" not in report.student_output
+
+
+def test_a_warning_raised_inside_numpy_names_numpys_file_not_its_install_folder(write):
+    source = "import numpy as np\ndef sum_forward(x, axis=None, keepdims=False):\n" \
+             "    return np.zeros((0,)).mean() + x.sum(axis=axis, keepdims=keepdims), x\n"
+    report = grade(write(source, name="gates.py"), public_only=True)
+    assert "RuntimeWarning: Mean of empty slice" in report.student_output
+    assert "numpy/_core/" in report.student_output and "site-packages" not in report.student_output
+
+
+def test_a_warning_in_a_notebook_names_its_cell_and_line(tmp_path):
+    import nbformat
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell("import numpy as np"),
+                      nbformat.v4.new_code_cell(OVERFLOWING_EXP.split("\n", 1)[1])]
+    path = tmp_path / "gates.ipynb"
+    nbformat.write(notebook, path)
+    report = grade(path, public_only=True)
+    assert report.student_output.startswith("cell 2, line 2: RuntimeWarning: overflow encountered in exp\n")
