@@ -177,7 +177,7 @@ def grade_exercise(ctx: Context, visibility: Visibility, seed: int, main_finding
                 function=target_function(spec, exercise), check=spec.name, visibility=visibility,
                 status=finding.status, score=spec.weight if finding.passed else 0.0, max_score=spec.weight,
                 output=finding.output, hint=finding.hint, mistake=finding.mistake,
-                measures=dict(finding.measures))))
+                measures=dict(finding.measures), wrong_gradients=finding.wrong_gradients)))
     finally:
         _end_plan(ctx.runner)
     return results
