@@ -56,7 +56,7 @@ def gradients_of(assignment: Assignment) -> dict[str, tuple[str, ...]]:
 def wrong_counts(session: Session, assignment: Assignment) -> dict[tuple[str, str], int]:
     """(function, gradient) -> students whose latest submission gets it wrong, in one GROUP BY.
 
-    One count(DISTINCT result) column per gradient name (five at most in an assignment), each over
+    One count(DISTINCT result) column per gradient name (the layers assignment has five), each over
     the rows whose list holds that name: a student with dx wrong in two checks counts once.
     """
     names = gradients_of(assignment)
