@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import func, inspect, select
 
 from server import MIGRATIONS
 from server.extensions import db
+from server.models import TestRow
+from tests.server.dashboard_class import seed_class
 from tests.server.migrating import differences_about, empty_database
 
 MINE = {"score_adjustments", "regrades", "regrade_items"}
@@ -35,10 +37,6 @@ def test_upgrade_builds_the_models_and_downgrade_removes_them(tmp_path, database
 
 @pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
 def test_migration_0007_adds_wrong_gradients_and_keeps_older_rows_as_not_known(tmp_path, database_url):
-    from sqlalchemy import func, select
-
-    from server.models import TestRow
-    from tests.server.dashboard_class import seed_class
     with empty_database(tmp_path, database_url):
         upgrade(directory=str(MIGRATIONS))
         assert differences_about({"wrong_gradients", "ix_test_results_result_gradients"}) == []
