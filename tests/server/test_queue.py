@@ -201,17 +201,6 @@ def test_a_syntax_error_is_a_graded_attempt_whose_report_says_why(app, world):
         assert result.score == 0 and "syntax error" in result.report_json
 
 
-def test_hidden_case_seeds_replay_and_differ_between_attempts(app, world):
-    first, second = new_submission(app, world), new_submission(app, world)
-    drain(app)
-    with app.app_context():
-        seeds = [db.session.get(Result, row(app, i).result_id).seed for i in (first, second)]
-        from server.queue.grading import hidden_case_seed
-        again = hidden_case_seed(app.config["GRADING_SECRET"], db.session.get(Submission, first),
-                                 db.session.get(Assignment, world.assignment_id))
-    assert seeds[0] != seeds[1] and again == seeds[0]
-
-
 def test_every_wrong_gradient_is_stored_on_its_test_row(app, world):
     # add_backward returns (db, da): right while a and b have one shape, both wrong-shaped once b is
     # broadcast (the edge cases); the report and the rows name both.
@@ -226,3 +215,14 @@ def test_every_wrong_gradient_is_stored_on_its_test_row(app, world):
         report = json.loads(db.session.get(Result, result_id).report_json)
     assert stored and {(f, c, g) for f, c, g in stored} == {("add_backward", "gradient edge cases", ",da,db,")}
     assert {tuple(t["wrong_gradients"]) for t in report["tests"] if t["wrong_gradients"]} == {("da", "db")}
+
+
+def test_hidden_case_seeds_replay_and_differ_between_attempts(app, world):
+    first, second = new_submission(app, world), new_submission(app, world)
+    drain(app)
+    with app.app_context():
+        seeds = [db.session.get(Result, row(app, i).result_id).seed for i in (first, second)]
+        from server.queue.grading import hidden_case_seed
+        again = hidden_case_seed(app.config["GRADING_SECRET"], db.session.get(Submission, first),
+                                 db.session.get(Assignment, world.assignment_id))
+    assert seeds[0] != seeds[1] and again == seeds[0]
