@@ -23,10 +23,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from server import create_app  # noqa: E402
 from server.check_history import histories_from, verdicts_of  # noqa: E402
+from server.dashboard.gradients import gradients_of  # noqa: E402
 from server.dashboard.latest import functions_of  # noqa: E402
 from server.extensions import db  # noqa: E402
 from server.models import (Assignment, CheckHistory, Course, Enrolment, Result, Role, Submission, TestRow,  # noqa: E402
                            User)
+from server.models.submissions import joined_gradients  # noqa: E402
 from server.passwords import hash_password  # noqa: E402
 
 PASSWORD = "bench password"
@@ -44,6 +46,11 @@ def checks_of(function: str) -> list[tuple[str, str]]:
     return rows
 
 
+def wrong_gradients(names: tuple[str, ...], rng: random.Random) -> str | None:
+    """What a failed gradient row names: mostly one gradient, sometimes all of them."""
+    return joined_gradients(names if rng.random() < 0.3 else (rng.choice(names),))
+
+
 def seed(students: int, attempts: int, rng: random.Random) -> tuple[int, int, str]:
     """The class, written in bulk; returns (assignment id, a latest submission id, the TA's email)."""
     session = db.session
@@ -59,6 +66,8 @@ def seed(students: int, attempts: int, rng: random.Random) -> tuple[int, int, st
     session.add(Enrolment(course_id=course.id, user_id=ta.id, role=Role.TA))
     functions = functions_of(assignment)
     layout = [(f, c, v) for f in functions for c, v in checks_of(f)]
+    gradient_names = gradients_of(assignment)
+    names_rng = random.Random(2)      # its own draws: the rest of the class is what it was before
     session.execute(insert(User), [{"email": f"s{i:04d}@bench.test", "name": f"Student {i:04d}",
                                     "password_hash": None, "is_admin": False, "session_version": 0,
                                     "created_at": DUE} for i in range(students)])
@@ -82,12 +91,15 @@ def seed(students: int, attempts: int, rng: random.Random) -> tuple[int, int, st
                     status = "passed" if roll < p else "error" if roll < p + 0.02 else "failed"
                     mistake = rng.choice(MISTAKES) if status == "failed" and check == "gradient" else None
                     error = 10 ** rng.uniform(-15, -6) if status == "passed" else 10 ** rng.uniform(-5, 0)
+                    named = (wrong_gradients(gradient_names[function], names_rng)
+                             if status == "failed" and check.startswith("gradient") else None)
                     rows.append({"result_id": next_result, "submission_id": next_submission,
                                  "assignment_id": assignment.id, "position": position, "function": function,
                                  "check": check, "visibility": visibility, "status": status,
                                  "score": 1.0 if status == "passed" else 0.0, "max_score": 1.0, "mistake": mistake,
                                  "relative_error": error if check == "gradient" else None, "scale": None,
-                                 "cosine": None, "hint": f"hint {mistake}" if mistake else None})
+                                 "cosine": None, "hint": f"hint {mistake}" if mistake else None,
+                                 "wrong_gradients": named})
                     score += rows[-1]["score"]
                 subs.append({"id": next_submission, "assignment_id": assignment.id, "user_id": user_id,
                              "attempt": attempt, "filename": "gates.py", "content": b"def add_forward(x, y): ...\n",
@@ -143,6 +155,7 @@ def pages(assignment_id: int, submission_id: int, mistake: str) -> dict[str, str
             "overview, search": f"{a}/dashboard?q=student%2000",
             "mistakes": f"{a}/mistakes", "attempts until it passes": f"{a}/progress",
             "students with a mistake": f"{a}/mistakes/{mistake}?function=mul_backward",
+            "students with a wrong gradient": f"{a}/gradients/mul_backward/db",
             "submission detail": f"/staff/submissions/{submission_id}",
             "export canvas csv": f"{a}/export/canvas"}
 

@@ -189,7 +189,7 @@ def grade_exercise(ctx: Context, case_set: case_sets.CaseSet, main_findings: dic
                 function=target_function(spec, exercise), check=spec.name, visibility=visibility,
                 status=finding.status, score=spec.weight if finding.passed else 0.0, max_score=spec.weight,
                 output=finding.output, hint=finding.hint, mistake=finding.mistake,
-                measures=dict(finding.measures))))
+                measures=dict(finding.measures), wrong_gradients=finding.wrong_gradients)))
     finally:
         _end_plan(ctx.runner)
     return results

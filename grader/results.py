@@ -39,6 +39,10 @@ class Finding:
     hint: str | None = None
     mistake: str | None = None          # a stable id of the named mistake (grader.diagnosis), or None
     measures: dict = field(default_factory=dict)   # MEASURE_KEYS -> float
+    # A failed gradient check: every gradient found wrong on the failing case, in the exercise's
+    # order (("dx", "db")), while `mistake` names the first. Empty when unknown (the backward raised,
+    # or could not run): the dashboard counts students per gradient from it.
+    wrong_gradients: tuple[str, ...] = ()
 
     @property
     def passed(self) -> bool:
@@ -62,6 +66,7 @@ class TestResult:
     hint: str | None = None
     mistake: str | None = None
     measures: dict = field(default_factory=dict)
+    wrong_gradients: tuple[str, ...] = ()     # see Finding
 
     @property
     def name(self) -> str:
@@ -71,6 +76,7 @@ class TestResult:
         data = asdict(self)
         data["status"] = str(self.status)
         data["visibility"] = str(self.visibility)
+        data["wrong_gradients"] = list(self.wrong_gradients)
         return {"name": self.name, **data}
 
     @classmethod
@@ -81,6 +87,7 @@ class TestResult:
         values["status"] = Status(values["status"])
         values["visibility"] = Visibility(values["visibility"])
         values["measures"] = dict(values.get("measures") or {})
+        values["wrong_gradients"] = tuple(values.get("wrong_gradients") or ())   # absent from older reports
         return cls(**values)
 
 

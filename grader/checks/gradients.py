@@ -107,32 +107,42 @@ def check_case(ctx: Context, case: Case) -> Finding:
     expected_out = ctx.oracle.forward(case)
     forward_ok = student_out.size == expected_out.size and allclose(student_out.reshape(expected_out.shape),
                                                                     expected_out)
+    names = exercise.gradient_names()
     if forward_ok:
+        # The hint is about the first wrong gradient; the dashboard counts every one of them.
         index = matches.index(False)
-        return _mismatch(ctx, case, index, grads[index], expected[index])
+        return dataclasses.replace(_mismatch(ctx, case, index, grads[index], expected[index]),
+                                   wrong_gradients=tuple(n for n, ok in zip(names, matches) if not ok))
 
     # The forward is wrong: judge each gradient that missed the reference against the forward it
-    # belongs to, through the probes.
+    # belongs to, through the probes (the probes are run once; judging them all costs no call).
     probe_calls, probes = ctx.once(_probe_calls, case)
     probe_outs = ctx.runner.run(probe_calls)
-    for index, (name, g) in enumerate(zip(case.arrays, grads)):
-        if matches[index]:
-            continue
-        verdict = _numeric_verdict(case, student_out, g, expected[index], name, probes, probe_outs)
-        if verdict is not None:
-            return verdict
-    return Finding(Status.PASSED, f"Your gradients are right for your {exercise.forward}, but that forward "
-                                 f"is wrong (see its check).")
+    verdicts = [None if matches[index] else
+                _numeric_verdict(case, student_out, g, expected[index], name, probes, probe_outs)
+                for index, (name, g) in enumerate(zip(case.arrays, grads))]
+    judged = [verdict for verdict in verdicts if verdict is not None]
+    if not judged:
+        return Finding(Status.PASSED, f"Your gradients are right for your {exercise.forward}, but that forward "
+                                     f"is wrong (see its check).")
+    if judged[0].status is not Status.FAILED:
+        return judged[0]           # can't be judged: which gradients are wrong is unknown
+    return dataclasses.replace(judged[0], wrong_gradients=tuple(
+        n for n, verdict in zip(names, verdicts) if verdict is not None and verdict.status is Status.FAILED))
 
 
 def _check_shapes(case: Case, grads: tuple[np.ndarray, ...]) -> None:
-    arrays = case.arrays
-    for (name, x), g, grad_name in zip(arrays.items(), grads, case.exercise.gradient_names()):
-        if g.shape != x.shape:
-            out_shape = case.dout.shape if name in case.exercise.broadcast else None
-            hint, kind = gradient_shape_diagnosis(grad_name, g.shape, name, x.shape, out_shape, case.exercise.name)
-            raise Failed(Finding(Status.FAILED, gradient_shape_message(grad_name, g.shape, name, x.shape), hint,
-                                 value_mistake(grad_name, kind)))
+    """Raise Failed for the first wrong-shaped gradient, naming every wrong-shaped one."""
+    wrong = [(name, x, g, grad_name)
+             for (name, x), g, grad_name in zip(case.arrays.items(), grads, case.exercise.gradient_names())
+             if g.shape != x.shape]
+    if not wrong:
+        return
+    name, x, g, grad_name = wrong[0]
+    out_shape = case.dout.shape if name in case.exercise.broadcast else None
+    hint, kind = gradient_shape_diagnosis(grad_name, g.shape, name, x.shape, out_shape, case.exercise.name)
+    raise Failed(Finding(Status.FAILED, gradient_shape_message(grad_name, g.shape, name, x.shape), hint,
+                         value_mistake(grad_name, kind), wrong_gradients=tuple(w[3] for w in wrong)))
 
 
 def _mismatch(ctx: Context, case: Case, index: int, student: np.ndarray, expected: np.ndarray) -> Finding:

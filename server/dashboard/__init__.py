@@ -2,8 +2,8 @@
 manual adjustments, regrades and exports. Staff only; every view asks server.authz.
 
 One concern per module: latest.py (the latest submissions every query starts from), overview.py,
-grid.py and mistakes.py (SQL aggregates), detail.py (a submission for staff), adjust.py,
-exports.py, regrade.py; views in views_*.py, templates in templates/dashboard/.
+grid.py, mistakes.py and gradients.py (SQL aggregates), detail.py (a submission for staff),
+adjust.py, exports.py, regrade.py; views in views_*.py, templates in templates/dashboard/.
 """
 from flask import Blueprint
 from flask_login import login_required

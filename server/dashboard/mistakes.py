@@ -125,6 +125,12 @@ def students_with(session: Session, assignment: Assignment, mistake: str, functi
     rows = latest_tests(assignment)
     where = [rows.c.mistake == mistake, is_failing(rows.c.status)]
     where += [rows.c.function == function] if function else []
+    return affected(session, rows, where, limit)
+
+
+def affected(session: Session, rows, where: list, limit: int = 500) -> list[Affected]:
+    """The students whose latest test rows (`rows`, from latest_tests) match `where`: which checks,
+    the largest relative error, a hint they saw; by name."""
     found = session.execute(
         select(rows.c.submission_id, func.min(rows.c.function + ": " + rows.c.check).label("where"),
                func.count(func.distinct(rows.c.function + ": " + rows.c.check)).label("checks"),

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from ..authz import assignment_for
 from ..extensions import db
-from . import bp, grid, mistakes, overview, progress
+from . import bp, gradients, grid, mistakes, overview, progress
 from .latest import functions_of
 
 
@@ -29,11 +29,13 @@ def assignment_overview(assignment_id: int):
 
 @bp.get("/assignments/<int:assignment_id>/mistakes")
 def class_mistakes(assignment_id: int):
-    """Per check the share failing, the most frequent mistakes, the heat map, the error histograms."""
+    """Per check the share failing, the most frequent mistakes, the heat maps (function x check,
+    function x gradient), the error histograms."""
     assignment = assignment_for(current_user, assignment_id, staff=True)
     rates = mistakes.check_rates(db.session, assignment)
     return render_template("dashboard/mistakes.html", assignment=assignment, course=assignment.course,
                            rates=rates, heat=mistakes.heatmap(rates),
+                           gradient_heat=gradients.gradient_heatmap(db.session, assignment, rates),
                            top=mistakes.mistake_counts(db.session, assignment),
                            histograms=mistakes.error_histograms(db.session, assignment),
                            decades=mistakes.ErrorHistogram.decades(), tolerance=mistakes.tolerance_decade())
@@ -59,3 +61,14 @@ def mistake_students(assignment_id: int, mistake: str):
     return render_template("dashboard/mistake.html", assignment=assignment, course=assignment.course,
                            mistake=mistake, meaning=mistakes.mistake_meaning(mistake), function=function,
                            affected=affected)
+
+
+@bp.get("/assignments/<int:assignment_id>/gradients/<function>/<gradient>")
+def gradient_students(assignment_id: int, function: str, gradient: str):
+    """The students (and their latest submissions) that get one gradient of one function wrong."""
+    assignment = assignment_for(current_user, assignment_id, staff=True)
+    if gradient not in gradients.gradients_of(assignment).get(function, ()):
+        abort(404, f"{function} has no gradient {gradient} in this assignment.")
+    return render_template("dashboard/gradient.html", assignment=assignment, course=assignment.course,
+                           function=function, gradient=gradient,
+                           affected=gradients.students_with_gradient(db.session, assignment, function, gradient))

@@ -99,3 +99,7 @@ Index("ix_test_results_result_failing", TestRow.result_id, TestRow.function, Tes
       sqlite_where=text(_FAILING), postgresql_where=text(_FAILING))
 Index("ix_test_results_result_error", TestRow.result_id, TestRow.function, TestRow.relative_error,
       sqlite_where=text("relative_error >= 0"), postgresql_where=text("relative_error >= 0"))
+# The function x gradient heat map reads only rows naming a wrong gradient: a few per failing student.
+Index("ix_test_results_result_gradients", TestRow.result_id, TestRow.function, TestRow.status,
+      TestRow.wrong_gradients, sqlite_where=text("wrong_gradients IS NOT NULL"),
+      postgresql_where=text("wrong_gradients IS NOT NULL"))

@@ -118,8 +118,25 @@ class TestRow(Base):
     scale: Mapped[float | None] = mapped_column(Float)
     cosine: Mapped[float | None] = mapped_column(Float)
     hint: Mapped[str | None] = mapped_column(Text)
+    # Every gradient a failed gradient check found wrong, comma-delimited at both ends (",dx,db,"),
+    # so that LIKE '%,db,%' finds one name whole; NULL for none, or not known (graded before the
+    # grader named them). A string rather than a child table: it is written in the queue's one
+    # executemany with the rest of the row (child rows would need each test row's id back first),
+    # and the dashboard counts students per gradient in one GROUP BY, one LIKE per gradient name (a
+    # handful per assignment), over a partial index of the few rows that have one.
+    wrong_gradients: Mapped[str | None] = mapped_column(String(64))
 
     result: Mapped[Result] = relationship(back_populates="tests")
+
+
+def joined_gradients(names) -> str | None:
+    """TestRow.wrong_gradients from a list of gradient names: ",dx,db,", or None for none."""
+    return f",{','.join(names)}," if names else None
+
+
+def holds_gradient(column, name: str):
+    """SQL: the wrong_gradients `column` names the gradient `name` (a whole name, not a part)."""
+    return column.contains(f",{name},", autoescape=True)
 
 
 class AuditEntry(Base):

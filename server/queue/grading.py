@@ -23,6 +23,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from ..models import Assignment, Result, Submission, TestRow
+from ..models.submissions import joined_gradients
 
 
 class InfrastructureError(Exception):
@@ -91,7 +92,8 @@ def scored(report: Report, submission: Submission, assignment: Assignment, seed:
                     seconds=round(seconds, 3))
     tests = [TestRow(assignment_id=assignment.id, position=position, function=t.function, check=t.check,
                      visibility=str(t.visibility), status=str(t.status), score=t.score, max_score=t.max_score,
-                     mistake=t.mistake, hint=t.hint, **_measures(t.measures))
+                     mistake=t.mistake, hint=t.hint, wrong_gradients=joined_gradients(t.wrong_gradients),
+                     **_measures(t.measures))
              for position, t in enumerate(report.tests)]
     return Graded(result, tests)
 

@@ -19,7 +19,7 @@ FUNCTIONS = {name: {f for ex in exercises for f in ex.functions} for name, exerc
 
 REPORT_KEYS = {"score", "max_score", "seed", "notes", "student_output", "tests"}
 TEST_KEYS = {"name", "function", "check", "status", "score", "max_score", "visibility", "output", "hint",
-             "mistake", "measures"}
+             "mistake", "measures", "wrong_gradients"}
 STATUSES = {"passed", "failed", "error", "timeout", "missing", "skipped"}
 GRADESCOPE_TEST_KEYS = {"name", "score", "max_score", "status", "output", "visibility"}
 
@@ -51,6 +51,8 @@ def assert_report_schema(report: dict) -> None:
         assert test["status"] in STATUSES
         assert test["mistake"] is None or type(test["mistake"]) is str
         assert type(test["measures"]) is dict and all(_is_number(v) for v in test["measures"].values())
+        assert type(test["wrong_gradients"]) is list and all(type(g) is str for g in test["wrong_gradients"])
+        assert not test["wrong_gradients"] or test["status"] == "failed"
         assert test["visibility"] in {"visible", "hidden"}
         assert test["hint"] is None or type(test["hint"]) is str
         assert _is_number(test["score"]) and _is_number(test["max_score"])

@@ -5,7 +5,8 @@ What makes it a fair test: several attempts per student (only the latest counts)
 `error` and a staff member's submission (neither counts), a dry-run result that is not of record,
 public and hidden rows of the same check (a student counts once per check), a manual adjustment,
 late submissions, a student who never submitted, and one who sent byte-identical code twice and
-got two verdicts on one check (what the flaky flag is for).
+got two verdicts on one check (what the flaky flag is for). Failed gradient rows name one or both
+of their function's gradients, or none (a grade from before the grader named them).
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from functools import cache
 from server import check_history
 from server.extensions import db
 from server.models import Enrolment, Result, Role, ScoreAdjustment, Submission, SubmissionStatus, TestRow, User
+from server.models.submissions import joined_gradients
 from server.passwords import hash_password
 from tests.server.helpers import PASSWORD, make_assignment
 
@@ -28,6 +30,7 @@ CHECKS = {"add_forward": ["forward", "dtype"], "add_backward": ["gradient", "dty
           "mul_forward": ["forward", "dtype"], "mul_backward": ["gradient", "dtype"]}
 MISTAKES = {"add_backward": ["db_wrong_axis", "dx_sign"], "mul_backward": ["dx_sign", "dx_transposed"],
             "add_forward": ["out_scaled"], "mul_forward": ["out_scaled"]}
+GRADIENTS = {"add_backward": ("da", "db"), "mul_backward": ("da", "db")}     # the grader's names
 DUE = datetime(2026, 11, 20, 22, 0, tzinfo=timezone.utc)       # 23:00 in Paris
 
 
@@ -41,6 +44,7 @@ class Row:
     max_score: float
     mistake: str | None
     relative_error: float | None
+    wrong_gradients: tuple[str, ...] = ()
 
 
 @dataclass
@@ -92,7 +96,9 @@ def make_user(email: str, role: Role, course, name: str) -> User:
     return user
 
 
-def _rows(rng: random.Random, skill: float) -> list[Row]:
+def _rows(rng: random.Random, skill: float, names: random.Random) -> list[Row]:
+    """One attempt's rows. `names` draws the wrong gradients (its own generator, so the rest of the
+    class is what it was before gradients were named)."""
     rows = []
     for function in FUNCTIONS:
         written = rng.random() < 0.93
@@ -110,8 +116,23 @@ def _rows(rng: random.Random, skill: float) -> list[Row]:
                 else:
                     mistake = rng.choice(MISTAKES[function]) if check != "dtype" else None
                     error = 10 ** rng.uniform(-5, 0.5) if check != "dtype" else None
-                    rows.append(Row(function, check, visibility, "failed", 0.0, 1.0, mistake, error))
+                    rows.append(Row(function, check, visibility, "failed", 0.0, 1.0, mistake, error,
+                                    _wrong_gradients(names, function) if check == "gradient" else ()))
     return rows
+
+
+def _wrong_gradients(names: random.Random, function: str) -> tuple[str, ...]:
+    """Both gradients, one of them, or none (not known), in the grader's order."""
+    kind = names.choice(["both", "one", "one", "none"])
+    if kind == "none":
+        return ()
+    return GRADIENTS[function] if kind == "both" else (names.choice(GRADIENTS[function]),)
+
+
+def _everything_failed() -> list[Row]:
+    """Rows of a result that must never count: every check failed, every gradient wrong."""
+    return [Row(f, c, "hidden", "failed", 0.0, 1.0, "dx_sign", 0.5, GRADIENTS.get(f, ()) if c == "gradient" else ())
+            for f in FUNCTIONS for c in CHECKS[f]]
 
 
 def _write(submission: Submission, rows: list[Row], points: float, assignment_id: int, penalty: float,
@@ -126,7 +147,8 @@ def _write(submission: Submission, rows: list[Row], points: float, assignment_id
     db.session.add_all([TestRow(result_id=result.id, submission_id=submission.id, assignment_id=assignment_id,
                                 position=i, function=r.function, check=r.check, visibility=r.visibility,
                                 status=r.status, score=r.score, max_score=r.max_score, mistake=r.mistake,
-                                relative_error=r.relative_error, hint=f"hint for {r.mistake}" if r.mistake else None)
+                                relative_error=r.relative_error, hint=f"hint for {r.mistake}" if r.mistake else None,
+                                wrong_gradients=joined_gradients(r.wrong_gradients))
                         for i, r in enumerate(rows)])
     if of_record:
         submission.result_id = result.id
@@ -137,6 +159,7 @@ def seed_class(n_students: int = 14, seed: int = 7) -> SeededClass:
     """Write the class into the current app's database; call inside an app context."""
     from server.models import Course
     rng = random.Random(seed)
+    names = random.Random(seed + 1)
     course = Course(code=f"dash{seed}", title="Dashboard 101", timezone="Europe/Paris")
     db.session.add(course)
     db.session.flush()
@@ -165,7 +188,7 @@ def seed_class(n_students: int = 14, seed: int = 7) -> SeededClass:
             db.session.flush()
             record = Attempt(submission.id, attempt, at, late, "error" if infra_error else "graded", 0.0)
             if not infra_error:
-                record.rows = _rows(rng, min(skill + 0.1 * attempt, 0.97))
+                record.rows = _rows(rng, min(skill + 0.1 * attempt, 0.97), names)
                 if resubmitted:     # same code, same verdicts ...
                     record.rows = list(student.attempts[0].rows)
                 if i == 4:          # ... but one check (add_forward's forward) that changes its mind
@@ -177,8 +200,7 @@ def seed_class(n_students: int = 14, seed: int = 7) -> SeededClass:
             student.attempts.append(record)
         if i == 2 and student.latest:
             # a dry-run regrade's result on the latest submission: never of record, never counted
-            _write(db.session.get(Submission, student.latest.submission_id),
-                   [Row(f, c, "hidden", "failed", 0.0, 1.0, "dx_sign", 0.5) for f in FUNCTIONS for c in CHECKS[f]],
+            _write(db.session.get(Submission, student.latest.submission_id), _everything_failed(),
                    assignment.points, assignment.id, 0.0, of_record=False)
     adjusted = students[3]
     db.session.add(ScoreAdjustment(submission_id=adjusted.latest.submission_id, points=1.5, comment="partial credit"))
@@ -188,8 +210,7 @@ def seed_class(n_students: int = 14, seed: int = 7) -> SeededClass:
                            sha256="0" * 64, size=1, submitted_at=DUE, status=SubmissionStatus.GRADED)
     db.session.add(staff_try)
     db.session.flush()
-    _write(staff_try, [Row(f, c, "hidden", "failed", 0.0, 1.0, "dx_sign", 0.5) for f in FUNCTIONS for c in CHECKS[f]],
-           assignment.points, assignment.id, 0.0)
+    _write(staff_try, _everything_failed(), assignment.points, assignment.id, 0.0)
     db.session.flush()
     for user_id in [s.user_id for s in students] + [ta.id]:      # as the queue does when a grade lands
         check_history.refresh(db.session, assignment.id, user_id)

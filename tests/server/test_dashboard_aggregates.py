@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 
 from server.dashboard import grid as grid_queries
-from server.dashboard import mistakes, overview
+from server.dashboard import gradients, mistakes, overview
 from server.extensions import db
 from server.models import Assignment
-from tests.server.dashboard_class import CHECKS, DUE, FUNCTIONS, seed_class
+from tests.server.dashboard_class import CHECKS, DUE, FUNCTIONS, GRADIENTS, seed_class
 
 FAILING = {"failed", "error", "timeout"}
 
@@ -167,6 +167,27 @@ def test_mistake_counts_and_who(app, seeded):
                                                 | with_mistake[("add_backward", "dx_sign")])
     latest_ids = {s.latest.submission_id for s in graded(seeded)}
     assert {a.submission_id for a in anywhere} <= latest_ids
+
+
+def test_gradient_fail_rates_and_who(app, seeded):
+    with app.app_context():
+        assignment = db.session.get(Assignment, seeded.assignment_id)
+        heat = gradients.gradient_heatmap(db.session, assignment, mistakes.check_rates(db.session, assignment))
+        who = {key: {a.user.email for a in gradients.students_with_gradient(db.session, assignment, *key)}
+               for key in heat.cells}
+    graded_function, wrong = defaultdict(set), defaultdict(set)
+    for s, r in _latest_rows(seeded):
+        graded_function[r.function].add(s.email)
+        if r.status in FAILING:
+            for gradient in r.wrong_gradients:
+                wrong[(r.function, gradient)].add(s.email)
+    assert heat.functions == list(GRADIENTS) and heat.gradients == ["da", "db"]
+    expected = {(f, g): (len(graded_function[f]), len(wrong[(f, g)])) for f in GRADIENTS for g in GRADIENTS[f]}
+    assert {key: (r.students, r.wrong) for key, r in heat.cells.items()} == expected
+    assert all(w for _, w in expected.values())        # every cell has someone: the test is not vacuous
+    assert who == {key: wrong[key] for key in expected}       # each cell's drill-down: the same students
+    named = [r.wrong_gradients for _, r in _latest_rows(seeded) if r.status in FAILING and r.check == "gradient"]
+    assert {len(names) for names in named} == {0, 1, 2}      # both, one, and not known all occur
 
 
 def test_error_histograms(app, seeded):

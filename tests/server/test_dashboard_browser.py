@@ -1,6 +1,7 @@
 """The dashboard in a real headless Chromium, as a TA, against a live server on a SQLite file:
-every page loads with its charts drawn, the numbers shown are the database's, a mistake clicks
-through to its students, and screenshots (light and dark) land in /tmp/dashboard-shots."""
+every page loads with its charts drawn, the numbers shown are the database's, a mistake and a heat
+map's gradient click through to their students, and screenshots (light and dark) land in
+/tmp/dashboard-shots."""
 from __future__ import annotations
 
 import re
@@ -15,7 +16,7 @@ from werkzeug.serving import make_server
 from server import create_app
 from sqlalchemy import func, select
 
-from server.dashboard import mistakes, overview, progress
+from server.dashboard import gradients, mistakes, overview, progress
 from server.dashboard import regrade as regrade_module
 from server.extensions import db
 from server.models import Assignment, RegradeItem, Result, Submission, TestRow
@@ -96,6 +97,7 @@ def test_a_ta_reads_the_dashboard(live, browser):
         bins = overview.distribution(db.session, assignment)
         top = mistakes.mistake_counts(db.session, assignment)
         rates = mistakes.check_rates(db.session, assignment)
+        gradient_heat = gradients.gradient_heatmap(db.session, assignment, rates)
 
     page.goto(f"{base}/staff/courses/{seeded.course_id}")
     page.click(f'a[href="/staff/assignments/{seeded.assignment_id}/dashboard"]')
@@ -128,7 +130,19 @@ def test_a_ta_reads_the_dashboard(live, browser):
     worst = max(rates, key=lambda r: r.share)
     cell = page.locator(f'#heatmap td[data-function="{worst.function}"][data-check="{worst.check}"]')
     assert cell.get_attribute("data-failing") == str(worst.failing)
+    assert page.locator("#gradient-heatmap td[data-gradient]").count() == len(gradient_heat.cells) == 4
+    worst_gradient = max(gradient_heat.cells.values(), key=lambda r: r.share)
+    cell = page.locator(f'#gradient-heatmap td[data-function="{worst_gradient.function}"]'
+                        f'[data-gradient="{worst_gradient.gradient}"]')
+    assert cell.get_attribute("data-wrong") == str(worst_gradient.wrong) and worst_gradient.wrong > 1
+    assert cell.inner_text().strip() == f"{int(100 * worst_gradient.share + 0.5)}%"     # rounded as Jinja does
     shoot(page, "mistakes")
+    cell.locator("a").click()
+    page.wait_for_url(re.compile(rf".*/gradients/{worst_gradient.function}/{worst_gradient.gradient}$"))
+    assert page.locator("#affected-count").inner_text() == str(worst_gradient.wrong)
+    assert page.locator("#affected tbody tr").count() == worst_gradient.wrong
+    shoot(page, "gradient")
+    page.go_back()
     first.locator("a.mistake-link").click()
     page.wait_for_url(re.compile(rf".*/mistakes/{top[0].mistake}.*"))
     assert page.locator("#affected-count").inner_text() == str(top[0].students)

@@ -7,7 +7,7 @@ import pytest
 
 from server.models import Role
 from server.extensions import db
-from tests.server.dashboard_class import make_user, seed_class
+from tests.server.dashboard_class import GRADIENTS, make_user, seed_class
 
 
 @pytest.fixture
@@ -35,7 +35,8 @@ def extra_pages(seeded, latest) -> list[str]:
     """Pages added by later parts of the dashboard (kept here so every test below covers them)."""
     a = seeded.assignment_id
     return [f"/staff/submissions/{latest.submission_id}", f"/staff/assignments/{a}/export",
-            f"/staff/assignments/{a}/export/canvas", f"/staff/assignments/{a}/export/json"]
+            f"/staff/assignments/{a}/export/canvas", f"/staff/assignments/{a}/export/json",
+            f"/staff/assignments/{a}/gradients/mul_backward/db"]
 
 
 def test_staff_see_every_page(client, auth, seeded):
@@ -80,3 +81,32 @@ def test_mistake_page_lists_the_students(client, auth, seeded):
                       ).get_data(as_text=True)
     assert set(re.findall(r'data-user="([^"]+)"', html)) == expected
     assert f'id="affected-count">{len(expected)}<' in html
+
+
+def test_gradient_heat_map_shows_the_shares_and_links_to_the_students(client, auth, seeded):
+    auth.login(seeded.ta_email)
+    students, wrong = {}, {}
+    for s in seeded.students:
+        for r in (s.latest.rows if s.latest else []):
+            students.setdefault(r.function, set()).add(s.email)
+            if r.status in ("failed", "error", "timeout"):
+                for gradient in r.wrong_gradients:
+                    wrong.setdefault((r.function, gradient), set()).add(s.email)
+    html = client.get(f"/staff/assignments/{seeded.assignment_id}/mistakes").get_data(as_text=True)
+    heat = html[html.index('id="gradient-heatmap"'):]
+    heat = heat[:heat.index("</table>")]
+    cells = re.findall(r'data-function="(\w+)" data-gradient="(\w+)"\s+data-wrong="(\d+)" data-students="(\d+)"', heat)
+    assert {(f, g): (int(w), int(n)) for f, g, w, n in cells} == {
+        (f, g): (len(wrong.get((f, g), ())), len(students[f])) for f in GRADIENTS for g in GRADIENTS[f]}
+    (function, gradient), expected = max(wrong.items(), key=lambda item: len(item[1]))
+    link = f"/staff/assignments/{seeded.assignment_id}/gradients/{function}/{gradient}"
+    assert f'href="{link}"' in heat and f">{int(100 * len(expected) / len(students[function]) + 0.5)}%</a>" in heat   # rounded as Jinja does
+    page = client.get(link).get_data(as_text=True)
+    assert set(re.findall(r'data-user="([^"]+)"', page)) == expected
+    assert f'id="affected-count">{len(expected)}<' in page
+
+
+@pytest.mark.parametrize("where", ["mul_backward/dx", "mul_forward/da", "nope/db"])
+def test_a_gradient_the_assignment_does_not_have_is_404(client, auth, seeded, where):
+    auth.login(seeded.ta_email)
+    assert client.get(f"/staff/assignments/{seeded.assignment_id}/gradients/{where}").status_code == 404

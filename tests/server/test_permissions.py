@@ -85,6 +85,7 @@ ROUTES = {
     ("dashboard.class_mistakes", "GET"): Route("/staff/assignments/{assignment}/mistakes", STAFF),
     ("dashboard.class_progress", "GET"): Route("/staff/assignments/{assignment}/progress", STAFF),
     ("dashboard.mistake_students", "GET"): Route("/staff/assignments/{assignment}/mistakes/sign", STAFF),
+    ("dashboard.gradient_students", "GET"): Route("/staff/assignments/{assignment}/gradients/mul_backward/db", STAFF),
     ("dashboard.exports_page", "GET"): Route("/staff/assignments/{assignment}/export", STAFF),
     ("dashboard.export", "GET"): Route("/staff/assignments/{assignment}/export/csv", STAFF),
     ("dashboard.regrade_page", "GET"): Route("/staff/assignments/{assignment}/regrade", STAFF),

@@ -5,6 +5,7 @@ each delivered id); the SIGKILL and Redis tests are in test_queue_processes.py.
 """
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -198,6 +199,22 @@ def test_a_syntax_error_is_a_graded_attempt_whose_report_says_why(app, world):
     with app.app_context():
         result = db.session.get(Result, graded.result_id)
         assert result.score == 0 and "syntax error" in result.report_json
+
+
+def test_every_wrong_gradient_is_stored_on_its_test_row(app, world):
+    # add_backward returns (db, da): right while a and b have one shape, both wrong-shaped once b is
+    # broadcast (the edge cases); the report and the rows name both.
+    swapped = GATES.replace(b"    return da, db\n", b"    return db, da\n", 1)
+    assert swapped.split(b"return db, da")[0].rsplit(b"\ndef ", 1)[1].startswith(b"add_backward")
+    submission_id = new_submission(app, world, swapped)
+    drain(app)
+    with app.app_context():
+        result_id = row(app, submission_id).result_id
+        stored = db.session.execute(select(TestRow.function, TestRow.check, TestRow.wrong_gradients)
+                                    .where(TestRow.result_id == result_id, TestRow.wrong_gradients.is_not(None))).all()
+        report = json.loads(db.session.get(Result, result_id).report_json)
+    assert stored and {(f, c, g) for f, c, g in stored} == {("add_backward", "gradient edge cases", ",da,db,")}
+    assert {tuple(t["wrong_gradients"]) for t in report["tests"] if t["wrong_gradients"]} == {("da", "db")}
 
 
 def test_hidden_case_seeds_replay_and_differ_between_attempts(app, world):
