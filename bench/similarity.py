@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from server import check_history  # noqa: E402
-from server.dashboard.similarity import Settings, find_similar, normalize  # noqa: E402
+from server.dashboard.similarity import find_similar, normalize  # noqa: E402
 
 FUNCTIONS = ["affine_forward", "affine_backward", "relu_forward", "relu_backward", "sigmoid_forward",
              "sigmoid_backward", "softmax_loss", "batchnorm_forward", "batchnorm_backward"]

@@ -123,7 +123,7 @@ def gradient_candidates(case) -> dict[str, list[Candidate]]:
     if name == "softmax":
         return {"dx": _softmax_candidates(case)}
     if name == "batchnorm":
-        x, gamma = a["x"], a["gamma"]
+        x = a["x"]
         eps = case.extras[0].get("eps", 1e-5)
         inv_std = 1.0 / np.sqrt(x.var(axis=0) + eps)
         x_hat = (x - x.mean(axis=0)) * inv_std

@@ -5,7 +5,6 @@ import io
 import re
 
 import pytest
-from sqlalchemy import select
 
 from server import create_app
 from server.accounts import issue_api_token, user_by_email

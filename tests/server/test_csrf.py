@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Callable
 
 import pytest
