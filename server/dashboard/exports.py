@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from ..models import Assignment, Enrolment, Result, Role, ScoreAdjustment, Submission, TestRow, User
+from ..models.submissions import split_gradients
 from .latest import final_score, latest_id_of, latest_results
 
 FORMATS = {"canvas": ("text/csv", "canvas.csv"), "csv": ("text/csv", "grades.csv"),
@@ -94,14 +95,15 @@ def full_json(session: Session, assignment: Assignment) -> str:
     lines = grade_lines(session, assignment)
     last = latest_results(assignment).subquery("lr")
     tests: dict[int, list[dict]] = {}
-    for row in session.execute(
-            select(last.c.submission_id, TestRow.function, TestRow.check, TestRow.visibility, TestRow.status,
-                   TestRow.score, TestRow.max_score, TestRow.mistake, TestRow.relative_error)
+    columns = ("function", "check", "visibility", "status", "score", "max_score", "mistake", "relative_error",
+               "scale", "cosine", "wrong_gradients")
+    for submission_id, *values in session.execute(
+            select(last.c.submission_id, *(getattr(TestRow, c) for c in columns))
             .join(TestRow, TestRow.result_id == last.c.result_id)
             .order_by(last.c.submission_id, TestRow.position)):
-        tests.setdefault(row[0], []).append(dict(zip(
-            ("function", "check", "visibility", "status", "score", "max_score", "mistake", "relative_error"),
-            row[1:])))
+        test = dict(zip(columns, values))
+        test["wrong_gradients"] = split_gradients(test["wrong_gradients"])
+        tests.setdefault(submission_id, []).append(test)
     course = assignment.course
     document = {"course": {"code": course.code, "title": course.title},
                 "assignment": {"slug": assignment.slug, "title": assignment.title, "exercise": assignment.exercise,

@@ -134,6 +134,11 @@ def joined_gradients(names) -> str | None:
     return f",{','.join(names)}," if names else None
 
 
+def split_gradients(joined: str | None) -> list[str]:
+    """The gradient names of a TestRow.wrong_gradients value (its inverse of joined_gradients)."""
+    return [name for name in (joined or "").split(",") if name]
+
+
 def holds_gradient(column, name: str):
     """SQL: the wrong_gradients `column` names the gradient `name` (a whole name, not a part)."""
     return column.contains(f",{name},", autoescape=True)

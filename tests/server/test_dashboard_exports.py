@@ -54,6 +54,10 @@ def test_json_has_every_latest_test(client, auth, seeded):
         expected = student.latest.rows if student.latest else []
         assert [(t["function"], t["check"], t["visibility"], t["status"], t["mistake"]) for t in tests] == [
             (r.function, r.check, r.visibility, r.status, r.mistake) for r in expected]
+        assert [(t["relative_error"], t["wrong_gradients"]) for t in tests] == [
+            (r.relative_error, list(r.wrong_gradients)) for r in expected]
+    named = [t for s in document["students"] for t in s["tests"] if t["wrong_gradients"]]
+    assert named and any(len(t["wrong_gradients"]) > 1 for t in named)     # the seeded class has both kinds
     assert client.get(f"/staff/assignments/{seeded.assignment_id}/export/xlsx").status_code == 404
 
 
