@@ -16,8 +16,9 @@ import os
 import sys
 import time
 import traceback
+import warnings
 
-import numpy as np  # noqa: F401  (imported before student code, so a student cannot shadow it)
+import numpy as np  # imported before student code, so a student cannot shadow it
 
 if __package__:  # imported by the grader for --in-process debugging
     from . import protocol
@@ -100,7 +101,6 @@ class Worker:
         """A warning the student's code triggers names their file as `layers.py:81`, as tracebacks
         do, not with the folder where the grader stored it; one raised inside numpy as
         `numpy/_core/_methods.py:208`, not with where this machine installed it."""
-        import warnings
         folders = [os.path.dirname(self.path) + os.sep, os.path.dirname(os.path.dirname(np.__file__)) + os.sep]
         plain = warnings.formatwarning
 

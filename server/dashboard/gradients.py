@@ -53,13 +53,14 @@ def gradients_of(assignment: Assignment) -> dict[str, tuple[str, ...]]:
     return found
 
 
-def wrong_counts(session: Session, assignment: Assignment) -> dict[tuple[str, str], int]:
-    """(function, gradient) -> students whose latest submission gets it wrong, in one GROUP BY.
+def wrong_counts(session: Session, assignment: Assignment,
+                 names: dict[str, tuple[str, ...]]) -> dict[tuple[str, str], int]:
+    """(function, gradient) -> students whose latest submission gets it wrong, in one GROUP BY, for
+    the functions and gradients in `names` (gradients_of(assignment)).
 
     One count(DISTINCT result) column per gradient name (the layers assignment has five), each over
     the rows whose list holds that name: a student with dx wrong in two checks counts once.
     """
-    names = gradients_of(assignment)
     every = list(dict.fromkeys(g for gradients in names.values() for g in gradients))
     if not every:
         return {}
@@ -82,7 +83,7 @@ def gradient_heatmap(session: Session, assignment: Assignment, rates: list[Check
     students: dict[str, int] = {}
     for rate in rates:
         students[rate.function] = max(students.get(rate.function, 0), rate.students)
-    wrong = wrong_counts(session, assignment)
+    wrong = wrong_counts(session, assignment, names)
     functions = [f for f in names if students.get(f)]
     cells = {(f, g): GradientRate(f, g, students[f], wrong.get((f, g), 0)) for f in functions for g in names[f]}
     gradients = list(dict.fromkeys(g for f in functions for g in names[f]))
