@@ -208,7 +208,9 @@ def _plan(ctx: Context, specs: list[CheckSpec], case_set) -> None:
                        for batch in spec.plan(ctx, case_set.main if spec.cases == "main" else case_set.edge)]
     except Exception:  # noqa: BLE001 - the check itself reports it when it runs into the same error
         return
-    plan(batches)
+    # A batch several checks read (Context.run) is run when the first of them asks: it is planned there.
+    seen: set[int] = set()
+    plan([batch for batch in batches if not (id(batch) in seen or seen.add(id(batch)))])
 
 
 def _end_plan(runner) -> None:

@@ -39,6 +39,17 @@ class Context:
             self.built[key] = (build(*args), args)   # keeping the args alive keeps their ids theirs
         return self.built[key][0]
 
+    def run(self, batch: list[Call]) -> list[Outcome]:
+        """The outcomes of `batch` (built with once()), run the first time a check asks for it.
+
+        Checks that read the same calls share one run: the forward-value, gradient and dtype checks
+        all read case_calls(), so the student's forward and backward run once per case, not once
+        per check."""
+        key = ("ran", id(batch))
+        if key not in self.built:
+            self.built[key] = (self.runner.run(batch), batch)   # keeping the batch alive keeps its id its own
+        return self.built[key][0]
+
 
 class Failed(Exception):
     """Raised inside a check to stop at the first finding; carries it."""
@@ -192,11 +203,6 @@ def backward_call(case: Case, cache_name: str, *, return_args: bool = False) -> 
     return Call(case.exercise.backward, (case.dout.copy(), Ref(cache_name, 1)), return_args=return_args)
 
 
-def forward_only(case: Case) -> list[Call]:
-    """The forward on the case's inputs, alone."""
-    return [forward_call(case)]
-
-
 def backward_only(case: Case) -> list[Call]:
     """The backward of the saved "cache" (a loss has none: its forward gives its gradient)."""
     return [] if case.exercise.is_loss else [backward_call(case, "cache")]
@@ -273,6 +279,12 @@ def backward_blocked(ctx: Context, case: Case, forward_finding: Finding) -> Find
                    f"Fix {exercise.forward} first: its cache is what {exercise.backward} receives.")
 
 
+def case_calls(ctx: Context, case: Case) -> list[Call]:
+    """The forward on the case's inputs (its result kept in the worker as "cache") and, for a layer,
+    the backward on that cache: what the forward-value, gradient and dtype checks read (ctx.run)."""
+    return ctx.once(after_forward, backward_only, case)
+
+
 def after_forward(then, case: Case) -> list[Call]:
     """The forward (its result kept in the worker as "cache"), then the calls `then(case)`."""
     return [forward_call(case, save_as="cache"), *then(case)]
@@ -289,7 +301,7 @@ def run_after_forward(ctx: Context, case: Case, then) -> tuple[Outcome, list[Out
     Raises Failed when the forward gives nothing to work with: for a backward, a cache it cannot
     run without (backward_blocked); for a loss, the loss function's own failure.
     """
-    forward, *rest = ctx.runner.run(ctx.once(after_forward, then, case))
+    forward, *rest = ctx.run(ctx.once(after_forward, then, case))
     problem = forward_problem(forward, case)
     if problem is not None:
         raise Failed(problem if case.exercise.is_loss else backward_blocked(ctx, case, problem))

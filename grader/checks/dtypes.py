@@ -9,8 +9,8 @@ from ..runner.calls import Call
 from .common import (
     Context,
     backward_only,
+    case_calls,
     first_failure,
-    forward_only,
     forward_output,
     gradients,
     plan_after_forward,
@@ -30,13 +30,12 @@ def _dtype_finding(what: str, value: np.ndarray, function: str) -> Finding | Non
 
 
 def plan_forward(ctx: Context, cases: list[Case]) -> list[list[Call]]:
-    return [ctx.once(forward_only, case) for case in cases[:1]]
+    return [case_calls(ctx, case) for case in cases[:1]]
 
 
 def check_forward(ctx: Context, cases: list[Case]) -> Finding:
     def check_case(case: Case) -> Finding:
-        [outcome] = ctx.runner.run(ctx.once(forward_only, case))
-        out = forward_output(outcome, case)
+        out = forward_output(ctx.run(case_calls(ctx, case))[0], case)
         return _dtype_finding("loss" if case.exercise.is_loss else "out", out, case.exercise.forward) or PASS
     return first_failure(cases[:1], check_case)
 

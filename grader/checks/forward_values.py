@@ -11,7 +11,7 @@ from ..diagnosis.values import explain_mismatch
 from ..exercises.base import Case
 from ..results import PASS, Finding, Status
 from ..runner.calls import Call
-from .common import Context, first_failure, forward_only, forward_output
+from .common import Context, case_calls, first_failure, forward_output
 
 
 def check(ctx: Context, cases: list[Case]) -> Finding:
@@ -19,12 +19,12 @@ def check(ctx: Context, cases: list[Case]) -> Finding:
 
 
 def plan(ctx: Context, cases: list[Case]) -> list[list[Call]]:
-    return [ctx.once(forward_only, case) for case in cases]
+    return [case_calls(ctx, case) for case in cases]
 
 
 def check_case(ctx: Context, case: Case) -> Finding:
-    [outcome] = ctx.runner.run(ctx.once(forward_only, case))
-    out = forward_output(outcome, case)
+    # The forward's call is the gradient check's too: a layer's backward runs right after it.
+    out = forward_output(ctx.run(case_calls(ctx, case))[0], case)
     return compare_output(case, out, ctx.oracle.forward(case))
 
 

@@ -33,7 +33,7 @@ from .common import (
     Context,
     Failed,
     backward_blocked,
-    backward_call,
+    case_calls,
     first_failure,
     forward_call,
     forward_output,
@@ -62,14 +62,6 @@ def _directions(case: Case) -> dict[str, list[np.ndarray]]:
     return {name: [rng.normal(size=a.shape) for _ in range(DIRECTIONS)] for name, a in case.arrays.items()}
 
 
-def _calls(case: Case) -> list[Call]:
-    """The forward (kept in the worker as "cache") and, for a layer, the backward on it."""
-    calls = [forward_call(case, save_as="cache")]
-    if not case.exercise.is_loss:
-        calls.append(backward_call(case, "cache"))
-    return calls
-
-
 def _probe_calls(case: Case) -> tuple[list[Call], list[tuple[str, np.ndarray]]]:
     """The forward at x +- STEP * u for each probe (name, u): two calls per probe."""
     directions = _directions(case)
@@ -85,12 +77,12 @@ def _probe_calls(case: Case) -> tuple[list[Call], list[tuple[str, np.ndarray]]]:
 def plan(ctx: Context, cases: list[Case]) -> list[list[Call]]:
     # The probes are left out: a case that needs them has a wrong forward, and the plan would be
     # abandoned at that case anyway (or earlier, at the forward's own check).
-    return [ctx.once(_calls, case) for case in cases]
+    return [case_calls(ctx, case) for case in cases]
 
 
 def check_case(ctx: Context, case: Case) -> Finding:
     exercise = ctx.exercise
-    outcomes = ctx.runner.run(ctx.once(_calls, case))
+    outcomes = ctx.run(case_calls(ctx, case))   # shared with the forward-value check
 
     forward_outcome = outcomes[0]
     forward_finding = forward_problem(forward_outcome, case)
@@ -117,7 +109,7 @@ def check_case(ctx: Context, case: Case) -> Finding:
     # The forward is wrong: judge each gradient that missed the reference against the forward it
     # belongs to, through the probes (the probes are run once; judging them all costs no call).
     probe_calls, probes = ctx.once(_probe_calls, case)
-    probe_outs = ctx.runner.run(probe_calls)
+    probe_outs = ctx.run(probe_calls)
     verdicts = [None if matches[index] else
                 _numeric_verdict(case, student_out, g, expected[index], name, probes, probe_outs)
                 for index, (name, g) in enumerate(zip(case.arrays, grads))]

@@ -40,7 +40,7 @@ def plan_forward(ctx: Context, cases: list[Case]) -> list[list[Call]]:
 def check_forward(ctx: Context, cases: list[Case]) -> Finding:
     def check_case(case: Case) -> Finding:
         exercise = case.exercise
-        [outcome] = ctx.runner.run(ctx.once(_forward_returning_args, case))
+        [outcome] = ctx.run(ctx.once(_forward_returning_args, case))
         finding = outcome_finding(outcome, exercise.forward)
         if finding:
             return finding
@@ -76,7 +76,7 @@ def check_backward(ctx: Context, cases: list[Case]) -> Finding:
     backward sequence (a backward can write into the caller's x through a cache that holds x)."""
     def check_case(case: Case) -> Finding:
         exercise = case.exercise
-        first, backward, reread = ctx.runner.run(ctx.once(_sequence, case))
+        first, backward, reread = ctx.run(ctx.once(_sequence, case))
         problem = forward_problem(first, case)
         if problem is not None:
             return backward_blocked(ctx, case, problem)
