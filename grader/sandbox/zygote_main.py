@@ -36,9 +36,16 @@ import seccomp  # noqa: E402
 from worker_main import Worker  # noqa: E402
 
 
-def probe() -> dict:
-    """Which layers work on this machine: try the namespaces in a throwaway child."""
-    status = {"namespaces": False, "seccomp": seccomp.available(), "why": []}
+def probe() -> tuple[dict, seccomp.Filter | None]:
+    """Which layers work on this machine: try the namespaces in a throwaway child, and build the
+    seccomp filter that every worker will load."""
+    status = {"namespaces": False, "seccomp": False, "why": []}
+    try:
+        seccomp_filter = seccomp.Filter()
+        status["seccomp"] = True
+    except OSError as error:
+        seccomp_filter = None
+        status["why"].append(f"seccomp unavailable ({error.strerror or error})")
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:
@@ -57,9 +64,7 @@ def probe() -> dict:
         status["namespaces"] = True
     else:
         status["why"].append(f"namespaces unavailable ({answer or 'no answer'})")
-    if not status["seccomp"]:
-        status["why"].append("seccomp unavailable (libseccomp not installed)")
-    return status
+    return status, seccomp_filter
 
 
 def readonly_paths(submission: str) -> list[str]:
@@ -69,7 +74,8 @@ def readonly_paths(submission: str) -> list[str]:
             os.path.dirname(os.path.realpath(submission))]
 
 
-def become_worker(request: dict, fds: list[int], status: dict, root: str) -> None:
+def become_worker(request: dict, fds: list[int], status: dict, root: str,
+                  seccomp_filter: seccomp.Filter | None) -> None:
     """In the forked child: sandbox this process, then serve the grader. Never returns."""
     code = 0
     try:
@@ -88,7 +94,7 @@ def become_worker(request: dict, fds: list[int], status: dict, root: str) -> Non
                     pass
         privileges.die_with_parent()
         try:
-            _sandbox(request, status, root, read_fd, write_fd)
+            _sandbox(request, status, root, read_fd, write_fd, seccomp_filter)
         except BaseException as error:  # noqa: BLE001
             _refuse(read_fd, write_fd, f"the sandbox could not be set up: {error}")
             return
@@ -100,7 +106,8 @@ def become_worker(request: dict, fds: list[int], status: dict, root: str) -> Non
         os._exit(code)
 
 
-def _sandbox(request: dict, status: dict, root: str, read_fd: int, write_fd: int) -> None:
+def _sandbox(request: dict, status: dict, root: str, read_fd: int, write_fd: int,
+             seccomp_filter: seccomp.Filter | None) -> None:
     # A session and process group of its own: kill(0, ...) and killpg(...) from student code must
     # not reach the zygote, which serves other students.
     os.setsid()
@@ -121,8 +128,8 @@ def _sandbox(request: dict, status: dict, root: str, read_fd: int, write_fd: int
     if request.get("sandbox"):
         privileges.drop_all()
         privileges.die_with_parent()   # a change of credentials clears it: set it again
-        if status["seccomp"]:
-            seccomp.install()
+        if seccomp_filter is not None:
+            seccomp_filter.load()
 
 
 def _refuse(read_fd: int, write_fd: int, message: str) -> None:
@@ -141,7 +148,7 @@ def main() -> None:
     # request or queue threads come and go. The zygote ends when its grader closes the control
     # socket instead (the kernel closes it when the grader dies, even by SIGKILL); its workers
     # still die with it (they set PDEATHSIG, and the zygote's one thread outlives them).
-    status = probe()
+    status, seccomp_filter = probe()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)   # from now on the kernel reaps finished workers
     root = mount_point()
     control.sendall(json.dumps({"pid": os.getpid(), "status": status}).encode() + b"\n")
@@ -159,7 +166,7 @@ def main() -> None:
             pid = os.fork()
             if pid == 0:
                 control.close()
-                become_worker(request, fds, status, root)
+                become_worker(request, fds, status, root, seccomp_filter)
             for fd in fds:
                 os.close(fd)
             control.sendall(json.dumps({"pid": pid}).encode() + b"\n")

@@ -28,6 +28,29 @@ def test_seccomp_blocks_processes_sockets_and_exec_but_not_threads(in_child):
     assert in_child(attempt) == "thread fork-denied socket-denied exec-denied unshare-denied 2500.0"
 
 
+def test_one_seccomp_filter_built_before_forking_serves_every_child(in_child):
+    """The zygote builds the filter once and each worker only loads it: a child that loads the
+    inherited filter is confined, and so is the next one; the builder itself is not."""
+    def build_then_fork_twice():
+        import seccomp
+        built = seccomp.Filter()
+
+        def confined():
+            built.load()
+            try:
+                os.fork()
+            except OSError:
+                return "denied"
+            return "ALLOWED"
+        answers = [in_child(confined), in_child(confined)]
+        pid = os.fork()           # the builder never loaded it: it may still fork
+        if pid == 0:
+            os._exit(0)
+        os.waitpid(pid, 0)
+        return " ".join(answers)
+    assert in_child(build_then_fork_twice) == "denied denied"
+
+
 def test_limits_turn_a_memory_bomb_into_memory_error(in_child):
     def attempt():
         import limits
