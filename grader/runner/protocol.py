@@ -206,10 +206,14 @@ def _decode_array(tree: dict, buffers: list[bytes]) -> np.ndarray:
 # ---------------------------------------------------------------------------------------------
 # Framing
 
+# json.dumps builds a new encoder for every call that asks for compact separators.
+_dump_header = json.JSONEncoder(separators=(",", ":")).encode
+
+
 def pack(header: dict, buffers: list[bytes]) -> bytes:
     """One message: header (with the buffer lengths added) followed by the buffers."""
     header = dict(header, buffers=[len(b) for b in buffers])
-    head = json.dumps(header, separators=(",", ":")).encode()
+    head = _dump_header(header).encode()
     return b"".join([HEADER.pack(len(head)), head, *buffers])
 
 
@@ -243,9 +247,15 @@ def _parse_message(read_exactly) -> tuple[dict, list[bytes]]:
     lengths = header.pop("buffers", [])
     if not isinstance(lengths, list) or not all(type(n) is int and n >= 0 for n in lengths):
         raise ProtocolError("invalid buffer lengths")
-    if sum(lengths) > MAX_MESSAGE_BYTES:
+    total = sum(lengths)
+    if total > MAX_MESSAGE_BYTES:
         raise ProtocolError("message too large")
-    return header, [read_exactly(n) for n in lengths]
+    # Every buffer in one read: a plan carries hundreds of small arrays.
+    body, buffers, at = read_exactly(total), [], 0
+    for n in lengths:
+        buffers.append(body[at:at + n])
+        at += n
+    return header, buffers
 
 
 _scan_json = json.scanner.make_scanner(json.JSONDecoder())
