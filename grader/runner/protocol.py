@@ -206,8 +206,9 @@ def _decode_array(tree: dict, buffers: list[bytes]) -> np.ndarray:
 # ---------------------------------------------------------------------------------------------
 # Framing
 
-# json.dumps builds a new encoder for every call that asks for compact separators.
-_dump_header = json.JSONEncoder(separators=(",", ":")).encode
+# json.dumps builds a new encoder for every call that asks for compact separators. A header
+# cannot hold a cycle (encode() builds every tree, depth-capped), so none is looked for.
+_dump_header = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
 
 
 def pack(header: dict, buffers: list[bytes]) -> bytes:
