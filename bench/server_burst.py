@@ -121,22 +121,38 @@ def _cpu_seconds(pid: int, with_children: bool) -> float | None:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def _children() -> dict[int, list[int]]:
+def _processes() -> tuple[dict[int, list[int]], dict[int, str]]:
+    """Every process's children (by parent pid), and every process's command name."""
     children: dict[int, list[int]] = {}
+    names: dict[int, str] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
                 with open(f"/proc/{entry}/stat") as handle:
-                    ppid = int(handle.read().rsplit(")", 1)[1].split()[1])
+                    head, tail = handle.read().rsplit(")", 1)
+                ppid = int(tail.split()[1])
             except (OSError, ValueError, IndexError):
                 continue
             children.setdefault(ppid, []).append(int(entry))
-    return children
+            names[int(entry)] = head.split("(", 1)[1]
+    return children, names
+
+
+def _machine_busy_seconds() -> float:
+    """CPU time of the whole machine, every core, not idle (nor waiting for I/O)."""
+    with open("/proc/stat") as handle:
+        ticks = [int(n) for n in handle.readline().split()[1:]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
 
 
 class MemorySampler(threading.Thread):
     """Peak VmHWM of the web process, the workers, their zygotes and the zygotes' descendants (the
-    sandboxed student processes), sampled every 50 ms."""
+    sandboxed student processes), sampled every 50 ms; and the CPU time of each kind of process.
+
+    The students' own CPU cannot be read this way: they live ~0.1 s, and the zygote lets the
+    kernel reap them (SIGCHLD ignored), which does not add their time to its children's. So the
+    whole machine's busy time is read too, and what no sampled process accounts for (the students,
+    the kernel's own threads) is "the rest"."""
 
     def __init__(self, deployment: "Deployment"):
         super().__init__(daemon=True)
@@ -162,10 +178,29 @@ class MemorySampler(threading.Thread):
             self.cpu_first.setdefault(key, value)
             self.cpu_last[key] = value
 
+    def cpu_breakdown(self) -> dict[str, float]:
+        """CPU seconds since the first sample: grading (workers, zygotes), web, database, redis,
+        bench (this process: the HTTP client's threads and this sampler), machine, and the rest."""
+        kinds = {kind: self.cpu_seconds(kind) for kind in ("grading", "web", "database", "redis", "bench")}
+        kinds["machine"] = self.cpu_seconds("machine")
+        kinds["rest"] = max(0.0, kinds["machine"] - sum(kinds[k] for k in ("grading", "web", "database", "redis",
+                                                                           "bench")))
+        return kinds
+
     def sample(self) -> None:
+        busy = _machine_busy_seconds()
+        self.cpu_first.setdefault("machine", busy)
+        self.cpu_last["machine"] = busy
+        self._cpu("bench", os.getpid())
+        if self.deployment.redis and self.deployment.redis.process:
+            self._cpu("redis", self.deployment.redis.process.pid)
         self._note("web", self.deployment.web.pid)
         self._cpu("web", self.deployment.web.pid)
-        children = _children()
+        children, names = _processes()
+        if self.deployment.database:
+            for pid, name in names.items():
+                if name == "postgres":   # every backend and the server's own (the machine's, shared)
+                    self._cpu(f"database:{pid}", pid)
         for worker in list(self.deployment.workers):
             self._note("worker", worker.pid)
             self._cpu(f"grading:{worker.pid}", worker.pid)
@@ -480,6 +515,8 @@ def run(*, n: int, fault_n: int, workers: int, postgres: bool | None = None, fau
             sampler.sample()
             plain["cpu_per_graded"] = sampler.cpu_seconds("grading") / max(1, plain["graded"])
             plain["web_cpu_per_post"] = sampler.cpu_seconds("web") / max(1, plain["posted_ok"])
+            plain["machine_cpu_per_graded"] = {kind: seconds / max(1, plain["graded"])
+                                               for kind, seconds in sampler.cpu_breakdown().items()}
             runs = [plain]
             next_student = 8 + n
             for fault in faults:

@@ -82,8 +82,9 @@ class Oracle:
         known = self._outputs.get(key)
         if known is None or known[0]() is not case:
             result = self._fn(case.exercise, case.exercise.forward)(*case.args())
-            gone = functools.partial(self._outputs.pop, key, None)
-            known = self._outputs[key] = (weakref.ref(case, lambda _: gone()), np.asarray(result[0], dtype=np.float64))
+            forget = functools.partial(self._outputs.pop, key, None)
+            known = (weakref.ref(case, lambda _: forget()), np.asarray(result[0], dtype=np.float64))
+            self._outputs[key] = known
         return known[1]
 
     def backward(self, case: Case, dout: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
