@@ -59,15 +59,15 @@ def complete(session: Session, claim_: Claim, graded: Graded) -> bool:
     marked = session.execute(
         update(Submission).where(*_held(claim_))
         .values(status=GRADED, graded_at=now, lease_until=None, error_message=None)
-        .execution_options(synchronize_session=False)).rowcount
-    if marked != 1:
+        .returning(Submission.assignment_id, Submission.user_id)
+        .execution_options(synchronize_session=False)).one_or_none()
+    if marked is None:
         session.rollback()     # the lease expired and another worker took over: theirs is the grade
         return False
+    assignment_id, user_id = marked
     result_id = graded.store(session, claim_.submission_id)
     session.execute(update(Submission).where(Submission.id == claim_.submission_id)
                     .values(result_id=result_id).execution_options(synchronize_session=False))
-    assignment_id, user_id = session.execute(select(Submission.assignment_id, Submission.user_id)
-                                             .where(Submission.id == claim_.submission_id)).one()
     check_history.refresh(session, assignment_id, user_id)
     session.commit()
     return True

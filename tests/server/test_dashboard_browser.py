@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from server.dashboard import gradients, mistakes, overview, progress
 from server.dashboard import regrade as regrade_module
 from server.extensions import db
-from server.models import Assignment, RegradeItem, Result, Submission, TestRow
+from server.models import Assignment, RegradeItem, Result, Submission
 from server.queue.grading import Graded
 from tests.server.conftest import config_for
 from tests.server.dashboard_class import seed_class
@@ -178,9 +178,9 @@ def fake_upgraded_grader(submission, **_options):
     old = submission.result
     result = Result(raw_score=old.raw_score, raw_max=old.raw_max, seed=old.seed, report_json=old.report_json,
                     score=old.score + (1.0 if submission.id % 2 else 0.0), max_score=old.max_score)
-    tests = [TestRow(assignment_id=t.assignment_id, position=t.position, function=t.function, check=t.check,
-                     visibility=t.visibility, status=t.status, score=t.score, max_score=t.max_score,
-                     mistake=t.mistake) for t in old.tests]
+    tests = [dict(assignment_id=t.assignment_id, position=t.position, function=t.function, check=t.check,
+                  visibility=t.visibility, status=t.status, score=t.score, max_score=t.max_score,
+                  mistake=t.mistake) for t in old.tests]
     return Graded(result, tests)
 
 

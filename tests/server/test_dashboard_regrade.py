@@ -51,8 +51,7 @@ def test_dry_run_preview_publish(app, client, auth, world, graded, monkeypatch):
         """A grader upgrade that fails the correct student's first check (so their score goes down)."""
         out = real(submission, **kwargs)
         if submission.id == ana[0]:
-            first = out.tests[0]
-            first.status, first.score = "failed", 0.0
+            out.tests[0].update(status="failed", score=0.0)
             out.result.score = 5.0
         return out
     monkeypatch.setattr(regrade_module, "grade_submission", upgraded_grader)
