@@ -39,6 +39,14 @@ def test_every_submission_of_every_burst_is_graded_exactly_once(figures):
     assert killed["killed"] > 0
 
 
+def test_the_machine_cpu_of_a_graded_submission_is_split_into_its_parts(figures):
+    parts = figures["server"]["runs"][0]["machine_cpu_per_graded"]
+    assert set(parts) == {"machine", "grading", "web", "database", "redis", "bench", "rest"}
+    assert parts["grading"] > 0 and parts["web"] > 0 and parts["bench"] > 0
+    assert all(seconds >= 0 for seconds in parts.values())
+    assert (parts["database"] > 0) == figures["server"]["deployment"].startswith("PostgreSQL")
+
+
 def test_forward_calls_are_counted_and_the_full_check_computed(figures):
     rows = {(r["function"], r["shape"]): r for r in figures["calls"]}
     affine = rows[("affine_forward", "(64, 100, 50)")]
