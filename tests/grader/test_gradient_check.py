@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from grader.engine import grade
+from tests.grader.counting import CountingRunner
 
 
 def statuses(report, function):
@@ -97,20 +98,6 @@ def test_max_split_ties_is_accepted(mutant, failing):
                   "    da = unbroadcast(share * dout, a.shape)\n    db = unbroadcast((1 - share) * dout, b.shape)")
     report = grade(path, assignment="gates")
     assert report.score == report.max_score, [t.name for t in failing(report)]
-
-
-class CountingRunner:
-    """An in-process runner that counts the calls of each student function it is asked to make."""
-
-    def __init__(self, path):
-        from collections import Counter
-
-        from grader.runner.inprocess import InProcessRunner
-        self.inner, self.calls = InProcessRunner(path), Counter()
-
-    def run(self, calls):
-        self.calls.update(call.function for call in calls)
-        return self.inner.run(calls)
 
 
 def affine_gradient_check(path):

@@ -18,19 +18,8 @@ from grader.course import find_course
 from grader.engine import grade
 from grader.exercises import ASSIGNMENTS
 from grader.oracle import oracle_for
-from grader.runner.inprocess import InProcessRunner
 from grader.runner.process import ProcessRunner
-
-
-class CountingRunner:
-    """An in-process runner that counts the calls of each student function it is asked to make."""
-
-    def __init__(self, path):
-        self.inner, self.calls = InProcessRunner(path), Counter()
-
-    def run(self, calls):
-        self.calls.update(call.function for call in calls)
-        return self.inner.run(calls)
+from tests.grader.counting import CountingRunner
 
 
 def _affine_cases(oracle, count=3):
