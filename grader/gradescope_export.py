@@ -53,12 +53,12 @@ def build_autograder(assignment: str, out: str | Path, *, public_only: bool = Fa
         catalogue = course.catalogue()
     except (CourseNotFound, DeclarationError) as error:
         raise ExportError(str(error)) from None
-    if assignment not in catalogue:
-        raise ExportError(catalogue.unknown(assignment))
     for needed in (course.reference_dir / assignment / f"{assignment}.py",
                    course.exercises_dir / assignment / "public_cases.json"):
-        if not needed.is_file():
+        if not needed.is_file() and (assignment in catalogue or needed.parent.is_dir()):
             raise ExportError(f"{needed} is missing: export from a course directory that has it.")
+    if assignment not in catalogue:
+        raise ExportError(catalogue.unknown(assignment))
     mode = "public" if public_only else "unsandboxed" if allow_unsandboxed else "sandboxed"
     out = Path(out)
     if out.is_dir():

@@ -13,7 +13,8 @@ SUFFIXES = (".py", ".ipynb", ".zip")
 
 def load_submission(path: str | Path, workdir: Path, wanted: set[str] | None = None) -> Submission:
     """The gradable file for `path`; files it has to write (a converted notebook) go in `workdir`.
-    From a zip, the file defining most of the `wanted` functions (the assignment's) is graded."""
+    From a zip, the file defining most of the `wanted` functions (the assignment's; without them,
+    most functions at all) is graded."""
     path = Path(path)
     if not path.exists():
         raise SubmissionError(f"{path}: no such file. Give the path to your .py, .ipynb or .zip file.")
@@ -57,7 +58,8 @@ def _from_archive(archive: Path, workdir: Path, wanted: set[str]) -> Submission:
         except SubmissionError as error:
             problems.append(error)
             continue
-        candidates.append((len(submission.defined & wanted), str(relative), submission))
+        candidates.append((len(submission.defined & wanted if wanted else submission.defined), str(relative),
+                           submission))
     candidates.sort(key=lambda c: (-c[0], c[1]))
     if not candidates or candidates[0][0] == 0:
         if problems:

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Callable
 
 from ..course import Course, CourseNotFound, find_course
-from ..exercises import ASSIGNMENTS
 from . import outputs
 from .grading import Task
 from .outputs import BatchRow

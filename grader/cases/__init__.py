@@ -8,7 +8,7 @@ import numpy as np
 
 from ..exercises.base import Case, Exercise, describe_shapes
 from ..results import Visibility
-from . import hidden, public
+from . import public
 from .seeds import case_rng
 
 
@@ -50,10 +50,16 @@ def public_cases(exercise: Exercise, oracle, exercises_dir: Path) -> CaseSet:
 
 
 def hidden_cases(exercise: Exercise, oracle, seed: int, exercises_dir: Path) -> CaseSet:
-    """Fresh cases drawn from `seed`, plus the public edge cases (on fresh values)."""
-    main, extra_edges = hidden.configs(exercise, case_rng(seed, exercise.name, "hidden-shapes"))
+    """Fresh cases drawn from `seed`: main shapes from the exercise's hidden declaration (without
+    one, the public shapes again), and the public edge shapes plus its hidden-only ones, all on
+    fresh values."""
+    main, edge = [], public.configs(exercise.assignment, exercise.name, "edge", exercises_dir)
+    hidden = exercise.hidden
+    if hidden is not None:
+        shape_rng = case_rng(seed, exercise.name, "hidden-shapes")
+        main = [hidden.configs(shape_rng) for _ in range(hidden.cases)]
+        edge = edge + [dict(extra) for extra in hidden.edges]
     main = main or public.configs(exercise.assignment, exercise.name, "main", exercises_dir)
-    edge = public.configs(exercise.assignment, exercise.name, "edge", exercises_dir) + extra_edges
     return CaseSet(
         Visibility.HIDDEN,
         [build_case(exercise, c, seed, f"hidden-main-{i}", oracle) for i, c in enumerate(main)],

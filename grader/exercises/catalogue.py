@@ -33,6 +33,7 @@ class DeclarationError(Exception):
 class Catalogue:
     """Every assignment of a course, with its exercises in declaration order."""
     assignments: dict[str, tuple[Exercise, ...]]
+    exercises_dir: Path | None = None
 
     def __contains__(self, assignment: str) -> bool:
         return assignment in self.assignments
@@ -57,7 +58,11 @@ class Catalogue:
 
     def unknown(self, assignment: str) -> str:
         """The message for an assignment this course does not have."""
-        return f"unknown assignment {assignment!r}; choose one of: {', '.join(self.names()) or '(none declared)'}"
+        if self.assignments:
+            return f"unknown assignment {assignment!r}; choose one of: {', '.join(self.names())}"
+        return (f"unknown assignment {assignment!r}: the course declares none (an assignment is a folder "
+                f"{self.exercises_dir or 'exercises'}/<name>/ holding {DECLARATION_FILE}; see "
+                "docs/authoring-exercises.md)")
 
 
 def load_catalogue(exercises_dir: Path, reference_dir: Path) -> Catalogue:
@@ -67,7 +72,7 @@ def load_catalogue(exercises_dir: Path, reference_dir: Path) -> Catalogue:
         if exercises_dir.is_dir() else []
     versions = tuple((str(path), *_version(path)) for folder in folders
                      for path in (folder / DECLARATION_FILE, reference_dir / folder.name / HIDDEN_FILE))
-    return _load(versions)
+    return dataclasses.replace(_load(versions), exercises_dir=exercises_dir)
 
 
 def _version(path: Path) -> tuple[int, int]:
