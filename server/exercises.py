@@ -17,3 +17,9 @@ def exercises_of(exercise_set: str) -> tuple[Exercise, ...]:
     no such assignment (any more)."""
     found = catalogue()
     return found[exercise_set] if exercise_set in found else ()
+
+
+def mistake_meanings() -> dict[str, str]:
+    """Every mistake id the course's exercises can give, with its meaning (the dashboard's words)."""
+    from grader.diagnosis.mistake_ids import catalogue as mistake_catalogue
+    return mistake_catalogue(catalogue().exercises())

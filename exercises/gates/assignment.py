@@ -130,15 +130,28 @@ def _binary_gate(name: str, make_inputs, **more) -> Exercise:
                     output_shape=_gate_output_shape, **more)
 
 
+# The mistake ids this half of the declarations can give, with their meaning (the dashboard's and the
+# README's catalogue; a published id never changes meaning).
+SUM_IDS = {
+    "sum_axis_handling": "sum_backward raises: axis not normalised (negative, tuple, None) or the summed axes not put back before broadcasting",
+}
+
+MAX_IDS = {
+    "max_tie_double_counted": "max_backward at a tie gives dout to both inputs",
+    "max_tie_not_conserved": "max_backward at a tie: da + db is not dout",
+    "max_wrong_off_ties": "max_backward is wrong where the inputs are not tied",
+    "max_gradient_wrong": "max_backward does not send dout to the larger input",
+}
+
 EXERCISES = [
     _binary_gate("add", _binary(-2.0, 2.0)),
     _binary_gate("mul", _binary(-2.0, 2.0)),
-    _binary_gate("max", _max_inputs, convention=Convention(_plant_ties, _judge_ties),
+    _binary_gate("max", _max_inputs, convention=Convention(_plant_ties, _judge_ties), mistake_ids=MAX_IDS,
                  gradient_fallback=("dout flows to whichever input was larger: da = dout * (a >= b), "
                                     "db = dout * (b > a).", "max_gradient_wrong")),
     _binary_gate("pow", _pow_inputs),
     Exercise("exp", "exp_forward", "exp_backward", ("x",), _exp_inputs),
     Exercise("sum", "sum_forward", "sum_backward", ("x",), _sum_inputs, extras=("axis", "keepdims"),
              describe=_sum_label, error_hint=_sum_error, output_shape=_sum_output_shape,
-             gradient_shape=_sum_gradient_shape),
+             gradient_shape=_sum_gradient_shape, mistake_ids=SUM_IDS),
 ]

@@ -262,16 +262,54 @@ BATCHNORM_STATE = State(
     diagnose_state=_running_mistake, diagnose_output=_test_mode_mistake)
 
 
+# The mistake ids this half of the declarations can give, with their meaning (the dashboard's and the
+# README's catalogue; a published id never changes meaning).
+RELU_IDS = {
+    "relu_kink_out_of_range": "relu_backward at x == 0 gives dx outside [0, dout] (e.g. 2 * dout or -dout)",
+    "relu_kink_wrong_elsewhere": "relu_backward is wrong away from 0 once exact zeros are in the input",
+}
+
+SOFTMAX_IDS = {
+    "softmax_overflow": "softmax_loss overflows on large logits: the row max is not subtracted before exp",
+    "softmax_log_underflow": "softmax_loss takes log of a probability that underflows to 0: use log-sum-exp",
+    "softmax_onehot_width": "softmax builds the one-hot with y.max() + 1 columns instead of C (breaks when a class is absent)",
+}
+
+SIGMOID_IDS = {
+    "sigmoid_overflow": "the sigmoid overflows for large |x|",
+}
+
+BATCHNORM_IDS = {
+    "batchnorm_zero_variance": "batchnorm divides by sqrt(var) without eps: a constant feature gives NaN or inf",
+    "running_stats_not_stored": "batchnorm does not write running_mean / running_var back into bn_param",
+    "running_stats_not_updated": "batchnorm never updates the running statistics (they stay at their start)",
+    "running_momentum_swapped": "batchnorm's update has momentum on the wrong side: (1 - m) * running + m * batch",
+    "running_momentum_ignored": "batchnorm ignores bn_param['momentum'] (a hard-coded momentum)",
+    "running_var_unbiased": "batchnorm's running variance uses the unbiased variance (ddof=1)",
+    "running_stats_keepdims": "batchnorm stores running statistics of shape (1, D) instead of (D,)",
+    "running_stats_wrong": "batchnorm's running statistics are wrong, with no more specific cause known",
+    "test_mode_batch_stats": "batchnorm in test mode normalises with the test batch's own statistics",
+    "test_mode_batch_var": "batchnorm in test mode uses running_mean but the test batch's own variance (or std)",
+    "test_mode_no_eps": "batchnorm in test mode divides by sqrt(running_var) without eps",
+    "eps_ignored": "batchnorm ignores bn_param['eps'] (a hard-coded eps)",
+    "test_mode_wrong": "batchnorm's test-mode output is wrong, with no more specific cause known",
+}
+
+AFFINE_IDS = {
+    "affine_not_flattened": "affine_forward does not flatten x to (N, D) first",
+}
+
 EXERCISES = [
     Exercise("affine", "affine_forward", "affine_backward", ("x", "w", "b"), _affine_inputs, batched=True,
-             broadcast=("b",), shape_puzzle=True, output_shape=_affine_output_shape),
+             broadcast=("b",), shape_puzzle=True, output_shape=_affine_output_shape,
+             mistake_ids=AFFINE_IDS),
     Exercise("relu", "relu_forward", "relu_backward", ("x",), _relu_inputs, batched=True,
-             convention=Convention(_plant_zeros, _judge_zeros)),
+             convention=Convention(_plant_zeros, _judge_zeros), mistake_ids=RELU_IDS),
     Exercise("sigmoid", "sigmoid_forward", "sigmoid_backward", ("x",), _sigmoid_inputs, batched=True,
-             stability=SIGMOID_STABILITY),
+             stability=SIGMOID_STABILITY, mistake_ids=SIGMOID_IDS),
     Exercise("softmax", "softmax_loss", None, ("x",), _softmax_inputs, extras=("y",), batched=True,
-             stability=SOFTMAX_STABILITY, error_hint=_softmax_error),
+             stability=SOFTMAX_STABILITY, error_hint=_softmax_error, mistake_ids=SOFTMAX_IDS),
     Exercise("batchnorm", "batchnorm_forward", "batchnorm_backward", ("x", "gamma", "beta"), _batchnorm_inputs,
              extras=("bn_param",), batched=True, broadcast=("gamma", "beta"), describe=lambda extras: f", {extras[0]}",
-             stability=BATCHNORM_STABILITY, state=BATCHNORM_STATE),
+             stability=BATCHNORM_STABILITY, state=BATCHNORM_STATE, mistake_ids=BATCHNORM_IDS),
 ]

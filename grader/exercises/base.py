@@ -83,14 +83,14 @@ class State:
 class Mistake:
     """A known wrong answer, computed on the case's own inputs (and the reference's intermediate
     values): a student whose `of` ("out", "loss", "dx", "dw", ...) equals `value(case)` gets `hint`
-    and the mistake id `id`. `when(case)` limits it to cases where it differs from the right answer
-    (e.g. an eps that is not the default). `meaning` describes a new id for the catalogue."""
+    and the mistake id `id` (described in its Hidden's mistake_ids, unless a generic id).
+    `when(case)` limits it to cases where it differs from the right answer (e.g. an eps that is not
+    the default)."""
     id: str
     of: str
     hint: str
     value: Callable[["Case"], np.ndarray]
     when: Callable[["Case"], bool] | None = None
-    meaning: str | None = None
 
 
 @dataclass(frozen=True)
@@ -117,11 +117,13 @@ class Hidden:
 
     `configs(rng)` draws one main shape configuration (called `cases` times, from one generator);
     `edges` are edge configurations only the hidden set checks (the public ones come from
-    public_cases.json); `mistakes` and `chain_rule` name wrong answers."""
+    public_cases.json); `mistakes` and `chain_rule` name wrong answers, with the ids they give
+    described in `mistake_ids` ({id: meaning}, for the dashboard's catalogue)."""
     configs: Callable[[np.random.Generator], dict]
     edges: tuple[dict, ...] = ()
     mistakes: tuple[Mistake, ...] = ()
     chain_rule: dict[str, ChainRule] = field(default_factory=dict)
+    mistake_ids: dict[str, str] = field(default_factory=dict)
     cases: int = 3
 
 
@@ -156,6 +158,9 @@ class Exercise:
     gradient_shape: Callable[[str, tuple, str, tuple], tuple[str, str] | None] | None = None
     # (hint, mistake) for a wrong gradient that nothing more specific explains.
     gradient_fallback: tuple[str, str] | None = None
+    # {id: meaning} of the mistake ids this half can give (its checks' and hooks' own): the
+    # dashboard's and the README's catalogue. A published id never changes meaning.
+    mistake_ids: dict[str, str] = field(default_factory=dict)
     hidden: Hidden | None = None  # the instructor's half; None in a student's release
 
     @property

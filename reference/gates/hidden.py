@@ -59,12 +59,35 @@ SUM_MISTAKES = (
             lambda c: c["x"].sum(axis=c["axis"]), when=lambda c: bool(c["keepdims"])),
 )
 
+# The mistake ids this half of the declarations can give, with their meaning (the dashboard's and the
+# README's catalogue; a published id never changes meaning).
+SUM_IDS = {
+    "sum_keepdims_ignored": "sum_forward ignores keepdims",
+}
+
+EXP_IDS = {
+    "exp_gradient_x": "exp_backward multiplies by x instead of exp(x)",
+    "exp_of_dout": "exp_backward computes exp(dout) instead of dout * exp(x)",
+}
+
+MUL_IDS = {
+    "mul_swapped": "mul_backward gives each input its own value as local gradient (da = dout * a)",
+}
+
+POW_IDS = {
+    "pow_exponent": "pow_backward forgets to lower the exponent: b * a ** b instead of b * a ** (b - 1)",
+    "pow_missing_log": "pow_backward forgets log(a) in db",
+}
+
 HIDDEN = {
     "add": Hidden(_same_shapes, edges=({"a": [4, 1, 3], "b": [2, 1]}, {"a": [1], "b": [3, 2]})),
-    "mul": Hidden(_same_shapes, edges=({"a": [4, 1, 3], "b": [2, 1]}, {"a": [2, 3], "b": [1]}), mistakes=MUL_MISTAKES),
+    "mul": Hidden(_same_shapes, edges=({"a": [4, 1, 3], "b": [2, 1]}, {"a": [2, 3], "b": [1]}), mistakes=MUL_MISTAKES,
+                  mistake_ids=MUL_IDS),
     "max": Hidden(_same_shapes, edges=({"a": [4, 1, 3], "b": [2, 1]}, {"a": [1, 1], "b": [3]})),
-    "pow": Hidden(_same_shapes, edges=({"a": [4, 1, 3], "b": [2, 1]}, {"a": [3, 2], "b": []}), mistakes=POW_MISTAKES),
-    "exp": Hidden(_any_shape, edges=({"x": [1, 1, 1]}, {"x": [2, 1, 3]}), mistakes=EXP_MISTAKES),
+    "pow": Hidden(_same_shapes, edges=({"a": [4, 1, 3], "b": [2, 1]}, {"a": [3, 2], "b": []}), mistakes=POW_MISTAKES,
+                  mistake_ids=POW_IDS),
+    "exp": Hidden(_any_shape, edges=({"x": [1, 1, 1]}, {"x": [2, 1, 3]}), mistakes=EXP_MISTAKES, mistake_ids=EXP_IDS),
     "sum": Hidden(_sum_config, edges=({"x": [2, 3, 4, 5], "axis": [1, -1], "keepdims": False},
-                                      {"x": [3, 1, 4], "axis": 1, "keepdims": False}), mistakes=SUM_MISTAKES),
+                                      {"x": [3, 1, 4], "axis": 1, "keepdims": False}), mistakes=SUM_MISTAKES,
+                  mistake_ids=SUM_IDS),
 }

@@ -37,13 +37,55 @@ def _x_hat(c):
     return (x - x.mean(axis=0)) * inv_std, inv_std
 
 
+# The mistake ids this half of the declarations can give, with their meaning (the dashboard's and the
+# README's catalogue; a published id never changes meaning).
+RELU_IDS = {
+    "relu_forward_mask": "relu_forward returns the mask (x > 0) instead of max(0, x)",
+    "relu_output_as_mask": "relu_backward multiplies dout by the output max(x, 0) instead of the mask x > 0",
+    "relu_mask_from_dout": "relu_backward takes its mask from dout (dout > 0) instead of from x",
+}
+
+SOFTMAX_IDS = {
+    "softmax_missing_onehot": "softmax dx is p / N: the -1 at each example's correct class is missing",
+    "softmax_onehot_all_rows": "softmax dx subtracts 1 at the labels' columns in every row (dx[:, y] -= 1)",
+    "softmax_labels_one_based": "softmax uses y - 1 or y + 1: labels are 0-based class indices",
+    "softmax_onehot_scaled": "softmax dx's -onehot / N path has the wrong factor (sign or N)",
+    "softmax_prob_path_scaled": "softmax dx's p / N path has the wrong factor",
+}
+
+SIGMOID_IDS = {
+    "sigmoid_sign": "the sigmoid uses exp(x) where exp(-x) belongs",
+    "sigmoid_derivative_s": "sigmoid_backward uses s instead of s * (1 - s)",
+    "sigmoid_one_minus_s": "sigmoid_backward uses (1 - s) instead of s * (1 - s)",
+    "sigmoid_on_input": "sigmoid_backward applies s * (1 - s) to x instead of the sigmoid's output",
+}
+
+BATCHNORM_IDS = {
+    "batchnorm_unbiased_var": "batchnorm uses the unbiased variance (ddof=1) instead of the batch's biased one",
+    "batchnorm_eps_outside_sqrt": "batchnorm adds eps outside the square root: std + eps",
+    "batchnorm_missing_beta": "batchnorm_forward leaves out beta",
+    "missing_mean_path": "batchnorm dx is missing the path through the batch mean",
+    "missing_var_path": "batchnorm dx is missing the path through the batch variance",
+    "missing_mean_var_paths": "batchnorm dx is only the direct path: both paths through mean and variance are missing",
+    "mean_path_wrong": "batchnorm dx's path through the mean has the wrong sign or factor",
+    "var_path_wrong": "batchnorm dx's path through the variance has the wrong sign or factor (by N, by 2)",
+    "direct_path_wrong": "batchnorm dx's direct path has the wrong factor (gamma or 1/std missing)",
+    "missing_gamma": "batchnorm dx is missing the factor gamma",
+}
+
+AFFINE_IDS = {
+    "affine_missing_bias": "affine_forward leaves out b",
+}
+
+
 # --- affine, relu, sigmoid ------------------------------------------------------------------------
 
 AFFINE = Hidden(
     lambda rng: {"N": _size(rng), "dims": [_size(rng) for _ in range(int(rng.integers(1, 3)))], "M": _size(rng)},
     edges=({"N": 2, "dims": [3, 2, 2], "M": 1}, {"N": 3, "dims": [3], "M": 3}),
     mistakes=(Mistake("affine_missing_bias", "out", "out is missing the bias: out = x @ w + b.",
-                      lambda c: c["x"].reshape(c["x"].shape[0], -1) @ c["w"]),))
+                      lambda c: c["x"].reshape(c["x"].shape[0], -1) @ c["w"]),),
+    mistake_ids=AFFINE_IDS)
 
 RELU = Hidden(
     _any_shape, edges=({"x": [1, 5]}, {"x": [2, 3, 2, 2]}),
@@ -55,7 +97,8 @@ RELU = Hidden(
                 "output itself.", lambda c: c.dout * np.maximum(c["x"], 0.0)),
         Mistake("relu_mask_from_dout", "dx", "The mask comes from the forward's input: dx = dout * (x > 0), with x "
                 "from the cache, not dout > 0.", lambda c: c.dout * (c.dout > 0)),
-    ))
+    ),
+    mistake_ids=RELU_IDS)
 
 SIGMOID = Hidden(
     _any_shape, edges=({"x": [1, 1]}, {"x": [2, 3, 2]}),
@@ -68,7 +111,8 @@ SIGMOID = Hidden(
                 lambda c: c.dout * c["x"] * (1 - c["x"])),
         Mistake("sigmoid_one_minus_s", "dx", "The derivative of the sigmoid is s * (1 - s): you have only (1 - s).",
                 lambda c: c.dout * (1 - _sigmoid(c["x"]))),
-    ))
+    ),
+    mistake_ids=SIGMOID_IDS)
 
 # --- softmax loss ---------------------------------------------------------------------------------
 
@@ -116,7 +160,8 @@ SOFTMAX = Hidden(
         Mistake("softmax_labels_one_based", "dx", ONE_BASED,
                 lambda c: (_softmax(c["x"]) - np.eye(c["x"].shape[1])[c["y"] - 1]) / c["x"].shape[0]),
     ),
-    chain_rule={"dx": ChainRule(_softmax_paths)})
+    chain_rule={"dx": ChainRule(_softmax_paths)},
+    mistake_ids=SOFTMAX_IDS)
 
 # --- batchnorm ------------------------------------------------------------------------------------
 
@@ -164,6 +209,7 @@ BATCHNORM = Hidden(
     ),
     chain_rule={"dx": ChainRule(_batchnorm_dx_paths, only_direct=(
         "missing_mean_var_paths", "{grad} is only the direct path: the paths through the batch mean and variance "
-        "are missing. "))})
+        "are missing. "))},
+    mistake_ids=BATCHNORM_IDS)
 
 HIDDEN = {"affine": AFFINE, "relu": RELU, "sigmoid": SIGMOID, "softmax": SOFTMAX, "batchnorm": BATCHNORM}

@@ -6,11 +6,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grader.diagnosis.mistake_ids import MISTAKES
+from grader.diagnosis.mistake_ids import catalogue as mistake_catalogue
 from grader.diagnosis.shapes import gradient_shape_diagnosis, gradient_shape_hint, output_shape_diagnosis
-from grader.exercises import catalogue
 from grader.diagnosis.values import Candidate, explain_mismatch
+from grader.exercises import catalogue
 from grader.results import MEASURE_KEYS
+
+MISTAKES = mistake_catalogue(catalogue(Path(__file__).resolve().parents[2]).exercises())
 
 SHAPE_HINTS = [
     # grad shape, input shape, output shape (None: not broadcast), expected words
