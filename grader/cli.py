@@ -186,6 +186,36 @@ def export_gradescope(assignment: str, out: Path, public_only: bool, allow_unsan
                "see README.md inside for the sandbox caveat.")
 
 
+@main.command()
+@click.argument("assignment", required=False, type=AssignmentChoice())
+@click.option("--seeds", type=click.IntRange(min=1), default=5, show_default=True,
+              help="Hidden-case seeds the reference must get full marks on.")
+@click.option("--in-process", is_flag=True,
+              help="Grade the reference in this process instead of the sandbox (where none is available).")
+@course_option
+def validate(assignment: str | None, seeds: int, in_process: bool, course: Path | None) -> None:
+    """Prove ASSIGNMENT's declarations (all assignments if omitted): the reference gets full marks,
+    every declared mistake is caught and named, every configuration runs, the stub gets zero."""
+    from .exercises import DeclarationError
+    from .report.validation import format_validation
+    from .validate import validate as run
+    where = _course(course)
+    try:
+        names = [assignment] if assignment else where.catalogue().names()
+        if not names:
+            raise UsageProblem(where.catalogue().unknown("(any)"))
+        if not in_process:
+            start_shared_zygote()
+        results = [run(name, where, seeds=seeds, sandboxed=not in_process) for name in names]
+    except DeclarationError as error:
+        raise UsageProblem(str(error)) from None
+    except ZygoteError as error:
+        raise click.ClickException(f"the grader could not start a worker process: {error} "
+                                   "(--in-process grades the reference without the sandbox)") from None
+    click.echo("\n\n".join(format_validation(result) for result in results))
+    sys.exit(0 if all(result.ok for result in results) else 1)
+
+
 @main.command("build-exercises")
 @click.argument("assignment", required=False, type=AssignmentChoice())
 @course_option
