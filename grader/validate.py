@@ -275,13 +275,13 @@ def mutant_functions(root: str, assignment: str, exercise_name: str, index: int)
 
 def _made(exercise: Exercise, mistake: Mistake, functions: dict) -> dict:
     forward, backward = functions[exercise.forward], functions.get(exercise.backward)
-    n = len(exercise.arrays)
 
     def case_of(args, dout=None) -> Case:
-        arrays = dict(zip(exercise.arrays, args[:n]))
-        first = args[0]
+        named = dict(zip(exercise.parameters, args))
+        arrays = {name: named[name] for name in exercise.arrays}
+        first = arrays[exercise.arrays[0]]
         batch = int(first.shape[0]) if exercise.batched and getattr(first, "ndim", 0) else None
-        return Case(exercise, {}, arrays, tuple(args[n:]), dout, "", batch)
+        return Case(exercise, {}, arrays, tuple(named[name] for name in exercise.extras), dout, "", batch)
 
     def applies(case: Case) -> bool:
         return mistake.when is None or mistake.when(case)

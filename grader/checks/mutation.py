@@ -44,10 +44,11 @@ def check_forward(ctx: Context, cases: list[Case]) -> Finding:
         finding = outcome_finding(outcome, exercise.forward, exercise=exercise)
         if finding:
             return finding
-        names = [*case.arrays, *(["y"] if exercise.is_loss else [])]
+        # Every input but a state's parameter dict, which the forward is meant to write into.
+        state = exercise.state.param if exercise.state else None
         originals = case.args()
-        for name, before, after in zip(names, originals, outcome.args_after or []):
-            if _modified(before, after):
+        for name, before, after in zip(exercise.parameters, originals, outcome.args_after or []):
+            if name != state and _modified(before, after):
                 return Finding(Status.FAILED, f"{exercise.forward} modified its input {name} in place",
                                f"Don't write into {name} (e.g. {name}[mask] = 0 or {name} -= ...): work on a copy "
                                f"or build a new array (np.maximum, np.where, {name} * mask).", "input_mutated")
@@ -63,7 +64,7 @@ def _sequence(case: Case) -> list[Call]:
     # The inputs' state after the backward, read back through a second forward call on the very
     # same objects: its args_after are that state, since the first call showed that the forward
     # itself leaves them alone.
-    again = forward_call(case, return_args=True, **{name: Ref("inputs", i) for i, name in enumerate(case.arrays)})
+    again = forward_call(case, return_args=True, **{name: Ref("inputs", case.position(name)) for name in case.arrays})
     return [forward, backward_call(case, "cache", return_args=True), again]
 
 
@@ -101,7 +102,9 @@ def _inputs_after_sequence(case: Case, first, reread) -> Finding | None:
         _modified(before, after) for before, after in zip(case.args(), first.args_after))
     if not (untouched_by_forward and reread.ok and reread.args_after is not None):
         return None   # a forward that writes into its inputs is the forward's own check's finding
-    for name, before, after in zip(case.arrays, case.args(), reread.args_after):
+    before_args = case.args()
+    for name in case.arrays:
+        before, after = before_args[case.position(name)], reread.args_after[case.position(name)]
         if _modified(before, after):
             return Finding(Status.FAILED, f"{exercise.backward} modified the caller's {name} through the cache",
                            f"Your cache holds {name} itself (a reference, not a copy), so writing into the cached "

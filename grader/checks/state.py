@@ -32,7 +32,7 @@ def _planned(oracle, case: Case, settings: dict) -> tuple[list, dict, list[Call]
     steps = state.sequence(case)
     (first, mode), *updating = steps[:-1]
     last_arrays, last_mode = steps[-1]
-    position = len(first)      # the parameter dict comes after the arrays
+    position = len(exercise.parameters) - 1     # the parameter dict is the last argument (the catalogue checks)
     # The updating calls share one dict, passed back by reference as a training loop does. The
     # last call gets the reference's state, so a wrong update is not blamed twice.
     last_param = {"mode": last_mode, **settings, **{key: expected[-2][1][key] for key in state.keys}}

@@ -136,7 +136,10 @@ class Exercise:
     arrays: tuple[str, ...]       # differentiable inputs, in argument order
     make_inputs: InputMaker
     assignment: str = ""          # set by the catalogue from the folder the declaration is in
-    extras: tuple[str, ...] = ()  # the other arguments, after the arrays, by name (labels, axes, dicts)
+    extras: tuple[str, ...] = ()  # the other arguments by name (labels, axes, dicts, integer indices)
+    # The forward's parameters in call order, when it is not the arrays then the extras
+    # (word_embedding_forward(x, W): extras=("x",), arrays=("W",), signature=("x", "W")).
+    signature: tuple[str, ...] = ()
     # The first array's axis 0 is the batch: results averaged over it can be off by N.
     batched: bool = False
     # Inputs the forward broadcasts into its output (their gradients sum dout over those axes).
@@ -172,6 +175,11 @@ class Exercise:
         return (self.forward,) if self.backward is None else (self.forward, self.backward)
 
     @property
+    def parameters(self) -> tuple[str, ...]:
+        """The forward's parameters in call order."""
+        return self.signature or (*self.arrays, *self.extras)
+
+    @property
     def extra_checks(self) -> frozenset[str]:
         """The extra checks this exercise declares, by name ("stability", "convention", "state")."""
         declared = {"stability": self.stability, "convention": self.convention, "state": self.state}
@@ -200,13 +208,22 @@ class Case:
     batch_size: int | None
 
     def args(self, **replace: np.ndarray) -> tuple:
-        """Forward arguments, with some arrays replaced (for perturbed calls); extras deep-copied
-        (the reference's batchnorm writes its running statistics into bn_param), unless they are
-        plain numbers and strings that nothing can change in place."""
-        arrays = [replace.get(name, value) for name, value in self.arrays.items()]
-        if all(type(extra) in _IMMUTABLE for extra in self.extras):
-            return (*arrays, *self.extras)
-        return (*arrays, *copy.deepcopy(self.extras))
+        """Forward arguments in call order, with some arrays replaced (for perturbed calls); extras
+        deep-copied (the reference's batchnorm writes its running statistics into bn_param), unless
+        they are plain numbers and strings that nothing can change in place."""
+        extras = self.extras
+        if not all(type(extra) in _IMMUTABLE for extra in extras):
+            extras = copy.deepcopy(extras)
+        exercise = self.exercise
+        if not exercise.signature:
+            return (*(replace.get(name, value) for name, value in self.arrays.items()), *extras)
+        by_name = {**dict(zip(exercise.extras, extras)),
+                   **{name: replace.get(name, value) for name, value in self.arrays.items()}}
+        return tuple(by_name[name] for name in exercise.signature)
+
+    def position(self, name: str) -> int:
+        """Where the input `name` is in the forward's arguments."""
+        return self.exercise.parameters.index(name)
 
     def __getitem__(self, name: str):
         """An input by name, array or extra: case["x"], case["bn_param"] (for declarations)."""

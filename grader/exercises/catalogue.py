@@ -127,6 +127,11 @@ def _problem(exercise: Exercise) -> str | None:
     unknown = set(exercise.broadcast) - set(exercise.arrays)
     if unknown:
         return f"broadcast names {sorted(unknown)}, which are not among its arrays {exercise.arrays}"
+    if exercise.signature and sorted(exercise.signature) != sorted((*exercise.arrays, *exercise.extras)):
+        return (f"signature {exercise.signature} must list its arrays {exercise.arrays} and extras "
+                f"{exercise.extras}, each once, in call order")
+    if exercise.state is not None and exercise.parameters[-1] != exercise.state.param:
+        return f"the state's parameter dict {exercise.state.param!r} must be the forward's last argument"
     return None
 
 
