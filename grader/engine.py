@@ -85,6 +85,8 @@ def _grade_loaded(submission: Submission, *, assignment, public_only, seed, in_p
         public_only = True
         notes.append("In-process mode runs the public checks only: hidden cases never enter a process "
                      "that runs your code unsandboxed.")
+    if not public_only:
+        notes.append(FRESH_PUBLIC_NOTE)
     report = Report(seed=None if public_only else seed, notes=notes)
     # The worker's own deadline is the budget's, so that a call running past it is cut short too.
     options = dict(runner_options or {})
@@ -138,10 +140,21 @@ def _visibilities(spec: CheckSpec, public_only: bool) -> list[Visibility]:
     return [Visibility.VISIBLE] + ([Visibility.HIDDEN] if spec.hidden_too and not public_only else [])
 
 
+# Said in every report whose public checks ran on fresh values (see _draw_cases).
+FRESH_PUBLIC_NOTE = ("Graded on inputs you have not seen: the public checks used the public shapes with new values "
+                     "(the released answers fit only your copy's), the hidden checks new shapes as well.")
+
+
 def _draw_cases(exercises: list[Exercise], oracle, public_only: bool, seed: int,
                 exercises_dir: Path) -> list[dict[Visibility, case_sets.CaseSet]]:
-    """Per exercise, its public case set and, unless public_only, its hidden one (from `seed`)."""
-    drawn = [{Visibility.VISIBLE: case_sets.public_cases(exercise, oracle, exercises_dir)} for exercise in exercises]
+    """Per exercise, its public case set and, unless public_only, its hidden one (from `seed`).
+
+    Where hidden checks run, the public checks run on the public shapes with values drawn from
+    `seed` too: a release ships the public inputs with their answers (so that `grade check` works
+    offline), and a file that looks its inputs up in that table must earn nothing."""
+    fresh = None if public_only else seed
+    drawn = [{Visibility.VISIBLE: case_sets.public_cases(exercise, oracle, exercises_dir, seed=fresh)}
+             for exercise in exercises]
     if not public_only:
         for exercise, sets in zip(exercises, drawn):
             sets[Visibility.HIDDEN] = case_sets.hidden_cases(exercise, oracle, seed, exercises_dir)

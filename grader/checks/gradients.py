@@ -8,7 +8,9 @@ Two ways, cheaply:
    where L = sum(out * dout), with the error normalised by |dx|·|u| (4 more forward calls per
    input, made only when they can change the verdict).
 A gradient passes if it matches the reference, or (one bug, one penalty) if the forward is wrong
-but the gradient is right for it. The numerical route is trusted only for a forward that behaves
+but an attempt at the right one (close to it, or one of the exercise's declared forward mistakes)
+and the gradient is right for it: a forward far from right (a linear function with an easy exact
+gradient) earns its backward nothing. The numerical route is trusted only for a forward that behaves
 like a smooth function on the probe points (a forward that answers probes differently from the
 base point fails it), and is never needed when the forward matches the reference: so the probe
 calls are made only for a wrong forward whose gradient misses the reference's. Correct code, and
@@ -21,7 +23,7 @@ import zlib
 
 import numpy as np
 
-from ..compare import allclose, norm, rtol_for
+from ..compare import allclose, norm, relative_error, rtol_for
 from ..diagnosis import paths
 from ..diagnosis.mistake_ids import value_mistake
 from ..diagnosis.shapes import gradient_shape_diagnosis, gradient_shape_message
@@ -49,6 +51,9 @@ SMOOTHNESS_TOLERANCE = 1e-6
 # passes its own check, and its backward, right for it, must not fail for that alone. Real
 # gradient bugs give relative errors of 1e-2 and more.
 GRADIENT_RTOL = 1e-5
+# A wrong forward this close to the right one (relative error) is an attempt at it: its backward
+# is judged against it (one bug, one penalty). Farther off, only a declared forward mistake is.
+PLAUSIBLE_ERROR = 0.05
 
 
 def check(ctx: Context, cases: list[Case]) -> Finding:
@@ -100,11 +105,21 @@ def check_case(ctx: Context, case: Case) -> Finding:
     forward_ok = student_out.size == expected_out.size and allclose(student_out.reshape(expected_out.shape),
                                                                     expected_out)
     names = exercise.gradient_names()
+    wrong = tuple(n for n, ok in zip(names, matches) if not ok)
     if forward_ok:
         # The hint is about the first wrong gradient; the dashboard counts every one of them.
         index = matches.index(False)
-        return dataclasses.replace(_mismatch(ctx, case, index, grads[index], expected[index]),
-                                   wrong_gradients=tuple(n for n, ok in zip(names, matches) if not ok))
+        return dataclasses.replace(_mismatch(ctx, case, index, grads[index], expected[index]), wrong_gradients=wrong)
+    if not _plausible(ctx, case, student_out, expected_out):
+        # Credit for "right for your own forward" is for an attempt at this forward, not for any
+        # smooth function whose exact gradient is easy (a linear forward and its constant backward).
+        index = matches.index(False)
+        finding = _mismatch(ctx, case, index, grads[index], expected[index])
+        return dataclasses.replace(
+            finding, wrong_gradients=wrong,
+            output=f"{finding.output}; {exercise.forward} is wrong too (see its check), and far from right, so "
+                   f"{names[index]} is judged against the right gradient",
+            hint=finding.hint or f"Fix {exercise.forward} first; then check {names[index]} = local gradient × dout.")
 
     # The forward is wrong: judge each gradient that missed the reference against the forward it
     # belongs to, through the probes (the probes are run once; judging them all costs no call).
@@ -121,6 +136,16 @@ def check_case(ctx: Context, case: Case) -> Finding:
         return judged[0]           # can't be judged: which gradients are wrong is unknown
     return dataclasses.replace(judged[0], wrong_gradients=tuple(
         n for n, verdict in zip(names, verdicts) if verdict is not None and verdict.status is Status.FAILED))
+
+
+def _plausible(ctx: Context, case: Case, out: np.ndarray, expected: np.ndarray) -> bool:
+    """A wrong forward that is still an attempt at this one: within PLAUSIBLE_ERROR of the right
+    output, or equal to one of the exercise's declared forward mistakes."""
+    if out.shape == expected.shape and relative_error(out, expected) <= PLAUSIBLE_ERROR:
+        return True
+    what = "loss" if case.exercise.is_loss else "out"
+    return any(candidate.value.shape == out.shape and allclose(out, candidate.value)
+               for candidate in ctx.oracle.mistakes(case, what))
 
 
 def _check_shapes(case: Case, grads: tuple[np.ndarray, ...]) -> None:

@@ -14,9 +14,10 @@ def statuses(report, function):
 
 
 def test_a_backward_right_for_a_wrong_forward_is_not_penalised(mutant, failing):
-    # The forward adds b twice; the backward's db = 2 * sum(dout) is exactly right for it.
-    path = mutant("layers", "    out = x_flat @ w + b\n", "    out = x_flat @ w + 2 * b\n",
-                  "db = dout.sum(axis=0)", "db = 2 * dout.sum(axis=0)")
+    # The forward scales b by 1.01 (an attempt at the right one); db = 1.01 * sum(dout) is exactly
+    # right for it. (A forward far from right earns its backward nothing: test_wrong_gradients.)
+    path = mutant("layers", "    out = x_flat @ w + b\n", "    out = x_flat @ w + 1.01 * b\n",
+                  "db = dout.sum(axis=0)", "db = 1.01 * dout.sum(axis=0)")
     report = grade(path, assignment="layers")
     assert failing(report, "affine_forward")
     backward = [t for t in report.tests if t.function == "affine_backward"]
@@ -128,7 +129,7 @@ def test_a_right_forward_is_never_probed(mutant):
 
 
 def test_a_wrong_forward_is_probed_along_two_directions_per_input(mutant):
-    finding, calls = affine_gradient_check(mutant("layers", "    out = x_flat @ w + b\n", "    out = x_flat @ w + 2 * b\n",
-                                                  "db = dout.sum(axis=0)", "db = 2 * dout.sum(axis=0)"))
+    finding, calls = affine_gradient_check(mutant("layers", "    out = x_flat @ w + b\n", "    out = x_flat @ w + 1.01 * b\n",
+                                                  "db = dout.sum(axis=0)", "db = 1.01 * dout.sum(axis=0)"))
     assert finding.passed and "right for your affine_forward" in finding.output
     assert dict(calls) == {"affine_forward": 1 + 3 * 2 * 2, "affine_backward": 1}

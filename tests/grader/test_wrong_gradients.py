@@ -32,14 +32,26 @@ def test_every_wrong_shape_is_named(mutant):
 
 
 def test_gradients_wrong_for_a_wrong_forward_are_named(mutant):
-    # The forward adds b twice: db = 3 sum(dout) is wrong for it and for the reference; dw misses
-    # both by its sign. dx is right (the forward's x part is the reference's).
-    path = mutant("layers", "    out = x_flat @ w + b\n", "    out = x_flat @ w + 2 * b\n",
+    # The forward scales b by 1.01 (close to right, so an attempt at affine_forward): db = 3 sum(dout)
+    # is wrong for it and for the reference; dw misses both by its sign. dx is right (the forward's
+    # x part is the reference's).
+    path = mutant("layers", "    out = x_flat @ w + b\n", "    out = x_flat @ w + 1.01 * b\n",
                   "dw = x_flat.T @ dout", "dw = -(x_flat.T @ dout)",
                   "db = dout.sum(axis=0)", "db = 3 * dout.sum(axis=0)")
     report = grade(path, assignment="layers", public_only=True)
     [flag] = failed(report, "affine_backward")
     assert flag.mistake == "gradient_wrong_for_own_forward" and flag.wrong_gradients == ("dw", "db")
+
+
+def test_a_forward_far_from_right_earns_its_backward_nothing(mutant):
+    # The forward adds b twice: far from right and no known mistake. Its backward, exact for it
+    # (db = 2 sum(dout)), is judged against the reference and fails, naming the gradient.
+    path = mutant("layers", "    out = x_flat @ w + b\n", "    out = x_flat @ w + 2 * b\n",
+                  "db = dout.sum(axis=0)", "db = 2 * dout.sum(axis=0)")
+    report = grade(path, assignment="layers", public_only=True)
+    [flag] = [t for t in failed(report, "affine_backward") if t.check == "gradient"]
+    assert flag.wrong_gradients == ("db",) and flag.mistake == "db_scaled"
+    assert "affine_forward is wrong too" in flag.output
 
 
 def test_a_gates_backward_names_its_own_gradients(mutant):
