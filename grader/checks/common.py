@@ -179,7 +179,10 @@ def forward_call(case: Case, save_as: str | None = None, *, return_args: bool = 
 
 
 def backward_call(case: Case, cache_name: str, *, return_args: bool = False) -> Call:
-    return Call(case.exercise.backward, (case.dout.copy(), Ref(cache_name, 1)), return_args=return_args)
+    """The backward on a saved forward's cache, counting the calls it makes of the forward."""
+    exercise = case.exercise
+    return Call(exercise.backward, (case.dout.copy(), Ref(cache_name, 1)), return_args=return_args,
+                count_calls_of=exercise.forward)
 
 
 def backward_only(case: Case) -> list[Call]:

@@ -51,6 +51,9 @@ SMOOTHNESS_TOLERANCE = 1e-6
 # passes its own check, and its backward, right for it, must not fail for that alone. Real
 # gradient bugs give relative errors of 1e-2 and more.
 GRADIENT_RTOL = 1e-5
+# A backward may call its forward to recompute an intermediate; central differences call it twice
+# per input element (even the smallest main case has more than this many).
+FORWARD_CALLS_ALLOWED = 3
 # A wrong forward this close to the right one (relative error) is an attempt at it: its backward
 # is judged against it (one bug, one penalty). Farther off, only a declared forward mistake is.
 PLAUSIBLE_ERROR = 0.05
@@ -95,6 +98,9 @@ def check_case(ctx: Context, case: Case) -> Finding:
         return backward_blocked(ctx, case, forward_finding)
     grads = gradients(outcomes[-1], case)
     student_out = forward_output(forward_outcome, case)
+    numerical = _differentiates_numerically(exercise, outcomes[-1])
+    if numerical is not None:
+        return numerical
     _check_shapes(case, grads)
 
     expected = ctx.oracle.backward(case)
@@ -136,6 +142,22 @@ def check_case(ctx: Context, case: Case) -> Finding:
         return judged[0]           # can't be judged: which gradients are wrong is unknown
     return dataclasses.replace(judged[0], wrong_gradients=tuple(
         n for n, verdict in zip(names, verdicts) if verdict is not None and verdict.status is Status.FAILED))
+
+
+def _differentiates_numerically(exercise, backward) -> Finding | None:
+    """The finding for a backward that calls its forward again and again (central differences:
+    two calls per input element), however right its numbers; None otherwise."""
+    if exercise.is_loss or backward.counted is None or 0 <= backward.counted <= FORWARD_CALLS_ALLOWED:
+        return None
+    if backward.counted < 0:
+        said = f"{exercise.backward} switched off the grader's count of its calls of {exercise.forward}"
+    else:
+        said = (f"{exercise.backward} calls {exercise.forward} {backward.counted} times: it differentiates "
+                "numerically")
+    return Finding(Status.FAILED, said,
+                   f"Write the backward by hand: each gradient is the local gradient times dout (the chain rule), "
+                   f"computed from what {exercise.forward} saved in its cache. Numerical gradients are for "
+                   "checking a backward, not for writing one.", "numerical_backward")
 
 
 def _plausible(ctx: Context, case: Case, out: np.ndarray, expected: np.ndarray) -> bool:

@@ -56,6 +56,7 @@ NAMED = {
     "unreadable_return": "the function returned something the grader cannot read",
     "inconsistent_forward": "the forward is wrong and not a smooth function, so the backward cannot be judged",
     "gradient_wrong_for_own_forward": "the forward is wrong, and the backward is not its gradient either",
+    "numerical_backward": "the backward calls the forward again and again: it differentiates numerically instead of by hand",
     # dtypes
     "float32": "the function returned float32 instead of float64",
     "integer_result": "the function returned an integer or boolean array (a mask without dout, an int array)",

@@ -17,7 +17,9 @@ class Call:
     `want` picks which elements of a returned tuple come back (None: the whole value);
     `return_args` sends the arguments back after the call, to see whether they were modified;
     `save_args_as` keeps the argument list in the worker, so a later call can pass the very same
-    object again (a bn_param dict that carries running statistics across calls).
+    object again (a bn_param dict that carries running statistics across calls);
+    `count_calls_of` names a function of the submission whose calls during this call the worker
+    counts (a backward that calls its forward hundreds of times differentiates numerically).
     """
     function: str
     args: tuple = ()
@@ -26,6 +28,7 @@ class Call:
     want: tuple[int, ...] | None = None
     return_args: bool = False
     save_args_as: str | None = None
+    count_calls_of: str | None = None
 
 
 @dataclass
@@ -44,6 +47,9 @@ class Outcome:
     error: dict | None = None
     seconds: float = 0.0
     detail: str = ""
+    # Calls of Call.count_calls_of made during the call; -1 when the count was switched off by the
+    # call itself (it removed the worker's profiler); None when not asked for or not reported.
+    counted: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -81,5 +87,6 @@ def encode_calls(calls: list[Call]) -> tuple[dict, list[bytes]]:
         "want": list(call.want) if call.want is not None else None,
         "return_args": call.return_args,
         "save_args": call.save_args_as,
+        **({"count": call.count_calls_of} if call.count_calls_of else {}),
     } for call in calls]
     return {"op": "run", "steps": steps}, buffers

@@ -25,6 +25,7 @@ def decode_outcome(header: dict, buffers: list[bytes]) -> Outcome:
         outline=_clean_outline(header.get("shape")),
         error=_clean_error(header["error"]) if "error" in header else None,
         seconds=_number(header.get("seconds")),
+        counted=header["counted"] if type(header.get("counted")) is int else None,
     )
 
 

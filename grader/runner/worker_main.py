@@ -11,8 +11,10 @@ chooses, so that a later call (the backward) can receive them by reference.
 """
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
+import threading
 import sys
 import time
 import traceback
@@ -27,6 +29,36 @@ else:  # run as a script by the process runner, with nothing of the grader on it
     import protocol
 
 MODULE_NAME = "submission"
+
+
+class CallCounter:
+    """Counts the calls of one function of the submission while a call runs: a profiler that
+    matches the function's code object, so an alias (f = affine_forward) counts too, and a call
+    that removed the profiler counts -1. It runs in the student's process, so code written to
+    rewrite the harness could still hide its calls: it stops the plain attack (central
+    differences through the forward), not a student who also attacks the worker."""
+
+    def __init__(self, function) -> None:
+        self.code = getattr(function, "__code__", None)
+        self.count = 0
+
+    def _profile(self, frame, event, _arg) -> None:
+        if event == "call" and frame.f_code is self.code:
+            self.count += 1
+
+    def __enter__(self) -> "CallCounter":
+        if self.code is not None:
+            sys.setprofile(self._profile)
+            threading.setprofile(self._profile)
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        if self.code is None:
+            return
+        if sys.getprofile() != self._profile:
+            self.count = -1
+        sys.setprofile(None)
+        threading.setprofile(None)
 
 
 class MissingDependency(Exception):
@@ -126,9 +158,11 @@ class Worker:
             kwargs = {k: protocol.decode(v, buffers, self.resolve) for k, v in step["kwargs"].items()}
         except (MissingDependency, LookupError, TypeError):
             return {"status": "skipped"}, []
+        counter = CallCounter(getattr(self.module, step["count"], None)) if step.get("count") else None
         started = time.perf_counter()
         try:
-            result = function(*args, **kwargs)
+            with counter or contextlib.nullcontext():
+                result = function(*args, **kwargs)
         except NotImplementedError as error:
             return {"status": "not_implemented", "error": self.describe(error)}, []
         except BaseException as error:  # noqa: BLE001
@@ -142,6 +176,8 @@ class Worker:
         out_buffers: list[bytes] = []
         response = {"status": "ok", "seconds": seconds, "shape": self.outline(result),
                     "value": protocol.encode(self.wanted(result, step.get("want")), out_buffers)}
+        if counter is not None:
+            response["counted"] = counter.count
         if step.get("return_args"):
             response["args_after"] = [protocol.encode(a, out_buffers) for a in args]
         return response, out_buffers
