@@ -75,26 +75,34 @@ class Oracle:
     def _fn(self, exercise: Exercise, name: str):
         return getattr(self.modules[exercise.assignment], name)
 
-    def forward(self, case: Case) -> np.ndarray:
-        """The forward output (for a loss: the loss, as a 0-d array), computed once per case;
-        callers read it and never write into it."""
+    def forward(self, case: Case) -> np.ndarray | tuple[np.ndarray, ...]:
+        """The forward output (for a loss: the loss, as a 0-d array; for a layer with several
+        outputs: a tuple of them), computed once per case; callers read it and never write into it."""
         key = id(case)
         known = self._outputs.get(key)
         if known is None or known[0]() is not case:
-            result = self._fn(case.exercise, case.exercise.forward)(*case.args())
+            exercise = case.exercise
+            result = self._fn(exercise, exercise.forward)(*case.args())
             forget = functools.partial(self._outputs.pop, key, None)
-            known = (weakref.ref(case, lambda _: forget()), np.asarray(result[0], dtype=np.float64))
+            if exercise.outputs:
+                value = tuple(np.asarray(out, dtype=np.float64) for out in result[:len(exercise.outputs)])
+            else:
+                value = np.asarray(result[0], dtype=np.float64)
+            known = (weakref.ref(case, lambda _: forget()), value)
             self._outputs[key] = known
         return known[1]
 
-    def backward(self, case: Case, dout: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
-        """Gradients with respect to case.arrays, in order; `dout` defaults to the case's."""
+    def backward(self, case: Case, dout=None) -> tuple[np.ndarray, ...]:
+        """Gradients with respect to case.arrays, in order; `dout` (an array, or a tuple for
+        several outputs) defaults to the case's."""
         exercise = case.exercise
         if exercise.is_loss:
             _, dx = self._fn(exercise, exercise.forward)(*case.args())
             return (np.asarray(dx, dtype=np.float64),)
-        _, cache = self._fn(exercise, exercise.forward)(*case.args())
-        grads = self._fn(exercise, exercise.backward)(case.dout if dout is None else dout, cache)
+        *_, cache = self._fn(exercise, exercise.forward)(*case.args())
+        dout = case.dout if dout is None else dout
+        douts = dout if isinstance(dout, tuple) else (dout,)
+        grads = self._fn(exercise, exercise.backward)(*douts, cache)
         grads = grads if isinstance(grads, tuple) else (grads,)
         return tuple(np.asarray(g, dtype=np.float64) for g in grads)
 

@@ -152,11 +152,12 @@ def _not_numerical_gradient(oracle: Oracle, case: Case, grads) -> str | None:
     """The name of the first reference gradient that central differences along a random direction
     contradict, or None. L = sum(out * dout) (a loss: the loss itself)."""
     rng = np.random.default_rng(0)
-    weight = case.dout if case.dout is not None else 1.0
+    weights = case.douts or (1.0,)
     forward = oracle._fn(case.exercise, case.exercise.forward)
 
-    def loss(**replace) -> float:
-        return float(np.sum(np.asarray(forward(*case.args(**replace))[0]) * weight))
+    def loss(**replace) -> float:       # L = sum over the outputs of sum(out * dout)
+        outs = forward(*case.args(**replace))
+        return float(sum(np.sum(np.asarray(out) * weight) for out, weight in zip(outs, weights)))
     for (name, x), grad, grad_name in zip(case.arrays.items(), grads, case.exercise.gradient_names()):
         u = rng.normal(size=x.shape)
         numeric = (loss(**{name: x + STEP * u}) - loss(**{name: x - STEP * u})) / (2 * STEP)
@@ -226,7 +227,7 @@ def _without_path(rule, left_out: list[int]):
 
 
 def _function_of(exercise: Exercise, of: str) -> str:
-    return exercise.forward if of in ("out", "loss") or exercise.is_loss else exercise.backward
+    return exercise.forward if of in exercise.output_names or exercise.is_loss else exercise.backward
 
 
 def _check_stub(assignment: str, course: Course, result: Validation) -> None:
@@ -288,23 +289,22 @@ def _made(exercise: Exercise, mistake: Mistake, functions: dict) -> dict:
 
     def made_forward(*args):
         kept = copy.deepcopy(args)
-        result = forward(*args)
-        first, second = result
+        *outs, last = forward(*args)
         case = case_of(kept)
         if exercise.is_loss:
             if mistake.of == "loss" and applies(case):
-                first = mistake.value(case)
+                outs = [mistake.value(case)]
             elif mistake.of != "loss" and applies(case):
-                second = mistake.value(case)
-            return first, second
-        if mistake.of == "out" and applies(case):
-            first = mistake.value(case)
-        return first, (second, kept)
+                last = mistake.value(case)
+            return outs[0], last
+        if mistake.of in exercise.output_names and applies(case):
+            outs[exercise.output_names.index(mistake.of)] = mistake.value(case)
+        return (*outs, (last, kept))
 
-    def made_backward(dout, cache):
-        inner, kept = cache
-        grads = backward(dout, inner)
-        case = case_of(kept, dout)
+    def made_backward(*douts_and_cache):
+        *douts, (inner, kept) = douts_and_cache
+        grads = backward(*douts, inner)
+        case = case_of(kept, douts[0] if len(douts) == 1 else tuple(douts))
         if mistake.of in exercise.gradient_names() and applies(case):
             single = not isinstance(grads, tuple)
             grads = list((grads,) if single else grads)

@@ -28,8 +28,11 @@ def build_case(exercise: Exercise, config: dict, seed: int, tag: str, oracle) ->
     case = Case(exercise, config, arrays, extras, None, "", None)
     dout = None
     if not exercise.is_loss:
-        out = np.asarray(oracle.forward(case))
-        dout = rng.normal(size=out.shape)
+        outs = oracle.forward(case)
+        if exercise.outputs:
+            dout = tuple(rng.normal(size=np.shape(out)) for out in outs)
+        else:
+            dout = rng.normal(size=np.asarray(outs).shape)
     case.dout = dout
     case.label = describe_shapes(arrays, exercise.describe(extras) if exercise.describe else "")
     first = next(iter(arrays.values()))

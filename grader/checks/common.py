@@ -132,7 +132,7 @@ def _shape_puzzle(function: str, case: Case | None) -> str | None:
         return None
     arrays = {name: a.shape for name, a in case.arrays.items()}
     backward = function == case.exercise.backward
-    dout_shape = case.dout.shape if case.dout is not None else None
+    dout_shape = case.douts[0].shape if case.dout is not None else None
     lines = puzzle.solve(arrays, dout_shape, backward=backward)
     if not lines:
         return None
@@ -161,9 +161,9 @@ def as_array(value, what: str, function: str) -> np.ndarray:
 
 
 def check_pair(outcome: Outcome, function: str, names: str) -> None:
-    """A function that must return a tuple of two, e.g. (out, cache)."""
+    """A function that must return a tuple of the values `names` lists, e.g. "(out, cache)"."""
     outline = outcome.outline
-    if outline.get("type") in ("tuple", "list") and outline.get("len") == 2:
+    if outline.get("type") in ("tuple", "list") and outline.get("len") == names.count(",") + 1:
         return
     got = "None" if outline.get("type") == "NoneType" else (
         f"a {outline.get('type')} of {outline.get('len')} values" if "len" in outline else f"a {outline.get('type')}")
@@ -174,15 +174,30 @@ def check_pair(outcome: Outcome, function: str, names: str) -> None:
 def forward_call(case: Case, save_as: str | None = None, *, return_args: bool = False, **replace) -> Call:
     """Call the student's forward on the case's inputs: keep the cache, bring back the output."""
     exercise = case.exercise
-    want = (0, 1) if exercise.is_loss else (0,)
+    want = (0, 1) if exercise.is_loss else tuple(range(len(exercise.output_names)))
     return Call(exercise.forward, case.args(**replace), save_as=save_as, want=want, return_args=return_args)
 
 
 def backward_call(case: Case, cache_name: str, *, return_args: bool = False) -> Call:
-    """The backward on a saved forward's cache, counting the calls it makes of the forward."""
+    """The backward on a saved forward's cache (the upstream gradients, then the cache), counting
+    the calls it makes of the forward."""
     exercise = case.exercise
-    return Call(exercise.backward, (case.dout.copy(), Ref(cache_name, 1)), return_args=return_args,
+    douts = tuple(d.copy() for d in case.douts)
+    return Call(exercise.backward, (*douts, Ref(cache_name, len(douts))), return_args=return_args,
                 count_calls_of=exercise.forward)
+
+
+def ones_like_dout(case: Case):
+    """An upstream gradient of ones in the case's dout's form (an array, or a tuple of them)."""
+    ones = tuple(np.ones_like(d) for d in case.douts)
+    return ones if isinstance(case.dout, tuple) else ones[0]
+
+
+def returned_names(exercise: Exercise) -> str:
+    """What the forward returns, as a student writes it: "(out, cache)", "(loss, dx)"."""
+    if exercise.is_loss:
+        return "(loss, dx)"
+    return "(" + ", ".join((*exercise.output_names, "cache")) + ")"
 
 
 def backward_only(case: Case) -> list[Call]:
@@ -191,14 +206,20 @@ def backward_only(case: Case) -> list[Call]:
 
 
 def forward_output(outcome: Outcome, case: Case) -> np.ndarray:
-    """The forward's output (for a loss: the loss) after the usual validation; raises Failed."""
+    """The forward's output (for a loss: the loss; for several outputs, the first) after the usual
+    validation; raises Failed."""
+    return forward_outputs(outcome, case)[0]
+
+
+def forward_outputs(outcome: Outcome, case: Case) -> tuple[np.ndarray, ...]:
+    """Every output of the forward (one, for most), after the usual validation; raises Failed."""
     exercise = case.exercise
     finding = outcome_finding(outcome, exercise.forward, case)
     if finding:
         raise Failed(finding)
-    names = "(loss, dx)" if exercise.is_loss else "(out, cache)"
-    check_pair(outcome, exercise.forward, names)
-    return as_array(outcome.value[0], "loss" if exercise.is_loss else "out", exercise.forward)
+    check_pair(outcome, exercise.forward, returned_names(exercise))
+    return tuple(as_array(value, name, exercise.forward)
+                 for value, name in zip(outcome.value, exercise.output_names))
 
 
 def gradients(outcome: Outcome, case: Case) -> tuple[np.ndarray, ...]:
@@ -238,7 +259,7 @@ def forward_problem(outcome: Outcome, case: Case) -> Finding | None:
     finding = outcome_finding(outcome, exercise.forward, case)
     if finding is None and not exercise.is_loss:
         try:
-            check_pair(outcome, exercise.forward, "(out, cache)")
+            check_pair(outcome, exercise.forward, returned_names(exercise))
         except Failed as failed:
             finding = failed.finding
     return finding
@@ -251,7 +272,7 @@ def backward_blocked(ctx: Context, case: Case, forward_finding: Finding) -> Find
     is reported as not implemented rather than blocked.
     """
     exercise = ctx.exercise
-    probe = ctx.runner.run([Call(exercise.backward, (case.dout.copy(), None))])[0]
+    probe = ctx.runner.run([Call(exercise.backward, (*(d.copy() for d in case.douts), None))])[0]
     if probe.status in ("missing", "not_implemented"):
         return outcome_finding(probe, exercise.backward)
     lines = [line.strip() for line in forward_finding.output.splitlines() if line.strip()]

@@ -11,7 +11,7 @@ from .common import (
     backward_only,
     case_calls,
     first_failure,
-    forward_output,
+    forward_outputs,
     gradients,
     plan_after_forward,
     run_after_forward,
@@ -35,8 +35,12 @@ def plan_forward(ctx: Context, cases: list[Case]) -> list[list[Call]]:
 
 def check_forward(ctx: Context, cases: list[Case]) -> Finding:
     def check_case(case: Case) -> Finding:
-        out = forward_output(ctx.run(case_calls(ctx, case))[0], case)
-        return _dtype_finding("loss" if case.exercise.is_loss else "out", out, case.exercise.forward) or PASS
+        outs = forward_outputs(ctx.run(case_calls(ctx, case))[0], case)
+        for out, name in zip(outs, case.exercise.output_names):
+            finding = _dtype_finding(name, out, case.exercise.forward)
+            if finding:
+                return finding
+        return PASS
     return first_failure(cases[:1], check_case)
 
 

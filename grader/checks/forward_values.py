@@ -10,7 +10,7 @@ from ..diagnosis.values import explain_mismatch
 from ..exercises.base import Case
 from ..results import PASS, Finding, Status
 from ..runner.calls import Call
-from .common import Context, case_calls, first_failure, forward_output
+from .common import Context, case_calls, first_failure, forward_outputs
 
 
 def check(ctx: Context, cases: list[Case]) -> Finding:
@@ -23,15 +23,22 @@ def plan(ctx: Context, cases: list[Case]) -> list[list[Call]]:
 
 def check_case(ctx: Context, case: Case) -> Finding:
     # The forward's call is the gradient check's too: a layer's backward runs right after it.
-    out = forward_output(ctx.run(case_calls(ctx, case))[0], case)
-    return compare_output(case, out, ctx.oracle.forward(case), ctx.oracle)
+    outs = forward_outputs(ctx.run(case_calls(ctx, case))[0], case)
+    expected = ctx.oracle.forward(case)
+    expected = expected if isinstance(expected, tuple) else (expected,)
+    for out, right, what in zip(outs, expected, case.exercise.output_names):
+        finding = compare_output(case, out, right, ctx.oracle, what)
+        if not finding.passed:
+            return finding
+    return PASS
 
 
-def compare_output(case: Case, out: np.ndarray, expected: np.ndarray, oracle) -> Finding:
-    """Shape, then values, of a forward output (or a loss) against the expected one; a wrong one
-    is compared with the exercise's declared mistakes, which `oracle` computes."""
+def compare_output(case: Case, out: np.ndarray, expected: np.ndarray, oracle, what: str | None = None) -> Finding:
+    """Shape, then values, of a forward output `what` (default: the only one, or the loss) against
+    the expected one; a wrong one is compared with the exercise's declared mistakes, which `oracle`
+    computes."""
     exercise = case.exercise
-    what = "loss" if exercise.is_loss else "out"
+    what = what or exercise.output_names[0]
     if out.shape != expected.shape:
         if exercise.is_loss and out.size == 1:
             out = out.reshape(())

@@ -32,13 +32,14 @@ from ..exercises.base import Case
 from ..results import PASS, Finding, Status
 from ..runner.calls import Call
 from .common import (
+    ones_like_dout,
     Context,
     Failed,
     backward_blocked,
     case_calls,
     first_failure,
     forward_call,
-    forward_output,
+    forward_outputs,
     forward_problem,
     gradients,
 )
@@ -97,7 +98,7 @@ def check_case(ctx: Context, case: Case) -> Finding:
     if forward_finding and not exercise.is_loss:
         return backward_blocked(ctx, case, forward_finding)
     grads = gradients(outcomes[-1], case)
-    student_out = forward_output(forward_outcome, case)
+    student_outs = forward_outputs(forward_outcome, case)
     numerical = _differentiates_numerically(exercise, outcomes[-1])
     if numerical is not None:
         return numerical
@@ -107,16 +108,17 @@ def check_case(ctx: Context, case: Case) -> Finding:
     matches = [allclose(g, e, rtol=max(GRADIENT_RTOL, rtol_for(g))) for g, e in zip(grads, expected)]
     if all(matches):
         return PASS
-    expected_out = ctx.oracle.forward(case)
-    forward_ok = student_out.size == expected_out.size and allclose(student_out.reshape(expected_out.shape),
-                                                                    expected_out)
+    expected_outs = ctx.oracle.forward(case)
+    expected_outs = expected_outs if isinstance(expected_outs, tuple) else (expected_outs,)
+    forward_ok = all(out.size == right.size and allclose(out.reshape(right.shape), right)
+                     for out, right in zip(student_outs, expected_outs))
     names = exercise.gradient_names()
     wrong = tuple(n for n, ok in zip(names, matches) if not ok)
     if forward_ok:
         # The hint is about the first wrong gradient; the dashboard counts every one of them.
         index = matches.index(False)
         return dataclasses.replace(_mismatch(ctx, case, index, grads[index], expected[index]), wrong_gradients=wrong)
-    if not _plausible(ctx, case, student_out, expected_out):
+    if not _plausible(ctx, case, student_outs, expected_outs):
         # Credit for "right for your own forward" is for an attempt at this forward, not for any
         # smooth function whose exact gradient is easy (a linear forward and its constant backward).
         index = matches.index(False)
@@ -132,7 +134,7 @@ def check_case(ctx: Context, case: Case) -> Finding:
     probe_calls, probes = ctx.once(_probe_calls, case)
     probe_outs = ctx.run(probe_calls)
     verdicts = [None if matches[index] else
-                _numeric_verdict(case, student_out, g, expected[index], name, probes, probe_outs)
+                _numeric_verdict(case, student_outs, g, expected[index], name, probes, probe_outs)
                 for index, (name, g) in enumerate(zip(case.arrays, grads))]
     judged = [verdict for verdict in verdicts if verdict is not None]
     if not judged:
@@ -160,14 +162,15 @@ def _differentiates_numerically(exercise, backward) -> Finding | None:
                    "checking a backward, not for writing one.", "numerical_backward")
 
 
-def _plausible(ctx: Context, case: Case, out: np.ndarray, expected: np.ndarray) -> bool:
-    """A wrong forward that is still an attempt at this one: within PLAUSIBLE_ERROR of the right
-    output, or equal to one of the exercise's declared forward mistakes."""
-    if out.shape == expected.shape and relative_error(out, expected) <= PLAUSIBLE_ERROR:
-        return True
-    what = "loss" if case.exercise.is_loss else "out"
-    return any(candidate.value.shape == out.shape and allclose(out, candidate.value)
-               for candidate in ctx.oracle.mistakes(case, what))
+def _plausible(ctx: Context, case: Case, outs: tuple, expected: tuple) -> bool:
+    """A wrong forward that is still an attempt at this one: each output within PLAUSIBLE_ERROR of
+    the right one, or equal to one of the exercise's declared mistakes of that output."""
+    def attempt(out: np.ndarray, right: np.ndarray, what: str) -> bool:
+        if out.shape == right.shape and relative_error(out, right) <= PLAUSIBLE_ERROR:
+            return True
+        return any(candidate.value.shape == out.shape and allclose(out, candidate.value)
+                   for candidate in ctx.oracle.mistakes(case, what))
+    return all(attempt(out, right, what) for out, right, what in zip(outs, expected, case.exercise.output_names))
 
 
 def _check_shapes(case: Case, grads: tuple[np.ndarray, ...]) -> None:
@@ -178,7 +181,7 @@ def _check_shapes(case: Case, grads: tuple[np.ndarray, ...]) -> None:
     if not wrong:
         return
     name, x, g, grad_name = wrong[0]
-    out_shape = case.dout.shape if name in case.exercise.broadcast else None
+    out_shape = case.douts[0].shape if name in case.exercise.broadcast else None
     hint, kind = gradient_shape_diagnosis(grad_name, g.shape, name, x.shape, out_shape, case.exercise.gradient_shape)
     raise Failed(Finding(Status.FAILED, gradient_shape_message(grad_name, g.shape, name, x.shape), hint,
                          value_mistake(grad_name, kind), wrong_gradients=tuple(w[3] for w in wrong)))
@@ -189,13 +192,13 @@ def _mismatch(ctx: Context, case: Case, index: int, student: np.ndarray, expecte
     grad_name = exercise.gradient_names()[index]
     input_name = list(case.arrays)[index]
     candidates = list(ctx.oracle.mistakes(case, grad_name))
-    copies = case.dout.size // max(expected.size, 1) if case.dout is not None else 1
+    copies = case.douts[0].size // max(expected.size, 1) if case.dout is not None else 1
     if input_name in case.broadcast_inputs and copies > 1:
         candidates.append(Candidate(expected / copies, f"{input_name} was broadcast: sum dout over the broadcast "
                                                        "axes; you averaged (mean) instead of summing.",
                                     value_mistake(grad_name, "mean_not_sum")))
     if not exercise.is_loss:
-        ignoring_dout = ctx.oracle.backward(case, dout=np.ones_like(case.dout))[index]
+        ignoring_dout = ctx.oracle.backward(case, dout=ones_like_dout(case))[index]
         candidates.append(Candidate(ignoring_dout, f"{grad_name} ignores the upstream gradient: multiply the local "
                                                    "gradient by dout (chain rule).",
                                     value_mistake(grad_name, "ignores_dout")))
@@ -213,7 +216,7 @@ def _mismatch(ctx: Context, case: Case, index: int, student: np.ndarray, expecte
     return finding
 
 
-def _numeric_verdict(case: Case, out0: np.ndarray, grad: np.ndarray, reference_grad: np.ndarray, name: str,
+def _numeric_verdict(case: Case, outs0: tuple, grad: np.ndarray, reference_grad: np.ndarray, name: str,
                      probes, probe_outs) -> Finding | None:
     """None if `grad` is the numerical gradient of the student's own (smooth) forward.
 
@@ -222,19 +225,22 @@ def _numeric_verdict(case: Case, out0: np.ndarray, grad: np.ndarray, reference_g
     """
     exercise = case.exercise
     grad_name = "d" + name
-    weight = case.dout if case.dout is not None else 1.0
-    base = float(np.sum(out0 * weight))
+    weights = case.douts or (1.0,)
+
+    def loss(outs) -> float:       # L = sum over the outputs of sum(out * dout)
+        return float(sum(np.sum(out * weight) for out, weight in zip(outs, weights)))
+    base = loss(outs0)
     for k, (probe_name, u) in enumerate(probes):
         if probe_name != name:
             continue
         plus, minus = probe_outs[2 * k], probe_outs[2 * k + 1]
         try:
-            out_plus, out_minus = forward_output(plus, case), forward_output(minus, case)
+            outs_plus, outs_minus = forward_outputs(plus, case), forward_outputs(minus, case)
         except Failed:
             return _unjudgeable(exercise.forward, grad_name)
-        if out_plus.shape != out0.shape or out_minus.shape != out0.shape:
+        if any(o.shape != o0.shape for outs in (outs_plus, outs_minus) for o, o0 in zip(outs, outs0)):
             return _unjudgeable(exercise.forward, grad_name)
-        l_plus, l_minus = float(np.sum(out_plus * weight)), float(np.sum(out_minus * weight))
+        l_plus, l_minus = loss(outs_plus), loss(outs_minus)
         if not np.isfinite([l_plus, l_minus, base]).all():
             return Finding(Status.SKIPPED, f"{grad_name} can't be checked here: {exercise.forward} returns NaN or "
                                            "inf on these inputs",

@@ -59,8 +59,8 @@ def check_forward(ctx: Context, cases: list[Case]) -> Finding:
 def _sequence(case: Case) -> list[Call]:
     """Forward, backward, then the forward again on the very objects the first one was given."""
     exercise = case.exercise
-    forward = Call(exercise.forward, case.args(), save_as="cache", want=(0,), return_args=True,
-                   save_args_as="inputs")
+    forward = Call(exercise.forward, case.args(), save_as="cache", want=tuple(range(len(exercise.output_names))),
+                   return_args=True, save_args_as="inputs")
     # The inputs' state after the backward, read back through a second forward call on the very
     # same objects: its args_after are that state, since the first call showed that the forward
     # itself leaves them alone.
@@ -84,9 +84,10 @@ def check_backward(ctx: Context, cases: list[Case]) -> Finding:
         finding = outcome_finding(backward, exercise.backward, case)
         if finding:
             return finding
-        after = (backward.args_after or [None])[0]
-        if _modified(case.dout, after):
-            return Finding(Status.FAILED, f"{exercise.backward} modified dout in place",
+        after = backward.args_after or [None] * len(case.douts)
+        changed = [name for name, dout, now in zip(exercise.upstream_names, case.douts, after) if _modified(dout, now)]
+        if changed:
+            return Finding(Status.FAILED, f"{exercise.backward} modified {changed[0]} in place",
                            "dout belongs to the caller: don't write into it (dx = dout; dx[mask] = 0 writes into "
                            "dout too, since dx is then the same array; dout *= ...). When a value feeds two "
                            "branches, the caller still needs that dout for the other branch, which would then "

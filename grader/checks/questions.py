@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator
 
-import numpy as np
-
 from ..exercises.base import Exercise
 from . import stability, state
+from .common import ones_like_dout
+
 
 @dataclass(frozen=True)
 class Question:
@@ -38,7 +38,7 @@ def asked_about(exercise: Exercise, case_set) -> Iterator[Question]:
         yield Question("backward", (case,))
         if case.dout is not None:
             # the gradient diagnosis compares with the reference's answer to dout = ones ("ignores dout")
-            yield Question("backward", (case, np.ones_like(case.dout)))
+            yield Question("backward", (case, ones_like_dout(case)))
         # a failed check compares the student's results with the declared mistakes and paths
         for value in exercise.value_names():
             yield Question("mistakes", (case, value))

@@ -16,7 +16,7 @@ from ..compare import allclose
 from ..exercises.base import Case
 from ..results import PASS, Finding, Status
 from ..runner.calls import Call, Ref
-from .common import Context, Failed, as_array, check_pair, outcome_finding
+from .common import Context, Failed, as_array, check_pair, outcome_finding, returned_names
 
 
 def expected_calls(case: Case, settings: dict) -> list[tuple]:
@@ -77,7 +77,7 @@ def _check_settings(ctx: Context, case: Case, settings: dict) -> Finding:
         if finding:
             return finding
         try:
-            check_pair(outcome, function, "(out, cache)")
+            check_pair(outcome, function, returned_names(exercise))
             out = as_array(outcome.value[0], "out", function)
         except Failed as failed:
             return failed.finding

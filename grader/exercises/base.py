@@ -140,6 +140,9 @@ class Exercise:
     # The forward's parameters in call order, when it is not the arrays then the extras
     # (word_embedding_forward(x, W): extras=("x",), arrays=("W",), signature=("x", "W")).
     signature: tuple[str, ...] = ()
+    # A layer's outputs, when it has several: lstm_step_forward returns (next_h, next_c, cache) and
+    # its backward takes (dnext_h, dnext_c, cache). Default: one output, "out".
+    outputs: tuple[str, ...] = ()
     # The first array's axis 0 is the batch: results averaged over it can be off by N.
     batched: bool = False
     # Inputs the forward broadcasts into its output (their gradients sum dout over those axes).
@@ -188,9 +191,19 @@ class Exercise:
     def gradient_names(self) -> tuple[str, ...]:
         return tuple("d" + name for name in self.arrays)
 
+    @property
+    def output_names(self) -> tuple[str, ...]:
+        """What the forward returns before its cache ("out"; a loss: "loss")."""
+        return ("loss",) if self.is_loss else (self.outputs or ("out",))
+
+    @property
+    def upstream_names(self) -> tuple[str, ...]:
+        """The backward's arguments before the cache: the outputs' upstream gradients."""
+        return tuple("d" + name for name in self.output_names) if not self.is_loss else ()
+
     def value_names(self) -> tuple[str, ...]:
-        """The names of every result a mistake can be about: the output, then the gradients."""
-        return ("loss" if self.is_loss else "out", *self.gradient_names())
+        """The names of every result a mistake can be about: the outputs, then the gradients."""
+        return (*self.output_names, *self.gradient_names())
 
 
 _IMMUTABLE = (int, float, bool, str, type(None))
@@ -203,9 +216,17 @@ class Case:
     config: dict
     arrays: dict[str, np.ndarray]
     extras: tuple
-    dout: np.ndarray | None
+    # The upstream gradient (None for a loss); a tuple of them, one per output, for a layer with
+    # several outputs (Exercise.outputs). `douts` is always the tuple.
+    dout: np.ndarray | tuple | None
     label: str
     batch_size: int | None
+
+    @property
+    def douts(self) -> tuple[np.ndarray, ...]:
+        if self.dout is None:
+            return ()
+        return self.dout if isinstance(self.dout, tuple) else (self.dout,)
 
     def args(self, **replace: np.ndarray) -> tuple:
         """Forward arguments in call order, with some arrays replaced (for perturbed calls); extras
@@ -236,7 +257,7 @@ class Case:
         """Inputs that were broadcast into a bigger output (their gradient must be summed)."""
         if self.dout is None:
             return []
-        return [n for n in self.exercise.broadcast if self.arrays[n].shape != self.dout.shape]
+        return [n for n in self.exercise.broadcast if self.arrays[n].shape != self.douts[0].shape]
 
 
 def describe_shapes(arrays: dict[str, np.ndarray], extras_note: str = "") -> str:

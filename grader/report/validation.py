@@ -14,13 +14,14 @@ def format_validation(result) -> str:
     if result.mistakes:
         width = max(len("mistake"), *(len(row.mistake) for row in result.mistakes))
         where = max(len("caught by"), *(len(f"{row.function} / {row.caught_by}") for row in result.mistakes))
+        of = max(len("of"), *(len(row.of) for row in result.mistakes))
         lines.append("")
-        lines.append(f"  {'mistake':<{width}}  {'of':<6}  {'caught by':<{where}}  named as")
+        lines.append(f"  {'mistake':<{width}}  {'of':<{of}}  {'caught by':<{where}}  named as")
         for row in result.mistakes:
             caught = f"{row.function} / {row.caught_by}" if row.caught_by else "NOT CAUGHT"
             named = ", ".join(row.named_as) or "-"
             mark = "ok" if row.ok else "FAIL"
-            lines.append(f"  {row.mistake:<{width}}  {row.of:<6}  {caught:<{where}}  {named}  [{mark}]")
+            lines.append(f"  {row.mistake:<{width}}  {row.of:<{of}}  {caught:<{where}}  {named}  [{mark}]")
         lines.append("")
     if result.stub_score is not None:
         lines.append(f"stub: {result.stub_score[0]:g}/{result.stub_score[1]:g}")
