@@ -55,6 +55,27 @@ def _gate_output_shape(out_shape, expected, hint, kind, case):
     return "Let NumPy broadcast a and b against each other; don't reshape or index them.", kind, None
 
 
+def _gate_error(error, function, case):
+    """An axis out of bounds while unbroadcasting: each sum without keepdims removes an axis, so
+    the axis numbers after it shift (sum the leading axes in one call, or from the last one down)."""
+    message = error.get("message", "")
+    if error.get("type") == "AxisError" or (error.get("type") in ("IndexError", "ValueError")
+                                            and "out of bounds" in message and "axis" in message):
+        return ("Summing without keepdims=True removes that axis, so every later axis number shifts down by "
+                "one: sum the leading (added) axes in one call, sum(axis=tuple(range(lead))), then the stretched "
+                "ones with keepdims=True (or go from the last axis to the first).", "unbroadcast_axis_shift")
+    return None
+
+
+def _max_error(error, function, case):
+    """np.max(np.array([a, b]), axis=0) stacks a and b, which needs one shape: broadcasting breaks it."""
+    message = error.get("message", "")
+    if error.get("type") == "ValueError" and ("inhomogeneous" in message or "with a sequence" in message):
+        return ("np.array([a, b]) stacks a and b, so they must have one shape: with broadcasting they do not. "
+                "np.maximum(a, b) is the elementwise max, and it broadcasts.", "max_stacked_inputs")
+    return _gate_error(error, function, case)
+
+
 # --- max: ties are the kink ------------------------------------------------------------------
 
 def _plant_ties(case) -> dict[str, np.ndarray]:
@@ -126,6 +147,7 @@ def _sum_gradient_shape(grad_name, grad_shape, input_name, input_shape):
 
 
 def _binary_gate(name: str, make_inputs, **more) -> Exercise:
+    more = {"error_hint": _gate_error, "mistake_ids": GATE_IDS, **more}
     return Exercise(name, f"{name}_forward", f"{name}_backward", ("a", "b"), make_inputs, broadcast=("a", "b"),
                     output_shape=_gate_output_shape, **more)
 
@@ -136,7 +158,13 @@ SUM_IDS = {
     "sum_axis_handling": "sum_backward raises: axis not normalised (negative, tuple, None) or the summed axes not put back before broadcasting",
 }
 
+GATE_IDS = {
+    "unbroadcast_axis_shift": "a gate's unbroadcast sums axes one by one without keepdims, so later axis numbers shift (an axis out of bounds)",
+}
+
 MAX_IDS = {
+    **GATE_IDS,
+    "max_stacked_inputs": "max_forward stacks a and b with np.array([a, b]), which breaks under broadcasting",
     "max_tie_double_counted": "max_backward at a tie gives dout to both inputs",
     "max_tie_not_conserved": "max_backward at a tie: da + db is not dout",
     "max_wrong_off_ties": "max_backward is wrong where the inputs are not tied",
@@ -147,6 +175,7 @@ EXERCISES = [
     _binary_gate("add", _binary(-2.0, 2.0)),
     _binary_gate("mul", _binary(-2.0, 2.0)),
     _binary_gate("max", _max_inputs, convention=Convention(_plant_ties, _judge_ties), mistake_ids=MAX_IDS,
+                 error_hint=_max_error,
                  gradient_fallback=("dout flows to whichever input was larger: da = dout * (a >= b), "
                                     "db = dout * (b > a).", "max_gradient_wrong")),
     _binary_gate("pow", _pow_inputs),

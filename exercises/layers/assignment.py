@@ -48,6 +48,14 @@ def _relu_inputs(rng: np.random.Generator, config: dict):
     return {"x": _away_from_zero(rng, tuple(config["x"]))}, ()
 
 
+def _relu_output_shape(out_shape, expected, hint, kind, case):
+    """np.max(x, 0) is a reduction over axis 0, not the elementwise max with 0."""
+    if tuple(out_shape) == tuple(expected)[1:]:
+        return ("np.max(x, 0) takes the maximum over axis 0 (a reduction): the elementwise maximum with 0 is "
+                "np.maximum(x, 0)."), kind, "np_max_not_maximum"
+    return hint, kind, None
+
+
 def _plant_zeros(case) -> dict[str, np.ndarray]:
     """Exact zeros planted in every other position."""
     x = case.arrays["x"].copy()
@@ -126,9 +134,20 @@ LOG_SUM_EXP_HINT = ("The loss is inf when the scores of a row are far apart: aft
                     "log-sum-exp instead of log(probs): log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, "
                     "keepdims=True)), then loss = -log_probs[np.arange(N), y].mean().")
 
+def _rows_apart(case) -> dict[str, np.ndarray]:
+    """Every other row 1e3 above the rest: shifting by the batch's max (not each row's) leaves the
+    lower rows at -1e3, whose exps all underflow to 0 (a 0 / 0 or a log of 0)."""
+    x = case.arrays["x"].copy()
+    x[::2] += 1000.0
+    return {"x": x}
+
+
 SOFTMAX_STABILITY = Stability(
     (Extreme(_large_logits),
-     Extreme(_spread_logits, " with scores 1e3 apart", LOG_SUM_EXP_HINT, "softmax_log_underflow")),
+     Extreme(_spread_logits, " with scores 1e3 apart", LOG_SUM_EXP_HINT, "softmax_log_underflow"),
+     Extreme(_rows_apart, " with rows 1e3 apart",
+             "Subtract each row's own max, x.max(axis=1, keepdims=True), not the max of the whole batch: when rows "
+             "lie far apart, the batch's max pushes every exp of the lower rows to 0.", "softmax_batch_max_shift")),
     "Subtract each row's max from the scores before exp (the softmax is unchanged and exp can no "
     "longer overflow), and take log-probabilities as shifted - log(sum(exp(shifted))) rather than "
     "log(probs): a probability that underflows to 0 gives log of 0 = -inf.",
@@ -171,8 +190,19 @@ def _constant_feature(case) -> dict[str, np.ndarray]:
     return {**{k: v.copy() for k, v in case.arrays.items()}, "x": x}
 
 
+def _large_mean(case) -> dict[str, np.ndarray]:
+    """Features around 1e8 with a spread of about 1: E[x^2] - E[x]^2 cancels catastrophically."""
+    arrays = {k: v.copy() for k, v in case.arrays.items()}
+    arrays["x"] = case.arrays["x"] + 1e8
+    return arrays
+
+
 BATCHNORM_STABILITY = Stability(
-    (Extreme(_constant_feature),),
+    (Extreme(_constant_feature),
+     Extreme(_large_mean, " with features around 1e8",
+             "Compute the variance from deviations, ((x - mean) ** 2).mean(axis=0) or x.var(axis=0): E[x^2] - E[x]^2 "
+             "subtracts two huge, nearly equal numbers when a feature's mean is large, and loses every digit.",
+             "batchnorm_variance_cancellation")),
     "A feature can have zero variance (a constant column, or every column when N = 1): divide by "
     "np.sqrt(var + eps), never by np.sqrt(var).",
     "batchnorm_zero_variance")
@@ -244,6 +274,9 @@ def _test_mode_mistake(out, arrays, param: dict, expected: np.ndarray) -> tuple[
          "(you already use running_mean); and keep eps inside the square root.", "test_mode_batch_var"),
         (gamma * (x - mean) / np.sqrt(var) + beta,
          "In test mode add eps too: (x - running_mean) / np.sqrt(running_var + eps).", "test_mode_no_eps"),
+        (gamma * (x - mean) / (np.sqrt(var) + eps) + beta,
+         "In test mode put eps inside the square root: (x - running_mean) / np.sqrt(running_var + eps).",
+         "test_mode_eps_outside_sqrt"),
     ]
     if eps != DEFAULT_EPS:
         variants.append((gamma * (x - mean) / np.sqrt(var + DEFAULT_EPS) + beta,
@@ -270,6 +303,7 @@ RELU_IDS = {
 }
 
 SOFTMAX_IDS = {
+    "softmax_batch_max_shift": "softmax_loss subtracts the batch's max instead of each row's: rows far apart underflow",
     "softmax_overflow": "softmax_loss overflows on large logits: the row max is not subtracted before exp",
     "softmax_log_underflow": "softmax_loss takes log of a probability that underflows to 0: use log-sum-exp",
     "softmax_onehot_width": "softmax builds the one-hot with y.max() + 1 columns instead of C (breaks when a class is absent)",
@@ -280,6 +314,9 @@ SIGMOID_IDS = {
 }
 
 BATCHNORM_IDS = {
+    "batchnorm_variance_cancellation": "batchnorm computes the variance as E[x^2] - E[x]^2, which cancels when the mean is large",
+    "test_mode_eps_outside_sqrt": "batchnorm in test mode adds eps outside the square root: sqrt(running_var) + eps",
+    "test_mode_changed_running_stats": "batchnorm in test mode changes the running statistics (an update before the mode branch)",
     "batchnorm_zero_variance": "batchnorm divides by sqrt(var) without eps: a constant feature gives NaN or inf",
     "running_stats_not_stored": "batchnorm does not write running_mean / running_var back into bn_param",
     "running_stats_not_updated": "batchnorm never updates the running statistics (they stay at their start)",
@@ -304,7 +341,8 @@ EXERCISES = [
              broadcast=("b",), shape_puzzle=True, output_shape=_affine_output_shape,
              mistake_ids=AFFINE_IDS),
     Exercise("relu", "relu_forward", "relu_backward", ("x",), _relu_inputs, batched=True,
-             convention=Convention(_plant_zeros, _judge_zeros), mistake_ids=RELU_IDS),
+             convention=Convention(_plant_zeros, _judge_zeros), output_shape=_relu_output_shape,
+             mistake_ids=RELU_IDS),
     Exercise("sigmoid", "sigmoid_forward", "sigmoid_backward", ("x",), _sigmoid_inputs, batched=True,
              stability=SIGMOID_STABILITY, mistake_ids=SIGMOID_IDS),
     Exercise("softmax", "softmax_loss", None, ("x",), _softmax_inputs, extras=("y",), batched=True,

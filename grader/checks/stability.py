@@ -70,5 +70,16 @@ def check_forward(ctx: Context, cases: list[Case]) -> Finding:
 
 
 def check_backward(ctx: Context, cases: list[Case]) -> Finding:
-    extreme = ctx.once(extreme_cases, cases[0])
-    return _with_hint(first_failure(extreme, lambda c: gradients.check_case(ctx, c)), ctx.exercise)
+    """The gradient on each extreme in turn: a failure on the first gets the exercise's stability
+    hint, one on a later extreme that extreme's own (when it has one)."""
+    extremes = ctx.exercise.stability.extremes
+    for position, (case, extreme) in enumerate(zip(ctx.once(extreme_cases, cases[0]), extremes)):
+        finding = first_failure([case], lambda c: gradients.check_case(ctx, c))
+        if finding.passed:
+            continue
+        if position == 0 or extreme.hint is None:
+            return _with_hint(finding, ctx.exercise)
+        if finding.status is Status.FAILED:
+            return dataclasses.replace(finding, hint=extreme.hint, mistake=extreme.mistake)
+        return finding
+    return finding

@@ -40,7 +40,7 @@ def _planned(oracle, case: Case, settings: dict) -> tuple[list, dict, list[Call]
                   save_args_as="first_args")]
     calls += [Call(function, (*arrays, Ref("first_args", position)), want=(0,), return_args=True)
               for arrays, _ in updating]
-    calls.append(Call(function, (*last_arrays, last_param), want=(0,)))
+    calls.append(Call(function, (*last_arrays, last_param), want=(0,), return_args=True))
     return expected, last_param, calls
 
 
@@ -92,7 +92,25 @@ def _check_settings(ctx: Context, case: Case, settings: dict) -> Finding:
         elif not (out.shape == ref_out.shape and allclose(out, ref_out)):
             hint, mistake = state.diagnose_output(out, arrays, last_param, ref_out)
             return Finding(Status.FAILED, f"{steps[i][1]}-mode output is wrong", hint, mistake)
+        else:
+            finding = _state_kept(state, steps[i][1], outcome, last_param, len(arrays))
+            if finding:
+                return finding
     return PASS
+
+
+def _state_kept(state, mode: str, outcome, param: dict, position: int) -> Finding | None:
+    """The state a call that only uses it was given must come back unchanged."""
+    after = (outcome.args_after or [None] * (position + 1))[position]
+    if not isinstance(after, dict):
+        return None
+    for key in state.keys:
+        value = after.get(key)
+        if not (isinstance(value, np.ndarray) and value.shape == param[key].shape and allclose(value, param[key])):
+            return Finding(Status.FAILED, f"a {mode}-mode call changed {state.param}['{key}']",
+                           f"In {mode} mode only read {state.param}['{key}']: update the statistics inside the "
+                           "train branch, not before the mode is looked at.", "test_mode_changed_running_stats")
+    return None
 
 
 def _state_values(state, function: str, param_after, ref_param: dict, call: str, before: dict,

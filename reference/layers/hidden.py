@@ -54,6 +54,8 @@ SOFTMAX_IDS = {
 }
 
 SIGMOID_IDS = {
+    "sigmoid_precedence": "sigmoid_forward computes 1 / 1 + exp(-x) = 1 + exp(-x) (operator precedence)",
+    "sigmoid_stable_branch_dropped": "a stable piecewise sigmoid's backward drops the path through exp(x) in the numerator (wrong where x < 0)",
     "sigmoid_sign": "the sigmoid uses exp(x) where exp(-x) belongs",
     "sigmoid_derivative_s": "sigmoid_backward uses s instead of s * (1 - s)",
     "sigmoid_one_minus_s": "sigmoid_backward uses (1 - s) instead of s * (1 - s)",
@@ -61,6 +63,8 @@ SIGMOID_IDS = {
 }
 
 BATCHNORM_IDS = {
+    "dgamma_not_normalised": "batchnorm's dgamma uses x - mean instead of the normalised x_hat",
+    "dbeta_times_gamma": "batchnorm's dbeta is multiplied by gamma",
     "batchnorm_unbiased_var": "batchnorm uses the unbiased variance (ddof=1) instead of the batch's biased one",
     "batchnorm_eps_outside_sqrt": "batchnorm adds eps outside the square root: std + eps",
     "batchnorm_missing_beta": "batchnorm_forward leaves out beta",
@@ -105,12 +109,20 @@ SIGMOID = Hidden(
     mistakes=(
         Mistake("sigmoid_sign", "out", "sigmoid(x) = 1 / (1 + exp(-x)): check the sign inside exp.",
                 lambda c: 1.0 / (1.0 + np.exp(np.clip(c["x"], -700, 700)))),
+        Mistake("sigmoid_precedence", "out", "1 / 1 + np.exp(-x) is 1 + exp(-x): division binds tighter than +, so "
+                "the denominator needs parentheses, 1 / (1 + np.exp(-x)).",
+                lambda c: 1.0 + np.exp(-np.clip(c["x"], -700, 700))),
         Mistake("sigmoid_derivative_s", "dx", "The derivative of the sigmoid is s * (1 - s), where s = sigmoid(x).",
                 lambda c: c.dout * _sigmoid(c["x"])),
         Mistake("sigmoid_on_input", "dx", "Apply s * (1 - s) to the sigmoid's output s, not to the input x.",
                 lambda c: c.dout * c["x"] * (1 - c["x"])),
         Mistake("sigmoid_one_minus_s", "dx", "The derivative of the sigmoid is s * (1 - s): you have only (1 - s).",
                 lambda c: c.dout * (1 - _sigmoid(c["x"]))),
+        Mistake("sigmoid_stable_branch_dropped", "dx", "Where x < 0 your sigmoid is exp(x) / (1 + exp(x)), and x "
+                "reaches it through the numerator too: that branch adds s to the -s**2 of the denominator's, so "
+                "ds/dx = s * (1 - s) on both sides of 0 (differentiate s itself, not one branch of its formula).",
+                lambda c: c.dout * np.where(c["x"] >= 0, _sigmoid(c["x"]) * (1 - _sigmoid(c["x"])),
+                                            -_sigmoid(c["x"]) ** 2)),
     ),
     mistake_ids=SIGMOID_IDS)
 
@@ -206,6 +218,11 @@ BATCHNORM = Hidden(
                 lambda c: _batchnorm(c, np.sqrt(c["x"].var(axis=0) + _eps(c)), _eps(c), beta=False)),
         Mistake("missing_gamma", "dx", "dx is missing gamma: out = gamma * x_hat + beta, so the gradient reaching "
                 "x_hat is gamma * dout.", _dx_without_gamma),
+        Mistake("dgamma_not_normalised", "dgamma", "dgamma = sum(dout * x_hat, axis=0): gamma multiplies the "
+                "normalised x_hat = (x - mean) / std, not x - mean.",
+                lambda c: (c.dout * (c["x"] - c["x"].mean(axis=0))).sum(axis=0)),
+        Mistake("dbeta_times_gamma", "dbeta", "dbeta = sum(dout, axis=0): beta is added after gamma multiplies, so "
+                "its local gradient is 1, not gamma.", lambda c: (c.dout * c["gamma"]).sum(axis=0)),
     ),
     chain_rule={"dx": ChainRule(_batchnorm_dx_paths, only_direct=(
         "missing_mean_var_paths", "{grad} is only the direct path: the paths through the batch mean and variance "

@@ -107,3 +107,60 @@ def test_a_file_that_cannot_be_imported_says_so_in_every_test(write):
     report = grade(write("import numpy as np\nraise RuntimeError('experiments at import time')\n"
                          "def relu_forward(x):\n    return x, x\n"), assignment="layers", public_only=True)
     assert report.tests and {t.mistake for t in report.tests} == {"import_failed"}
+
+
+# Mistakes read in students' code outside this repository (issue 20's list), each made once.
+ROUND_3_LAYERS = [
+    ("shifted = x - x.max(axis=1, keepdims=True)", "shifted = x - x.max()", "softmax_loss",
+     "softmax_batch_max_shift", "each row's own max"),
+    ("var = x.var(axis=0)  # biased", "var = (x ** 2).mean(axis=0) - mean ** 2  # biased", "batchnorm_forward",
+     "batchnorm_variance_cancellation", "E[x^2] - E[x]^2"),
+    ("x_hat = (x - running_mean) / np.sqrt(running_var + eps)",
+     "x_hat = (x - running_mean) / (np.sqrt(running_var) + eps)", "batchnorm_forward",
+     "test_mode_eps_outside_sqrt", "inside the square root"),
+    ("    if mode == 'test':\n", "    bn_param['running_mean'] = 0.5 * running_mean\n    if mode == 'test':\n",
+     "batchnorm_forward", "test_mode_changed_running_stats", "train branch"),
+    ("out = np.maximum(x, 0.0)", "out = np.max(x, 0)", "relu_forward", "np_max_not_maximum", "np.maximum(x, 0)"),
+    ("dx = s * (1.0 - s) * dout", "dx = np.where(x_sign >= 0, s * (1.0 - s), -s ** 2) * dout", "sigmoid_backward",
+     "sigmoid_stable_branch_dropped", "numerator"),
+]
+
+
+@pytest.mark.parametrize("old, new, function, mistake, words", ROUND_3_LAYERS, ids=[row[3] for row in ROUND_3_LAYERS])
+def test_a_mistake_read_in_students_code_is_named(mutant, failing, old, new, function, mistake, words):
+    changes = [old, new]
+    if mistake == "sigmoid_stable_branch_dropped":      # the backward needs the sign of x: keep it in the cache
+        changes += ["    cache = out  # the derivative", "    cache = (out, x)  # the derivative",
+                    "    s = cache\n", "    s, x_sign = cache\n"]
+    report = grade(mutant("layers", *changes), assignment="layers")
+    flagged = failing(report, function)
+    named = [t for t in flagged if t.mistake == mistake]
+    assert named, [(t.check, t.mistake, t.hint) for t in flagged]
+    assert mistake in MISTAKES and all(words in (t.hint or "") for t in named), [t.hint for t in named]
+    # One bug, one penalty; an unstable forward makes its backward's stability check fail too, for
+    # the same mistake (the cache it hands over is already wrong there).
+    others = [t for t in failing(report) if t.function != function]
+    assert all(t.check == "gradient stability" and t.mistake == mistake for t in others), \
+        [(t.function, t.check, t.mistake) for t in others]
+
+
+ROUND_3_GATES = [
+    ("    out = np.maximum(a, b)\n", "    out = np.max(np.array([a, b]), axis=0)\n", "max_forward", "max_stacked_inputs",
+     "np.maximum(a, b)"),
+    ("    grad = grad.sum(axis=tuple(range(extra)))\n", "    for axis in range(extra):\n        grad = grad.sum(axis=axis)\n",
+     None, "unbroadcast_axis_shift", "keepdims"),
+    ("    da = unbroadcast(b * a ** (b - 1) * dout, a.shape)",
+     "    da = unbroadcast((b * a ** b - 1) * dout, a.shape)", "pow_backward", "pow_exponent_precedence", "**"),
+    ("    da = unbroadcast(b * a ** (b - 1) * dout, a.shape)",
+     "    da = unbroadcast((b * a ** (b - 1) + out * np.log(a)) * dout, a.shape)", "pow_backward",
+     "pow_total_derivative", "partial"),
+]
+
+
+@pytest.mark.parametrize("old, new, function, mistake, words", ROUND_3_GATES, ids=[row[3] for row in ROUND_3_GATES])
+def test_a_gate_mistake_read_in_students_code_is_named(mutant, failing, old, new, function, mistake, words):
+    report = grade(mutant("gates", old, new), assignment="gates")
+    flagged = failing(report, function)
+    named = [t for t in flagged if t.mistake == mistake]
+    assert named, [(t.function, t.check, t.mistake, t.hint) for t in flagged]
+    assert mistake in MISTAKES and all(words in (t.hint or "") for t in named), [t.hint for t in named]
