@@ -69,6 +69,10 @@ def _judge_zeros(case, grads) -> Finding:
     (dx,) = grads
     x, dout = case.arrays["x"], case.dout
     at_zero = (x == 0) & (dout != 0)
+    if not np.all(np.isfinite(dx[at_zero])):
+        return Finding(Status.FAILED, "relu_backward gives NaN or inf where x == 0",
+                       "Something divides by x (or takes its log) there: the mask is a comparison, dout * (x > 0), "
+                       "not x / abs(x).", "relu_kink_not_finite")
     ratio = dx[at_zero] / dout[at_zero]
     if not np.all((ratio >= -1e-12) & (ratio <= 1 + 1e-12)):
         return Finding(Status.FAILED, "at x == 0 relu_backward gives a dx outside [0, dout]",
@@ -144,10 +148,12 @@ def _rows_apart(case) -> dict[str, np.ndarray]:
 
 SOFTMAX_STABILITY = Stability(
     (Extreme(_large_logits),
-     Extreme(_spread_logits, " with scores 1e3 apart", LOG_SUM_EXP_HINT, "softmax_log_underflow"),
+     Extreme(_spread_logits, " with scores 1e3 apart", LOG_SUM_EXP_HINT, "softmax_log_underflow",
+             only_if_not_finite=True),
      Extreme(_rows_apart, " with rows 1e3 apart",
              "Subtract each row's own max, x.max(axis=1, keepdims=True), not the max of the whole batch: when rows "
-             "lie far apart, the batch's max pushes every exp of the lower rows to 0.", "softmax_batch_max_shift")),
+             "lie far apart, the batch's max pushes every exp of the lower rows to 0.", "softmax_batch_max_shift",
+             only_if_not_finite=True)),
     "Subtract each row's max from the scores before exp (the softmax is unchanged and exp can no "
     "longer overflow), and take log-probabilities as shifted - log(sum(exp(shifted))) rather than "
     "log(probs): a probability that underflows to 0 gives log of 0 = -inf.",
@@ -298,6 +304,7 @@ BATCHNORM_STATE = State(
 # The mistake ids this half of the declarations can give, with their meaning (the dashboard's and the
 # README's catalogue; a published id never changes meaning).
 RELU_IDS = {
+    "relu_kink_not_finite": "relu_backward gives NaN or inf at x == 0 (a division by x)",
     "relu_kink_out_of_range": "relu_backward at x == 0 gives dx outside [0, dout] (e.g. 2 * dout or -dout)",
     "relu_kink_wrong_elsewhere": "relu_backward is wrong away from 0 once exact zeros are in the input",
 }

@@ -9,6 +9,7 @@ return None or the wrong number of values) is handled here, once.
 """
 from __future__ import annotations
 
+import ast
 import dataclasses
 import re
 from dataclasses import dataclass, field
@@ -103,8 +104,12 @@ def _error_hint(error: dict, function: str, case: Case | None) -> tuple[str | No
     if kind == "ValueError" and "broadcast" in message:
         return puzzle.broadcast_advice(message) or _SHAPES_HINT, "shape_error"
     if kind == "ValueError" and "cannot reshape array" in message:
-        return ("A reshape with sizes written as numbers fits one input only: derive them from the arrays, "
-                "e.g. x.reshape(x.shape[0], -1), dx.reshape(x.shape)."), "hardcoded_shape"
+        if _literal_size_in_reshape(trace):
+            return ("A reshape with sizes written as numbers fits one input only: derive them from the arrays, "
+                    "e.g. x.reshape(x.shape[0], -1), dx.reshape(x.shape)."), "hardcoded_shape"
+        return ("A reshape asked for a shape with another number of entries than the array has: print both "
+                "shapes at that line; the array is not the one you think, or the shape comes from another array."), \
+            "shape_error"
     if kind == "ValueError" and ("shapes" in message or "aligned" in message or "matmul" in message):
         return _shape_puzzle(function, case) or _SHAPES_HINT, "shape_error"
     if kind == "ModuleNotFoundError" and "numpy" not in message:
@@ -120,6 +125,30 @@ def _error_hint(error: dict, function: str, case: Case | None) -> tuple[str | No
         return ("A key you read is not there: bn_param may lack optional keys (use bn_param.get(key, default))."
                 , "missing_key")
     return None, "exception"
+
+
+def _literal_size_in_reshape(trace: str) -> bool:
+    """Whether the student's line that failed reshapes to a size written as a number (the hint
+    about hard-coded sizes is proven on their own code, not guessed from the error): an integer
+    constant among reshape's arguments, other than -1 and other than an index (x.shape[0])."""
+    # A traceback's code lines are the ones indented under their "File ..." line.
+    lines = [line.strip() for line in trace.splitlines()
+             if line.startswith("    ") and "reshape" in line and not line.strip().startswith("File")]
+    if not lines:
+        return False
+    try:
+        tree = ast.parse(lines[-1].split("#")[0].strip().removeprefix("return "), mode="exec")
+    except SyntaxError:
+        return False
+    for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
+        if getattr(call.func, "attr", getattr(call.func, "id", None)) != "reshape":
+            continue
+        indices = {id(n) for sub in ast.walk(call) if isinstance(sub, ast.Subscript) for n in ast.walk(sub.slice)}
+        negated = {id(n.operand) for n in ast.walk(call) if isinstance(n, ast.UnaryOp)}
+        if any(isinstance(n, ast.Constant) and type(n.value) is int and id(n) not in indices
+               and not (id(n) in negated and n.value == 1) for arg in call.args for n in ast.walk(arg)):
+            return True
+    return False
 
 
 _SHAPES_HINT = "Shapes don't line up: print the shapes of your arrays and check each product and sum."

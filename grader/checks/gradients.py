@@ -25,6 +25,7 @@ import numpy as np
 
 from ..compare import allclose, norm, relative_error, rtol_for
 from ..diagnosis import paths
+from ..diagnosis.proof import proven_fix, unproven_shape_hint
 from ..diagnosis.mistake_ids import value_mistake
 from ..diagnosis.shapes import gradient_shape_diagnosis, gradient_shape_message
 from ..diagnosis.values import Candidate, explain_mismatch
@@ -102,16 +103,16 @@ def check_case(ctx: Context, case: Case) -> Finding:
     numerical = _differentiates_numerically(exercise, outcomes[-1])
     if numerical is not None:
         return numerical
-    _check_shapes(case, grads)
-
     expected = ctx.oracle.backward(case)
-    matches = [allclose(g, e, rtol=max(GRADIENT_RTOL, rtol_for(g))) for g, e in zip(grads, expected)]
-    if all(matches):
-        return PASS
     expected_outs = ctx.oracle.forward(case)
     expected_outs = expected_outs if isinstance(expected_outs, tuple) else (expected_outs,)
     forward_ok = all(out.size == right.size and allclose(out.reshape(right.shape), right)
                      for out, right in zip(student_outs, expected_outs))
+    _check_shapes(case, grads, expected if forward_ok else None)
+
+    matches = [allclose(g, e, rtol=max(GRADIENT_RTOL, rtol_for(g))) for g, e in zip(grads, expected)]
+    if all(matches):
+        return PASS
     names = exercise.gradient_names()
     wrong = tuple(n for n, ok in zip(names, matches) if not ok)
     if forward_ok:
@@ -173,18 +174,23 @@ def _plausible(ctx: Context, case: Case, outs: tuple, expected: tuple) -> bool:
     return all(attempt(out, right, what) for out, right, what in zip(outs, expected, case.exercise.output_names))
 
 
-def _check_shapes(case: Case, grads: tuple[np.ndarray, ...]) -> None:
-    """Raise Failed for the first wrong-shaped gradient, naming every wrong-shaped one."""
-    wrong = [(name, x, g, grad_name)
-             for (name, x), g, grad_name in zip(case.arrays.items(), grads, case.exercise.gradient_names())
+def _check_shapes(case: Case, grads: tuple[np.ndarray, ...], expected: tuple | None) -> None:
+    """Raise Failed for the first wrong-shaped gradient, naming every wrong-shaped one. With the
+    right gradients `expected` (when the forward is right), a fix the hint proposes is applied to
+    the student's gradient first, and proposed only if it then gives the right values."""
+    wrong = [(index, name, x, g, grad_name)
+             for index, ((name, x), g, grad_name) in enumerate(zip(case.arrays.items(), grads,
+                                                                  case.exercise.gradient_names()))
              if g.shape != x.shape]
     if not wrong:
         return
-    name, x, g, grad_name = wrong[0]
+    index, name, x, g, grad_name = wrong[0]
     out_shape = case.douts[0].shape if name in case.exercise.broadcast else None
     hint, kind = gradient_shape_diagnosis(grad_name, g.shape, name, x.shape, out_shape, case.exercise.gradient_shape)
+    if expected is not None and not proven_fix(kind, g, x.shape, expected[index]):
+        hint, kind = unproven_shape_hint(grad_name, name, x.shape, case), "wrong_shape"
     raise Failed(Finding(Status.FAILED, gradient_shape_message(grad_name, g.shape, name, x.shape), hint,
-                         value_mistake(grad_name, kind), wrong_gradients=tuple(w[3] for w in wrong)))
+                         value_mistake(grad_name, kind), wrong_gradients=tuple(w[4] for w in wrong)))
 
 
 def _mismatch(ctx: Context, case: Case, index: int, student: np.ndarray, expected: np.ndarray) -> Finding:

@@ -46,7 +46,7 @@ def _later_extreme(ctx: Context, case: Case, extreme: Extreme) -> Finding:
     extreme's own mistake (softmax: the max shift was done, and the log of a probability that
     underflowed to 0 is what is left; its fix is log-sum-exp)."""
     finding = forward_values.check_case(ctx, case)
-    if finding.status is Status.FAILED and extreme.hint is not None:
+    if finding.status is Status.FAILED and extreme.explains(finding):
         finding = dataclasses.replace(finding, hint=extreme.hint, mistake=extreme.mistake)
     return finding
 
@@ -77,9 +77,9 @@ def check_backward(ctx: Context, cases: list[Case]) -> Finding:
         finding = first_failure([case], lambda c: gradients.check_case(ctx, c))
         if finding.passed:
             continue
-        if position == 0 or extreme.hint is None:
+        if position == 0:
             return _with_hint(finding, ctx.exercise)
-        if finding.status is Status.FAILED:
+        if finding.status is Status.FAILED and extreme.explains(finding):
             return dataclasses.replace(finding, hint=extreme.hint, mistake=extreme.mistake)
         return finding
     return finding

@@ -34,11 +34,17 @@ class Extreme:
     """One input on which a numerically careless implementation breaks: `plant(case)` returns the
     case's arrays with extreme values planted (new arrays, the case's own untouched); `label` is
     appended to the case's label. A failure on a later extreme (not the first) gets that extreme's
-    own `hint` and `mistake` (e.g. log-sum-exp after the max shift)."""
+    own `hint` and `mistake` (e.g. log-sum-exp after the max shift); with `only_if_not_finite`, only
+    when the result is NaN or inf (a hint that says "the loss is inf" must not explain a finite one)."""
     plant: Callable[["Case"], dict[str, np.ndarray]]
     label: str = " with extreme values"
     hint: str | None = None
     mistake: str | None = None
+    only_if_not_finite: bool = False
+
+    def explains(self, finding) -> bool:
+        """Whether this extreme's hint is the one for `finding` (a failure on this extreme)."""
+        return self.hint is not None and (not self.only_if_not_finite or "NaN or inf" in finding.output)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,54 @@
+"""A hint that proposes a mechanical fix is proven on the student's own answer before it is shown;
+one that would not work is replaced by what is certainly true (issue 20's measured cases)."""
+from __future__ import annotations
+
+from grader.engine import grade
+
+
+def gradient_findings(report, function):
+    return [t for t in report.tests if t.function == function and t.status in ("failed", "error")]
+
+
+def test_reshape_is_proposed_only_where_it_gives_the_right_values(mutant):
+    # dw = x.T @ dout with x of shape (N, d1, d2): as many entries as w, but reshaping them is wrong.
+    report = grade(mutant("layers", "dw = x_flat.T @ dout", "dw = x.T @ dout"), assignment="layers", public_only=True)
+    [flag] = gradient_findings(report, "affine_backward")
+    assert flag.mistake == "dw_wrong_shape" and "reshape it" not in flag.hint
+    assert "would not give the right values" in flag.hint and "x.reshape(x.shape[0], -1)" in flag.hint
+
+
+def test_a_reshape_that_works_is_still_proposed(mutant):
+    report = grade(mutant("layers", "dx = (dout @ w.T).reshape(x.shape)", "dx = dout @ w.T"),
+                   assignment="layers", public_only=True)
+    [flag] = gradient_findings(report, "affine_backward")
+    assert flag.mistake == "dx_not_reshaped" and "reshape it to x.shape" in flag.hint
+
+
+def test_the_hard_coded_size_hint_needs_a_size_written_as_a_number(mutant):
+    literal = grade(mutant("layers", "    x_flat = x.reshape(x.shape[0], w.shape[0])\n    out",
+                           "    x_flat = x.reshape(x.shape[0], 5)\n    out"), assignment="layers", public_only=True)
+    assert {t.mistake for t in gradient_findings(literal, "affine_forward")} >= {"hardcoded_shape"}
+    # No number in the reshape: the shape comes from the wrong array (w's columns for its rows).
+    computed = grade(mutant("layers", "    x_flat = x.reshape(x.shape[0], w.shape[0])\n    out",
+                            "    x_flat = x.reshape(x.shape[0], w.shape[1])\n    out"), assignment="layers",
+                     public_only=True)
+    flags = gradient_findings(computed, "affine_forward")
+    assert flags and "hardcoded_shape" not in {t.mistake for t in flags}
+    assert any("print both shapes" in (t.hint or "") for t in flags)
+
+
+def test_a_relu_backward_that_divides_by_x_is_told_about_the_division_not_the_range(mutant):
+    report = grade(mutant("layers", "dx = (x > 0) * dout", "dx = (x + abs(x)) / (2 * x) * dout"),
+                   assignment="layers", public_only=True)
+    [kink] = [t for t in report.tests if t.function == "relu_backward" and t.check == "convention at kinks"]
+    assert kink.mistake == "relu_kink_not_finite" and "outside [0, dout]" not in kink.output
+
+
+def test_a_finite_wrong_loss_is_not_told_it_is_inf(mutant):
+    # Clipping the probabilities keeps the loss finite where scores lie far apart, and wrong there.
+    report = grade(mutant("layers", "    loss = -log_probs[rows, y].mean()",
+                          "    loss = -np.log(np.clip(np.exp(log_probs), 1e-12, 1.0))[rows, y].mean()"),
+                   assignment="layers", public_only=True)
+    [stability] = [t for t in report.tests if t.function == "softmax_loss" and t.check == "stability"]
+    assert stability.status == "failed" and "is inf" not in (stability.hint or "")
+    assert stability.mistake != "softmax_log_underflow"
