@@ -26,6 +26,7 @@ VALUE_KINDS = {
     "zero": "{v} is all zeros",
     "not_finite": "{v} contains NaN or inf on ordinary inputs",
     "mean_not_sum": "{v} of a broadcast input averages dout over the broadcast axes instead of summing",
+    "slightly_off": "{v} is close to right but not equal (relative error below 1e-3): a special case or a parameter handled differently",
     # shapes
     "wrong_shape": "{v} has the wrong shape, with no more specific cause known",
     "not_summed": "{v} of a broadcast input has dout's shape: not summed over the broadcast axes",

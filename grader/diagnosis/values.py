@@ -17,6 +17,10 @@ from ..results import Finding, Status
 from .mistake_ids import value_mistake
 
 
+# Below this relative error a wrong result is nearly right: a special case, not a wrong formula.
+SLIGHTLY_OFF = 1e-3
+
+
 @dataclass(frozen=True)
 class Candidate:
     """A wrong answer, what to tell a student whose result equals it, and the mistake's id."""
@@ -75,6 +79,12 @@ def explain_mismatch(what: str, student: np.ndarray, expected: np.ndarray, *,
     if scale is not None:
         return failed(output, f"{what} is {scale:.3g} times the right answer: look for a missing or extra "
                               "constant factor.", value_mistake(what, "scaled"))
+    if err < SLIGHTLY_OFF:
+        return failed(output, f"{what} is close to right but not equal (relative error {err:.2g}), so the formula is "
+                              "nearly right: look at what is special about these inputs (named after the error): a "
+                              "size-1 axis or N = 1, a parameter from the dict (eps, momentum) your code replaces "
+                              "with its own number, a constant written as a number.",
+                      value_mistake(what, "slightly_off"))
     return failed(output, None, None)
 
 

@@ -52,3 +52,13 @@ def test_a_finite_wrong_loss_is_not_told_it_is_inf(mutant):
     [stability] = [t for t in report.tests if t.function == "softmax_loss" and t.check == "stability"]
     assert stability.status == "failed" and "is inf" not in (stability.hint or "")
     assert stability.mistake != "softmax_log_underflow"
+
+
+def test_a_nearly_right_result_is_told_it_is_nearly_right(mutant):
+    # An epsilon inside the log: the loss is off by about 1e-4 of itself, on every case.
+    report = grade(mutant("layers", "    loss = -log_probs[rows, y].mean()",
+                          "    loss = -np.log(np.exp(log_probs) + 1e-4)[rows, y].mean()"),
+                   assignment="layers", public_only=True)
+    [loss] = [t for t in report.tests if t.function == "softmax_loss" and t.check == "loss"]
+    assert loss.mistake == "loss_slightly_off" and "close to right" in loss.hint
+    assert loss.measures["relative_error"] < 1e-3
