@@ -219,6 +219,7 @@ def create_user(instance: Path, email: str, name: str, is_admin: bool) -> None:
     with context:
         user, created = accounts.ensure_user(db.session, email, name, is_admin=is_admin)
         user.is_admin = user.is_admin or is_admin
+        user.name = user.name or name
         token = accounts.invite(db.session, user, app.config["INVITATION_DAYS"])
         db.session.commit()
         click.echo(f"{'created' if created else 'exists'}: {user.email}; set a password at {_link(app, token)}")
@@ -285,10 +286,12 @@ def import_roster(instance: Path, course_code: str, csv_file) -> None:
     with context:
         try:
             outcome = accounts.import_roster(db.session, _course(course_code), csv_file.read(),
-                                             app.config["INVITATION_DAYS"])
+                                             app.config["INVITATION_DAYS"], by_admin=True)
         except accounts.RosterError as error:
             raise click.ClickException(str(error)) from None
         click.echo(f"{outcome.created} new, {outcome.updated} updated, {outcome.unchanged} unchanged", err=True)
+        for refusal in outcome.refused:
+            click.echo(f"not imported: {refusal}", err=True)
         for name, email, token in outcome.invitations:
             click.echo(f"{email},{_link(app, token)}")
 

@@ -20,6 +20,7 @@ DEFAULTS = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": True,                 # `grade serve` on loopback http turns this off
     "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",             # like the session's: no cross-site POST carries it
     "REMEMBER_COOKIE_SECURE": True,
     "PERMANENT_SESSION_LIFETIME": timedelta(days=14),
     "WTF_CSRF_TIME_LIMIT": None,                   # a token lives as long as the session

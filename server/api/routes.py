@@ -8,11 +8,12 @@ from sqlalchemy import select
 
 from .. import accounts, grading_queue, policy
 from ..authz import assignment_for, course_for, courses_of, submission_for
+from ..bounds import id_arg
 from ..extensions import db, limiter
 from ..models import Enrolment, Submission, User, utcnow
 from ..passwords import check_password
 from ..queue.lifecycle import queue_position
-from ..ratelimits import login_limit, per_user, submit_limit
+from ..ratelimits import login_limit, submission_rate_limit
 from ..dashboard.exports import grade_lines
 from ..student.queries import my_assignments
 from ..submitting import SubmitRefused, submit
@@ -55,7 +56,7 @@ def create_token():
     body = request.get_json(silent=True) or {}
     email, password = str(body.get("email", "")), str(body.get("password", ""))
     user = accounts.user_by_email(db.session, email) if email else None
-    if user is None or not check_password(user.password_hash, password):
+    if not check_password(user.password_hash if user else None, password) or user is None:
         abort(401, "That email and password do not match an account.")
     token = accounts.issue_api_token(db.session, user, str(body.get("label") or "api")[:100])
     db.session.commit()
@@ -102,7 +103,7 @@ def list_assignments():
 
 
 @bp.post("/assignments/<int:assignment_id>/submissions")
-@limiter.limit(submit_limit, key_func=per_user)
+@submission_rate_limit
 def create_submission(assignment_id: int):
     """Submit a file (multipart field `file`) as my next attempt.
     ---
@@ -160,7 +161,7 @@ def list_submissions():
         200: {description: "{submissions: [...]}"}
     """
     query = select(Submission).where(Submission.user_id == g.user.id).order_by(Submission.id.desc()).limit(500)
-    assignment_id = request.args.get("assignment_id", type=int)
+    assignment_id = id_arg(request.args, "assignment_id")
     if assignment_id is not None:
         query = query.where(Submission.assignment_id == assignment_id)
     return {"submissions": [submission_json(row) for row in db.session.scalars(query)]}
