@@ -3,22 +3,23 @@ a column holds is a page that does not exist (404), never an overflow deep in a 
 from __future__ import annotations
 
 from flask import abort
-from werkzeug.routing import IntegerConverter, ValidationError
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import IntegerConverter
 
 ID_MAX = 2**31 - 1          # the INTEGER primary keys' largest value (PostgreSQL's int4)
 PAGE_MAX = 100_000          # far past any real listing; its OFFSET still fits every database
 
 
 class DatabaseIdConverter(IntegerConverter):
-    """`<int:...>` in every route: a number no row can have does not match the route (404)."""
+    """`<int:...>` in every route: a number no row can have is a page that does not exist (404).
 
-    def __init__(self, map, **kwargs):
-        kwargs.setdefault("max", ID_MAX)
-        super().__init__(map, **kwargs)
+    NotFound rather than werkzeug's ValidationError: that one makes the router try the path's other
+    rules, and where a path has a rule per method it answered 405 for an id that was merely too big."""
 
     def to_python(self, value: str) -> int:
-        if len(value) > len(str(ID_MAX)):      # int() of a megabyte of digits costs time; nothing that long fits
-            raise ValidationError()
+        # The length first: int() of a megabyte of digits costs time, and nothing that long fits.
+        if len(value) > len(str(ID_MAX)) or int(value) > ID_MAX:
+            raise NotFound(f"There is nothing numbered {value[:20]}{'…' if len(value) > 20 else ''} here.")
         return super().to_python(value)
 
 
