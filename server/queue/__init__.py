@@ -67,12 +67,15 @@ class GradingQueue:
             return None
 
     def process(self, submission_id: int) -> str:
-        """Claim, grade, record: what a worker does with one delivered id. Returns what happened."""
+        """Claim, grade, record: what a worker does with one delivered id. The id is a turn to grade
+        one row, the fairest waiting across students (lifecycle.claim_next), which is the delivered
+        one unless another student's has waited its turn longer. Returns what happened."""
         config = self.app.config
         session = db.session
-        claimed = lifecycle.claim(session, submission_id, config["GRADING_LEASE_SECONDS"])
+        claimed = lifecycle.claim_next(session, config["GRADING_LEASE_SECONDS"])
         if claimed is None:
-            return "not claimable"       # graded already, or held by another worker
+            return "not claimable"       # nothing waits: graded already, or held by other workers
+        submission_id = claimed.submission_id
         if lifecycle.give_up_if_exhausted(session, claimed, config["GRADING_MAX_ATTEMPTS"]):
             return "gave up"
         submission = session.get(Submission, submission_id)
