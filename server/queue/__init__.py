@@ -13,7 +13,7 @@ from huey import RedisHuey, SqliteHuey
 from ..extensions import db
 from ..models import Submission
 from . import lifecycle
-from .grading import InfrastructureError, grade_submission
+from .grading import GraderCrash, InfrastructureError, crashed_grade, grade_submission
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +88,17 @@ class GradingQueue:
             if status is lifecycle.QUEUED:
                 self.enqueue(submission_id)
             return f"given back ({status})"
+        except GraderCrash as error:
+            log.exception("the grader crashed on submission %s", submission_id)
+            attempts = submission.grading_attempts
+            if attempts < config["GRADING_MAX_ATTEMPTS"]:
+                status = lifecycle.give_back(session, claimed, f"grader crash: {error}", config["GRADING_MAX_ATTEMPTS"])
+                if status is lifecycle.QUEUED:
+                    self.enqueue(submission_id)
+                return f"given back ({status})"
+            graded = crashed_grade(submission, secret=config["GRADING_SECRET"], attempts=attempts)
+            written = lifecycle.complete(session, claimed, graded, staff_note=f"grader crash: {error}")
+            return "counted after crashes" if written else "superseded"
         written = lifecycle.complete(session, claimed, graded)
         return "graded" if written else "superseded"
 

@@ -95,12 +95,14 @@ def _held(claim_: Claim):
             Submission.status == RUNNING)
 
 
-def complete(session: Session, claim_: Claim, graded: Graded) -> bool:
-    """Write the result and mark the row graded, in one transaction, if the claim is still current."""
+def complete(session: Session, claim_: Claim, graded: Graded, staff_note: str | None = None) -> bool:
+    """Write the result and mark the row graded, in one transaction, if the claim is still current.
+    `staff_note`: what staff see of how the grade went (a grader crash that counted)."""
     now = utcnow()
+    extra = {"infrastructure_error": staff_note[:2000]} if staff_note else {}
     marked = session.execute(
         update(Submission).where(*_held(claim_))
-        .values(status=GRADED, graded_at=now, lease_until=None, error_message=None)
+        .values(status=GRADED, graded_at=now, lease_until=None, error_message=None, **extra)
         .returning(Submission.assignment_id, Submission.user_id)
         .execution_options(synchronize_session=False)).one_or_none()
     if marked is None:
