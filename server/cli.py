@@ -101,15 +101,24 @@ def serve(instance: Path, host: str, port: int, workers: int) -> None:
                    f"{'Redis' if app.config.get('REDIS_URL') else 'SQLite in the instance folder'}. Ctrl-C stops.")
         if not overrides:
             click.echo("Not on loopback: session cookies are Secure, so serve this behind HTTPS.")
-        from werkzeug.serving import make_server
-        server = make_server(host, port, app, threaded=True)
-        server.serve_forever()
+        web_server(app, host, port).serve_forever()
     except OSError as error:
         raise click.ClickException(f"cannot listen on {host}:{port} ({error.strerror}); choose --port") from None
     except (KeyboardInterrupt, SystemExit):
         pass
     finally:
         _stop_workers(children)
+
+
+def web_server(app, host: str, port: int):
+    """Werkzeug's threaded server, whose connections time out: a thread per connection, so without a
+    read timeout 300 idle connections held 300 threads, for ever (SERVE_READ_TIMEOUT seconds)."""
+    from werkzeug.serving import WSGIRequestHandler, make_server
+
+    class TimedRequestHandler(WSGIRequestHandler):
+        timeout = app.config["SERVE_READ_TIMEOUT"]      # socketserver sets it on each connection
+
+    return make_server(host, port, app, threaded=True, request_handler=TimedRequestHandler)
 
 
 def _stop(*_signal) -> None:

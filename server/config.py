@@ -48,6 +48,8 @@ DEFAULTS = {
     "GRADER_COURSE": None,                         # the course directory (exercises/, reference/)
     "SITE_NAME": "Backprop grader",
     "PROXY_HOPS": 0,                               # reverse proxies in front (X-Forwarded-For is trusted that deep)
+    # `grade serve`: a connection that sends nothing for this long is closed (each holds a thread).
+    "SERVE_READ_TIMEOUT": 30,
 }
 
 
