@@ -224,20 +224,21 @@ def post_roster(course_id: int):
       parameters: [{name: course_id, in: path, required: true, schema: {type: integer}}]
       requestBody: {required: true, content: {text/csv: {schema: {type: string}}}}
       responses:
-        200: {description: "{created, updated, unchanged, invitations: [{email, link}]}"}
+        200: {description: "{created, updated, unchanged, invitations: [{email, link}], refused: [why, per line], kept_names: [email], not_invited: [email]}"}
         400: {description: The CSV has problems; nothing was imported}
     """
     course = course_for(g.user, course_id, instructor=True)
     try:
         outcome = accounts.import_roster(db.session, course, request.get_data(as_text=True),
-                                         current_app.config["INVITATION_DAYS"])
+                                         current_app.config["INVITATION_DAYS"], actor_id=g.user.id)
     except accounts.RosterError as error:
         db.session.rollback()
         abort(400, str(error))
     return {"created": outcome.created, "updated": outcome.updated, "unchanged": outcome.unchanged,
             "invitations": [{"name": n, "email": e,
                              "link": url_for("auth.accept_invitation", token=t, _external=True)}
-                            for n, e, t in outcome.invitations]}
+                            for n, e, t in outcome.invitations],
+            "refused": outcome.refused, "kept_names": outcome.kept_names, "not_invited": outcome.not_invited}
 
 
 @bp.get("/courses/<int:course_id>/assignments")

@@ -100,6 +100,23 @@ def test_a_roster_renames_no_one_outside_the_course_and_refuses_staff_and_admins
     assert admin.get(f"/staff/courses/{world.course_id}").status_code == 200     # still staff there
 
 
+def test_the_api_roster_import_refuses_and_keeps_names_the_same_way(app, client, world):
+    with app.app_context():
+        passwordless("elsewhere@uni.test", Role.STUDENT, other_course_id(world))
+    token = client.post("/api/v1/tokens", json={"email": world.emails["instructor"], "password": PASSWORD}).get_json()
+    response = client.post(f"/api/v1/courses/{world.course_id}/roster", headers={"Authorization": f"Bearer {token['token']}"},
+                           data=f"name,email\nRenamed,{world.emails['admin']}\nRenamed,elsewhere@uni.test\n",
+                           content_type="text/csv")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["refused"] == [f"line 2: {world.emails['admin']} is a site admin; a roster does not enrol admins "
+                               "as students"]
+    assert body["invitations"] == []          # the owner has a live link of their own: left alone
+    assert body["kept_names"] == ["elsewhere@uni.test"]
+    with app.app_context():
+        assert accounts.user_by_email(db.session, "elsewhere@uni.test").name == "Owner Name"
+
+
 def test_a_roster_refuses_nul_characters_with_a_clear_message(app, world):
     with app.app_context(), pytest.raises(accounts.RosterError, match="NUL"):
         accounts.import_roster(db.session, db.session.get(Course, world.course_id),
