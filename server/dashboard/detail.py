@@ -25,7 +25,7 @@ from .shown_source import DOWNLOAD, Cell, source_cells, source_parts  # noqa: F4
 # A diff compares at most this much of each attempt (difflib's matching grows with the product of
 # the two lengths) and shows at most DIFF_MAX_SHOWN lines of the result.
 DIFF_MAX_CHARS = 200_000
-DIFF_MAX_LINES = 1500
+DIFF_MAX_LINES = 1200
 DIFF_MAX_SHOWN = 1500
 
 

@@ -17,6 +17,7 @@ import json
 import zipfile
 import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 
 from markupsafe import Markup
 from pygments import highlight
@@ -25,14 +26,14 @@ from pygments.lexers import PythonLexer
 
 MAX_PART = 100_000               # characters of one file or cell shown; the rest is cut, with a note
 TEXT_BUDGET = 400_000            # characters of the upload read for one page, all cells together
-HIGHLIGHT_BUDGET = 60_000        # of which highlighted; the rest is plain text
+HIGHLIGHT_BUDGET = 50_000        # of which highlighted; the rest is plain text
 MAX_CELLS = 300                  # cells (notebook cells, zip members) shown on one page
 MAX_MEMBERS = 50                 # zip members looked at
 DOWNLOAD = "download the submission to read it"
 FORMATTER = HtmlFormatter(cssclass="highlight", linenos="inline", wrapcode=True)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Part:
     """A piece of the upload as text: a .py, a notebook cell, or a zip member's."""
     kind: str                    # code, markdown, raw, file (a .py, or a member of a zip)
@@ -51,6 +52,11 @@ class Cell:
 def source_parts(filename: str, content: bytes) -> list[Part]:
     """The upload's sources as text (no highlighting), each cut at MAX_PART characters, TEXT_BUDGET
     in all: past it, a part is named with its size and not shown."""
+    return list(_parts(filename, content))
+
+
+@lru_cache(maxsize=4)     # a page reads its submission twice (the cells, the diff): unpack it once
+def _parts(filename: str, content: bytes) -> tuple[Part, ...]:
     lower = filename.lower()
     if lower.endswith(".ipynb"):
         parts = notebook_parts(content)
@@ -64,7 +70,7 @@ def source_parts(filename: str, content: bytes) -> list[Part]:
             parts[index] = Part("raw", part.title, f"Not shown: {len(part.text):,} characters past what one page "
                                                    f"shows; {DOWNLOAD}.")
         budget = max(budget - len(part.text), 0)
-    return parts
+    return tuple(parts)
 
 
 def source_cells(filename: str, content: bytes) -> list[Cell]:
