@@ -103,7 +103,7 @@ def file_part(name: str, content: bytes) -> Part:
     # Decoding only what can be shown: a cut multi-byte character becomes one replacement mark.
     text = content[:MAX_PART * 4].decode("utf-8", errors="replace")
     if len(content) > MAX_PART * 4:
-        text = text[:MAX_PART] + f"\n# … cut: the file has {len(content):,} bytes; {DOWNLOAD}"
+        return Part("file", name, text[:MAX_PART] + f"\n# … cut: the file has {len(content):,} bytes; {DOWNLOAD}")
     return Part("file", name, _cut(text))
 
 
