@@ -23,6 +23,8 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     load_config(app, config)
+    from . import bounds
+    bounds.init_app(app)
     if app.config["PROXY_HOPS"]:
         # Behind N reverse proxies: take the client's address from X-Forwarded-For, so rate
         # limits count each student, not the proxy.

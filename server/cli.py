@@ -101,15 +101,24 @@ def serve(instance: Path, host: str, port: int, workers: int) -> None:
                    f"{'Redis' if app.config.get('REDIS_URL') else 'SQLite in the instance folder'}. Ctrl-C stops.")
         if not overrides:
             click.echo("Not on loopback: session cookies are Secure, so serve this behind HTTPS.")
-        from werkzeug.serving import make_server
-        server = make_server(host, port, app, threaded=True)
-        server.serve_forever()
+        web_server(app, host, port).serve_forever()
     except OSError as error:
         raise click.ClickException(f"cannot listen on {host}:{port} ({error.strerror}); choose --port") from None
     except (KeyboardInterrupt, SystemExit):
         pass
     finally:
         _stop_workers(children)
+
+
+def web_server(app, host: str, port: int):
+    """Werkzeug's threaded server, whose connections time out: a thread per connection, so without a
+    read timeout 300 idle connections held 300 threads, for ever (SERVE_READ_TIMEOUT seconds)."""
+    from werkzeug.serving import WSGIRequestHandler, make_server
+
+    class TimedRequestHandler(WSGIRequestHandler):
+        timeout = app.config["SERVE_READ_TIMEOUT"]      # socketserver sets it on each connection
+
+    return make_server(host, port, app, threaded=True, request_handler=TimedRequestHandler)
 
 
 def _stop(*_signal) -> None:
@@ -219,6 +228,7 @@ def create_user(instance: Path, email: str, name: str, is_admin: bool) -> None:
     with context:
         user, created = accounts.ensure_user(db.session, email, name, is_admin=is_admin)
         user.is_admin = user.is_admin or is_admin
+        user.name = user.name or name
         token = accounts.invite(db.session, user, app.config["INVITATION_DAYS"])
         db.session.commit()
         click.echo(f"{'created' if created else 'exists'}: {user.email}; set a password at {_link(app, token)}")
@@ -285,10 +295,12 @@ def import_roster(instance: Path, course_code: str, csv_file) -> None:
     with context:
         try:
             outcome = accounts.import_roster(db.session, _course(course_code), csv_file.read(),
-                                             app.config["INVITATION_DAYS"])
+                                             app.config["INVITATION_DAYS"], by_admin=True)
         except accounts.RosterError as error:
             raise click.ClickException(str(error)) from None
         click.echo(f"{outcome.created} new, {outcome.updated} updated, {outcome.unchanged} unchanged", err=True)
+        for refusal in outcome.refused:
+            click.echo(f"not imported: {refusal}", err=True)
         for name, email, token in outcome.invitations:
             click.echo(f"{email},{_link(app, token)}")
 

@@ -20,6 +20,7 @@ DEFAULTS = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": True,                 # `grade serve` on loopback http turns this off
     "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",             # like the session's: no cross-site POST carries it
     "REMEMBER_COOKIE_SECURE": True,
     "PERMANENT_SESSION_LIFETIME": timedelta(days=14),
     "WTF_CSRF_TIME_LIMIT": None,                   # a token lives as long as the session
@@ -47,6 +48,8 @@ DEFAULTS = {
     "GRADER_COURSE": None,                         # the course directory (exercises/, reference/)
     "SITE_NAME": "Backprop grader",
     "PROXY_HOPS": 0,                               # reverse proxies in front (X-Forwarded-For is trusted that deep)
+    # `grade serve`: a connection that sends nothing for this long is closed (each holds a thread).
+    "SERVE_READ_TIMEOUT": 30,
 }
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -16,12 +17,19 @@ def hash_password(password: str) -> str:
 
 
 def check_password(password_hash: str | None, password: str) -> bool:
-    if not password_hash:
-        return False
+    """Whether `password` matches. Without a hash (no such account, or no password set yet) it
+    verifies against a throwaway hash all the same, so that the answer takes as long either way and
+    the time it takes does not tell which email addresses have accounts."""
     try:
-        return _hasher.verify(password_hash, password)
+        return _hasher.verify(password_hash or _throwaway_hash(_hasher), password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
+
+
+@cache
+def _throwaway_hash(hasher: PasswordHasher) -> str:
+    """A hash of a random password, with the same cost as real ones (per hasher: tests use a light one)."""
+    return hasher.hash(secrets.token_urlsafe(16))
 
 
 def password_problem(password: str) -> str | None:

@@ -7,6 +7,7 @@ JSON is broken) is accepted: it is graded, counts as an attempt, and its report 
 from __future__ import annotations
 
 import io
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 
@@ -14,6 +15,7 @@ SUFFIXES = (".py", ".ipynb", ".zip")
 MAX_MEMBERS = 200
 MAX_UNPACKED = 20 * 1024 * 1024
 MAX_RATIO = 200            # a member that inflates more than this is a bomb, not source code
+MAX_NAME = 255             # Submission.filename's column
 
 
 class UploadRefused(Exception):
@@ -28,7 +30,7 @@ class Upload:
 
 def accept(filename: str | None, content: bytes, max_bytes: int) -> Upload:
     """The upload if it is a submission; UploadRefused otherwise."""
-    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    name = clean_filename(filename)
     suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if not name:
         raise UploadRefused("No file was chosen. Choose your .py, .ipynb or .zip file and submit again.")
@@ -44,6 +46,18 @@ def accept(filename: str | None, content: bytes, max_bytes: int) -> Upload:
     else:
         _check_text(name, content, notebook=suffix == ".ipynb")
     return Upload(name, content)
+
+
+def clean_filename(filename: str | None) -> str:
+    """The name to keep: its last path part without control characters or lone surrogates (PostgreSQL
+    refuses a NUL; a newline would reach headers and logs), at most MAX_NAME characters, suffix kept."""
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(c for c in name if unicodedata.category(c) not in ("Cc", "Cs")).strip()
+    if len(name) > MAX_NAME:
+        stem, dot, suffix = name.rpartition(".")
+        keep = MAX_NAME - len(suffix) - 1
+        name = f"{stem[:keep].rstrip()}.{suffix}" if dot and 0 < len(suffix) <= 16 else name[:MAX_NAME]
+    return name
 
 
 def accept_file(file, max_bytes: int) -> Upload:

@@ -8,11 +8,12 @@ from sqlalchemy import select
 
 from .. import accounts, grading_queue, policy
 from ..authz import assignment_for, course_for, courses_of, submission_for
+from ..bounds import id_arg
 from ..extensions import db, limiter
 from ..models import Enrolment, Submission, User, utcnow
 from ..passwords import check_password
 from ..queue.lifecycle import queue_position
-from ..ratelimits import login_limit, per_user, submit_limit
+from ..ratelimits import login_limit, submission_rate_limit
 from ..dashboard.exports import grade_lines
 from ..student.queries import my_assignments
 from ..submitting import SubmitRefused, submit
@@ -55,7 +56,7 @@ def create_token():
     body = request.get_json(silent=True) or {}
     email, password = str(body.get("email", "")), str(body.get("password", ""))
     user = accounts.user_by_email(db.session, email) if email else None
-    if user is None or not check_password(user.password_hash, password):
+    if not check_password(user.password_hash if user else None, password) or user is None:
         abort(401, "That email and password do not match an account.")
     token = accounts.issue_api_token(db.session, user, str(body.get("label") or "api")[:100])
     db.session.commit()
@@ -102,7 +103,7 @@ def list_assignments():
 
 
 @bp.post("/assignments/<int:assignment_id>/submissions")
-@limiter.limit(submit_limit, key_func=per_user)
+@submission_rate_limit
 def create_submission(assignment_id: int):
     """Submit a file (multipart field `file`) as my next attempt.
     ---
@@ -160,7 +161,7 @@ def list_submissions():
         200: {description: "{submissions: [...]}"}
     """
     query = select(Submission).where(Submission.user_id == g.user.id).order_by(Submission.id.desc()).limit(500)
-    assignment_id = request.args.get("assignment_id", type=int)
+    assignment_id = id_arg(request.args, "assignment_id")
     if assignment_id is not None:
         query = query.where(Submission.assignment_id == assignment_id)
     return {"submissions": [submission_json(row) for row in db.session.scalars(query)]}
@@ -223,20 +224,21 @@ def post_roster(course_id: int):
       parameters: [{name: course_id, in: path, required: true, schema: {type: integer}}]
       requestBody: {required: true, content: {text/csv: {schema: {type: string}}}}
       responses:
-        200: {description: "{created, updated, unchanged, invitations: [{email, link}]}"}
+        200: {description: "{created, updated, unchanged, invitations: [{email, link}], refused: [why, per line], kept_names: [email], not_invited: [email]}"}
         400: {description: The CSV has problems; nothing was imported}
     """
     course = course_for(g.user, course_id, instructor=True)
     try:
         outcome = accounts.import_roster(db.session, course, request.get_data(as_text=True),
-                                         current_app.config["INVITATION_DAYS"])
+                                         current_app.config["INVITATION_DAYS"], actor_id=g.user.id)
     except accounts.RosterError as error:
         db.session.rollback()
         abort(400, str(error))
     return {"created": outcome.created, "updated": outcome.updated, "unchanged": outcome.unchanged,
             "invitations": [{"name": n, "email": e,
                              "link": url_for("auth.accept_invitation", token=t, _external=True)}
-                            for n, e, t in outcome.invitations]}
+                            for n, e, t in outcome.invitations],
+            "refused": outcome.refused, "kept_names": outcome.kept_names, "not_invited": outcome.not_invited}
 
 
 @bp.get("/courses/<int:course_id>/assignments")

@@ -34,7 +34,7 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = accounts.user_by_email(db.session, form.email.data)
-        if user is not None and check_password(user.password_hash, form.password.data):
+        if check_password(user.password_hash if user else None, form.password.data) and user is not None:
             login_user(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next")))
         flash("That email and password do not match an account. If you were invited, use the link from "
@@ -44,8 +44,12 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """Log out (a POST, so a link elsewhere cannot log you out)."""
+    """Log out (a POST, so a link elsewhere cannot log you out). The session ends on the server too: a
+    copy of the cookie, or a remember-me cookie, stops working (every session of the account ends)."""
     if EmptyForm().validate_on_submit():
+        if current_user.is_authenticated:
+            accounts.end_sessions(current_user)
+            db.session.commit()
         logout_user()
     return redirect(url_for("auth.login"))
 
@@ -85,7 +89,8 @@ def account():
                 accounts.set_password(db.session, current_user, form.password.data)
                 db.session.commit()
                 login_user(current_user)      # this session stays; all others end
-                flash("Password changed. Other sessions were logged out.", "success")
+                flash("Password changed. Other sessions were logged out and your API tokens revoked "
+                      "(make a new one below for `grade submit`).", "success")
                 return redirect(url_for("auth.account"))
     elif "tok-label" in request.form and token_form.validate_on_submit():
         new_token = accounts.issue_api_token(db.session, current_user, token_form.label.data or "token")

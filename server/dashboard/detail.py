@@ -1,5 +1,5 @@
-"""A submission as staff read it: the source highlighted, notebook cells as cells, every attempt
-of the same student with a diff between consecutive ones.
+"""A submission as staff read it: the source highlighted, notebook cells as cells (shown_source),
+every attempt of the same student with a diff between consecutive ones.
 
 Pygments writes class-based HTML only (the CSP forbids inline styles); its colours are the static
 file dashboard/pygments.css. The bytes are only read here, never run: the web process never
@@ -8,9 +8,6 @@ executes a submission.
 from __future__ import annotations
 
 import difflib
-import io
-import json
-import zipfile
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,96 +15,46 @@ import numpy as np
 from markupsafe import Markup
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
-from pygments.lexers import DiffLexer, PythonLexer
+from pygments.lexers import DiffLexer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Result, ScoreAdjustment, Submission
+from .shown_source import DOWNLOAD, Cell, source_cells, source_parts  # noqa: F401  (Cell, source_cells: the page's)
 
-MAX_SOURCE = 512 * 1024          # larger files are shown cut, with a note
-FORMATTER = HtmlFormatter(cssclass="highlight", linenos="inline", wrapcode=True)
-
-
-@dataclass
-class Cell:
-    kind: str                    # code, markdown, raw, file (a .py, or a member of a zip)
-    title: str
-    html: Markup | None          # highlighted code
-    text: str                    # the plain text (markdown cells are shown as text)
-
-
-def _code(text: str) -> Markup:
-    return Markup(highlight(text, PythonLexer(), FORMATTER))
-
-
-def notebook_cells(raw: bytes, name: str = "") -> list[Cell]:
-    """A notebook's cells in order, code highlighted; not a notebook: one note saying so."""
-    try:
-        notebook = json.loads(raw.decode("utf-8"))
-        cells = notebook.get("cells", [])
-    except (UnicodeDecodeError, ValueError, AttributeError):
-        return [Cell("raw", name or "notebook", None, "This notebook is not valid JSON; download the file to see it.")]
-    out = []
-    for number, cell in enumerate(cells, 1):
-        source = cell.get("source", "")
-        text = "".join(source) if isinstance(source, list) else str(source)
-        kind = cell.get("cell_type", "raw")
-        count = cell.get("execution_count")
-        title = f"{name + ' · ' if name else ''}cell {number}" + (f" · In [{count}]" if kind == "code" and count else "")
-        out.append(Cell(kind, title, _code(text) if kind == "code" else None, text))
-    return out
-
-
-def source_cells(filename: str, content: bytes) -> list[Cell]:
-    """What the student handed in, ready to show: a .py, a notebook, or the sources in a zip."""
-    lower = filename.lower()
-    if lower.endswith(".ipynb"):
-        return notebook_cells(content)
-    if lower.endswith(".zip"):
-        return _zip_cells(content)
-    return [_file_cell(filename, content)]
-
-
-def _file_cell(name: str, content: bytes) -> Cell:
-    text = content[:MAX_SOURCE].decode("utf-8", errors="replace")
-    if len(content) > MAX_SOURCE:
-        text += f"\n# … cut: the file has {len(content)} bytes; download it to see the rest"
-    return Cell("file", name, _code(text), text)
-
-
-def _zip_cells(content: bytes) -> list[Cell]:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
-    except zipfile.BadZipFile:
-        return [Cell("raw", "archive", None, "This is not a readable zip file.")]
-    cells = []
-    for member in archive.infolist()[:50]:
-        if member.is_dir() or member.file_size > MAX_SOURCE:
-            continue
-        if member.filename.endswith(".py"):
-            cells.append(_file_cell(member.filename, archive.read(member)))
-        elif member.filename.endswith(".ipynb"):
-            cells.extend(notebook_cells(archive.read(member), member.filename))
-    return cells or [Cell("raw", "archive", None, "The zip holds no .py or .ipynb file.")]
+# A diff compares at most this much of each attempt (difflib's matching grows with the product of
+# the two lengths) and shows at most DIFF_MAX_SHOWN lines of the result.
+DIFF_MAX_CHARS = 200_000
+DIFF_MAX_LINES = 1200
+DIFF_MAX_SHOWN = 1500
 
 
 def plain_source(filename: str, content: bytes) -> str:
     """The submission as one text, for diffs: notebook code cells joined, zip members one after another."""
     parts = []
-    for cell in source_cells(filename, content):
-        if cell.kind in ("code", "file"):
-            parts.append(f"# ---- {cell.title}\n{cell.text}" if cell.kind == "code" or filename.endswith(".zip")
-                         else cell.text)
+    for part in source_parts(filename, content):
+        if part.kind in ("code", "file"):
+            parts.append(f"# ---- {part.title}\n{part.text}" if part.kind == "code" or filename.lower().endswith(".zip")
+                         else part.text)
     return "\n".join(parts)
 
 
 def diff_html(before: Submission, after: Submission) -> Markup | None:
-    """The unified diff from one attempt to the next, highlighted; None when nothing changed."""
-    old = plain_source(before.filename, before.content).splitlines(keepends=True)
-    new = plain_source(after.filename, after.content).splitlines(keepends=True)
-    lines = list(difflib.unified_diff(old, new, f"attempt {before.attempt}", f"attempt {after.attempt}", n=3))
+    """The unified diff from one attempt to the next, highlighted; None when nothing changed. Only
+    the first DIFF_MAX_CHARS characters and DIFF_MAX_LINES lines of each are compared, and
+    DIFF_MAX_SHOWN lines of the diff shown."""
+    old_text, new_text = plain_source(before.filename, before.content), plain_source(after.filename, after.content)
+    old = old_text[:DIFF_MAX_CHARS].splitlines(keepends=True)
+    new = new_text[:DIFF_MAX_CHARS].splitlines(keepends=True)
+    cut = max(len(old_text), len(new_text)) > DIFF_MAX_CHARS or max(len(old), len(new)) > DIFF_MAX_LINES
+    lines = list(difflib.unified_diff(old[:DIFF_MAX_LINES], new[:DIFF_MAX_LINES], f"attempt {before.attempt}",
+                                      f"attempt {after.attempt}", n=3))
     if not lines:
         return None
+    if len(lines) > DIFF_MAX_SHOWN:
+        lines, cut = lines[:DIFF_MAX_SHOWN], True
+    if cut:
+        lines.append(f"# … the diff is cut here: the attempts are longer than one page compares; {DOWNLOAD}\n")
     return Markup(highlight("".join(line if line.endswith("\n") else line + "\n" for line in lines), DiffLexer(),
                             HtmlFormatter(cssclass="highlight")))
 

@@ -7,6 +7,7 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from ..models import Assignment, Enrolment, Result, Role, ScoreAdjustment, Submission, SubmissionStatus, TestRow, User
+from ..bounds import page_number
 from .latest import failing, final_score, functions_of, is_failing, latest_id_of
 
 PER_PAGE = 50
@@ -27,7 +28,7 @@ class GridQuery:
     def from_args(cls, args, functions: list[str]) -> "GridQuery":
         sort = args.get("sort", "name")
         fails = args.get("fails", "")
-        return cls(page=max(args.get("page", 1, type=int) or 1, 1),
+        return cls(page=page_number(args),
                    sort=sort if sort in ("name", "final", "attempt", "late", *functions) else "name",
                    descending=args.get("dir") == "desc", search=args.get("q", "").strip()[:100],
                    show=args.get("show") if args.get("show") in SHOW else "all",

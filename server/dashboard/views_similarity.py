@@ -6,6 +6,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user
 
 from ..authz import assignment_for
+from ..bounds import page_number
 from ..extensions import db
 from ..models import SimilarityRun, Submission
 from . import bp, similarity_runs as runs
@@ -24,7 +25,7 @@ def _minimum() -> float:
 def similarity_page(assignment_id: int):
     """The most alike pairs of the last computation, filtered by a threshold, with its time and Recompute."""
     assignment = assignment_for(current_user, assignment_id, staff=True)
-    minimum, page = _minimum(), max(request.args.get("page", 1, type=int) or 1, 1)
+    minimum, page = _minimum(), page_number(request.args)
     done, pending = runs.last_done(db.session, assignment), runs.open_run(db.session, assignment)
     latest_run = runs.current_run(db.session, assignment)
     rows, total = runs.top_pairs(db.session, done, minimum, page) if done else ([], 0)

@@ -13,7 +13,7 @@ from huey import RedisHuey, SqliteHuey
 from ..extensions import db
 from ..models import Submission
 from . import lifecycle
-from .grading import InfrastructureError, grade_submission
+from .grading import GraderCrash, InfrastructureError, crashed_grade, grade_submission
 
 log = logging.getLogger(__name__)
 
@@ -67,12 +67,15 @@ class GradingQueue:
             return None
 
     def process(self, submission_id: int) -> str:
-        """Claim, grade, record: what a worker does with one delivered id. Returns what happened."""
+        """Claim, grade, record: what a worker does with one delivered id. The id is a turn to grade
+        one row, the fairest waiting across students (lifecycle.claim_next), which is the delivered
+        one unless another student's has waited its turn longer. Returns what happened."""
         config = self.app.config
         session = db.session
-        claimed = lifecycle.claim(session, submission_id, config["GRADING_LEASE_SECONDS"])
+        claimed = lifecycle.claim_next(session, config["GRADING_LEASE_SECONDS"])
         if claimed is None:
-            return "not claimable"       # graded already, or held by another worker
+            return "not claimable"       # nothing waits: graded already, or held by other workers
+        submission_id = claimed.submission_id
         if lifecycle.give_up_if_exhausted(session, claimed, config["GRADING_MAX_ATTEMPTS"]):
             return "gave up"
         submission = session.get(Submission, submission_id)
@@ -85,6 +88,17 @@ class GradingQueue:
             if status is lifecycle.QUEUED:
                 self.enqueue(submission_id)
             return f"given back ({status})"
+        except GraderCrash as error:
+            log.exception("the grader crashed on submission %s", submission_id)
+            attempts = submission.grading_attempts
+            if attempts < config["GRADING_MAX_ATTEMPTS"]:
+                status = lifecycle.give_back(session, claimed, f"grader crash: {error}", config["GRADING_MAX_ATTEMPTS"])
+                if status is lifecycle.QUEUED:
+                    self.enqueue(submission_id)
+                return f"given back ({status})"
+            graded = crashed_grade(submission, secret=config["GRADING_SECRET"], attempts=attempts)
+            written = lifecycle.complete(session, claimed, graded, staff_note=f"grader crash: {error}")
+            return "counted after crashes" if written else "superseded"
         written = lifecycle.complete(session, claimed, graded)
         return "graded" if written else "superseded"
 

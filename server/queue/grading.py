@@ -30,6 +30,24 @@ class InfrastructureError(Exception):
     """Grading failed for a reason of ours, not the student's: the row is retried, never counted."""
 
 
+class GraderCrash(Exception):
+    """The grader's own code failed on this submission after reading it (not the machine, the sandbox
+    or the course: those are InfrastructureError). Retried like ours, since it may be passing; if the
+    last attempt fails too, the grade is deterministic (the same seed, the same code), so the
+    submission causes it: it then counts as the student's attempt, scored 0 (crashed_grade). Else a
+    student who found such an input would have unlimited attempts."""
+
+
+def ours(error: Exception) -> bool:
+    """Whether an exception out of grader.grade is the machine's, the sandbox's or the course's."""
+    from grader.course import CourseNotFound
+    from grader.engine import SandboxUnavailable
+    from grader.oracle import ReferenceMissing
+    from grader.sandbox.zygote import ZygoteError
+    return isinstance(error, (SandboxUnavailable, ZygoteError, CourseNotFound, ReferenceMissing, OSError,
+                              MemoryError, ImportError))
+
+
 @dataclass
 class Graded:
     result: Result
@@ -75,11 +93,25 @@ def grade_submission(submission: Submission, *, secret: str, options: dict | Non
         except SubmissionError as error:
             report = Report(seed=seed, notes=[f"Your submission could not be graded: {error}"])
         except Exception as error:  # noqa: BLE001 - the sandbox, the reference, the grader itself
-            raise InfrastructureError(f"{type(error).__name__}: {error}") from error
+            kind = InfrastructureError if ours(error) else GraderCrash
+            raise kind(f"{type(error).__name__}: {error}") from error
     if assignment.functions:
         chosen = set(assignment.functions)
         report.tests = [test for test in report.tests if test.function in chosen]
     return scored(report, submission, assignment, seed, time.perf_counter() - started)
+
+
+CRASHED = ("The grader failed on this submission each of the {n} times it tried, in the same way: since grading "
+           "the same file again gives the same result, the failure follows from what was submitted, so this "
+           "counts as one of your attempts, scored 0. Your instructor sees the error and can regrade or adjust "
+           "it; if you believe your code is right, tell them.")
+
+
+def crashed_grade(submission: Submission, *, secret: str, attempts: int) -> Graded:
+    """The graded attempt, scored 0, of a submission the grader crashed on every time (GraderCrash).
+    The student is not shown the error itself: it comes from our code and may quote hidden inputs."""
+    seed = hidden_case_seed(secret, submission, submission.assignment)
+    return scored(Report(seed=seed, notes=[CRASHED.format(n=attempts)]), submission, submission.assignment, seed, 0.0)
 
 
 def scored(report: Report, submission: Submission, assignment: Assignment, seed: int, seconds: float) -> Graded:

@@ -4,6 +4,10 @@ The submission row is the truth; the queue only carries its id. A worker claims 
 atomic UPDATE and a fresh attempt token; only the holder of the current token may write a result,
 in the same transaction that marks the row graded. A SIGKILLed worker never reports anything, so
 its lease expires and the reaper hands the row to another worker.
+
+Which row a worker claims is fair across students (claim_next): a delivered id is a turn to grade
+one row, the fairest waiting, not necessarily its own. Otherwise one student's burst of slow
+submissions, queued first, made everyone else's wait behind all of it (241 s, once).
 """
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from .. import check_history
@@ -37,10 +41,8 @@ def claim(session: Session, submission_id: int, lease_seconds: float, now: datet
     worker holds it or it is already final (a second delivery of the same id does nothing)."""
     now = now or utcnow()
     token = secrets.token_hex(16)
-    claimable = or_(Submission.status == QUEUED,
-                    and_(Submission.status == RUNNING, Submission.lease_until < now))
     taken = session.execute(
-        update(Submission).where(Submission.id == submission_id, claimable)
+        update(Submission).where(Submission.id == submission_id, _claimable(now))
         .values(status=RUNNING, lease_until=now + timedelta(seconds=lease_seconds), attempt_token=token,
                 grading_attempts=Submission.grading_attempts + 1)
         .execution_options(synchronize_session=False)).rowcount
@@ -48,17 +50,59 @@ def claim(session: Session, submission_id: int, lease_seconds: float, now: datet
     return Claim(submission_id, token) if taken == 1 else None
 
 
+MAX_CLAIM_RACES = 50      # rows other workers took between our choosing and our UPDATE, before giving the turn up
+
+
+def fair_order(now: datetime):
+    """The claimable rows, fairest first: the students with fewest rows being graded now, then those
+    served longest ago (whose last grade is oldest; never graded first), then each student's rows
+    oldest first. Round robin across students, whatever the queue (SQLite or Redis) delivered."""
+    claimable = _claimable(now)
+    running = (select(Submission.user_id, func.count().label("running"))
+               .where(Submission.status == RUNNING, Submission.lease_until >= now)
+               .group_by(Submission.user_id).subquery())
+    waiting_students = select(Submission.user_id).where(claimable).distinct()
+    served = (select(Submission.user_id, func.max(Submission.graded_at).label("at"))
+              .where(Submission.user_id.in_(waiting_students)).group_by(Submission.user_id).subquery())
+    return (select(Submission.id)
+            .outerjoin(running, running.c.user_id == Submission.user_id)
+            .outerjoin(served, served.c.user_id == Submission.user_id)
+            .where(claimable)
+            .order_by(func.coalesce(running.c.running, 0), served.c.at.asc().nulls_first(), Submission.id))
+
+
+def claim_next(session: Session, lease_seconds: float, now: datetime | None = None) -> Claim | None:
+    """Claim the fairest claimable row (fair_order); None when nothing waits. Another worker may take
+    the chosen row first: then the next fairest is chosen, each claim still one atomic UPDATE."""
+    now = now or utcnow()
+    for _ in range(MAX_CLAIM_RACES):
+        chosen = session.scalar(fair_order(now).limit(1))
+        session.commit()      # end the read: SQLite takes its write lock in claim's UPDATE
+        if chosen is None:
+            return None
+        taken = claim(session, chosen, lease_seconds, now)
+        if taken is not None:
+            return taken
+    return None
+
+
+def _claimable(now: datetime):
+    return or_(Submission.status == QUEUED, and_(Submission.status == RUNNING, Submission.lease_until < now))
+
+
 def _held(claim_: Claim):
     return (Submission.id == claim_.submission_id, Submission.attempt_token == claim_.token,
             Submission.status == RUNNING)
 
 
-def complete(session: Session, claim_: Claim, graded: Graded) -> bool:
-    """Write the result and mark the row graded, in one transaction, if the claim is still current."""
+def complete(session: Session, claim_: Claim, graded: Graded, staff_note: str | None = None) -> bool:
+    """Write the result and mark the row graded, in one transaction, if the claim is still current.
+    `staff_note`: what staff see of how the grade went (a grader crash that counted)."""
     now = utcnow()
+    extra = {"infrastructure_error": staff_note[:2000]} if staff_note else {}
     marked = session.execute(
         update(Submission).where(*_held(claim_))
-        .values(status=GRADED, graded_at=now, lease_until=None, error_message=None)
+        .values(status=GRADED, graded_at=now, lease_until=None, error_message=None, **extra)
         .returning(Submission.assignment_id, Submission.user_id)
         .execution_options(synchronize_session=False)).one_or_none()
     if marked is None:
@@ -135,9 +179,16 @@ def retry(session: Session, submission_id: int) -> bool:
 
 
 def queue_position(session: Session, submission: Submission) -> int | None:
-    """1 for the next row to be graded; None once it is no longer waiting."""
+    """About where the row waits (1: next); None once it is no longer waiting. Grading takes the
+    students in turn (fair_order), so a row that is its student's k-th waiting one has up to k
+    waiting rows of every other student ahead of it: the count is that, at most."""
     if submission.status is not QUEUED:
         return None
-    ahead = session.scalar(select(func.count()).select_from(Submission)
-                           .where(Submission.status == QUEUED, Submission.id < submission.id))
-    return int(ahead) + 1
+    rank = session.scalar(select(func.count()).select_from(Submission).where(
+        Submission.status == QUEUED, Submission.user_id == submission.user_id, Submission.id <= submission.id))
+    waiting = (select(Submission.user_id, func.count().label("rows")).where(
+        Submission.status == QUEUED, Submission.user_id != submission.user_id)
+        .group_by(Submission.user_id).subquery())
+    at_most_rank = case((waiting.c.rows < rank, waiting.c.rows), else_=rank)     # min() of two values, portably
+    others = session.scalar(select(func.coalesce(func.sum(at_most_rank), 0)))
+    return int(rank) + int(others)

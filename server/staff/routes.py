@@ -92,7 +92,8 @@ def import_roster(course_id: int):
         if len(raw) > 5 * 1024 * 1024:
             raise accounts.RosterError("The roster is larger than 5 MB; export only name, email and student id.")
         text = raw.decode("utf-8-sig")
-        outcome = accounts.import_roster(db.session, item, text, current_app.config["INVITATION_DAYS"])
+        outcome = accounts.import_roster(db.session, item, text, current_app.config["INVITATION_DAYS"],
+                                         actor_id=current_user.id)
     except UnicodeDecodeError:
         flash("The roster is not UTF-8 text. Export it from your spreadsheet as CSV UTF-8.", "error")
         return redirect(url_for("staff.course", course_id=item.id)), 303
@@ -108,38 +109,56 @@ def import_roster(course_id: int):
 
 @bp.post("/courses/<int:course_id>/staff")
 def add_staff(course_id: int):
-    """Add a TA or instructor (an invitation link is shown if they have no password yet)."""
+    """Add a TA or instructor (an invitation link is shown for an account this course owns)."""
     item = course_for(current_user, course_id, instructor=True)
     form = StaffForm()
     if not form.validate_on_submit() or "@" not in form.email.data:
         flash("Give the staff member's email address.", "error")
         return redirect(url_for("staff.course", course_id=item.id)), 303
-    user, _ = accounts.ensure_user(db.session, form.email.data, form.name.data or "")
+    user, created = accounts.ensure_user(db.session, form.email.data, form.name.data or "")
+    if user.is_admin:
+        flash(f"{user.email} is a site admin, who acts as an instructor in every course already.", "error")
+        return redirect(url_for("staff.course", course_id=item.id)), 303
+    if created:
+        accounts.record_made_by(db.session, item, user, current_user.id)
+    owned = created or accounts.owned_by_course(db.session, user, item)
     accounts.enrol(db.session, item, user, Role(form.role.data))
     audit(item.id, "staff.add", user.email, new=form.role.data)
-    token = accounts.invite(db.session, user, current_app.config["INVITATION_DAYS"]) if not user.password_hash else None
+    days = current_app.config["INVITATION_DAYS"]
+    token = accounts.invite(db.session, user, days) if not user.password_hash and owned else None
     db.session.commit()
     message = f"{user.email} is now {form.role.data.upper() if form.role.data == 'ta' else 'an instructor'}."
     if token:
         message += " Send them this link to set a password: " + url_for("auth.accept_invitation", token=token,
                                                                           _external=True)
+    elif not user.password_hash:
+        message += (" The account exists already and has not set a password yet: its owner sets it with the "
+                    "invitation link they were sent (a site admin can send a new one).")
     flash(message, "success")
     return redirect(url_for("staff.course", course_id=item.id)), 303
 
 
 @bp.post("/courses/<int:course_id>/invitations")
 def invitations(course_id: int):
-    """Fresh invitation links for every member who has not set a password, as CSV."""
+    """Fresh invitation links, as CSV, for every member without a password whose account this course
+    owns; the others are listed without a link (theirs is their owner's)."""
     item = course_for(current_user, course_id, instructor=True)
     users = db.session.scalars(select(User).join(Enrolment).where(Enrolment.course_id == item.id,
                                                                   User.password_hash.is_(None))).all()
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["name", "email", "invitation_link"])
+    issued = 0
     for user in users:
-        token = accounts.invite(db.session, user, current_app.config["INVITATION_DAYS"])
-        writer.writerow([user.name, user.email, url_for("auth.accept_invitation", token=token, _external=True)])
-    audit(item.id, "invitations.reissue", item.code, new=str(len(users)))
+        if accounts.owned_by_course(db.session, user, item):
+            token = accounts.invite(db.session, user, current_app.config["INVITATION_DAYS"])
+            writer.writerow([user.name, user.email, url_for("auth.accept_invitation", token=token, _external=True)])
+            issued += 1
+        else:
+            writer.writerow([user.name, user.email, "(none: the account is also in another course or is an "
+                                                    "admin's; its owner uses their own link, a site admin can "
+                                                    "send a new one)"])
+    audit(item.id, "invitations.reissue", item.code, new=str(issued))
     db.session.commit()
     return Response(out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{item.code}-invitations.csv"'})

@@ -6,10 +6,10 @@ from flask_login import current_user
 
 from .. import grading_queue, policy
 from ..authz import assignment_for, courses_of, role_in, submission_for
-from ..extensions import db, limiter
+from ..extensions import db
 from ..models import Submission, utcnow
 from ..queue.lifecycle import queue_position
-from ..ratelimits import per_user, submit_limit
+from ..ratelimits import submission_rate_limit
 from ..report_view import report_view
 from ..submitting import SubmitRefused, extension_of, submit
 from ..uploads import UploadRefused, accept_file
@@ -40,7 +40,7 @@ def assignment(assignment_id: int):
 
 
 @bp.post("/assignments/<int:assignment_id>/submit")
-@limiter.limit(submit_limit, key_func=per_user)
+@submission_rate_limit
 def upload(assignment_id: int):
     """Take an uploaded file as the next attempt; refusals store nothing and say why."""
     item = assignment_for(current_user, assignment_id)

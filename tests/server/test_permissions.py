@@ -175,6 +175,7 @@ def request_as(site: Site, role: str, method: str, url: str, data: dict | None =
         headers["Authorization"] = f"Bearer {site.tokens[role]}"
     elif url == "/logout":
         client = logged_in(site, role)
+        site.clients.pop(role, None)     # logging out ends every session of the account, the cached one too
     else:
         if role not in site.clients:
             site.clients[role] = logged_in(site, role)
