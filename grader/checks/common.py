@@ -83,7 +83,7 @@ def outcome_finding(outcome: Outcome, function: str, case: Case | None = None,
         trace = error.get("traceback") or error.get("message") or "an exception"
         exercise = exercise or (case.exercise if case is not None else None)
         own = exercise.error_hint(error, function, case) if exercise and exercise.error_hint else None
-        hint, mistake = own or _error_hint(error, function, case)
+        hint, mistake = own or _error_hint(error, function, case, exercise)
         return Finding(Status.ERROR, f"{function} raised an exception:\n{trace}", hint, mistake)
     if outcome.status == "crashed":
         return Finding(Status.ERROR, outcome.detail, "Don't call exit() or os._exit(); return your results.",
@@ -94,7 +94,8 @@ def outcome_finding(outcome: Outcome, function: str, case: Case | None = None,
                    "Return numpy arrays of floats (or tuples of them), nothing else.", "unreadable_return")
 
 
-def _error_hint(error: dict, function: str, case: Case | None) -> tuple[str | None, str]:
+def _error_hint(error: dict, function: str, case: Case | None,
+                exercise: Exercise | None = None) -> tuple[str | None, str]:
     """(hint, mistake id) for a student's exception."""
     kind, message = error.get("type", ""), error.get("message", "")
     trace = error.get("traceback") or ""
@@ -122,9 +123,23 @@ def _error_hint(error: dict, function: str, case: Case | None) -> tuple[str | No
                 "another function (each function sees only its arguments and what it unpacks from its cache)."
                 , "name_error")
     if kind == "KeyError":
-        return ("A key you read is not there: bn_param may lack optional keys (use bn_param.get(key, default))."
-                , "missing_key")
+        name = _parameter_dict_name(exercise, case)
+        if name is None:
+            return ("A key you read is not there: a parameter dict may lack optional keys (read them with "
+                    ".get(key, default)).", "missing_key")
+        return (f"A key you read is not there: {name} may lack optional keys (use {name}.get(key, default)).",
+                "missing_key")
     return None, "exception"
+
+
+def _parameter_dict_name(exercise: Exercise | None, case: Case | None) -> str | None:
+    """What the exercise calls its parameter dict (bn_param, conv_param), for a hint about a
+    missing key; None when it is not known."""
+    if exercise is not None and exercise.state is not None:
+        return exercise.state.param
+    if case is not None:
+        return next((name for name, value in zip(case.exercise.extras, case.extras) if isinstance(value, dict)), None)
+    return None
 
 
 def _literal_size_in_reshape(trace: str) -> bool:
