@@ -34,7 +34,8 @@ def build_case(exercise: Exercise, config: dict, seed: int, tag: str, oracle) ->
         else:
             dout = rng.normal(size=np.asarray(outs).shape)
     case.dout = dout
-    case.label = describe_shapes(arrays, exercise.describe(extras) if exercise.describe else "")
+    floats = "".join(f", {name} a Python float" for name in config.get("python_floats", ()))
+    case.label = describe_shapes(arrays, (exercise.describe(extras) if exercise.describe else "") + floats)
     first = next(iter(arrays.values()))
     case.batch_size = int(first.shape[0]) if exercise.batched and first.ndim else None
     return case

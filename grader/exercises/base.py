@@ -217,7 +217,8 @@ _IMMUTABLE = (int, float, bool, str, type(None))
 
 @dataclass
 class Case:
-    """One set of inputs for an exercise. `label` describes shapes only, never values."""
+    """One set of inputs for an exercise. `label` describes shapes only, never values. A config's
+    "python_floats" lists 0-d inputs passed as plain Python floats (the gates' API allows them)."""
     exercise: Exercise
     config: dict
     arrays: dict[str, np.ndarray]
@@ -242,10 +243,12 @@ class Case:
         if not all(type(extra) in _IMMUTABLE for extra in extras):
             extras = copy.deepcopy(extras)
         exercise = self.exercise
+        arrays = {name: replace.get(name, value) for name, value in self.arrays.items()}
+        for name in self.config.get("python_floats", ()):     # the API takes plain numbers too
+            arrays[name] = float(arrays[name])
         if not exercise.signature:
-            return (*(replace.get(name, value) for name, value in self.arrays.items()), *extras)
-        by_name = {**dict(zip(exercise.extras, extras)),
-                   **{name: replace.get(name, value) for name, value in self.arrays.items()}}
+            return (*arrays.values(), *extras)
+        by_name = {**dict(zip(exercise.extras, extras)), **arrays}
         return tuple(by_name[name] for name in exercise.signature)
 
     def position(self, name: str) -> int:

@@ -89,11 +89,15 @@ POW_IDS = {
 }
 
 HIDDEN = {
-    "add": Hidden(_same_shapes, edges=({"a": [4, 1, 3], "b": [2, 1]}, {"a": [1], "b": [3, 2]})),
-    "mul": Hidden(_same_shapes, edges=({"a": [4, 1, 3], "b": [2, 1]}, {"a": [2, 3], "b": [1]}), mistakes=MUL_MISTAKES,
+    "add": Hidden(_same_shapes, edges=({"a": [4, 1, 3], "b": [2, 1]}, {"a": [1], "b": [3, 2]},
+                                       {"a": [3, 2], "b": [], "python_floats": ["b"]})),
+    "mul": Hidden(_same_shapes, edges=({"a": [4, 1, 3], "b": [2, 1]}, {"a": [2, 3], "b": [1]},
+                                       {"a": [], "b": [2, 3], "python_floats": ["a"]}), mistakes=MUL_MISTAKES,
                   mistake_ids=MUL_IDS),
-    "max": Hidden(_same_shapes, edges=({"a": [4, 1, 3], "b": [2, 1]}, {"a": [1, 1], "b": [3]})),
-    "pow": Hidden(_same_shapes, edges=({"a": [4, 1, 3], "b": [2, 1]}, {"a": [3, 2], "b": []}), mistakes=POW_MISTAKES,
+    "max": Hidden(_same_shapes, edges=({"a": [4, 1, 3], "b": [2, 1]}, {"a": [1, 1], "b": [3]},
+                                       {"a": [3, 2], "b": [], "python_floats": ["b"]})),
+    "pow": Hidden(_same_shapes, edges=({"a": [4, 1, 3], "b": [2, 1]}, {"a": [3, 2], "b": []},
+                                       {"a": [3, 2], "b": [], "python_floats": ["b"]}), mistakes=POW_MISTAKES,
                   mistake_ids=POW_IDS),
     "exp": Hidden(_any_shape, edges=({"x": [1, 1, 1]}, {"x": [2, 1, 3]}), mistakes=EXP_MISTAKES, mistake_ids=EXP_IDS),
     "sum": Hidden(_sum_config, edges=({"x": [2, 3, 4, 5], "axis": [1, -1], "keepdims": False},

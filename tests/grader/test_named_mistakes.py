@@ -164,3 +164,14 @@ def test_a_gate_mistake_read_in_students_code_is_named(mutant, failing, old, new
     named = [t for t in flagged if t.mistake == mistake]
     assert named, [(t.function, t.check, t.mistake, t.hint) for t in flagged]
     assert mistake in MISTAKES and all(words in (t.hint or "") for t in named), [t.hint for t in named]
+
+
+def test_a_gate_given_a_python_float_that_reads_its_shape_is_told_so(mutant, failing):
+    # The API lets a gate's input be a plain number; a backward reading b.shape crashes on one.
+    report = grade(mutant("gates", "    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)\n"
+                                   "    out = a + b\n", "    out = a + b\n"), assignment="gates")
+    flagged = failing(report, "add_backward")
+    assert flagged and all(t.visibility == "hidden" and t.check == "gradient edge cases" for t in flagged)
+    assert {t.mistake for t in flagged} == {"python_scalar_input"} and "np.asarray" in flagged[0].hint
+    assert "b a Python float" in flagged[0].output
+    assert "python_scalar_input" in MISTAKES
