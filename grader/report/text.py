@@ -25,6 +25,8 @@ def to_text(report: Report, *, color: bool = False, verbose: bool = False) -> st
     def style(text: str, **kw) -> str:
         return click.style(text, **kw) if color else text
 
+    report = report.for_students()
+
     lines: list[str] = [style(f"Note: {note}", fg="yellow") for note in report.notes]
     for function in report.functions():
         tests = [t for t in report.tests if t.function == function]

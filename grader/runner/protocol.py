@@ -125,25 +125,30 @@ def _type_name(value) -> str:
 # ---------------------------------------------------------------------------------------------
 # Decoding (strict: the grader decodes what a student's process wrote)
 
-def decode(tree, buffers: list[bytes], resolve_ref=None, depth: int = 0):
-    """Rebuild a value from a tagged tree. Arrays are fresh, writable and plain np.ndarray."""
+def decode(tree, buffers: list[bytes], resolve_ref=None, depth: int = 0, claimed: set[int] | None = None):
+    """Rebuild a value from a tagged tree. Arrays are fresh, writable and plain np.ndarray.
+
+    `claimed` (for a reply, decoded by the grader): the buffers already turned into arrays. Each
+    buffer then becomes one array at most, so that a reply decodes to no more bytes than it
+    carried: a request may send one array to several calls (encode's `shared`), but a reply that
+    points sixty-four arrays at one 16 MiB buffer is asking the grader for a gigabyte."""
     # One level deeper than encode() nests containers: where it stops, it leaves an opaque marker.
     if depth > MAX_DEPTH + 1 or not isinstance(tree, dict):
         raise ProtocolError("malformed value")
     tag = tree.get("t")
     # The most frequent tags first: a reply is mostly arrays, in a tuple.
     if tag == "nd":
-        return _decode_array(tree, buffers)
+        return _decode_array(tree, buffers, claimed)
     if tag == "tuple" or tag == "list":
         items = tree.get("items")
         if type(items) is not list:
             raise ProtocolError("expected list")
         if len(items) > MAX_ITEMS:
             raise ProtocolError("too many items")
-        decoded = [decode(item, buffers, resolve_ref, depth + 1) for item in items]
+        decoded = [decode(item, buffers, resolve_ref, depth + 1, claimed) for item in items]
         return tuple(decoded) if tag == "tuple" else decoded
     if tag == "np":
-        return _decode_array(tree, buffers)[()]
+        return _decode_array(tree, buffers, claimed)[()]
     if tag == "none":
         return None
     if tag == "bool":
@@ -152,21 +157,29 @@ def decode(tree, buffers: list[bytes], resolve_ref=None, depth: int = 0):
         text = _expect(tree.get("v"), str)
         if len(text) > 310:
             raise ProtocolError("integer too long")
-        return int(text)
+        return _number(int, text)
     if tag == "float":
-        return float.fromhex(_expect(tree.get("v"), str))
+        return _number(float.fromhex, _expect(tree.get("v"), str))
     if tag == "str":
         return _expect(tree.get("v"), str)[:MAX_STRING]
     if tag == "dict":
         items = _expect(tree.get("items"), dict)
         if len(items) > MAX_ITEMS:
             raise ProtocolError("too many items")
-        return {str(k): decode(v, buffers, resolve_ref, depth + 1) for k, v in items.items()}
+        return {str(k): decode(v, buffers, resolve_ref, depth + 1, claimed) for k, v in items.items()}
     if tag == "opaque":
         return Opaque(str(tree.get("type", "object"))[:200])
     if tag == "ref" and resolve_ref is not None:
         return resolve_ref(_expect(tree.get("name"), str), tree.get("index"))
-    raise ProtocolError(f"unknown value tag {str(tag)[:20]!r}")
+    raise ProtocolError("unknown value tag")
+
+
+def _number(parse, text: str):
+    # Python's own message quotes the text: a forged reply's text must not reach a report.
+    try:
+        return parse(text)
+    except (ValueError, OverflowError):
+        raise ProtocolError("malformed number") from None
 
 
 def _expect(value, kind):
@@ -175,13 +188,13 @@ def _expect(value, kind):
     return value
 
 
-def _decode_array(tree: dict, buffers: list[bytes]) -> np.ndarray:
+def _decode_array(tree: dict, buffers: list[bytes], claimed: set[int] | None = None) -> np.ndarray:
     dtype_str = tree.get("dtype")
     if type(dtype_str) is not str:
         raise ProtocolError("expected str")
     dtype = _DTYPES.get(dtype_str)
     if dtype is None:
-        raise ProtocolError(f"dtype {dtype_str[:20]!r} is not allowed")
+        raise ProtocolError("an array's dtype is not allowed")
     shape = tree.get("shape")
     if type(shape) is not list:
         raise ProtocolError("expected list")
@@ -197,6 +210,10 @@ def _decode_array(tree: dict, buffers: list[bytes]) -> np.ndarray:
         raise ProtocolError("expected int")
     if not 0 <= index < len(buffers):
         raise ProtocolError("buffer index out of range")
+    if claimed is not None:
+        if index in claimed:
+            raise ProtocolError("one buffer is used by several arrays")
+        claimed.add(index)
     data = buffers[index]
     if size != len(data):
         raise ProtocolError("array size does not match its shape")
