@@ -66,7 +66,7 @@ class HiddenRunner:
 
     def _error(self, error: dict) -> dict:
         kind = error.get("type", "")
-        shown_kind = kind if _builtin_exception(kind) else "an exception of your own class"
+        shown_kind = kind if _builtin_exception(kind) else f"an exception of {OWN_CLASS}"
         frames = []
         for line in error.get("lines") or []:
             if type(line) is int and 0 < line <= len(self._lines):
@@ -83,27 +83,40 @@ def _builtin_exception(name) -> bool:
 
 # The markers the worker and the decoder write themselves, with whatever part of them the
 # student's code chose (a subclass's name, a structured dtype's field names) left out.
-_NDARRAY_SUBCLASS = re.compile(r".* \(a subclass of numpy\.ndarray\)\Z", re.S)
+_NDARRAY_SUBCLASS = re.compile(r"(.*) \(a subclass of numpy\.ndarray\)\Z", re.S)
 _ODD_DTYPE = re.compile(r"numpy array of dtype .*\Z", re.S)
 _GRADER_MARKERS = frozenset({"missing", "nesting too deep", "int"})
+OWN_CLASS = "<your own class>"
 
 
 def safe_type_name(name) -> str:
     """`name` if it is a type the student's code cannot have named (a built-in or numpy type, or a
     marker the grader writes), else a description that carries nothing the student chose."""
     if not isinstance(name, str):
-        return "object"
-    if name in _GRADER_MARKERS:
+        return OWN_CLASS
+    if name in _GRADER_MARKERS or _known_type(name):
         return name
-    if _NDARRAY_SUBCLASS.match(name):
-        return "subclass of numpy.ndarray"
+    subclass = _NDARRAY_SUBCLASS.match(name)
+    if subclass:
+        return name if _known_type(subclass.group(1)) else f"{OWN_CLASS} (a subclass of numpy.ndarray)"
     if _ODD_DTYPE.match(name):
         return "numpy array of a dtype the grader does not read"
-    if name.isidentifier() and isinstance(getattr(builtins, name, None), type):
-        return name
-    if name.startswith("numpy.") and isinstance(getattr(np, name[len("numpy."):], None), type):
-        return name
-    return "object of a class your file defines"
+    return OWN_CLASS
+
+
+def _known_type(name: str) -> bool:
+    """A built-in or numpy type by its name (MaskedArray, matrix) or a numpy type by its dotted path
+    (numpy.ma.core.MaskedArray): looked up in the grader's own modules, so that what passes is one
+    of a fixed set of names, whatever class the student made."""
+    if name.isidentifier():
+        return any(isinstance(getattr(module, name, None), type) for module in (builtins, np, np.ma))
+    parts = name.split(".")
+    if parts[0] != "numpy" or not all(part.isidentifier() and not part.startswith("__") for part in parts):
+        return False
+    found = np
+    for part in parts[1:]:
+        found = getattr(found, part, None)
+    return isinstance(found, type)
 
 
 def _redact_value(value):

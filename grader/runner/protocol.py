@@ -255,7 +255,7 @@ def read_message(fd: int, deadline: float | None = None) -> tuple[dict, list[byt
     return _parse_message(lambda size: _read_exactly(fd, size, deadline))
 
 
-def _parse_message(read_exactly) -> tuple[dict, list[bytes]]:
+def _parse_message(read_exactly, max_bytes: int = MAX_MESSAGE_BYTES) -> tuple[dict, list[bytes]]:
     (head_len,) = HEADER.unpack(read_exactly(HEADER.size))
     if head_len > MAX_HEADER_BYTES:
         raise ProtocolError("header too large")
@@ -266,7 +266,7 @@ def _parse_message(read_exactly) -> tuple[dict, list[bytes]]:
     if not isinstance(lengths, list) or not all(type(n) is int and n >= 0 for n in lengths):
         raise ProtocolError("invalid buffer lengths")
     total = sum(lengths)
-    if total > MAX_MESSAGE_BYTES:
+    if total > max_bytes:
         raise ProtocolError("message too large")
     # Every buffer in one read: a plan carries hundreds of small arrays.
     body, buffers, at = read_exactly(total), [], 0
@@ -324,8 +324,9 @@ class Reader:
     # more, and asking for more costs a larger allocation on every read (1 MiB: ~25 us each).
     CHUNK = 1 << 16
 
-    def __init__(self, fd: int):
+    def __init__(self, fd: int, max_message_bytes: int = MAX_MESSAGE_BYTES):
         self.fd = fd
+        self.max_message_bytes = max_message_bytes
         self._data = b""
         self._start = 0
 
@@ -347,14 +348,14 @@ class Reader:
                     lengths = header.pop("buffers", [])
                     if (type(lengths) is list and all(type(n) is int and n >= 0 for n in lengths)
                             and head_end + sum(lengths) <= len(data)
-                            and sum(lengths) <= MAX_MESSAGE_BYTES):
+                            and sum(lengths) <= self.max_message_bytes):
                         buffers, at = [], head_end
                         for n in lengths:
                             buffers.append(data[at:at + n])
                             at += n
                         self._start = at
                         return header, buffers
-        return _parse_message(lambda size: self._read_exactly(size, deadline))
+        return _parse_message(lambda size: self._read_exactly(size, deadline), self.max_message_bytes)
 
     def _read_exactly(self, size: int, deadline: float | None) -> bytes:
         available = len(self._data) - self._start

@@ -29,7 +29,7 @@ import numpy as np
 import pytest
 
 from grader.engine import grade
-from grader.results import Status
+from grader.results import Status, Visibility
 from grader.runner.calls import Call
 from grader.runner.process import ProcessRunner
 from grader.sandbox.zygote import Zygote
@@ -224,6 +224,13 @@ def checks_of(report, function: str, check: str | None = None):
     found = [t for t in report.tests if t.function == function and (check is None or t.check == check)]
     assert found, f"no tests of {function} {check or ''}"
     return found
+
+
+def shown_type(test, type_name: str) -> str:
+    """How a report names a type: a class the student's file defines is named on public checks
+    only (on hidden ones its name could be made of hidden inputs: grader.runner.hidden)."""
+    own = type_name in ("Bomb", "Liar")
+    return "<your own class>" if own and test.visibility is Visibility.HIDDEN else type_name
 
 
 def score_of(report, function: str) -> float:
@@ -436,7 +443,7 @@ def relu_backward(dout, cache):
     report, _ = grade_timed(path, zygote)
     for test in checks_of(report, "relu_forward", "forward"):
         assert test.status is Status.ERROR
-        assert "returned an object of type" in test.output and type_name in test.output, test.output
+        assert "returned an object of type" in test.output and shown_type(test, type_name) in test.output, test.output
     assert report.score == 0
     attack.intact()
 
@@ -446,7 +453,7 @@ def test_a_backward_returning_a_reduce_object_is_reported(attack, zygote):
     report, _ = grade_timed(path, zygote)
     for test in checks_of(report, "relu_backward", "gradient"):
         assert test.status is Status.ERROR
-        assert "returned an object of type" in test.output and "Bomb" in test.output, test.output
+        assert "returned an object of type" in test.output and shown_type(test, "Bomb") in test.output, test.output
     assert score_of(report, "relu_backward") == 0
     attack.intact()
 
@@ -496,7 +503,7 @@ def relu_backward(dout, cache):
     report, _ = grade_timed(path, zygote)
     for test in checks_of(report, "relu_forward", "forward"):
         assert test.status is Status.ERROR, test.output
-        assert type_name in test.output and "subclass" in test.output, test.output
+        assert shown_type(test, type_name) in test.output and "subclass" in test.output, test.output
     for test in checks_of(report, "relu_backward", "gradient"):
         assert test.status is not Status.PASSED
     assert report.score == 0
