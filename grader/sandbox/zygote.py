@@ -77,6 +77,9 @@ class Zygote:
         self._reader = ours.makefile("rb")
         self._lock = threading.Lock()
         self._ready = False
+        # The worker it forked ahead (see zygote_main.fork_seed), waiting for the next request: a
+        # child of the zygote that is no one's leftover.
+        self.seed_pid: int | None = None
         if wait:
             self.wait_ready()
 
@@ -87,6 +90,7 @@ class Zygote:
                 hello = self._read_line()
                 status = hello["status"]
                 self.pid = hello["pid"]
+                self.seed_pid = hello.get("seed")
                 self.status = SandboxStatus(bool(status["namespaces"]), bool(status["seccomp"]),
                                             tuple(status["why"]), tuple(status.get("degraded", ())))
                 self._ready = True
@@ -114,6 +118,7 @@ class Zygote:
             answer = self._read_line()
         if "pid" not in answer:
             raise ZygoteError(answer.get("error", "the zygote refused"))
+        self.seed_pid = answer.get("seed")
         return int(answer["pid"])
 
     def alive(self) -> bool:

@@ -102,6 +102,33 @@ def bound_tasks(status: dict) -> cgroups.PidsCgroups | None:
     return pids
 
 
+def fork_seed(control: socket.socket, status: dict, root: str, seccomp_filter: seccomp.Filter | None,
+              pids: cgroups.PidsCgroups) -> tuple[int, socket.socket]:
+    """Fork the next worker ahead of its request: it joins a pids cgroup of its own now, while no
+    grade waits for it (moving a process into a cgroup waits ~10 ms on the kernel), then waits for
+    its request on the returned socket. Returns (pid, socket)."""
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    pid = os.fork()
+    if pid:
+        theirs.close()
+        return pid, ours
+    try:
+        control.close()
+        ours.close()
+        privileges.die_with_parent()
+        try:
+            pids.join()
+            join_later = None
+        except OSError:
+            join_later = pids      # tried again as a worker, which refuses to start if it fails again
+        message, fds, _, _ = socket.recv_fds(theirs, 65536, 3)
+    except BaseException:  # noqa: BLE001
+        os._exit(1)
+    if not message or len(fds) != 3:
+        os._exit(0)                # the zygote ended, or sent nothing usable
+    become_worker(json.loads(message), fds, status, root, seccomp_filter, join_later)
+
+
 def become_worker(request: dict, fds: list[int], status: dict, root: str,
                   seccomp_filter: seccomp.Filter | None, pids: cgroups.PidsCgroups | None) -> None:
     """In the forked child: sandbox this process, then serve the grader. Never returns."""
@@ -186,7 +213,10 @@ def main() -> None:
     pids = bound_tasks(status)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)   # from now on the kernel reaps finished workers
     root = mount_point()
-    control.sendall(json.dumps({"pid": os.getpid(), "status": status}).encode() + b"\n")
+    # Where workers join pids cgroups, the next one is always forked ahead (fork_seed).
+    seed = fork_seed(control, status, root, seccomp_filter, pids) if pids is not None else None
+    control.sendall(json.dumps({"pid": os.getpid(), "status": status, "seed": seed[0] if seed else None}).encode()
+                    + b"\n")
     try:
         while True:
             message, fds, _, _ = socket.recv_fds(control, 65536, 3)
@@ -198,19 +228,35 @@ def main() -> None:
                     os.close(fd)
                 control.sendall(json.dumps({"error": "expected 3 file descriptors"}).encode() + b"\n")
                 continue
+            pid = None
+            if seed is not None:
+                pid, channel = seed
+                try:
+                    socket.send_fds(channel, [message], fds)
+                except OSError:
+                    pid = None      # it died meanwhile: fork one now
+                channel.close()
+                seed = None
+            if pid is None:
+                pid = os.fork()
+                if pid == 0:
+                    control.close()
+                    become_worker(request, fds, status, root, seccomp_filter, pids)
+            for fd in fds:          # closed before the next seed is forked: it must hold none of them
+                os.close(fd)
             if pids is not None:
                 pids.sweep()
-            pid = os.fork()
-            if pid == 0:
-                control.close()
-                become_worker(request, fds, status, root, seccomp_filter, pids)
-            for fd in fds:
-                os.close(fd)
-            control.sendall(json.dumps({"pid": pid}).encode() + b"\n")
+                seed = fork_seed(control, status, root, seccomp_filter, pids)
+            control.sendall(json.dumps({"pid": pid, "seed": seed[0] if seed else None}).encode() + b"\n")
     finally:
         control.close()
-        if pids is not None:
+        if seed is not None:
+            seed[1].close()         # the seed exits when it reads the end of its socket
+        if pids is not None and os.fork() == 0:
+            # Workers killed a moment ago may still be dying: a child of ours waits to remove their
+            # cgroups, so that the grader (which waits for this process to end) does not.
             pids.close()
+            os._exit(0)
     # The grader hung up: end now. There is nothing to tidy (workers die with their parent, the
     # kernel reaps them), and an interpreter's teardown with numpy loaded is a good part of the
     # grader's own exit, which waits for this process.
