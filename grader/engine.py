@@ -25,7 +25,7 @@ from .loading import load_submission
 from .oracle import Oracle, oracle_for
 from .results import Finding, Report, Status, TestResult, Visibility
 from .runner.calls import Outcome
-from .runner.hidden import HiddenRunner
+from .runner.redaction import HiddenRunner
 from .runner.inprocess import InProcessRunner
 from .runner.process import ProcessRunner
 from .submission import Submission, SubmissionError
@@ -197,7 +197,7 @@ def _grade_all(runner, hidden_runner, oracle, exercises: list[Exercise],
     """Every public check first, then every hidden one (where `cases` has hidden sets). What the
     student's code prints is kept only from the public part, taken before any hidden input reaches
     the worker, even when it is empty: printed hidden inputs would be an answer key of sorts.
-    The hidden checks call through `hidden_runner` (grader.runner.hidden): nothing the student's
+    The hidden checks call through `hidden_runner` (grader.runner.redaction): nothing the student's
     code wrote into an exception or a type's name reaches their findings."""
     ordered: list[tuple[tuple, TestResult]] = []
     main_findings: list[dict] = [{} for _ in exercises]

@@ -233,7 +233,7 @@ def checks_of(report, function: str, check: str | None = None):
 
 def shown_type(test, type_name: str) -> str:
     """How a report names a type: a class the student's file defines is named on public checks
-    only (on hidden ones its name could be made of hidden inputs: grader.runner.hidden)."""
+    only (on hidden ones its name could be made of hidden inputs: grader.runner.redaction)."""
     own = type_name in ("Bomb", "Liar")
     return "<your own class>" if own and test.visibility is Visibility.HIDDEN else type_name
 
