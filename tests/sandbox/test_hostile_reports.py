@@ -19,13 +19,12 @@ from test_hostile import attack, grade_timed, zygote  # noqa: F401  (fixtures)
 
 from grader import cases as case_sets
 from grader.course import find_course
-from grader.exercises import ASSIGNMENTS
+from grader.exercises import catalogue
 from grader.oracle import oracle_for
 from grader.report import FORMATS
 from grader.results import Status, Visibility
 
 SEED = 20261207
-RELU = next(exercise for exercise in ASSIGNMENTS["layers"] if exercise.name == "relu")
 
 # The submission's trigger: is this array one of the fingerprinted inputs?
 TRIGGER = '''
@@ -39,13 +38,15 @@ def _triggered(x):
 
 
 def fingerprints(visibility: Visibility) -> set[str]:
-    """sha256 of every relu input of one visibility's cases for SEED (public ones: any seed)."""
+    """sha256 of every relu input of one visibility's cases, as grade(seed=SEED) draws them (where
+    hidden checks run, the public ones run on fresh values of the public shapes, from SEED too)."""
     course = find_course()
     oracle = oracle_for(["layers"], course)
+    relu = next(exercise for exercise in catalogue(course)["layers"] if exercise.name == "relu")
     if visibility is Visibility.VISIBLE:
-        case_set = case_sets.public_cases(RELU, oracle, course.exercises_dir)
+        case_set = case_sets.public_cases(relu, oracle, course.exercises_dir, seed=SEED)
     else:
-        case_set = case_sets.hidden_cases(RELU, oracle, SEED, course.exercises_dir)
+        case_set = case_sets.hidden_cases(relu, oracle, SEED, course.exercises_dir)
     return {hashlib.sha256(np.ascontiguousarray(case.arrays["x"]).tobytes()).hexdigest()
             for case in case_set.main + case_set.edge}
 
