@@ -9,7 +9,7 @@ worker, every thread it starts and the parent that holds its pid namespace.
 
 Under cgroup v2 a pids controller can be used only in a subtree delegated to us with no process
 of ours left in it, which a grader (whose own process sits in its cgroup) does not have; there,
-and wherever the hierarchy is read-only, `find` says why, and the zygote falls back to
+and wherever the hierarchy is read-only, `PidsCgroups.create` says why, and the zygote falls back to
 RLIMIT_NPROC in the worker's own user namespace (grader/sandbox/limits.py), which holds for a
 grader that does not run as root.
 
@@ -60,8 +60,8 @@ def _alive(pid: int) -> bool:
 
 
 def _remove_tree(folder: str, keep_live: bool) -> None:
-    """rmdir the worker cgroups under `folder` whose worker has ended (or all, if not keep_live),
-    then `folder` itself if it is empty; a cgroup with a task left in it stays (EBUSY)."""
+    """rmdir the worker cgroups under `folder` whose worker has ended (all of them, unless
+    keep_live); a cgroup with a task left in it stays (EBUSY)."""
     try:
         names = os.listdir(folder)
     except OSError:
