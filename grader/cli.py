@@ -13,7 +13,7 @@ import click
 from .budget import InvalidBudget
 from .course import CourseNotFound, find_course
 from .report import FORMATS
-from .sandbox.zygote import ZygoteError, start_shared_zygote
+from .sandbox.zygote import ZygoteError, shared_zygote, start_shared_zygote
 from .submission import SubmissionError
 
 # Nothing imported here imports numpy. The engine (checks, cases, the reference oracle, the runner),
@@ -86,7 +86,8 @@ def main() -> None:
 @click.option("--public", "public_only", is_flag=True, help="Run only the public checks students get.")
 @click.option("--seed", type=click.IntRange(min=0), help="Replay the hidden cases of this seed.")
 @click.option("--format", "output_format", type=click.Choice(sorted(FORMATS)), default="text", show_default=True)
-@click.option("--verbose", "-v", is_flag=True, help="List passed checks too (text format).")
+@click.option("--verbose", "-v", is_flag=True,
+              help="List passed checks too (text format), and what isolates your code (and what does not) here.")
 @click.option("--in-process", is_flag=True,
               help="Run your code inside the grader's process (debugging on your own laptop; public checks only).")
 @click.option("--allow-unsandboxed", is_flag=True,
@@ -117,6 +118,9 @@ def check(submission: str, assignment: str | None, public_only: bool, seed: int 
                            "holding reference/ and exercises/) or set GRADER_COURSE.") from None
     options = {"color": sys.stdout.isatty(), "verbose": verbose} if output_format == "text" else {}
     click.echo(FORMATS[output_format](report, **options))
+    if verbose and not in_process:
+        for line in shared_zygote().status.describe():   # on stderr where stdout is a document
+            click.echo(line, err=output_format != "text")
     sys.exit(0 if report.all_passed else 1)
 
 

@@ -25,6 +25,7 @@ from .loading import load_submission
 from .oracle import Oracle, oracle_for
 from .results import Finding, Report, Status, TestResult, Visibility
 from .runner.calls import Outcome
+from .runner.redaction import HiddenRunner
 from .runner.inprocess import InProcessRunner
 from .runner.process import ProcessRunner
 from .submission import Submission, SubmissionError
@@ -131,10 +132,10 @@ def _grade_loaded(submission: Submission, *, assignment, public_only, seed, in_p
         if load_error is not None:
             for exercise in exercises:
                 report.tests.extend(_unloadable(exercise, load_error, public_only))
+            report.student_output = runner.captured_output()   # what the import printed
         else:
-            report.tests.extend(_grade_all(runner, oracle, exercises, cases, report, budget))
-        if not report.student_output:
-            report.student_output = runner.captured_output()
+            hidden_runner = HiddenRunner(runner, submission.path.name, submission.source)
+            report.tests.extend(_grade_all(runner, hidden_runner, oracle, exercises, cases, report, budget))
     if submission.origins:
         report.tests = [dataclasses.replace(t, output=point_at_cells(t.output, submission))
                         for t in report.tests]
@@ -191,22 +192,26 @@ def _draw_cases(exercises: list[Exercise], oracle, public_only: bool, seed: int,
     return drawn
 
 
-def _grade_all(runner, oracle, exercises: list[Exercise], cases: list[dict[Visibility, case_sets.CaseSet]],
-               report: Report, budget: Budget) -> list[TestResult]:
+def _grade_all(runner, hidden_runner, oracle, exercises: list[Exercise],
+               cases: list[dict[Visibility, case_sets.CaseSet]], report: Report, budget: Budget) -> list[TestResult]:
     """Every public check first, then every hidden one (where `cases` has hidden sets). What the
-    student's code prints is kept only from the public part: printed hidden inputs would be an
-    answer key of sorts."""
+    student's code prints is kept only from the public part, taken before any hidden input reaches
+    the worker, even when it is empty: printed hidden inputs would be an answer key of sorts.
+    The hidden checks call through `hidden_runner` (grader.runner.redaction): nothing the student's
+    code wrote into an exception or a type's name reaches their findings."""
     ordered: list[tuple[tuple, TestResult]] = []
-    contexts = [Context(runner, oracle, exercise) for exercise in exercises]
     main_findings: list[dict] = [{} for _ in exercises]
     hidden_too = any(Visibility.HIDDEN in sets for sets in cases)
     for visibility in [Visibility.VISIBLE] + ([Visibility.HIDDEN] if hidden_too else []):
-        for position, ctx in enumerate(contexts):
+        through = runner if visibility is Visibility.VISIBLE else hidden_runner
+        for position, exercise in enumerate(exercises):
+            ctx = Context(through, oracle, exercise)
             for rank, result in grade_exercise(ctx, cases[position][visibility], main_findings[position], budget):
                 ordered.append(((position, rank, visibility is Visibility.HIDDEN), result))
-        if visibility is Visibility.VISIBLE and hidden_too:
+        if visibility is Visibility.VISIBLE:
             report.student_output = runner.captured_output()
-            report.notes.append("Output your code printed during the hidden checks is not shown.")
+            if hidden_too:
+                report.notes.append("Output your code printed during the hidden checks is not shown.")
     return [result for _, result in sorted(ordered, key=lambda item: item[0])]
 
 

@@ -4,6 +4,7 @@ Checks return these; nothing here prints. Formatting lives in grader.report.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
 
@@ -111,6 +112,18 @@ class Report:
     @property
     def all_passed(self) -> bool:
         return all(t.status is Status.PASSED for t in self.tests)
+
+    def for_students(self) -> "Report":
+        """What a student may see of this report: the same, but no measure of a hidden check.
+
+        A hidden check's scale and cosine give back the reference's answer (a unit vector's cosine
+        squared over its scale is one component of it), and its full-precision relative error helps
+        solve for the rest; staff and the dashboard keep them (the stored report is this one). Every
+        format a student reads (grader.report) and the server's student pages and API render this.
+        """
+        tests = [dataclasses.replace(t, measures={}) if t.visibility is Visibility.HIDDEN and t.measures else t
+                 for t in self.tests]
+        return dataclasses.replace(self, tests=tests, notes=list(self.notes))
 
     def functions(self) -> list[str]:
         """Student functions in report order, each once."""

@@ -166,13 +166,19 @@ def worker(instance: Path) -> None:
     app = make_app(instance)
     queue = app.extensions["grading_queue"]
     course = _grading_course(app)
+    from grader.memory_bound import bound_grading_process
+    try:
+        bound = bound_grading_process()    # a process that grades all day: its own memory bound
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
     with app.app_context():
         try:
             recovered = queue.reap()     # what dead workers and lost messages left behind
         except Exception as error:  # noqa: BLE001
             raise click.ClickException(f"cannot reach the database {_safe_url(app)}: {error}") from None
-    click.echo(f"worker {os.getpid()} ready (course {course.root}); {len(recovered)} submission(s) recovered "
-               "at start", err=True)
+    click.echo(f"worker {os.getpid()} ready (course {course.root}, memory bound "
+               f"{f'{bound >> 20} MiB' if bound else 'none'}); {len(recovered)} submission(s) recovered at start",
+               err=True)
     threading.Thread(target=_reap_forever, args=(app,), name="reaper", daemon=True).start()
     queue.consumer().run()
 

@@ -78,6 +78,10 @@ def function_view(name: str, tests: list[TestResult]) -> FunctionView:
     return view
 
 
-def report_view(report_json: str) -> tuple[Report, list[FunctionView]]:
+def report_view(report_json: str, *, for_students: bool) -> tuple[Report, list[FunctionView]]:
+    """The stored report and its functions' views; `for_students`: what a student may see of it
+    (Report.for_students: no measure of a hidden check), else all of it, for staff."""
     report = Report.from_dict(json.loads(report_json))
+    if for_students:
+        report = report.for_students()
     return report, [function_view(f, [t for t in report.tests if t.function == f]) for f in report.functions()]

@@ -13,6 +13,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from typing import Iterator
 
+from ..memory_bound import bound_grading_process
 from .grading import Task, failure, grade_student, ping
 from .sources import BatchError
 
@@ -36,7 +37,8 @@ def grade_all(tasks: list[Task], jobs: int, grade_fn=None) -> Iterator[tuple[Tas
 def _run_pool(queue: deque, jobs: int, grade_fn, suspects: list[Task]) -> Iterator[tuple[Task, dict]]:
     """Grade from `queue` until it is empty or the pool breaks; the tasks in flight when it broke
     go to `suspects`, the rest stay queued."""
-    pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, len(queue))), mp_context=CONTEXT)
+    pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, len(queue))), mp_context=CONTEXT,
+                               initializer=bound_grading_process)
     running: dict[Future, Task] = {}
     broken = False
     try:
@@ -79,7 +81,7 @@ def _check_starts(pool: ProcessPoolExecutor) -> None:
 
 def _grade_alone(task: Task, grade_fn) -> dict:
     """Grade one suspect in a pool of its own: a second crash is its own doing."""
-    with ProcessPoolExecutor(max_workers=1, mp_context=CONTEXT) as pool:
+    with ProcessPoolExecutor(max_workers=1, mp_context=CONTEXT, initializer=bound_grading_process) as pool:
         try:
             return pool.submit(grade_student, task, grade_fn).result()
         except BrokenProcessPool:

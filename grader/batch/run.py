@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..course import Course, CourseNotFound, find_course
+from ..memory_bound import memory_bound
 from . import outputs
 from .grading import Task
 from .outputs import BatchRow
@@ -57,6 +58,10 @@ def run_batch(*, source: str | Path, assignment: str, out: str | Path, jobs: int
     jobs = (os.cpu_count() or 1) if jobs is None else jobs
     _check_options(out, jobs)
     from ..exercises import DeclarationError
+    try:
+        memory_bound()        # each pool process bounds itself (grader.memory_bound); a typo stops here
+    except ValueError as error:
+        raise BatchError(str(error)) from None
     try:
         course = course if isinstance(course, Course) else find_course(course)
         catalogue = course.catalogue()

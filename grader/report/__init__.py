@@ -1,4 +1,7 @@
-"""Report formats: the edges where results become text, JSON or Gradescope's results.json."""
+"""Report formats: the edges where results become text, JSON or Gradescope's results.json.
+
+Every format renders what a student may see (Report.for_students: no measure of a hidden check);
+staff read the full report, as grade() returns it and the server and `grade batch` store it."""
 from __future__ import annotations
 
 from .gradescope import to_gradescope

@@ -9,6 +9,7 @@ _VISIBILITY = {Visibility.VISIBLE: "visible", Visibility.HIDDEN: "after_publishe
 
 
 def to_gradescope_dict(report: Report) -> dict:
+    report = report.for_students()    # results.json is shown to students
     tests = []
     for test in report.tests:
         output = test.output

@@ -30,6 +30,7 @@ def _where(test: TestResult) -> str:
 def to_html(report: Report, *, verbose: bool = False, full_page: bool = False) -> str:
     """The whole report as HTML. Passed checks are listed folded (open when `verbose`); `full_page`
     wraps the fragment in a complete document."""
+    report = report.for_students()
     parts = [f'<div style="{_BOX}">']
     parts.extend(f'<p style="color: {YELLOW}; margin: 4px 0">Note: {escape(note)}</p>' for note in report.notes)
     for function in report.functions():

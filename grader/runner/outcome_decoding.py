@@ -12,12 +12,16 @@ def decode_outcome(header: dict, buffers: list[bytes]) -> Outcome:
     status = header.get("status")
     if status not in _STATUSES:
         return Outcome("invalid", detail="the worker sent a response the grader could not read")
+    claimed: set[int] = set()    # one array per buffer: a reply decodes to no more than it carried
     try:
-        value = decode(header["value"], buffers) if "value" in header else None
+        value = decode(header["value"], buffers, claimed=claimed) if "value" in header else None
         args_after = header.get("args_after")
-        args_after = [decode(a, buffers) for a in args_after] if isinstance(args_after, list) else None
-    except (ProtocolError, KeyError, ValueError, OverflowError) as error:
+        args_after = ([decode(a, buffers, claimed=claimed) for a in args_after]
+                      if isinstance(args_after, list) else None)
+    except ProtocolError as error:   # its messages are the grader's own words, never the reply's
         return Outcome("invalid", detail=f"your function returned something the grader cannot read ({error})")
+    except (KeyError, ValueError, OverflowError):
+        return Outcome("invalid", detail="your function returned something the grader cannot read")
     return Outcome(
         status=status,
         value=value,
@@ -44,7 +48,11 @@ def _clean_outline(outline) -> dict:
 def _clean_error(error) -> dict | None:
     if not isinstance(error, dict):
         return None
-    return {key: str(error.get(key, ""))[:4000] for key in ("type", "message", "traceback")}
+    clean = {key: str(error.get(key, ""))[:4000] for key in ("type", "message", "traceback")}
+    lines = error.get("lines")
+    # The student's file's line numbers the exception went through (what a hidden check shows).
+    clean["lines"] = [n for n in lines[:50] if type(n) is int] if isinstance(lines, list) else []
+    return clean
 
 
 def _number(value) -> float:

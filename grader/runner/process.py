@@ -28,6 +28,12 @@ from .outcome_decoding import decode_outcome
 from .plan import MAX_PLAN_BYTES, MAX_PLAN_CALLS, MAX_REPLAY_SECONDS, replay_batches
 
 MAX_CAPTURED_OUTPUT = 64 * 1024
+# What the grader takes in from one submission's workers: one reply, and all replies of a grade.
+# Far above any answer a check asks for (the largest case's arrays are a few hundred KiB), they
+# bound what a student's replies can make the grader hold: a reply decodes to no more bytes than
+# it carried (one array per buffer), and outcomes are kept while their exercise is graded.
+MAX_REPLY_BYTES = 64 << 20
+MAX_RECEIVED_BYTES = 512 << 20
 
 
 class ProcessRunner:
@@ -57,6 +63,7 @@ class ProcessRunner:
         self.plan_followed = True
         self._importing = False            # the worker was asked to import and has not answered yet
         self._import_deadline = 0.0
+        self._received = 0                 # bytes of arrays received from every worker of this runner
 
     @property
     def zygote(self) -> Zygote:
@@ -94,7 +101,7 @@ class ProcessRunner:
             os.close(to_worker_r)
             os.close(from_worker_w)
         self._send_fd, self._recv_fd = to_worker_w, from_worker_r
-        self._reader = protocol.Reader(from_worker_r)
+        self._reader = protocol.Reader(from_worker_r, MAX_REPLY_BYTES)
         self._output_at_spawn = os.fstat(self._output.fileno()).st_size
         self._history, self._history_seconds = [], 0.0
 
@@ -243,6 +250,14 @@ class ProcessRunner:
             return Outcome("crashed", detail=self._death_note(f"during {call.function}"))
         except protocol.ProtocolError as error:
             return Outcome("invalid", detail=f"{call.function} sent something the grader cannot read ({error})")
+        self._received += sum(map(len, buffers))
+        if self._received > MAX_RECEIVED_BYTES:
+            # From here on every call gets this answer (as if the file could not be loaded): the
+            # grader takes in no more from this submission.
+            self._load_error = Outcome("invalid", detail=(
+                f"your functions returned more than {MAX_RECEIVED_BYTES >> 20} MiB of data in all, far more than "
+                "the checks' answers take; the grader stopped reading them"))
+            return self._load_error
         return decode_outcome(header, buffers)
 
     # -- plans -----------------------------------------------------------------------------

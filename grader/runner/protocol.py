@@ -125,25 +125,30 @@ def _type_name(value) -> str:
 # ---------------------------------------------------------------------------------------------
 # Decoding (strict: the grader decodes what a student's process wrote)
 
-def decode(tree, buffers: list[bytes], resolve_ref=None, depth: int = 0):
-    """Rebuild a value from a tagged tree. Arrays are fresh, writable and plain np.ndarray."""
+def decode(tree, buffers: list[bytes], resolve_ref=None, depth: int = 0, claimed: set[int] | None = None):
+    """Rebuild a value from a tagged tree. Arrays are fresh, writable and plain np.ndarray.
+
+    `claimed` (for a reply, decoded by the grader): the buffers already turned into arrays. Each
+    buffer then becomes one array at most, so that a reply decodes to no more bytes than it
+    carried: a request may send one array to several calls (encode's `shared`), but a reply that
+    points sixty-four arrays at one 16 MiB buffer is asking the grader for a gigabyte."""
     # One level deeper than encode() nests containers: where it stops, it leaves an opaque marker.
     if depth > MAX_DEPTH + 1 or not isinstance(tree, dict):
         raise ProtocolError("malformed value")
     tag = tree.get("t")
     # The most frequent tags first: a reply is mostly arrays, in a tuple.
     if tag == "nd":
-        return _decode_array(tree, buffers)
+        return _decode_array(tree, buffers, claimed)
     if tag == "tuple" or tag == "list":
         items = tree.get("items")
         if type(items) is not list:
             raise ProtocolError("expected list")
         if len(items) > MAX_ITEMS:
             raise ProtocolError("too many items")
-        decoded = [decode(item, buffers, resolve_ref, depth + 1) for item in items]
+        decoded = [decode(item, buffers, resolve_ref, depth + 1, claimed) for item in items]
         return tuple(decoded) if tag == "tuple" else decoded
     if tag == "np":
-        return _decode_array(tree, buffers)[()]
+        return _decode_array(tree, buffers, claimed)[()]
     if tag == "none":
         return None
     if tag == "bool":
@@ -152,21 +157,29 @@ def decode(tree, buffers: list[bytes], resolve_ref=None, depth: int = 0):
         text = _expect(tree.get("v"), str)
         if len(text) > 310:
             raise ProtocolError("integer too long")
-        return int(text)
+        return _number(int, text)
     if tag == "float":
-        return float.fromhex(_expect(tree.get("v"), str))
+        return _number(float.fromhex, _expect(tree.get("v"), str))
     if tag == "str":
         return _expect(tree.get("v"), str)[:MAX_STRING]
     if tag == "dict":
         items = _expect(tree.get("items"), dict)
         if len(items) > MAX_ITEMS:
             raise ProtocolError("too many items")
-        return {str(k): decode(v, buffers, resolve_ref, depth + 1) for k, v in items.items()}
+        return {str(k): decode(v, buffers, resolve_ref, depth + 1, claimed) for k, v in items.items()}
     if tag == "opaque":
         return Opaque(str(tree.get("type", "object"))[:200])
     if tag == "ref" and resolve_ref is not None:
         return resolve_ref(_expect(tree.get("name"), str), tree.get("index"))
-    raise ProtocolError(f"unknown value tag {str(tag)[:20]!r}")
+    raise ProtocolError("unknown value tag")
+
+
+def _number(parse, text: str):
+    # Python's own message quotes the text: a forged reply's text must not reach a report.
+    try:
+        return parse(text)
+    except (ValueError, OverflowError):
+        raise ProtocolError("malformed number") from None
 
 
 def _expect(value, kind):
@@ -175,13 +188,13 @@ def _expect(value, kind):
     return value
 
 
-def _decode_array(tree: dict, buffers: list[bytes]) -> np.ndarray:
+def _decode_array(tree: dict, buffers: list[bytes], claimed: set[int] | None = None) -> np.ndarray:
     dtype_str = tree.get("dtype")
     if type(dtype_str) is not str:
         raise ProtocolError("expected str")
     dtype = _DTYPES.get(dtype_str)
     if dtype is None:
-        raise ProtocolError(f"dtype {dtype_str[:20]!r} is not allowed")
+        raise ProtocolError("an array's dtype is not allowed")
     shape = tree.get("shape")
     if type(shape) is not list:
         raise ProtocolError("expected list")
@@ -197,6 +210,10 @@ def _decode_array(tree: dict, buffers: list[bytes]) -> np.ndarray:
         raise ProtocolError("expected int")
     if not 0 <= index < len(buffers):
         raise ProtocolError("buffer index out of range")
+    if claimed is not None:
+        if index in claimed:
+            raise ProtocolError("one buffer is used by several arrays")
+        claimed.add(index)
     data = buffers[index]
     if size != len(data):
         raise ProtocolError("array size does not match its shape")
@@ -238,7 +255,7 @@ def read_message(fd: int, deadline: float | None = None) -> tuple[dict, list[byt
     return _parse_message(lambda size: _read_exactly(fd, size, deadline))
 
 
-def _parse_message(read_exactly) -> tuple[dict, list[bytes]]:
+def _parse_message(read_exactly, max_bytes: int = MAX_MESSAGE_BYTES) -> tuple[dict, list[bytes]]:
     (head_len,) = HEADER.unpack(read_exactly(HEADER.size))
     if head_len > MAX_HEADER_BYTES:
         raise ProtocolError("header too large")
@@ -249,7 +266,7 @@ def _parse_message(read_exactly) -> tuple[dict, list[bytes]]:
     if not isinstance(lengths, list) or not all(type(n) is int and n >= 0 for n in lengths):
         raise ProtocolError("invalid buffer lengths")
     total = sum(lengths)
-    if total > MAX_MESSAGE_BYTES:
+    if total > max_bytes:
         raise ProtocolError("message too large")
     # Every buffer in one read: a plan carries hundreds of small arrays.
     body, buffers, at = read_exactly(total), [], 0
@@ -307,8 +324,9 @@ class Reader:
     # more, and asking for more costs a larger allocation on every read (1 MiB: ~25 us each).
     CHUNK = 1 << 16
 
-    def __init__(self, fd: int):
+    def __init__(self, fd: int, max_message_bytes: int = MAX_MESSAGE_BYTES):
         self.fd = fd
+        self.max_message_bytes = max_message_bytes
         self._data = b""
         self._start = 0
 
@@ -330,14 +348,14 @@ class Reader:
                     lengths = header.pop("buffers", [])
                     if (type(lengths) is list and all(type(n) is int and n >= 0 for n in lengths)
                             and head_end + sum(lengths) <= len(data)
-                            and sum(lengths) <= MAX_MESSAGE_BYTES):
+                            and sum(lengths) <= self.max_message_bytes):
                         buffers, at = [], head_end
                         for n in lengths:
                             buffers.append(data[at:at + n])
                             at += n
                         self._start = at
                         return header, buffers
-        return _parse_message(lambda size: self._read_exactly(size, deadline))
+        return _parse_message(lambda size: self._read_exactly(size, deadline), self.max_message_bytes)
 
     def _read_exactly(self, size: int, deadline: float | None) -> bytes:
         available = len(self._data) - self._start

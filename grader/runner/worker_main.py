@@ -211,4 +211,5 @@ class Worker:
         if self.path:
             text = text.replace(os.path.dirname(self.path) + os.sep, "")
             message = message.replace(os.path.dirname(self.path) + os.sep, "")
-        return {"type": type(error).__name__, "message": message[:2000], "traceback": text[-4000:]}
+        return {"type": type(error).__name__, "message": message[:2000], "traceback": text[-4000:],
+                "lines": [f.lineno for f in frames][-50:]}

@@ -6,7 +6,7 @@ forks once more; the child is pid 1 of a namespace of its own, and killing it ki
 student could have started. `build_root(...)` then replaces the file system with a small tmpfs
 holding read-only binds of exactly what the worker needs (the Python prefix, numpy's
 site-packages, the submission's folder), an empty /dev with null, zero and urandom, and a small
-writable /tmp. What is not bound (the reference solutions, the grader's checkout, /etc, /home,
+writable /tmp (bounded in bytes and inodes). What is not bound (the reference solutions, the grader's checkout, /etc, /home,
 the database) does not exist inside.
 
 The folders that only hold mount points (for a venv at /work/course/.venv: /work and
@@ -40,17 +40,19 @@ from libc import (
     umount2,
     unshare,
 )
+from limits import TMP_BYTES, TMP_INODES
 
 NAMESPACES = CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWPID
 DEVICES = ("/dev/null", "/dev/zero", "/dev/urandom", "/dev/random")
 
 
-def enter() -> None:
-    """Unshare every namespace (a user namespace too when not root). Raises OSError."""
+def enter() -> bool:
+    """Unshare every namespace (a user namespace too when not root); True if a user namespace was
+    made (limits.apply_limits's `tasks` then counts only this worker). Raises OSError."""
     uid, gid = os.getuid(), os.getgid()
     if uid == 0:
         unshare(NAMESPACES)
-        return
+        return False
     unshare(NAMESPACES | CLONE_NEWUSER)
     # Map ourselves to root inside, so that we may mount; capabilities are dropped afterwards.
     with open("/proc/self/setgroups", "w") as handle:
@@ -59,15 +61,31 @@ def enter() -> None:
         handle.write(f"0 {uid} 1")
     with open("/proc/self/gid_map", "w") as handle:
         handle.write(f"0 {gid} 1")
+    return True
 
 
-def build_root(root: str, readonly: list[str], tmp_bytes: int = 16 * 1024 * 1024) -> None:
+# SysV shared memory, message queues and semaphores live in the IPC namespace, outside any
+# process's address space: a worker could hold gigabytes there beyond its RLIMIT_AS. Its IPC
+# namespace is its own, so its limits can be zero without touching the host's.
+IPC_LIMITS = {"kernel/shmmni": "0", "kernel/shmall": "0", "kernel/shmmax": "0", "kernel/msgmni": "0",
+              "kernel/sem": "0 0 0 0"}
+
+
+def close_ipc() -> None:
+    """Set this (new) IPC namespace's limits to zero: no segment, queue or semaphore can be made.
+    Call only after enter(): in the host's IPC namespace this would change the machine's."""
+    for name, value in IPC_LIMITS.items():
+        with open(f"/proc/sys/{name}", "w") as handle:
+            handle.write(value)
+
+
+def build_root(root: str, readonly: list[str], tmp_bytes: int = TMP_BYTES, tmp_inodes: int = TMP_INODES) -> None:
     """Make `root` (an existing empty folder) the new root file system, holding only `readonly`."""
     mount(None, "/", None, MS_REC | MS_PRIVATE)   # nothing we mount propagates to the host
     mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0755")
     # /tmp first: a submission that lives under /tmp is then bound on top of it, not hidden by it.
     os.makedirs(root + "/tmp")
-    mount("tmpfs", root + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, f"size={tmp_bytes},mode=1777")
+    mount("tmpfs", root + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, f"size={tmp_bytes},nr_inodes={tmp_inodes},mode=1777")
     binds = _minimal(readonly)
     skeletons = _skeletons_under_tmp(binds)
     for folder in skeletons:

@@ -3,7 +3,8 @@
 Installed after the student's environment is set up and before their code is imported. Everything
 not listed is allowed (numpy and the interpreter need a wide, version-dependent set of system
 calls); what is listed can reach outside the process or the sandbox: new processes (threads stay
-allowed), exec, sockets, tracing other processes, mounting, namespaces, eBPF, kernel keyrings.
+allowed), exec, sockets, tracing other processes, mounting, namespaces, eBPF, kernel keyrings,
+and files in memory (memfd) that would hold memory outside the worker's limits.
 """
 from __future__ import annotations
 
@@ -38,6 +39,9 @@ DENIED = (
     "kexec_load", "kexec_file_load", "reboot", "swapon", "swapoff", "syslog", "acct", "quotactl",
     "settimeofday", "clock_settime", "clock_adjtime", "adjtimex", "sethostname", "setdomainname",
     "iopl", "ioperm", "personality", "fanotify_init", "lookup_dcookie",
+    # anonymous files in memory: their pages count against no limit of the worker's (RLIMIT_AS
+    # counts only what is mapped) and numpy has no use for them
+    "memfd_create", "memfd_secret",
 )
 
 

@@ -39,14 +39,25 @@ class ZygoteError(Exception):
 
 @dataclass(frozen=True)
 class SandboxStatus:
-    """Which isolation layers this machine gives a worker."""
+    """Which isolation layers this machine gives a worker. `why` says what is missing (then hidden
+    checks are refused); `degraded`, which bounds are weaker than they should be (they still run:
+    e.g. threads per worker unbounded where no pids cgroup can be made and the grader is root)."""
     namespaces: bool
     seccomp: bool
     why: tuple[str, ...] = field(default_factory=tuple)
+    degraded: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def complete(self) -> bool:
         return self.namespaces and self.seccomp
+
+    def describe(self) -> list[str]:
+        """Lines for `grade check --verbose`: what isolates a worker here, and what is weaker."""
+        layers = [name for name, present in (("namespaces", self.namespaces), ("seccomp", self.seccomp)) if present]
+        lines = [f"Sandbox: {', '.join(layers) or 'a separate process only'}"
+                 + ("" if self.complete else f" (missing: {'; '.join(self.why)})")]
+        lines.extend(f"Sandbox degraded: {item}" for item in self.degraded)
+        return lines
 
 
 class Zygote:
@@ -66,6 +77,9 @@ class Zygote:
         self._reader = ours.makefile("rb")
         self._lock = threading.Lock()
         self._ready = False
+        # The worker it forked ahead (see zygote_main.fork_seed), waiting for the next request: a
+        # child of the zygote that is no one's leftover.
+        self.seed_pid: int | None = None
         if wait:
             self.wait_ready()
 
@@ -76,8 +90,9 @@ class Zygote:
                 hello = self._read_line()
                 status = hello["status"]
                 self.pid = hello["pid"]
+                self.seed_pid = hello.get("seed")
                 self.status = SandboxStatus(bool(status["namespaces"]), bool(status["seccomp"]),
-                                            tuple(status["why"]))
+                                            tuple(status["why"]), tuple(status.get("degraded", ())))
                 self._ready = True
         return self
 
@@ -103,6 +118,7 @@ class Zygote:
             answer = self._read_line()
         if "pid" not in answer:
             raise ZygoteError(answer.get("error", "the zygote refused"))
+        self.seed_pid = answer.get("seed")
         return int(answer["pid"])
 
     def alive(self) -> bool:

@@ -7,10 +7,11 @@ and becomes the worker. Forking from here rather than from the grader means the 
 never holds a copy of the grader's memory (reference answers, hidden cases, secrets), and starting
 a worker costs a fork, not an interpreter start and a numpy import.
 
-Worker set-up, in order: namespaces (then a second fork: the worker is pid 1 of its own pid
-namespace), a private read-only root, resource limits, no capabilities and no_new_privs, seccomp.
+Worker set-up, in order: a pids cgroup of its own where the machine allows one, namespaces (then
+a second fork: the worker is pid 1 of its own pid namespace) with the IPC namespace's limits at
+zero, a private read-only root, resource limits, no capabilities and no_new_privs, seccomp.
 Whatever cannot be had here is reported once in the handshake (the grader decides whether that is
-acceptable) and the rest still applies.
+acceptable; a weaker bound is listed as `degraded`) and the rest still applies.
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ sys.path[:0] = [HERE, os.path.join(os.path.dirname(HERE), "runner")]
 
 import numpy  # noqa: E402,F401  (the point of a zygote: imported once, shared by every fork)
 
+import cgroups  # noqa: E402
 import limits  # noqa: E402
 import namespaces  # noqa: E402
 import privileges  # noqa: E402
@@ -39,7 +41,7 @@ from worker_main import Worker  # noqa: E402
 def probe() -> tuple[dict, seccomp.Filter | None]:
     """Which layers work on this machine: try the namespaces in a throwaway child, and build the
     seccomp filter that every worker will load."""
-    status = {"namespaces": False, "seccomp": False, "why": []}
+    status = {"namespaces": False, "seccomp": False, "why": [], "degraded": []}
     try:
         seccomp_filter = seccomp.Filter()
         status["seccomp"] = True
@@ -52,16 +54,25 @@ def probe() -> tuple[dict, seccomp.Filter | None]:
         os.close(read_end)
         try:
             namespaces.enter()
-            os.write(write_end, b"ok")
         except BaseException as error:  # noqa: BLE001
             os.write(write_end, str(error).encode()[:500])
+            os._exit(0)
+        try:
+            namespaces.close_ipc()
+            os.write(write_end, b"ok")
+        except OSError as error:
+            os.write(write_end, b"ok, no IPC limits: " + str(error).encode()[:400])
         os._exit(0)
     os.close(write_end)
     answer = os.read(read_end, 600).decode(errors="replace")
     os.close(read_end)
     os.waitpid(pid, 0)
-    if answer == "ok":
+    if answer.startswith("ok"):
         status["namespaces"] = True
+        status["ipc_limits"] = answer == "ok"
+        if not status["ipc_limits"]:
+            status["degraded"].append("SysV shared memory is not limited in the worker's IPC namespace "
+                                      f"({answer[len('ok, no IPC limits: '):]}): it may hold memory beyond RLIMIT_AS")
     else:
         status["why"].append(f"namespaces unavailable ({answer or 'no answer'})")
     return status, seccomp_filter
@@ -74,8 +85,52 @@ def readonly_paths(submission: str) -> list[str]:
             os.path.dirname(os.path.realpath(submission))]
 
 
+def bound_tasks(status: dict) -> cgroups.PidsCgroups | None:
+    """How threads are bounded per worker here: a pids cgroup, else RLIMIT_NPROC in the worker's
+    user namespace (only a grader that is not root gets one), else not at all; the last two are
+    listed in status["degraded"]."""
+    pids, why = cgroups.PidsCgroups.create(limits.MAX_TASKS)
+    if pids is not None:
+        status["tasks"] = "pids cgroup"
+    elif status["namespaces"] and os.getuid() != 0:
+        status["tasks"] = "RLIMIT_NPROC in the worker's user namespace"
+        status["degraded"].append(f"threads are bounded by RLIMIT_NPROC, not a pids cgroup ({why})")
+    else:
+        status["tasks"] = ""
+        status["degraded"].append(f"threads per worker are not bounded ({why}; RLIMIT_NPROC does not "
+                                  "bind root): only the CPU limit and timeouts stop a thread flood")
+    return pids
+
+
+def fork_seed(control: socket.socket, status: dict, root: str, seccomp_filter: seccomp.Filter | None,
+              pids: cgroups.PidsCgroups) -> tuple[int, socket.socket]:
+    """Fork the next worker ahead of its request: it joins a pids cgroup of its own now, while no
+    grade waits for it (moving a process into a cgroup waits ~10 ms on the kernel), then waits for
+    its request on the returned socket. Returns (pid, socket)."""
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    pid = os.fork()
+    if pid:
+        theirs.close()
+        return pid, ours
+    try:
+        control.close()
+        ours.close()
+        privileges.die_with_parent()
+        try:
+            pids.join()
+            join_later = None
+        except OSError:
+            join_later = pids      # tried again as a worker, which refuses to start if it fails again
+        message, fds, _, _ = socket.recv_fds(theirs, 65536, 3)
+    except BaseException:  # noqa: BLE001
+        os._exit(1)
+    if not message or len(fds) != 3:
+        os._exit(0)                # the zygote ended, or sent nothing usable
+    become_worker(json.loads(message), fds, status, root, seccomp_filter, join_later)
+
+
 def become_worker(request: dict, fds: list[int], status: dict, root: str,
-                  seccomp_filter: seccomp.Filter | None) -> None:
+                  seccomp_filter: seccomp.Filter | None, pids: cgroups.PidsCgroups | None) -> None:
     """In the forked child: sandbox this process, then serve the grader. Never returns."""
     code = 0
     try:
@@ -94,7 +149,7 @@ def become_worker(request: dict, fds: list[int], status: dict, root: str,
                     pass
         privileges.die_with_parent()
         try:
-            _sandbox(request, status, root, read_fd, write_fd, seccomp_filter)
+            _sandbox(request, status, root, read_fd, write_fd, seccomp_filter, pids)
         except BaseException as error:  # noqa: BLE001
             _refuse(read_fd, write_fd, f"the sandbox could not be set up: {error}")
             return
@@ -107,12 +162,17 @@ def become_worker(request: dict, fds: list[int], status: dict, root: str,
 
 
 def _sandbox(request: dict, status: dict, root: str, read_fd: int, write_fd: int,
-             seccomp_filter: seccomp.Filter | None) -> None:
+             seccomp_filter: seccomp.Filter | None, pids: cgroups.PidsCgroups | None) -> None:
     # A session and process group of its own: kill(0, ...) and killpg(...) from student code must
     # not reach the zygote, which serves other students.
     os.setsid()
+    if request.get("sandbox") and pids is not None:
+        pids.join()
+    own_user_namespace = False
     if request.get("sandbox") and status["namespaces"]:
-        namespaces.enter()
+        own_user_namespace = namespaces.enter()
+        if status.get("ipc_limits"):
+            namespaces.close_ipc()
         child = os.fork()
         if child:
             # The parent stays outside the new pid namespace only to be killed by the grader:
@@ -124,7 +184,8 @@ def _sandbox(request: dict, status: dict, root: str, read_fd: int, write_fd: int
         os.setsid()   # not even the intermediate parent shares a process group with the worker
         privileges.die_with_parent()
         namespaces.build_root(root, readonly_paths(request["path"]))
-    limits.apply_limits(int(request.get("memory_bytes", 0)), cpu_seconds=int(request.get("cpu_seconds", 120)))
+    limits.apply_limits(int(request.get("memory_bytes", 0)), cpu_seconds=int(request.get("cpu_seconds", 120)),
+                        tasks=limits.MAX_TASKS if own_user_namespace else None)
     if request.get("sandbox"):
         privileges.drop_all()
         privileges.die_with_parent()   # a change of credentials clears it: set it again
@@ -149,9 +210,13 @@ def main() -> None:
     # socket instead (the kernel closes it when the grader dies, even by SIGKILL); its workers
     # still die with it (they set PDEATHSIG, and the zygote's one thread outlives them).
     status, seccomp_filter = probe()
+    pids = bound_tasks(status)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)   # from now on the kernel reaps finished workers
     root = mount_point()
-    control.sendall(json.dumps({"pid": os.getpid(), "status": status}).encode() + b"\n")
+    # Where workers join pids cgroups, the next one is always forked ahead (fork_seed).
+    seed = fork_seed(control, status, root, seccomp_filter, pids) if pids is not None else None
+    control.sendall(json.dumps({"pid": os.getpid(), "status": status, "seed": seed[0] if seed else None}).encode()
+                    + b"\n")
     try:
         while True:
             message, fds, _, _ = socket.recv_fds(control, 65536, 3)
@@ -163,15 +228,35 @@ def main() -> None:
                     os.close(fd)
                 control.sendall(json.dumps({"error": "expected 3 file descriptors"}).encode() + b"\n")
                 continue
-            pid = os.fork()
-            if pid == 0:
-                control.close()
-                become_worker(request, fds, status, root, seccomp_filter)
-            for fd in fds:
+            pid = None
+            if seed is not None:
+                pid, channel = seed
+                try:
+                    socket.send_fds(channel, [message], fds)
+                except OSError:
+                    pid = None      # it died meanwhile: fork one now
+                channel.close()
+                seed = None
+            if pid is None:
+                pid = os.fork()
+                if pid == 0:
+                    control.close()
+                    become_worker(request, fds, status, root, seccomp_filter, pids)
+            for fd in fds:          # closed before the next seed is forked: it must hold none of them
                 os.close(fd)
-            control.sendall(json.dumps({"pid": pid}).encode() + b"\n")
+            if pids is not None:
+                pids.sweep()
+                seed = fork_seed(control, status, root, seccomp_filter, pids)
+            control.sendall(json.dumps({"pid": pid, "seed": seed[0] if seed else None}).encode() + b"\n")
     finally:
         control.close()
+        if seed is not None:
+            seed[1].close()         # the seed exits when it reads the end of its socket
+        if pids is not None and os.fork() == 0:
+            # Workers killed a moment ago may still be dying: a child of ours waits to remove their
+            # cgroups, so that the grader (which waits for this process to end) does not.
+            pids.close()
+            os._exit(0)
     # The grader hung up: end now. There is nothing to tidy (workers die with their parent, the
     # kernel reaps them), and an interpreter's teardown with numpy loaded is a good part of the
     # grader's own exit, which waits for this process.

@@ -6,6 +6,8 @@ import json
 from flask import abort, current_app, g, jsonify, request, url_for
 from sqlalchemy import select
 
+from grader.results import Report
+
 from .. import accounts, grading_queue, policy
 from ..authz import assignment_for, course_for, courses_of, submission_for
 from ..bounds import id_arg
@@ -145,7 +147,8 @@ def submission_json(row: Submission, with_report: bool = False) -> dict:
             "score": result.score if result else None, "max_score": result.max_score if result else None,
             "url": url_for("student.submission", submission_id=row.id, _external=True)}
     if with_report and result is not None:
-        data["report"] = json.loads(result.report_json)
+        # The API is the students' door: staff read the full report on the dashboard.
+        data["report"] = Report.from_dict(json.loads(result.report_json)).for_students().to_dict()
     return data
 
 

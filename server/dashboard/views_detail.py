@@ -18,7 +18,8 @@ from .forms import AdjustForm
 def submission_detail(submission_id: int):
     """Source, report with the seed, every attempt with diffs, the adjustment and its history."""
     submission = submission_for(current_user, submission_id, staff=True)
-    report, functions = report_view(submission.result.report_json) if submission.result else (None, [])
+    report, functions = (report_view(submission.result.report_json, for_students=False) if submission.result
+                         else (None, []))
     rows = detail.attempts(db.session, submission)
     before = detail.previous(rows, submission)
     adjustment = adjust.current(db.session, submission.id)

@@ -61,7 +61,8 @@ def upload(assignment_id: int):
 def submission(submission_id: int):
     """One submission: its status while it waits, then its report."""
     row = submission_for(current_user, submission_id)
-    report, functions = (report_view(row.result.report_json) if row.result is not None else (None, []))
+    report, functions = (report_view(row.result.report_json, for_students=True) if row.result is not None
+                         else (None, []))
     return render_template("student/submission.html", submission=row, course=row.assignment.course,
                            report=report, functions=functions, position=queue_position(db.session, row))
 

@@ -29,7 +29,7 @@ import numpy as np
 import pytest
 
 from grader.engine import grade
-from grader.results import Status
+from grader.results import Status, Visibility
 from grader.runner.calls import Call
 from grader.runner.process import ProcessRunner
 from grader.sandbox.zygote import Zygote
@@ -100,6 +100,12 @@ def descendants(root: int) -> set[int]:
                 found.add(child)
                 todo.append(child)
     return found
+
+
+def leftovers(zygote: Zygote) -> set[int]:
+    """What grading left under the zygote: its descendants but the worker it forked ahead, which
+    waits for the next request."""
+    return descendants(zygote.pid) - {zygote.seed_pid}
 
 
 def marked(marker: str) -> list[str]:
@@ -207,8 +213,7 @@ def grade_timed(path: Path, zygote: Zygote, *, leftovers_ok: bool = False, **opt
     assert seconds < GRADE_BOUND, f"grading took {seconds:.1f} s"
     assert report.tests, "the grader reported nothing"
     if not leftovers_ok:
-        assert wait_until(lambda: not descendants(zygote.pid)), \
-            f"processes left after grading: {sorted(descendants(zygote.pid))}"
+        assert wait_until(lambda: not leftovers(zygote)), f"processes left after grading: {sorted(leftovers(zygote))}"
     return report, seconds
 
 
@@ -224,6 +229,13 @@ def checks_of(report, function: str, check: str | None = None):
     found = [t for t in report.tests if t.function == function and (check is None or t.check == check)]
     assert found, f"no tests of {function} {check or ''}"
     return found
+
+
+def shown_type(test, type_name: str) -> str:
+    """How a report names a type: a class the student's file defines is named on public checks
+    only (on hidden ones its name could be made of hidden inputs: grader.runner.redaction)."""
+    own = type_name in ("Bomb", "Liar")
+    return "<your own class>" if own and test.visibility is Visibility.HIDDEN else type_name
 
 
 def score_of(report, function: str) -> float:
@@ -436,7 +448,7 @@ def relu_backward(dout, cache):
     report, _ = grade_timed(path, zygote)
     for test in checks_of(report, "relu_forward", "forward"):
         assert test.status is Status.ERROR
-        assert "returned an object of type" in test.output and type_name in test.output, test.output
+        assert "returned an object of type" in test.output and shown_type(test, type_name) in test.output, test.output
     assert report.score == 0
     attack.intact()
 
@@ -446,7 +458,7 @@ def test_a_backward_returning_a_reduce_object_is_reported(attack, zygote):
     report, _ = grade_timed(path, zygote)
     for test in checks_of(report, "relu_backward", "gradient"):
         assert test.status is Status.ERROR
-        assert "returned an object of type" in test.output and "Bomb" in test.output, test.output
+        assert "returned an object of type" in test.output and shown_type(test, "Bomb") in test.output, test.output
     assert score_of(report, "relu_backward") == 0
     attack.intact()
 
@@ -496,7 +508,7 @@ def relu_backward(dout, cache):
     report, _ = grade_timed(path, zygote)
     for test in checks_of(report, "relu_forward", "forward"):
         assert test.status is Status.ERROR, test.output
-        assert type_name in test.output and "subclass" in test.output, test.output
+        assert shown_type(test, type_name) in test.output and "subclass" in test.output, test.output
     for test in checks_of(report, "relu_backward", "gradient"):
         assert test.status is not Status.PASSED
     assert report.score == 0
@@ -671,7 +683,7 @@ def test_killing_its_parents_harms_neither_the_grader_nor_other_students(attack,
         honest = attack.write(HONEST_RELU, name="next.py")
         report, _ = grade_timed(honest, zygote)
         assert report.score == report.max_score > 0
-        assert wait_until(lambda: not descendants(zygote.pid))
+        assert wait_until(lambda: not leftovers(zygote))
     finally:
         bystander.close()
     attack.intact()

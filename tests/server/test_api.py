@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from server import create_app
 from server.accounts import issue_api_token, user_by_email
 from server.extensions import db
-from server.models import Assignment
+from server.models import Assignment, Submission
 from tests.server.conftest import config_for
 from tests.server.helpers import REFERENCE, drain, utc
 
@@ -50,6 +51,23 @@ def test_submit_poll_until_graded_and_list(app, client, world, bearer):
     assert client.get("/api/v1/submissions", headers=bearer["other"]).get_json()["submissions"] == []
     listed = client.get("/api/v1/assignments", headers=bearer["student"]).get_json()["assignments"]
     assert [(a["slug"], a["best_score"], a["attempts"], a["open"]) for a in listed] == [("gates", 10.0, 1, True)]
+
+
+def test_a_student_reads_no_measure_of_a_hidden_check_staff_keep_them(app, client, world, bearer):
+    """A hidden check's scale and cosine give back the reference's answer (Report.for_students)."""
+    wrong = GATES.replace(b"da = unbroadcast(1.0 * dout", b"da = unbroadcast(2.0 * dout", 1)   # add_backward: da doubled
+    assert wrong != GATES
+    submitted = send(client, world.assignment_id, bearer["student"], content=wrong).get_json()
+    assert drain(app) == 1
+    report = client.get(f"/api/v1/submissions/{submitted['id']}", headers=bearer["student"]).get_json()["report"]
+    measured = {t["visibility"]: t["measures"] for t in report["tests"] if t["check"] == "gradient"
+                and t["function"] == "add_backward"}
+    assert "scale" in measured["visible"] and measured["hidden"] == {}
+    with app.app_context():
+        stored = db.session.get(Submission, submitted["id"]).result.report_json
+    kept = [t for t in json.loads(stored)["tests"] if t["check"] == "gradient" and t["function"] == "add_backward"
+            and t["visibility"] == "hidden"]
+    assert "scale" in kept[0]["measures"] and "cosine" in kept[0]["measures"]
 
 
 def test_staff_endpoints(app, client, world, bearer):
