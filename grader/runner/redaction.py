@@ -62,7 +62,8 @@ class HiddenRunner:
             outline["type"] = safe_type_name(outcome.outline["type"])
         return Outcome(status=outcome.status, value=_redact_value(outcome.value),
                        args_after=None if outcome.args_after is None else _redact_value(outcome.args_after),
-                       outline=outline, error=error, seconds=outcome.seconds, detail=outcome.detail)
+                       outline=outline, error=error, seconds=outcome.seconds, detail=outcome.detail,
+                       counted=outcome.counted)
 
     def _error(self, error: dict) -> dict:
         kind = error.get("type", "")
