@@ -127,7 +127,10 @@ def test_a_backward_by_central_differences_through_the_forward_earns_nothing(att
     for name in ("armed", "switched_off"):
         assert score_of(reports[name], "relu_backward") == score_of(reports["disarmed"], "relu_backward") == 0
         flagged = [t for t in reports[name].tests if t.function == "relu_backward" and t.check == "gradient"]
-        assert flagged and all(t.mistake == "numerical_backward" for t in flagged), [t.output for t in flagged]
+        # On a machine under load a numerical backward may also run out of time first.
+        assert flagged and all(t.mistake in ("numerical_backward", "timeout") for t in flagged), \
+            [t.output for t in flagged]
+        assert flagged[0].mistake == "numerical_backward"
     [public] = [t for t in reports["armed"].tests if t.function == "relu_backward" and t.check == "gradient"
                 and t.visibility == "visible"]
     assert "relu_backward calls relu_forward" in public.output and "differentiates numerically" in public.output
