@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from .. import check_history
+from .. import check_history, gradebook
 from ..models import Submission, SubmissionStatus, utcnow
 from .grading import Graded
 
@@ -70,6 +70,7 @@ def complete(session: Session, claim_: Claim, graded: Graded) -> bool:
                     .values(result_id=result_id).execution_options(synchronize_session=False))
     check_history.refresh(session, assignment_id, user_id)
     session.commit()
+    gradebook.on_grade_changed(session, assignment_id, user_id)
     return True
 
 

@@ -1,0 +1,48 @@
+"""gradebook: the grade-of-record policy and upload prechecks per assignment, students' active submissions
+
+Revision ID: 0008
+Revises: 0007
+Create Date: 2026-12-07 03:20:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '0008'
+down_revision = '0007'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    # Existing assignments get the default policy (best graded submission) and prechecks on.
+    with op.batch_alter_table('assignments', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('grade_policy', sa.String(length=16), server_default='best', nullable=False))
+        batch_op.add_column(sa.Column('precheck_uploads', sa.Boolean(), server_default=sa.true(), nullable=False))
+    op.create_table('active_submissions',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('assignment_id', sa.Integer(), nullable=False),
+        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('submission_id', sa.Integer(), nullable=False),
+        sa.Column('chosen_at', sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(['assignment_id'], ['assignments.id'],
+                                name=op.f('fk_active_submissions_assignment_id_assignments'), ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['submission_id'], ['submissions.id'],
+                                name=op.f('fk_active_submissions_submission_id_submissions'), ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_active_submissions_user_id_users'),
+                                ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_active_submissions')),
+        sa.UniqueConstraint('assignment_id', 'user_id', name=op.f('uq_active_submissions_assignment_id')))
+    with op.batch_alter_table('active_submissions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_active_submissions_submission_id'), ['submission_id'], unique=False)
+
+
+def downgrade():
+    with op.batch_alter_table('active_submissions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_active_submissions_submission_id'))
+    op.drop_table('active_submissions')
+    with op.batch_alter_table('assignments', schema=None) as batch_op:
+        batch_op.drop_column('precheck_uploads')
+        batch_op.drop_column('grade_policy')
