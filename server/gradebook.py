@@ -167,6 +167,12 @@ def grade_of_record(session: Session, assignment: Assignment, user_id: int) -> G
     return grades_of_record(session, assignment, [user_id]).get(user_id)
 
 
+def attempt_scores(session: Session, assignment: Assignment, user_id: int) -> dict[int, float]:
+    """Each graded submission's final score (rounded), by submission id: the attempts table's column."""
+    every = ranked(assignment, [user_id]).subquery("ranked")
+    return {sid: rounded(final) for sid, final in session.execute(select(every.c.submission_id, every.c.final))}
+
+
 def choose_active(session: Session, assignment: Assignment, submission: Submission) -> None:
     """The student marks `submission` (their own, graded) as the one that counts; caller commits."""
     row = session.scalar(select(ActiveSubmission).where(ActiveSubmission.assignment_id == assignment.id,

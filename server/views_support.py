@@ -6,6 +6,7 @@ from datetime import datetime
 from flask import current_app
 
 from . import policy
+from .gradebook import show
 from .auth.forms import EmptyForm
 from .models import utcnow
 
@@ -34,9 +35,10 @@ def relative(moment: datetime | None) -> str:
 
 
 def points(value: float | None) -> str:
+    """A score or a number of points, rounded as every grade is (server.gradebook.show)."""
     if value is None:
         return "—"
-    return f"{value:.2f}".rstrip("0").rstrip(".")
+    return show(value)
 
 
 def init_app(app) -> None:
