@@ -11,11 +11,11 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from .. import accounts, grading_queue
+from .. import accounts, gradebook, grading_queue, penalties, policy
 from ..authz import assignment_for, course_for, require_admin, role_in, submission_for
 from ..extensions import db
 from ..models import (Assignment, AuditEntry, Course, Enrolment, Extension, LimitPeriod, Role, Submission,
-                      SubmissionStatus, User)
+                      SubmissionStatus, User, utcnow)
 from ..queue import lifecycle
 from . import bp
 from .forms import AssignmentForm, CourseForm, ExtensionForm, RosterForm, StaffForm
@@ -168,6 +168,7 @@ def edit_assignment(assignment_id: int):
         form.due_at.data = to_local(assignment.due_at, item.timezone)
         form.functions.data = assignment.functions or []
         form.limit_period.data = str(assignment.limit_period)
+        form.grade_policy.data = gradebook.policy_of(assignment)
     elif form.validate_on_submit() and _save_assignment(form, assignment, item, created=False):
         return redirect(url_for("staff.course", course_id=item.id)), 303
     return render_template("staff/assignment_form.html", form=form, course=item, assignment=assignment)
@@ -175,6 +176,8 @@ def edit_assignment(assignment_id: int):
 
 def _save_assignment(form: AssignmentForm, assignment: Assignment, course: Course, created: bool) -> bool:
     before = _rules(assignment) if not created else None
+    moved = (None if created else
+             (assignment.points, assignment.due_at, assignment.late_penalty_percent, assignment.grade_policy))
     assignment.slug, assignment.title, assignment.exercise = form.slug.data, form.title.data, form.exercise.data
     assignment.functions = list(form.functions.data) or None
     assignment.points = form.points.data
@@ -184,6 +187,8 @@ def _save_assignment(form: AssignmentForm, assignment: Assignment, course: Cours
     assignment.late_days_allowed = form.late_days_allowed.data or 0
     assignment.submission_limit = form.submission_limit.data
     assignment.limit_period = LimitPeriod(form.limit_period.data)
+    assignment.grade_policy = form.grade_policy.data
+    assignment.precheck_uploads = form.precheck_uploads.data
     assignment.published = form.published.data
     db.session.add(assignment)
     try:
@@ -194,16 +199,35 @@ def _save_assignment(form: AssignmentForm, assignment: Assignment, course: Cours
         return False
     audit(course.id, "assignment.create" if created else "assignment.edit", assignment.slug, old=before,
           new=_rules(assignment))
+    regraded = _apply_to_past_attempts(assignment, moved) if moved else ""
     db.session.commit()
-    flash(f"Assignment {assignment.slug} saved{' and published' if assignment.published else ' (not published)'}.",
-          "success")
+    if moved and (assignment.points, assignment.due_at, assignment.late_penalty_percent,
+                  assignment.grade_policy) != moved:
+        gradebook.on_grades_changed(db.session, assignment.id, gradebook.graded_students(db.session, assignment))
+    flash(f"Assignment {assignment.slug} saved{' and published' if assignment.published else ' (not published)'}."
+          + regraded, "success")
     return True
+
+
+def _apply_to_past_attempts(assignment: Assignment, before: tuple) -> str:
+    """Past results follow a points change at once, and late penalties a due-date or penalty change."""
+    points, due_at, penalty, _ = before
+    said = ""
+    if points != assignment.points:
+        gradebook.rescale(db.session, assignment)
+        said += f" Past results are now out of {assignment.points:g} points."
+    if due_at != assignment.due_at or penalty != assignment.late_penalty_percent:
+        changes = penalties.recompute(db.session, assignment, actor_id=current_user.id,
+                                      reason="the assignment's due date or late penalty changed")
+        said += (f" The late penalty of {len(changes)} earlier attempt(s) was recomputed (see the audit log)."
+                 if changes else "")
+    return said
 
 
 def _rules(a: Assignment) -> str:
     return (f"exercise={a.exercise} functions={a.functions} points={a.points} opens={a.opens_at} due={a.due_at} "
             f"late={a.late_penalty_percent}%x{a.late_days_allowed}d limit={a.submission_limit}/{a.limit_period} "
-            f"published={a.published}")
+            f"policy={a.grade_policy} precheck={a.precheck_uploads} published={a.published}")
 
 
 @bp.route("/assignments/<int:assignment_id>/extensions", methods=["GET", "POST"])
@@ -228,12 +252,33 @@ def extensions(assignment_id: int):
             db.session.add(row)
             audit(item.id, "extension.grant", f"{assignment.slug}:{user.email}", old=old, new=row.due_at,
                   reason=row.reason)
+            db.session.flush()
+            changes = penalties.recompute(db.session, assignment, actor_id=current_user.id, user_ids=[user.id],
+                                          reason=f"extension to {row.due_at:%Y-%m-%d %H:%M} UTC: {row.reason}")
             db.session.commit()
-            flash(f"{user.email} may now submit {assignment.slug} until their new deadline.", "success")
+            if changes:
+                gradebook.on_grade_changed(db.session, assignment.id, user.id)
+            flash(extension_message(assignment, user, row, len(changes)), "success")
             return redirect(url_for("staff.extensions", assignment_id=assignment.id)), 303
     rows = db.session.execute(select(Extension, User).join(User, Extension.user_id == User.id)
                               .where(Extension.assignment_id == assignment.id).order_by(Extension.due_at)).all()
     return render_template("staff/extensions.html", assignment=assignment, course=item, form=form, rows=rows)
+
+
+def extension_message(assignment: Assignment, user: User, extension: Extension, recomputed: int) -> str:
+    """What the extension changes for the student, attempts left included (none left is said plainly)."""
+    tz = assignment.course.timezone
+    deadline = policy.show(extension.due_at, tz)
+    left = policy.attempts_left(db.session, assignment, user.id, utcnow(), tz)
+    if left == 0:
+        text = (f"{user.email}'s deadline for {assignment.slug} is now {deadline}, but they have no attempts "
+                f"left ({policy.limit_text(assignment)}), so they cannot submit again.")
+    else:
+        attempts = "unlimited attempts" if left is None else f"{left} attempt{'s' if left != 1 else ''} left"
+        text = f"{user.email} may now submit {assignment.slug} until {deadline} ({attempts})."
+    if recomputed:
+        text += f" The late penalty of {recomputed} earlier attempt(s) was recomputed (see the audit log)."
+    return text
 
 
 @bp.post("/submissions/<int:submission_id>/retry")

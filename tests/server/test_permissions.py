@@ -68,6 +68,9 @@ ROUTES = {
     ("student.submission", "GET"): Route("/submissions/{submission}", OWNER),
     ("student.submission_status", "GET"): Route("/submissions/{submission}/status", OWNER),
     ("student.submission_file", "GET"): Route("/submissions/{submission}/file", OWNER),
+    # Only the student who made the submission may make it count (staff who can see it get 404 too).
+    ("student.choose_active", "POST"): Route("/assignments/{assignment}/active/{submission}",
+                                             answering(dict(OWNER, ta=404, instructor=404, admin=404), 303)),
     ("staff.new_course", "GET"): Route("/staff/courses/new", ADMIN),
     ("staff.new_course", "POST"): Route("/staff/courses/new", ADMIN),
     ("staff.course", "GET"): Route("/staff/courses/{course}", STAFF),

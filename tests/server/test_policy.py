@@ -216,7 +216,7 @@ def test_two_uploads_at_the_same_moment_cannot_both_pass_the_limit(app, world):
             item = database.session.get(Assignment, world.assignment_id)
             start.wait()
             try:
-                submit(database.session, app.extensions["grading_queue"], student, item, Upload("a.py", b"x = 1\n"))
+                submit(database.session, app.extensions["grading_queue"], student, item, Upload("a.py", b"def add_forward(a, b):\n    return a + b\n"))
                 outcomes.append("stored")
             except SubmitRefused as refusal:
                 outcomes.append(f"refused {refusal.status}")
