@@ -6,7 +6,7 @@ import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -63,9 +63,14 @@ def course(course_id: int):
     item = course_for(current_user, course_id, staff=True)
     members = db.session.execute(select(Enrolment, User).join(User).where(Enrolment.course_id == item.id)
                                  .order_by(Enrolment.role, User.name, User.email)).all()
+    # Students who submitted (staff "Try it" submissions and our failures are not theirs), as the dashboard counts.
     counts = dict(db.session.execute(
         select(Submission.assignment_id, func.count(func.distinct(Submission.user_id)))
-        .join(Assignment).where(Assignment.course_id == item.id).group_by(Submission.assignment_id)).all())
+        .join(Assignment).join(Enrolment, (Enrolment.course_id == Assignment.course_id)
+                               & (Enrolment.user_id == Submission.user_id))
+        .where(Assignment.course_id == item.id, Enrolment.role == Role.STUDENT,
+               Submission.status != SubmissionStatus.ERROR)
+        .group_by(Submission.assignment_id)).all())
     failed = db.session.scalars(select(Submission).join(Assignment).where(
         Assignment.course_id == item.id, Submission.status == SubmissionStatus.ERROR)
         .order_by(Submission.id.desc()).limit(100)).all()
@@ -77,6 +82,12 @@ def course(course_id: int):
 
 def _is_instructor(course: Course) -> bool:
     return role_in(current_user, course.id) is Role.INSTRUCTOR
+
+
+def _instructors_only(course: Course, what: str) -> None:
+    """A TA who follows a link only instructors may use is told so (403), not that the course is gone."""
+    if not _is_instructor(course):
+        abort(403, f"TAs cannot {what} in {course.code}; ask one of its instructors.")
 
 
 @bp.post("/courses/<int:course_id>/roster")
@@ -148,7 +159,8 @@ def invitations(course_id: int):
 @bp.route("/courses/<int:course_id>/assignments/new", methods=["GET", "POST"])
 def new_assignment(course_id: int):
     """Publish an assignment: exercises, points, dates, late policy, limits."""
-    item = course_for(current_user, course_id, instructor=True)
+    item = course_for(current_user, course_id, staff=True)
+    _instructors_only(item, "create assignments")
     form = AssignmentForm()
     if form.validate_on_submit():
         assignment = Assignment(course_id=item.id)
@@ -161,7 +173,8 @@ def new_assignment(course_id: int):
 def edit_assignment(assignment_id: int):
     """Change an assignment's rules (every change is in the audit log)."""
     assignment = assignment_for(current_user, assignment_id, staff=True)
-    item = course_for(current_user, assignment.course_id, instructor=True)
+    item = course_for(current_user, assignment.course_id, staff=True)
+    _instructors_only(item, "edit assignments")
     form = AssignmentForm(obj=assignment) if request.method == "GET" else AssignmentForm()
     if request.method == "GET":
         form.opens_at.data = to_local(assignment.opens_at, item.timezone)

@@ -229,3 +229,39 @@ def test_students_see_adjustments_and_their_comment(app, client, auth, world, an
     auth.login(world.emails["student"])
     for url in (f"/assignments/{world.assignment_id}", f"/submissions/{row_id}"):
         assert "the spec was ambiguous" in client.get(url).get_data(as_text=True)
+
+
+def test_a_ta_is_told_they_cannot_edit_and_course_counts_leave_staff_out(app, client, auth, world, ana):
+    auth.login(world.emails["ta"])
+    upload(client, world.assignment_id, "gates.py", (REFERENCE / "gates" / "gates.py").read_bytes())   # "Try it"
+    answer = client.get(f"/staff/assignments/{world.assignment_id}/edit")
+    assert answer.status_code == 403 and b"TAs cannot edit assignments" in answer.data
+    page = client.get(f"/staff/courses/{world.course_id}").get_data(as_text=True)
+    assert "<td>0 / 2</td>" in page                     # the TA's try is not a student's submission
+    assert 'id="queue-health"' in page and "1</strong> queued" in page
+
+
+def test_staff_see_a_banner_and_healthz_says_when_grading_has_stalled(app, client, auth, world, ana):
+    from server.models import WorkerHeartbeat
+    with app.app_context():
+        waiting = graded(db.session.get(Assignment, world.assignment_id), db.session.get(User, ana), 0.0,
+                         status=__import__("server.models", fromlist=["SubmissionStatus"]).SubmissionStatus.QUEUED)
+        waiting.submitted_at = utc(minutes=-5)
+        db.session.add(WorkerHeartbeat(host="box", pid=42, started_at=utc(hours=-1), last_seen=utc(minutes=-3)))
+        db.session.commit()
+    health = client.get("/healthz")
+    assert health.status_code == 200 and health.get_json()["grading"] == "stalled"
+    queue = health.get_json()["queue"]
+    assert (queue["queued"], queue["workers_alive"], queue["stalled"]) == (1, 0, True)
+    assert 290 < queue["oldest_queued_seconds"] < 400
+    assert client.get("/healthz?grading=1").status_code == 503
+    auth.login(world.emails["ta"])
+    assert b'id="stalled-banner"' in client.get(f"/staff/courses/{world.course_id}").data
+    assert b'id="stalled-banner"' in client.get(f"/staff/assignments/{world.assignment_id}/dashboard").data
+    auth.logout()
+    auth.login(world.emails["student"])
+    assert b'id="stalled-banner"' not in client.get(f"/assignments/{world.assignment_id}").data   # staff only
+    with app.app_context():                      # a worker beats again: not stalled
+        db.session.scalar(select(WorkerHeartbeat)).last_seen = utc(seconds=-2)
+        db.session.commit()
+    assert client.get("/healthz?grading=1").get_json()["grading"] == "ok"
