@@ -161,7 +161,9 @@ def _grade_all(runner, oracle, exercises: list[Exercise], cases: list[dict[Visib
                 ordered.append(((position, rank, visibility is Visibility.HIDDEN), result))
         if visibility is Visibility.VISIBLE and hidden_too:
             report.student_output = runner.captured_output()
-            report.notes.append("Output your code printed during the hidden checks is not shown.")
+    # Said only when the hidden checks did print something (a note on every report is noise).
+    if hidden_too and runner.captured_output() != report.student_output:
+        report.notes.append("Output your code printed during the hidden checks is not shown.")
     return [result for _, result in sorted(ordered, key=lambda item: item[0])]
 
 
