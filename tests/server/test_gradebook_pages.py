@@ -265,3 +265,17 @@ def test_staff_see_a_banner_and_healthz_says_when_grading_has_stalled(app, clien
         db.session.scalar(select(WorkerHeartbeat)).last_seen = utc(seconds=-2)
         db.session.commit()
     assert client.get("/healthz?grading=1").get_json()["grading"] == "ok"
+
+
+def test_the_assignment_page_serves_the_starter_files_with_how_to_submit(app, client, auth, world, ana):
+    import zipfile
+    auth.login(world.emails["student"])
+    page = client.get(f"/assignments/{world.assignment_id}").get_data(as_text=True)
+    assert "python -m pip install -e ." in page and "grade login http://grader.test" in page
+    assert page.index("grade login") < page.index("grade submit FILE --assignment gates</code>, or upload")
+    with client.get(f"/assignments/{world.assignment_id}/starter") as response:
+        assert response.status_code == 200 and "gates-starter.zip" in response.headers["Content-Disposition"]
+        with zipfile.ZipFile(io.BytesIO(response.data)) as bundle:
+            names = bundle.namelist()
+    assert "gates/exercises/gates/gates.py" in names and "gates/pyproject.toml" in names
+    assert not [n for n in names if "reference" in n or n.endswith("cases/hidden.py")]      # never the answers
