@@ -17,6 +17,7 @@ from ..extensions import db
 from ..models import (Assignment, AuditEntry, Course, Enrolment, Extension, LimitPeriod, Role, Submission,
                       SubmissionStatus, User, utcnow)
 from ..queue import lifecycle
+from ..student.queries import students_submitted
 from . import bp
 from .forms import AssignmentForm, CourseForm, ExtensionForm, RosterForm, StaffForm
 
@@ -63,14 +64,7 @@ def course(course_id: int):
     item = course_for(current_user, course_id, staff=True)
     members = db.session.execute(select(Enrolment, User).join(User).where(Enrolment.course_id == item.id)
                                  .order_by(Enrolment.role, User.name, User.email)).all()
-    # Students who submitted (staff "Try it" submissions and our failures are not theirs), as the dashboard counts.
-    counts = dict(db.session.execute(
-        select(Submission.assignment_id, func.count(func.distinct(Submission.user_id)))
-        .join(Assignment).join(Enrolment, (Enrolment.course_id == Assignment.course_id)
-                               & (Enrolment.user_id == Submission.user_id))
-        .where(Assignment.course_id == item.id, Enrolment.role == Role.STUDENT,
-               Submission.status != SubmissionStatus.ERROR)
-        .group_by(Submission.assignment_id)).all())
+    counts = students_submitted(db.session, item.id)
     failed = db.session.scalars(select(Submission).join(Assignment).where(
         Assignment.course_id == item.id, Submission.status == SubmissionStatus.ERROR)
         .order_by(Submission.id.desc()).limit(100)).all()

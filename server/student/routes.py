@@ -24,8 +24,9 @@ from .forms import UploadForm
 
 @bp.get("/")
 def home():
-    """My courses and their assignments: due dates, best and latest scores."""
-    courses = [(course, role, queries.my_assignments(db.session, current_user, course, role))
+    """My courses: as a student, assignments with the grade that counts; as staff, what to look after."""
+    courses = [(course, role, queries.my_assignments(db.session, current_user, course, role),
+                queries.students_submitted(db.session, course.id) if role.is_staff else {})
                for course, role in courses_of(current_user)]
     return render_template("student/home.html", courses=courses)
 

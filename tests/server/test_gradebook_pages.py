@@ -279,3 +279,13 @@ def test_the_assignment_page_serves_the_starter_files_with_how_to_submit(app, cl
             names = bundle.namelist()
     assert "gates/exercises/gates/gates.py" in names and "gates/pyproject.toml" in names
     assert not [n for n in names if "reference" in n or n.endswith("cases/hidden.py")]      # never the answers
+
+
+def test_a_ta_home_is_a_staff_view_without_edit(app, client, auth, world, ana):
+    auth.login(world.emails["ta"])
+    home = client.get("/").get_data(as_text=True)
+    assert "Students submitted" in home and "Dashboard</a>" in home and "/edit" not in home
+    assert "Grade (counts)" not in home
+    auth.logout()
+    auth.login(world.emails["instructor"])
+    assert f"/staff/assignments/{world.assignment_id}/edit" in client.get("/").get_data(as_text=True)
