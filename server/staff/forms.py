@@ -38,6 +38,7 @@ class CourseForm(FlaskForm):
 
 class RosterForm(FlaskForm):
     roster = FileField("Roster CSV (columns: name, email, student_id)", validators=[FileRequired()])
+    email_invitations = BooleanField("Email each new student their invitation link")
 
 
 class StaffForm(FlaskForm):

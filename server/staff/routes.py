@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from .. import accounts, gradebook, grading_queue, penalties, policy
+from .. import accounts, gradebook, grading_queue, mail, penalties, policy
 from ..authz import assignment_for, course_for, require_admin, role_in, submission_for
 from ..extensions import db
 from ..models import (Assignment, AuditEntry, Course, Enrolment, Extension, LimitPeriod, Role, Submission,
@@ -70,6 +70,7 @@ def course(course_id: int):
         .order_by(Submission.id.desc()).limit(100)).all()
     students = sum(1 for enrolment, _ in members if enrolment.role is Role.STUDENT)
     return render_template("staff/course.html", course=item, members=members, counts=counts, failed=failed,
+                           mail_configured=mail.configured(current_app.config),
                            students=students, roster_form=RosterForm(), staff_form=StaffForm(),
                            is_instructor=_is_instructor(item))
 
@@ -107,8 +108,31 @@ def import_roster(course_id: int):
         return redirect(url_for("staff.course", course_id=item.id)), 303
     audit(item.id, "roster.import", item.code, new=f"{outcome.created} new, {outcome.updated} updated")
     db.session.commit()
-    return render_template("staff/roster_imported.html", course=item, outcome=outcome,
-                           link=lambda token: url_for("auth.accept_invitation", token=token, _external=True))
+    link = lambda token: url_for("auth.accept_invitation", token=token, _external=True)  # noqa: E731
+    emailed = (_email_invitations(item, [(n, e, link(t)) for n, e, t in outcome.invitations])
+               if form.email_invitations.data else None)
+    return render_template("staff/roster_imported.html", course=item, outcome=outcome, link=link, emailed=emailed,
+                           csv_text=_invitation_csv([(n, e, link(t)) for n, e, t in outcome.invitations]))
+
+
+def _invitation_csv(rows: list[tuple[str, str, str]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["name", "email", "invitation_link"])
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def _email_invitations(course: Course, rows: list[tuple[str, str, str]]) -> mail.Sent | None:
+    """Email each (name, email, link); None when this site has no mail server configured."""
+    config = current_app.config
+    if not mail.configured(config):
+        return None
+    sent = mail.send_all(config, [mail.invitation(config, name=n, email=e, link=link, course_title=course.title,
+                                                  days=config["INVITATION_DAYS"]) for n, e, link in rows])
+    audit(course.id, "invitations.email", course.code, new=f"{len(sent.delivered)} sent, {len(sent.failed)} failed")
+    db.session.commit()
+    return sent
 
 
 @bp.post("/courses/<int:course_id>/staff")
@@ -134,19 +158,27 @@ def add_staff(course_id: int):
 
 @bp.post("/courses/<int:course_id>/invitations")
 def invitations(course_id: int):
-    """Fresh invitation links for every member who has not set a password, as CSV."""
+    """Fresh invitation links for every member who has not set a password: as CSV, or by email."""
     item = course_for(current_user, course_id, instructor=True)
     users = db.session.scalars(select(User).join(Enrolment).where(Enrolment.course_id == item.id,
                                                                   User.password_hash.is_(None))).all()
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["name", "email", "invitation_link"])
-    for user in users:
-        token = accounts.invite(db.session, user, current_app.config["INVITATION_DAYS"])
-        writer.writerow([user.name, user.email, url_for("auth.accept_invitation", token=token, _external=True)])
+    by_email = request.form.get("by") == "email"
+    if by_email and not mail.configured(current_app.config):
+        flash("This site has no mail server: set GRADER_SMTP_HOST and GRADER_MAIL_FROM, or download the links.",
+              "error")
+        return redirect(url_for("staff.course", course_id=item.id)), 303
+    rows = [(user.name, user.email, url_for("auth.accept_invitation", _external=True,
+                                            token=accounts.invite(db.session, user, current_app.config["INVITATION_DAYS"])))
+            for user in users]
     audit(item.id, "invitations.reissue", item.code, new=str(len(users)))
     db.session.commit()
-    return Response(out.getvalue(), mimetype="text/csv",
+    if by_email:
+        sent = _email_invitations(item, rows)
+        flash(f"Invitations emailed to {len(sent.delivered)} people."
+              + (f" Not sent: {'; '.join(f'{who} ({why})' for who, why in sent.failed)}." if sent.failed else ""),
+              "error" if sent.failed else "success")
+        return redirect(url_for("staff.course", course_id=item.id)), 303
+    return Response(_invitation_csv(rows), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{item.code}-invitations.csv"'})
 
 
