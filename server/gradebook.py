@@ -203,6 +203,18 @@ def rescale(session: Session, assignment: Assignment, user_ids: Iterable[int] | 
                            .execution_options(synchronize_session=False)).rowcount
 
 
+def rescale_adjustments(session: Session, assignment: Assignment, old_points: float) -> int:
+    """Manual adjustments follow a points change like the automatic scores (+5 of 100 becomes +2.5
+    of 50), so an adjustment keeps the weight staff gave it; the caller commits. Rows updated."""
+    if not old_points or old_points == assignment.points:
+        return 0
+    owners = select(Submission.id).where(Submission.assignment_id == assignment.id)
+    factor = literal(float(assignment.points) / float(old_points))
+    return session.execute(update(ScoreAdjustment).where(ScoreAdjustment.submission_id.in_(owners))
+                           .values(points=ScoreAdjustment.points * factor)
+                           .execution_options(synchronize_session=False)).rowcount
+
+
 # --- The extension point: who wants to know when a grade of record may have changed -------------
 
 Listener = Callable[[Session, int, int], None]

@@ -254,7 +254,12 @@ def _apply_to_past_attempts(assignment: Assignment, before: tuple) -> str:
     said = ""
     if points != assignment.points:
         gradebook.rescale(db.session, assignment)
+        adjusted = gradebook.rescale_adjustments(db.session, assignment, points)
         said += f" Past results are now out of {assignment.points:g} points."
+        if adjusted:
+            audit(assignment.course_id, "grade.adjustments_rescaled", assignment.slug, old=f"{points:g} points",
+                  new=f"{assignment.points:g} points", reason=f"{adjusted} manual adjustment(s) scaled with the points")
+            said += f" {adjusted} manual adjustment(s) were scaled with them."
     if due_at != assignment.due_at or penalty != assignment.late_penalty_percent:
         changes = penalties.recompute(db.session, assignment, actor_id=current_user.id,
                                       reason="the assignment's due date or late penalty changed")

@@ -142,6 +142,20 @@ def test_a_points_change_rescales_past_results_at_once(app, client, auth, world,
     assert "/ 50" in client.get(f"/assignments/{world.assignment_id}").get_data(as_text=True)
 
 
+def test_a_points_change_scales_adjustments_with_the_scores(app, client, auth, world, ana):
+    with app.app_context():
+        row = graded(db.session.get(Assignment, world.assignment_id), db.session.get(User, ana), 72.0)   # 90
+        db.session.add(ScoreAdjustment(submission_id=row.id, points=6.0, comment="partial credit"))
+        db.session.commit()
+    assert same_everywhere(everywhere(app, client, auth, world)) == "96"
+    auth.login(world.emails["instructor"])
+    answer = client.post(f"/staff/assignments/{world.assignment_id}/edit", data=assignment_form(app, world, points="50"),
+                         follow_redirects=True).get_data(as_text=True)
+    assert "1 manual adjustment(s) were scaled with them" in answer
+    auth.logout()
+    assert same_everywhere(everywhere(app, client, auth, world)) == "48"       # 45 + 3: the same 96%
+
+
 def assignment_form(app, world, **changes) -> dict:
     with app.app_context():
         a = db.session.get(Assignment, world.assignment_id)
