@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from grader.exercises import ASSIGNMENTS
 
-from ..gradebook import records
 from ..check_history import FAILING_STATUSES as FAILING     # missing/skipped: the code was not there to judge
+from ..gradebook import records
 from ..models import Assignment, Enrolment, LatestGraded, Role, Submission, TestRow
 
 

@@ -9,13 +9,11 @@ import re
 from datetime import timedelta
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from server import gradebook
 from server.extensions import db
-from server.models import (Assignment, AuditEntry, Course, Extension, Result, ScoreAdjustment, Submission,
-                           User)
+from server.models import Assignment, AuditEntry, Result, ScoreAdjustment, Submission, User
 from tests.server.helpers import REFERENCE, drain, upload, utc
 from tests.server.test_gradebook import graded
 
