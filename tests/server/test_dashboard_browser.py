@@ -213,3 +213,21 @@ def test_an_instructor_previews_a_regrade(live, browser, monkeypatch):
         published = db.session.scalar(select(func.count()).select_from(Submission).join(
             RegradeItem, RegradeItem.new_result_id == Submission.result_id))
     assert published == ran
+
+
+@pytest.mark.browser
+def test_the_assignment_form_lists_only_the_chosen_sets_functions(live, browser):
+    base, app, seeded = live
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{base}/login")
+    page.fill("#email", seeded.instructor_email)
+    page.fill("#password", PASSWORD)
+    page.click("button.primary")
+    page.wait_for_url(re.compile(r".*/$"))
+    page.goto(f"{base}/staff/courses/{seeded.course_id}/assignments/new")
+    shown = 'Array.from(document.querySelectorAll("#functions option")).filter(o => !o.hidden).map(o => o.textContent)'
+    for exercise in ("layers", "gates"):
+        page.select_option("#exercise", exercise)
+        labels = page.evaluate(shown)
+        assert labels and all(label.startswith(f"{exercise}: ") for label in labels), labels
+    page.close()
