@@ -206,6 +206,8 @@ def publish(session: Session, regrade: Regrade, actor: User) -> int:
             session.add(AuditEntry(actor_id=actor.id, course_id=_course_id(session, regrade), action="grade.regrade",
                                    target=f"submission:{item.submission_id}", old=f"{change.old:g}",
                                    new=f"{change.new:g}", reason=f"regrade {regrade.id} published"))
+    if moved_users:
+        gradebook.refresh(session, session.get(Assignment, regrade.assignment_id), sorted(moved_users))
     _close(session, regrade, RegradeState.PUBLISHED, actor, f"{switched} results published")
     gradebook.on_grades_changed(session, regrade.assignment_id, sorted(moved_users))
     return switched

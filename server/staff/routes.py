@@ -239,9 +239,12 @@ def _save_assignment(form: AssignmentForm, assignment: Assignment, course: Cours
     audit(course.id, "assignment.create" if created else "assignment.edit", assignment.slug, old=before,
           new=_rules(assignment))
     regraded = _apply_to_past_attempts(assignment, moved) if moved else ""
+    changed = bool(moved) and (assignment.points, assignment.due_at, assignment.late_penalty_percent,
+                               assignment.grade_policy) != moved
+    if changed:
+        gradebook.refresh(db.session, assignment)       # another policy or other penalties: another may count
     db.session.commit()
-    if moved and (assignment.points, assignment.due_at, assignment.late_penalty_percent,
-                  assignment.grade_policy) != moved:
+    if changed:
         gradebook.on_grades_changed(db.session, assignment.id, gradebook.graded_students(db.session, assignment))
     flash(f"Assignment {assignment.slug} saved{' and published' if assignment.published else ' (not published)'}."
           + regraded, "success")

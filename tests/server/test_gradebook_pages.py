@@ -15,7 +15,7 @@ from server import gradebook
 from server.extensions import db
 from server.models import Assignment, AuditEntry, Result, ScoreAdjustment, Submission, User
 from tests.server.helpers import REFERENCE, drain, upload, utc
-from tests.server.test_gradebook import graded
+from tests.server.test_gradebook import graded, live, stored
 
 BUGGY = REFERENCE.parents[0] / "tests" / "corpus" / "buggy" / "gates_mul_backward_swapped.py"
 
@@ -30,7 +30,9 @@ def everywhere(app, client, auth, world, email: str = "ana@uni.test") -> dict[st
     aid = world.assignment_id
     with app.app_context():
         user_id = db.session.scalar(select(User.id).where(User.email == email))
-        record = gradebook.grade_of_record(db.session, db.session.get(Assignment, aid), user_id)
+        assignment = db.session.get(Assignment, aid)
+        record = gradebook.grade_of_record(db.session, assignment, user_id)
+        assert stored(assignment) == live(assignment)      # every change kept the stored records current
     seen = {}
     auth.login(email)
     home = client.get("/").get_data(as_text=True)
