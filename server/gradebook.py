@@ -143,6 +143,7 @@ def refresh(session: Session, assignment: Assignment, user_ids: Iterable[int] | 
     """Store the grades of record of the assignment's students (or only `user_ids`'), in the
     caller's transaction: every change that can move one calls this before its commit."""
     users = None if user_ids is None else list(user_ids)
+    _hold_records_lock(session, assignment)
     gone = delete(GradeRecord).where(GradeRecord.assignment_id == assignment.id)
     if users is not None:
         gone = gone.where(GradeRecord.user_id.in_(users))
@@ -151,6 +152,18 @@ def refresh(session: Session, assignment: Assignment, user_ids: Iterable[int] | 
     session.execute(insert(GradeRecord).from_select(
         ["assignment_id", "user_id", "submission_id"],
         select(literal(assignment.id), live.c.user_id, live.c.submission_id)))
+
+
+RECORDS_LOCK = 18      # the first key of PostgreSQL's advisory lock on an assignment's records
+
+
+def _hold_records_lock(session: Session, assignment: Assignment) -> None:
+    """Until this transaction ends, no other refresh of this assignment's records runs (two grades of
+    one student landing at once would otherwise each miss the other's, or both insert a row).
+    PostgreSQL: an advisory lock; the statements after it see what the other committed. SQLite has
+    one writer at a time already, and the caller has written before this."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(RECORDS_LOCK, assignment.id)))
 
 
 def records(assignment: Assignment, user_ids: Iterable[int] | None = None):

@@ -11,9 +11,9 @@ from server.models import Assignment, Result, ScoreAdjustment, Submission, Submi
 
 
 def graded(assignment: Assignment, user: User, raw: float, *, raw_max: float = 80.0, penalty: float = 0.0,
-           status: SubmissionStatus = SubmissionStatus.GRADED) -> Submission:
+           status: SubmissionStatus = SubmissionStatus.GRADED, attempt: int | None = None) -> Submission:
     """A submission graded `raw`/`raw_max` by the grader, stored as the queue stores one."""
-    attempt = 1 + len(db.session.scalars(select(Submission.id).where(
+    attempt = attempt or 1 + len(db.session.scalars(select(Submission.id).where(
         Submission.assignment_id == assignment.id, Submission.user_id == user.id)).all())
     row = Submission(assignment_id=assignment.id, user_id=user.id, attempt=attempt, filename="gates.py",
                      content=b"x", sha256="0" * 64, size=1, penalty_percent=penalty, status=status,
@@ -173,3 +173,40 @@ def test_listeners_hear_of_changes_and_cannot_break_them():
         gradebook.remove_listener(broken)
         gradebook.remove_listener(listener)
     assert heard == [(3, 7), (4, 1), (4, 2)]
+
+
+def test_two_grades_of_one_student_landing_at_once_keep_the_record_right(app, world):
+    """Two workers complete grades of the same student in the same instant: neither misses the
+    other's, and neither's insert collides (PostgreSQL's advisory lock; SQLite's one writer)."""
+    import threading
+    with app.app_context():
+        assignment = db.session.get(Assignment, world.assignment_id)
+        ana = student()
+        graded(assignment, ana, 10.0)
+        db.session.commit()
+        ana_id, assignment_id = ana.id, assignment.id
+    start, errors = threading.Barrier(2), []
+
+    def land(raw: float, attempt: int) -> None:
+        with app.app_context():
+            try:
+                assignment = db.session.get(Assignment, assignment_id)
+                user = db.session.get(User, ana_id)
+                start.wait()
+                graded(assignment, user, raw, attempt=attempt)     # the result and the refresh, in one transaction
+                db.session.commit()
+            except Exception as error:  # noqa: BLE001 - reported below
+                errors.append(error)
+                db.session.rollback()
+            finally:
+                db.session.remove()
+    threads = [threading.Thread(target=land, args=(raw, attempt)) for raw, attempt in ((70.0, 2), (60.0, 3))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    with app.app_context():
+        assignment = db.session.get(Assignment, assignment_id)
+        assert errors == []
+        assert stored(assignment) == live(assignment)
+        assert gradebook.grade_of_record(db.session, assignment, ana_id).score == 8.75      # 10 * 70 / 80
