@@ -210,8 +210,9 @@ def _grade_all(runner, hidden_runner, oracle, exercises: list[Exercise],
                 ordered.append(((position, rank, visibility is Visibility.HIDDEN), result))
         if visibility is Visibility.VISIBLE:
             report.student_output = runner.captured_output()
-            if hidden_too:
-                report.notes.append("Output your code printed during the hidden checks is not shown.")
+    # Said only when the hidden checks did print something (a note on every report is noise).
+    if hidden_too and runner.captured_output() != report.student_output:
+        report.notes.append("Output your code printed during the hidden checks is not shown.")
     return [result for _, result in sorted(ordered, key=lambda item: item[0])]
 
 

@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 
 import click
 
+from .supervisor import Supervisor
+
 INSTANCE_HELP = "The instance folder (database, queue, secrets) [default: $GRADER_INSTANCE or ./instance]."
 
 
@@ -87,17 +89,16 @@ def serve(instance: Path, host: str, port: int, workers: int) -> None:
     base = f"http://{host}:{port}"
     # SIGTERM unwinds through `finally` from the moment the first worker exists, never orphaning one.
     signal.signal(signal.SIGTERM, _stop)
-    children: list[subprocess.Popen] = []
+    supervisor = Supervisor(lambda: _start_worker(instance), workers, say=lambda text: click.echo(text, err=True))
     try:
-        for _ in range(workers):
-            children.append(_start_worker(instance))
+        supervisor.start()
         click.echo(f"Serving {app.config['SITE_NAME']} at {base}/  (instance folder: {instance.resolve()})")
         if password:
             click.echo(f"Created the site admin. Log in at {base}/login as {email} with password {password}\n"
                        f"(change it on your account page; `grade admin reset-password {email}` makes a new link).")
         else:
             click.echo(f"Log in at {base}/login as {email} (or another account).")
-        click.echo(f"{len(children)} grading worker(s) started; queue: "
+        click.echo(f"{workers} grading worker(s) started (restarted if one dies); queue: "
                    f"{'Redis' if app.config.get('REDIS_URL') else 'SQLite in the instance folder'}. Ctrl-C stops.")
         if not overrides:
             click.echo("Not on loopback: session cookies are Secure, so serve this behind HTTPS.")
@@ -107,7 +108,7 @@ def serve(instance: Path, host: str, port: int, workers: int) -> None:
     except (KeyboardInterrupt, SystemExit):
         pass
     finally:
-        _stop_workers(children)
+        supervisor.stop()
 
 
 def web_server(app, host: str, port: int):
@@ -161,6 +162,8 @@ def _grading_course(app):
 @instance_option
 def worker(instance: Path) -> None:
     """Grade queued submissions until stopped (run several, on one machine or many, with REDIS_URL)."""
+    from .extensions import db
+    from .queue import health
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("huey").setLevel(logging.WARNING)
     app = make_app(instance)
@@ -176,11 +179,32 @@ def worker(instance: Path) -> None:
             recovered = queue.reap()     # what dead workers and lost messages left behind
         except Exception as error:  # noqa: BLE001
             raise click.ClickException(f"cannot reach the database {_safe_url(app)}: {error}") from None
+        heartbeat_id = health.register(db.session)
     click.echo(f"worker {os.getpid()} ready (course {course.root}, memory bound "
                f"{f'{bound >> 20} MiB' if bound else 'none'}); {len(recovered)} submission(s) recovered at start",
                err=True)
     threading.Thread(target=_reap_forever, args=(app,), name="reaper", daemon=True).start()
-    queue.consumer().run()
+    threading.Thread(target=_beat_forever, args=(app, heartbeat_id), name="heartbeat", daemon=True).start()
+    try:
+        queue.consumer().run()
+    finally:
+        with app.app_context():
+            health.unregister(db.session, heartbeat_id)
+
+
+def _beat_forever(app, heartbeat_id: int) -> None:
+    """Every GRADING_HEARTBEAT_SECONDS: tell the site this worker is alive (staff see it, and the
+    stalled-grading banner and /healthz read it)."""
+    from .extensions import db
+    from .queue import health
+    log = logging.getLogger("server.heartbeat")
+    while True:
+        time.sleep(app.config["GRADING_HEARTBEAT_SECONDS"])
+        try:
+            with app.app_context():
+                health.beat(db.session, heartbeat_id)
+        except Exception:  # noqa: BLE001 - the database is down: the next beat tries again
+            log.exception("heartbeat failed; retrying")
 
 
 def _reap_forever(app) -> None:
@@ -419,8 +443,10 @@ def export(instance: Path, course_code: str, assignment_slug: str, kind: str, ou
               help="Grading workers to start [default: one per core].")
 @click.option("--no-wait", is_flag=True, help="Only queue the submissions: `grade serve` (or `grade worker`) "
               "grades them, and the dashboard fills in as you watch.")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535),
+              help="The port you will run `grade serve` on (for the addresses printed at the end).")
 def demo(instance: Path, code: str, students: int, attempts: int, seed: int, replace: bool, workers: int,
-         no_wait: bool) -> None:
+         no_wait: bool, port: int) -> None:
     """Create a demo course (students, staff, two assignments, thousands of attempts) and grade it for real."""
     from .demo import DemoExists, create_demo
     from .demo import progress
@@ -465,9 +491,10 @@ def demo(instance: Path, code: str, students: int, attempts: int, seed: int, rep
         with app.app_context():
             for slug, assignment_id in made.assignment_ids.items():
                 click.echo(progress.summary(db.session, db.session.get(Assignment, assignment_id)))
-    base = app.config.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    base = app.config.get("BASE_URL", f"http://127.0.0.1:{port}").rstrip("/")
     first = min(made.assignment_ids.values())
-    click.echo(f"Now run `grade serve{where}` and log in at {base}/login as the instructor {made.instructor_email} "
+    serve = f"grade serve{where}" + (f" --port {port}" if port != 5000 else "")
+    click.echo(f"Now run `{serve}` and log in at {base}/login as the instructor {made.instructor_email} "
                f"with password {made.password}\n(every demo account, TAs and students too, has that password). "
                f"The first dashboard: {base}/staff/assignments/{first}/dashboard")
 

@@ -38,6 +38,7 @@ DEFAULTS = {
     # commit) once it is older than this; enqueueing takes milliseconds after the commit.
     "GRADING_LOST_GRACE_SECONDS": 10,
     "GRADING_REAP_SECONDS": 30,
+    "GRADING_HEARTBEAT_SECONDS": 10,      # a worker says it is alive this often (queue health)
     # The SQLite queue is polled (Redis blocks until a message comes): an idle worker looks at least
     # this often, instead of Huey's default backoff to 10 s, which a first upload after a quiet spell
     # would wait out before grading even started.
@@ -50,6 +51,15 @@ DEFAULTS = {
     "PROXY_HOPS": 0,                               # reverse proxies in front (X-Forwarded-For is trusted that deep)
     # `grade serve`: a connection that sends nothing for this long is closed (each holds a thread).
     "SERVE_READ_TIMEOUT": 30,
+    # Invitations by email (server.mail): GRADER_SMTP_HOST=smtp.uni.edu GRADER_MAIL_FROM=grader@uni.edu ...
+    # No SMTP_HOST: links are shown, copied and downloaded only.
+    "SMTP_HOST": None,
+    "SMTP_PORT": 587,
+    "SMTP_USERNAME": None,
+    "SMTP_PASSWORD": None,
+    "SMTP_SECURITY": "starttls",                   # starttls, ssl or none (a local relay)
+    "SMTP_TIMEOUT": 20,
+    "MAIL_FROM": None,
 }
 
 

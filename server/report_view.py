@@ -53,10 +53,11 @@ def entry(test: TestResult, label: str | None = None) -> Entry:
     return Entry(test, label or f"{test.check} ({where(test)})", first, "\n".join(rest))
 
 
-def function_view(name: str, tests: list[TestResult]) -> FunctionView:
+def function_view(name: str, tests: list[TestResult], scale: float = 1.0) -> FunctionView:
+    """One function's checks; its points times `scale` (the assignment's points per grader point)."""
     failing = [t for t in tests if t.status is not Status.PASSED]
     unwritten = bool(tests) and all(t.status is Status.MISSING for t in tests)
-    view = FunctionView(name, round(sum(t.score for t in tests), 6), round(sum(t.max_score for t in tests), 6),
+    view = FunctionView(name, sum(t.score for t in tests) * scale, sum(t.max_score for t in tests) * scale,
                         "passed" if not failing else "missing" if unwritten else "failed")
     # An unfinished function fails every check the same way: say it once.
     if failing and len(failing) == len(tests) and len({(t.status, t.output) for t in failing}) == 1:
@@ -78,10 +79,20 @@ def function_view(name: str, tests: list[TestResult]) -> FunctionView:
     return view
 
 
-def report_view(report_json: str, *, for_students: bool) -> tuple[Report, list[FunctionView]]:
+def report_view(report_json: str, *, for_students: bool, points: float | None = None,
+                raw_max: float | None = None) -> tuple[Report, list[FunctionView]]:
     """The stored report and its functions' views; `for_students`: what a student may see of it
-    (Report.for_students: no measure of a hidden check), else all of it, for staff."""
+    (Report.for_students: no measure of a hidden check), else all of it, for staff. Points are on
+    the assignment's scale when `points` (the assignment's) and `raw_max` (the grading's grader
+    points) are given: one scale on the page."""
     report = Report.from_dict(json.loads(report_json))
     if for_students:
         report = report.for_students()
-    return report, [function_view(f, [t for t in report.tests if t.function == f]) for f in report.functions()]
+    scale = points / raw_max if points is not None and raw_max else 1.0
+    return report, [function_view(f, [t for t in report.tests if t.function == f], scale)
+                    for f in report.functions()]
+
+
+def result_view(result, points: float, *, for_students: bool) -> tuple[Report, list[FunctionView]]:
+    """report_view of a stored Result, on the assignment's `points`."""
+    return report_view(result.report_json, for_students=for_students, points=points, raw_max=result.raw_max)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from grader.results import Report
 
-from .. import accounts, grading_queue, policy
+from .. import accounts, gradebook, grading_queue, policy
 from ..authz import assignment_for, course_for, courses_of, submission_for
 from ..bounds import id_arg
 from ..extensions import db, limiter
@@ -17,6 +17,7 @@ from ..passwords import check_password
 from ..queue.lifecycle import queue_position
 from ..ratelimits import login_limit, submission_rate_limit
 from ..dashboard.exports import grade_lines
+from ..errors import render_error
 from ..student.queries import my_assignments
 from ..submitting import SubmitRefused, submit
 from ..uploads import UploadRefused, accept_file
@@ -91,7 +92,7 @@ def list_assignments():
       summary: My assignments
       security: [{bearer: []}]
       responses:
-        200: {description: "{assignments: [{id, course, slug, title, due_at, best_score, points, attempts, open}]}"}
+        200: {description: "{assignments: [{id, course, slug, title, due_at, grade, points, attempts, attempts_left, open}]}"}
     """
     items = []
     for course, role in courses_of(g.user):
@@ -99,8 +100,10 @@ def list_assignments():
             a = row.assignment
             items.append({"id": a.id, "course": course.code, "slug": a.slug, "title": a.title,
                           "exercise": a.exercise, "due_at": row.due_at.isoformat(), "points": a.points,
-                          "best_score": row.best, "attempts": row.attempts, "open": row.window.accepted,
-                          "limit": policy.limit_text(a)})
+                          "grade": row.grade.as_json() if row.grade else None, "grade_policy": gradebook.policy_of(a),
+                          "attempts": row.attempts, "attempts_left": row.attempts_left,
+                          "open": row.window.accepted, "limit": policy.limit_text(a),
+                          "closed_reason": None if row.window.accepted else row.window.reason})
     return {"assignments": items}
 
 
@@ -121,8 +124,9 @@ def create_submission(assignment_id: int):
       responses:
         202: {description: "Queued: {id, status, position, url}"}
         400: {description: Not a submission (nothing stored)}
-        403: {description: Closed or not open yet}
-        429: {description: Submission limit or rate limit reached}
+        403: {description: "Closed, not open yet, or no attempts left (`reason`: closed, no_attempts_left)"}
+        422: {description: "The file cannot be graded (`reason`: ungradable; nothing stored, no attempt used)"}
+        429: {description: Rate limit reached}
     """
     assignment = assignment_for(g.user, assignment_id)
     file = request.files.get("file")
@@ -134,22 +138,65 @@ def create_submission(assignment_id: int):
     except UploadRefused as refusal:
         abort(400, str(refusal))
     except SubmitRefused as refusal:
-        abort(refusal.status, str(refusal))
+        return refused_json(refusal)
     return submission_json(row), 202
 
 
-def submission_json(row: Submission, with_report: bool = False) -> dict:
-    result = row.result
+REFUSAL_TITLES = {"no_attempts_left": "No attempts left", "ungradable": "This file cannot be graded",
+                  "closed": "Submissions are closed", "not_enrolled": "Not enrolled", "conflict": "Submit again"}
+
+
+def refused_json(refusal: SubmitRefused):
+    """A refused submission as JSON, with the stable `reason` clients act on."""
+    body, status = render_error(refusal.status, REFUSAL_TITLES.get(refusal.reason, "Refused"), str(refusal))
+    return {**body, "reason": refusal.reason}, status
+
+
+def submission_json(row: Submission, with_report: bool = False, grades: "Grades | None" = None) -> dict:
+    """A submission as the API gives it: `score` is this attempt's final score on the assignment's
+    points (late penalty and adjustment included, rounded as everywhere); `grade` is the student's
+    grade of record for the assignment (which may come from another attempt)."""
+    result, assignment = row.result, row.assignment
+    finals, record = (grades or Grades()).of(row) if result else ({}, None)
     data = {"id": row.id, "assignment_id": row.assignment_id, "attempt": row.attempt, "filename": row.filename,
             "sha256": row.sha256, "submitted_at": row.submitted_at.isoformat(), "status": str(row.status),
             "position": queue_position(db.session, row), "late_days": row.late_days,
             "penalty_percent": row.penalty_percent, "error": row.error_message,
-            "score": result.score if result else None, "max_score": result.max_score if result else None,
+            "score": finals.get(row.id), "max_score": assignment.points if result else None,
+            "automatic": gradebook.rounded(result.score) if result else None,
+            "grade": record.as_json() if record else None,
             "url": url_for("student.submission", submission_id=row.id, _external=True)}
     if with_report and result is not None:
         # The API is the students' door: staff read the full report on the dashboard.
-        data["report"] = Report.from_dict(json.loads(result.report_json)).for_students().to_dict()
+        students = Report.from_dict(json.loads(result.report_json)).for_students().to_dict()
+        data["report"] = on_scale(students, assignment.points, result.raw_max)
     return data
+
+
+class Grades:
+    """Each (assignment, student)'s attempt scores and grade of record, read once for a list of
+    submissions (two queries per assignment, not per submission)."""
+
+    def __init__(self):
+        self._seen: dict[tuple[int, int], tuple[dict, object]] = {}
+
+    def of(self, row: Submission):
+        key = (row.assignment_id, row.user_id)
+        if key not in self._seen:
+            self._seen[key] = (gradebook.attempt_scores(db.session, row.assignment, row.user_id),
+                               gradebook.grade_of_record(db.session, row.assignment, row.user_id))
+        return self._seen[key]
+
+
+def on_scale(report: dict, points: float, raw_max: float) -> dict:
+    """The report's test points on the assignment's scale (one scale in the terminal too)."""
+    scale = points / raw_max if raw_max else 1.0
+    for test in report.get("tests", []):
+        test["score"], test["max_score"] = test["score"] * scale, test["max_score"] * scale
+    for key in ("score", "max_score"):
+        if isinstance(report.get(key), (int, float)):
+            report[key] = report[key] * scale
+    return report
 
 
 @bp.get("/submissions")
@@ -167,7 +214,8 @@ def list_submissions():
     assignment_id = id_arg(request.args, "assignment_id")
     if assignment_id is not None:
         query = query.where(Submission.assignment_id == assignment_id)
-    return {"submissions": [submission_json(row) for row in db.session.scalars(query)]}
+    grades = Grades()
+    return {"submissions": [submission_json(row, grades=grades) for row in db.session.scalars(query)]}
 
 
 @bp.get("/submissions/<int:submission_id>")
@@ -266,7 +314,7 @@ def course_assignments(course_id: int):
 
 @bp.get("/assignments/<int:assignment_id>/grades")
 def assignment_grades(assignment_id: int):
-    """Every enrolled student's grade: their latest graded submission, manual adjustment included (staff).
+    """Every enrolled student's grade of record (the assignment's policy, adjustment included) (staff).
     ---
     get:
       summary: Grades
@@ -276,7 +324,8 @@ def assignment_grades(assignment_id: int):
         200: {description: "{points, grades: [{name, email, student_id, score, automatic, adjustment, attempt, submission_id, late_days}]}"}
     """
     assignment = assignment_for(g.user, assignment_id, staff=True)
-    return {"points": assignment.points, "generated_at": utcnow().isoformat(), "grades": [
+    return {"points": assignment.points, "grade_policy": gradebook.policy_of(assignment),
+            "generated_at": utcnow().isoformat(), "grades": [
         {"name": line.name, "email": line.email, "student_id": line.student_id, "score": line.final,
          "automatic": line.automatic, "adjustment": line.adjustment, "attempt": line.attempt,
          "submission_id": line.submission_id, "late_days": line.late_days}

@@ -1,8 +1,8 @@
 """Grades out of the site: a CSV in the column layout Canvas imports, a plain CSV, the full JSON.
 
-The grade of a student is that of their latest graded submission, adjustments included (the same
-number the dashboard shows); a student who has not submitted has an empty grade, which Canvas
-leaves unchanged on import.
+The grade of a student is their grade of record (server.gradebook: the assignment's policy, late
+penalty and adjustments included, rounded as everywhere); a student who has not submitted has an
+empty grade, which Canvas leaves unchanged on import.
 """
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
-from ..models import Assignment, Enrolment, Result, Role, ScoreAdjustment, Submission, TestRow, User
+from .. import gradebook
+from ..models import Assignment, Enrolment, Role, Submission, TestRow, User
 from ..models.submissions import split_gradients
-from .latest import final_score, latest_id_of, latest_results
 
 FORMATS = {"canvas": ("text/csv", "canvas.csv"), "csv": ("text/csv", "grades.csv"),
            "json": ("application/json", "results.json")}
@@ -38,19 +38,18 @@ class GradeLine:
 
 
 def grade_lines(session: Session, assignment: Assignment) -> list[GradeLine]:
-    """Every enrolled student, in name order, with their latest grade (None: not submitted)."""
-    last = aliased(Submission, name="latest_submission")
+    """Every enrolled student, in name order, with their grade of record (None: not graded yet)."""
+    record = gradebook.records(assignment)
     rows = session.execute(
-        select(User.name, User.email, Enrolment.student_number, last.id, last.attempt, last.submitted_at,
-               last.late_days, Result.score, ScoreAdjustment.points, final_score())
+        select(User.name, User.email, Enrolment.student_number, record.c.submission_id, record.c.attempt,
+               Submission.submitted_at, record.c.late_days, record.c.automatic, record.c.adjustment, record.c.final)
         .select_from(Enrolment).join(User, User.id == Enrolment.user_id)
-        .outerjoin(last, last.id == latest_id_of(assignment, User.id))
-        .outerjoin(Result, Result.id == last.result_id)
-        .outerjoin(ScoreAdjustment, ScoreAdjustment.submission_id == last.id)
+        .outerjoin(record, record.c.user_id == User.id)
+        .outerjoin(Submission, Submission.id == record.c.submission_id)
         .where(Enrolment.course_id == assignment.course_id, Enrolment.role == Role.STUDENT)
         .order_by(User.name, User.email)).all()
     return [GradeLine(name or "", email, number or "", sid, attempt, _iso(at), late,
-                      _round(auto), adjustment, _round(final))
+                      gradebook.rounded(auto), adjustment, gradebook.rounded(final))
             for name, email, number, sid, attempt, at, late, auto, adjustment, final in rows]
 
 
@@ -58,12 +57,8 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(float(value), 4)
-
-
 def _blank(value) -> str:
-    return "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+    return "" if value is None else gradebook.show(value) if isinstance(value, float) else str(value)
 
 
 def canvas_csv(session: Session, assignment: Assignment) -> str:
@@ -93,7 +88,7 @@ def plain_csv(session: Session, assignment: Assignment) -> str:
 def full_json(session: Session, assignment: Assignment) -> str:
     """Every student's grade and the test rows of their latest result, as one JSON document."""
     lines = grade_lines(session, assignment)
-    last = latest_results(assignment).subquery("lr")
+    last = gradebook.records(assignment)
     tests: dict[int, list[dict]] = {}
     columns = ("function", "check", "visibility", "status", "score", "max_score", "mistake", "relative_error",
                "scale", "cosine", "wrong_gradients")
@@ -107,7 +102,8 @@ def full_json(session: Session, assignment: Assignment) -> str:
     course = assignment.course
     document = {"course": {"code": course.code, "title": course.title},
                 "assignment": {"slug": assignment.slug, "title": assignment.title, "exercise": assignment.exercise,
-                               "points": assignment.points, "due_at": assignment.due_at.isoformat()},
+                               "points": assignment.points, "due_at": assignment.due_at.isoformat(),
+                               "grade_policy": gradebook.policy_of(assignment)},
                 "students": [{**asdict(line), "tests": tests.get(line.submission_id, [])} for line in lines]}
     return json.dumps(document, indent=1)
 

@@ -1,14 +1,15 @@
-"""The students x functions grid of latest scores: sorted, filtered and paginated in SQL."""
+"""The students x functions grid of grades of record: sorted, filtered and paginated in SQL."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, exists, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
-from ..models import Assignment, Enrolment, Result, Role, ScoreAdjustment, Submission, SubmissionStatus, TestRow, User
+from .. import gradebook
 from ..bounds import page_number
-from .latest import failing, final_score, functions_of, is_failing, latest_id_of
+from ..models import Assignment, Enrolment, Result, Role, Submission, SubmissionStatus, TestRow, User
+from .latest import failing, functions_of, is_failing
 
 PER_PAGE = 50
 SHOW = ("all", "submitted", "not-submitted", "late", "below-full")
@@ -76,40 +77,32 @@ class Grid:
 def grid(session: Session, assignment: Assignment, query: GridQuery) -> Grid:
     """One page of the grid; the per-function cells are summed only for that page's students."""
     functions = functions_of(assignment)
-    last = Latest(aliased(Submission, name="latest_submission"))
-    base = (select(User.id, User.name, User.email, Enrolment.student_number,
-                   last.submission_id.label("submission_id"), last.final.label("final"),
-                   last.attempt.label("attempt"), last.late_days.label("late_days"), last.result_id.label("result_id"))
+    record = gradebook.records(assignment)
+    last = record.c
+    base = (select(User.id, User.name, User.email, Enrolment.student_number, last.submission_id, last.final,
+                   last.attempt, last.late_days, last.result_id)
             .select_from(Enrolment).join(User, User.id == Enrolment.user_id)
-            .outerjoin(last.row, last.submission_id == latest_id_of(assignment, User.id))
-            .outerjoin(Result, Result.id == last.result_id)
-            .outerjoin(ScoreAdjustment, ScoreAdjustment.submission_id == last.submission_id)
+            .outerjoin(record, last.user_id == User.id)
             .where(Enrolment.course_id == assignment.course_id, Enrolment.role == Role.STUDENT))
     base = _filtered(base, assignment, last, query)
     total = session.scalar(select(func.count()).select_from(base.subquery()))
     ordered = base.order_by(*_order(last, query), User.email)
     page = session.execute(ordered.limit(PER_PAGE).offset((query.page - 1) * PER_PAGE)).all()
     rows = [GridRow(r.id, r.name or r.email, r.email, r.student_number or "", r.submission_id,
-                    r.final, r.attempt, r.late_days) for r in page]
+                    gradebook.rounded(r.final), r.attempt, r.late_days) for r in page]
     by_result = {r.result_id: row for r, row in zip(page, rows) if r.result_id is not None}
     if by_result:
+        # One scale: a function's grader points shown on the assignment's points.
+        scale = assignment.points / Result.raw_max
         sums = session.execute(
-            select(TestRow.result_id, TestRow.function, func.sum(TestRow.score), func.sum(TestRow.max_score),
-                   func.sum(failing(TestRow.status)))
-            .where(TestRow.result_id.in_(list(by_result))).group_by(TestRow.result_id, TestRow.function))
+            select(TestRow.result_id, TestRow.function, func.sum(TestRow.score * scale),
+                   func.sum(TestRow.max_score * scale), func.sum(failing(TestRow.status)))
+            .join(Result, Result.id == TestRow.result_id)
+            .where(TestRow.result_id.in_(list(by_result)), Result.raw_max > 0)
+            .group_by(TestRow.result_id, TestRow.function))
         for result_id, function, score, max_score, failed in sums:
             by_result[result_id].cells[function] = Cell(float(score), float(max_score), int(failed))
     return Grid(functions, rows, total, query)
-
-
-class Latest:
-    """The columns of each student's latest graded submission (outer-joined: None if there is none)."""
-
-    def __init__(self, row):
-        self.row = row
-        self.submission_id, self.attempt, self.late_days = row.id, row.attempt, row.late_days
-        self.result_id = row.result_id
-        self.final = final_score()
 
 
 def _filtered(base, assignment: Assignment, last, query: GridQuery):

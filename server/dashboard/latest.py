@@ -1,19 +1,20 @@
 """The building block of every dashboard query: each student's latest graded submission.
 
-"Latest" is the student's graded submission with the highest id (attempts are numbered in order);
-its grade of record is `Submission.result_id` (a dry-run regrade's results are never of record),
-plus a manual adjustment when staff made one. Only enrolled students count: staff trying the
-assignment out never show up in a class's numbers.
+"Latest" is the student's graded submission with the highest id (attempts are numbered in order):
+what the class's code does now, which the check and mistake pages count. Grades (the grid's final
+column, the distribution, exports) are the grade of record instead: server.gradebook, under the
+assignment's policy. Only enrolled students count: staff trying the assignment out never show up in
+a class's numbers.
 """
 from __future__ import annotations
 
-from sqlalchemy import Select, case, func, literal, literal_column, select
+from sqlalchemy import case, literal_column, select
 from sqlalchemy.orm import Session
-
 
 from ..check_history import FAILING_STATUSES as FAILING     # missing/skipped: the code was not there to judge
 from ..exercises import exercises_of
-from ..models import Assignment, Enrolment, LatestGraded, Result, Role, ScoreAdjustment, Submission, TestRow
+from ..gradebook import records
+from ..models import Assignment, Enrolment, LatestGraded, Role, Submission, TestRow
 
 
 def functions_of(assignment: Assignment) -> list[str]:
@@ -57,20 +58,12 @@ def latest_id_of(assignment: Assignment, user_id_column):
             .scalar_subquery())
 
 
-def final_score():
-    """The grade of record: the automatic score plus any manual adjustment, never below zero."""
-    raw = Result.score + func.coalesce(ScoreAdjustment.points, literal(0.0))
-    return case((raw < 0, literal(0.0)), else_=raw)
-
-
-def latest_results(assignment: Assignment) -> Select:
-    """user_id, submission_id, result_id, score (automatic), final (adjusted), late_days of latest."""
-    last = latest(assignment)
-    return (select(last.c.user_id, last.c.submission_id, Submission.result_id, Result.score.label("score"),
-                   final_score().label("final"), Submission.late_days, Submission.attempt)
-            .join(Submission, Submission.id == last.c.submission_id)
-            .join(Result, Result.id == Submission.result_id)
-            .outerjoin(ScoreAdjustment, ScoreAdjustment.submission_id == Submission.id))
+def records_of_students(assignment: Assignment):
+    """The enrolled students' grades of record (server.gradebook.records, roster-filtered): the
+    columns user_id, submission_id, attempt, automatic, adjustment, final, late_days, ... ."""
+    record = records(assignment)
+    enrolled = students(assignment)
+    return select(record).join(enrolled, enrolled.c.user_id == record.c.user_id)
 
 
 def latest_tests(assignment: Assignment):

@@ -9,7 +9,7 @@ from sqlalchemy import Integer, cast, func, select
 from sqlalchemy.orm import Session
 
 from ..models import Assignment, Submission, SubmissionStatus
-from .latest import latest_results, students
+from .latest import records_of_students, students
 
 BINS = 10
 
@@ -18,11 +18,11 @@ BINS = 10
 class Counts:
     enrolled: int
     submitted: int            # students with at least one submission that counts
-    graded: int               # students with a graded latest submission
+    graded: int               # students with a grade of record
     submissions: int
     late_submissions: int
-    late_students: int        # students whose latest graded submission is late
-    mean: float | None        # of the latest final scores
+    late_students: int        # students whose grade of record is from a late submission
+    mean: float | None        # of the grades of record
 
     @property
     def not_submitted(self) -> int:
@@ -58,9 +58,9 @@ class Bin:
 
 
 def _per_bin(session: Session, assignment: Assignment) -> list[tuple]:
-    """(bin, students, of them late, sum of final scores) of the latest graded submissions: one
-    GROUP BY that both the distribution and the counts read."""
-    last = latest_results(assignment).subquery()
+    """(bin, students, of them late, sum of final scores) of the grades of record: one GROUP BY
+    that both the distribution and the counts read."""
+    last = records_of_students(assignment).subquery()
     points = assignment.points or 1.0
     smaller = func.least if session.get_bind().dialect.name == "postgresql" else func.min
     index = cast(smaller(func.floor(last.c.final * BINS / points), BINS - 1), Integer)

@@ -18,11 +18,11 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
-from .. import check_history
+from .. import check_history, gradebook
 from ..models import (Assignment, AuditEntry, ItemState, Regrade, RegradeItem, RegradeState, Result, Submission,
                       TestRow, User, utcnow)
 from ..queue.grading import InfrastructureError, grade_submission
-from .latest import latest
+from .latest import latest, records_of_students
 
 
 class RegradeRefused(Exception):
@@ -34,7 +34,8 @@ def open_regrade(session: Session, assignment: Assignment) -> Regrade | None:
 
 
 def start(session: Session, assignment: Assignment, actor: User) -> tuple[Regrade, list[int]]:
-    """Open a regrade of every latest graded submission; returns it and the item ids to enqueue.
+    """Open a regrade of every latest graded submission and every grade of record; returns it and the
+    item ids to enqueue.
     Starting while one is open returns that one and its items still waiting (a lost message is sent
     again; one that was not lost is claimed once all the same): nothing is graded twice."""
     existing = open_regrade(session, assignment)
@@ -48,9 +49,12 @@ def start(session: Session, assignment: Assignment, actor: User) -> tuple[Regrad
         session.rollback()
         existing = open_regrade(session, assignment)
         return existing, waiting(session, existing)
-    last = latest(assignment)
+    # The latest graded submissions (what the class's code does now) and the grades of record (what
+    # counts, e.g. an earlier best): both are what a changed check should be run on again.
+    last, record = latest(assignment), records_of_students(assignment).subquery("record_of_students")
+    wanted = select(last.c.submission_id).union(select(record.c.submission_id)).subquery("wanted")
     rows = session.execute(select(Submission.id, Submission.result_id)
-                           .join(last, last.c.submission_id == Submission.id)).all()
+                           .join(wanted, wanted.c.submission_id == Submission.id)).all()
     session.add_all([RegradeItem(regrade_id=regrade.id, submission_id=s, old_result_id=r) for s, r in rows])
     session.add(AuditEntry(actor_id=actor.id, course_id=assignment.course_id, action="regrade.start",
                            target=f"assignment:{assignment.slug}", new=f"regrade {regrade.id}: {len(rows)} submissions"))
@@ -153,7 +157,11 @@ def preview(session: Session, regrade: Regrade) -> list[Change]:
     changed: dict[int, list[str]] = {}
     for item_id, function, check in _changed_checks(session, regrade):
         changed.setdefault(item_id, []).append(f"{function}: {check}")
-    return [Change(user, submission_id, o, n, changed.get(item_id, [])) for item_id, submission_id, user, o, n in rows]
+    changes = [Change(user, submission_id, o, n, changed.get(item_id, []))
+               for item_id, submission_id, user, o, n in rows]
+    # What an instructor must look at first: scores going down, then up, then still pending, then the rest.
+    first = {"down": 0, "up": 1, "pending": 2, "unchanged": 3}
+    return sorted(changes, key=lambda change: first[change.direction])
 
 
 def _changed_checks(session: Session, regrade: Regrade):
@@ -181,7 +189,7 @@ def publish(session: Session, regrade: Regrade, actor: User) -> int:
     if waiting:
         raise RegradeRefused(f"{waiting} submission(s) are still being regraded; publish once they are done.")
     changes = {c.submission_id: c for c in preview(session, regrade) if c.direction in ("up", "down")}
-    switched = 0
+    switched, moved_users = 0, set()
     for item in session.scalars(select(RegradeItem).where(RegradeItem.regrade_id == regrade.id,
                                                           RegradeItem.state == ItemState.GRADED)):
         # Only where the result of record is still the one the regrade replaced (a retry may have moved on).
@@ -189,15 +197,19 @@ def publish(session: Session, regrade: Regrade, actor: User) -> int:
             update(Submission).where(Submission.id == item.submission_id, Submission.result_id == item.old_result_id)
             .values(result_id=item.new_result_id).execution_options(synchronize_session=False)).rowcount
         if moved:
-            check_history.refresh(session, regrade.assignment_id,
-                                  session.scalar(select(Submission.user_id).where(Submission.id == item.submission_id)))
+            user_id = session.scalar(select(Submission.user_id).where(Submission.id == item.submission_id))
+            check_history.refresh(session, regrade.assignment_id, user_id)
+            moved_users.add(user_id)
         switched += moved
         change = changes.get(item.submission_id)
         if change is not None:
             session.add(AuditEntry(actor_id=actor.id, course_id=_course_id(session, regrade), action="grade.regrade",
                                    target=f"submission:{item.submission_id}", old=f"{change.old:g}",
                                    new=f"{change.new:g}", reason=f"regrade {regrade.id} published"))
+    if moved_users:
+        gradebook.refresh(session, session.get(Assignment, regrade.assignment_id), sorted(moved_users))
     _close(session, regrade, RegradeState.PUBLISHED, actor, f"{switched} results published")
+    gradebook.on_grades_changed(session, regrade.assignment_id, sorted(moved_users))
     return switched
 
 

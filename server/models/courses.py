@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, Enum, ForeignKey, String, UniqueConstraint, true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
@@ -77,6 +77,12 @@ class Assignment(Base):
         Enum(LimitPeriod, native_enum=False, length=16, values_callable=lambda ps: [p.value for p in ps]),
         default=LimitPeriod.TOTAL)
     published: Mapped[bool] = mapped_column(default=False)
+    # Which graded submission is the grade of record: best, latest, or the one the student marks
+    # active (server.gradebook owns the rule).
+    grade_policy: Mapped[str] = mapped_column(String(16), default="best", server_default="best")
+    # Refuse uploads that cannot be graded (syntax error, broken notebook, the wrong homework) before
+    # they count as an attempt; an instructor may turn it off to grade them as zeros instead.
+    precheck_uploads: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     course: Mapped[Course] = relationship(back_populates="assignments")

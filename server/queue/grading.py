@@ -22,6 +22,7 @@ from grader.submission import SubmissionError
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from ..gradebook import automatic_score
 from ..models import Assignment, Result, Submission, TestRow
 from ..models.submissions import joined_gradients
 
@@ -117,9 +118,8 @@ def crashed_grade(submission: Submission, *, secret: str, attempts: int) -> Grad
 def scored(report: Report, submission: Submission, assignment: Assignment, seed: int, seconds: float) -> Graded:
     """The grader's report in the assignment's points, after the late penalty, and its per-test rows."""
     raw, raw_max = report.score, report.max_score
-    fraction = raw / raw_max if raw_max else 0.0
-    score = round(assignment.points * fraction * (1 - submission.penalty_percent / 100), 4)
-    result = Result(raw_score=raw, raw_max=raw_max, score=max(score, 0.0), max_score=assignment.points,
+    score = automatic_score(assignment.points, raw, raw_max, submission.penalty_percent)
+    result = Result(raw_score=raw, raw_max=raw_max, score=score, max_score=assignment.points,
                     seed=seed, report_json=json.dumps(report.to_dict()), grader_version=_grader_version(),
                     seconds=round(seconds, 3))
     tests = [dict(assignment_id=assignment.id, position=position, function=t.function, check=t.check,

@@ -1,4 +1,4 @@
-"""What the student's pages read: their assignments with best and latest scores, their attempts."""
+"""What the student's pages read: their assignments with the grade that counts, their attempts."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,25 +8,19 @@ from sqlalchemy.orm import Session
 
 from .. import policy
 from ..authz import visible_to_students
-from ..models import Assignment, Course, Extension, Result, Role, Submission, SubmissionStatus, User, utcnow
+from ..gradebook import GradeOfRecord, grade_of_record
+from ..models import Assignment, Course, Enrolment, Extension, Role, Submission, SubmissionStatus, User, utcnow
 
 
 @dataclass
 class AssignmentRow:
     assignment: Assignment
     due_at: object
-    best: float | None
+    grade: GradeOfRecord | None        # the grade that counts (server.gradebook)
     latest: Submission | None
     attempts: int
+    attempts_left: int | None          # None: unlimited
     window: policy.Window
-
-
-def best_scores(session: Session, user_id: int, assignment_ids: list[int]) -> dict[int, float]:
-    rows = session.execute(
-        select(Submission.assignment_id, func.max(Result.score)).join(Result, Submission.result_id == Result.id)
-        .where(Submission.user_id == user_id, Submission.assignment_id.in_(assignment_ids))
-        .group_by(Submission.assignment_id)).all()
-    return {assignment_id: score for assignment_id, score in rows}
 
 
 def latest_submissions(session: Session, user_id: int, assignment_ids: list[int]) -> dict[int, Submission]:
@@ -49,14 +43,27 @@ def my_assignments(session: Session, user: User, course: Course, role: Role) -> 
     ids = [a.id for a in assignments]
     if not ids:
         return []
-    best, latest, counts = (best_scores(session, user.id, ids), latest_submissions(session, user.id, ids),
-                            attempt_counts(session, user.id, ids))
+    latest, counts = latest_submissions(session, user.id, ids), attempt_counts(session, user.id, ids)
     extensions = {e.assignment_id: e for e in session.scalars(
         select(Extension).where(Extension.user_id == user.id, Extension.assignment_id.in_(ids)))}
     now = utcnow()
-    return [AssignmentRow(a, policy.effective_due(a, extensions.get(a.id)), best.get(a.id), latest.get(a.id),
-                          counts.get(a.id, 0), policy.window(a, extensions.get(a.id), now, course.timezone))
+    return [AssignmentRow(a, policy.effective_due(a, extensions.get(a.id)), grade_of_record(session, a, user.id),
+                          latest.get(a.id), counts.get(a.id, 0),
+                          policy.attempts_left(session, a, user.id, now, course.timezone),
+                          policy.window(a, extensions.get(a.id), now, course.timezone))
             for a in assignments]
+
+
+def students_submitted(session: Session, course_id: int) -> dict[int, int]:
+    """Per assignment of the course, how many enrolled students submitted something that counts
+    (staff "Try it" submissions and our failures left out, as on the dashboard)."""
+    return dict(session.execute(
+        select(Submission.assignment_id, func.count(func.distinct(Submission.user_id)))
+        .join(Assignment, Assignment.id == Submission.assignment_id)
+        .join(Enrolment, (Enrolment.course_id == Assignment.course_id) & (Enrolment.user_id == Submission.user_id))
+        .where(Assignment.course_id == course_id, Enrolment.role == Role.STUDENT,
+               Submission.status != SubmissionStatus.ERROR)
+        .group_by(Submission.assignment_id)).all())
 
 
 def history(session: Session, user_id: int, assignment_id: int) -> list[Submission]:

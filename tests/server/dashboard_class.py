@@ -1,7 +1,7 @@
 """A seeded class for the dashboard tests: graded submissions written straight into the database,
 and the same facts kept in plain Python so a test can compute every aggregate on its own.
 
-What makes it a fair test: several attempts per student (only the latest counts), a submission in
+What makes it a fair test: several attempts per student (the best counts for grades, the latest for the checks' pages), a submission in
 `error` and a staff member's submission (neither counts), a dry-run result that is not of record,
 public and hidden rows of the same check (a student counts once per check), a manual adjustment,
 late submissions, a student who never submitted, and one who sent byte-identical code twice and
@@ -18,7 +18,7 @@ from datetime import datetime, timedelta, timezone
 
 from functools import cache
 
-from server import check_history
+from server import check_history, gradebook
 from server.extensions import db
 from server.models import Enrolment, Result, Role, ScoreAdjustment, Submission, SubmissionStatus, TestRow, User
 from server.models.submissions import joined_gradients
@@ -70,6 +70,16 @@ class Student:
     def latest(self) -> Attempt | None:
         graded = [a for a in self.attempts if a.status == "graded"]
         return graded[-1] if graded else None
+
+    def final(self, attempt: Attempt) -> float:
+        """The attempt's final score: its automatic score plus the adjustment (made on the latest)."""
+        return max(0.0, attempt.score + (self.adjustment if attempt is self.latest else 0.0))
+
+    @property
+    def record(self) -> Attempt | None:
+        """The grade of record under the default policy: the best final score, the latest of equals."""
+        graded = [a for a in self.attempts if a.status == "graded"]
+        return max(graded, key=lambda a: (self.final(a), a.submission_id)) if graded else None
 
 
 @dataclass
@@ -214,5 +224,6 @@ def seed_class(n_students: int = 14, seed: int = 7) -> SeededClass:
     db.session.flush()
     for user_id in [s.user_id for s in students] + [ta.id]:      # as the queue does when a grade lands
         check_history.refresh(db.session, assignment.id, user_id)
+    gradebook.refresh(db.session, assignment)
     db.session.commit()
     return SeededClass(course.id, assignment.id, assignment.points, students, ta.email, f"prof{seed}@uni.test")

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from server import gradebook
 from server.dashboard import grid as grid_queries
 from server.dashboard import gradients, mistakes, overview
 from server.extensions import db
@@ -23,7 +24,8 @@ def seeded(app):
 
 
 def final(student) -> float:
-    return max(0.0, student.latest.score + student.adjustment)
+    """The student's grade of record (the default policy: their best final score)."""
+    return student.final(student.record)
 
 
 def graded(seeded):
@@ -39,7 +41,7 @@ def test_counts(app, seeded):
     assert got.not_submitted == sum(1 for s in seeded.students if s.latest is None) >= 2   # never, and only error
     assert got.submissions == len(counted)
     assert got.late_submissions == sum(1 for a in counted if a.late_days > 0) > 0
-    assert got.late_students == sum(1 for s in graded(seeded) if s.latest.late_days > 0)
+    assert got.late_students == sum(1 for s in graded(seeded) if s.record.late_days > 0)
     assert got.mean == pytest.approx(sum(final(s) for s in graded(seeded)) / len(graded(seeded)))
 
 
@@ -82,7 +84,7 @@ class _Args(dict):
         return type(value) if type and value is not None else value
 
 
-def test_grid_cells_are_the_latest_function_scores(app, seeded):
+def test_grid_cells_are_the_function_scores_of_record_on_the_assignment_scale(app, seeded):
     got = _grid(app, seeded)
     assert got.functions == FUNCTIONS and got.total == len(seeded.students)
     by_email = {row.email: row for row in got.rows}
@@ -91,18 +93,20 @@ def test_grid_cells_are_the_latest_function_scores(app, seeded):
         if student.latest is None:
             assert row.submission_id is None and row.cells == {}
             continue
-        assert row.submission_id == student.latest.submission_id
-        assert row.final == pytest.approx(final(student))
+        assert row.submission_id == student.record.submission_id
+        assert row.final == gradebook.rounded(final(student))
+        scale = seeded.points / sum(r.max_score for r in student.record.rows)
         for function in FUNCTIONS:
-            rows = [r for r in student.latest.rows if r.function == function]
-            assert row.cells[function].score == pytest.approx(sum(r.score for r in rows))
+            rows = [r for r in student.record.rows if r.function == function]
+            assert row.cells[function].score == pytest.approx(sum(r.score for r in rows) * scale)
+            assert row.cells[function].max_score == pytest.approx(sum(r.max_score for r in rows) * scale)
             assert row.cells[function].failed == sum(1 for r in rows if r.status in FAILING)
 
 
 def test_grid_sorts_filters_and_pages(app, seeded, monkeypatch):
     by_final = _grid(app, seeded, sort="final", dir="desc")
     finals = [row.final for row in by_final.rows if row.final is not None]
-    assert finals == sorted((final(s) for s in graded(seeded)), reverse=True)
+    assert finals == sorted((gradebook.rounded(final(s)) for s in graded(seeded)), reverse=True)
     assert all(row.final is None for row in by_final.rows[len(finals):])       # ungraded last
 
     by_function = _grid(app, seeded, sort="mul_backward")
@@ -110,13 +114,13 @@ def test_grid_sorts_filters_and_pages(app, seeded, monkeypatch):
     assert scores == sorted(scores)
 
     assert {r.email for r in _grid(app, seeded, show="late").rows} == {
-        s.email for s in graded(seeded) if s.latest.late_days > 0}
+        s.email for s in graded(seeded) if s.record.late_days > 0}
     assert {r.email for r in _grid(app, seeded, show="not-submitted").rows} == {
         s.email for s in seeded.students if s.latest is None}
     assert {r.email for r in _grid(app, seeded, q="student 0").rows} == {
         s.email for s in seeded.students if s.name.lower().startswith("student 0")}
     failing_add = {s.email for s in graded(seeded)
-                   if any(r.function == "add_backward" and r.status in FAILING for r in s.latest.rows)}
+                   if any(r.function == "add_backward" and r.status in FAILING for r in s.record.rows)}
     assert failing_add and {r.email for r in _grid(app, seeded, fails="add_backward").rows} == failing_add
 
     monkeypatch.setattr(grid_queries, "PER_PAGE", 5)
