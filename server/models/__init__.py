@@ -7,6 +7,7 @@ from .histories import CheckHistory, LatestGraded
 from .similarity import RunState, SimilarityDocument, SimilarityPair, SimilarityRun
 from .staff_grading import ItemState, Regrade, RegradeItem, RegradeState, ScoreAdjustment
 from .users import ApiToken, Invitation, User
+from . import lti  # noqa: F401,E402  (the LTI tables; used as server.models.lti)
 
 __all__ = ["ActiveSubmission", "Base", "UTCDateTime", "utcnow", "Assignment", "Course", "Enrolment", "Extension", "LimitPeriod",
            "Role", "AuditEntry", "Result", "Submission", "SubmissionStatus", "TestRow", "ApiToken",
