@@ -18,7 +18,7 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
-from .. import check_history
+from .. import check_history, gradebook
 from ..models import (Assignment, AuditEntry, ItemState, Regrade, RegradeItem, RegradeState, Result, Submission,
                       TestRow, User, utcnow)
 from ..queue.grading import InfrastructureError, grade_submission
@@ -181,7 +181,7 @@ def publish(session: Session, regrade: Regrade, actor: User) -> int:
     if waiting:
         raise RegradeRefused(f"{waiting} submission(s) are still being regraded; publish once they are done.")
     changes = {c.submission_id: c for c in preview(session, regrade) if c.direction in ("up", "down")}
-    switched = 0
+    switched, moved_users = 0, set()
     for item in session.scalars(select(RegradeItem).where(RegradeItem.regrade_id == regrade.id,
                                                           RegradeItem.state == ItemState.GRADED)):
         # Only where the result of record is still the one the regrade replaced (a retry may have moved on).
@@ -189,8 +189,9 @@ def publish(session: Session, regrade: Regrade, actor: User) -> int:
             update(Submission).where(Submission.id == item.submission_id, Submission.result_id == item.old_result_id)
             .values(result_id=item.new_result_id).execution_options(synchronize_session=False)).rowcount
         if moved:
-            check_history.refresh(session, regrade.assignment_id,
-                                  session.scalar(select(Submission.user_id).where(Submission.id == item.submission_id)))
+            user_id = session.scalar(select(Submission.user_id).where(Submission.id == item.submission_id))
+            check_history.refresh(session, regrade.assignment_id, user_id)
+            moved_users.add(user_id)
         switched += moved
         change = changes.get(item.submission_id)
         if change is not None:
@@ -198,6 +199,7 @@ def publish(session: Session, regrade: Regrade, actor: User) -> int:
                                    target=f"submission:{item.submission_id}", old=f"{change.old:g}",
                                    new=f"{change.new:g}", reason=f"regrade {regrade.id} published"))
     _close(session, regrade, RegradeState.PUBLISHED, actor, f"{switched} results published")
+    gradebook.on_grades_changed(session, regrade.assignment_id, sorted(moved_users))   # after the commit
     return switched
 
 

@@ -24,6 +24,8 @@ def init_app(app) -> None:
     app.config.setdefault("LTI_ROSTER_SYNC_SECONDS", 6 * 3600)
     app.session_interface = frames.LtiSessionInterface()
     app.before_request(frames.frame_from_session)
+    from flask_login import user_logged_out
+    user_logged_out.connect(frames.forget_on_logout, app)
     app.register_blueprint(bp)
     # The LMS posts these from its own pages (no CSRF token of ours to send); each is protected by
     # what it carries instead: a signed id_token with a one-time state, or a signed pick token.

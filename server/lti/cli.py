@@ -10,14 +10,7 @@ import click
 
 def _app(instance: Path):
     from ..cli import make_app
-    app = make_app(instance)
-    # url_for outside a request needs the site's address (BASE_URL, as the invitation links use).
-    base = app.config.get("BASE_URL", "http://127.0.0.1:5000")
-    from urllib.parse import urlsplit
-    parts = urlsplit(base)
-    app.config.setdefault("SERVER_NAME", parts.netloc)
-    app.config["PREFERRED_URL_SCHEME"] = parts.scheme or "http"
-    return app
+    return make_app(instance)
 
 
 def _instance(command):
@@ -118,7 +111,8 @@ def config(instance: Path, lms: str) -> None:
     from .registry import canvas_config, moodle_fields
     from .routes import tool_urls
     app = _app(instance)
-    with app.app_context(), app.test_request_context():
+    # The site's address, as the invitation links use it: url_for needs one outside a request.
+    with app.app_context(), app.test_request_context("/", base_url=app.config.get("BASE_URL", "http://127.0.0.1:5000")):
         urls, title = tool_urls(), app.config["SITE_NAME"]
         if lms == "canvas":
             click.echo(json.dumps(canvas_config(urls, title), indent=2))

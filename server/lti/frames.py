@@ -91,3 +91,9 @@ def redeem_launch_token(db: Session, token: str) -> LtiLaunchToken | None:
                        .values(used_at=utcnow()).execution_options(synchronize_session=False)).rowcount
     db.commit()
     return row if taken == 1 else None
+
+
+def forget_on_logout(_app, user=None) -> None:
+    """Logging out ends the LTI session too: its pages are no longer framable, its cookie no longer
+    SameSite=None."""
+    session.pop(SESSION_KEY, None)

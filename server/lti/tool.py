@@ -8,6 +8,7 @@ checked when the browser sends it back (it binds the launch to the browser that 
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -90,6 +91,13 @@ class DatabaseToolConf(ToolConfAbstract):
         return Deployment().set_deployment_id(deployment_id)
 
 
+@dataclass(frozen=True)
+class LoginState:
+    nonce: str
+    platform_id: int
+    expires_at: datetime
+
+
 class DatabaseSessionService(SessionService):
     """Login state and nonce in the database, one row per login, consumed by the launch."""
 
@@ -108,15 +116,16 @@ class DatabaseSessionService(SessionService):
                                   expires_at=utcnow() + timedelta(seconds=LOGIN_STATE_SECONDS)))
         self.db.commit()
 
-    def consume_state(self, state: str) -> LtiLoginState | None:
+    def consume_state(self, state: str) -> LoginState | None:
         """The login this state belongs to, deleted so that it serves one launch only."""
         row = self.db.scalar(select(LtiLoginState).where(LtiLoginState.state == state))
         if row is None:
             return None
+        login = LoginState(row.nonce, row.platform_id, row.expires_at)
         taken = self.db.execute(delete(LtiLoginState).where(LtiLoginState.id == row.id)
                                 .execution_options(synchronize_session=False)).rowcount
         self.db.commit()
-        return row if taken == 1 and row.expires_at > utcnow() else None
+        return login if taken == 1 and login.expires_at > utcnow() else None
 
     def check_nonce(self, nonce: str) -> bool:
         return self.expected_nonce is not None and secrets.compare_digest(nonce, self.expected_nonce)
