@@ -24,6 +24,7 @@ from server.lti.registry import PlatformFields, add_platform
 from server.models import Assignment, Course, Enrolment, Role, User, utcnow
 from server.models.lti import LtiContext, LtiLineItem, LtiPassback, LtiPlatform, LtiUser, PassbackState
 from tests.server.helpers import REFERENCE, drain, make_assignment, upload
+from tests.server.test_dashboard_exports import cli_apps  # noqa: F401  (a fixture: the CLI's apps, disposed)
 from tests.server.lti_platform import RunningPlatform, SimulatedPlatform, new_member, rsa_key
 
 TOOL = "http://grader.test"
@@ -401,7 +402,7 @@ def test_registration_in_the_ui_and_several_platforms(app, client, auth, world, 
         "LtiDeepLinkingRequest", "LtiResourceLinkRequest"}
 
 
-def test_grade_admin_lti_registers_lists_and_configures(app, runner, monkeypatch, tmp_path):
+def test_grade_admin_lti_registers_lists_and_configures(app, runner, monkeypatch, cli_apps):
     from server.cli import admin
     instance = app.instance_path
     monkeypatch.setenv("DATABASE_URL", app.config["DATABASE_URL"])
