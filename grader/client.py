@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from .report.text import to_text
-from .results import Report
+from .results import Report, score_text
 
 TIMEOUT = 30
 
@@ -46,8 +46,19 @@ def load_credentials() -> dict:
                                    "(URL is your course's grader address).") from None
 
 
+# `grade submit`'s exit statuses beyond 0 (graded, every check passed) and 1 (anything else):
+NO_ATTEMPTS_LEFT = 3      # the assignment's submission limit is used up: retrying will not help
+UNGRADABLE = 4            # the server refused the file as ungradable (no attempt was used)
+EXIT_FOR_REASON = {"no_attempts_left": NO_ATTEMPTS_LEFT, "ungradable": UNGRADABLE}
+
+
 class ApiError(click.ClickException):
-    pass
+    """The server said no; `reason` is its stable name for why (no_attempts_left, ...), if any."""
+
+    def __init__(self, message: str, reason: str | None = None):
+        super().__init__(message)
+        self.reason = reason
+        self.exit_code = EXIT_FOR_REASON.get(reason or "", 1)
 
 
 def request(method: str, url: str, *, token: str | None = None, body: bytes | None = None,
@@ -66,14 +77,18 @@ def request(method: str, url: str, *, token: str | None = None, body: bytes | No
                                     timeout=TIMEOUT) as response:
             return json.loads(response.read() or b"{}")
     except urllib.error.HTTPError as error:
+        reason = None
         try:
             detail = json.loads(error.read())
+            reason = detail.get("reason")
             message = " ".join(p for p in (detail.get("message"), detail.get("next_step")) if p)
         except ValueError:
             message = error.reason
         if error.code == 401 and token:
             message += " Your token may have been revoked: run `grade login` again."
-        raise ApiError(f"the server refused ({error.code}): {message}") from None
+        if reason == "no_attempts_left":
+            raise ApiError(f"no attempts left: {message}", reason) from None
+        raise ApiError(f"the server refused ({error.code}): {message}", reason) from None
     except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
         reason = getattr(error, "reason", error)
         raise ApiError(f"cannot reach {url.split('/api/')[0]} ({reason}). Check the address and your "
@@ -123,7 +138,10 @@ def find_assignment(assignments: list[dict], slug: str, course: str | None) -> d
 @click.option("--wait/--no-wait", default=True, show_default=True, help="Wait for the grade and show the report.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def submit(file: Path, slug: str, course: str | None, wait: bool, output_format: str) -> None:
-    """Submit FILE (.py, .ipynb or .zip) to the server you logged in to, and show its grade."""
+    """Submit FILE (.py, .ipynb or .zip) to the server you logged in to, and show its grade.
+
+    Exits 0 when every check passed, 3 when no attempts are left, 4 when the server refused the file
+    as ungradable (a syntax error, another assignment's code: no attempt used), 1 otherwise."""
     creds = load_credentials()
     api = f"{creds['url']}/api/v1"
     assignment = find_assignment(request("GET", f"{api}/assignments", token=creds["token"])["assignments"],
@@ -134,6 +152,9 @@ def submit(file: Path, slug: str, course: str | None, wait: bool, output_format:
     click.echo(f"Submitted {file.name} as attempt {row['attempt']} of {assignment['course']}/{slug}: {row['url']}",
                err=True)
     if not wait:
+        if output_format == "json":
+            click.echo(json.dumps({"id": row["id"], "url": row["url"], "attempt": row["attempt"],
+                                   "status": row["status"]}, indent=2))
         return
     row = wait_for_grade(api, creds["token"], row["id"])
     if output_format == "json":
@@ -142,11 +163,23 @@ def submit(file: Path, slug: str, course: str | None, wait: bool, output_format:
         click.echo(row.get("error") or "The server could not grade this submission.")
     else:
         click.echo(to_text(Report.from_dict(row["report"]), color=sys.stdout.isatty()))
-        click.echo(f"Points: {row['score']:g} / {row['max_score']:g}"
-                   + (f" (after a {row['penalty_percent']:g}% late penalty)" if row["penalty_percent"] else ""))
+        click.echo(grade_lines(row))
     report = row.get("report") or {}
     sys.exit(0 if row["status"] == "graded" and report.get("tests") and
              all(t["status"] == "passed" for t in report["tests"]) else 1)
+
+
+def grade_lines(row: dict) -> str:
+    """This attempt's points, and the grade that counts when another attempt is it."""
+    text = (f"Points: {score_text(row['score'])} / {score_text(row['max_score'])}"
+            + (f" (after a {row['penalty_percent']:g}% late penalty)" if row["penalty_percent"] else ""))
+    grade = row.get("grade")
+    if grade and grade["submission_id"] != row["id"]:
+        text += (f"\nYour grade ({grade['policy']} attempt counts): {score_text(grade['score'])} / "
+                 f"{score_text(grade['max_score'])}, from attempt {grade['attempt']}")
+    elif grade:
+        text += "\nThis attempt is your grade for the assignment."
+    return text
 
 
 def wait_for_grade(api: str, token: str, submission_id: int, poll_seconds: float = 1.0) -> dict:

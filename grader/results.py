@@ -5,6 +5,7 @@ Checks return these; nothing here prints. Formatting lives in grader.report.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 # The measured numbers a failed test may carry, by key (the dashboard stores each in its own column):
@@ -12,6 +13,20 @@ from enum import StrEnum
 #   scale           the least-squares factor fitting the student's gradient to the reference's
 #   cosine          the cosine between the student's gradient and the reference's
 MEASURE_KEYS = ("relative_error", "scale", "cosine")
+
+
+def rounded_score(value: float) -> float:
+    """A score as people see it, the one rounding of every grade (terminal, pages, exports, API):
+    two decimals, half away from zero, float noise removed first (100 * 71.5 / 80 is
+    89.37499999999999 in binary and reads 89.38)."""
+    exact = Decimal(repr(float(value))).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+    return float(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def score_text(value: float) -> str:
+    """rounded_score as text without trailing zeros: '89.38', '100', '7.5'."""
+    text = f"{rounded_score(value):.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
 
 class Status(StrEnum):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+from importlib.util import decode_source
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,19 +38,35 @@ def read_submission(path: str | Path) -> Submission:
 def python_submission(path: Path, source: bytes, display_name: str, notes: tuple[str, ...] = ()) -> Submission:
     """Check that `source` (stored at `path`) compiles; SubmissionError naming the line if not."""
     try:
-        tree = ast.parse(source, filename=display_name)
+        tree = ast.parse(_text(source), filename=display_name)
         compile(tree, display_name, "exec")   # errors only the compiler sees: return outside a function, ...
     except SyntaxError as error:
         if error.lineno is None:   # not about a line: null bytes, a bad encoding declaration
             raise SubmissionError(f"{display_name} is not a readable Python file ({error.msg}). "
                                   "Save it again as plain UTF-8 text.") from None
         line = (error.text or "").rstrip()
-        pointer = f"\n    {line}\n    {' ' * max((error.offset or 1) - 1, 0)}^" if line else ""
+        pointer = f"\n    {line}\n    {caret_under(line, error.offset)}" if line else ""
         raise SubmissionError(f"{display_name}, line {error.lineno}: syntax error: {error.msg}{pointer}\n"
                               "Fix this line, then run the check again.") from None
     except ValueError as error:  # e.g. null bytes
         raise SubmissionError(f"{display_name} is not a readable Python file ({error}).") from None
     return Submission(path, source, frozenset(defined_names(tree)), notes)
+
+
+def _text(source: bytes) -> str | bytes:
+    """The source as text (its coding declaration honoured), so that a syntax error's offset counts
+    characters: parsed from bytes, Python counts bytes, and the caret lands right of an 'é'."""
+    try:
+        return decode_source(source)
+    except (UnicodeDecodeError, SyntaxError, LookupError):
+        return source      # the parser then says what is wrong with it
+
+
+def caret_under(line: str, offset: int | None) -> str:
+    """A caret under the 1-based character `offset` of `line`: the tabs before it are kept as tabs,
+    so the caret sits in the right column however wide a terminal or a page draws a tab."""
+    before = line[:max((offset or 1) - 1, 0)]
+    return "".join("\t" if c == "\t" else " " for c in before) + "^"
 
 
 def defined_names(tree: ast.Module) -> set[str]:

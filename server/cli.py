@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 
 import click
 
+from .supervisor import Supervisor
+
 INSTANCE_HELP = "The instance folder (database, queue, secrets) [default: $GRADER_INSTANCE or ./instance]."
 
 
@@ -87,17 +89,16 @@ def serve(instance: Path, host: str, port: int, workers: int) -> None:
     base = f"http://{host}:{port}"
     # SIGTERM unwinds through `finally` from the moment the first worker exists, never orphaning one.
     signal.signal(signal.SIGTERM, _stop)
-    children: list[subprocess.Popen] = []
+    supervisor = Supervisor(lambda: _start_worker(instance), workers, say=lambda text: click.echo(text, err=True))
     try:
-        for _ in range(workers):
-            children.append(_start_worker(instance))
+        supervisor.start()
         click.echo(f"Serving {app.config['SITE_NAME']} at {base}/  (instance folder: {instance.resolve()})")
         if password:
             click.echo(f"Created the site admin. Log in at {base}/login as {email} with password {password}\n"
                        f"(change it on your account page; `grade admin reset-password {email}` makes a new link).")
         else:
             click.echo(f"Log in at {base}/login as {email} (or another account).")
-        click.echo(f"{len(children)} grading worker(s) started; queue: "
+        click.echo(f"{workers} grading worker(s) started (restarted if one dies); queue: "
                    f"{'Redis' if app.config.get('REDIS_URL') else 'SQLite in the instance folder'}. Ctrl-C stops.")
         if not overrides:
             click.echo("Not on loopback: session cookies are Secure, so serve this behind HTTPS.")
@@ -109,7 +110,7 @@ def serve(instance: Path, host: str, port: int, workers: int) -> None:
     except (KeyboardInterrupt, SystemExit):
         pass
     finally:
-        _stop_workers(children)
+        supervisor.stop()
 
 
 def _stop(*_signal) -> None:
@@ -152,6 +153,8 @@ def _grading_course(app):
 @instance_option
 def worker(instance: Path) -> None:
     """Grade queued submissions until stopped (run several, on one machine or many, with REDIS_URL)."""
+    from .extensions import db
+    from .queue import health
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("huey").setLevel(logging.WARNING)
     app = make_app(instance)
@@ -162,10 +165,31 @@ def worker(instance: Path) -> None:
             recovered = queue.reap()     # what dead workers and lost messages left behind
         except Exception as error:  # noqa: BLE001
             raise click.ClickException(f"cannot reach the database {_safe_url(app)}: {error}") from None
+        heartbeat_id = health.register(db.session)
     click.echo(f"worker {os.getpid()} ready (course {course.root}); {len(recovered)} submission(s) recovered "
                "at start", err=True)
     threading.Thread(target=_reap_forever, args=(app,), name="reaper", daemon=True).start()
-    queue.consumer().run()
+    threading.Thread(target=_beat_forever, args=(app, heartbeat_id), name="heartbeat", daemon=True).start()
+    try:
+        queue.consumer().run()
+    finally:
+        with app.app_context():
+            health.unregister(db.session, heartbeat_id)
+
+
+def _beat_forever(app, heartbeat_id: int) -> None:
+    """Every GRADING_HEARTBEAT_SECONDS: tell the site this worker is alive (staff see it, and the
+    stalled-grading banner and /healthz read it)."""
+    from .extensions import db
+    from .queue import health
+    log = logging.getLogger("server.heartbeat")
+    while True:
+        time.sleep(app.config["GRADING_HEARTBEAT_SECONDS"])
+        try:
+            with app.app_context():
+                health.beat(db.session, heartbeat_id)
+        except Exception:  # noqa: BLE001 - the database is down: the next beat tries again
+            log.exception("heartbeat failed; retrying")
 
 
 def _reap_forever(app) -> None:

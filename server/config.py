@@ -37,6 +37,7 @@ DEFAULTS = {
     # commit) once it is older than this; enqueueing takes milliseconds after the commit.
     "GRADING_LOST_GRACE_SECONDS": 10,
     "GRADING_REAP_SECONDS": 30,
+    "GRADING_HEARTBEAT_SECONDS": 10,      # a worker says it is alive this often (queue health)
     # The SQLite queue is polled (Redis blocks until a message comes): an idle worker looks at least
     # this often, instead of Huey's default backoff to 10 s, which a first upload after a quiet spell
     # would wait out before grading even started.

@@ -24,10 +24,11 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import Select, and_, case, func, literal, select, update
 from sqlalchemy.orm import Session
+
+from grader.results import rounded_score, score_text
 
 from .models import ActiveSubmission, Assignment, Result, ScoreAdjustment, Submission, SubmissionStatus
 
@@ -39,24 +40,16 @@ POLICIES = {
     "active": "the submission you mark as active counts (your latest graded one until you choose)",
 }
 DEFAULT_POLICY = "best"
-PLACES = Decimal("0.01")
 
 
 def rounded(value: float | None) -> float | None:
-    """A score as people see it: two decimals, half away from zero (float noise removed first, so
-    89.37499999999999 from 100 * 71.5 / 80 reads 89.38 as it should)."""
-    if value is None:
-        return None
-    exact = Decimal(repr(float(value))).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
-    return float(exact.quantize(PLACES, rounding=ROUND_HALF_UP))
+    """A score as people see it (grader.results.rounded_score: two decimals, half away from zero)."""
+    return None if value is None else rounded_score(value)
 
 
 def show(value: float | None) -> str:
-    """A score as text: '89.38', '100', '7.5' (the rounded value without trailing zeros)."""
-    if value is None:
-        return ""
-    text = f"{rounded(value):.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    """A score as text: '89.38', '100', '7.5' (grader.results.score_text)."""
+    return "" if value is None else score_text(value)
 
 
 def on_scale(points: float, raw: float, raw_max: float) -> float:

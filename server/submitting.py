@@ -8,18 +8,22 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from . import policy
+from . import policy, precheck
 from .authz import role_in
 from .models import Assignment, Enrolment, Extension, Submission, SubmissionStatus, User, utcnow
 from .uploads import Upload
 
 
 class SubmitRefused(Exception):
-    """The submission is not accepted now; the message says why. Nothing was stored."""
+    """The submission is not accepted now; the message says why. Nothing was stored.
 
-    def __init__(self, message: str, status: int = 403):
+    `reason` is a stable name for clients (`grade submit` exits with its own status for
+    no_attempts_left): closed, not_enrolled, no_attempts_left, ungradable, conflict."""
+
+    def __init__(self, message: str, status: int = 403, reason: str = "closed"):
         super().__init__(message)
         self.status = status
+        self.reason = reason
 
 
 def extension_of(session: Session, assignment: Assignment, user_id: int) -> Extension | None:
@@ -35,15 +39,21 @@ def submit(session: Session, queue, user: User, assignment: Assignment, upload: 
     tz = assignment.course.timezone
     role = role_in(user, assignment.course_id)
     if role is None:
-        raise SubmitRefused("You are not enrolled in this course.", 404)
+        raise SubmitRefused("You are not enrolled in this course.", 404, "not_enrolled")
     window = policy.window(assignment, extension_of(session, assignment, user.id), now, tz)
     if not role.is_staff and not window.accepted:
         raise SubmitRefused(window.reason)
+    if not role.is_staff and policy.attempts_left(session, assignment, user.id, now, tz) == 0:
+        raise SubmitRefused(limit_reached(assignment, tz, now), 403, "no_attempts_left")
+    if assignment.precheck_uploads:
+        found = precheck.problem(upload, assignment)
+        if found:
+            raise SubmitRefused(found, 422, "ungradable")
     for _ in range(3):      # two uploads at once may race for the same attempt number
         hold_attempts_lock(session, assignment.course_id, user.id)
         if not role.is_staff and policy.attempts_left(session, assignment, user.id, now, tz) == 0:
             session.rollback()
-            raise SubmitRefused(limit_reached(assignment, tz, now), 429)
+            raise SubmitRefused(limit_reached(assignment, tz, now), 403, "no_attempts_left")
         attempt = 1 + (session.scalar(select(func.max(Submission.attempt)).where(
             Submission.assignment_id == assignment.id, Submission.user_id == user.id)) or 0)
         row = Submission(assignment_id=assignment.id, user_id=user.id, attempt=attempt, filename=upload.filename,
@@ -60,7 +70,7 @@ def submit(session: Session, queue, user: User, assignment: Assignment, upload: 
             session.rollback()
     else:
         raise SubmitRefused("Your submission could not be stored because another one arrived at the same "
-                            "moment. Submit again.", 409)
+                            "moment. Submit again.", 409, "conflict")
     queue.enqueue(row.id)    # after the commit: a failed enqueue leaves the row queued for the reaper
     return row
 

@@ -1,8 +1,9 @@
 """What counts as a submission, judged by content in the web process (which never runs or parses it).
 
 A file that is not a submission (an image renamed .py, an empty file, a zip bomb) is refused and
-nothing is stored. One that is a submission but cannot be graded (a syntax error, a notebook whose
-JSON is broken) is accepted: it is graded, counts as an attempt, and its report says why.
+nothing is stored. Whether a submission can be graded (a syntax error, a notebook whose JSON is
+broken, the wrong homework) is server.precheck's question, asked next; with an assignment's
+precheck off such a file is graded, counts as an attempt, and its report says why.
 """
 from __future__ import annotations
 

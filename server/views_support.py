@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import current_app
+from flask import current_app, redirect, url_for
 
 from . import policy
 from .gradebook import show
@@ -41,7 +41,21 @@ def points(value: float | None) -> str:
     return show(value)
 
 
+def queue_health_now():
+    """The queue's health for the staff pages' stalled-grading banner (a few indexed counts)."""
+    from .extensions import db
+    from .queue.health import queue_health
+    return queue_health(db.session, current_app.config["GRADING_HEARTBEAT_SECONDS"])
+
+
+def favicon():
+    """Browsers and tools that ask for /favicon.ico whatever the page says get the site's icon."""
+    return redirect(url_for("static", filename="favicon.svg"), 301)
+
+
 def init_app(app) -> None:
+    app.add_url_rule("/favicon.ico", "favicon", favicon)
+    app.add_template_global(queue_health_now, "queue_health_now")
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(points, "points")
     app.add_template_filter(relative, "relative")

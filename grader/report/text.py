@@ -6,7 +6,7 @@ import textwrap
 
 import click
 
-from ..results import Report, Status, TestResult
+from ..results import Report, Status, TestResult, score_text
 
 _MARKS = {Status.PASSED: ("✓", "green"), Status.FAILED: ("✗", "red"), Status.ERROR: ("!", "red"),
           Status.TIMEOUT: ("⏱", "red"), Status.MISSING: ("·", "yellow"), Status.SKIPPED: ("-", "yellow")}
@@ -17,7 +17,7 @@ WAITING_PREFIXES = ("not checked until", "passes, but earns")
 
 
 def _fmt(number: float) -> str:
-    return f"{number:g}"
+    return score_text(number)
 
 
 def to_text(report: Report, *, color: bool = False, verbose: bool = False) -> str:

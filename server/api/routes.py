@@ -6,7 +6,7 @@ import json
 from flask import abort, current_app, g, jsonify, request, url_for
 from sqlalchemy import select
 
-from .. import accounts, grading_queue, policy
+from .. import accounts, gradebook, grading_queue, policy
 from ..authz import assignment_for, course_for, courses_of, submission_for
 from ..extensions import db, limiter
 from ..models import Enrolment, Submission, User, utcnow
@@ -14,6 +14,7 @@ from ..passwords import check_password
 from ..queue.lifecycle import queue_position
 from ..ratelimits import login_limit, per_user, submit_limit
 from ..dashboard.exports import grade_lines
+from ..errors import render_error
 from ..student.queries import my_assignments
 from ..submitting import SubmitRefused, submit
 from ..uploads import UploadRefused, accept_file
@@ -88,7 +89,7 @@ def list_assignments():
       summary: My assignments
       security: [{bearer: []}]
       responses:
-        200: {description: "{assignments: [{id, course, slug, title, due_at, best_score, points, attempts, open}]}"}
+        200: {description: "{assignments: [{id, course, slug, title, due_at, grade, points, attempts, attempts_left, open}]}"}
     """
     items = []
     for course, role in courses_of(g.user):
@@ -96,8 +97,10 @@ def list_assignments():
             a = row.assignment
             items.append({"id": a.id, "course": course.code, "slug": a.slug, "title": a.title,
                           "exercise": a.exercise, "due_at": row.due_at.isoformat(), "points": a.points,
-                          "best_score": row.best, "attempts": row.attempts, "open": row.window.accepted,
-                          "limit": policy.limit_text(a)})
+                          "grade": row.grade.as_json() if row.grade else None, "grade_policy": gradebook.policy_of(a),
+                          "attempts": row.attempts, "attempts_left": row.attempts_left,
+                          "open": row.window.accepted, "limit": policy.limit_text(a),
+                          "closed_reason": None if row.window.accepted else row.window.reason})
     return {"assignments": items}
 
 
@@ -118,8 +121,9 @@ def create_submission(assignment_id: int):
       responses:
         202: {description: "Queued: {id, status, position, url}"}
         400: {description: Not a submission (nothing stored)}
-        403: {description: Closed or not open yet}
-        429: {description: Submission limit or rate limit reached}
+        403: {description: "Closed, not open yet, or no attempts left (`reason`: closed, no_attempts_left)"}
+        422: {description: "The file cannot be graded (`reason`: ungradable; nothing stored, no attempt used)"}
+        429: {description: Rate limit reached}
     """
     assignment = assignment_for(g.user, assignment_id)
     file = request.files.get("file")
@@ -131,21 +135,49 @@ def create_submission(assignment_id: int):
     except UploadRefused as refusal:
         abort(400, str(refusal))
     except SubmitRefused as refusal:
-        abort(refusal.status, str(refusal))
+        return refused_json(refusal)
     return submission_json(row), 202
 
 
+REFUSAL_TITLES = {"no_attempts_left": "No attempts left", "ungradable": "This file cannot be graded",
+                  "closed": "Submissions are closed", "not_enrolled": "Not enrolled", "conflict": "Submit again"}
+
+
+def refused_json(refusal: SubmitRefused):
+    """A refused submission as JSON, with the stable `reason` clients act on."""
+    body, status = render_error(refusal.status, REFUSAL_TITLES.get(refusal.reason, "Refused"), str(refusal))
+    return {**body, "reason": refusal.reason}, status
+
+
 def submission_json(row: Submission, with_report: bool = False) -> dict:
-    result = row.result
+    """A submission as the API gives it: `score` is this attempt's final score on the assignment's
+    points (late penalty and adjustment included, rounded as everywhere); `grade` is the student's
+    grade of record for the assignment (which may come from another attempt)."""
+    result, assignment = row.result, row.assignment
+    final = gradebook.attempt_scores(db.session, assignment, row.user_id).get(row.id) if result else None
+    record = gradebook.grade_of_record(db.session, assignment, row.user_id) if result else None
     data = {"id": row.id, "assignment_id": row.assignment_id, "attempt": row.attempt, "filename": row.filename,
             "sha256": row.sha256, "submitted_at": row.submitted_at.isoformat(), "status": str(row.status),
             "position": queue_position(db.session, row), "late_days": row.late_days,
             "penalty_percent": row.penalty_percent, "error": row.error_message,
-            "score": result.score if result else None, "max_score": result.max_score if result else None,
+            "score": final, "max_score": assignment.points if result else None,
+            "automatic": gradebook.rounded(result.score) if result else None,
+            "grade": record.as_json() if record else None,
             "url": url_for("student.submission", submission_id=row.id, _external=True)}
     if with_report and result is not None:
-        data["report"] = json.loads(result.report_json)
+        data["report"] = on_scale(json.loads(result.report_json), assignment.points, result.raw_max)
     return data
+
+
+def on_scale(report: dict, points: float, raw_max: float) -> dict:
+    """The report's test points on the assignment's scale (one scale in the terminal too)."""
+    scale = points / raw_max if raw_max else 1.0
+    for test in report.get("tests", []):
+        test["score"], test["max_score"] = test["score"] * scale, test["max_score"] * scale
+    for key in ("score", "max_score"):
+        if isinstance(report.get(key), (int, float)):
+            report[key] = report[key] * scale
+    return report
 
 
 @bp.get("/submissions")
@@ -261,7 +293,7 @@ def course_assignments(course_id: int):
 
 @bp.get("/assignments/<int:assignment_id>/grades")
 def assignment_grades(assignment_id: int):
-    """Every enrolled student's grade: their latest graded submission, manual adjustment included (staff).
+    """Every enrolled student's grade of record (the assignment's policy, adjustment included) (staff).
     ---
     get:
       summary: Grades
@@ -271,7 +303,8 @@ def assignment_grades(assignment_id: int):
         200: {description: "{points, grades: [{name, email, student_id, score, automatic, adjustment, attempt, submission_id, late_days}]}"}
     """
     assignment = assignment_for(g.user, assignment_id, staff=True)
-    return {"points": assignment.points, "generated_at": utcnow().isoformat(), "grades": [
+    return {"points": assignment.points, "grade_policy": gradebook.policy_of(assignment),
+            "generated_at": utcnow().isoformat(), "grades": [
         {"name": line.name, "email": line.email, "student_id": line.student_id, "score": line.final,
          "automatic": line.automatic, "adjustment": line.adjustment, "attempt": line.attempt,
          "submission_id": line.submission_id, "late_days": line.late_days}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import gradebook
 from ..models import AuditEntry, ScoreAdjustment, Submission, User, utcnow
 
 
@@ -13,7 +14,8 @@ class AdjustmentRefused(Exception):
 
 
 def final_of(automatic: float, adjustment: ScoreAdjustment | None) -> float:
-    return max(0.0, automatic + (adjustment.points if adjustment else 0.0))
+    """The final score (gradebook.final_score's rule, for one row in hand), rounded as every grade is."""
+    return gradebook.rounded(max(0.0, automatic + (adjustment.points if adjustment else 0.0)))
 
 
 def current(session: Session, submission_id: int) -> ScoreAdjustment | None:
@@ -39,4 +41,5 @@ def adjust(session: Session, submission: Submission, points: float, comment: str
                            new=f"{final_of(automatic, row):g} (automatic {automatic:g}, adjustment {points:+g})",
                            reason=comment))
     session.commit()
+    gradebook.on_grade_changed(session, submission.assignment_id, submission.user_id)
     return row

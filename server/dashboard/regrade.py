@@ -34,7 +34,8 @@ def open_regrade(session: Session, assignment: Assignment) -> Regrade | None:
 
 
 def start(session: Session, assignment: Assignment, actor: User) -> tuple[Regrade, list[int]]:
-    """Open a regrade of every latest graded submission; returns it and the item ids to enqueue.
+    """Open a regrade of every latest graded submission and every grade of record; returns it and the
+    item ids to enqueue.
     Starting while one is open returns that one and its items still waiting (a lost message is sent
     again; one that was not lost is claimed once all the same): nothing is graded twice."""
     existing = open_regrade(session, assignment)
@@ -48,9 +49,12 @@ def start(session: Session, assignment: Assignment, actor: User) -> tuple[Regrad
         session.rollback()
         existing = open_regrade(session, assignment)
         return existing, waiting(session, existing)
-    last = latest(assignment)
+    # The latest graded submissions (what the class's code does now) and the grades of record (what
+    # counts, e.g. an earlier best): both are what a changed check should be run on again.
+    last, record = latest(assignment), gradebook.records(assignment)
+    wanted = select(last.c.submission_id).union(select(record.c.submission_id)).subquery("wanted")
     rows = session.execute(select(Submission.id, Submission.result_id)
-                           .join(last, last.c.submission_id == Submission.id)).all()
+                           .join(wanted, wanted.c.submission_id == Submission.id)).all()
     session.add_all([RegradeItem(regrade_id=regrade.id, submission_id=s, old_result_id=r) for s, r in rows])
     session.add(AuditEntry(actor_id=actor.id, course_id=assignment.course_id, action="regrade.start",
                            target=f"assignment:{assignment.slug}", new=f"regrade {regrade.id}: {len(rows)} submissions"))
@@ -153,7 +157,11 @@ def preview(session: Session, regrade: Regrade) -> list[Change]:
     changed: dict[int, list[str]] = {}
     for item_id, function, check in _changed_checks(session, regrade):
         changed.setdefault(item_id, []).append(f"{function}: {check}")
-    return [Change(user, submission_id, o, n, changed.get(item_id, [])) for item_id, submission_id, user, o, n in rows]
+    changes = [Change(user, submission_id, o, n, changed.get(item_id, []))
+               for item_id, submission_id, user, o, n in rows]
+    # What an instructor must look at first: scores going down, then up, then still pending, then the rest.
+    first = {"down": 0, "up": 1, "pending": 2, "unchanged": 3}
+    return sorted(changes, key=lambda change: first[change.direction])
 
 
 def _changed_checks(session: Session, regrade: Regrade):
@@ -199,7 +207,7 @@ def publish(session: Session, regrade: Regrade, actor: User) -> int:
                                    target=f"submission:{item.submission_id}", old=f"{change.old:g}",
                                    new=f"{change.new:g}", reason=f"regrade {regrade.id} published"))
     _close(session, regrade, RegradeState.PUBLISHED, actor, f"{switched} results published")
-    gradebook.on_grades_changed(session, regrade.assignment_id, sorted(moved_users))   # after the commit
+    gradebook.on_grades_changed(session, regrade.assignment_id, sorted(moved_users))
     return switched
 
 

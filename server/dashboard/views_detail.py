@@ -5,10 +5,11 @@ from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from .. import gradebook
 from ..authz import submission_for
 from ..extensions import db
 from ..models import AuditEntry, TestRow
-from ..report_view import report_view
+from ..report_view import result_view
 from . import adjust, bp, detail
 from .latest import FAILING, functions_of
 from .forms import AdjustForm
@@ -18,7 +19,8 @@ from .forms import AdjustForm
 def submission_detail(submission_id: int):
     """Source, report with the seed, every attempt with diffs, the adjustment and its history."""
     submission = submission_for(current_user, submission_id, staff=True)
-    report, functions = report_view(submission.result.report_json) if submission.result else (None, [])
+    assignment = submission.assignment
+    report, functions = result_view(submission.result, assignment.points) if submission.result else (None, [])
     rows = detail.attempts(db.session, submission)
     before = detail.previous(rows, submission)
     adjustment = adjust.current(db.session, submission.id)
@@ -30,7 +32,8 @@ def submission_detail(submission_id: int):
                            cells=detail.source_cells(submission.filename, submission.content), attempts=rows,
                            before=before, diff=detail.diff_html(before, submission) if before else None,
                            adjustment=adjustment, form=form, history=history,
-                           final=adjust.final_of(submission.result.score, adjustment) if submission.result else None)
+                           final=gradebook.attempt_scores(db.session, assignment, submission.user_id).get(submission.id),
+                           grade=gradebook.grade_of_record(db.session, assignment, submission.user_id))
 
 
 @bp.post("/submissions/<int:submission_id>/adjust")

@@ -7,9 +7,10 @@ from .histories import CheckHistory, LatestGraded
 from .similarity import RunState, SimilarityDocument, SimilarityPair, SimilarityRun
 from .staff_grading import ItemState, Regrade, RegradeItem, RegradeState, ScoreAdjustment
 from .users import ApiToken, Invitation, User
+from .workers import WorkerHeartbeat
 from . import lti  # noqa: F401,E402  (the LTI tables; used as server.models.lti)
 
 __all__ = ["ActiveSubmission", "Base", "UTCDateTime", "utcnow", "Assignment", "Course", "Enrolment", "Extension", "LimitPeriod",
            "Role", "AuditEntry", "Result", "Submission", "SubmissionStatus", "TestRow", "ApiToken",
            "Invitation", "User", "ItemState", "Regrade", "RegradeItem", "RegradeState", "ScoreAdjustment",
-           "CheckHistory", "LatestGraded", "RunState", "SimilarityDocument", "SimilarityPair", "SimilarityRun"]
+           "CheckHistory", "LatestGraded", "RunState", "SimilarityDocument", "SimilarityPair", "SimilarityRun", "WorkerHeartbeat"]

@@ -58,6 +58,7 @@ class Submission(Base):
     grading_attempts: Mapped[int] = mapped_column(default=0)      # claims so far (our failures retry)
     error_message: Mapped[str | None] = mapped_column(Text)         # shown to the student
     infrastructure_error: Mapped[str | None] = mapped_column(Text)  # our last failure, for staff only
+    failed_at: Mapped[datetime | None] = mapped_column(index=True)  # when that failure was (queue health)
     graded_at: Mapped[datetime | None]
     # The result of record (a dry-run regrade writes results that are not, until published).
     result_id: Mapped[int | None] = mapped_column(ForeignKey("results.id", use_alter=True, ondelete="SET NULL"))

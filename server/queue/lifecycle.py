@@ -85,7 +85,7 @@ def give_back(session: Session, claim_: Claim, reason: str, max_attempts: int) -
     status = ERROR if final else QUEUED
     session.execute(
         update(Submission).where(*_held(claim_))
-        .values(status=status, lease_until=None, enqueued_at=utcnow(),
+        .values(status=status, lease_until=None, enqueued_at=utcnow(), failed_at=utcnow(),
                 error_message=GAVE_UP.format(n=row.grading_attempts) if final else None,
                 infrastructure_error=reason[:2000])
         .execution_options(synchronize_session=False))
@@ -100,7 +100,7 @@ def give_up_if_exhausted(session: Session, claim_: Claim, max_attempts: int) -> 
         return False
     session.execute(
         update(Submission).where(*_held(claim_))
-        .values(status=ERROR, lease_until=None, error_message=GAVE_UP.format(n=max_attempts),
+        .values(status=ERROR, lease_until=None, error_message=GAVE_UP.format(n=max_attempts), failed_at=utcnow(),
                 infrastructure_error="the worker grading it stopped without a result (killed or crashed)")
         .execution_options(synchronize_session=False))
     session.commit()
@@ -121,6 +121,9 @@ def rows_to_reap(session: Session, *, now: datetime | None = None, stale_seconds
     if ids:
         session.execute(update(Submission).where(Submission.id.in_(ids)).values(enqueued_at=now)
                         .execution_options(synchronize_session=False))
+        # A lease that expired is a worker that died under the row: a failure of ours, for queue health.
+        session.execute(update(Submission).where(Submission.id.in_(ids), Submission.status == RUNNING)
+                        .values(failed_at=now).execution_options(synchronize_session=False))
     session.commit()
     return ids
 

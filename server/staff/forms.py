@@ -20,10 +20,20 @@ def _zone(form, field) -> None:
         raise ValidationError(f"{field.data!r} is not a time zone name; use one like Europe/Paris or UTC.")
 
 
+def zone_choices() -> list[SelectChoice]:
+    """Every IANA time zone, UTC first, then by name (a select: a typo cannot become a course's zone)."""
+    return [SelectChoice("UTC")] + [SelectChoice(zone) for zone in sorted(available_timezones()) if zone != "UTC"]
+
+
 class CourseForm(FlaskForm):
     code = StringField("Short code (in addresses)", validators=[DataRequired(), SLUG])
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
-    timezone = StringField("Time zone", default="UTC", validators=[DataRequired(), _zone])
+    timezone = SelectField("Time zone (deadlines are shown and entered in it)", default="UTC",
+                           validators=[DataRequired(), _zone], validate_choice=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = zone_choices()
 
 
 class RosterForm(FlaskForm):
@@ -58,6 +68,11 @@ class AssignmentForm(FlaskForm):
                                                                                       NumberRange(min=1, max=1000)])
     limit_period = SelectField("Limit counts", choices=[SelectChoice("total", "in total"),
                                                         SelectChoice("day", "per day")])
+    grade_policy = SelectField("The grade that counts", default="best", choices=[
+        SelectChoice("best", "best graded submission"), SelectChoice("latest", "latest graded submission"),
+        SelectChoice("active", "the submission the student marks as active")])
+    precheck_uploads = BooleanField("Refuse ungradable files at upload (syntax errors, broken notebooks, "
+                                    "another assignment's code) without using an attempt", default=True)
     published = BooleanField("Published (students see it)")
 
     def __init__(self, *args, **kwargs):

@@ -6,16 +6,16 @@ import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from .. import accounts, grading_queue
+from .. import accounts, gradebook, grading_queue, penalties, policy
 from ..authz import assignment_for, course_for, require_admin, role_in, submission_for
 from ..extensions import db
 from ..models import (Assignment, AuditEntry, Course, Enrolment, Extension, LimitPeriod, Role, Submission,
-                      SubmissionStatus, User)
+                      SubmissionStatus, User, utcnow)
 from ..queue import lifecycle
 from . import bp
 from .forms import AssignmentForm, CourseForm, ExtensionForm, RosterForm, StaffForm
@@ -63,9 +63,14 @@ def course(course_id: int):
     item = course_for(current_user, course_id, staff=True)
     members = db.session.execute(select(Enrolment, User).join(User).where(Enrolment.course_id == item.id)
                                  .order_by(Enrolment.role, User.name, User.email)).all()
+    # Students who submitted (staff "Try it" submissions and our failures are not theirs), as the dashboard counts.
     counts = dict(db.session.execute(
         select(Submission.assignment_id, func.count(func.distinct(Submission.user_id)))
-        .join(Assignment).where(Assignment.course_id == item.id).group_by(Submission.assignment_id)).all())
+        .join(Assignment).join(Enrolment, (Enrolment.course_id == Assignment.course_id)
+                               & (Enrolment.user_id == Submission.user_id))
+        .where(Assignment.course_id == item.id, Enrolment.role == Role.STUDENT,
+               Submission.status != SubmissionStatus.ERROR)
+        .group_by(Submission.assignment_id)).all())
     failed = db.session.scalars(select(Submission).join(Assignment).where(
         Assignment.course_id == item.id, Submission.status == SubmissionStatus.ERROR)
         .order_by(Submission.id.desc()).limit(100)).all()
@@ -77,6 +82,12 @@ def course(course_id: int):
 
 def _is_instructor(course: Course) -> bool:
     return role_in(current_user, course.id) is Role.INSTRUCTOR
+
+
+def _instructors_only(course: Course, what: str) -> None:
+    """A TA who follows a link only instructors may use is told so (403), not that the course is gone."""
+    if not _is_instructor(course):
+        abort(403, f"TAs cannot {what} in {course.code}; ask one of its instructors.")
 
 
 @bp.post("/courses/<int:course_id>/roster")
@@ -148,7 +159,8 @@ def invitations(course_id: int):
 @bp.route("/courses/<int:course_id>/assignments/new", methods=["GET", "POST"])
 def new_assignment(course_id: int):
     """Publish an assignment: exercises, points, dates, late policy, limits."""
-    item = course_for(current_user, course_id, instructor=True)
+    item = course_for(current_user, course_id, staff=True)
+    _instructors_only(item, "create assignments")
     form = AssignmentForm()
     if form.validate_on_submit():
         assignment = Assignment(course_id=item.id)
@@ -161,13 +173,15 @@ def new_assignment(course_id: int):
 def edit_assignment(assignment_id: int):
     """Change an assignment's rules (every change is in the audit log)."""
     assignment = assignment_for(current_user, assignment_id, staff=True)
-    item = course_for(current_user, assignment.course_id, instructor=True)
+    item = course_for(current_user, assignment.course_id, staff=True)
+    _instructors_only(item, "edit assignments")
     form = AssignmentForm(obj=assignment) if request.method == "GET" else AssignmentForm()
     if request.method == "GET":
         form.opens_at.data = to_local(assignment.opens_at, item.timezone)
         form.due_at.data = to_local(assignment.due_at, item.timezone)
         form.functions.data = assignment.functions or []
         form.limit_period.data = str(assignment.limit_period)
+        form.grade_policy.data = gradebook.policy_of(assignment)
     elif form.validate_on_submit() and _save_assignment(form, assignment, item, created=False):
         return redirect(url_for("staff.course", course_id=item.id)), 303
     return render_template("staff/assignment_form.html", form=form, course=item, assignment=assignment)
@@ -175,6 +189,8 @@ def edit_assignment(assignment_id: int):
 
 def _save_assignment(form: AssignmentForm, assignment: Assignment, course: Course, created: bool) -> bool:
     before = _rules(assignment) if not created else None
+    moved = (None if created else
+             (assignment.points, assignment.due_at, assignment.late_penalty_percent, assignment.grade_policy))
     assignment.slug, assignment.title, assignment.exercise = form.slug.data, form.title.data, form.exercise.data
     assignment.functions = list(form.functions.data) or None
     assignment.points = form.points.data
@@ -184,6 +200,8 @@ def _save_assignment(form: AssignmentForm, assignment: Assignment, course: Cours
     assignment.late_days_allowed = form.late_days_allowed.data or 0
     assignment.submission_limit = form.submission_limit.data
     assignment.limit_period = LimitPeriod(form.limit_period.data)
+    assignment.grade_policy = form.grade_policy.data
+    assignment.precheck_uploads = form.precheck_uploads.data
     assignment.published = form.published.data
     db.session.add(assignment)
     try:
@@ -194,16 +212,35 @@ def _save_assignment(form: AssignmentForm, assignment: Assignment, course: Cours
         return False
     audit(course.id, "assignment.create" if created else "assignment.edit", assignment.slug, old=before,
           new=_rules(assignment))
+    regraded = _apply_to_past_attempts(assignment, moved) if moved else ""
     db.session.commit()
-    flash(f"Assignment {assignment.slug} saved{' and published' if assignment.published else ' (not published)'}.",
-          "success")
+    if moved and (assignment.points, assignment.due_at, assignment.late_penalty_percent,
+                  assignment.grade_policy) != moved:
+        gradebook.on_grades_changed(db.session, assignment.id, gradebook.graded_students(db.session, assignment))
+    flash(f"Assignment {assignment.slug} saved{' and published' if assignment.published else ' (not published)'}."
+          + regraded, "success")
     return True
+
+
+def _apply_to_past_attempts(assignment: Assignment, before: tuple) -> str:
+    """Past results follow a points change at once, and late penalties a due-date or penalty change."""
+    points, due_at, penalty, _ = before
+    said = ""
+    if points != assignment.points:
+        gradebook.rescale(db.session, assignment)
+        said += f" Past results are now out of {assignment.points:g} points."
+    if due_at != assignment.due_at or penalty != assignment.late_penalty_percent:
+        changes = penalties.recompute(db.session, assignment, actor_id=current_user.id,
+                                      reason="the assignment's due date or late penalty changed")
+        said += (f" The late penalty of {len(changes)} earlier attempt(s) was recomputed (see the audit log)."
+                 if changes else "")
+    return said
 
 
 def _rules(a: Assignment) -> str:
     return (f"exercise={a.exercise} functions={a.functions} points={a.points} opens={a.opens_at} due={a.due_at} "
             f"late={a.late_penalty_percent}%x{a.late_days_allowed}d limit={a.submission_limit}/{a.limit_period} "
-            f"published={a.published}")
+            f"policy={a.grade_policy} precheck={a.precheck_uploads} published={a.published}")
 
 
 @bp.route("/assignments/<int:assignment_id>/extensions", methods=["GET", "POST"])
@@ -228,12 +265,33 @@ def extensions(assignment_id: int):
             db.session.add(row)
             audit(item.id, "extension.grant", f"{assignment.slug}:{user.email}", old=old, new=row.due_at,
                   reason=row.reason)
+            db.session.flush()
+            changes = penalties.recompute(db.session, assignment, actor_id=current_user.id, user_ids=[user.id],
+                                          reason=f"extension to {row.due_at:%Y-%m-%d %H:%M} UTC: {row.reason}")
             db.session.commit()
-            flash(f"{user.email} may now submit {assignment.slug} until their new deadline.", "success")
+            if changes:
+                gradebook.on_grade_changed(db.session, assignment.id, user.id)
+            flash(extension_message(assignment, user, row, len(changes)), "success")
             return redirect(url_for("staff.extensions", assignment_id=assignment.id)), 303
     rows = db.session.execute(select(Extension, User).join(User, Extension.user_id == User.id)
                               .where(Extension.assignment_id == assignment.id).order_by(Extension.due_at)).all()
     return render_template("staff/extensions.html", assignment=assignment, course=item, form=form, rows=rows)
+
+
+def extension_message(assignment: Assignment, user: User, extension: Extension, recomputed: int) -> str:
+    """What the extension changes for the student, attempts left included (none left is said plainly)."""
+    tz = assignment.course.timezone
+    deadline = policy.show(extension.due_at, tz)
+    left = policy.attempts_left(db.session, assignment, user.id, utcnow(), tz)
+    if left == 0:
+        text = (f"{user.email}'s deadline for {assignment.slug} is now {deadline}, but they have no attempts "
+                f"left ({policy.limit_text(assignment)}), so they cannot submit again.")
+    else:
+        attempts = "unlimited attempts" if left is None else f"{left} attempt{'s' if left != 1 else ''} left"
+        text = f"{user.email} may now submit {assignment.slug} until {deadline} ({attempts})."
+    if recomputed:
+        text += f" The late penalty of {recomputed} earlier attempt(s) was recomputed (see the audit log)."
+    return text
 
 
 @bp.post("/submissions/<int:submission_id>/retry")

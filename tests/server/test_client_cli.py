@@ -44,3 +44,22 @@ def test_submit_says_what_to_do_when_not_logged_in_or_the_name_is_wrong(live_sit
     run("login", live_site.url, "--email", "ana@uni.test", env=env)
     unknown = run("submit", gates, "--assignment", "nope", env=env)
     assert unknown.exit_code == 1 and "bp101/gates" in unknown.output
+
+
+def test_submit_refusals_have_their_own_exit_status_and_no_wait_json_gives_id_and_url(live_site, tmp_path):
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "config"), "GRADER_PASSWORD": PASSWORD}
+    assert run("login", live_site.url, "--email", "ana@uni.test", env=env).exit_code == 0
+    broken = tmp_path / "gates.py"
+    broken.write_text("def add_forward(a, b):\n    return a +* b\n")
+    refused = run("submit", str(broken), "--assignment", "gates", env=env)
+    assert refused.exit_code == 4, refused.output
+    lines = refused.output.splitlines()
+    code = next(i for i, line in enumerate(lines) if line.endswith("return a +* b"))
+    assert "line 2: syntax error" in lines[code - 1] and lines[code + 1].index("^") == lines[code].index("*")
+    assert "no attempt was used" in refused.output
+
+    queued = run("submit", str(REFERENCE / "gates" / "gates.py"), "--assignment", "gates", "--no-wait",
+                 "--format", "json", env=env)
+    assert queued.exit_code == 0, queued.output
+    row = json.loads(queued.output[queued.output.index("{"):])
+    assert row["attempt"] == 1 and row["url"].endswith(f"/submissions/{row['id']}")     # the broken one cost nothing

@@ -110,6 +110,8 @@ CASES = {
                            lambda ids: {"file": (io.BytesIO((REFERENCE / "gates" / "gates.py").read_bytes()),
                                                  "gates.py")},
                            lambda app, ids, r: assert_(one(app, select(func.count()).select_from(Submission)) == 2)),
+    "student.choose_active": Case("student", "/assignments/{assignment}", "/assignments/{assignment}/active/{submission}",
+                                  lambda ids: {}, lambda app, ids, r: assert_(r.status_code == 303)),
     "staff.new_course": Case("admin", "/staff/courses/new", "/staff/courses/new",
                              lambda ids: {"code": "cs999", "title": "New", "timezone": "UTC"},
                              lambda app, ids, r: assert_(one(app, select(Course.id).where(Course.code == "cs999")))),

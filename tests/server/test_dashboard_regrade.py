@@ -18,10 +18,12 @@ BUGGY = REFERENCE.parents[0] / "tests" / "corpus" / "buggy" / "gates_mul_backwar
 
 @pytest.fixture
 def graded(app, client, auth, world):
-    """Three students' latest submissions, graded for real: correct, buggy, and not code at all."""
+    """Three students' latest submissions, graded for real: correct, buggy, and not code at all (the
+    upload precheck, which would refuse it, is off)."""
     with app.app_context():
         from server.models import Course
         make_user("cy@uni.test", Role.STUDENT, db.session.get(Course, world.course_id))
+        db.session.get(Assignment, world.assignment_id).precheck_uploads = False
         db.session.commit()
     files = {"student": ("gates.py", (REFERENCE / "gates" / "gates.py").read_bytes()),
              "other": ("gates.py", BUGGY.read_bytes()),

@@ -30,6 +30,7 @@ OWNER = dict(MEMBER, other=404)
 STAFF = dict(OWNER, student=404)
 INSTRUCTOR = dict(STAFF, ta=404)
 ADMIN = dict(INSTRUCTOR, instructor=404)
+TA_TOLD = dict(INSTRUCTOR, ta=403)       # instructors only, and a TA is told so rather than shown a 404
 PUBLIC = {role: 200 for role in ROLES}
 
 
@@ -54,6 +55,7 @@ class Route:
 ROUTES = {
     ("static", "GET"): Route("/static/style.css", PUBLIC),
     ("health.healthz", "GET"): Route("/healthz", PUBLIC),
+    ("favicon", "GET"): Route("/favicon.ico", {role: 301 for role in ROLES}),
     ("auth.login", "GET"): Route("/login", {**answering(ANY_USER, 302), "anonymous": 200}),
     ("auth.login", "POST"): Route("/login", {**answering(ANY_USER, 302), "anonymous": 200}),
     ("auth.logout", "POST"): Route("/logout", answering(ANY_USER, 302)),
@@ -68,16 +70,19 @@ ROUTES = {
     ("student.submission", "GET"): Route("/submissions/{submission}", OWNER),
     ("student.submission_status", "GET"): Route("/submissions/{submission}/status", OWNER),
     ("student.submission_file", "GET"): Route("/submissions/{submission}/file", OWNER),
+    # Only the student who made the submission may make it count (staff who can see it get 404 too).
+    ("student.choose_active", "POST"): Route("/assignments/{assignment}/active/{submission}",
+                                             answering(dict(OWNER, ta=404, instructor=404, admin=404), 303)),
     ("staff.new_course", "GET"): Route("/staff/courses/new", ADMIN),
     ("staff.new_course", "POST"): Route("/staff/courses/new", ADMIN),
     ("staff.course", "GET"): Route("/staff/courses/{course}", STAFF),
     ("staff.import_roster", "POST"): Route("/staff/courses/{course}/roster", answering(INSTRUCTOR, 303)),
     ("staff.add_staff", "POST"): Route("/staff/courses/{course}/staff", answering(INSTRUCTOR, 303)),
     ("staff.invitations", "POST"): Route("/staff/courses/{course}/invitations", INSTRUCTOR),
-    ("staff.new_assignment", "GET"): Route("/staff/courses/{course}/assignments/new", INSTRUCTOR),
-    ("staff.new_assignment", "POST"): Route("/staff/courses/{course}/assignments/new", INSTRUCTOR),
-    ("staff.edit_assignment", "GET"): Route("/staff/assignments/{assignment}/edit", INSTRUCTOR),
-    ("staff.edit_assignment", "POST"): Route("/staff/assignments/{assignment}/edit", INSTRUCTOR),
+    ("staff.new_assignment", "GET"): Route("/staff/courses/{course}/assignments/new", TA_TOLD),
+    ("staff.new_assignment", "POST"): Route("/staff/courses/{course}/assignments/new", TA_TOLD),
+    ("staff.edit_assignment", "GET"): Route("/staff/assignments/{assignment}/edit", TA_TOLD),
+    ("staff.edit_assignment", "POST"): Route("/staff/assignments/{assignment}/edit", TA_TOLD),
     ("staff.extensions", "GET"): Route("/staff/assignments/{assignment}/extensions", STAFF),
     ("staff.extensions", "POST"): Route("/staff/assignments/{assignment}/extensions", STAFF),
     ("staff.retry", "POST"): Route("/staff/submissions/{submission}/retry", answering(STAFF, 303)),

@@ -192,6 +192,9 @@ def test_the_queue_position_counts_the_rows_ahead(app, world):
 
 
 def test_a_syntax_error_is_a_graded_attempt_whose_report_says_why(app, world):
+    with app.app_context():        # with the upload precheck on it would never reach the queue
+        db.session.get(Assignment, world.assignment_id).precheck_uploads = False
+        db.session.commit()
     submission_id = new_submission(app, world, b"def add_forward(x, y):\n    return x +\n")
     drain(app)
     graded = row(app, submission_id)

@@ -38,8 +38,8 @@ def encrypted(archive: bytes) -> bytes:
     return bytes(data)
 
 
-NOTEBOOK = json.dumps({"cells": [{"cell_type": "code", "source": "x = 1", "metadata": {}, "outputs": [],
-                                  "execution_count": None}], "metadata": {}, "nbformat": 4,
+NOTEBOOK = json.dumps({"cells": [{"cell_type": "code", "source": "def add_forward(a, b):\n    return a + b",
+                                  "metadata": {}, "outputs": [], "execution_count": None}], "metadata": {}, "nbformat": 4,
                        "nbformat_minor": 5}).encode()
 
 REFUSED = {
@@ -118,8 +118,24 @@ def test_a_file_over_the_request_limit_gets_the_413_page(small_uploads, app, cli
     ("gates.py", b"def add_forward(x, y:\n    return x + y\n", b"syntax error"),
     ("hw.ipynb", b'{"cells": [ {"cell_type": "code", ', b"is not a valid Jupyter notebook"),
 ])
-def test_a_submission_that_cannot_be_graded_is_stored_counted_and_explained(app, client, auth, world,
+def test_a_file_that_cannot_be_graded_is_refused_at_upload_with_nothing_spent(app, client, auth, world,
                                                                              filename, content, why):
+    auth.login(world.emails["student"])
+    response = upload(client, world.assignment_id, filename, content)
+    assert response.status_code == 303 and response.headers["Location"].endswith(f"/assignments/{world.assignment_id}")
+    page = client.get(response.headers["Location"])
+    assert why in page.data and b"no attempt was used" in page.data
+    assert count(app) == 0 and drain(app) == 0
+
+
+@pytest.mark.parametrize("filename,content,why", [
+    ("gates.py", b"def add_forward(x, y:\n    return x + y\n", b"syntax error"),
+    ("hw.ipynb", b'{"cells": [ {"cell_type": "code", ', b"is not a valid Jupyter notebook"),
+])
+def test_with_the_precheck_off_it_is_stored_counted_and_explained(app, client, auth, world, filename, content, why):
+    with app.app_context():
+        db.session.get(Assignment, world.assignment_id).precheck_uploads = False
+        db.session.commit()
     auth.login(world.emails["student"])
     response = upload(client, world.assignment_id, filename, content)
     assert response.status_code == 303 and "/submissions/" in response.headers["Location"]
