@@ -93,6 +93,18 @@ def redeem_launch_token(db: Session, token: str) -> LtiLaunchToken | None:
     return row if taken == 1 else None
 
 
+def purge_expired(db: Session, now=None) -> int:
+    """Delete login states and launch tokens past their time (abandoned logins, unused links)."""
+    from sqlalchemy import delete
+
+    from ..models.lti import LtiLoginState
+    now = now or utcnow()
+    gone = db.execute(delete(LtiLoginState).where(LtiLoginState.expires_at < now)).rowcount
+    gone += db.execute(delete(LtiLaunchToken).where(LtiLaunchToken.expires_at < now)).rowcount
+    db.commit()
+    return gone
+
+
 def forget_on_logout(_app, user=None) -> None:
     """Logging out ends the LTI session too: its pages are no longer framable, its cookie no longer
     SameSite=None."""

@@ -6,7 +6,7 @@ import logging
 
 from ..extensions import db
 from ..models.lti import LtiContext
-from . import passback, roster
+from . import frames, passback, roster
 from .gradebook import add_listener
 
 log = logging.getLogger(__name__)
@@ -64,11 +64,13 @@ class LtiTasks:
             self.send(passback_id)
 
     def sweep(self, now=None) -> dict:
-        """Enqueue due retries and lost passbacks, and rosters due for their scheduled sync."""
+        """Enqueue due retries and lost passbacks, and rosters due for their scheduled sync; forget
+        expired login states and launch links."""
         with self.app.app_context():
             sends = passback.due(db.session, now=now)
             syncs = roster.due(db.session, self.app.config["LTI_ROSTER_SYNC_SECONDS"], now=now)
             db.session.commit()
+            frames.purge_expired(db.session, now)
         for passback_id in sends:
             self.send(passback_id)
         for context_id in syncs:

@@ -422,3 +422,27 @@ def test_grade_admin_lti_registers_lists_and_configures(app, runner, monkeypatch
     assert listed.output.count("https://canvas.instructure.com") == 2
     moodle = runner.invoke(admin, ["lti", "config", "--lms", "moodle", "--instance", instance])
     assert "Initiate login URL: http://127.0.0.1:5000/lti/login" in moodle.output
+
+
+def test_an_lms_course_linked_to_an_existing_course_opens_it(app, client, lms, world, runner, monkeypatch, cli_apps):
+    from server.cli import admin
+    monkeypatch.setenv("DATABASE_URL", app.config["DATABASE_URL"])
+    with app.app_context():
+        platform_id = db.session.scalar(select(LtiPlatform.id))
+    linked = runner.invoke(admin, ["lti", "link", "--instance", app.instance_path, str(platform_id), lms.context_id, "bp101"])
+    assert linked.exit_code == 0, linked.output
+    courses = counts(app)["Course"]
+    response, _ = launch(client, lms, new_member("instructor"), resource_link="course-nav")
+    assert landed(response) == f"/staff/courses/{world.course_id}" and counts(app)["Course"] == courses
+    unknown = runner.invoke(admin, ["lti", "link", "--instance", app.instance_path, str(platform_id), "x", "nope"])
+    assert unknown.exit_code != 0 and "no course 'nope'" in unknown.output
+
+
+def test_the_sweep_forgets_abandoned_logins(app, client, lms):
+    from server.models.lti import LtiLoginState
+    client.get("/lti/login", query_string={"iss": lms.issuer, "login_hint": "h", "client_id": lms.client_id})
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(LtiLoginState)) == 1
+    app.extensions["lti_tasks"].sweep(now=utcnow() + timedelta(minutes=11))
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(LtiLoginState)) == 0
