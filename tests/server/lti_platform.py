@@ -4,6 +4,7 @@ a token endpoint for the tool's client-credentials assertion, and in-memory AGS 
 scores and NRPS memberships. `down = True` makes its services answer 503 (an LMS outage)."""
 from __future__ import annotations
 
+import functools
 import html
 import itertools
 import json
@@ -36,6 +37,18 @@ def rsa_key(kid: str) -> JWK:
     return JWK.generate(kty="RSA", size=2048, kid=kid, alg="RS256", use="sig")
 
 
+@functools.cache
+def platform_key() -> JWK:
+    """The simulated LMS's signing key, made once per test session (an RSA key costs ~0.15 s)."""
+    return rsa_key("platform-key-1")
+
+
+@functools.cache
+def tool_key_pem() -> str:
+    """A tool key for test instance folders, made once (the first-run generation has its own test)."""
+    return rsa_key("unused").export_to_pem(private_key=True, password=None).decode()
+
+
 @dataclass
 class Member:
     sub: str
@@ -53,7 +66,7 @@ class SimulatedPlatform:
     context_id: str = "canvas-course-42"
     # Some platforms name another context id in their NRPS answer than in the launch.
     nrps_context_id: str = "nrps-context-9"
-    key: JWK = field(default_factory=lambda: rsa_key("platform-key-1"))
+    key: JWK = field(default_factory=platform_key)
     tool_launch_url: str = ""
     tool_login_url: str = ""
     deep_link_jwt: str | None = None    # the tool's last deep-linking answer

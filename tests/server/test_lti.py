@@ -25,13 +25,14 @@ from server.models import Assignment, Course, Enrolment, Role, User, utcnow
 from server.models.lti import LtiContext, LtiLineItem, LtiPassback, LtiPlatform, LtiUser, PassbackState
 from tests.server.helpers import REFERENCE, drain, make_assignment, upload
 from tests.server.test_dashboard_exports import cli_apps  # noqa: F401  (a fixture: the CLI's apps, disposed)
-from tests.server.lti_platform import RunningPlatform, SimulatedPlatform, new_member, rsa_key
+from tests.server.lti_platform import RunningPlatform, SimulatedPlatform, new_member, rsa_key, tool_key_pem
 
 TOOL = "http://grader.test"
 
 
 @pytest.fixture
 def lms(app):
+    key_path(app.instance_path).write_text(tool_key_pem())
     platform = SimulatedPlatform()
     running = RunningPlatform(platform)
     platform.tool_launch_url, platform.tool_login_url = f"{TOOL}/lti/launch", f"{TOOL}/lti/login"
