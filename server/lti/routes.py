@@ -22,7 +22,7 @@ from .keys import jwks
 from .passback import resource_id
 from .refusals import explain
 from .registry import ToolUrls, canvas_config
-from .tool import GraderMessageLaunch, GraderOIDCLogin, LaunchRefused, find_platform, registration_for, services
+from .tool import LaunchRefused, find_platform, launch_for, login_for, registration_for
 
 log = logging.getLogger(__name__)
 DEEP_LINK_SECONDS = 900
@@ -51,8 +51,7 @@ def login():
     if platform is None:
         return refused(LaunchRefused("This LMS (its issuer and client id) is not registered with the grader. An "
                                      "administrator registers it under LTI platforms."), 400)
-    tool_conf, lti_request, session_service = services(db.session)
-    oidc = GraderOIDCLogin(lti_request, tool_conf, session_service=session_service)
+    oidc = login_for(db.session)
     try:
         return oidc.disable_check_cookies().pass_params_to_launch({"platform_id": platform.id}).redirect(
             url_for("lti.launch", _external=True))
@@ -64,8 +63,7 @@ def login():
 def launch():
     """The launch: the id_token verified (signature by the platform's JWKS, issuer, audience, nonce
     once, expiry, deployment), then mapped to our course, account and role, and the user let in."""
-    tool_conf, lti_request, session_service = services(db.session)
-    message = GraderMessageLaunch(lti_request, tool_conf, session_service=session_service)
+    message = launch_for(db.session)
     try:
         message.validate()
         body = message.get_launch_data()

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
+import requests
 from pylti1p3.contrib.flask import FlaskMessageLaunch, FlaskOIDCLogin, FlaskRequest
 from pylti1p3.deployment import Deployment
-from pylti1p3.exception import LtiException
+from pylti1p3.exception import LtiKeyException
 from pylti1p3.registration import Registration
 from pylti1p3.service_connector import ServiceConnector
 from pylti1p3.session import SessionService
@@ -27,7 +28,23 @@ from ..models.lti import LtiLoginState, LtiPlatform
 from .keys import tool_key
 
 LOGIN_STATE_SECONDS = 600
+LMS_TIMEOUT_SECONDS = 15
 PUBLIC_KEY_CACHE: dict[str, tuple[dict, datetime]] = {}
+
+
+class LmsSession(requests.Session):
+    """HTTP to an LMS with a timeout (the library sets none): a hung LMS must not hold a launch or a
+    queue worker forever."""
+
+    def request(self, *args, **kwargs):
+        kwargs.setdefault("timeout", LMS_TIMEOUT_SECONDS)
+        return super().request(*args, **kwargs)
+
+
+def lms_session() -> LmsSession:
+    session = LmsSession()
+    session.headers["User-Agent"] = "backprop-grader (LTI 1.3 tool)"
+    return session
 
 
 class LaunchRefused(Exception):
@@ -159,10 +176,6 @@ class CachingServiceConnector(ServiceConnector):
         self.tokens[scope_key] = (access_token, utcnow() + timedelta(seconds=max(float(expires_in) - 30, 0)))
 
 
-class GraderOIDCLogin(FlaskOIDCLogin):
-    """The library's login initiation, with our session service; the redirect carries the state."""
-
-
 class GraderMessageLaunch(FlaskMessageLaunch):
     """The library's launch validation, with the state checked against our one-time rows."""
 
@@ -193,17 +206,25 @@ class GraderMessageLaunch(FlaskMessageLaunch):
             raise LaunchRefused("This launch came from another platform than the one its login started with.")
         return self
 
-    def get_service_connector(self):
-        return CachingServiceConnector(self._registration, self._requests_session)
-
     def fetch_public_key(self, key_set_url: str):
-        """The platform's JWKS, fetched at most once a minute (a key rotation shows within a minute)."""
+        """The platform's JWKS, fetched at most once a minute per process."""
         cached = PUBLIC_KEY_CACHE.get(key_set_url)
         if cached and cached[1] > utcnow():
             return cached[0]
         keys = super().fetch_public_key(key_set_url)
         PUBLIC_KEY_CACHE[key_set_url] = (keys, utcnow() + timedelta(seconds=60))
         return keys
+
+    def get_public_key(self):
+        """The key that signed the token; a key id not in the cached set fetches the set again once
+        (the platform rotated its keys)."""
+        try:
+            return super().get_public_key()
+        except LtiKeyException:
+            if PUBLIC_KEY_CACHE.pop(self._registration.get_key_set_url(), None) is None:
+                raise
+            self._registration.set_key_set(None)
+            return super().get_public_key()
 
 
 def services(session: Session):
@@ -213,10 +234,18 @@ def services(session: Session):
     return DatabaseToolConf(session, instance), request, DatabaseSessionService(request, session)
 
 
+def login_for(session: Session) -> FlaskOIDCLogin:
+    """The library's login initiation, with our tool config and session service."""
+    tool_conf, request, session_service = services(session)
+    return FlaskOIDCLogin(request, tool_conf, session_service=session_service)
+
+
+def launch_for(session: Session) -> GraderMessageLaunch:
+    """The launch validator for the current request, with a timeout on its JWKS fetch."""
+    tool_conf, request, session_service = services(session)
+    return GraderMessageLaunch(request, tool_conf, session_service=session_service, requests_session=lms_session())
+
+
 def connector(platform: LtiPlatform, instance_path: str) -> CachingServiceConnector:
     """A service connector (AGS, NRPS) for a platform, outside any launch (in a queue task)."""
-    return CachingServiceConnector(registration_for(platform, instance_path))
-
-
-__all__ = ["LaunchRefused", "LtiException", "GraderOIDCLogin", "GraderMessageLaunch", "services", "connector",
-           "registration_for", "find_platform"]
+    return CachingServiceConnector(registration_for(platform, instance_path), lms_session())

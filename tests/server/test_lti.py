@@ -168,6 +168,13 @@ def test_forged_launches_are_refused_with_a_clear_page_and_nothing_created(app, 
     assert client.get("/lti/session-check").get_json() == {"ok": False}
 
 
+def test_a_platform_that_rotated_its_key_is_trusted_once_its_jwks_says_so(app, client, lms):
+    teacher = new_member("instructor")
+    assert launch(client, lms, teacher, resource_link="course-nav")[0].status_code == 200     # JWKS cached
+    lms.key = rsa_key("platform-key-2")
+    assert launch(client, lms, teacher, resource_link="course-nav")[0].status_code == 200
+
+
 def test_a_replayed_launch_is_refused_and_so_is_its_token_under_a_fresh_state(app, client, lms):
     teacher = new_member("instructor")
     response, fields = launch(client, lms, teacher, resource_link="course-nav")
