@@ -65,6 +65,9 @@ class Launch:
     lineitem_url: str | None = None
     ags_scopes: list = field(default_factory=list)
     deep_linking: dict | None = None
+    # Pages of the LMS named by the (signed) message: where it shows us, e.g. a hosted Canvas's school
+    # domain, which is neither its issuer nor its login endpoint.
+    lms_pages: list = field(default_factory=list)
 
     @property
     def assignment_id(self) -> int | None:
@@ -93,6 +96,9 @@ def read_launch(body: dict, platform_id: int) -> Launch:
         lineitem_url=ags.get("lineitem"),
         ags_scopes=list(ags.get("scope") or []),
         deep_linking=body.get(DEEP_LINKING),
+        lms_pages=[url for url in ((body.get(LTI + "launch_presentation") or {}).get("return_url"),
+                                   (body.get(LTI + "tool_platform") or {}).get("url"),
+                                   (body.get(DEEP_LINKING) or {}).get("deep_link_return_url")) if url],
     )
 
 

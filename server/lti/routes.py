@@ -10,6 +10,7 @@ from flask_login import current_user, login_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from pylti1p3.deep_link import DeepLink
 from pylti1p3.deep_link_resource import DeepLinkResource
+from pylti1p3.exception import LtiException, OIDCException
 from pylti1p3.lineitem import LineItem
 from sqlalchemy import select
 
@@ -38,7 +39,10 @@ def tool_urls() -> ToolUrls:
 def refused(error: Exception, status: int = 403):
     """A clear page inside the LMS frame; whatever the launch wanted to create was not created."""
     db.session.rollback()
-    log.info("LTI launch refused: %s: %s", type(error).__name__, error)
+    if isinstance(error, (LaunchRefused, LtiException, OIDCException)):
+        log.info("LTI launch refused: %s: %s", type(error).__name__, error)
+    else:       # not the launch's fault: ours, or the database's
+        log.exception("LTI launch failed")
     frames.allow_framing(frames.all_platform_origins(db.session))
     return render_template("lti/refused.html", message=explain(error)), status
 
@@ -78,7 +82,7 @@ def launch():
         if claims.message_type == "LtiDeepLinkingRequest":
             return deep_link_picker(platform, context, user, claims)
         assignment = mapping.link_resource(db.session, context, claims)
-        return let_in(platform, user, landing(context, assignment, claims.person.role))
+        return let_in(platform, user, landing(context, assignment, claims.person.role), framers(platform, claims))
     except Exception as error:  # noqa: BLE001 - every refusal is a page, and nothing it began is kept
         return refused(error)
 
@@ -92,18 +96,24 @@ def landing(context: LtiContext, assignment: Assignment | None, role: Role) -> s
     return url_for("student.assignment", assignment_id=assignment.id)
 
 
-def start_session(platform: LtiPlatform, user: User) -> None:
+def framers(platform: LtiPlatform, claims) -> list[str]:
+    """Who may frame this launch's pages: the platform's registered origins, and the LMS pages its
+    signed message names."""
+    return sorted(set(frames.platform_origins(platform)) | {o for o in map(frames.origin, claims.lms_pages) if o})
+
+
+def start_session(platform: LtiPlatform, user: User, origins: list[str]) -> None:
     login_user(user)
-    session[frames.SESSION_KEY] = {"platform": platform.id, "origins": frames.platform_origins(platform)}
+    session[frames.SESSION_KEY] = {"platform": platform.id, "origins": origins}
 
 
-def let_in(platform: LtiPlatform, user: User, target: str):
+def let_in(platform: LtiPlatform, user: User, target: str, origins: list[str]):
     """Log the user in inside the frame and go on; the page checks that the frame kept its cookie,
     and offers the rest of the launch in a new window (a one-time token) if it did not."""
     token = frames.issue_launch_token(db.session, user, platform, target)
     db.session.commit()
-    start_session(platform, user)
-    frames.allow_framing(frames.platform_origins(platform))
+    start_session(platform, user, origins)
+    frames.allow_framing(origins)
     return render_template("lti/launch.html", target=target, check_url=url_for("lti.session_check"),
                            new_window=url_for("lti.finish", token=token))
 
@@ -121,7 +131,8 @@ def finish(token: str):
     if row is None:
         return refused(LaunchRefused("This link was already used or has expired (it works once, for two "
                                      "minutes). Open the tool again from your course."), 400)
-    start_session(db.session.get(LtiPlatform, row.platform_id), db.session.get(User, row.user_id))
+    platform = db.session.get(LtiPlatform, row.platform_id)
+    start_session(platform, db.session.get(User, row.user_id), frames.platform_origins(platform))
     return redirect(row.target)
 
 
@@ -156,7 +167,7 @@ def deep_link_picker(platform: LtiPlatform, context: LtiContext, user: User, cla
                                           .order_by(Assignment.due_at)))
     token = _signer().dumps({"platform": platform.id, "context": context.id, "user": user.id,
                              "deployment": claims.deployment_id, "settings": settings})
-    frames.allow_framing(frames.platform_origins(platform))
+    frames.allow_framing(framers(platform, claims))
     return render_template("lti/deep_link_pick.html", assignments=assignments, token=token, course=context.course,
                            new_assignment=url_for("staff.new_assignment", course_id=context.course_id, _external=True))
 
@@ -181,7 +192,7 @@ def deep_link_pick():
                               .set_resource_id(resource_id(assignment)).set_tag("backprop-grader")))
     link = DeepLink(registration_for(platform, current_app.instance_path), pick["deployment"], pick["settings"])
     return_url = pick["settings"]["deep_link_return_url"]
-    frames.allow_framing(frames.platform_origins(platform))
+    frames.allow_framing(frames.platform_origins(platform) + [frames.origin(return_url)])
     frames.allow_form_action([frames.origin(return_url)])
     return render_template("lti/deep_link_return.html", return_url=return_url, jwt=link.get_response_jwt([resource]),
                            assignment=assignment)
