@@ -457,3 +457,19 @@ def test_the_sweep_forgets_abandoned_logins(app, client, lms):
     app.extensions["lti_tasks"].sweep(now=utcnow() + timedelta(minutes=11))
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(LtiLoginState)) == 0
+
+
+@pytest.fixture
+def csrf_on(app_config):
+    app_config["WTF_CSRF_ENABLED"] = True
+
+
+def test_with_csrf_on_the_lms_posts_need_no_token_and_staff_forms_do(csrf_on, app, client, lms):
+    teacher, course_id, _ = first_launch_by_instructor(app, client, lms)      # login and launch: no token
+    status = client.get(f"/lti/courses/{course_id}/status")
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', status.get_data(as_text=True)).group(1)
+    refused = client.post(f"/lti/courses/{course_id}/sync-roster")
+    assert refused.status_code == 400 and "Reload the page" in refused.get_data(as_text=True)
+    assert app.extensions["grading_queue"].pending() == 0
+    assert client.post(f"/lti/courses/{course_id}/sync-roster", data={"csrf_token": token}).status_code == 302
+    assert app.extensions["grading_queue"].pending() == 1                    # the sync, queued
