@@ -163,13 +163,12 @@ def forward_calls(smoke: bool) -> list[dict]:
     from grader.checks.common import Context
     from grader.checks.gradients import _probe_calls, check_case
     from grader.course import find_course
-    from grader.exercises import ASSIGNMENTS
     from grader.oracle import oracle_for
     from cs231n_check import calls_of_full_check, check_file
 
     course = find_course()
     oracle = oracle_for(["layers"], course)
-    by_name = {ex.name: ex for ex in ASSIGNMENTS["layers"]}
+    by_name = {ex.name: ex for ex in course.catalogue()["layers"]}
     rows = []
     with ProcessRunner(REFERENCE_FILES[1]) as runner, counting_calls() as counts:
         for name, configs in LARGE_CONFIGS.items():
@@ -199,11 +198,11 @@ def corpus_verdicts(limit: int | None = None) -> dict:
     from grader import grade
     from grader.cases import public_cases
     from grader.course import find_course
-    from grader.exercises import ASSIGNMENTS
     from grader.oracle import oracle_for
     from cs231n_check import check_file
 
     course = find_course()
+    ASSIGNMENTS = course.catalogue().assignments
     corpus = ROOT / "tests/corpus"
     manifest = json.loads((corpus / "manifest.json").read_text())["buggy"]
     oracles = {a: oracle_for([a], course) for a in ASSIGNMENTS}

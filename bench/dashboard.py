@@ -21,7 +21,7 @@ from sqlalchemy import insert, select, text, update
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from server import create_app  # noqa: E402
+from server import create_app, gradebook  # noqa: E402
 from server.check_history import histories_from, verdicts_of  # noqa: E402
 from server.dashboard.gradients import gradients_of  # noqa: E402
 from server.dashboard.latest import functions_of  # noqa: E402
@@ -131,6 +131,8 @@ def seed(students: int, attempts: int, rng: random.Random) -> tuple[int, int, st
     session.execute(text("INSERT INTO latest_graded (assignment_id, user_id, submission_id) "
                          "SELECT assignment_id, user_id, max(id) FROM submissions WHERE status = 'graded' "
                          "AND result_id IS NOT NULL GROUP BY assignment_id, user_id"))
+    # Every student's grade of record, as the queue stores it when a grade lands.
+    gradebook.refresh(session, session.get(Assignment, assignment.id))
     session.commit()
     analyze()
     latest = session.scalar(select(db.func.max(Submission.id)).where(Submission.user_id == user_ids[0]))

@@ -41,21 +41,11 @@ def _course(course: Path | None):
         raise UsageProblem(str(error)) from None
 
 
-class AssignmentChoice(click.Choice):
-    """One of the assignments, listed when an option is parsed or shown rather than when this
-    module is imported (grader.exercises imports numpy; see the note on imports above)."""
-
-    def __init__(self) -> None:
-        super().__init__(())
-
-    @property
-    def choices(self) -> tuple[str, ...]:
-        from .exercises import ASSIGNMENTS
-        return tuple(sorted(ASSIGNMENTS))
-
-    @choices.setter
-    def choices(self, _value) -> None:   # click.Choice.__init__ sets it; the property answers instead
-        pass
+class AssignmentChoice(click.ParamType):
+    """An assignment's name. The course declares its assignments (grader.exercises), and which
+    course is only known once --course is parsed: the command checks the name against that
+    course, and says which assignments it has."""
+    name = "assignment"
 
 
 class CommandsWithPlugins(click.Group):
@@ -112,12 +102,13 @@ def check(submission: str, assignment: str | None, public_only: bool, seed: int 
     if not in_process:
         start_shared_zygote()
     from .engine import SandboxUnavailable, grade
+    from .exercises import DeclarationError
     from .oracle import ReferenceMissing
     try:
         report = grade(submission, assignment=assignment, public_only=public_only, seed=seed,
                        in_process=in_process, allow_unsandboxed=allow_unsandboxed, course=_course(course),
                        budget_seconds=budget_seconds)
-    except (SubmissionError, SandboxUnavailable, InvalidBudget) as error:
+    except (SubmissionError, SandboxUnavailable, InvalidBudget, DeclarationError) as error:
         raise UsageProblem(str(error)) from None
     except ZygoteError as error:
         raise click.ClickException(f"the grader could not start a worker process: {error}") from None
@@ -136,10 +127,11 @@ def check(submission: str, assignment: str | None, public_only: bool, seed: int 
 @course_option
 def release(assignment: str, out: Path, course: Path | None) -> None:
     """Build what students receive for ASSIGNMENT: stubs, notebook, public cases, public grader."""
+    from .exercises import DeclarationError
     from .release import build_release
     try:
         files = build_release(assignment, out, course=_course(course))
-    except SubmissionError as error:
+    except (SubmissionError, DeclarationError) as error:
         raise UsageProblem(str(error)) from None
     click.echo(f"wrote {len(files)} files to {out} (no reference solution, no hidden cases)")
 

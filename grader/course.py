@@ -19,6 +19,12 @@ REFERENCE_ENV_VAR = "GRADER_REFERENCE_DIR"
 PACKAGE_PARENT = Path(__file__).resolve().parents[1]
 
 
+class ReferenceMissing(Exception):
+    """This installation has no reference solutions for a question (hidden checks need them): a
+    student's release answers the public cases only. Raised by both oracles (grader.oracle,
+    grader.recorded_oracle), so it lives here, where neither has to import the other."""
+
+
 class CourseNotFound(Exception):
     """No course directory (a folder holding exercises/) where the grader looked; says where."""
 
@@ -39,6 +45,11 @@ class Course:
 
     def has_reference(self, assignment: str) -> bool:
         return (self.reference_dir / assignment / f"{assignment}.py").is_file()
+
+    def catalogue(self):
+        """The course's assignments and exercises, from its declarations (grader.exercises)."""
+        from .exercises.catalogue import load_catalogue
+        return load_catalogue(self.exercises_dir, self.reference_dir)
 
 
 def is_course(folder: Path) -> bool:

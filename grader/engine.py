@@ -19,7 +19,7 @@ from .cases.seeds import source_seed
 from .checks import CheckSpec, checks_for, target_function
 from .checks.common import Context
 from .course import Course, find_course
-from .exercises import ASSIGNMENTS, Exercise, exercises_defining
+from .exercises import Catalogue, Exercise
 from .loading import load_submission
 from .oracle import Oracle, oracle_for
 from .results import Finding, Report, Status, TestResult, Visibility
@@ -36,14 +36,15 @@ class SandboxUnavailable(Exception):
     """Hidden checks were asked for where student code cannot be fully isolated."""
 
 
-def select_exercises(defined: frozenset[str], assignment: str | None) -> list[Exercise]:
+def select_exercises(defined: frozenset[str], assignment: str | None, catalogue: Catalogue) -> list[Exercise]:
+    """The exercises to grade: every one of `assignment`, or those whose functions the file defines."""
     if assignment is not None:
-        if assignment not in ASSIGNMENTS:
-            raise SubmissionError(f"unknown assignment {assignment!r}; choose one of: {', '.join(ASSIGNMENTS)}")
-        return list(ASSIGNMENTS[assignment])
-    exercises = exercises_defining(set(defined))
+        if assignment not in catalogue:
+            raise SubmissionError(catalogue.unknown(assignment))
+        return list(catalogue[assignment])
+    exercises = catalogue.defining(set(defined))
     if not exercises:
-        known = ", ".join(ex.forward for ex in ASSIGNMENTS["layers"][:2]) + ", ..."
+        known = ", ".join(ex.forward for ex in catalogue.exercises()[:2]) + ", ..."
         raise SubmissionError("your file defines none of the exercise functions "
                               f"({known}); name them as in the assignment, or choose the assignment "
                               "(--assignment on the command line).")
@@ -63,8 +64,9 @@ def grade(path: str | Path, *, assignment: str | None = None, public_only: bool 
     checks it leaves no time for are reported as timeouts, and points earned before are kept."""
     budget = Budget(budget_seconds)
     course = course if isinstance(course, Course) else find_course(course)
+    catalogue = course.catalogue()
     with tempfile.TemporaryDirectory(prefix="grader-submission-") as workdir:
-        submission = load_submission(path, Path(workdir), assignment)
+        submission = load_submission(path, Path(workdir), catalogue.functions(assignment))
         return _grade_loaded(submission, assignment=assignment, public_only=public_only, seed=seed,
                              in_process=in_process, allow_unsandboxed=allow_unsandboxed, oracle=oracle,
                              runner_options=runner_options, course=course, budget=budget)
@@ -72,7 +74,7 @@ def grade(path: str | Path, *, assignment: str | None = None, public_only: bool 
 
 def _grade_loaded(submission: Submission, *, assignment, public_only, seed, in_process, allow_unsandboxed,
                   oracle, runner_options, course: Course, budget: Budget) -> Report:
-    exercises = select_exercises(submission.defined, assignment)
+    exercises = select_exercises(submission.defined, assignment, course.catalogue())
     oracle = oracle or oracle_for(sorted({ex.assignment for ex in exercises}), course)
     seed = source_seed(submission.source) if seed is None else seed
     notes = list(submission.notes)
@@ -161,7 +163,9 @@ def _grade_all(runner, oracle, exercises: list[Exercise], cases: list[dict[Visib
                 ordered.append(((position, rank, visibility is Visibility.HIDDEN), result))
         if visibility is Visibility.VISIBLE and hidden_too:
             report.student_output = runner.captured_output()
-            report.notes.append("Output your code printed during the hidden checks is not shown.")
+    # Said only when the hidden checks did print something (a note on every report is noise).
+    if hidden_too and runner.captured_output() != report.student_output:
+        report.notes.append("Output your code printed during the hidden checks is not shown.")
     return [result for _, result in sorted(ordered, key=lambda item: item[0])]
 
 

@@ -6,14 +6,15 @@ import shutil
 from pathlib import Path
 
 from . import archives, notebooks
-from .exercises import ALL_EXERCISES, ASSIGNMENTS
 from .submission import Submission, SubmissionError, python_submission, read_submission
 
 SUFFIXES = (".py", ".ipynb", ".zip")
 
 
-def load_submission(path: str | Path, workdir: Path, assignment: str | None = None) -> Submission:
-    """The gradable file for `path`; files it has to write (a converted notebook) go in `workdir`."""
+def load_submission(path: str | Path, workdir: Path, wanted: set[str] | None = None) -> Submission:
+    """The gradable file for `path`; files it has to write (a converted notebook) go in `workdir`.
+    From a zip, the file defining most of the `wanted` functions (the assignment's; without them,
+    most functions at all) is graded."""
     path = Path(path)
     if not path.exists():
         raise SubmissionError(f"{path}: no such file. Give the path to your .py, .ipynb or .zip file.")
@@ -30,7 +31,7 @@ def load_submission(path: str | Path, workdir: Path, assignment: str | None = No
     if path.suffix == ".ipynb":
         return _from_notebook(path, workdir / path.stem)
     if path.suffix == ".zip":
-        return _from_archive(path, workdir, assignment)
+        return _from_archive(path, workdir, wanted or set())
     raise SubmissionError(f"{path.name}: expected a Python file (.py), a notebook (.ipynb) or a zip of them.")
 
 
@@ -44,9 +45,8 @@ def _from_notebook(path: Path, folder: Path, shown_as: str | None = None) -> Sub
     return dataclasses.replace(loaded, origins=tuple(conversion.origins))
 
 
-def _from_archive(archive: Path, workdir: Path, assignment: str | None) -> Submission:
+def _from_archive(archive: Path, workdir: Path, wanted: set[str]) -> Submission:
     files = archives.extract_sources(archive, workdir / "unzipped")
-    wanted = {f for ex in (ASSIGNMENTS.get(assignment) or ALL_EXERCISES) for f in ex.functions}
     candidates, problems = [], []
     for file in files:
         relative = file.relative_to(workdir / "unzipped")
@@ -58,7 +58,8 @@ def _from_archive(archive: Path, workdir: Path, assignment: str | None) -> Submi
         except SubmissionError as error:
             problems.append(error)
             continue
-        candidates.append((len(submission.defined & wanted), str(relative), submission))
+        candidates.append((len(submission.defined & wanted if wanted else submission.defined), str(relative),
+                           submission))
     candidates.sort(key=lambda c: (-c[0], c[1]))
     if not candidates or candidates[0][0] == 0:
         if problems:

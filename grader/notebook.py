@@ -14,7 +14,7 @@ import tempfile
 import warnings
 from pathlib import Path
 
-from .exercises import ALL_EXERCISES, Exercise, exercises_defining
+from .exercises import Exercise
 from .results import Report
 
 NAME = "your notebook"
@@ -34,25 +34,28 @@ def check(function_name: str | None = None, *, source: str | list[str] | None = 
     for use outside IPython. Returns the Report (after displaying it), or None when the code could
     not be graded at all; then a message says why.
     """
-    from .engine import SandboxUnavailable, grade
     from .course import CourseNotFound
+    from .engine import SandboxUnavailable, grade
+    from .exercises import DeclarationError, catalogue
     from .oracle import ReferenceMissing
     from .sandbox.zygote import ZygoteError
     from .submission import SubmissionError
 
     try:
-        exercise = _exercise(function_name)
+        known = catalogue()
+        exercise = _exercise(function_name, known)
         cells, from_history = (_history(), True) if source is None else (_as_cells(source), False)
         module, notes = notebook_module(cells, from_history=from_history)
         defined = _defined(module)
-        if exercise is None and not exercises_defining(defined):
+        if exercise is None and not known.defining(defined):
             raise NotebookProblem("none of the exercise functions is defined yet: run the cells that define "
                                   "them, then this check again.")
         with tempfile.TemporaryDirectory(prefix="grader-notebook-") as folder:
             path = Path(folder) / "notebook_cells.py"
             path.write_text(module, encoding="utf-8")
             report = grade(path, assignment=exercise.assignment if exercise else None, public_only=True)
-    except (NotebookProblem, SubmissionError, SandboxUnavailable, ReferenceMissing, CourseNotFound) as problem:
+    except (NotebookProblem, SubmissionError, SandboxUnavailable, ReferenceMissing, CourseNotFound,
+            DeclarationError) as problem:
         _display_problem(str(problem))
         return None
     except ZygoteError as problem:
@@ -170,13 +173,13 @@ def _defined(module: str) -> set[str]:
     return defined_names(ast.parse(module))
 
 
-def _exercise(function_name: str | None) -> Exercise | None:
+def _exercise(function_name: str | None, catalogue) -> Exercise | None:
     if function_name is None:
         return None
-    for exercise in ALL_EXERCISES:
+    for exercise in catalogue.exercises():
         if function_name in exercise.functions or function_name == exercise.name:
             return exercise
-    known = ", ".join(f for ex in ALL_EXERCISES for f in ex.functions)
+    known = ", ".join(f for ex in catalogue.exercises() for f in ex.functions)
     raise NotebookProblem(f"{function_name!r} is not an exercise function; check one of: {known}.")
 
 

@@ -15,12 +15,12 @@ from types import CodeType, ModuleType
 
 import numpy as np
 
-from .course import Course
-from .exercises.base import Case, Exercise
+from .course import Course, ReferenceMissing
+from .diagnosis.mistakes import declared_candidates
+from .diagnosis.values import Candidate
+from .exercises.base import Case, Exercise, Path as ChainPath
 
-
-class ReferenceMissing(Exception):
-    """This installation has no reference solutions (hidden checks need them)."""
+__all__ = ["Oracle", "ReferenceMissing", "load_reference", "oracle_for"]
 
 
 def load_reference(assignment: str, reference_dir: Path) -> ModuleType:
@@ -98,16 +98,31 @@ class Oracle:
         grads = grads if isinstance(grads, tuple) else (grads,)
         return tuple(np.asarray(g, dtype=np.float64) for g in grads)
 
-    def batchnorm_sequence(self, exercise: Exercise, calls: list[tuple]) -> list[tuple[np.ndarray, dict]]:
-        """Run batchnorm_forward over calls sharing one bn_param; (out, bn_param copy) after each."""
+    def state_sequence(self, exercise: Exercise, calls: list[tuple]) -> list[tuple[np.ndarray, dict]]:
+        """Run the forward over calls (arrays, parameter dict) sharing one parameter dict, passed
+        last, as a training loop does (only its "mode" changes between calls); (out, a copy of the
+        dict) after each (grader.checks.state)."""
         forward = self._fn(exercise, exercise.forward)
         results = []
-        bn_param = None
-        for x, gamma, beta, initial in calls:
-            if bn_param is None:
-                bn_param = copy.deepcopy(initial)
+        param = None
+        for arrays, initial in calls:
+            if param is None:
+                param = copy.deepcopy(initial)
             else:
-                bn_param["mode"] = initial["mode"]
-            out, _ = forward(x, gamma, beta, bn_param)
-            results.append((np.asarray(out), copy.deepcopy(bn_param)))
+                param["mode"] = initial["mode"]
+            out, _ = forward(*arrays, param)
+            results.append((np.asarray(out), copy.deepcopy(param)))
         return results
+
+    def mistakes(self, case: Case, of: str) -> list[Candidate]:
+        """The exercise's declared wrong answers for the result `of` on this case."""
+        return declared_candidates(case, of)
+
+    def chain_rule(self, case: Case, grad_name: str) -> tuple[list[ChainPath], tuple[str, str] | None]:
+        """The chain-rule paths of the gradient `grad_name` on this case (none when undeclared),
+        and the (mistake, hint) for a gradient that is the direct path alone."""
+        hidden = case.exercise.hidden
+        rule = hidden.chain_rule.get(grad_name) if hidden is not None else None
+        if rule is None:
+            return [], None
+        return list(rule.paths(case)), rule.only_direct

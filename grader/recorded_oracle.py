@@ -3,20 +3,23 @@
 A student's release has no reference solutions, yet its public checks need expected values. They
 are recorded here once (`record_public_answers`) by asking the reference every question the checks
 can ask about the public cases, and replayed by `RecordedOracle`, which knows nothing else: a
-hidden case has no answer, so a release can only run public checks.
+hidden case has no answer, so a release can only run public checks. The exercises' declared
+mistakes and chain-rule paths are answers too: the release has their values on the public cases,
+never the hidden declaration that computes them.
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import warnings
 from pathlib import Path
 from typing import Callable, Iterable
 
 import numpy as np
 
-from .exercises import ASSIGNMENTS
-from .exercises.base import Case, Exercise
-from .oracle import ReferenceMissing
+from .course import ReferenceMissing
+from .diagnosis.values import Candidate
+from .exercises.base import Case, Exercise, Path as ChainPath
 
 ANSWERS_FILE = "public_answers.npz"
 
@@ -55,6 +58,16 @@ def _backward_key(case: Case, dout) -> str:
     return question_key("backward", case.exercise, list(case.arrays.values()), case.extras, dout)
 
 
+def _about_key(kind: str, case: Case, name: str) -> str:
+    """A question about one result of a case (its declared mistakes, its chain-rule paths)."""
+    return question_key(kind, case.exercise, list(case.arrays.values()), case.extras, case.dout, name)
+
+
+def _texts(value) -> np.ndarray:
+    """Text kept beside recorded arrays (hints, ids), as a 0-d unicode array: no pickle needed."""
+    return np.asarray(json.dumps(value))
+
+
 class RecordingOracle:
     """Wraps the reference oracle and writes down every answer it gives."""
 
@@ -77,15 +90,33 @@ class RecordingOracle:
         self.answers[f"{key}/n"] = np.asarray(len(grads))
         return grads
 
-    def batchnorm_sequence(self, exercise: Exercise, calls: list[tuple]):
-        results = self.inner.batchnorm_sequence(exercise, calls)
-        key = question_key("batchnorm_sequence", exercise, calls)
+    def state_sequence(self, exercise: Exercise, calls: list[tuple]):
+        results = self.inner.state_sequence(exercise, calls)
+        key = question_key("state_sequence", exercise, calls)
         for i, (out, param) in enumerate(results):
             self.answers[f"{key}/{i}/out"] = out
-            for name in ("running_mean", "running_var"):
+            for name in exercise.state.keys:
                 self.answers[f"{key}/{i}/{name}"] = np.asarray(param[name])
         self.answers[f"{key}/n"] = np.asarray(len(results))
         return results
+
+    def mistakes(self, case: Case, of: str) -> list[Candidate]:
+        candidates = self.inner.mistakes(case, of)
+        key = _about_key("mistakes", case, of)
+        for i, candidate in enumerate(candidates):
+            self.answers[f"{key}/{i}"] = np.asarray(candidate.value)
+        self.answers[f"{key}/text"] = _texts([[c.hint, c.mistake] for c in candidates])
+        return candidates
+
+    def chain_rule(self, case: Case, grad_name: str):
+        paths, only_direct = self.inner.chain_rule(case, grad_name)
+        key = _about_key("chain_rule", case, grad_name)
+        for i, path in enumerate(paths):
+            self.answers[f"{key}/{i}"] = np.asarray(path.value)
+        self.answers[f"{key}/text"] = _texts({
+            "paths": [[p.name, p.missing_hint, p.mistake, p.missing_mistake] for p in paths],
+            "only_direct": list(only_direct) if only_direct else None})
+        return paths, only_direct
 
 
 class RecordedOracle:
@@ -117,14 +148,26 @@ class RecordedOracle:
         key = _backward_key(case, case.dout if dout is None else dout)
         return tuple(self._get(f"{key}/{i}") for i in range(int(self._get(f"{key}/n"))))
 
-    def batchnorm_sequence(self, exercise: Exercise, calls: list[tuple]):
-        key = question_key("batchnorm_sequence", exercise, calls)
+    def state_sequence(self, exercise: Exercise, calls: list[tuple]):
+        key = question_key("state_sequence", exercise, calls)
         return [(self._get(f"{key}/{i}/out"),
-                 {name: self._get(f"{key}/{i}/{name}") for name in ("running_mean", "running_var")})
+                 {name: self._get(f"{key}/{i}/{name}") for name in exercise.state.keys})
                 for i in range(int(self._get(f"{key}/n")))]
 
+    def mistakes(self, case: Case, of: str) -> list[Candidate]:
+        key = _about_key("mistakes", case, of)
+        texts = json.loads(str(self._get(f"{key}/text")))
+        return [Candidate(self._get(f"{key}/{i}"), hint, mistake) for i, (hint, mistake) in enumerate(texts)]
 
-def record_public_answers(assignment: str, reference_oracle, exercises_dir: Path,
+    def chain_rule(self, case: Case, grad_name: str):
+        key = _about_key("chain_rule", case, grad_name)
+        texts = json.loads(str(self._get(f"{key}/text")))
+        paths = [ChainPath(name, self._get(f"{key}/{i}"), hint, mistake, missing)
+                 for i, (name, hint, mistake, missing) in enumerate(texts["paths"])]
+        return paths, tuple(texts["only_direct"]) if texts["only_direct"] else None
+
+
+def record_public_answers(exercises: Iterable[Exercise], reference_oracle, exercises_dir: Path,
                           questions: Callable[[Exercise, object], Iterable]) -> dict[str, np.ndarray]:
     """Ask the reference every question the public checks can ask, and keep the answers.
 
@@ -133,9 +176,12 @@ def record_public_answers(assignment: str, reference_oracle, exercises_dir: Path
     from .cases import public_cases
 
     recorder = RecordingOracle(reference_oracle)
-    for exercise in ASSIGNMENTS[assignment]:
-        for question in questions(exercise, public_cases(exercise, recorder, exercises_dir)):
-            question.ask(recorder)
+    # As while grading (grader.engine): a declared mistake computed on an edge case may warn.
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        for exercise in exercises:
+            for question in questions(exercise, public_cases(exercise, recorder, exercises_dir)):
+                question.ask(recorder)
     return recorder.answers
 
 

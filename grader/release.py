@@ -1,8 +1,10 @@
 """`grade release`: what students receive for one assignment.
 
-The bundle holds the stub module, the notebook, the public cases with the reference's answers to
-them, and a copy of the grader that can run public checks only. It holds no reference solution and
-no hidden-case generator: those never leave the instructor's checkout.
+The bundle holds the stub module, the notebook, the assignment's public declaration, the public
+cases with the reference's answers to them (the declared mistakes' values on those cases included),
+and a copy of the grader that can run public checks only. It holds no reference solution and no
+hidden declaration (hidden shapes, known mistakes, chain-rule paths): those never leave the
+instructor's course.
 """
 from __future__ import annotations
 
@@ -11,26 +13,28 @@ from pathlib import Path
 
 from .checks.questions import asked_about
 from .course import Course, find_course, project_file
-from .exercises import ASSIGNMENTS
+from .exercises.catalogue import DECLARATION_FILE
 from .oracle import Oracle
 from .recorded_oracle import ANSWERS_FILE, record_public_answers, write_answers
 from .submission import SubmissionError
 
 GRADER_DIR = Path(__file__).resolve().parent
-# Files of the grader that a student's copy must not have, relative to grader/.
-WITHHELD = ("cases/hidden.py",)
-STUDENT_FILES = ("{a}.py", "{a}.ipynb", "public_cases.json")
+# Files of the grader that a student's copy must not have, relative to grader/ (none: the hidden
+# half of every exercise is the course's reference/<assignment>/hidden.py, never copied).
+WITHHELD: tuple[str, ...] = ()
+STUDENT_FILES = ("{a}.py", "{a}.ipynb", "public_cases.json", DECLARATION_FILE)
 
 
 def build_release(assignment: str, out: Path, *, course: Course | None = None) -> list[Path]:
     """Write the student bundle for `assignment` of `course` (found as grader.course says when
     None) into `out` (new or empty); the files written."""
-    if assignment not in ASSIGNMENTS:
-        raise SubmissionError(f"unknown assignment {assignment!r}; choose one of: {', '.join(ASSIGNMENTS)}")
+    course = course or find_course()
+    catalogue = course.catalogue()
+    if assignment not in catalogue:
+        raise SubmissionError(catalogue.unknown(assignment))
     out = Path(out)
     if out.exists() and any(out.iterdir()):
         raise SubmissionError(f"{out} is not empty: choose a new folder for the release.")
-    course = course or find_course()
     exercise_dir = course.exercises_dir / assignment
     target = out / "exercises" / assignment
     target.mkdir(parents=True)
@@ -38,7 +42,7 @@ def build_release(assignment: str, out: Path, *, course: Course | None = None) -
         source = exercise_dir / pattern.format(a=assignment)
         if source.exists():
             shutil.copy2(source, target / source.name)
-    answers = record_public_answers(assignment, Oracle.for_assignments([assignment], course.reference_dir),
+    answers = record_public_answers(catalogue[assignment], Oracle.for_assignments([assignment], course.reference_dir),
                                     course.exercises_dir, asked_about)
     write_answers(answers, target / ANSWERS_FILE)
     shutil.copytree(GRADER_DIR, out / "grader", ignore=_ignore_withheld(GRADER_DIR))

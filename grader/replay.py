@@ -14,11 +14,7 @@ import numpy as np
 
 from . import cases as case_sets
 from .course import find_course
-from .exercises import ASSIGNMENTS
 from .oracle import oracle_for
-
-# The forward's arguments after its arrays, as the CS231n-style API names them.
-EXTRA_NAMES = {"sum": ("axis", "keepdims"), "softmax": ("y",), "batchnorm": ("bn_param",)}
 
 
 @dataclass(frozen=True)
@@ -42,23 +38,24 @@ def hidden_inputs(assignment: str, seed: int, *, course: str | Path | None = Non
                   functions: set[str] | None = None) -> list[ReplayedExercise]:
     """The hidden cases `grade(..., seed=seed)` ran for `assignment` (only exercises defining one of
     `functions`, when given), in the grader's order."""
-    if assignment not in ASSIGNMENTS:
-        raise KeyError(f"no assignment {assignment!r}; known: {', '.join(ASSIGNMENTS)}")
     where = find_course(course)
+    catalogue = where.catalogue()
+    if assignment not in catalogue:
+        raise KeyError(f"no assignment {assignment!r}; known: {', '.join(catalogue.names())}")
     oracle = oracle_for([assignment], where)
     out = []
-    for exercise in ASSIGNMENTS[assignment]:
+    for exercise in catalogue[assignment]:
         names = tuple(n for n in (exercise.forward, exercise.backward) if n)
         if functions is not None and not functions & set(names):
             continue
         drawn = case_sets.hidden_cases(exercise, oracle, seed, where.exercises_dir)
         out.append(ReplayedExercise(exercise.name, names, [
-            ReplayedCase(kind, number, case.label, dict(case.arrays), _named(exercise.name, case.extras), case.dout)
+            ReplayedCase(kind, number, case.label, dict(case.arrays), _named(exercise.extras, case.extras), case.dout)
             for kind, group in (("main", drawn.main), ("edge", drawn.edge))
             for number, case in enumerate(group, start=1)]))
     return out
 
 
-def _named(exercise: str, extras: tuple) -> dict[str, object]:
-    names = EXTRA_NAMES.get(exercise, ())
+def _named(names: tuple[str, ...], extras: tuple) -> dict[str, object]:
+    """The extra arguments by the names the exercise declares for them."""
     return {names[i] if i < len(names) else f"argument {i + 1}": value for i, value in enumerate(extras)}

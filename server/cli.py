@@ -427,8 +427,10 @@ def export(instance: Path, course_code: str, assignment_slug: str, kind: str, ou
               help="Grading workers to start [default: one per core].")
 @click.option("--no-wait", is_flag=True, help="Only queue the submissions: `grade serve` (or `grade worker`) "
               "grades them, and the dashboard fills in as you watch.")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535),
+              help="The port you will run `grade serve` on (for the addresses printed at the end).")
 def demo(instance: Path, code: str, students: int, attempts: int, seed: int, replace: bool, workers: int,
-         no_wait: bool) -> None:
+         no_wait: bool, port: int) -> None:
     """Create a demo course (students, staff, two assignments, thousands of attempts) and grade it for real."""
     from .demo import DemoExists, create_demo
     from .demo import progress
@@ -473,9 +475,10 @@ def demo(instance: Path, code: str, students: int, attempts: int, seed: int, rep
         with app.app_context():
             for slug, assignment_id in made.assignment_ids.items():
                 click.echo(progress.summary(db.session, db.session.get(Assignment, assignment_id)))
-    base = app.config.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    base = app.config.get("BASE_URL", f"http://127.0.0.1:{port}").rstrip("/")
     first = min(made.assignment_ids.values())
-    click.echo(f"Now run `grade serve{where}` and log in at {base}/login as the instructor {made.instructor_email} "
+    serve = f"grade serve{where}" + (f" --port {port}" if port != 5000 else "")
+    click.echo(f"Now run `{serve}` and log in at {base}/login as the instructor {made.instructor_email} "
                f"with password {made.password}\n(every demo account, TAs and students too, has that password). "
                f"The first dashboard: {base}/staff/assignments/{first}/dashboard")
 

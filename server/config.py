@@ -48,6 +48,15 @@ DEFAULTS = {
     "GRADER_COURSE": None,                         # the course directory (exercises/, reference/)
     "SITE_NAME": "Backprop grader",
     "PROXY_HOPS": 0,                               # reverse proxies in front (X-Forwarded-For is trusted that deep)
+    # Invitations by email (server.mail): GRADER_SMTP_HOST=smtp.uni.edu GRADER_MAIL_FROM=grader@uni.edu ...
+    # No SMTP_HOST: links are shown, copied and downloaded only.
+    "SMTP_HOST": None,
+    "SMTP_PORT": 587,
+    "SMTP_USERNAME": None,
+    "SMTP_PASSWORD": None,
+    "SMTP_SECURITY": "starttls",                   # starttls, ssl or none (a local relay)
+    "SMTP_TIMEOUT": 20,
+    "MAIL_FROM": None,
 }
 
 

@@ -13,10 +13,11 @@ current scale and penalty by `rescale` (a stored result keeps its fractions in r
 so a points change or an extension shows at once everywhere. Scores are rounded once, by `rounded`,
 to two decimals, half away from zero, wherever a person sees them.
 
-Whenever a student's grade of record may have changed (a grade lands, a regrade is published, an
-adjustment, an extension or a due-date, points or policy change, a new active submission), the code
-that changed it calls `on_grade_changed` after its commit; listeners (the LMS passback) register
-with `add_listener`.
+Which submission is each student's grade of record is stored (`grade_records`, one row per student)
+so that a class's grades are an indexed join, not a window over every attempt: whatever can move it
+(a grade lands, a regrade is published, an adjustment, an extension or a due-date, penalty, points
+or policy change, a new active submission) calls `refresh` in its transaction, then
+`on_grade_changed` after its commit; listeners (the LMS passback) register with `add_listener`.
 """
 from __future__ import annotations
 
@@ -25,12 +26,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, case, func, literal, select, update
+from sqlalchemy import Select, and_, case, delete, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from grader.results import rounded_score, score_text
 
-from .models import ActiveSubmission, Assignment, Result, ScoreAdjustment, Submission, SubmissionStatus
+from .models import (ActiveSubmission, Assignment, GradeRecord, Result, ScoreAdjustment, Submission,
+                     SubmissionStatus)
 
 log = logging.getLogger(__name__)
 
@@ -130,12 +132,45 @@ def ranked(assignment: Assignment, user_ids: Iterable[int] | None = None) -> Sel
     return query
 
 
+def live_records(assignment: Assignment, user_ids: Iterable[int] | None = None):
+    """SQL subquery: each student's grade of record computed now, from every graded attempt (what
+    `refresh` stores; `records` reads the stored rows)."""
+    every = ranked(assignment, user_ids).subquery("ranked")
+    return select(every).where(every.c.rank == 1).subquery("live_record")
+
+
+def refresh(session: Session, assignment: Assignment, user_ids: Iterable[int] | None = None) -> None:
+    """Store the grades of record of the assignment's students (or only `user_ids`'), in the
+    caller's transaction: every change that can move one calls this before its commit."""
+    users = None if user_ids is None else list(user_ids)
+    gone = delete(GradeRecord).where(GradeRecord.assignment_id == assignment.id)
+    if users is not None:
+        gone = gone.where(GradeRecord.user_id.in_(users))
+    session.execute(gone.execution_options(synchronize_session=False))
+    live = live_records(assignment, users)
+    session.execute(insert(GradeRecord).from_select(
+        ["assignment_id", "user_id", "submission_id"],
+        select(literal(assignment.id), live.c.user_id, live.c.submission_id)))
+
+
 def records(assignment: Assignment, user_ids: Iterable[int] | None = None):
     """SQL subquery: one row per student with a graded submission, the grade of record's columns
     (user_id, submission_id, attempt, automatic, adjustment, comment, final, late_days,
-    penalty_percent, graded_at, result_id). Join it to the roster for a class's grades."""
-    every = ranked(assignment, user_ids).subquery("ranked")
-    return select(every).where(every.c.rank == 1).subquery("record")
+    penalty_percent, graded_at, result_id), from the stored records (one indexed row per student).
+    Join it to the roster for a class's grades."""
+    query = (select(GradeRecord.user_id.label("user_id"), Submission.id.label("submission_id"),
+                    Submission.attempt.label("attempt"), Result.score.label("automatic"),
+                    ScoreAdjustment.points.label("adjustment"), ScoreAdjustment.comment.label("comment"),
+                    final_score().label("final"), Submission.late_days.label("late_days"),
+                    Submission.penalty_percent.label("penalty_percent"), Submission.graded_at.label("graded_at"),
+                    Submission.result_id.label("result_id"))
+             .join(Submission, Submission.id == GradeRecord.submission_id)
+             .join(Result, Result.id == Submission.result_id)
+             .outerjoin(ScoreAdjustment, ScoreAdjustment.submission_id == Submission.id)
+             .where(GradeRecord.assignment_id == assignment.id))
+    if user_ids is not None:
+        query = query.where(GradeRecord.user_id.in_(list(user_ids)))
+    return query.subquery("record")
 
 
 def _grade(row, assignment: Assignment) -> GradeOfRecord:
@@ -173,6 +208,7 @@ def choose_active(session: Session, assignment: Assignment, submission: Submissi
     row = row or ActiveSubmission(assignment_id=assignment.id, user_id=submission.user_id)
     row.submission_id = submission.id
     session.add(row)
+    refresh(session, assignment, [submission.user_id])
 
 
 def active_submission_id(session: Session, assignment: Assignment, user_id: int) -> int | None:
@@ -200,6 +236,18 @@ def rescale(session: Session, assignment: Assignment, user_ids: Iterable[int] | 
     score = points * fraction * (literal(1.0) - penalty / literal(100.0))
     return session.execute(update(Result).where(Result.submission_id.in_(owners))
                            .values(score=case((score < 0, literal(0.0)), else_=score), max_score=points)
+                           .execution_options(synchronize_session=False)).rowcount
+
+
+def rescale_adjustments(session: Session, assignment: Assignment, old_points: float) -> int:
+    """Manual adjustments follow a points change like the automatic scores (+5 of 100 becomes +2.5
+    of 50), so an adjustment keeps the weight staff gave it; the caller commits. Rows updated."""
+    if not old_points or old_points == assignment.points:
+        return 0
+    owners = select(Submission.id).where(Submission.assignment_id == assignment.id)
+    factor = literal(float(assignment.points) / float(old_points))
+    return session.execute(update(ScoreAdjustment).where(ScoreAdjustment.submission_id.in_(owners))
+                           .values(points=ScoreAdjustment.points * factor)
                            .execution_options(synchronize_session=False)).rowcount
 
 

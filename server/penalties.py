@@ -52,6 +52,7 @@ def recompute(session: Session, assignment: Assignment, *, actor_id: int | None,
                                           "penalty_percent": c.new[1]} for c in changes])
     users = sorted({c.user_id for c in changes})
     gradebook.rescale(session, assignment, users)
+    gradebook.refresh(session, assignment, users)
     session.add_all([AuditEntry(actor_id=actor_id, course_id=assignment.course_id, action="grade.late_penalty",
                                 target=f"submission:{c.submission_id}",
                                 old=f"{c.old[0]} late day(s), -{c.old[1]:g}%",

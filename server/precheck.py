@@ -10,10 +10,10 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from grader.exercises import ASSIGNMENTS
 from grader.loading import load_submission
 from grader.submission import SubmissionError
 
+from .exercises import catalogue
 from .models import Assignment
 from .queue.grading import safe_filename
 from .uploads import Upload
@@ -23,7 +23,8 @@ NOTHING_SPENT = "Nothing was submitted and no attempt was used."
 
 def assignment_functions(exercise: str, chosen: list | None = None) -> set[str]:
     """The student functions an assignment grades (all of its exercise set's, or the chosen ones)."""
-    names = {name for exercise_ in ASSIGNMENTS.get(exercise, []) for name in exercise_.functions}
+    found = catalogue()
+    names = found.functions(exercise) if exercise in found else set()
     return names & set(chosen) if chosen else names
 
 
@@ -33,7 +34,7 @@ def problem(upload: Upload, assignment: Assignment) -> str | None:
         path = Path(folder) / safe_filename(upload.filename)
         path.write_bytes(upload.content)
         try:
-            loaded = load_submission(path, Path(folder) / "work", assignment.exercise)
+            loaded = load_submission(path, Path(folder) / "work", assignment_functions(assignment.exercise))
         except SubmissionError as error:
             return f"{upload.filename} cannot be graded. {NOTHING_SPENT}\n{error}"
         except (RecursionError, MemoryError, OSError):
@@ -43,7 +44,7 @@ def problem(upload: Upload, assignment: Assignment) -> str | None:
         return None
     text = (f"{upload.filename} defines none of this assignment's functions ({', '.join(sorted(wanted))}). "
             f"{NOTHING_SPENT}")
-    others = [name for name in ASSIGNMENTS if name != assignment.exercise
+    others = [name for name in catalogue().names() if name != assignment.exercise
               and loaded.defined & assignment_functions(name)]
     if others:
         text += f" It looks like the {others[0]} assignment: check that you chose the right file."

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Callable
 
 from ..course import Course, CourseNotFound, find_course
-from ..exercises import ASSIGNMENTS
 from . import outputs
 from .grading import Task
 from .outputs import BatchRow
@@ -56,11 +55,15 @@ def run_batch(*, source: str | Path, assignment: str, out: str | Path, jobs: int
     """
     out = Path(out)
     jobs = (os.cpu_count() or 1) if jobs is None else jobs
-    _check_options(assignment, out, jobs)
+    _check_options(out, jobs)
+    from ..exercises import DeclarationError
     try:
         course = course if isinstance(course, Course) else find_course(course)
-    except CourseNotFound as error:
+        catalogue = course.catalogue()
+    except (CourseNotFound, DeclarationError) as error:
         raise BatchError(str(error)) from None
+    if assignment not in catalogue:
+        raise BatchError(catalogue.unknown(assignment))
     _preflight(assignment, public_only, allow_unsandboxed, course)
     options = {"assignment": assignment, "public_only": public_only, "allow_unsandboxed": allow_unsandboxed}
     with tempfile.TemporaryDirectory(prefix="grader-batch-export-") as unpacked:
@@ -87,9 +90,7 @@ def run_batch(*, source: str | Path, assignment: str, out: str | Path, jobs: int
     return BatchResult(ordered, out)
 
 
-def _check_options(assignment: str, out: Path, jobs: int) -> None:
-    if assignment not in ASSIGNMENTS:
-        raise BatchError(f"unknown assignment {assignment!r}; choose one of: {', '.join(ASSIGNMENTS)}")
+def _check_options(out: Path, jobs: int) -> None:
     if out.exists() and not out.is_dir():
         raise BatchError(f"{out} is a file: --out takes a folder for grades.csv and the reports.")
     if jobs < 1:

@@ -30,15 +30,10 @@ def build_case(exercise: Exercise, config: dict, seed: int, tag: str, oracle) ->
     if not exercise.is_loss:
         out = np.asarray(oracle.forward(case))
         dout = rng.normal(size=out.shape)
-    note = ""
-    if exercise.name == "sum":
-        note = f", axis={extras[0]!r}, keepdims={extras[1]}"
-    elif exercise.name == "batchnorm":
-        note = f", {extras[0]}"
     case.dout = dout
-    case.label = describe_shapes(arrays, note)
+    case.label = describe_shapes(arrays, exercise.describe(extras) if exercise.describe else "")
     first = next(iter(arrays.values()))
-    case.batch_size = int(first.shape[0]) if exercise.assignment == "layers" and first.ndim else None
+    case.batch_size = int(first.shape[0]) if exercise.batched and first.ndim else None
     return case
 
 
@@ -55,13 +50,16 @@ def public_cases(exercise: Exercise, oracle, exercises_dir: Path) -> CaseSet:
 
 
 def hidden_cases(exercise: Exercise, oracle, seed: int, exercises_dir: Path) -> CaseSet:
-    """Fresh cases drawn from `seed`, plus the public edge cases (on fresh values)."""
-    # Imported here: a student's release has no hidden-case generator at all.
-    from . import hidden
-    shape_rng = case_rng(seed, exercise.name, "hidden-shapes")
-    main = hidden.main_configs(exercise.name, shape_rng)
-    edge = (public.configs(exercise.assignment, exercise.name, "edge", exercises_dir)
-            + hidden.EXTRA_EDGES.get(exercise.name, []))
+    """Fresh cases drawn from `seed`: main shapes from the exercise's hidden declaration (without
+    one, the public shapes again), and the public edge shapes plus its hidden-only ones, all on
+    fresh values."""
+    main, edge = [], public.configs(exercise.assignment, exercise.name, "edge", exercises_dir)
+    hidden = exercise.hidden
+    if hidden is not None:
+        shape_rng = case_rng(seed, exercise.name, "hidden-shapes")
+        main = [hidden.configs(shape_rng) for _ in range(hidden.cases)]
+        edge = edge + [dict(extra) for extra in hidden.edges]
+    main = main or public.configs(exercise.assignment, exercise.name, "main", exercises_dir)
     return CaseSet(
         Visibility.HIDDEN,
         [build_case(exercise, c, seed, f"hidden-main-{i}", oracle) for i, c in enumerate(main)],

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..exercises.base import Exercise
-from . import batchnorm_state, cache_reuse, conventions, dtypes, forward_values, gradients, mutation, stability
+from . import cache_reuse, conventions, dtypes, forward_values, gradients, mutation, stability, state
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ CHECKS: list[CheckSpec] = [
               credit_after="main"),
     CheckSpec("stability", "forward", stability.check_forward, stability.plan_forward, needs="stability",
               after="main"),
-    CheckSpec("running statistics", "forward", batchnorm_state.check, batchnorm_state.plan, weight=2, needs="state"),
+    CheckSpec("running statistics", "forward", state.check, state.plan, weight=2, needs="state"),
     CheckSpec("gradient", "backward", gradients.check, gradients.plan, weight=2, hidden_too=True),
     CheckSpec("gradient edge cases", "backward", gradients.check, gradients.plan, cases="edge", hidden_too=True,
               after="gradient"),

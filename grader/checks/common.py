@@ -59,18 +59,12 @@ class Failed(Exception):
         self.finding = finding
 
 
-# What usually causes an exception in an exercise whose shapes are its own kind of hard.
-EXERCISE_ERROR_HINTS = {
-    "sum": "axis may be None, an int, a negative int or a tuple: normalise it first "
-           "(e.g. tuple(a % x.ndim for a in axes)), then put the summed axes back with np.expand_dims "
-           "(unless keepdims) before broadcasting dout to x's shape.",
-}
-
-
-def outcome_finding(outcome: Outcome, function: str, case: Case | None = None) -> Finding | None:
+def outcome_finding(outcome: Outcome, function: str, case: Case | None = None,
+                    exercise: Exercise | None = None) -> Finding | None:
     """The finding for a call that did not return normally, or None if it did.
 
-    With the `case`, a shape error's hint solves the shape puzzle from the case's shapes.
+    With the `case`, a shape error's hint solves the shape puzzle from the case's shapes. The
+    exercise (the case's, when not given) may know the cause of an exception better.
     """
     if outcome.ok:
         return None
@@ -86,10 +80,9 @@ def outcome_finding(outcome: Outcome, function: str, case: Case | None = None) -
                        "Look for an infinite loop, or a loop over elements that could be vectorised.", "timeout")
     if outcome.status == "error":
         trace = error.get("traceback") or error.get("message") or "an exception"
-        hint, mistake = _error_hint(error, function, case)
-        exercise = function.rsplit("_", 1)[0]
-        if exercise in EXERCISE_ERROR_HINTS and error.get("type") in ("ValueError", "TypeError", "IndexError", "AxisError"):
-            hint, mistake = EXERCISE_ERROR_HINTS[exercise], f"{exercise}_axis_handling"
+        exercise = exercise or (case.exercise if case is not None else None)
+        own = exercise.error_hint(error, function, case) if exercise and exercise.error_hint else None
+        hint, mistake = own or _error_hint(error, function, case)
         return Finding(Status.ERROR, f"{function} raised an exception:\n{trace}", hint, mistake)
     if outcome.status == "crashed":
         return Finding(Status.ERROR, outcome.detail, "Don't call exit() or os._exit(); return your results.",
@@ -108,9 +101,6 @@ def _error_hint(error: dict, function: str, case: Case | None) -> tuple[str | No
         return ("np.max(a, b) reduces a over the axis b: the elementwise maximum of two arrays is "
                 "np.maximum(a, b).", "np_max_not_maximum")
     if kind == "ValueError" and "broadcast" in message:
-        width = _onehot_width(message, function, case)
-        if width:
-            return width, "softmax_onehot_width"
         return puzzle.broadcast_advice(message) or _SHAPES_HINT, "shape_error"
     if kind == "ValueError" and "cannot reshape array" in message:
         return ("A reshape with sizes written as numbers fits one input only: derive them from the arrays, "
@@ -132,24 +122,13 @@ def _error_hint(error: dict, function: str, case: Case | None) -> tuple[str | No
     return None, "exception"
 
 
-def _onehot_width(message: str, function: str, case: Case | None) -> str | None:
-    """softmax: an (N, k) one-hot with k < C meets the (N, C) probabilities (k = y.max() + 1)."""
-    if case is None or case.exercise.name != "softmax" or function != case.exercise.forward:
-        return None
-    n, c = case.arrays["x"].shape
-    shapes = re.findall(r"\((\d+),(\d+)\)", message)
-    if any(int(a) == n and int(b) < c for a, b in shapes) and any((int(a), int(b)) == (n, c) for a, b in shapes):
-        return (f"The one-hot needs C = x.shape[1] = {c} columns even when some classes are absent from y: "
-                "np.eye(C)[y] or np.zeros_like(x), not y.max() + 1.")
-    return None
-
-
 _SHAPES_HINT = "Shapes don't line up: print the shapes of your arrays and check each product and sum."
 
 
 def _shape_puzzle(function: str, case: Case | None) -> str | None:
-    """The products and sums with the shapes required here (affine: the one matrix-product layer)."""
-    if case is None or case.exercise.name != "affine":
+    """The products and sums with the shapes required here, for an exercise that declares its
+    arrays meet in a matrix product (affine's shape_puzzle)."""
+    if case is None or not case.exercise.shape_puzzle:
         return None
     arrays = {name: a.shape for name, a in case.arrays.items()}
     backward = function == case.exercise.backward

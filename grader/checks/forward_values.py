@@ -4,7 +4,6 @@ from __future__ import annotations
 import numpy as np
 
 from ..compare import allclose
-from ..diagnosis import mistakes
 from ..diagnosis.mistake_ids import value_mistake
 from ..diagnosis.shapes import fmt, output_shape_diagnosis
 from ..diagnosis.values import explain_mismatch
@@ -25,34 +24,26 @@ def plan(ctx: Context, cases: list[Case]) -> list[list[Call]]:
 def check_case(ctx: Context, case: Case) -> Finding:
     # The forward's call is the gradient check's too: a layer's backward runs right after it.
     out = forward_output(ctx.run(case_calls(ctx, case))[0], case)
-    return compare_output(case, out, ctx.oracle.forward(case))
+    return compare_output(case, out, ctx.oracle.forward(case), ctx.oracle)
 
 
-def compare_output(case: Case, out: np.ndarray, expected: np.ndarray) -> Finding:
-    """Shape, then values, of a forward output (or a loss) against the expected one."""
+def compare_output(case: Case, out: np.ndarray, expected: np.ndarray, oracle) -> Finding:
+    """Shape, then values, of a forward output (or a loss) against the expected one; a wrong one
+    is compared with the exercise's declared mistakes, which `oracle` computes."""
     exercise = case.exercise
     what = "loss" if exercise.is_loss else "out"
     if out.shape != expected.shape:
         if exercise.is_loss and out.size == 1:
             out = out.reshape(())
         else:
-            hint, kind = output_shape_diagnosis(out.shape, expected.shape, exercise.name, what)
+            hint, kind = output_shape_diagnosis(out.shape, expected.shape, what)
+            mistake = None
+            if exercise.output_shape is not None:   # the exercise's own reading of this shape
+                hint, kind, mistake = exercise.output_shape(out.shape, expected.shape, hint, kind, case)
             return Finding(Status.FAILED, f"{what} has shape {fmt(out.shape)}, expected {fmt(expected.shape)}",
-                           hint, _shape_mistake(case, out.shape, expected.shape, kind))
+                           hint, mistake or value_mistake(what, kind))
     if allclose(out, expected):
         return PASS
     return explain_mismatch(what, out, expected, batch_size=case.batch_size,
-                            candidates=mistakes.forward_candidates(case),
-                            nan_hint=mistakes.STABILITY_HINTS.get(exercise.name))
-
-
-def _shape_mistake(case: Case, shape: tuple, expected: tuple, kind: str) -> str | None:
-    """The id for an output of the wrong shape; a few shapes name their exercise's own mistake."""
-    name = case.exercise.name
-    if name == "affine" and len(shape) > 2:
-        return "affine_not_flattened"
-    if name == "sum" and kind == "keepdims" and not case.extras[1]:
-        return "out_keepdims"
-    if name == "sum" and kind == "squeezed" and case.extras[1]:
-        return "sum_keepdims_ignored"
-    return value_mistake("loss" if case.exercise.is_loss else "out", kind)
+                            candidates=oracle.mistakes(case, what),
+                            nan_hint=exercise.stability.hint if exercise.stability else None)

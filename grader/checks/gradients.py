@@ -22,7 +22,7 @@ import zlib
 import numpy as np
 
 from ..compare import allclose, norm, rtol_for
-from ..diagnosis import mistakes, paths
+from ..diagnosis import paths
 from ..diagnosis.mistake_ids import value_mistake
 from ..diagnosis.shapes import gradient_shape_diagnosis, gradient_shape_message
 from ..diagnosis.values import Candidate, explain_mismatch
@@ -132,7 +132,7 @@ def _check_shapes(case: Case, grads: tuple[np.ndarray, ...]) -> None:
         return
     name, x, g, grad_name = wrong[0]
     out_shape = case.dout.shape if name in case.exercise.broadcast else None
-    hint, kind = gradient_shape_diagnosis(grad_name, g.shape, name, x.shape, out_shape, case.exercise.name)
+    hint, kind = gradient_shape_diagnosis(grad_name, g.shape, name, x.shape, out_shape, case.exercise.gradient_shape)
     raise Failed(Finding(Status.FAILED, gradient_shape_message(grad_name, g.shape, name, x.shape), hint,
                          value_mistake(grad_name, kind), wrong_gradients=tuple(w[3] for w in wrong)))
 
@@ -141,7 +141,7 @@ def _mismatch(ctx: Context, case: Case, index: int, student: np.ndarray, expecte
     exercise = case.exercise
     grad_name = exercise.gradient_names()[index]
     input_name = list(case.arrays)[index]
-    candidates = list(mistakes.gradient_candidates(case).get(grad_name, []))
+    candidates = list(ctx.oracle.mistakes(case, grad_name))
     copies = case.dout.size // max(expected.size, 1) if case.dout is not None else 1
     if input_name in case.broadcast_inputs and copies > 1:
         candidates.append(Candidate(expected / copies, f"{input_name} was broadcast: sum dout over the broadcast "
@@ -152,17 +152,17 @@ def _mismatch(ctx: Context, case: Case, index: int, student: np.ndarray, expecte
         candidates.append(Candidate(ignoring_dout, f"{grad_name} ignores the upstream gradient: multiply the local "
                                                    "gradient by dout (chain rule).",
                                     value_mistake(grad_name, "ignores_dout")))
+    chain_rule = ctx.oracle.chain_rule(case, grad_name)
     finding = explain_mismatch(grad_name, student, expected, batch_size=case.batch_size, candidates=candidates,
-                               nan_hint=mistakes.STABILITY_HINTS.get(exercise.name),
-                               fallback=lambda s: paths.diagnose(case, grad_name, s))
+                               nan_hint=exercise.stability.hint if exercise.stability else None,
+                               fallback=lambda s: paths.diagnose(case, grad_name, s, *chain_rule))
     if finding.hint is None and input_name in case.broadcast_inputs:
         finding = dataclasses.replace(
             finding, hint=f"{input_name} was broadcast: {grad_name} must add up dout over every position "
                           f"{input_name} was copied to (sum over the broadcast axes — not mean, not a single slice).")
-    if finding.hint is None and exercise.name == "max":
-        finding = dataclasses.replace(finding, mistake="max_gradient_wrong",
-                                      hint="dout flows to whichever input was larger: da = dout * (a >= b), "
-                                           "db = dout * (b > a).")
+    if finding.hint is None and exercise.gradient_fallback is not None:
+        hint, mistake = exercise.gradient_fallback
+        finding = dataclasses.replace(finding, mistake=mistake, hint=hint)
     return finding
 
 

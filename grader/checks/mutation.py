@@ -41,7 +41,7 @@ def check_forward(ctx: Context, cases: list[Case]) -> Finding:
     def check_case(case: Case) -> Finding:
         exercise = case.exercise
         [outcome] = ctx.run(ctx.once(_forward_returning_args, case))
-        finding = outcome_finding(outcome, exercise.forward)
+        finding = outcome_finding(outcome, exercise.forward, exercise=exercise)
         if finding:
             return finding
         names = [*case.arrays, *(["y"] if exercise.is_loss else [])]

@@ -14,12 +14,13 @@ from typing import Iterator
 import numpy as np
 
 from ..exercises.base import Exercise
-from . import batchnorm_state, stability
+from . import stability, state
 
 @dataclass(frozen=True)
 class Question:
-    """One call to an oracle: `method` ("forward", "backward" or "batchnorm_sequence", which the
-    reference's Oracle, the RecordingOracle and the RecordedOracle all answer) with `args`."""
+    """One call to an oracle: `method` ("forward", "backward", "state_sequence", "mistakes" or
+    "chain_rule", which the reference's Oracle, the RecordingOracle and the RecordedOracle all
+    answer) with `args`."""
     method: str
     args: tuple
 
@@ -30,7 +31,7 @@ class Question:
 def asked_about(exercise: Exercise, case_set) -> Iterator[Question]:
     """The questions the checks can ask about `case_set` (its main and edge cases)."""
     cases = case_set.main + case_set.edge
-    if "stability" in exercise.extra_checks:
+    if exercise.stability is not None:
         cases.extend(stability.extreme_cases(case_set.main[0]))
     for case in cases:
         yield Question("forward", (case,))
@@ -38,6 +39,11 @@ def asked_about(exercise: Exercise, case_set) -> Iterator[Question]:
         if case.dout is not None:
             # the gradient diagnosis compares with the reference's answer to dout = ones ("ignores dout")
             yield Question("backward", (case, np.ones_like(case.dout)))
-    if "state" in exercise.extra_checks:
-        for settings in batchnorm_state.SETTINGS:
-            yield Question("batchnorm_sequence", (exercise, batchnorm_state.expected_calls(case_set.main[0], settings)))
+        # a failed check compares the student's results with the declared mistakes and paths
+        for value in exercise.value_names():
+            yield Question("mistakes", (case, value))
+        for grad_name in exercise.gradient_names():
+            yield Question("chain_rule", (case, grad_name))
+    if exercise.state is not None:
+        for settings in exercise.state.settings:
+            yield Question("state_sequence", (exercise, state.expected_calls(case_set.main[0], settings)))

@@ -23,18 +23,20 @@ def _axes_text(axes: tuple[int, ...]) -> str:
 
 
 def gradient_shape_hint(grad_name: str, grad_shape: tuple, input_name: str, input_shape: tuple,
-                        out_shape: tuple | None, exercise_name: str = "") -> str:
+                        out_shape: tuple | None, special=None) -> str:
     """The fix for a gradient whose shape differs from its input's (see gradient_shape_diagnosis)."""
-    return gradient_shape_diagnosis(grad_name, grad_shape, input_name, input_shape, out_shape, exercise_name)[0]
+    return gradient_shape_diagnosis(grad_name, grad_shape, input_name, input_shape, out_shape, special)[0]
 
 
 def gradient_shape_diagnosis(grad_name: str, grad_shape: tuple, input_name: str, input_shape: tuple,
-                             out_shape: tuple | None, exercise_name: str = "") -> tuple[str, str]:
+                             out_shape: tuple | None, special=None) -> tuple[str, str]:
     """(hint, kind) for a gradient whose shape differs from its input's; kind is a VALUE_KINDS key
     of grader.diagnosis.mistake_ids (the id is grad_name + "_" + kind).
 
     `out_shape` is given when the input was broadcast into the output (a gate's a and b, affine's
     b, batchnorm's gamma and beta): its gradient is dout summed over the broadcast axes.
+    `special(grad_name, grad_shape, input_name, input_shape)` is the exercise's own reading
+    (Exercise.gradient_shape), asked once the broadcast cases are ruled out.
     """
     grad_shape, input_shape = tuple(grad_shape), tuple(input_shape)
     size_one = size_one_difference(grad_shape, input_shape, grad_name, input_name)
@@ -59,9 +61,9 @@ def gradient_shape_diagnosis(grad_name: str, grad_shape: tuple, input_name: str,
         which = f"{grad_name} {fmt(grad_shape)} is dout summed over the wrong axis. " if kind == "wrong_axis" else ""
         return (which + f"{input_name} was broadcast to {fmt(out_shape)}: " + ", then ".join(steps)
                 + f", so that {grad_name} has {input_name}'s shape {fmt(input_shape)}.", kind)
-    if exercise_name == "sum" and math.prod(grad_shape) < math.prod(input_shape):
-        return (f"{grad_name} must have {input_name}'s shape {fmt(input_shape)}: put back the summed axes "
-                f"(np.expand_dims, unless keepdims) and broadcast dout to {fmt(input_shape)}.", "wrong_shape")
+    found = special(grad_name, grad_shape, input_name, input_shape) if special is not None else None
+    if found is not None:
+        return found
     if math.prod(grad_shape) == math.prod(input_shape):
         if grad_shape == input_shape[::-1] and len(input_shape) == 2:
             return (f"{grad_name} is transposed: it should be {fmt(input_shape)}. Check the order of the "
@@ -101,36 +103,23 @@ def gradient_shape_message(grad_name: str, grad_shape: tuple, input_name: str, i
     return f"{grad_name} has shape {fmt(grad_shape)} but {input_name} has shape {fmt(input_shape)}"
 
 
-def output_shape_hint(out_shape: tuple, expected: tuple, exercise_name: str) -> str:
-    return output_shape_diagnosis(out_shape, expected, exercise_name)[0]
+def output_shape_hint(out_shape: tuple, expected: tuple) -> str:
+    return output_shape_diagnosis(out_shape, expected)[0]
 
 
-def output_shape_diagnosis(out_shape: tuple, expected: tuple, exercise_name: str,
-                           what: str = "out") -> tuple[str, str]:
-    """(hint, kind) for a forward output of the wrong shape; kind as in gradient_shape_diagnosis."""
+def output_shape_diagnosis(out_shape: tuple, expected: tuple, what: str = "out") -> tuple[str, str]:
+    """(hint, kind) for a forward output of the wrong shape; kind as in gradient_shape_diagnosis.
+    An exercise may read the shape its own way (Exercise.output_shape), given this answer."""
     out_shape, expected = tuple(out_shape), tuple(expected)
     size_one = size_one_difference(out_shape, expected, what)
-    if exercise_name == "sum":   # keepdims is this exercise's own argument: its hint says more
-        return _output_shape_hint(out_shape, expected, exercise_name), size_one[1] if size_one else "wrong_shape"
     if size_one is not None:
         return size_one
-    hint = _output_shape_hint(out_shape, expected, exercise_name)
+    if out_shape == expected[::-1]:
+        hint = "Your output is transposed; check the order of the matrix product."
+    else:
+        hint = f"The output must have shape {fmt(expected)}."
     kind = "shape_transposed" if out_shape == expected[::-1] and len(expected) == 2 else "wrong_shape"
     return hint, kind
-
-
-def _output_shape_hint(out_shape: tuple, expected: tuple, exercise_name: str) -> str:
-    if exercise_name == "sum":
-        if len(out_shape) == len(expected) + 1 or math.prod(out_shape) == math.prod(expected):
-            return "Check keepdims: with keepdims=True the summed axes stay as size 1, otherwise they are removed."
-        return "Sum over exactly the axes given by `axis` (an int, a negative int, a tuple, or None for all)."
-    if exercise_name == "affine" and len(out_shape) > 2:
-        return "Flatten x to (N, D) first: x.reshape(x.shape[0], -1)."
-    if out_shape == expected[::-1]:
-        return "Your output is transposed; check the order of the matrix product."
-    if exercise_name in ("add", "mul", "max", "pow"):
-        return "Let NumPy broadcast a and b against each other; don't reshape or index them."
-    return f"The output must have shape {fmt(expected)}."
 
 
 def _broadcast(a: tuple, b: tuple) -> tuple | None:

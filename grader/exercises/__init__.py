@@ -1,20 +1,16 @@
-"""Every exercise the grader knows, by assignment."""
+"""Exercises: what the grader knows about each graded function pair, read from the course's
+declarations (grader.exercises.catalogue); the types are in grader.exercises.base."""
 from __future__ import annotations
 
-from . import gates, layers
 from .base import Case, Exercise
-
-ASSIGNMENTS: dict[str, list[Exercise]] = {
-    "gates": gates.EXERCISES,
-    "layers": layers.EXERCISES,
-}
-
-ALL_EXERCISES: list[Exercise] = [ex for exercises in ASSIGNMENTS.values() for ex in exercises]
+from .catalogue import Catalogue, DeclarationError
 
 
-def exercises_defining(names: set[str]) -> list[Exercise]:
-    """Exercises any of whose student functions appear in `names`."""
-    return [ex for ex in ALL_EXERCISES if names & set(ex.functions)]
+def catalogue(course=None) -> Catalogue:
+    """The catalogue of `course` (a Course, a folder, or None to find it as grader.course says)."""
+    from ..course import Course, find_course
+    course = course if isinstance(course, Course) else find_course(course)
+    return course.catalogue()
 
 
-__all__ = ["ASSIGNMENTS", "ALL_EXERCISES", "Case", "Exercise", "exercises_defining"]
+__all__ = ["Case", "Catalogue", "DeclarationError", "Exercise", "catalogue"]

@@ -1,35 +1,167 @@
-"""What an exercise is: a forward/backward pair (or a loss with its gradient) and how to feed it.
+"""What an exercise is: one declaration of everything the grader knows about a graded function pair.
 
-The grader knows each student function by its name, its array inputs (the ones it differentiates),
-its extra arguments (an axis, labels, bn_param) and how to draw inputs for a shape configuration.
+An exercise is a forward/backward pair (or a loss that returns its own gradient). Its declaration
+says which student functions it has and how they are called, which inputs are differentiable and
+which are extras, how to draw inputs for a shape configuration, and the exercise's own knowledge:
+the extra checks it needs (numerical stability, conventions at kinks, state kept between calls)
+with their inputs, and hints for shape and exception problems. The checks, the diagnosis and the
+case drawing are generic and read these fields; they never branch on an exercise's name.
+
+A declaration has two halves. `Exercise` (in the course's exercises/<assignment>/assignment.py)
+is what a student may see: it ships in a release. `Hidden` (in reference/<assignment>/hidden.py)
+is the instructor's: hidden shape configurations, known mistakes computed from the reference's own
+intermediate values, and chain-rule paths. It never leaves the instructor's course.
+
 Shape configurations are plain data (dicts), shared by public cases, hidden cases and the tests.
 """
 from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
+
+if TYPE_CHECKING:   # the types a declaration's callables receive and return
+    from ..results import Finding
 
 # make_inputs(rng, config) -> (arrays, extras): arrays in argument order, extras after them.
 InputMaker = Callable[[np.random.Generator, dict], tuple[dict[str, np.ndarray], tuple]]
 
 
 @dataclass(frozen=True)
+class Extreme:
+    """One input on which a numerically careless implementation breaks: `plant(case)` returns the
+    case's arrays with extreme values planted (new arrays, the case's own untouched); `label` is
+    appended to the case's label. A failure on a later extreme (not the first) gets that extreme's
+    own `hint` and `mistake` (e.g. log-sum-exp after the max shift)."""
+    plant: Callable[["Case"], dict[str, np.ndarray]]
+    label: str = " with extreme values"
+    hint: str | None = None
+    mistake: str | None = None
+
+
+@dataclass(frozen=True)
+class Stability:
+    """The stability check: large or degenerate inputs must give finite, correct results.
+    `hint` and `mistake` name the usual fix when a result is NaN or inf (also used as the hint for
+    a NaN in the ordinary checks)."""
+    extremes: tuple[Extreme, ...]
+    hint: str
+    mistake: str
+
+
+@dataclass(frozen=True)
+class Convention:
+    """The check of a convention at a kink, tested exactly (numerical gradients stay away from it).
+    `plant(case)` returns arrays with kinks planted (exact zeros, exact ties); `judge(case, grads)`
+    returns a Finding about the student's gradients there (grads have the inputs' shapes)."""
+    plant: Callable[["Case"], dict[str, np.ndarray]]
+    judge: Callable[["Case", tuple[np.ndarray, ...]], "Finding"]
+
+
+@dataclass(frozen=True)
+class State:
+    """State kept between forward calls in a parameter dict (batchnorm's running statistics).
+
+    The forward is called on `sequence(case)`: a list of (arrays, mode), the calls sharing one
+    parameter dict (argument `param` of the forward) as a training loop does; `modes[0]` updates
+    the state, any other mode uses it. After each updating call, param[key] for `keys` must equal
+    the reference's; the last call's output must equal the reference's, given the reference's
+    state. `settings` are the extra entries of the parameter dict, one run per settings dict.
+    `diagnose_state(key, value, before, arrays, settings, expected)` and
+    `diagnose_output(out, arrays, param, expected)` return (hint, mistake) for a wrong value."""
+    param: str
+    keys: tuple[str, ...]
+    sequence: Callable[["Case"], list[tuple[tuple[np.ndarray, ...], str]]]
+    settings: tuple[dict, ...]
+    diagnose_state: Callable[..., tuple[str, str]]
+    diagnose_output: Callable[..., tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A known wrong answer, computed on the case's own inputs (and the reference's intermediate
+    values): a student whose `of` ("out", "loss", "dx", "dw", ...) equals `value(case)` gets `hint`
+    and the mistake id `id` (described in its Hidden's mistake_ids, unless a generic id).
+    `when(case)` limits it to cases where it differs from the right answer (e.g. an eps that is not
+    the default)."""
+    id: str
+    of: str
+    hint: str
+    value: Callable[["Case"], np.ndarray]
+    when: Callable[["Case"], bool] | None = None
+
+
+@dataclass(frozen=True)
+class Path:
+    """One chain-rule path of a gradient: its share of the reference gradient on a case."""
+    name: str             # "the path through the batch mean"
+    value: np.ndarray     # this path's share of the reference gradient
+    missing_hint: str     # what that path is, for a student whose gradient lacks it
+    mistake: str          # the id when this path is wrong (missing, sign, factor)
+    missing_mistake: str | None = None   # a more specific id when it is missing altogether
+
+
+@dataclass(frozen=True)
+class ChainRule:
+    """A gradient that is a sum of paths (`paths(case)`, the first one the direct path). When only
+    the direct path is there, `only_direct` = (mistake, hint opening) names that case."""
+    paths: Callable[["Case"], list[Path]]
+    only_direct: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class Hidden:
+    """The instructor's half of a declaration: never shipped to students.
+
+    `configs(rng)` draws one main shape configuration (called `cases` times, from one generator);
+    `edges` are edge configurations only the hidden set checks (the public ones come from
+    public_cases.json); `mistakes` and `chain_rule` name wrong answers, with the ids they give
+    described in `mistake_ids` ({id: meaning}, for the dashboard's catalogue)."""
+    configs: Callable[[np.random.Generator], dict]
+    edges: tuple[dict, ...] = ()
+    mistakes: tuple[Mistake, ...] = ()
+    chain_rule: dict[str, ChainRule] = field(default_factory=dict)
+    mistake_ids: dict[str, str] = field(default_factory=dict)
+    cases: int = 3
+
+
+@dataclass(frozen=True)
 class Exercise:
+    """The student-visible half of a declaration (see the module docstring)."""
     name: str                     # "affine"
-    assignment: str               # "layers"
     forward: str                  # "affine_forward" (for a loss: "softmax_loss")
     backward: str | None          # "affine_backward"; None when the forward returns its gradient
     arrays: tuple[str, ...]       # differentiable inputs, in argument order
     make_inputs: InputMaker
-    # Extra checks this exercise has beyond the common ones (by check name).
-    extra_checks: frozenset[str] = field(default_factory=frozenset)
-    # Edge-case kind: "broadcast" for binary gates, "shapes", "axes", "batch" for layers.
-    edge_kind: str = "batch"
+    assignment: str = ""          # set by the catalogue from the folder the declaration is in
+    extras: tuple[str, ...] = ()  # the other arguments, after the arrays, by name (labels, axes, dicts)
+    # The first array's axis 0 is the batch: results averaged over it can be off by N.
+    batched: bool = False
     # Inputs the forward broadcasts into its output (their gradients sum dout over those axes).
     broadcast: tuple[str, ...] = ()
+    # describe(extras) -> text appended to a case's label (shapes only, never values).
+    describe: Callable[[tuple], str] | None = None
+    stability: Stability | None = None
+    convention: Convention | None = None
+    state: State | None = None
+    # error_hint(error, function, case) -> (hint, mistake) | None, for a student's exception whose
+    # cause is this exercise's own (error is {"type", "message", "traceback"}; case may be None).
+    error_hint: Callable[[dict, str, "Case | None"], tuple[str, str] | None] | None = None
+    # A ValueError about shapes is answered with the shapes a matrix product needs (affine).
+    shape_puzzle: bool = False
+    # output_shape(out_shape, expected, kind, case) -> (hint, mistake) | None: this exercise's own
+    # reading of a forward output of the wrong shape (case may be None when only shapes are known).
+    output_shape: Callable[[tuple, tuple, str, "Case | None"], tuple[str | None, str | None] | None] | None = None
+    # gradient_shape(grad_name, grad_shape, input_name, input_shape) -> (hint, kind) | None
+    gradient_shape: Callable[[str, tuple, str, tuple], tuple[str, str] | None] | None = None
+    # (hint, mistake) for a wrong gradient that nothing more specific explains.
+    gradient_fallback: tuple[str, str] | None = None
+    # {id: meaning} of the mistake ids this half can give (its checks' and hooks' own): the
+    # dashboard's and the README's catalogue. A published id never changes meaning.
+    mistake_ids: dict[str, str] = field(default_factory=dict)
+    hidden: Hidden | None = None  # the instructor's half; None in a student's release
 
     @property
     def is_loss(self) -> bool:
@@ -39,8 +171,18 @@ class Exercise:
     def functions(self) -> tuple[str, ...]:
         return (self.forward,) if self.backward is None else (self.forward, self.backward)
 
+    @property
+    def extra_checks(self) -> frozenset[str]:
+        """The extra checks this exercise declares, by name ("stability", "convention", "state")."""
+        declared = {"stability": self.stability, "convention": self.convention, "state": self.state}
+        return frozenset(name for name, spec in declared.items() if spec is not None)
+
     def gradient_names(self) -> tuple[str, ...]:
         return tuple("d" + name for name in self.arrays)
+
+    def value_names(self) -> tuple[str, ...]:
+        """The names of every result a mistake can be about: the output, then the gradients."""
+        return ("loss" if self.is_loss else "out", *self.gradient_names())
 
 
 _IMMUTABLE = (int, float, bool, str, type(None))
@@ -65,6 +207,12 @@ class Case:
         if all(type(extra) in _IMMUTABLE for extra in self.extras):
             return (*arrays, *self.extras)
         return (*arrays, *copy.deepcopy(self.extras))
+
+    def __getitem__(self, name: str):
+        """An input by name, array or extra: case["x"], case["bn_param"] (for declarations)."""
+        if name in self.arrays:
+            return self.arrays[name]
+        return self.extras[self.exercise.extras.index(name)]
 
     @property
     def broadcast_inputs(self) -> list[str]:

@@ -19,10 +19,21 @@ ZYGOTE_SCRIPT = Path(__file__).with_name("zygote_main.py")
 HANDSHAKE_TIMEOUT = 30.0
 
 
+# A home of the student's own under the writable /tmp (a private tmpfs in the sandbox): libraries that
+# write config or caches there (matplotlib's "mkdir -p failed for path /root/.config/matplotlib")
+# then work quietly, and nothing shows the grading machine's home.
+STUDENT_HOME = "/tmp/home"
+
+
 def clean_environment() -> dict[str, str]:
     """The zygote's (and so every worker's) whole environment: nothing of the grader's."""
     return {
         "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "HOME": STUDENT_HOME,
+        "XDG_CONFIG_HOME": f"{STUDENT_HOME}/.config",
+        "XDG_CACHE_HOME": f"{STUDENT_HOME}/.cache",
+        "MPLCONFIGDIR": f"{STUDENT_HOME}/.config/matplotlib",
+        "MPLBACKEND": "Agg",
         "LANG": "C.UTF-8",
         "PYTHONDONTWRITEBYTECODE": "1",
         "PYTHONHASHSEED": "0",

@@ -149,24 +149,38 @@ def refused_json(refusal: SubmitRefused):
     return {**body, "reason": refusal.reason}, status
 
 
-def submission_json(row: Submission, with_report: bool = False) -> dict:
+def submission_json(row: Submission, with_report: bool = False, grades: "Grades | None" = None) -> dict:
     """A submission as the API gives it: `score` is this attempt's final score on the assignment's
     points (late penalty and adjustment included, rounded as everywhere); `grade` is the student's
     grade of record for the assignment (which may come from another attempt)."""
     result, assignment = row.result, row.assignment
-    final = gradebook.attempt_scores(db.session, assignment, row.user_id).get(row.id) if result else None
-    record = gradebook.grade_of_record(db.session, assignment, row.user_id) if result else None
+    finals, record = (grades or Grades()).of(row) if result else ({}, None)
     data = {"id": row.id, "assignment_id": row.assignment_id, "attempt": row.attempt, "filename": row.filename,
             "sha256": row.sha256, "submitted_at": row.submitted_at.isoformat(), "status": str(row.status),
             "position": queue_position(db.session, row), "late_days": row.late_days,
             "penalty_percent": row.penalty_percent, "error": row.error_message,
-            "score": final, "max_score": assignment.points if result else None,
+            "score": finals.get(row.id), "max_score": assignment.points if result else None,
             "automatic": gradebook.rounded(result.score) if result else None,
             "grade": record.as_json() if record else None,
             "url": url_for("student.submission", submission_id=row.id, _external=True)}
     if with_report and result is not None:
         data["report"] = on_scale(json.loads(result.report_json), assignment.points, result.raw_max)
     return data
+
+
+class Grades:
+    """Each (assignment, student)'s attempt scores and grade of record, read once for a list of
+    submissions (two queries per assignment, not per submission)."""
+
+    def __init__(self):
+        self._seen: dict[tuple[int, int], tuple[dict, object]] = {}
+
+    def of(self, row: Submission):
+        key = (row.assignment_id, row.user_id)
+        if key not in self._seen:
+            self._seen[key] = (gradebook.attempt_scores(db.session, row.assignment, row.user_id),
+                               gradebook.grade_of_record(db.session, row.assignment, row.user_id))
+        return self._seen[key]
 
 
 def on_scale(report: dict, points: float, raw_max: float) -> dict:
@@ -195,7 +209,8 @@ def list_submissions():
     assignment_id = request.args.get("assignment_id", type=int)
     if assignment_id is not None:
         query = query.where(Submission.assignment_id == assignment_id)
-    return {"submissions": [submission_json(row) for row in db.session.scalars(query)]}
+    grades = Grades()
+    return {"submissions": [submission_json(row, grades=grades) for row in db.session.scalars(query)]}
 
 
 @bp.get("/submissions/<int:submission_id>")

@@ -40,6 +40,7 @@ def adjust(session: Session, submission: Submission, points: float, comment: str
                            target=f"submission:{submission.id}", old=f"{old:g}",
                            new=f"{final_of(automatic, row):g} (automatic {automatic:g}, adjustment {points:+g})",
                            reason=comment))
+    gradebook.refresh(session, submission.assignment, [submission.user_id])
     session.commit()
     gradebook.on_grade_changed(session, submission.assignment_id, submission.user_id)
     return row

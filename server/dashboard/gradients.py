@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from grader.exercises import ASSIGNMENTS
 
+from ..exercises import exercises_of
 from ..models import Assignment
 from ..models.submissions import holds_gradient
 from .latest import functions_of, is_failing, latest_tests
@@ -46,7 +46,7 @@ def gradients_of(assignment: Assignment) -> dict[str, tuple[str, ...]]:
     each with its gradients' names, in the grader's order."""
     chosen = set(functions_of(assignment))
     found = {}
-    for exercise in ASSIGNMENTS.get(assignment.exercise, []):
+    for exercise in exercises_of(assignment.exercise):
         function = exercise.backward or exercise.forward
         if function in chosen:
             found[function] = exercise.gradient_names()

@@ -11,16 +11,15 @@ from __future__ import annotations
 from sqlalchemy import case, literal_column, select
 from sqlalchemy.orm import Session
 
-from grader.exercises import ASSIGNMENTS
-
-from ..gradebook import records
 from ..check_history import FAILING_STATUSES as FAILING     # missing/skipped: the code was not there to judge
+from ..exercises import exercises_of
+from ..gradebook import records
 from ..models import Assignment, Enrolment, LatestGraded, Role, Submission, TestRow
 
 
 def functions_of(assignment: Assignment) -> list[str]:
     """The assignment's functions in the grader's order (forward before backward)."""
-    names = [name for exercise in ASSIGNMENTS.get(assignment.exercise, [])
+    names = [name for exercise in exercises_of(assignment.exercise)
              for name in (exercise.forward, exercise.backward) if name]
     chosen = set(assignment.functions or names)
     return [name for name in names if name in chosen]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import Integer, case, cast, func, select
 from sqlalchemy.orm import Session
 
+from ..exercises import mistake_meanings
 from ..models import Assignment, CheckHistory, Submission, User
 from ..models.histories import LETTER_FAILING
 from .latest import functions_of, is_failing, latest_tests, not_students
@@ -101,12 +102,8 @@ def mistake_counts(session: Session, assignment: Assignment, limit: int = 30) ->
 
 
 def mistake_meaning(mistake: str) -> str:
-    """The grader's words for a mistake id ("" for an id this grader version does not know)."""
-    try:
-        from grader.diagnosis.mistake_ids import MISTAKES
-    except ImportError:         # a grader from before mistake ids were catalogued
-        return ""
-    return MISTAKES.get(mistake, "")
+    """The grader's words for a mistake id ("" for an id this course's exercises do not describe)."""
+    return mistake_meanings().get(mistake, "")
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from .. import check_history, gradebook
 from ..models import (Assignment, AuditEntry, ItemState, Regrade, RegradeItem, RegradeState, Result, Submission,
                       TestRow, User, utcnow)
 from ..queue.grading import InfrastructureError, grade_submission
-from .latest import latest
+from .latest import latest, records_of_students
 
 
 class RegradeRefused(Exception):
@@ -51,7 +51,7 @@ def start(session: Session, assignment: Assignment, actor: User) -> tuple[Regrad
         return existing, waiting(session, existing)
     # The latest graded submissions (what the class's code does now) and the grades of record (what
     # counts, e.g. an earlier best): both are what a changed check should be run on again.
-    last, record = latest(assignment), gradebook.records(assignment)
+    last, record = latest(assignment), records_of_students(assignment).subquery("record_of_students")
     wanted = select(last.c.submission_id).union(select(record.c.submission_id)).subquery("wanted")
     rows = session.execute(select(Submission.id, Submission.result_id)
                            .join(wanted, wanted.c.submission_id == Submission.id)).all()
@@ -206,6 +206,8 @@ def publish(session: Session, regrade: Regrade, actor: User) -> int:
             session.add(AuditEntry(actor_id=actor.id, course_id=_course_id(session, regrade), action="grade.regrade",
                                    target=f"submission:{item.submission_id}", old=f"{change.old:g}",
                                    new=f"{change.new:g}", reason=f"regrade {regrade.id} published"))
+    if moved_users:
+        gradebook.refresh(session, session.get(Assignment, regrade.assignment_id), sorted(moved_users))
     _close(session, regrade, RegradeState.PUBLISHED, actor, f"{switched} results published")
     gradebook.on_grades_changed(session, regrade.assignment_id, sorted(moved_users))
     return switched

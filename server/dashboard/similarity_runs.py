@@ -26,6 +26,7 @@ from sqlalchemy import and_, case, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, undefer
 
+from ..exercises import exercises_of
 from ..models import (Assignment, RunState, SimilarityDocument, SimilarityPair, SimilarityRun, Submission, User,
                       utcnow)
 from .latest import latest
@@ -153,6 +154,7 @@ def sources(session: Session, assignment: Assignment) -> tuple[list[Document], l
     rows = session.execute(select(Submission.id, Submission.user_id, Submission.filename, Submission.content)
                            .join(last, last.c.submission_id == Submission.id).order_by(Submission.id)).all()
     documents, notes = [], []
+    wanted = {name for exercise in exercises_of(assignment.exercise) for name in exercise.functions}
     with tempfile.TemporaryDirectory(prefix="grader-similarity-") as folder:
         for index, (submission_id, user_id, filename, content) in enumerate(rows):
             work = Path(folder) / str(index)
@@ -160,7 +162,7 @@ def sources(session: Session, assignment: Assignment) -> tuple[list[Document], l
             path = work / _safe_name(filename)
             path.write_bytes(content)
             try:
-                loaded = load_submission(path, work / "out", assignment.exercise)
+                loaded = load_submission(path, work / "out", wanted)
                 text, shown_as = loaded.source.decode("utf-8", errors="replace"), _shown_as(filename, loaded)
             except SubmissionError as error:
                 if path.suffix != ".py":

@@ -15,7 +15,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from .. import check_history, gradebook
-from ..models import Submission, SubmissionStatus, utcnow
+from ..models import Assignment, Submission, SubmissionStatus, utcnow
 from .grading import Graded
 
 QUEUED, RUNNING, GRADED, ERROR = (SubmissionStatus.QUEUED, SubmissionStatus.RUNNING, SubmissionStatus.GRADED,
@@ -69,6 +69,7 @@ def complete(session: Session, claim_: Claim, graded: Graded) -> bool:
     session.execute(update(Submission).where(Submission.id == claim_.submission_id)
                     .values(result_id=result_id).execution_options(synchronize_session=False))
     check_history.refresh(session, assignment_id, user_id)
+    gradebook.refresh(session, session.get(Assignment, assignment_id), [user_id])
     session.commit()
     gradebook.on_grade_changed(session, assignment_id, user_id)
     return True

@@ -10,7 +10,8 @@ from wtforms import (BooleanField, DateTimeLocalField, EmailField, FloatField, I
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
-from grader.exercises import ASSIGNMENTS
+from ..exercises import catalogue, exercises_of
+
 
 SLUG = Regexp(r"^[a-z0-9][a-z0-9-]{0,63}$", message="Use lower-case letters, digits and dashes, e.g. cs231n-2026.")
 
@@ -38,6 +39,7 @@ class CourseForm(FlaskForm):
 
 class RosterForm(FlaskForm):
     roster = FileField("Roster CSV (columns: name, email, student_id)", validators=[FileRequired()])
+    email_invitations = BooleanField("Email each new student their invitation link")
 
 
 class StaffForm(FlaskForm):
@@ -47,14 +49,15 @@ class StaffForm(FlaskForm):
 
 
 def function_choices() -> list[SelectChoice]:
-    return [SelectChoice(name, f"{assignment}: {name}") for assignment, exercises in ASSIGNMENTS.items()
-            for exercise in exercises for name in (exercise.forward, exercise.backward) if name]
+    found = catalogue()
+    return [SelectChoice(name, f"{assignment}: {name}") for assignment in found.names()
+            for exercise in found[assignment] for name in exercise.functions]
 
 
 class AssignmentForm(FlaskForm):
     slug = StringField("Short name (for grade submit --assignment)", validators=[DataRequired(), SLUG])
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
-    exercise = SelectField("Exercise set", choices=[SelectChoice(name) for name in ASSIGNMENTS])
+    exercise = SelectField("Exercise set", choices=[])
     functions = SelectMultipleField("Only these functions (none selected: all of the set)", choices=[],
                                     validators=[Optional()])
     points = FloatField("Points", default=100, validators=[DataRequired(), NumberRange(min=0.01, max=10000)])
@@ -78,11 +81,11 @@ class AssignmentForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.functions.choices = function_choices()
+        self.exercise.choices = [SelectChoice(name) for name in catalogue().names()]
 
     def validate_functions(self, field) -> None:
         chosen = field.data or []
-        allowed = {name for exercise in ASSIGNMENTS.get(self.exercise.data, [])
-                   for name in (exercise.forward, exercise.backward) if name}
+        allowed = {name for exercise in exercises_of(self.exercise.data) for name in exercise.functions}
         wrong = [name for name in chosen if name not in allowed]
         if wrong:
             raise ValidationError(f"{', '.join(wrong)} {'is' if len(wrong) == 1 else 'are'} not in the "

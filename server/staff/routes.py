@@ -8,15 +8,16 @@ from zoneinfo import ZoneInfo
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from .. import accounts, gradebook, grading_queue, penalties, policy
+from .. import accounts, gradebook, grading_queue, mail, penalties, policy
 from ..authz import assignment_for, course_for, require_admin, role_in, submission_for
 from ..extensions import db
 from ..models import (Assignment, AuditEntry, Course, Enrolment, Extension, LimitPeriod, Role, Submission,
                       SubmissionStatus, User, utcnow)
 from ..queue import lifecycle
+from ..student.queries import students_submitted
 from . import bp
 from .forms import AssignmentForm, CourseForm, ExtensionForm, RosterForm, StaffForm
 
@@ -63,19 +64,13 @@ def course(course_id: int):
     item = course_for(current_user, course_id, staff=True)
     members = db.session.execute(select(Enrolment, User).join(User).where(Enrolment.course_id == item.id)
                                  .order_by(Enrolment.role, User.name, User.email)).all()
-    # Students who submitted (staff "Try it" submissions and our failures are not theirs), as the dashboard counts.
-    counts = dict(db.session.execute(
-        select(Submission.assignment_id, func.count(func.distinct(Submission.user_id)))
-        .join(Assignment).join(Enrolment, (Enrolment.course_id == Assignment.course_id)
-                               & (Enrolment.user_id == Submission.user_id))
-        .where(Assignment.course_id == item.id, Enrolment.role == Role.STUDENT,
-               Submission.status != SubmissionStatus.ERROR)
-        .group_by(Submission.assignment_id)).all())
+    counts = students_submitted(db.session, item.id)
     failed = db.session.scalars(select(Submission).join(Assignment).where(
         Assignment.course_id == item.id, Submission.status == SubmissionStatus.ERROR)
         .order_by(Submission.id.desc()).limit(100)).all()
     students = sum(1 for enrolment, _ in members if enrolment.role is Role.STUDENT)
     return render_template("staff/course.html", course=item, members=members, counts=counts, failed=failed,
+                           mail_configured=mail.configured(current_app.config),
                            students=students, roster_form=RosterForm(), staff_form=StaffForm(),
                            is_instructor=_is_instructor(item))
 
@@ -113,8 +108,31 @@ def import_roster(course_id: int):
         return redirect(url_for("staff.course", course_id=item.id)), 303
     audit(item.id, "roster.import", item.code, new=f"{outcome.created} new, {outcome.updated} updated")
     db.session.commit()
-    return render_template("staff/roster_imported.html", course=item, outcome=outcome,
-                           link=lambda token: url_for("auth.accept_invitation", token=token, _external=True))
+    link = lambda token: url_for("auth.accept_invitation", token=token, _external=True)  # noqa: E731
+    emailed = (_email_invitations(item, [(n, e, link(t)) for n, e, t in outcome.invitations])
+               if form.email_invitations.data else None)
+    return render_template("staff/roster_imported.html", course=item, outcome=outcome, link=link, emailed=emailed,
+                           csv_text=_invitation_csv([(n, e, link(t)) for n, e, t in outcome.invitations]))
+
+
+def _invitation_csv(rows: list[tuple[str, str, str]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["name", "email", "invitation_link"])
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def _email_invitations(course: Course, rows: list[tuple[str, str, str]]) -> mail.Sent | None:
+    """Email each (name, email, link); None when this site has no mail server configured."""
+    config = current_app.config
+    if not mail.configured(config):
+        return None
+    sent = mail.send_all(config, [mail.invitation(config, name=n, email=e, link=link, course_title=course.title,
+                                                  days=config["INVITATION_DAYS"]) for n, e, link in rows])
+    audit(course.id, "invitations.email", course.code, new=f"{len(sent.delivered)} sent, {len(sent.failed)} failed")
+    db.session.commit()
+    return sent
 
 
 @bp.post("/courses/<int:course_id>/staff")
@@ -140,19 +158,27 @@ def add_staff(course_id: int):
 
 @bp.post("/courses/<int:course_id>/invitations")
 def invitations(course_id: int):
-    """Fresh invitation links for every member who has not set a password, as CSV."""
+    """Fresh invitation links for every member who has not set a password: as CSV, or by email."""
     item = course_for(current_user, course_id, instructor=True)
     users = db.session.scalars(select(User).join(Enrolment).where(Enrolment.course_id == item.id,
                                                                   User.password_hash.is_(None))).all()
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["name", "email", "invitation_link"])
-    for user in users:
-        token = accounts.invite(db.session, user, current_app.config["INVITATION_DAYS"])
-        writer.writerow([user.name, user.email, url_for("auth.accept_invitation", token=token, _external=True)])
+    by_email = request.form.get("by") == "email"
+    if by_email and not mail.configured(current_app.config):
+        flash("This site has no mail server: set GRADER_SMTP_HOST and GRADER_MAIL_FROM, or download the links.",
+              "error")
+        return redirect(url_for("staff.course", course_id=item.id)), 303
+    rows = [(user.name, user.email, url_for("auth.accept_invitation", _external=True,
+                                            token=accounts.invite(db.session, user, current_app.config["INVITATION_DAYS"])))
+            for user in users]
     audit(item.id, "invitations.reissue", item.code, new=str(len(users)))
     db.session.commit()
-    return Response(out.getvalue(), mimetype="text/csv",
+    if by_email:
+        sent = _email_invitations(item, rows)
+        flash(f"Invitations emailed to {len(sent.delivered)} people."
+              + (f" Not sent: {'; '.join(f'{who} ({why})' for who, why in sent.failed)}." if sent.failed else ""),
+              "error" if sent.failed else "success")
+        return redirect(url_for("staff.course", course_id=item.id)), 303
+    return Response(_invitation_csv(rows), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{item.code}-invitations.csv"'})
 
 
@@ -213,9 +239,12 @@ def _save_assignment(form: AssignmentForm, assignment: Assignment, course: Cours
     audit(course.id, "assignment.create" if created else "assignment.edit", assignment.slug, old=before,
           new=_rules(assignment))
     regraded = _apply_to_past_attempts(assignment, moved) if moved else ""
+    changed = bool(moved) and (assignment.points, assignment.due_at, assignment.late_penalty_percent,
+                               assignment.grade_policy) != moved
+    if changed:
+        gradebook.refresh(db.session, assignment)       # another policy or other penalties: another may count
     db.session.commit()
-    if moved and (assignment.points, assignment.due_at, assignment.late_penalty_percent,
-                  assignment.grade_policy) != moved:
+    if changed:
         gradebook.on_grades_changed(db.session, assignment.id, gradebook.graded_students(db.session, assignment))
     flash(f"Assignment {assignment.slug} saved{' and published' if assignment.published else ' (not published)'}."
           + regraded, "success")
@@ -228,7 +257,12 @@ def _apply_to_past_attempts(assignment: Assignment, before: tuple) -> str:
     said = ""
     if points != assignment.points:
         gradebook.rescale(db.session, assignment)
+        adjusted = gradebook.rescale_adjustments(db.session, assignment, points)
         said += f" Past results are now out of {assignment.points:g} points."
+        if adjusted:
+            audit(assignment.course_id, "grade.adjustments_rescaled", assignment.slug, old=f"{points:g} points",
+                  new=f"{assignment.points:g} points", reason=f"{adjusted} manual adjustment(s) scaled with the points")
+            said += f" {adjusted} manual adjustment(s) were scaled with them."
     if due_at != assignment.due_at or penalty != assignment.late_penalty_percent:
         changes = penalties.recompute(db.session, assignment, actor_id=current_user.id,
                                       reason="the assignment's due date or late penalty changed")

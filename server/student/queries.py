@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from .. import policy
 from ..authz import visible_to_students
 from ..gradebook import GradeOfRecord, grade_of_record
-from ..models import Assignment, Course, Extension, Role, Submission, SubmissionStatus, User, utcnow
+from ..models import Assignment, Course, Enrolment, Extension, Role, Submission, SubmissionStatus, User, utcnow
 
 
 @dataclass
@@ -52,6 +52,18 @@ def my_assignments(session: Session, user: User, course: Course, role: Role) -> 
                           policy.attempts_left(session, a, user.id, now, course.timezone),
                           policy.window(a, extensions.get(a.id), now, course.timezone))
             for a in assignments]
+
+
+def students_submitted(session: Session, course_id: int) -> dict[int, int]:
+    """Per assignment of the course, how many enrolled students submitted something that counts
+    (staff "Try it" submissions and our failures left out, as on the dashboard)."""
+    return dict(session.execute(
+        select(Submission.assignment_id, func.count(func.distinct(Submission.user_id)))
+        .join(Assignment, Assignment.id == Submission.assignment_id)
+        .join(Enrolment, (Enrolment.course_id == Assignment.course_id) & (Enrolment.user_id == Submission.user_id))
+        .where(Assignment.course_id == course_id, Enrolment.role == Role.STUDENT,
+               Submission.status != SubmissionStatus.ERROR)
+        .group_by(Submission.assignment_id)).all())
 
 
 def history(session: Session, user_id: int, assignment_id: int) -> list[Submission]:

@@ -1,9 +1,12 @@
 """Views of the student blueprint."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, jsonify, redirect, render_template, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
+
+from grader.course import CourseNotFound
+from grader.submission import SubmissionError
 
 from .. import gradebook, grading_queue, policy
 from ..authz import assignment_for, courses_of, role_in, submission_for
@@ -11,6 +14,7 @@ from ..extensions import db, limiter
 from ..models import AuditEntry, ScoreAdjustment, Submission, utcnow
 from ..queue.lifecycle import queue_position
 from ..ratelimits import per_user, submit_limit
+from ..releases import starter_zip
 from ..report_view import result_view
 from ..submitting import SubmitRefused, extension_of, limit_reached, submit
 from ..uploads import UploadRefused, accept_file
@@ -20,8 +24,9 @@ from .forms import UploadForm
 
 @bp.get("/")
 def home():
-    """My courses and their assignments: due dates, best and latest scores."""
-    courses = [(course, role, queries.my_assignments(db.session, current_user, course, role))
+    """My courses: as a student, assignments with the grade that counts; as staff, what to look after."""
+    courses = [(course, role, queries.my_assignments(db.session, current_user, course, role),
+                queries.students_submitted(db.session, course.id) if role.is_staff else {})
                for course, role in courses_of(current_user)]
     return render_template("student/home.html", courses=courses)
 
@@ -84,6 +89,19 @@ def choose_active(assignment_id: int, submission_id: int):
         gradebook.on_grade_changed(db.session, item.id, current_user.id)
         flash(f"Attempt {row.attempt} is now the one that counts.", "success")
     return redirect(url_for("student.assignment", assignment_id=item.id)), 303
+
+
+@bp.get("/assignments/<int:assignment_id>/starter")
+def starter(assignment_id: int):
+    """The assignment's starter files (stub, notebook, public cases, the public checker) as a zip."""
+    item = assignment_for(current_user, assignment_id)
+    try:
+        built = starter_zip(current_app.instance_path, current_app.config.get("GRADER_COURSE"), item.exercise)
+    except (CourseNotFound, SubmissionError) as error:
+        current_app.logger.error("starter files of %s: %s", item.exercise, error)
+        abort(503, "The starter files cannot be built on this server right now; ask your instructor for them.")
+    return send_file(built, mimetype="application/zip", as_attachment=True,
+                     download_name=f"{item.slug}-starter.zip")
 
 
 @bp.post("/assignments/<int:assignment_id>/submit")

@@ -14,7 +14,8 @@ import pytest
 
 from grader import authoring
 from grader.authoring import LessonError, parse_lesson, stub_source, write_exercise_files
-from grader.exercises import ASSIGNMENTS
+from grader.exercises import catalogue
+ASSIGNMENTS = catalogue(Path(__file__).resolve().parents[2]).assignments
 
 ROOT = Path(__file__).resolve().parents[2]
 EXERCISES = ROOT / "exercises"

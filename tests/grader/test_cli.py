@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from grader.cli import main
-from grader.exercises import ASSIGNMENTS
+from grader.exercises import catalogue
+ASSIGNMENTS = catalogue(Path(__file__).resolve().parents[2]).assignments
 
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = {name: ROOT / f"reference/{name}/{name}.py" for name in ASSIGNMENTS}

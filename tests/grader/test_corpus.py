@@ -19,8 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from grader.diagnosis.mistake_ids import MISTAKES
+from grader.diagnosis.mistake_ids import catalogue as mistake_catalogue
+from grader.exercises import catalogue
 from grader.engine import grade
+
+MISTAKES = mistake_catalogue(catalogue(Path(__file__).resolve().parents[2]).exercises())
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 MANIFEST = json.loads((CORPUS / "manifest.json").read_text())["buggy"]

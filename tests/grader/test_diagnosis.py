@@ -1,14 +1,18 @@
 """Diagnosis: the hint for a wrong shape or wrong values names the likely mistake."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from grader.diagnosis.shapes import gradient_shape_hint, output_shape_hint
-from grader.diagnosis.mistake_ids import MISTAKES
-from grader.diagnosis.shapes import gradient_shape_diagnosis, output_shape_diagnosis
+from grader.diagnosis.mistake_ids import catalogue as mistake_catalogue
+from grader.diagnosis.shapes import gradient_shape_diagnosis, gradient_shape_hint, output_shape_diagnosis
 from grader.diagnosis.values import Candidate, explain_mismatch
+from grader.exercises import catalogue
 from grader.results import MEASURE_KEYS
+
+MISTAKES = mistake_catalogue(catalogue(Path(__file__).resolve().parents[2]).exercises())
 
 SHAPE_HINTS = [
     # grad shape, input shape, output shape (None: not broadcast), expected words
@@ -48,22 +52,32 @@ def test_gradient_shape_diagnosis_names_the_kind(grad_shape, input_shape, out_sh
 
 
 def test_an_output_that_lost_a_size_one_axis_is_told_squeeze():
-    hint, kind = output_shape_diagnosis((5,), (1, 5), "relu")
+    hint, kind = output_shape_diagnosis((5,), (1, 5))
     assert kind == "squeezed" and "squeeze" in hint
 
 
+EXERCISES = {exercise.name: exercise for exercise in catalogue(Path(__file__).resolve().parents[2]).exercises()}
+
+
 def test_sum_gradient_hint_puts_back_the_summed_axes():
-    hint = gradient_shape_hint("dx", (3,), "x", (3, 4), None, "sum")
+    hint = gradient_shape_hint("dx", (3,), "x", (3, 4), None, EXERCISES["sum"].gradient_shape)
     assert "expand_dims" in hint and "(3, 4)" in hint
 
 
-@pytest.mark.parametrize("out_shape, expected, exercise, words", [
-    ((3, 1), (3,), "sum", "keepdims"),
-    ((2, 4, 3), (2, 3), "affine", "reshape"),
-    ((3, 4), (4, 3), "relu", "transposed"),
+@pytest.mark.parametrize("out_shape, expected, exercise, words, mistake", [
+    ((3, 1), (3,), "sum", "keepdims", None),
+    ((2, 4, 3), (2, 3), "affine", "reshape", "affine_not_flattened"),
+    ((3, 4), (4, 3), "relu", "transposed", None),
+    ((2, 3), (3, 2), "add", "transposed", None),
+    ((6,), (2, 3), "add", "broadcast", None),
 ])
-def test_output_shape_hint(out_shape, expected, exercise, words):
-    assert words in output_shape_hint(out_shape, expected, exercise)
+def test_output_shape_hint(out_shape, expected, exercise, words, mistake):
+    """The generic reading of a wrong output shape, and an exercise's own (its declaration's)."""
+    hint, kind = output_shape_diagnosis(out_shape, expected)
+    found = None
+    if EXERCISES[exercise].output_shape is not None:
+        hint, kind, found = EXERCISES[exercise].output_shape(out_shape, expected, hint, kind, None)
+    assert words in hint and found == mistake
 
 
 @pytest.fixture

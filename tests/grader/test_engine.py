@@ -28,6 +28,11 @@ def test_output_printed_during_hidden_checks_is_not_shown(write):
     assert any("hidden checks is not shown" in note for note in report.notes)
 
 
+def test_no_note_about_hidden_output_when_nothing_was_printed(write):
+    report = grade(write(PRINTING_RELU.replace('    print("shape", x.shape, "first value %.17g" % x.ravel()[0])\n', "")))
+    assert report.student_output == "" and not any("not shown" in note for note in report.notes)
+
+
 def test_report_order_is_by_function_then_check_public_before_hidden(write):
     report = grade(write(PRINTING_RELU))
     names = [(t.function, t.check, t.visibility) for t in report.tests]
@@ -84,3 +89,23 @@ def test_a_warning_in_a_notebook_names_its_cell_and_line(tmp_path):
     nbformat.write(notebook, path)
     report = grade(path, public_only=True)
     assert report.student_output.startswith("cell 2, line 2: RuntimeWarning: overflow encountered in exp\n")
+
+
+MATPLOTLIB_AT_IMPORT = '''import numpy as np
+import os
+import matplotlib.pyplot as plt
+plt.figure()
+with open(os.path.expanduser("~/.config/notes.txt"), "w") as notes:
+    notes.write("written")
+def relu_forward(x):
+    return np.maximum(x, 0), x
+def relu_backward(dout, cache):
+    return dout * (cache > 0)
+'''
+
+
+def test_student_code_has_a_writable_home_of_its_own_so_matplotlib_is_quiet(write):
+    report = grade(write(MATPLOTLIB_AT_IMPORT), public_only=True)
+    assert report.tests and all(t.status == "passed" for t in report.tests), report.to_dict()
+    assert "mkdir" not in report.student_output and "/root" not in report.student_output
+    assert "Matplotlib" not in report.student_output

@@ -3,10 +3,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from grader.diagnosis.mistake_ids import MISTAKES, VALUE_KINDS, VALUES, value_mistake
+from grader.diagnosis.mistake_ids import VALUE_KINDS, catalogue, value_mistake
+from grader.exercises import catalogue as course_catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).with_name("mistake_ids.golden")
+EXERCISES = course_catalogue(ROOT).exercises()
+MISTAKES = catalogue(EXERCISES)
+VALUES = {name for exercise in EXERCISES for name in exercise.value_names()}
 
 
 def _golden() -> dict[str, str]:
@@ -24,14 +28,32 @@ def test_published_ids_never_change_meaning():
 def test_every_id_is_published():
     new = sorted(set(MISTAKES) - set(_golden()))
     assert not new, (f"new mistake ids {new}: add them to {GOLDEN.name} "
-                     "(python -c 'from grader.diagnosis.mistake_ids import golden; print(golden())')")
+                     "(python -c 'from grader.diagnosis.mistake_ids import golden; from grader.exercises import catalogue; "
+                     "print(golden(catalogue().exercises()))')")
 
 
 def test_ids_are_snake_case_and_value_ids_compose():
     assert all(k.replace("_", "").isalnum() and k == k.lower() for k in MISTAKES)
     assert value_mistake("db", "wrong_axis") == "db_wrong_axis"
     assert value_mistake("db", "no_such_kind") is None
+    assert value_mistake("dWx", "sign") == "dWx_sign"     # a new exercise's gradient names compose too
     assert len(MISTAKES) >= len(VALUES) * len(VALUE_KINDS)
+
+
+def test_an_exercise_describes_the_ids_it_gives():
+    """Every id a declared mistake or chain-rule path gives is in the catalogue, with a meaning."""
+    import numpy as np
+    from grader.cases import public_cases
+    from grader.oracle import oracle_for
+    from grader.course import find_course
+    course = find_course(ROOT)
+    for exercise in EXERCISES:
+        assert exercise.hidden is not None
+        assert {m.id for m in exercise.hidden.mistakes} <= set(MISTAKES), exercise.name
+        case = public_cases(exercise, oracle_for([exercise.assignment], course), course.exercises_dir).main[0]
+        for grad, rule in exercise.hidden.chain_rule.items():
+            ids = {i for path in rule.paths(case) for i in (path.mistake, path.missing_mistake) if i}
+            assert ids <= set(MISTAKES) and all(np.all(np.isfinite(p.value)) for p in rule.paths(case))
 
 
 def test_the_readme_documents_every_kind_and_named_id():

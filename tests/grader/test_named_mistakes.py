@@ -1,11 +1,16 @@
 """Each named mistake, made once in an otherwise correct submission, gets its id and its hint."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from grader.diagnosis.mistake_ids import MISTAKES
+from grader.diagnosis.mistake_ids import catalogue as mistake_catalogue
 from grader.engine import grade
+from grader.exercises import catalogue
 from grader.report.text import to_text
+
+MISTAKES = mistake_catalogue(catalogue(Path(__file__).resolve().parents[2]).exercises())
 
 BN_DX = "dx = (gamma * inv_std / N) * (N * dout - dbeta - x_hat * dgamma)"
 SOFTMAX_ONEHOT = "dx[rows, y] -= 1.0"

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from grader.engine import grade
+from grader.exercises import catalogue
 from grader.release import build_release
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,10 +63,15 @@ def test_the_bundle_holds_no_reference_and_no_hidden_case_generator(bundle):
     assignment, out = bundle
     files = [p for p in out.rglob("*") if p.is_file()]
     assert not any("reference" in p.relative_to(out).parts for p in files)
-    assert not any(p.name == "hidden.py" for p in files)
+    assert not any(p.name == "hidden.py" for p in files)                      # the hidden declaration
     sources = "\n".join(p.read_text() for p in files if p.suffix in (".py", ".ipynb", ".json", ".md", ".toml"))
-    assert not re.search(r"^EXTRA_EDGES\b[^\n]*=", sources, re.MULTILINE)   # the hidden shapes' definition
-    assert "def main_configs" not in sources                                  # the hidden shape generator
+    assert not re.search(r"^HIDDEN\b[^\n]*=", sources, re.MULTILINE)        # its hidden shapes and mistakes
+    # No declared mistake's hint is in any text file (its values on the public cases are recorded
+    # answers in the npz; the code computing them stays with the instructor).
+    public = (ROOT / "exercises" / assignment / "assignment.py").read_text()   # its state diagnosis shares some
+    hints = {m.hint for exercise in catalogue(ROOT)[assignment] if exercise.hidden for m in exercise.hidden.mistakes
+             if m.hint not in public}
+    assert hints and not [hint for hint in hints if hint in sources]
     # No reference function body appears anywhere, in any formatting.
     reference = ast.parse((ROOT / "reference" / assignment / f"{assignment}.py").read_text())
     bundle_bodies = {ast.dump(node.body[-1]) for p in files if p.suffix == ".py"

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta, timezone
 
 from functools import cache
 
-from server import check_history
+from server import check_history, gradebook
 from server.extensions import db
 from server.models import Enrolment, Result, Role, ScoreAdjustment, Submission, SubmissionStatus, TestRow, User
 from server.models.submissions import joined_gradients
@@ -224,5 +224,6 @@ def seed_class(n_students: int = 14, seed: int = 7) -> SeededClass:
     db.session.flush()
     for user_id in [s.user_id for s in students] + [ta.id]:      # as the queue does when a grade lands
         check_history.refresh(db.session, assignment.id, user_id)
+    gradebook.refresh(db.session, assignment)
     db.session.commit()
     return SeededClass(course.id, assignment.id, assignment.points, students, ta.email, f"prof{seed}@uni.test")

@@ -78,7 +78,12 @@ def test_dry_run_preview_publish(app, client, auth, world, graded, monkeypatch):
     with app.app_context():                                       # nothing published yet
         assert {s.id: s.result.score for s in db.session.scalars(select(Submission))} == {
             ana[0]: ana[1], bo[0]: bo[1], cy[0]: cy[1]}
-        changes = {c.user.email: c for c in regrade_module.preview(db.session, db.session.scalar(select(Regrade)))}
+        db.session.scalar(select(User).where(User.email == "cy@uni.test")).name = "Aaron Cy"     # first by name
+        db.session.commit()
+        listed = regrade_module.preview(db.session, db.session.scalar(select(Regrade)))
+        # What changed comes first (down, then up), the unchanged last, whatever the names.
+        assert [c.direction for c in listed] == ["down", "up", "unchanged"]
+        changes = {c.user.email: c for c in listed}
     assert changes["ana@uni.test"].direction == "down" and changes["ana@uni.test"].new == 5.0
     assert len(changes["ana@uni.test"].checks) == 1 and changes["ana@uni.test"].checks[0].startswith("add_forward: ")
     assert changes["bo@uni.test"].direction == "up" and changes["bo@uni.test"].new == pytest.approx(2 * bo[1], abs=1e-3)

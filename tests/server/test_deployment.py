@@ -318,7 +318,9 @@ def test_gunicorn_serves_the_app_on_the_migrated_postgresql_database(migrated, t
     try:
         wait_for_http(f"http://127.0.0.1:{port}/healthz", process, log)
         status, body = get(f"http://127.0.0.1:{port}/healthz")
-        assert (status, json.loads(body)) == (200, {"status": "ok", "database": "up"})
+        health = json.loads(body)
+        assert (status, health["status"], health["database"], health["grading"]) == (200, "ok", "up", "ok")
+        assert health["queue"]["queued"] == 0 and health["queue"]["stalled"] is False
         status, body = get(f"http://127.0.0.1:{port}/login")
         assert status == 200 and b'name="password"' in body
     finally:

@@ -28,6 +28,7 @@ def graded(assignment: Assignment, user: User, raw: float, *, raw_max: float = 8
         db.session.flush()
         row.result_id = result.id
     db.session.flush()
+    gradebook.refresh(db.session, assignment, [user.id])      # as the queue does when a grade lands
     return row
 
 
@@ -81,11 +82,13 @@ def test_adjustment_counts_and_can_change_the_best(app, world):
         graded(assignment, ana, 72.0)                       # 90
         low = graded(assignment, ana, 64.0)                 # 80, then +15 by hand: 95 is the best
         db.session.add(ScoreAdjustment(submission_id=low.id, points=15.0, comment="regraded by hand"))
+        gradebook.refresh(db.session, assignment, [ana.id])     # as server.dashboard.adjust does
         db.session.commit()
         grade = gradebook.grade_of_record(db.session, assignment, ana.id)
         assert (grade.submission_id, grade.score, grade.automatic, grade.adjustment,
                 grade.adjustment_comment) == (low.id, 95.0, 80.0, 15.0, "regraded by hand")
         db.session.get(ScoreAdjustment, 1).points = -200.0     # never below zero
+        gradebook.refresh(db.session, assignment, [ana.id])
         db.session.commit()
         assert gradebook.grade_of_record(db.session, assignment, ana.id).score == 90.0
 
@@ -104,6 +107,32 @@ def test_points_change_rescales_past_results(app, world):
         assert (grade.score, grade.max_score, grade.text) == (45.0, 50.0, "45/50")
         result = db.session.scalar(select(Result))
         assert (result.raw_score, result.raw_max, result.max_score) == (80.0, 80.0, 50.0)
+
+
+def test_the_stored_records_are_what_the_live_query_computes(app, world):
+    with app.app_context():
+        assignment = db.session.get(Assignment, world.assignment_id)
+        ana, bo = student(), student("bo@uni.test")
+        for raw in (10.0, 55.5, 30.0):
+            graded(assignment, ana, raw)
+            graded(assignment, bo, 80.0 - raw)
+        # best -> latest moves both; latest -> active (nothing chosen: the latest) moves none; back to best.
+        for policy, moves in (("latest", True), ("active", False), ("best", True)):
+            assignment.grade_policy = policy
+            before = stored(assignment)
+            assert (before != live(assignment)) is moves           # stale until refreshed ...
+            gradebook.refresh(db.session, assignment)
+            assert stored(assignment) == live(assignment)          # ... and current after
+
+
+def stored(assignment) -> dict[int, int]:
+    record = gradebook.records(assignment)
+    return dict(db.session.execute(select(record.c.user_id, record.c.submission_id)).all())
+
+
+def live(assignment) -> dict[int, int]:
+    record = gradebook.live_records(assignment)
+    return dict(db.session.execute(select(record.c.user_id, record.c.submission_id)).all())
 
 
 def test_bulk_matches_one_by_one(app, world):

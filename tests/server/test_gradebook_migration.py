@@ -12,6 +12,7 @@ from server.extensions import db
 from server.models import Assignment, Result, Submission
 from tests.server.dashboard_class import seed_class
 from tests.server.migrating import differences_about, empty_database
+from tests.server.test_gradebook import live, stored
 
 
 @pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
@@ -19,7 +20,7 @@ def test_migration_0008_adds_the_gradebook_and_keeps_every_grade(tmp_path, datab
     with empty_database(tmp_path, database_url):
         upgrade(directory=str(MIGRATIONS))
         assert differences_about({"grade_policy", "precheck_uploads", "active_submissions", "worker_heartbeats",
-                                  "failed_at"}) == []
+                                  "failed_at", "grade_records"}) == []
         seed_class()
         db.session.commit()
         kept = (db.session.scalar(select(func.count()).select_from(Submission)),
@@ -33,3 +34,4 @@ def test_migration_0008_adds_the_gradebook_and_keeps_every_grade(tmp_path, datab
                 db.session.scalar(select(func.count()).select_from(Result))) == kept
         assignment = db.session.scalar(select(Assignment))
         assert (assignment.grade_policy, assignment.precheck_uploads) == ("best", True)     # the defaults
+        assert stored(assignment) and stored(assignment) == live(assignment)    # built for the stored grades

@@ -9,15 +9,13 @@ import re
 from datetime import timedelta
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from server import gradebook
 from server.extensions import db
-from server.models import (Assignment, AuditEntry, Course, Extension, Result, ScoreAdjustment, Submission,
-                           User)
+from server.models import Assignment, AuditEntry, Result, ScoreAdjustment, Submission, User
 from tests.server.helpers import REFERENCE, drain, upload, utc
-from tests.server.test_gradebook import graded
+from tests.server.test_gradebook import graded, live, stored
 
 BUGGY = REFERENCE.parents[0] / "tests" / "corpus" / "buggy" / "gates_mul_backward_swapped.py"
 
@@ -32,7 +30,9 @@ def everywhere(app, client, auth, world, email: str = "ana@uni.test") -> dict[st
     aid = world.assignment_id
     with app.app_context():
         user_id = db.session.scalar(select(User.id).where(User.email == email))
-        record = gradebook.grade_of_record(db.session, db.session.get(Assignment, aid), user_id)
+        assignment = db.session.get(Assignment, aid)
+        record = gradebook.grade_of_record(db.session, assignment, user_id)
+        assert stored(assignment) == live(assignment)      # every change kept the stored records current
     seen = {}
     auth.login(email)
     home = client.get("/").get_data(as_text=True)
@@ -140,6 +140,20 @@ def test_a_points_change_rescales_past_results_at_once(app, client, auth, world,
     assert same_everywhere(everywhere(app, client, auth, world)) == "44.69"      # 50 * 71.5 / 80 = 44.6875
     auth.login(world.emails["student"])
     assert "/ 50" in client.get(f"/assignments/{world.assignment_id}").get_data(as_text=True)
+
+
+def test_a_points_change_scales_adjustments_with_the_scores(app, client, auth, world, ana):
+    with app.app_context():
+        row = graded(db.session.get(Assignment, world.assignment_id), db.session.get(User, ana), 72.0)   # 90
+        db.session.add(ScoreAdjustment(submission_id=row.id, points=6.0, comment="partial credit"))
+        db.session.commit()
+    assert same_everywhere(everywhere(app, client, auth, world)) == "96"
+    auth.login(world.emails["instructor"])
+    answer = client.post(f"/staff/assignments/{world.assignment_id}/edit", data=assignment_form(app, world, points="50"),
+                         follow_redirects=True).get_data(as_text=True)
+    assert "1 manual adjustment(s) were scaled with them" in answer
+    auth.logout()
+    assert same_everywhere(everywhere(app, client, auth, world)) == "48"       # 45 + 3: the same 96%
 
 
 def assignment_form(app, world, **changes) -> dict:
@@ -265,3 +279,27 @@ def test_staff_see_a_banner_and_healthz_says_when_grading_has_stalled(app, clien
         db.session.scalar(select(WorkerHeartbeat)).last_seen = utc(seconds=-2)
         db.session.commit()
     assert client.get("/healthz?grading=1").get_json()["grading"] == "ok"
+
+
+def test_the_assignment_page_serves_the_starter_files_with_how_to_submit(app, client, auth, world, ana):
+    import zipfile
+    auth.login(world.emails["student"])
+    page = client.get(f"/assignments/{world.assignment_id}").get_data(as_text=True)
+    assert "python -m pip install -e ." in page and "grade login http://grader.test" in page
+    assert page.index("grade login") < page.index("grade submit FILE --assignment gates</code>, or upload")
+    with client.get(f"/assignments/{world.assignment_id}/starter") as response:
+        assert response.status_code == 200 and "gates-starter.zip" in response.headers["Content-Disposition"]
+        with zipfile.ZipFile(io.BytesIO(response.data)) as bundle:
+            names = bundle.namelist()
+    assert "gates/exercises/gates/gates.py" in names and "gates/pyproject.toml" in names
+    assert not [n for n in names if "reference" in n or n.endswith("cases/hidden.py")]      # never the answers
+
+
+def test_a_ta_home_is_a_staff_view_without_edit(app, client, auth, world, ana):
+    auth.login(world.emails["ta"])
+    home = client.get("/").get_data(as_text=True)
+    assert "Students submitted" in home and "Dashboard</a>" in home and "/edit" not in home
+    assert "Grade (counts)" not in home
+    auth.logout()
+    auth.login(world.emails["instructor"])
+    assert f"/staff/assignments/{world.assignment_id}/edit" in client.get("/").get_data(as_text=True)

@@ -66,6 +66,7 @@ ROUTES = {
     ("auth.revoke_token", "POST"): Route("/account/tokens/{spare_token}/revoke", answering(ANY_USER, 302)),
     ("student.home", "GET"): Route("/", ANY_USER),
     ("student.assignment", "GET"): Route("/assignments/{assignment}", MEMBER),
+    ("student.starter", "GET"): Route("/assignments/{assignment}/starter", MEMBER),
     ("student.upload", "POST"): Route("/assignments/{assignment}/submit", answering(MEMBER, 303)),
     ("student.submission", "GET"): Route("/submissions/{submission}", OWNER),
     ("student.submission_status", "GET"): Route("/submissions/{submission}/status", OWNER),

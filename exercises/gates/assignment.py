@@ -1,0 +1,157 @@
+"""The gates assignment, declared: add, mul, max, pow (broadcasting binary ops), exp and sum.
+
+What students may see of the grader's knowledge (this file ships in a release): the functions, how
+inputs are drawn, the convention at max's ties and the gates' own shape and exception hints. The
+hidden shapes and the known mistakes are in reference/gates/hidden.py.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from grader.declare import PASS, Convention, Exercise, Finding, Status, fmt
+
+
+def _binary(low: float, high: float):
+    """Inputs a and b drawn uniformly, with shapes config['a'] and config['b']."""
+    def make(rng: np.random.Generator, config: dict):
+        a = rng.uniform(low, high, size=tuple(config["a"]))
+        b = rng.uniform(low, high, size=tuple(config["b"]))
+        return {"a": np.asarray(a, dtype=np.float64), "b": np.asarray(b, dtype=np.float64)}, ()
+    return make
+
+
+def _max_inputs(rng: np.random.Generator, config: dict):
+    """a and b on interleaved grids (a = k + [0, .3], b = k + [.5, .8]): never within .2 of a tie,
+    so numerical gradients never straddle the kink. Ties are tested on their own."""
+    a = rng.integers(-3, 3, size=tuple(config["a"])) + rng.uniform(0.0, 0.3, size=tuple(config["a"]))
+    b = rng.integers(-3, 3, size=tuple(config["b"])) + rng.uniform(0.5, 0.8, size=tuple(config["b"]))
+    return {"a": np.asarray(a, dtype=np.float64), "b": np.asarray(b, dtype=np.float64)}, ()
+
+
+def _pow_inputs(rng: np.random.Generator, config: dict):
+    """a > 0 (a ** b and log(a) must be defined), b of either sign."""
+    a = rng.uniform(0.5, 2.0, size=tuple(config["a"]))
+    b = rng.uniform(-2.0, 2.0, size=tuple(config["b"]))
+    return {"a": np.asarray(a, dtype=np.float64), "b": np.asarray(b, dtype=np.float64)}, ()
+
+
+def _exp_inputs(rng: np.random.Generator, config: dict):
+    return {"x": np.asarray(rng.normal(size=tuple(config["x"])), dtype=np.float64)}, ()
+
+
+def _sum_inputs(rng: np.random.Generator, config: dict):
+    axis = config.get("axis")
+    axis = tuple(axis) if isinstance(axis, list) else axis
+    x = np.asarray(rng.normal(size=tuple(config["x"])), dtype=np.float64)
+    return {"x": x}, (axis, bool(config.get("keepdims", False)))
+
+
+def _gate_output_shape(out_shape, expected, hint, kind, case):
+    """A binary gate's output of the wrong shape comes from reshaping or indexing its inputs."""
+    if kind in ("keepdims", "squeezed") or tuple(out_shape) == tuple(expected)[::-1]:
+        return hint, kind, None
+    return "Let NumPy broadcast a and b against each other; don't reshape or index them.", kind, None
+
+
+# --- max: ties are the kink ------------------------------------------------------------------
+
+def _plant_ties(case) -> dict[str, np.ndarray]:
+    """Exact ties (a == b) planted in every other position."""
+    arrays = dict(case.arrays)
+    a = arrays["a"].copy()
+    b = np.broadcast_to(arrays["b"], a.shape).copy() if arrays["b"].shape == a.shape else arrays["b"]
+    b.flat[::2] = a.flat[::2]
+    arrays["b"] = b
+    return arrays
+
+
+def _judge_ties(case, grads) -> Finding:
+    """At a tie, any split of dout between a and b that adds up to dout is accepted; giving dout to
+    both (double counting) is not."""
+    da, db = grads
+    a, b, dout = case.arrays["a"], case.arrays["b"], case.dout
+    ties = a == b
+    total = da + db
+    if np.allclose(total[ties], 2 * dout[ties], rtol=1e-9, atol=1e-12) and np.any(ties):
+        return Finding(Status.FAILED, "at ties (a == b) max_backward gives dout to both a and b",
+                       "At a tie the gradient is counted twice: send dout to one input (a >= b for a, b > a "
+                       "for b), or split it, so that da + db == dout.", "max_tie_double_counted")
+    if not np.allclose(total[ties], dout[ties], rtol=1e-9, atol=1e-12):
+        return Finding(Status.FAILED, "at ties (a == b) da + db does not add up to dout",
+                       "At a tie, dout must go somewhere exactly once: da + db == dout.", "max_tie_not_conserved")
+    clear = ~ties
+    if not (np.allclose(da[clear], (dout * (a > b))[clear]) and np.allclose(db[clear], (dout * (b > a))[clear])):
+        return Finding(Status.FAILED, "max_backward is wrong where a and b are not tied",
+                       "dout flows to whichever input was larger.", "max_wrong_off_ties")
+    return PASS
+
+
+# --- sum: the axis and keepdims are its own arguments --------------------------------------------
+
+def _sum_label(extras) -> str:
+    return f", axis={extras[0]!r}, keepdims={extras[1]}"
+
+
+def _sum_error(error, function, case):
+    """Most exceptions in sum come from an axis that is not normalised."""
+    if error.get("type") in ("ValueError", "TypeError", "IndexError", "AxisError"):
+        return ("axis may be None, an int, a negative int or a tuple: normalise it first "
+                "(e.g. tuple(a % x.ndim for a in axes)), then put the summed axes back with np.expand_dims "
+                "(unless keepdims) before broadcasting dout to x's shape.", "sum_axis_handling")
+    return None
+
+
+def _sum_output_shape(out_shape, expected, hint, kind, case):
+    """keepdims is this exercise's own argument: its hint says more than the generic one."""
+    kind = kind if kind in ("keepdims", "squeezed") else "wrong_shape"
+    if len(out_shape) == len(expected) + 1 or math.prod(out_shape) == math.prod(expected):
+        hint = "Check keepdims: with keepdims=True the summed axes stay as size 1, otherwise they are removed."
+    else:
+        hint = "Sum over exactly the axes given by `axis` (an int, a negative int, a tuple, or None for all)."
+    keepdims = bool(case.extras[1]) if case is not None else None
+    if kind == "keepdims" and keepdims is False:
+        return hint, kind, "out_keepdims"
+    if kind == "squeezed" and keepdims:
+        return hint, kind, "sum_keepdims_ignored"
+    return hint, kind, None
+
+
+def _sum_gradient_shape(grad_name, grad_shape, input_name, input_shape):
+    if math.prod(grad_shape) < math.prod(input_shape):
+        return (f"{grad_name} must have {input_name}'s shape {fmt(input_shape)}: put back the summed axes "
+                f"(np.expand_dims, unless keepdims) and broadcast dout to {fmt(input_shape)}.", "wrong_shape")
+    return None
+
+
+def _binary_gate(name: str, make_inputs, **more) -> Exercise:
+    return Exercise(name, f"{name}_forward", f"{name}_backward", ("a", "b"), make_inputs, broadcast=("a", "b"),
+                    output_shape=_gate_output_shape, **more)
+
+
+# The mistake ids this half of the declarations can give, with their meaning (the dashboard's and the
+# README's catalogue; a published id never changes meaning).
+SUM_IDS = {
+    "sum_axis_handling": "sum_backward raises: axis not normalised (negative, tuple, None) or the summed axes not put back before broadcasting",
+}
+
+MAX_IDS = {
+    "max_tie_double_counted": "max_backward at a tie gives dout to both inputs",
+    "max_tie_not_conserved": "max_backward at a tie: da + db is not dout",
+    "max_wrong_off_ties": "max_backward is wrong where the inputs are not tied",
+    "max_gradient_wrong": "max_backward does not send dout to the larger input",
+}
+
+EXERCISES = [
+    _binary_gate("add", _binary(-2.0, 2.0)),
+    _binary_gate("mul", _binary(-2.0, 2.0)),
+    _binary_gate("max", _max_inputs, convention=Convention(_plant_ties, _judge_ties), mistake_ids=MAX_IDS,
+                 gradient_fallback=("dout flows to whichever input was larger: da = dout * (a >= b), "
+                                    "db = dout * (b > a).", "max_gradient_wrong")),
+    _binary_gate("pow", _pow_inputs),
+    Exercise("exp", "exp_forward", "exp_backward", ("x",), _exp_inputs),
+    Exercise("sum", "sum_forward", "sum_backward", ("x",), _sum_inputs, extras=("axis", "keepdims"),
+             describe=_sum_label, error_hint=_sum_error, output_shape=_sum_output_shape,
+             gradient_shape=_sum_gradient_shape, mistake_ids=SUM_IDS),
+]

@@ -1,0 +1,315 @@
+"""The layers assignment (Stanford CS231n API), declared: affine, ReLU, sigmoid, softmax loss, batchnorm.
+
+What students may see of the grader's knowledge (this file ships in a release): the functions, how
+inputs are drawn, the stability inputs, ReLU's convention at 0, batchnorm's running statistics and
+the layers' own shape and exception hints. The hidden shapes, the known mistakes and the chain-rule
+paths are in reference/layers/hidden.py.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from grader.declare import PASS, Convention, Exercise, Extreme, Finding, Stability, State, Status, allclose
+
+# --- affine --------------------------------------------------------------------------------------
+
+
+def _affine_inputs(rng: np.random.Generator, config: dict):
+    """x (N, *dims) flattens to (N, D); w (D, M); b (M,)."""
+    n, dims, m = config["N"], tuple(config["dims"]), config["M"]
+    d = int(np.prod(dims))
+    return {
+        "x": rng.normal(size=(n, *dims)),
+        "w": rng.normal(size=(d, m)) / np.sqrt(d),
+        "b": rng.normal(size=(m,)),
+    }, ()
+
+
+def _affine_output_shape(out_shape, expected, hint, kind, case):
+    """An output with more than two axes: x was never flattened to (N, D)."""
+    if len(out_shape) <= 2:
+        return hint, kind, None
+    if kind not in ("keepdims", "squeezed"):
+        hint = "Flatten x to (N, D) first: x.reshape(x.shape[0], -1)."
+    return hint, kind, "affine_not_flattened"
+
+
+# --- relu: 0 is the kink -------------------------------------------------------------------------
+
+def _away_from_zero(rng: np.random.Generator, shape: tuple) -> np.ndarray:
+    """Normal values with |x| >= 0.1, so no numerical gradient straddles ReLU's kink."""
+    x = rng.normal(size=shape)
+    return np.where(np.abs(x) < 0.1, np.sign(x + 1e-12) * (0.1 + np.abs(x)), x)
+
+
+def _relu_inputs(rng: np.random.Generator, config: dict):
+    return {"x": _away_from_zero(rng, tuple(config["x"]))}, ()
+
+
+def _plant_zeros(case) -> dict[str, np.ndarray]:
+    """Exact zeros planted in every other position."""
+    x = case.arrays["x"].copy()
+    x.flat[::2] = 0.0
+    return {**case.arrays, "x": x}
+
+
+def _judge_zeros(case, grads) -> Finding:
+    """relu'(0) is undefined and any value in [0, 1] is a valid subgradient, so at x == 0 any dx with
+    0 <= dx / dout <= 1 is accepted (the masks x > 0 and x >= 0 both pass); 2 * dout or -dout is not."""
+    (dx,) = grads
+    x, dout = case.arrays["x"], case.dout
+    at_zero = (x == 0) & (dout != 0)
+    ratio = dx[at_zero] / dout[at_zero]
+    if not np.all((ratio >= -1e-12) & (ratio <= 1 + 1e-12)):
+        return Finding(Status.FAILED, "at x == 0 relu_backward gives a dx outside [0, dout]",
+                       "ReLU's gradient at exactly 0 may be anything from 0 to 1 (x > 0 and x >= 0 are both "
+                       "fine), so dx there must lie between 0 and dout: not 2 * dout, not -dout.",
+                       "relu_kink_out_of_range")
+    clear = x != 0
+    if not np.allclose(dx[clear], (dout * (x > 0))[clear], rtol=1e-12, atol=1e-15):
+        return Finding(Status.FAILED, "relu_backward is wrong when some inputs are exactly 0",
+                       "dx = dout where x > 0, and 0 where x < 0: the exact zeros must not change the mask "
+                       "elsewhere.", "relu_kink_wrong_elsewhere")
+    return PASS
+
+
+# --- sigmoid -------------------------------------------------------------------------------------
+
+def _sigmoid_inputs(rng: np.random.Generator, config: dict):
+    return {"x": 2.0 * rng.normal(size=tuple(config["x"]))}, ()
+
+
+def _plant_large(case) -> dict[str, np.ndarray]:
+    """+-1e3, +-500, +-40: one of exp(x), exp(-x) overflows."""
+    x = case.arrays["x"].copy()
+    values = np.array([-1000.0, 1000.0, -500.0, 500.0, -40.0, 40.0, 0.5])
+    x.flat[: min(x.size, values.size)] = values[: x.size]
+    return {"x": x}
+
+
+SIGMOID_STABILITY = Stability(
+    (Extreme(_plant_large),),
+    "For large |x| one of exp(x), exp(-x) overflows: use 1 / (1 + exp(-x)) for x >= 0 and "
+    "exp(x) / (1 + exp(x)) for x < 0, or np.exp(-np.logaddexp(0, -x)).",
+    "sigmoid_overflow")
+
+
+# --- softmax loss --------------------------------------------------------------------------------
+
+def _softmax_inputs(rng: np.random.Generator, config: dict):
+    n, c = config["N"], config["C"]
+    x = rng.normal(size=(n, c)) + config.get("offset", 0.0)
+    y = rng.integers(0, c, size=n).astype(np.int64)
+    return {"x": x}, (y,)
+
+
+def _large_logits(case) -> dict[str, np.ndarray]:
+    """Logits around 1e3: exp overflows unless the row max is subtracted."""
+    return {"x": case.arrays["x"] + 1000.0}
+
+
+def _spread_logits(case) -> dict[str, np.ndarray]:
+    """Logits around 1e3 where, in every other row, the correct class scores 1e3 below the rest: its
+    probability underflows to 0 and log(probs) is -inf there, while log-sum-exp gives the finite
+    loss (about 1e3 for that row)."""
+    x = case.arrays["x"] + 1000.0
+    rows = np.arange(0, x.shape[0], 2)
+    x[rows, case["y"][rows]] -= 1000.0
+    return {"x": x}
+
+
+# A finite but huge-spread softmax: the max shift was done, but log(probs) of an underflowed 0.
+LOG_SUM_EXP_HINT = ("The loss is inf when the scores of a row are far apart: after the max shift, exp of a very "
+                    "negative score underflows to 0, and -log(0) is inf. Compute log-probabilities with "
+                    "log-sum-exp instead of log(probs): log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, "
+                    "keepdims=True)), then loss = -log_probs[np.arange(N), y].mean().")
+
+SOFTMAX_STABILITY = Stability(
+    (Extreme(_large_logits),
+     Extreme(_spread_logits, " with scores 1e3 apart", LOG_SUM_EXP_HINT, "softmax_log_underflow")),
+    "Subtract each row's max from the scores before exp (the softmax is unchanged and exp can no "
+    "longer overflow), and take log-probabilities as shifted - log(sum(exp(shifted))) rather than "
+    "log(probs): a probability that underflows to 0 gives log of 0 = -inf.",
+    "softmax_overflow")
+
+
+def _softmax_error(error, function, case):
+    """An (N, k) one-hot with k < C meets the (N, C) probabilities (k = y.max() + 1)."""
+    message = error.get("message", "")
+    if error.get("type") != "ValueError" or "broadcast" not in message or case is None \
+            or function != case.exercise.forward:
+        return None
+    n, c = case.arrays["x"].shape
+    shapes = re.findall(r"\((\d+),(\d+)\)", message)
+    if any(int(a) == n and int(b) < c for a, b in shapes) and any((int(a), int(b)) == (n, c) for a, b in shapes):
+        return (f"The one-hot needs C = x.shape[1] = {c} columns even when some classes are absent from y: "
+                "np.eye(C)[y] or np.zeros_like(x), not y.max() + 1.", "softmax_onehot_width")
+    return None
+
+
+# --- batchnorm -----------------------------------------------------------------------------------
+
+def _batchnorm_inputs(rng: np.random.Generator, config: dict):
+    """x with per-feature scale and shift (so normalising matters); train mode unless configured."""
+    n, d = config["N"], config["D"]
+    x = rng.normal(size=(n, d)) * rng.uniform(0.5, 3.0, size=d) + rng.normal(size=d) * 2
+    for column in config.get("constant_features", []):
+        x[:, column] = 1.5
+    bn_param = {"mode": config.get("mode", "train")}
+    for key in ("eps", "momentum"):
+        if key in config:
+            bn_param[key] = config[key]
+    return {"x": x, "gamma": rng.normal(size=d) + 1.0, "beta": rng.normal(size=d)}, (bn_param,)
+
+
+def _constant_feature(case) -> dict[str, np.ndarray]:
+    """A feature with zero variance: eps keeps the division finite."""
+    x = case.arrays["x"].copy()
+    x[:, 0] = 1.5
+    return {**{k: v.copy() for k, v in case.arrays.items()}, "x": x}
+
+
+BATCHNORM_STABILITY = Stability(
+    (Extreme(_constant_feature),),
+    "A feature can have zero variance (a constant column, or every column when N = 1): divide by "
+    "np.sqrt(var + eps), never by np.sqrt(var).",
+    "batchnorm_zero_variance")
+
+DEFAULT_EPS, DEFAULT_MOMENTUM = 1e-5, 0.9
+
+
+def _train_train_test(case) -> list[tuple[tuple[np.ndarray, ...], str]]:
+    """Two train batches, then a test batch, drawn from the case's inputs."""
+    x, gamma, beta = case.arrays["x"], case.arrays["gamma"], case.arrays["beta"]
+    return [((x, gamma, beta), "train"), ((x[::-1] * 1.7 + 0.3, gamma, beta), "train"),
+            ((x * 0.5 - 1.0, gamma, beta), "test")]
+
+
+def _update(running: np.ndarray, batch: np.ndarray, momentum: float) -> np.ndarray:
+    return momentum * running + (1 - momentum) * batch
+
+
+def _running_mistake(key: str, value, before: dict, arrays, settings: dict, expected: np.ndarray) -> tuple[str, str]:
+    """(hint, mistake id) for a wrong bn_param[key] after a train call on `arrays`, given bn_param's
+    statistics `before` that call (the reference's; zeros on the first call): the value is compared
+    with what each usual mistake would have stored."""
+    x = arrays[0]
+    value = np.asarray(value, dtype=np.float64)
+    d = x.shape[1]
+    start = np.asarray(before.get(key, np.zeros(d)), dtype=np.float64)
+    if value.shape != expected.shape:
+        if value.size == expected.size:
+            return (f"bn_param['{key}'] has shape {value.shape}, expected ({d},): take the statistics with "
+                    "x.mean(axis=0) / x.var(axis=0) without keepdims=True.", "running_stats_keepdims")
+        return f"bn_param['{key}'] must have shape ({d},), one value per feature.", "running_stats_wrong"
+    momentum = settings.get("momentum", DEFAULT_MOMENTUM)
+    batch = x.mean(axis=0) if key == "running_mean" else x.var(axis=0)
+    variants = [
+        (_update(start, batch, 1 - momentum), "momentum is on the wrong side: running = momentum * running + "
+         "(1 - momentum) * batch statistic (momentum weighs the old value).", "running_momentum_swapped"),
+        (start, f"bn_param['{key}'] was never updated: after each train batch, set bn_param['{key}'] = "
+         "momentum * running + (1 - momentum) * batch statistic.", "running_stats_not_updated"),
+    ]
+    if momentum != DEFAULT_MOMENTUM:
+        variants.append((_update(start, batch, DEFAULT_MOMENTUM),
+                         "Use bn_param.get('momentum', 0.9): this call's bn_param sets another momentum.",
+                         "running_momentum_ignored"))
+    if key == "running_var":
+        variants.append((_update(start, x.var(axis=0, ddof=1), momentum),
+                         "Update running_var with the biased batch variance x.var(axis=0), the one the "
+                         "normalisation uses (divide by N, not N - 1).", "running_var_unbiased"))
+    for candidate, hint, mistake in variants:
+        if not np.array_equal(candidate, expected) and allclose(value, candidate):
+            return hint, mistake
+    return ("running = momentum * running + (1 - momentum) * batch statistic, with the biased batch variance; "
+            "start from zeros when bn_param has none; use the given momentum."), "running_stats_wrong"
+
+
+def _test_mode_mistake(out, arrays, param: dict, expected: np.ndarray) -> tuple[str, str]:
+    """(hint, mistake id) for a wrong test-mode output, against the usual wrong test modes."""
+    x, gamma, beta = arrays
+    eps = param.get("eps", DEFAULT_EPS)
+    mean, var = param["running_mean"], param["running_var"]
+    variants = [
+        (gamma * (x - x.mean(axis=0)) / np.sqrt(x.var(axis=0) + eps) + beta,
+         "In test mode normalise with bn_param['running_mean'] and bn_param['running_var'], not with the test "
+         "batch's own mean and variance.", "test_mode_batch_stats"),
+        (gamma * (x - mean) / np.sqrt(x.var(axis=0) + eps) + beta,
+         "In test mode divide by np.sqrt(bn_param['running_var'] + eps), not by the test batch's own variance "
+         "(you already use running_mean).", "test_mode_batch_var"),
+        (gamma * (x - mean) / (x.std(axis=0) + eps) + beta,
+         "In test mode divide by np.sqrt(bn_param['running_var'] + eps), not by the test batch's own std "
+         "(you already use running_mean); and keep eps inside the square root.", "test_mode_batch_var"),
+        (gamma * (x - mean) / np.sqrt(var) + beta,
+         "In test mode add eps too: (x - running_mean) / np.sqrt(running_var + eps).", "test_mode_no_eps"),
+    ]
+    if eps != DEFAULT_EPS:
+        variants.append((gamma * (x - mean) / np.sqrt(var + DEFAULT_EPS) + beta,
+                         "Use eps = bn_param.get('eps', 1e-5): this call's bn_param sets another eps.",
+                         "eps_ignored"))
+    for candidate, hint, mistake in variants:
+        if np.shape(out) == candidate.shape and not np.array_equal(candidate, expected) and allclose(out, candidate):
+            return hint, mistake
+    return ("In test mode: out = gamma * (x - running_mean) / np.sqrt(running_var + eps) + beta, with the "
+            "running statistics from bn_param."), "test_mode_wrong"
+
+
+BATCHNORM_STATE = State(
+    param="bn_param", keys=("running_mean", "running_var"), sequence=_train_train_test,
+    settings=({"eps": 1e-3, "momentum": 0.7}, {}),
+    diagnose_state=_running_mistake, diagnose_output=_test_mode_mistake)
+
+
+# The mistake ids this half of the declarations can give, with their meaning (the dashboard's and the
+# README's catalogue; a published id never changes meaning).
+RELU_IDS = {
+    "relu_kink_out_of_range": "relu_backward at x == 0 gives dx outside [0, dout] (e.g. 2 * dout or -dout)",
+    "relu_kink_wrong_elsewhere": "relu_backward is wrong away from 0 once exact zeros are in the input",
+}
+
+SOFTMAX_IDS = {
+    "softmax_overflow": "softmax_loss overflows on large logits: the row max is not subtracted before exp",
+    "softmax_log_underflow": "softmax_loss takes log of a probability that underflows to 0: use log-sum-exp",
+    "softmax_onehot_width": "softmax builds the one-hot with y.max() + 1 columns instead of C (breaks when a class is absent)",
+}
+
+SIGMOID_IDS = {
+    "sigmoid_overflow": "the sigmoid overflows for large |x|",
+}
+
+BATCHNORM_IDS = {
+    "batchnorm_zero_variance": "batchnorm divides by sqrt(var) without eps: a constant feature gives NaN or inf",
+    "running_stats_not_stored": "batchnorm does not write running_mean / running_var back into bn_param",
+    "running_stats_not_updated": "batchnorm never updates the running statistics (they stay at their start)",
+    "running_momentum_swapped": "batchnorm's update has momentum on the wrong side: (1 - m) * running + m * batch",
+    "running_momentum_ignored": "batchnorm ignores bn_param['momentum'] (a hard-coded momentum)",
+    "running_var_unbiased": "batchnorm's running variance uses the unbiased variance (ddof=1)",
+    "running_stats_keepdims": "batchnorm stores running statistics of shape (1, D) instead of (D,)",
+    "running_stats_wrong": "batchnorm's running statistics are wrong, with no more specific cause known",
+    "test_mode_batch_stats": "batchnorm in test mode normalises with the test batch's own statistics",
+    "test_mode_batch_var": "batchnorm in test mode uses running_mean but the test batch's own variance (or std)",
+    "test_mode_no_eps": "batchnorm in test mode divides by sqrt(running_var) without eps",
+    "eps_ignored": "batchnorm ignores bn_param['eps'] (a hard-coded eps)",
+    "test_mode_wrong": "batchnorm's test-mode output is wrong, with no more specific cause known",
+}
+
+AFFINE_IDS = {
+    "affine_not_flattened": "affine_forward does not flatten x to (N, D) first",
+}
+
+EXERCISES = [
+    Exercise("affine", "affine_forward", "affine_backward", ("x", "w", "b"), _affine_inputs, batched=True,
+             broadcast=("b",), shape_puzzle=True, output_shape=_affine_output_shape,
+             mistake_ids=AFFINE_IDS),
+    Exercise("relu", "relu_forward", "relu_backward", ("x",), _relu_inputs, batched=True,
+             convention=Convention(_plant_zeros, _judge_zeros), mistake_ids=RELU_IDS),
+    Exercise("sigmoid", "sigmoid_forward", "sigmoid_backward", ("x",), _sigmoid_inputs, batched=True,
+             stability=SIGMOID_STABILITY, mistake_ids=SIGMOID_IDS),
+    Exercise("softmax", "softmax_loss", None, ("x",), _softmax_inputs, extras=("y",), batched=True,
+             stability=SOFTMAX_STABILITY, error_hint=_softmax_error, mistake_ids=SOFTMAX_IDS),
+    Exercise("batchnorm", "batchnorm_forward", "batchnorm_backward", ("x", "gamma", "beta"), _batchnorm_inputs,
+             extras=("bn_param",), batched=True, broadcast=("gamma", "beta"), describe=lambda extras: f", {extras[0]}",
+             stability=BATCHNORM_STABILITY, state=BATCHNORM_STATE, mistake_ids=BATCHNORM_IDS),
+]

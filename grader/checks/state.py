@@ -1,0 +1,113 @@
+"""State between calls: a forward that keeps statistics in its parameter dict (batchnorm's running
+mean and variance), across the sequence of calls its exercise declares (grader.exercises.base.State:
+train, train, test sharing one dict).
+
+The student's forward must create the state (zeros) when absent, update it after each updating
+call and write it back into the dict, and use it (not the batch's own statistics) in the other
+modes. Run once per declared settings dict (custom eps and momentum, then the defaults).
+"""
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from ..compare import allclose
+from ..exercises.base import Case
+from ..results import PASS, Finding, Status
+from ..runner.calls import Call, Ref
+from .common import Context, Failed, as_array, check_pair, outcome_finding
+
+
+def expected_calls(case: Case, settings: dict) -> list[tuple]:
+    """The sequence as the reference oracle is asked about it: (arrays, parameter dict) per call."""
+    return [(arrays, {"mode": mode, **settings}) for arrays, mode in case.exercise.state.sequence(case)]
+
+
+def _planned(oracle, case: Case, settings: dict) -> tuple[list, dict, list[Call]]:
+    """The reference's answers for the sequence, the last call's parameter dict, and the calls."""
+    exercise = case.exercise
+    state, function = exercise.state, exercise.forward
+    expected = oracle.state_sequence(exercise, expected_calls(case, settings))
+    steps = state.sequence(case)
+    (first, mode), *updating = steps[:-1]
+    last_arrays, last_mode = steps[-1]
+    position = len(first)      # the parameter dict comes after the arrays
+    # The updating calls share one dict, passed back by reference as a training loop does. The
+    # last call gets the reference's state, so a wrong update is not blamed twice.
+    last_param = {"mode": last_mode, **settings, **{key: expected[-2][1][key] for key in state.keys}}
+    calls = [Call(function, (*first, {"mode": mode, **settings}), want=(0,), return_args=True,
+                  save_args_as="first_args")]
+    calls += [Call(function, (*arrays, Ref("first_args", position)), want=(0,), return_args=True)
+              for arrays, _ in updating]
+    calls.append(Call(function, (*last_arrays, last_param), want=(0,)))
+    return expected, last_param, calls
+
+
+def plan(ctx: Context, cases: list[Case]) -> list[list[Call]]:
+    return [ctx.once(_planned, ctx.oracle, cases[0], settings)[2] for settings in ctx.exercise.state.settings]
+
+
+def check(ctx: Context, cases: list[Case]) -> Finding:
+    for settings in ctx.exercise.state.settings:
+        finding = _check_settings(ctx, cases[0], settings)
+        if finding.status is Status.FAILED:
+            return dataclasses.replace(finding, output=f"{finding.output} ({_settings_note(ctx, settings)})")
+        if finding.status is not Status.PASSED:
+            return finding
+    return PASS
+
+
+def _settings_note(ctx: Context, settings: dict) -> str:
+    """"eps=0.001, momentum=0.7", or "default eps and momentum" for a run without settings."""
+    if settings:
+        return ", ".join(f"{key}={value}" for key, value in settings.items())
+    keys = sorted({key for other in ctx.exercise.state.settings for key in other})
+    return f"default {' and '.join(keys)}" if keys else "default settings"
+
+
+def _check_settings(ctx: Context, case: Case, settings: dict) -> Finding:
+    exercise = case.exercise
+    state, function = exercise.state, exercise.forward
+    steps = state.sequence(case)
+    expected, last_param, calls = ctx.once(_planned, ctx.oracle, case, settings)
+    outcomes = ctx.runner.run(calls)
+    for i, (outcome, (ref_out, ref_param)) in enumerate(zip(outcomes, expected)):
+        finding = outcome_finding(outcome, function, exercise=exercise)
+        if finding:
+            return finding
+        try:
+            check_pair(outcome, function, "(out, cache)")
+            out = as_array(outcome.value[0], "out", function)
+        except Failed as failed:
+            return failed.finding
+        arrays = steps[i][0]
+        if i < len(steps) - 1:
+            before = expected[i - 1][1] if i > 0 else {}
+            after = (outcome.args_after or [None] * (len(arrays) + 1))[len(arrays)]
+            finding = _state_values(state, function, after, ref_param, f"{steps[i][1]} call {i + 1}", before,
+                                    arrays, settings)
+            if finding:
+                return finding
+        elif not (out.shape == ref_out.shape and allclose(out, ref_out)):
+            hint, mistake = state.diagnose_output(out, arrays, last_param, ref_out)
+            return Finding(Status.FAILED, f"{steps[i][1]}-mode output is wrong", hint, mistake)
+    return PASS
+
+
+def _state_values(state, function: str, param_after, ref_param: dict, call: str, before: dict,
+                  arrays, settings: dict) -> Finding | None:
+    name = state.param
+    if not isinstance(param_after, dict):
+        return Finding(Status.ERROR, f"{name} is no longer a dict after {function}")
+    for key in state.keys:
+        value = param_after.get(key)
+        if not isinstance(value, np.ndarray):
+            return Finding(Status.FAILED, f"after {call}, {name} has no {key}",
+                           f"Store the updated statistics back: {name}['{key}'] = {key}.",
+                           "running_stats_not_stored")
+        if value.shape != ref_param[key].shape or not allclose(value, ref_param[key]):
+            hint, mistake = state.diagnose_state(key, value, before, arrays, settings, ref_param[key])
+            return Finding(Status.FAILED, f"after {call}, {name}['{key}'] is wrong", hint,
+                           mistake)
+    return None

@@ -1,0 +1,38 @@
+"""What an exercise declaration imports: the declaration types and the helpers declarations use.
+
+A course declares its exercises in two files per assignment (see docs/authoring-exercises.md):
+
+    exercises/<assignment>/assignment.py   EXERCISES = [Exercise(...), ...]   ships to students
+    reference/<assignment>/hidden.py       HIDDEN = {"name": Hidden(...), ...} never ships
+
+Both are trusted instructor code: they run in the grader's own process, never in a student's
+sandboxed worker, and a student's release carries the first only.
+"""
+from __future__ import annotations
+
+from .compare import allclose
+from .diagnosis.mistake_ids import value_mistake
+from .diagnosis.shapes import broadcast_axes, fmt
+from .exercises.base import (
+    Case,
+    ChainRule,
+    Convention,
+    Exercise,
+    Extreme,
+    Hidden,
+    Mistake,
+    Path,
+    Stability,
+    State,
+)
+from .results import PASS, Finding, Status
+
+
+def sum_to(grad, shape: tuple):
+    """Sum a broadcast gradient back to `shape` (the correct unbroadcast): for building mistakes."""
+    leading, stretched = broadcast_axes(tuple(shape), grad.shape)
+    return grad.sum(axis=stretched, keepdims=True).sum(axis=leading)
+
+
+__all__ = ["allclose", "Case", "ChainRule", "Convention", "Exercise", "Extreme", "Finding", "Hidden", "Mistake", "PASS",
+           "Path", "Stability", "State", "Status", "broadcast_axes", "fmt", "sum_to", "value_mistake"]

@@ -1,0 +1,93 @@
+"""The gates assignment's hidden half: hidden shapes and known mistakes. Never shipped to students.
+
+Mistakes are wrong answers computed on the case's own inputs: a student whose result equals one of
+them gets its hint and id.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from grader.declare import Hidden, Mistake, sum_to
+
+
+def _size(rng: np.random.Generator, low: int = 2, high: int = 7) -> int:
+    return int(rng.integers(low, high))
+
+
+def _same_shapes(rng: np.random.Generator) -> dict:
+    """a and b of one random shape (the broadcast shapes are the edge cases)."""
+    shape = [_size(rng) for _ in range(int(rng.integers(1, 4)))]
+    return {"a": shape, "b": shape}
+
+
+def _any_shape(rng: np.random.Generator) -> dict:
+    return {"x": [_size(rng) for _ in range(int(rng.integers(1, 4)))]}
+
+
+def _sum_config(rng: np.random.Generator) -> dict:
+    ndim = int(rng.integers(2, 4))
+    return {"x": [_size(rng) for _ in range(ndim)], "axis": int(rng.integers(0, ndim)), "keepdims": False}
+
+
+EXP_MISTAKES = (
+    Mistake("missing_local_gradient", "dx", "The local gradient of exp(x) is exp(x): dx = dout * exp(x).",
+            lambda c: c.dout),
+    Mistake("exp_gradient_x", "dx", "The local gradient of exp(x) is exp(x) itself, not x.",
+            lambda c: c.dout * c["x"]),
+    Mistake("exp_of_dout", "dx", "dx = dout * exp(x): the exp belongs to the input x (your cache), not to dout.",
+            lambda c: np.exp(c.dout)),
+    Mistake("exp_of_dout", "dx", "dx = dout * exp(x): multiply by dout, don't take exp of it.",
+            lambda c: np.exp(c.dout) * np.exp(c["x"])),
+)
+
+MUL_MISTAKES = (
+    Mistake("mul_swapped", "da", "da is dout * b: the local gradient of a * b with respect to a is b.",
+            lambda c: sum_to(c.dout * c["a"], c["a"].shape)),
+    Mistake("mul_swapped", "db", "db is dout * a: the local gradient of a * b with respect to b is a.",
+            lambda c: sum_to(c.dout * c["b"], c["b"].shape)),
+)
+
+POW_MISTAKES = (
+    Mistake("pow_exponent", "da", "da = dout * b * a ** (b - 1): the exponent drops by one.",
+            lambda c: sum_to(c.dout * c["b"] * c["a"] ** c["b"], c["a"].shape)),
+    Mistake("pow_missing_log", "db", "db = dout * a ** b * log(a): don't forget the log(a).",
+            lambda c: sum_to(c.dout * c["a"] ** c["b"], c["b"].shape)),
+)
+
+SUM_MISTAKES = (
+    Mistake("sum_keepdims_ignored", "out", "Pass keepdims on to np.sum: sum(x, axis, keepdims=keepdims).",
+            lambda c: c["x"].sum(axis=c["axis"]), when=lambda c: bool(c["keepdims"])),
+)
+
+# The mistake ids this half of the declarations can give, with their meaning (the dashboard's and the
+# README's catalogue; a published id never changes meaning).
+SUM_IDS = {
+    "sum_keepdims_ignored": "sum_forward ignores keepdims",
+}
+
+EXP_IDS = {
+    "exp_gradient_x": "exp_backward multiplies by x instead of exp(x)",
+    "exp_of_dout": "exp_backward computes exp(dout) instead of dout * exp(x)",
+}
+
+MUL_IDS = {
+    "mul_swapped": "mul_backward gives each input its own value as local gradient (da = dout * a)",
+}
+
+POW_IDS = {
+    "pow_exponent": "pow_backward forgets to lower the exponent: b * a ** b instead of b * a ** (b - 1)",
+    "pow_missing_log": "pow_backward forgets log(a) in db",
+}
+
+HIDDEN = {
+    "add": Hidden(_same_shapes, edges=({"a": [4, 1, 3], "b": [2, 1]}, {"a": [1], "b": [3, 2]})),
+    "mul": Hidden(_same_shapes, edges=({"a": [4, 1, 3], "b": [2, 1]}, {"a": [2, 3], "b": [1]}), mistakes=MUL_MISTAKES,
+                  mistake_ids=MUL_IDS),
+    "max": Hidden(_same_shapes, edges=({"a": [4, 1, 3], "b": [2, 1]}, {"a": [1, 1], "b": [3]})),
+    "pow": Hidden(_same_shapes, edges=({"a": [4, 1, 3], "b": [2, 1]}, {"a": [3, 2], "b": []}), mistakes=POW_MISTAKES,
+                  mistake_ids=POW_IDS),
+    "exp": Hidden(_any_shape, edges=({"x": [1, 1, 1]}, {"x": [2, 1, 3]}), mistakes=EXP_MISTAKES, mistake_ids=EXP_IDS),
+    "sum": Hidden(_sum_config, edges=({"x": [2, 3, 4, 5], "axis": [1, -1], "keepdims": False},
+                                      {"x": [3, 1, 4], "axis": 1, "keepdims": False}), mistakes=SUM_MISTAKES,
+                  mistake_ids=SUM_IDS),
+}

@@ -1,0 +1,215 @@
+"""The layers assignment's hidden half: hidden shapes, known mistakes and chain-rule paths. Never
+shipped to students (mistakes and paths are computed from the reference's own intermediate values).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from grader.declare import ChainRule, Hidden, Mistake, Path
+
+
+def _size(rng: np.random.Generator, low: int = 2, high: int = 7) -> int:
+    return int(rng.integers(low, high))
+
+
+def _any_shape(rng: np.random.Generator) -> dict:
+    return {"x": [_size(rng) for _ in range(int(rng.integers(1, 4)))]}
+
+
+def _sigmoid(x):
+    return np.exp(-np.logaddexp(0.0, -x))
+
+
+def _softmax(x):
+    shifted = x - x.max(axis=1, keepdims=True)
+    e = np.exp(shifted)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _eps(c) -> float:
+    return c["bn_param"].get("eps", 1e-5)
+
+
+def _x_hat(c):
+    """batchnorm's normalised x and 1 / std, from the case's own inputs."""
+    x = c["x"]
+    inv_std = 1.0 / np.sqrt(x.var(axis=0) + _eps(c))
+    return (x - x.mean(axis=0)) * inv_std, inv_std
+
+
+# The mistake ids this half of the declarations can give, with their meaning (the dashboard's and the
+# README's catalogue; a published id never changes meaning).
+RELU_IDS = {
+    "relu_forward_mask": "relu_forward returns the mask (x > 0) instead of max(0, x)",
+    "relu_output_as_mask": "relu_backward multiplies dout by the output max(x, 0) instead of the mask x > 0",
+    "relu_mask_from_dout": "relu_backward takes its mask from dout (dout > 0) instead of from x",
+}
+
+SOFTMAX_IDS = {
+    "softmax_missing_onehot": "softmax dx is p / N: the -1 at each example's correct class is missing",
+    "softmax_onehot_all_rows": "softmax dx subtracts 1 at the labels' columns in every row (dx[:, y] -= 1)",
+    "softmax_labels_one_based": "softmax uses y - 1 or y + 1: labels are 0-based class indices",
+    "softmax_onehot_scaled": "softmax dx's -onehot / N path has the wrong factor (sign or N)",
+    "softmax_prob_path_scaled": "softmax dx's p / N path has the wrong factor",
+}
+
+SIGMOID_IDS = {
+    "sigmoid_sign": "the sigmoid uses exp(x) where exp(-x) belongs",
+    "sigmoid_derivative_s": "sigmoid_backward uses s instead of s * (1 - s)",
+    "sigmoid_one_minus_s": "sigmoid_backward uses (1 - s) instead of s * (1 - s)",
+    "sigmoid_on_input": "sigmoid_backward applies s * (1 - s) to x instead of the sigmoid's output",
+}
+
+BATCHNORM_IDS = {
+    "batchnorm_unbiased_var": "batchnorm uses the unbiased variance (ddof=1) instead of the batch's biased one",
+    "batchnorm_eps_outside_sqrt": "batchnorm adds eps outside the square root: std + eps",
+    "batchnorm_missing_beta": "batchnorm_forward leaves out beta",
+    "missing_mean_path": "batchnorm dx is missing the path through the batch mean",
+    "missing_var_path": "batchnorm dx is missing the path through the batch variance",
+    "missing_mean_var_paths": "batchnorm dx is only the direct path: both paths through mean and variance are missing",
+    "mean_path_wrong": "batchnorm dx's path through the mean has the wrong sign or factor",
+    "var_path_wrong": "batchnorm dx's path through the variance has the wrong sign or factor (by N, by 2)",
+    "direct_path_wrong": "batchnorm dx's direct path has the wrong factor (gamma or 1/std missing)",
+    "missing_gamma": "batchnorm dx is missing the factor gamma",
+}
+
+AFFINE_IDS = {
+    "affine_missing_bias": "affine_forward leaves out b",
+}
+
+
+# --- affine, relu, sigmoid ------------------------------------------------------------------------
+
+AFFINE = Hidden(
+    lambda rng: {"N": _size(rng), "dims": [_size(rng) for _ in range(int(rng.integers(1, 3)))], "M": _size(rng)},
+    edges=({"N": 2, "dims": [3, 2, 2], "M": 1}, {"N": 3, "dims": [3], "M": 3}),
+    mistakes=(Mistake("affine_missing_bias", "out", "out is missing the bias: out = x @ w + b.",
+                      lambda c: c["x"].reshape(c["x"].shape[0], -1) @ c["w"]),),
+    mistake_ids=AFFINE_IDS)
+
+RELU = Hidden(
+    _any_shape, edges=({"x": [1, 5]}, {"x": [2, 3, 2, 2]}),
+    mistakes=(
+        Mistake("relu_forward_mask", "out", "out is the mask (1 where x > 0), which is relu_backward's local "
+                "gradient: relu_forward returns the values themselves, out = np.maximum(0, x).",
+                lambda c: (c["x"] > 0).astype(float)),
+        Mistake("relu_output_as_mask", "dx", "ReLU's local gradient is 1 where x > 0 and 0 elsewhere, not the "
+                "output itself.", lambda c: c.dout * np.maximum(c["x"], 0.0)),
+        Mistake("relu_mask_from_dout", "dx", "The mask comes from the forward's input: dx = dout * (x > 0), with x "
+                "from the cache, not dout > 0.", lambda c: c.dout * (c.dout > 0)),
+    ),
+    mistake_ids=RELU_IDS)
+
+SIGMOID = Hidden(
+    _any_shape, edges=({"x": [1, 1]}, {"x": [2, 3, 2]}),
+    mistakes=(
+        Mistake("sigmoid_sign", "out", "sigmoid(x) = 1 / (1 + exp(-x)): check the sign inside exp.",
+                lambda c: 1.0 / (1.0 + np.exp(np.clip(c["x"], -700, 700)))),
+        Mistake("sigmoid_derivative_s", "dx", "The derivative of the sigmoid is s * (1 - s), where s = sigmoid(x).",
+                lambda c: c.dout * _sigmoid(c["x"])),
+        Mistake("sigmoid_on_input", "dx", "Apply s * (1 - s) to the sigmoid's output s, not to the input x.",
+                lambda c: c.dout * c["x"] * (1 - c["x"])),
+        Mistake("sigmoid_one_minus_s", "dx", "The derivative of the sigmoid is s * (1 - s): you have only (1 - s).",
+                lambda c: c.dout * (1 - _sigmoid(c["x"]))),
+    ),
+    mistake_ids=SIGMOID_IDS)
+
+# --- softmax loss ---------------------------------------------------------------------------------
+
+ONE_BASED = "Labels y are 0-based class indices (0 .. C - 1): index with y itself, not y - 1 or y + 1."
+
+
+def _one_based_loss(c):
+    x, y = c["x"], c["y"]
+    log_p = np.log(np.maximum(_softmax(x), 1e-300))
+    return np.asarray(-log_p[np.arange(x.shape[0]), y - 1].mean())
+
+
+def _onehot_every_row(c):
+    """dx[:, y] -= 1 subtracts once per distinct label, in every row."""
+    x, y = c["x"], c["y"]
+    every_row = np.zeros_like(x)
+    every_row[:, np.unique(y)] = 1.0
+    return (_softmax(x) - every_row) / x.shape[0]
+
+
+def _softmax_paths(c) -> list[Path]:
+    x, y = c["x"], c["y"]
+    n, classes = x.shape
+    p = _softmax(x)
+    return [
+        Path("the softmax term p / N", p / n, "the loss depends on every score through the softmax's "
+             "normaliser: dx starts from p / N.", "softmax_prob_path_scaled"),
+        Path("the -one_hot(y) / N term", -np.eye(classes)[y] / n, "the correct class's score also enters the loss "
+             "directly: subtract 1 at dx[np.arange(N), y], then divide everything by N.",
+             "softmax_onehot_scaled", "softmax_missing_onehot"),
+    ]
+
+
+SOFTMAX = Hidden(
+    lambda rng: {"N": _size(rng, 3, 9), "C": _size(rng, 3, 9)},
+    edges=({"N": 2, "C": 7}, {"N": 6, "C": 2}),
+    mistakes=(
+        Mistake("softmax_labels_one_based", "loss", ONE_BASED, _one_based_loss),
+        Mistake("softmax_missing_onehot", "dx", "Subtract 1 at each example's correct class: dx = (p - one_hot(y)) / N.",
+                lambda c: _softmax(c["x"]) / c["x"].shape[0]),
+        Mistake("dx_sign", "dx", "dx has the wrong sign: dx = (p - one_hot(y)) / N.",
+                lambda c: (_softmax(c["x"]) - np.eye(c["x"].shape[1])[c["y"]]) * -1 / c["x"].shape[0]),
+        Mistake("softmax_onehot_all_rows", "dx", "dx[:, y] -= 1 subtracts 1 in every row at every label's column: "
+                "subtract only at each example's own class, dx[np.arange(N), y] -= 1.", _onehot_every_row),
+        Mistake("softmax_labels_one_based", "dx", ONE_BASED,
+                lambda c: (_softmax(c["x"]) - np.eye(c["x"].shape[1])[c["y"] - 1]) / c["x"].shape[0]),
+    ),
+    chain_rule={"dx": ChainRule(_softmax_paths)},
+    mistake_ids=SOFTMAX_IDS)
+
+# --- batchnorm ------------------------------------------------------------------------------------
+
+
+def _batchnorm(c, var, eps, beta=True):
+    x = c["x"]
+    return c["gamma"] * (x - x.mean(axis=0)) / var + (c["beta"] if beta else 0)
+
+
+def _dx_without_gamma(c):
+    x_hat, inv_std = _x_hat(c)
+    dout, n = c.dout, c["x"].shape[0]
+    return inv_std / n * (n * dout - dout.sum(axis=0) - x_hat * (dout * x_hat).sum(axis=0))
+
+
+def _batchnorm_dx_paths(c) -> list[Path]:
+    x_hat, inv_std = _x_hat(c)
+    g = c["gamma"] * c.dout                     # the gradient reaching x_hat
+    return [
+        Path("the direct path (x -> x_hat)", g * inv_std,
+             "the direct path is dout * gamma / std.", "direct_path_wrong"),
+        Path("the path through the batch mean", -inv_std * g.mean(axis=0) * np.ones_like(c["x"]),
+             "the mean depends on every x_i, so x also reaches the output through x - mean: that path adds "
+             "-mean(dout * gamma, axis=0) / std.", "mean_path_wrong", "missing_mean_path"),
+        Path("the path through the batch variance", -inv_std * x_hat * (g * x_hat).mean(axis=0),
+             "the variance depends on every x_i too: that path adds -x_hat * mean(dout * gamma * x_hat, axis=0) / std "
+             "(through d var / dx = 2 (x - mean) / N).", "var_path_wrong", "missing_var_path"),
+    ]
+
+
+BATCHNORM = Hidden(
+    lambda rng: {"N": _size(rng, 4, 12), "D": _size(rng, 2, 6)},
+    edges=({"N": 3, "D": 3}, {"N": 5, "D": 1, "eps": 1e-3}),
+    mistakes=(
+        Mistake("eps_ignored", "out", "Use eps = bn_param.get('eps', 1e-5): this call's bn_param sets another eps.",
+                lambda c: _batchnorm(c, np.sqrt(c["x"].var(axis=0) + 1e-5), 1e-5), when=lambda c: _eps(c) != 1e-5),
+        Mistake("batchnorm_unbiased_var", "out", "Use the biased batch variance x.var(axis=0) (divide by N, not N - 1).",
+                lambda c: _batchnorm(c, np.sqrt(c["x"].var(axis=0, ddof=1) + _eps(c)), _eps(c))),
+        Mistake("batchnorm_eps_outside_sqrt", "out", "Put eps inside the square root: (x - mean) / np.sqrt(var + eps).",
+                lambda c: _batchnorm(c, c["x"].std(axis=0) + _eps(c), _eps(c))),
+        Mistake("batchnorm_missing_beta", "out", "out is missing beta: out = gamma * x_hat + beta.",
+                lambda c: _batchnorm(c, np.sqrt(c["x"].var(axis=0) + _eps(c)), _eps(c), beta=False)),
+        Mistake("missing_gamma", "dx", "dx is missing gamma: out = gamma * x_hat + beta, so the gradient reaching "
+                "x_hat is gamma * dout.", _dx_without_gamma),
+    ),
+    chain_rule={"dx": ChainRule(_batchnorm_dx_paths, only_direct=(
+        "missing_mean_var_paths", "{grad} is only the direct path: the paths through the batch mean and variance "
+        "are missing. "))},
+    mistake_ids=BATCHNORM_IDS)
+
+HIDDEN = {"affine": AFFINE, "relu": RELU, "sigmoid": SIGMOID, "softmax": SOFTMAX, "batchnorm": BATCHNORM}
