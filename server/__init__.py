@@ -54,8 +54,9 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     security.init_app(app)
     views_support.init_app(app)
     health.init_app(app)
-    from . import dashboard
+    from . import dashboard, lti
     dashboard.init_app(app)
+    lti.init_app(app)
     return app
 
 

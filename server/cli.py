@@ -216,6 +216,8 @@ def _reap_forever(app) -> None:
         try:
             with app.app_context():
                 app.extensions["grading_queue"].reap()
+            for job in app.extensions.get("periodic_jobs", []):   # e.g. server.lti: passback retries, rosters
+                job()
         except Exception:  # noqa: BLE001 - the database or Redis is down: try again next time
             log.exception("reaping failed; retrying in %ss", app.config["GRADING_REAP_SECONDS"])
 
@@ -497,6 +499,10 @@ def demo(instance: Path, code: str, students: int, attempts: int, seed: int, rep
     click.echo(f"Now run `{serve}` and log in at {base}/login as the instructor {made.instructor_email} "
                f"with password {made.password}\n(every demo account, TAs and students too, has that password). "
                f"The first dashboard: {base}/staff/assignments/{first}/dashboard")
+
+
+from .lti.cli import lti as _lti  # noqa: E402  (after `admin` and the helpers it imports)
+admin.add_command(_lti)
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ from .similarity import RunState, SimilarityDocument, SimilarityPair, Similarity
 from .staff_grading import ItemState, Regrade, RegradeItem, RegradeState, ScoreAdjustment
 from .users import ApiToken, Invitation, User
 from .workers import WorkerHeartbeat
+from . import lti  # noqa: F401,E402  (the LTI tables; used as server.models.lti)
 
 __all__ = ["ActiveSubmission", "GradeRecord", "Base", "UTCDateTime", "utcnow", "Assignment", "Course", "Enrolment", "Extension", "LimitPeriod",
            "Role", "AuditEntry", "Result", "Submission", "SubmissionStatus", "TestRow", "ApiToken",
