@@ -51,7 +51,9 @@ CHECKS: list[CheckSpec] = [
               for_loss=False, credit_after="gradient"),
     CheckSpec("cache reuse", "backward", cache_reuse.check, cache_reuse.plan, weight=0.5, for_loss=False,
               credit_after="gradient"),
-    CheckSpec("convention at kinks", "backward", conventions.check, conventions.plan, needs="convention"),
+    # A backward that is wrong (or numerical) away from the kinks earns nothing for its kinks.
+    CheckSpec("convention at kinks", "backward", conventions.check, conventions.plan, needs="convention",
+              credit_after="gradient"),
     CheckSpec("gradient stability", "backward", stability.check_backward, stability.plan_backward,
               needs="stability", after="gradient"),
 ]
