@@ -5,7 +5,6 @@ This is the grader's public API (`grade(...) -> Report`); the CLI and the server
 from __future__ import annotations
 
 import dataclasses
-import errno
 import re
 import tempfile
 import traceback
@@ -68,39 +67,10 @@ def grade(path: str | Path, *, assignment: str | None = None, public_only: bool 
     course = course if isinstance(course, Course) else find_course(course)
     catalogue = course.catalogue()
     with tempfile.TemporaryDirectory(prefix="grader-submission-") as workdir:
-        submission = _load(path, Path(workdir), catalogue.functions(assignment))
+        submission = load_submission(path, Path(workdir), catalogue.functions(assignment))
         return _grade_loaded(submission, assignment=assignment, public_only=public_only, seed=seed,
                              in_process=in_process, allow_unsandboxed=allow_unsandboxed, oracle=oracle,
                              runner_options=runner_options, course=course, budget=budget)
-
-
-# What reading a submission can meet that is the machine's fault, not the file's: retried elsewhere.
-MACHINE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.ENOMEM, errno.EMFILE, errno.ENFILE, errno.EIO,
-                            errno.EROFS, errno.EAGAIN})
-
-
-def _load(path: str | Path, workdir: Path, wanted: set[str] | None) -> Submission:
-    """load_submission, where any failure but the machine's (MACHINE_ERRNOS, MemoryError) is the
-    file's: the reader is only handed the student's bytes, so what it trips on is in them. A notebook
-    cell whose source was a number, or a zip member named with 300 characters (ENAMETOOLONG), once
-    escaped as our own failure, which the server retried and never counted as an attempt."""
-    try:
-        return load_submission(path, workdir, wanted)
-    except (SubmissionError, MemoryError):
-        raise
-    except OSError as error:
-        if error.errno in MACHINE_ERRNOS:
-            raise
-        raise _unreadable(path, error) from error
-    except Exception as error:  # noqa: BLE001
-        raise _unreadable(path, error) from error
-
-
-def _unreadable(path: str | Path, error: Exception) -> SubmissionError:
-    detail = str(error).replace(str(Path(tempfile.gettempdir())), "…")[:200]
-    return SubmissionError(f"{Path(path).name} could not be read ({type(error).__name__}: {detail}). Save it again "
-                           "from your editor or Jupyter (zip only your .py and .ipynb files, with short names), "
-                           "check that it opens, and submit it again.")
 
 
 def _grade_loaded(submission: Submission, *, assignment, public_only, seed, in_process, allow_unsandboxed,

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
 import shutil
+import tempfile
 from pathlib import Path
 
 from . import archives, notebooks
@@ -11,7 +13,37 @@ from .submission import Submission, SubmissionError, python_submission, read_sub
 SUFFIXES = (".py", ".ipynb", ".zip")
 
 
+# What reading a submission can meet that is the machine's fault, not the file's: retried elsewhere.
+MACHINE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.ENOMEM, errno.EMFILE, errno.ENFILE, errno.EIO,
+                            errno.EROFS, errno.EAGAIN})
+
+
 def load_submission(path: str | Path, workdir: Path, wanted: set[str] | None = None) -> Submission:
+    """The gradable file for `path` (see _read); any failure but the machine's (MACHINE_ERRNOS,
+    MemoryError) is the file's SubmissionError: the reader is only handed the student's bytes, so
+    what it trips on is in them. A notebook cell whose source was a number, or a zip member named
+    with 300 characters (ENAMETOOLONG), once escaped as our own failure, which the server retried
+    and never counted as an attempt (and its upload check answered 500)."""
+    try:
+        return _read(path, workdir, wanted)
+    except (SubmissionError, MemoryError):
+        raise
+    except OSError as error:
+        if error.errno in MACHINE_ERRNOS:
+            raise
+        raise _unreadable(path, error) from error
+    except Exception as error:  # noqa: BLE001
+        raise _unreadable(path, error) from error
+
+
+def _unreadable(path: str | Path, error: Exception) -> SubmissionError:
+    detail = str(error).replace(str(Path(tempfile.gettempdir())), "…")[:200]
+    return SubmissionError(f"{Path(path).name} could not be read ({type(error).__name__}: {detail}). Save it again "
+                           "from your editor or Jupyter (zip only your .py and .ipynb files, with short names), "
+                           "check that it opens, and submit it again.")
+
+
+def _read(path: str | Path, workdir: Path, wanted: set[str] | None = None) -> Submission:
     """The gradable file for `path`; files it has to write (a converted notebook) go in `workdir`.
     From a zip, the file defining most of the `wanted` functions (the assignment's; without them,
     most functions at all) is graded."""

@@ -30,19 +30,20 @@ def assignment_functions(exercise: str, chosen: list | None = None) -> set[str]:
 
 def problem(upload: Upload, assignment: Assignment) -> str | None:
     """Why `upload` cannot be graded for `assignment`, in words for the student; None if it can."""
+    shown = safe_filename(upload.filename)       # what the site stores and shows, never the raw name
     with tempfile.TemporaryDirectory(prefix="grader-precheck-") as folder:
-        path = Path(folder) / safe_filename(upload.filename)
+        path = Path(folder) / shown
         path.write_bytes(upload.content)
         try:
             loaded = load_submission(path, Path(folder) / "work", assignment_functions(assignment.exercise))
         except SubmissionError as error:
-            return f"{upload.filename} cannot be graded. {NOTHING_SPENT}\n{error}"
+            return f"{shown} cannot be graded. {NOTHING_SPENT}\n{error}"
         except (RecursionError, MemoryError, OSError):
             return None          # too odd to judge here: the worker's sandbox grades it and says why
     wanted = assignment_functions(assignment.exercise, assignment.functions)
     if loaded.defined & wanted:
         return None
-    text = (f"{upload.filename} defines none of this assignment's functions ({', '.join(sorted(wanted))}). "
+    text = (f"{shown} defines none of this assignment's functions ({', '.join(sorted(wanted))}). "
             f"{NOTHING_SPENT}")
     others = [name for name in catalogue().names() if name != assignment.exercise
               and loaded.defined & assignment_functions(name)]

@@ -1,6 +1,6 @@
 """Issue 22: a submission that makes the grader's own code fail cannot buy unlimited attempts.
 
-Where it fails decides whose failure it is: reading the file (grader.engine._load) is the file's,
+Where it fails decides whose failure it is: reading the file (grader.loading.load_submission) is the file's,
 a graded attempt at once; the machine, the sandbox or the course is ours, retried and never
 counted; the grader's code failing after reading is retried like ours, and counts, scored 0, when
 the last attempt fails too (grading is deterministic, so the submission causes it)."""
@@ -54,7 +54,18 @@ def attempts_used(app, world) -> int:
 
 
 @pytest.mark.parametrize("case", sorted(UNREADABLE))
+def test_a_file_the_reader_trips_on_is_refused_at_upload_with_nothing_spent(app, world, case):
+    with pytest.raises(SubmitRefused, match="could not be read"):
+        submit_as_student(app, world, *UNREADABLE[case])
+    assert attempts_used(app, world) == 0
+
+
+@pytest.mark.parametrize("case", sorted(UNREADABLE))
 def test_a_file_the_reader_trips_on_is_a_graded_attempt_at_once(app, world, case):
+    # Where the instructor turned the upload check off, the queue meets the file: counted once.
+    with app.app_context():
+        db.session.get(Assignment, world.assignment_id).precheck_uploads = False
+        db.session.commit()
     submission_id = submit_as_student(app, world, *UNREADABLE[case])
     assert drain(app) == 1                              # not retried: reading it fails every time
     with app.app_context():

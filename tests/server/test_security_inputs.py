@@ -55,7 +55,8 @@ def test_an_api_upload_name_is_cleaned_the_same_way(app, client, world):
     token = client.post("/api/v1/tokens", json={"email": world.emails["student"], "password": PASSWORD}).get_json()["token"]
     response = client.post(f"/api/v1/assignments/{world.assignment_id}/submissions",
                            headers={"Authorization": f"Bearer {token}"}, content_type="multipart/form-data",
-                           data={"file": (io.BytesIO(b"x = 1\n"), "b" * 400 + "\x00.py")})
+                           data={"file": (io.BytesIO(b"def add_forward(a, b):\n    return a + b, None\n"),
+                                          "b" * 400 + "\x00.py")})
     assert response.status_code == 202, response.data[:300]
     filename = response.get_json()["filename"]
     assert len(filename) == 255 and filename.endswith(".py") and "\x00" not in filename
