@@ -16,6 +16,32 @@ import numpy as np
 
 from grader.declare import Exercise
 
+# --- what every layer's exceptions may mean --------------------------------------------------------
+
+NUMPY2_SCALAR = ("only 0-dimensional arrays can be converted", "setting an array element with a sequence")
+
+
+def numpy2_error(error, function, case):
+    """Code written for NumPy 1.x that NumPy 2 refuses: a 1-element array used as a number, and the
+    aliases np.int, np.float, np.bool removed in NumPy 1.24."""
+    message = error.get("message", "")
+    if any(text in message for text in NUMPY2_SCALAR):
+        return ("A 1-element array is used where a number is needed (int(array), or out[i, j] = an array of "
+                "shape (1, 1)). NumPy 1.x allowed it, NumPy 2 does not: take the number with .item(), or "
+                "compute a scalar (np.sum(...)) in the first place."), "numpy2_array_as_scalar"
+    if error.get("type") == "AttributeError" and "module 'numpy' has no attribute" in message:
+        return ("np.int, np.float and np.bool were removed in NumPy 1.24: use Python's int, float and bool "
+                "(or np.int64, np.float64)."), "numpy_removed_alias"
+    return None
+
+
+def _either(*readers):
+    """An error_hint that asks each reader in turn."""
+    def read(error, function, case):
+        return next((found for found in (r(error, function, case) for r in readers) if found), None)
+    return read
+
+
 # --- normalisation layers ----------------------------------------------------------------------
 
 
@@ -106,6 +132,10 @@ def _conv_output_shape(out_shape, expected, hint, kind, case):
     if stride != 1 and tuple(out_shape[2:]) == sizes(1, pad):
         return ("Your output has the size of a stride-1 convolution: move each window by conv_param['stride'] "
                 "(H' = 1 + (H + 2 * pad - HH) // stride)."), kind, "conv_stride_ignored"
+    if hh != ww and tuple(out_shape[2:]) in {(1 + (h + 2 * pad - k) // stride, 1 + (w + 2 * pad - k) // stride)
+                                             for k in (hh, ww)}:
+        return ("The kernel is HH x WW = w.shape[2] x w.shape[3], not necessarily square: slide windows of HH "
+                "rows and WW columns."), kind, "conv_square_kernel_assumed"
     if tuple(out_shape[2:]) in {sizes(stride, p) for p in range(0, 4) if p != pad}:
         return ("Your output has the size another padding would give: use conv_param['pad'] (it can be 0), "
                 "never a number written in the code."), kind, "conv_pad_hardcoded"
@@ -134,6 +164,14 @@ def _pool_output_shape(out_shape, expected, hint, kind, case):
     return hint, kind, None
 
 
+def _groupnorm_output_shape(out_shape, expected, hint, kind, case):
+    """gamma (1, C, 1, 1) expanded once more, as if it had shape (C,)."""
+    if len(out_shape) > len(expected) and tuple(out_shape[-len(expected):]) == tuple(expected):
+        return ("gamma and beta already have shape (1, C, 1, 1) here: multiply by them as they are (adding axes "
+                "to them, as for a (C,) gamma, gives an output with extra axes)."), kind, "groupnorm_gamma_reshaped"
+    return hint, kind, None
+
+
 def _padded_gradient_shape(grad_name, grad_shape, input_name, input_shape):
     """A dx of the padded x's shape, or an empty one: the crop after the backward."""
     if grad_name != "dx" or len(grad_shape) != 4 or tuple(grad_shape[:2]) != tuple(input_shape[:2]):
@@ -144,6 +182,16 @@ def _padded_gradient_shape(grad_name, grad_shape, input_name, input_shape):
     if grad_shape[2] - input_shape[2] == grad_shape[3] - input_shape[3] > 0:
         return ("dx has the padded x's shape: crop the padding off, dx = dx_pad[:, :, pad:pad + H, "
                 "pad:pad + W]."), "wrong_shape"
+    return None
+
+
+def _conv_error(error, function, case):
+    """The crop dx_pad[:, :, pad:-pad, pad:-pad] at pad = 0: an empty array assigned into dx."""
+    message = error.get("message", "")
+    if case is not None and function == case.exercise.backward and case["conv_param"]["pad"] == 0 \
+            and "broadcast" in message and ",0,0)" in message.replace(" ", ""):
+        return ("dx_pad[:, :, pad:-pad, pad:-pad] is empty when pad = 0 (-0 is 0): crop with "
+                "dx_pad[:, :, pad:pad + H, pad:pad + W] instead."), "conv_crop_empty_at_pad_0"
     return None
 
 
@@ -160,12 +208,22 @@ def _dropout_describe(extras) -> str:
     return f", {extras[0]['mode']} mode, p = {extras[0]['p']}"
 
 
+NUMPY_IDS = {
+    "numpy2_array_as_scalar": "a 1-element array used as a number (int(array), an element set to a (1, 1) array): "
+                              "NumPy 1.x code that NumPy 2 refuses",
+    "numpy_removed_alias": "np.int / np.float / np.bool, removed in NumPy 1.24",
+}
 CONV_IDS = {
+    "conv_crop_empty_at_pad_0": "conv_backward crops dx_pad[:, :, pad:-pad, pad:-pad], empty when pad = 0",
+    "conv_square_kernel_assumed": "conv_forward_naive uses one kernel size for both axes (HH for WW or WW for HH)",
     "conv_stride_ignored": "conv_forward_naive moves its windows by 1 whatever conv_param['stride'] says",
     "conv_pad_hardcoded": "conv_forward_naive pads by a fixed amount instead of conv_param['pad']",
 }
 POOL_IDS = {
     "pool_stride_ignored": "max_pool_forward_naive moves its windows by 1 whatever pool_param['stride'] says",
+}
+GROUPNORM_IDS = {
+    "groupnorm_gamma_reshaped": "groupnorm adds axes to gamma / beta, which already have shape (1, C, 1, 1)",
 }
 DROPOUT_IDS = {
     "dropout_mask_2d": "dropout draws its mask with two axes (N, D) and breaks on 4-D input",
@@ -174,22 +232,24 @@ DROPOUT_IDS = {
 EXERCISES = [
     Exercise("batchnorm_alt", "batchnorm_forward", "batchnorm_backward_alt", ("x", "gamma", "beta"),
              _batchnorm_inputs, extras=("bn_param",), batched=True, broadcast=("gamma", "beta"),
-             describe=lambda extras: f", {extras[0]}"),
+             describe=lambda extras: f", {extras[0]}", error_hint=numpy2_error, mistake_ids=NUMPY_IDS),
     Exercise("layernorm", "layernorm_forward", "layernorm_backward", ("x", "gamma", "beta"), _layernorm_inputs,
              extras=("ln_param",), batched=True, broadcast=("gamma", "beta"),
-             describe=lambda extras: f", {extras[0]}"),
+             describe=lambda extras: f", {extras[0]}", error_hint=numpy2_error),
     Exercise("dropout", "dropout_forward", "dropout_backward", ("x",), _dropout_inputs, extras=("dropout_param",),
-             batched=True, describe=_dropout_describe, error_hint=_dropout_error, mistake_ids=DROPOUT_IDS),
+             batched=True, describe=_dropout_describe, error_hint=_either(_dropout_error, numpy2_error), mistake_ids=DROPOUT_IDS),
     Exercise("conv", "conv_forward_naive", "conv_backward_naive", ("x", "w", "b"), _conv_inputs,
              extras=("conv_param",), batched=True, describe=_conv_describe, output_shape=_conv_output_shape,
-             gradient_shape=_padded_gradient_shape, mistake_ids=CONV_IDS),
+             gradient_shape=_padded_gradient_shape, error_hint=_either(_conv_error, numpy2_error),
+             mistake_ids=CONV_IDS),
     Exercise("max_pool", "max_pool_forward_naive", "max_pool_backward_naive", ("x",), _pool_inputs,
              extras=("pool_param",), batched=True, describe=_pool_describe, output_shape=_pool_output_shape,
-             mistake_ids=POOL_IDS),
+             error_hint=numpy2_error, mistake_ids=POOL_IDS),
     Exercise("spatial_batchnorm", "spatial_batchnorm_forward", "spatial_batchnorm_backward", ("x", "gamma", "beta"),
              _spatial_batchnorm_inputs, extras=("bn_param",), batched=True,
-             describe=lambda extras: f", {extras[0]}"),
+             describe=lambda extras: f", {extras[0]}", error_hint=numpy2_error),
     Exercise("spatial_groupnorm", "spatial_groupnorm_forward", "spatial_groupnorm_backward", ("x", "gamma", "beta"),
              _groupnorm_inputs, extras=("G", "gn_param"), batched=True, broadcast=("gamma", "beta"),
-             describe=lambda extras: f", G = {extras[0]}"),
+             describe=lambda extras: f", G = {extras[0]}", output_shape=_groupnorm_output_shape,
+             error_hint=numpy2_error, mistake_ids=GROUPNORM_IDS),
 ]

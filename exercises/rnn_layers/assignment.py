@@ -71,14 +71,29 @@ TEMPORAL_SOFTMAX_STABILITY = Stability(
     "Subtract the max over the vocabulary (axis 2, keepdims=True) before exp: the softmax is unchanged and "
     "exp can no longer overflow.", "temporal_softmax_overflow")
 
+def _cache_consumed(error, function, case):
+    """A sequence backward that pop()s its cache empties it: a second call on the same cache fails."""
+    message = error.get("message", "")
+    if error.get("type") == "IndexError" and ("pop from empty list" in message or "list index out of range" in message) \
+            and function.endswith("_backward") and "pop(" in (error.get("traceback") or "") + message:
+        return ("Your backward takes its steps' caches out of the cache list (pop()), so a second call on the "
+                "same cache finds it empty: read cache[t] instead, and leave the cache as the forward made it."
+                ), "cache_consumed"
+    if error.get("type") == "IndexError" and function.endswith("_backward") and "list index out of range" in message:
+        return ("The cache list is shorter than expected: if an earlier call pop()ed steps out of it, read "
+                "cache[t] instead, and leave the cache as the forward made it."), "cache_consumed"
+    return None
+
+
 RNN_IDS = {"temporal_softmax_overflow": "temporal_softmax_loss overflows on large scores: the max is not subtracted"}
+SEQUENCE_IDS = {"cache_consumed": "a sequence backward pop()s its cache list: a second call on the same cache fails"}
 
 
 EXERCISES = [
     Exercise("rnn_step", "rnn_step_forward", "rnn_step_backward", ("x", "prev_h", "Wx", "Wh", "b"),
              _step_inputs(1, cell=False), outputs=("next_h",), batched=True, broadcast=("b",)),
     Exercise("rnn", "rnn_forward", "rnn_backward", ("x", "h0", "Wx", "Wh", "b"), _sequence_inputs(1),
-             outputs=("h",), batched=True),
+             outputs=("h",), batched=True, error_hint=_cache_consumed, mistake_ids=SEQUENCE_IDS),
     Exercise("word_embedding", "word_embedding_forward", "word_embedding_backward", ("W",), _embedding_inputs,
              extras=("x",), signature=("x", "W")),
     Exercise("temporal_affine", "temporal_affine_forward", "temporal_affine_backward", ("x", "w", "b"),
@@ -88,5 +103,5 @@ EXERCISES = [
     Exercise("lstm_step", "lstm_step_forward", "lstm_step_backward", ("x", "prev_h", "prev_c", "Wx", "Wh", "b"),
              _step_inputs(4, cell=True), outputs=("next_h", "next_c"), batched=True, broadcast=("b",)),
     Exercise("lstm", "lstm_forward", "lstm_backward", ("x", "h0", "Wx", "Wh", "b"), _sequence_inputs(4),
-             outputs=("h",), batched=True),
+             outputs=("h",), batched=True, error_hint=_cache_consumed, mistake_ids=SEQUENCE_IDS),
 ]

@@ -137,6 +137,8 @@ DROPOUT_IDS = {
     "dropout_not_rescaled": "dropout keeps units without dividing by p (not inverted dropout): test mode is then wrong",
     "dropout_p_is_drop_probability": "dropout treats p as the probability of dropping a unit (the pre-2017 convention)",
     "dropout_scaled_at_test": "dropout multiplies by p in test mode (inverted dropout leaves test mode alone)",
+    "dropout_old_vanilla": "dropout as in the pre-2017 notes: p drops a unit and the kept ones are not rescaled",
+    "dropout_keeps_everything": "dropout keeps every unit in training (e.g. rand < p / p, which compares with 1)",
     "dropout_backward_not_rescaled": "dropout_backward multiplies dout by the 0/1 mask without the 1 / p scale",
 }
 
@@ -164,6 +166,16 @@ DROPOUT = Hidden(
         Mistake("dropout_p_is_drop_probability", "out", DROPOUT_P,
                 lambda c: c["x"] * (_uniform(c) < 1 - c["dropout_param"]["p"]) / (1 - c["dropout_param"]["p"]),
                 when=lambda c: _training(c) and c["dropout_param"]["p"] < 1),
+        Mistake("dropout_p_is_drop_probability", "out", DROPOUT_P,
+                lambda c: c["x"] * (_uniform(c) >= c["dropout_param"]["p"]) / c["dropout_param"]["p"],
+                when=lambda c: _training(c) and c["dropout_param"]["p"] < 1),
+        Mistake("dropout_old_vanilla", "out", DROPOUT_P + " And inverted dropout scales the kept units by 1 / p in "
+                "training (then test mode is the identity).",
+                lambda c: c["x"] * (_uniform(c) >= c["dropout_param"]["p"]),
+                when=lambda c: _training(c) and c["dropout_param"]["p"] < 1),
+        Mistake("dropout_keeps_everything", "out", "In training your mask keeps every unit. Mind the precedence: "
+                "np.random.rand(*x.shape) < p / p compares with p / p = 1; write (np.random.rand(*x.shape) < p) / p.",
+                lambda c: c["x"].copy(), when=lambda c: _training(c) and c["dropout_param"]["p"] < 1),
         Mistake("dropout_scaled_at_test", "out", "With inverted dropout the scaling happens in training, so test mode "
                 "returns x unchanged: out = x.", lambda c: c["x"] * c["dropout_param"]["p"],
                 when=lambda c: not _training(c)),
@@ -226,7 +238,7 @@ CONV_IDS = {
 CONV = Hidden(
     _conv_config,
     edges=({"x": [2, 3, 5, 5], "F": 2, "HH": 3, "WW": 3, "stride": 1, "pad": 0},
-           {"x": [1, 1, 4, 6], "F": 1, "HH": 2, "WW": 3, "stride": 2, "pad": 1},
+           {"x": [1, 1, 4, 7], "F": 1, "HH": 2, "WW": 3, "stride": 2, "pad": 1},
            {"x": [2, 2, 7, 5], "F": 3, "HH": 3, "WW": 1, "stride": 2, "pad": 2}),
     mistakes=(
         Mistake("conv_stride_ignored", "out", "Move each window by conv_param['stride'].",
