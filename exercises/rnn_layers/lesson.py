@@ -215,3 +215,12 @@ def lstm_backward(dh, cache):
 # %% [check]
 from grader import notebook
 notebook.check("lstm_backward");
+
+# %% [markdown]
+# ## Everything at once
+#
+# The public checks of every layer you have written, with the total score.
+
+# %% [check]
+from grader import notebook
+notebook.check();

@@ -1,4 +1,4 @@
-"""The CS231n assignments (cnn_layers, rnn_layers) on a corpus written after reading public students'
+"""The CS231n assignments (layers2, rnn_layers) on a corpus written after reading public students'
 files (docs/cs231n-real-files.md): every correct style gets full marks, every bug pattern is caught,
 named by its mistake id, and costs only its own function (one bug, one penalty).
 
@@ -36,7 +36,7 @@ def _describe(tests) -> str:
 
 def test_every_corpus_file_is_described():
     assert {p.name for p in (CORPUS / "buggy").glob("*.py")} == set(MANIFEST)
-    assert {p.name.rsplit("_", 1)[0] for p in CORRECT} == {"cnn_layers", "rnn_layers"}
+    assert {p.name.rsplit("_", 1)[0] for p in CORRECT} == {"layers2", "rnn_layers"}
 
 
 @pytest.mark.parametrize("path", CORRECT, ids=lambda p: p.name)
@@ -44,6 +44,17 @@ def test_correct_styles_get_full_marks(path, tmp_path):
     report = _graded(path, tmp_path, path.name.rsplit("_", 1)[0])
     not_passed = [t for t in report.tests if t.status != "passed"]
     assert report.tests and report.score == report.max_score, _describe(not_passed)
+
+
+def test_dropout_is_judged_by_behaviour_not_by_random_stream(tmp_path):
+    """A mask from np.random.binomial is not the reference's np.random.rand draw, and is right; the
+    backward is then held to that very mask (the numerical gradient of the student's forward)."""
+    right = _graded(CORPUS / "dropout" / "binomial_mask.py", tmp_path)
+    assert right.tests and right.score == right.max_score, _describe(right.tests)
+    fresh = _graded(CORPUS / "dropout" / "backward_new_mask.py", tmp_path)
+    status = {(t.function, t.check, t.visibility): t.status for t in fresh.tests}
+    assert status[("dropout_forward", "forward", "visible")] == "passed"
+    assert status[("dropout_backward", "gradient", "visible")] == "failed"
 
 
 @pytest.mark.parametrize("name", sorted(MANIFEST))

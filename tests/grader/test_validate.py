@@ -31,7 +31,7 @@ def run(*args) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-@pytest.mark.parametrize("assignment", ["gates", "layers", "cnn_layers", "rnn_layers"])
+@pytest.mark.parametrize("assignment", ["gates", "layers", "layers2", "rnn_layers"])
 def test_every_built_in_assignment_is_valid(assignment):
     result = validate(assignment, Course(ROOT), seeds=2, sandboxed=False)
     assert result.ok, result.problems + [row for row in result.mistakes if not row.ok]

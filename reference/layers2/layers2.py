@@ -116,10 +116,17 @@ def spatial_groupnorm_backward(dout, cache):
 # --- dropout: p is the probability of keeping a unit (CS231n since 2017) ---------------------------
 
 
+# What dropout_param["p"] means: "keep" (CS231n since 2017) or "drop" (before); the same as
+# DROPOUT_P_MEANS in exercises/layers2/assignment.py.
+DROPOUT_P_MEANS = "keep"
+
+
 def dropout_forward(x, dropout_param):
     """Inverted dropout: in training keep each unit with probability p and scale it by 1 / p, so
     that test mode is the identity. dropout_param: p, mode ('train' / 'test'), seed (optional)."""
     p, mode = dropout_param["p"], dropout_param["mode"]
+    if DROPOUT_P_MEANS == "drop":
+        p = 1 - p
     if "seed" in dropout_param:
         np.random.seed(dropout_param["seed"])
     if mode == "train":

@@ -1,5 +1,5 @@
-# Source of cnn_layers.py and cnn_layers.ipynb (jupytext "percent" format). Edit this file, then run
-# `grade build-exercises cnn_layers`; never edit the generated files by hand.
+# Source of layers2.py and layers2.ipynb (jupytext "percent" format). Edit this file, then run
+# `grade build-exercises layers2`; never edit the generated files by hand.
 
 # %% [markdown]
 # # Assignment 2, continued: normalisation, dropout, convolution and pooling
@@ -36,6 +36,10 @@ def batchnorm_forward(x, gamma, beta, bn_param):
     Returns (out, cache)."""
     # TODO: paste your batchnorm_forward.
     raise NotImplementedError("batchnorm_forward")
+
+# %% [check]
+from grader import notebook
+notebook.check("batchnorm_forward");
 
 # %% [stub]
 def batchnorm_backward_alt(dout, cache):
@@ -252,3 +256,12 @@ def spatial_groupnorm_backward(dout, cache):
 # %% [check]
 from grader import notebook
 notebook.check("spatial_groupnorm_backward");
+
+# %% [markdown]
+# ## Everything at once
+#
+# The public checks of every layer you have written, with the total score.
+
+# %% [check]
+from grader import notebook
+notebook.check();

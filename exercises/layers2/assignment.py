@@ -1,13 +1,15 @@
-"""The cnn_layers assignment (CS231n assignment 2, cs231n/layers.py), declared: batchnorm's backward
+"""The layers2 assignment (CS231n assignment 2, cs231n/layers.py), declared: batchnorm's backward
 in one formula, layernorm, dropout, convolution, max pooling, spatial batchnorm and groupnorm.
 
 CS231n's signatures and parameter dicts exactly (conv_param, pool_param, dropout_param, bn_param,
 ln_param, gn_param and G), so that a student's existing layers.py grades unchanged. This half ships
 in a release: how inputs are drawn and the layers' own readings of shapes and exceptions. The hidden
-shapes and the known mistakes are in reference/cnn_layers/hidden.py.
+shapes and the known mistakes are in reference/layers2/hidden.py.
 
-Conventions (today's CS231n; change them here and in the reference together):
-- dropout_param["p"] is the probability of KEEPING a unit (before 2017 it was of dropping it);
+Conventions (today's CS231n by default):
+- dropout_param["p"] is the probability of KEEPING a unit (before 2017 it was of dropping it): set
+  DROPOUT_P_MEANS below to "drop" for the old meaning, and the reference's dropout_forward with it;
+  any valid draw of the mask is accepted, whatever random call made it;
 - groupnorm's gamma and beta have shape (1, C, 1, 1) (older docstrings said (C,)).
 """
 from __future__ import annotations
@@ -95,6 +97,31 @@ def _dropout_inputs(rng: np.random.Generator, config: dict):
     """x of any shape (2-D and 4-D); p, mode and seed from the configuration."""
     param = {"p": config["p"], "mode": config.get("mode", "train"), "seed": config["seed"]}
     return {"x": rng.normal(size=tuple(config["x"]))}, (param,)
+
+
+# What dropout_param["p"] means in this course: "keep" (CS231n since 2017) or "drop" (before).
+DROPOUT_P_MEANS = "keep"
+
+
+def _keep_probability(param: dict) -> float:
+    return param["p"] if DROPOUT_P_MEANS == "keep" else 1.0 - param["p"]
+
+
+def _dropout_accepts(case, what, out) -> bool:
+    """Another valid inverted-dropout draw: the reference draws its mask with np.random.rand, as
+    CS231n's notebooks do, but np.random.binomial, np.random.choice or the comparison the other way
+    round are as right. Accepted in training: every unit either dropped (0) or kept and scaled
+    (x / keep), with a kept share a fair coin could give (4 standard deviations); the numerical
+    gradient of this very forward then judges the backward (it must reuse this mask)."""
+    x, param = case["x"], case["dropout_param"]
+    keep = _keep_probability(param)
+    if param["mode"] != "train" or np.shape(out) != x.shape or not 0 < keep <= 1:
+        return False
+    kept = np.abs(out) > 0
+    if not (np.allclose(out[kept], x[kept] / keep, rtol=1e-9, atol=0) and np.all(out[~kept] == 0)):
+        return False
+    share, n = kept.mean(), x.size
+    return abs(share - keep) <= 4 * np.sqrt(keep * (1 - keep) / n) + 1.0 / n
 
 
 def _dropout_error(error, function, case):
@@ -237,7 +264,8 @@ EXERCISES = [
              extras=("ln_param",), batched=True, broadcast=("gamma", "beta"),
              describe=lambda extras: f", {extras[0]}", error_hint=numpy2_error),
     Exercise("dropout", "dropout_forward", "dropout_backward", ("x",), _dropout_inputs, extras=("dropout_param",),
-             batched=True, describe=_dropout_describe, error_hint=_either(_dropout_error, numpy2_error), mistake_ids=DROPOUT_IDS),
+             batched=True, describe=_dropout_describe, error_hint=_either(_dropout_error, numpy2_error),
+             accepts=_dropout_accepts, mistake_ids=DROPOUT_IDS),
     Exercise("conv", "conv_forward_naive", "conv_backward_naive", ("x", "w", "b"), _conv_inputs,
              extras=("conv_param",), batched=True, describe=_conv_describe, output_shape=_conv_output_shape,
              gradient_shape=_padded_gradient_shape, error_hint=_either(_conv_error, numpy2_error),

@@ -1,4 +1,4 @@
-"""The cnn_layers assignment's hidden half: hidden shapes, known mistakes and chain-rule paths. Never
+"""The layers2 assignment's hidden half: hidden shapes, known mistakes and chain-rule paths. Never
 shipped to students. The mistakes are the wrong answers real students' layers.py files give (read in
 public repositories), computed here on the case's own inputs.
 """
