@@ -197,3 +197,19 @@ def spatial_groupnorm_backward(dout, cache):
             d, z = dxn[n, part], xn[n, part]
             dx[n, part] = (m * d - d.sum() - z * (d * z).sum()) / (m * stds[n, g])
     return dx, dgamma, dbeta
+
+
+def svm_loss(x, y):
+    N, C = x.shape
+    loss = 0.0
+    dx = np.zeros_like(x)
+    for i in range(N):
+        for j in range(C):
+            if j == y[i]:
+                continue
+            margin = x[i, j] - x[i, y[i]] + 1
+            if margin > 0:
+                loss += margin
+                dx[i, j] += 1
+                dx[i, y[i]] -= 1
+    return loss / N, dx / N
