@@ -1,4 +1,4 @@
-"""The layers2 assignment (CS231n assignment 2, cs231n/layers.py), declared: the SVM loss, batchnorm's backward
+"""The layers2 assignment (CS231n assignment 2, cs231n/layers.py), declared: batchnorm's backward
 in one formula, layernorm, dropout, convolution, max pooling, spatial batchnorm and groupnorm.
 
 CS231n's signatures and parameter dicts exactly (conv_param, pool_param, dropout_param, bn_param,
@@ -42,23 +42,6 @@ def _either(*readers):
     def read(error, function, case):
         return next((found for found in (r(error, function, case) for r in readers) if found), None)
     return read
-
-
-# --- the SVM loss: its kinks are the margins at exactly 0 ----------------------------------------
-
-
-def _svm_inputs(rng: np.random.Generator, config: dict):
-    """Scores x (N, C) and labels y: every margin x[j] - x[y] + 1 at least 0.05 away from 0, so no
-    numerical gradient straddles the hinge's kink."""
-    n, c = config["N"], config["C"]
-    y = rng.integers(0, c, size=n)
-    x = rng.normal(size=(n, c))
-    rows = np.arange(n)
-    margins = x - x[rows, y][:, None] + 1.0
-    close = np.abs(margins) < 0.05
-    close[rows, y] = False
-    x = x + close * np.where(margins >= 0, 0.1, -0.1)
-    return {"x": x}, (y,)
 
 
 # --- normalisation layers ----------------------------------------------------------------------
@@ -274,7 +257,6 @@ DROPOUT_IDS = {
 }
 
 EXERCISES = [
-    Exercise("svm", "svm_loss", None, ("x",), _svm_inputs, extras=("y",), batched=True, error_hint=numpy2_error),
     Exercise("batchnorm_alt", "batchnorm_forward", "batchnorm_backward_alt", ("x", "gamma", "beta"),
              _batchnorm_inputs, extras=("bn_param",), batched=True, broadcast=("gamma", "beta"),
              describe=lambda extras: f", {extras[0]}", error_hint=numpy2_error, mistake_ids=NUMPY_IDS),

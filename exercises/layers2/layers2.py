@@ -1,4 +1,4 @@
-"""Assignment 2, continued: the SVM loss, normalisation, dropout, convolution and pooling.
+"""Assignment 2, continued: normalisation, dropout, convolution and pooling.
 
 The layers of CS231n's assignment 2 after affine, ReLU and batchnorm, with the
 same signatures as `cs231n/layers.py` (your existing file grades unchanged):
@@ -12,12 +12,6 @@ fine: the convolution and the pooling are meant to be written with them.
 """
 
 import numpy as np
-
-
-def svm_loss(x, y):
-    """Inputs: x (N, C) class scores; y (N,) labels in 0 .. C - 1. Returns (loss, dx)."""
-    # TODO
-    raise NotImplementedError("svm_loss")
 
 
 def batchnorm_forward(x, gamma, beta, bn_param):

@@ -2,7 +2,7 @@
 # `grade build-exercises layers2`; never edit the generated files by hand.
 
 # %% [markdown]
-# # Assignment 2, continued: the SVM loss, normalisation, dropout, convolution and pooling
+# # Assignment 2, continued: normalisation, dropout, convolution and pooling
 #
 # The layers of CS231n's assignment 2 after affine, ReLU and batchnorm, with the
 # same signatures as `cs231n/layers.py` (your existing file grades unchanged):
@@ -16,25 +16,6 @@
 
 # %% [setup]
 import numpy as np
-
-# %% [markdown]
-# ## The multiclass SVM loss
-#
-# For example i with correct class y[i], each wrong class j has the margin
-# x[i, j] - x[i, y[i]] + 1, and the loss is the sum of max(0, margin) over the
-# wrong classes, averaged over the N examples (the correct class is left out:
-# its own margin would always be 1). Backward: a positive margin adds 1 / N to
-# dx[i, j], and -1 / N to dx[i, y[i]], which appears in every one of them.
-
-# %% [stub]
-def svm_loss(x, y):
-    """Inputs: x (N, C) class scores; y (N,) labels in 0 .. C - 1. Returns (loss, dx)."""
-    # TODO
-    raise NotImplementedError("svm_loss")
-
-# %% [check]
-from grader import notebook
-notebook.check("svm_loss");
 
 # %% [markdown]
 # ## Batchnorm's backward in one expression

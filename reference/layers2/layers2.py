@@ -1,6 +1,6 @@
 """Reference solution: the layers of CS231n's assignment 2 beyond the affine/ReLU/batchnorm basics.
 
-The multiclass SVM loss, normalisation (batchnorm's backward in one formula, layernorm, spatial batchnorm, groupnorm),
+Normalisation (batchnorm's backward in one formula, layernorm, spatial batchnorm, groupnorm),
 dropout, convolution and max pooling, with CS231n's signatures and parameter dicts. The same
 pattern as every layer:
 
@@ -13,22 +13,6 @@ batch and the channels: the shape of the computation a naive solution has, reada
 """
 
 import numpy as np
-
-# --- the multiclass SVM loss on class scores (assignment 1) --------------------------------------------
-
-
-def svm_loss(x, y):
-    """Hinge loss: for each example, sum over the wrong classes j of max(0, x[j] - x[y] + 1),
-    averaged over the N examples. Returns (loss, dx)."""
-    n = x.shape[0]
-    rows = np.arange(n)
-    margins = np.maximum(0.0, x - x[rows, y][:, None] + 1.0)
-    margins[rows, y] = 0.0
-    loss = margins.sum() / n
-    positive = (margins > 0).astype(x.dtype)
-    positive[rows, y] = -positive.sum(axis=1)     # the correct score is in every positive margin
-    return loss, positive / n
-
 
 # --- normalisation: one helper for every "subtract the mean, divide by the std" layer -------------
 

@@ -1,4 +1,4 @@
-"""The CS231n assignments (layers2, rnn_layers) on a corpus written after reading public students'
+"""The CS231n assignments (layers2, rnn_layers, svm) on a corpus written after reading public students'
 files (docs/cs231n-real-files.md): every correct style gets full marks, every bug pattern is caught,
 named by its mistake id, and costs only its own function (one bug, one penalty).
 
@@ -39,9 +39,11 @@ def test_every_corpus_file_is_described():
     assert {p.name.rsplit("_", 1)[0] for p in CORRECT} == {"layers2", "rnn_layers"}
 
 
-@pytest.mark.parametrize("path", CORRECT, ids=lambda p: p.name)
-def test_correct_styles_get_full_marks(path, tmp_path):
-    report = _graded(path, tmp_path, path.name.rsplit("_", 1)[0])
+@pytest.mark.parametrize("path, assignment", [(p, p.name.rsplit("_", 1)[0]) for p in CORRECT]
+                         + [(p, "svm") for p in CORRECT if p.name.startswith("layers2")],
+                         ids=lambda value: getattr(value, "name", value))
+def test_correct_styles_get_full_marks(path, assignment, tmp_path):
+    report = _graded(path, tmp_path, assignment)
     not_passed = [t for t in report.tests if t.status != "passed"]
     assert report.tests and report.score == report.max_score, _describe(not_passed)
 
