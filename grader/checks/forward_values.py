@@ -49,7 +49,7 @@ def compare_output(case: Case, out: np.ndarray, expected: np.ndarray, oracle, wh
                 hint, kind, mistake = exercise.output_shape(out.shape, expected.shape, hint, kind, case)
             return Finding(Status.FAILED, f"{what} has shape {fmt(out.shape)}, expected {fmt(expected.shape)}",
                            hint, mistake or value_mistake(what, kind))
-    if allclose(out, expected):
+    if allclose(out, expected) or (exercise.accepts is not None and exercise.accepts(case, what, out)):
         return PASS
     return explain_mismatch(what, out, expected, batch_size=case.batch_size,
                             candidates=oracle.mistakes(case, what),

@@ -168,6 +168,12 @@ class Exercise:
     output_shape: Callable[[tuple, tuple, str, "Case | None"], tuple[str | None, str | None] | None] | None = None
     # gradient_shape(grad_name, grad_shape, input_name, input_shape) -> (hint, kind) | None
     gradient_shape: Callable[[str, tuple, str, tuple], tuple[str, str] | None] | None = None
+    # accepts(case, what, out) -> bool: a forward output that is not the reference's and is right all
+    # the same: another valid draw of a stochastic forward (dropout's mask from another random
+    # stream, or with the other meaning of p). Its backward is then judged against the numerical
+    # gradient of the student's own forward, which is how "the backward uses the forward's mask" is
+    # checked.
+    accepts: Callable[["Case", str, np.ndarray], bool] | None = None
     # (hint, mistake) for a wrong gradient that nothing more specific explains.
     gradient_fallback: tuple[str, str] | None = None
     # {id: meaning} of the mistake ids this half can give (its checks' and hooks' own): the

@@ -16,6 +16,7 @@ import functools
 import importlib.util
 import sys
 import traceback
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,8 +54,19 @@ class Catalogue:
         return {f for exercise in (exercises or self.exercises()) for f in exercise.functions}
 
     def defining(self, names: set[str]) -> list[Exercise]:
-        """Exercises any of whose student functions appear in `names`."""
-        return [exercise for exercise in self.exercises() if names & set(exercise.functions)]
+        """Exercises any of whose student functions appear in `names`.
+
+        A function several exercises share (CS231n's batchnorm_forward is the forward of both
+        batchnorm_backward and batchnorm_backward_alt, in two assignments) selects only the exercises
+        whose own functions appear too; when none does, the one whose assignment the names fit best."""
+        exercises = self.exercises()
+        owners = Counter(f for exercise in exercises for f in exercise.functions)
+        chosen = [e for e in exercises if names & {f for f in e.functions if owners[f] == 1}]
+        for name in sorted(n for n in names if owners[n] > 1):
+            if not any(name in e.functions for e in chosen):
+                sharing = [e for e in exercises if name in e.functions]
+                chosen.append(max(sharing, key=lambda e: len(names & self.functions(e.assignment))))
+        return [e for e in exercises if e in chosen]
 
     def unknown(self, assignment: str) -> str:
         """The message for an assignment this course does not have."""

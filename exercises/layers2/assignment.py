@@ -1,0 +1,283 @@
+"""The layers2 assignment (CS231n assignment 2, cs231n/layers.py), declared: batchnorm's backward
+in one formula, layernorm, dropout, convolution, max pooling, spatial batchnorm and groupnorm.
+
+CS231n's signatures and parameter dicts exactly (conv_param, pool_param, dropout_param, bn_param,
+ln_param, gn_param and G), so that a student's existing layers.py grades unchanged. This half ships
+in a release: how inputs are drawn and the layers' own readings of shapes and exceptions. The hidden
+shapes and the known mistakes are in reference/layers2/hidden.py.
+
+Conventions (today's CS231n by default):
+- dropout_param["p"] is the probability of KEEPING a unit (before 2017 it was of dropping it): set
+  DROPOUT_P_MEANS below to "drop" for the old meaning, and the reference's dropout_forward with it;
+  any valid draw of the mask is accepted, whatever random call made it;
+- groupnorm's gamma and beta have shape (1, C, 1, 1) (older docstrings said (C,)).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from grader.declare import Exercise
+
+# --- what every layer's exceptions may mean --------------------------------------------------------
+
+NUMPY2_SCALAR = ("only 0-dimensional arrays can be converted", "setting an array element with a sequence")
+
+
+def numpy2_error(error, function, case):
+    """Code written for NumPy 1.x that NumPy 2 refuses: a 1-element array used as a number, and the
+    aliases np.int, np.float, np.bool removed in NumPy 1.24."""
+    message = error.get("message", "")
+    if any(text in message for text in NUMPY2_SCALAR):
+        return ("A 1-element array is used where a number is needed (int(array), or out[i, j] = an array of "
+                "shape (1, 1)). NumPy 1.x allowed it, NumPy 2 does not: take the number with .item(), or "
+                "compute a scalar (np.sum(...)) in the first place."), "numpy2_array_as_scalar"
+    if error.get("type") == "AttributeError" and "module 'numpy' has no attribute" in message:
+        return ("np.int, np.float and np.bool were removed in NumPy 1.24: use Python's int, float and bool "
+                "(or np.int64, np.float64)."), "numpy_removed_alias"
+    return None
+
+
+def _either(*readers):
+    """An error_hint that asks each reader in turn."""
+    def read(error, function, case):
+        return next((found for found in (r(error, function, case) for r in readers) if found), None)
+    return read
+
+
+# --- normalisation layers ----------------------------------------------------------------------
+
+
+def _scaled_features(rng: np.random.Generator, shape: tuple, axis: int) -> np.ndarray:
+    """Normal values with a different scale and shift along `axis` (normalising must matter)."""
+    size = shape[axis]
+    view = [1] * len(shape)
+    view[axis] = size
+    scale = rng.uniform(0.5, 3.0, size=size).reshape(view)
+    shift = 2.0 * rng.normal(size=size).reshape(view)
+    return rng.normal(size=shape) * scale + shift
+
+
+def _batchnorm_inputs(rng: np.random.Generator, config: dict):
+    n, d = config["N"], config["D"]
+    bn_param = {"mode": "train"}
+    if "eps" in config:
+        bn_param["eps"] = config["eps"]
+    return {"x": _scaled_features(rng, (n, d), 1), "gamma": rng.normal(size=d) + 1.0,
+            "beta": rng.normal(size=d)}, (bn_param,)
+
+
+def _layernorm_inputs(rng: np.random.Generator, config: dict):
+    """Rows of different scale and shift: layernorm normalises each example (row)."""
+    n, d = config["N"], config["D"]
+    ln_param = {"eps": config["eps"]} if "eps" in config else {}
+    return {"x": _scaled_features(rng, (n, d), 0), "gamma": rng.normal(size=d) + 1.0,
+            "beta": rng.normal(size=d)}, (ln_param,)
+
+
+def _spatial_batchnorm_inputs(rng: np.random.Generator, config: dict):
+    n, c, h, w = config["x"]
+    bn_param = {"mode": "train"}
+    if "eps" in config:
+        bn_param["eps"] = config["eps"]
+    return {"x": _scaled_features(rng, (n, c, h, w), 1), "gamma": rng.normal(size=c) + 1.0,
+            "beta": rng.normal(size=c)}, (bn_param,)
+
+
+def _groupnorm_inputs(rng: np.random.Generator, config: dict):
+    n, c, h, w = config["x"]
+    gn_param = {"eps": config["eps"]} if "eps" in config else {}
+    return {"x": _scaled_features(rng, (n, c, h, w), 1), "gamma": rng.normal(size=(1, c, 1, 1)) + 1.0,
+            "beta": rng.normal(size=(1, c, 1, 1))}, (config["G"], gn_param)
+
+
+# --- dropout -------------------------------------------------------------------------------------
+
+
+def _dropout_inputs(rng: np.random.Generator, config: dict):
+    """x of any shape (2-D and 4-D); p, mode and seed from the configuration."""
+    param = {"p": config["p"], "mode": config.get("mode", "train"), "seed": config["seed"]}
+    return {"x": rng.normal(size=tuple(config["x"]))}, (param,)
+
+
+# What dropout_param["p"] means in this course: "keep" (CS231n since 2017) or "drop" (before).
+DROPOUT_P_MEANS = "keep"
+
+
+def _keep_probability(param: dict) -> float:
+    return param["p"] if DROPOUT_P_MEANS == "keep" else 1.0 - param["p"]
+
+
+def _dropout_accepts(case, what, out) -> bool:
+    """Another valid inverted-dropout draw: the reference draws its mask with np.random.rand, as
+    CS231n's notebooks do, but np.random.binomial, np.random.choice or the comparison the other way
+    round are as right. Accepted in training: every unit either dropped (0) or kept and scaled
+    (x / keep), with a kept share a fair coin could give (4 standard deviations); the numerical
+    gradient of this very forward then judges the backward (it must reuse this mask)."""
+    x, param = case["x"], case["dropout_param"]
+    keep = _keep_probability(param)
+    if param["mode"] != "train" or np.shape(out) != x.shape or not 0 < keep <= 1:
+        return False
+    kept = np.abs(out) > 0
+    if not (np.allclose(out[kept], x[kept] / keep, rtol=1e-9, atol=0) and np.all(out[~kept] == 0)):
+        return False
+    share, n = kept.mean(), x.size
+    return abs(share - keep) <= 4 * np.sqrt(keep * (1 - keep) / n) + 1.0 / n
+
+
+def _dropout_error(error, function, case):
+    """A mask drawn for two axes only (np.random.rand(N, D)) meets a 4-D x."""
+    message = error.get("message", "")
+    if case is None or case["x"].ndim <= 2 or error.get("type") not in ("ValueError", "IndexError"):
+        return None
+    if "broadcast" in message or "index" in message or "unpack" in message:
+        return ("x can have any number of axes (after a convolution it is (N, C, H, W)): draw the mask with "
+                "x's own shape, np.random.rand(*x.shape).", "dropout_mask_2d")
+    return None
+
+
+# --- convolution and pooling --------------------------------------------------------------------
+
+
+def _conv_inputs(rng: np.random.Generator, config: dict):
+    """x (N, C, H, W), w (F, C, HH, WW), b (F,); conv_param stride and pad."""
+    n, c, h, w = config["x"]
+    f, hh, ww = config["F"], config["HH"], config["WW"]
+    return {"x": rng.normal(size=(n, c, h, w)), "w": rng.normal(size=(f, c, hh, ww)) / np.sqrt(c * hh * ww),
+            "b": rng.normal(size=f)}, ({"stride": config["stride"], "pad": config["pad"]},)
+
+
+def _conv_output_shape(out_shape, expected, hint, kind, case):
+    """Spatial sizes that a stride of 1, or no padding, would have given."""
+    if case is None or len(out_shape) != 4 or out_shape[:2] != expected[:2]:
+        return hint, kind, None
+    stride, pad = case["conv_param"]["stride"], case["conv_param"]["pad"]
+    _, _, hh, ww = case["w"].shape
+    h, w = case["x"].shape[2:]
+
+    def sizes(s, p):
+        return (1 + (h + 2 * p - hh) // s, 1 + (w + 2 * p - ww) // s)
+    if stride != 1 and tuple(out_shape[2:]) == sizes(1, pad):
+        return ("Your output has the size of a stride-1 convolution: move each window by conv_param['stride'] "
+                "(H' = 1 + (H + 2 * pad - HH) // stride)."), kind, "conv_stride_ignored"
+    if hh != ww and tuple(out_shape[2:]) in {(1 + (h + 2 * pad - k) // stride, 1 + (w + 2 * pad - k) // stride)
+                                             for k in (hh, ww)}:
+        return ("The kernel is HH x WW = w.shape[2] x w.shape[3], not necessarily square: slide windows of HH "
+                "rows and WW columns."), kind, "conv_square_kernel_assumed"
+    if tuple(out_shape[2:]) in {sizes(stride, p) for p in range(0, 4) if p != pad}:
+        return ("Your output has the size another padding would give: use conv_param['pad'] (it can be 0), "
+                "never a number written in the code."), kind, "conv_pad_hardcoded"
+    return hint, kind, None
+
+
+def _pool_inputs(rng: np.random.Generator, config: dict):
+    """Distinct values at least 0.05 apart: no window has a tie, not even under the gradient
+    check's small perturbations, so its maximum is unambiguous."""
+    shape = tuple(config["x"])
+    size = int(np.prod(shape))
+    values = (rng.permutation(size) + rng.uniform(-0.25, 0.25, size=size)) * 0.1
+    param = {"pool_height": config["ph"], "pool_width": config["pw"], "stride": config["stride"]}
+    return {"x": values.reshape(shape)}, (param,)
+
+
+def _pool_output_shape(out_shape, expected, hint, kind, case):
+    if case is None or len(out_shape) != 4 or out_shape[:2] != expected[:2]:
+        return hint, kind, None
+    param = case["pool_param"]
+    h, w = case["x"].shape[2:]
+    stride_one = (1 + h - param["pool_height"], 1 + w - param["pool_width"])
+    if param["stride"] != 1 and tuple(out_shape[2:]) == stride_one:
+        return ("Your output has the size of a stride-1 pooling: move each window by pool_param['stride'] "
+                "(H' = 1 + (H - pool_height) // stride)."), kind, "pool_stride_ignored"
+    return hint, kind, None
+
+
+def _groupnorm_output_shape(out_shape, expected, hint, kind, case):
+    """gamma (1, C, 1, 1) expanded once more, as if it had shape (C,)."""
+    if len(out_shape) > len(expected) and tuple(out_shape[-len(expected):]) == tuple(expected):
+        return ("gamma and beta already have shape (1, C, 1, 1) here: multiply by them as they are (adding axes "
+                "to them, as for a (C,) gamma, gives an output with extra axes)."), kind, "groupnorm_gamma_reshaped"
+    return hint, kind, None
+
+
+def _padded_gradient_shape(grad_name, grad_shape, input_name, input_shape):
+    """A dx of the padded x's shape, or an empty one: the crop after the backward."""
+    if grad_name != "dx" or len(grad_shape) != 4 or tuple(grad_shape[:2]) != tuple(input_shape[:2]):
+        return None
+    if 0 in grad_shape[2:]:
+        return ("dx is empty: x_pad[:, :, pad:-pad, pad:-pad] keeps nothing when pad = 0 (-0 is 0). Crop with "
+                "dx_pad[:, :, pad:pad + H, pad:pad + W] instead."), "wrong_shape"
+    if grad_shape[2] - input_shape[2] == grad_shape[3] - input_shape[3] > 0:
+        return ("dx has the padded x's shape: crop the padding off, dx = dx_pad[:, :, pad:pad + H, "
+                "pad:pad + W]."), "wrong_shape"
+    return None
+
+
+def _conv_error(error, function, case):
+    """The crop dx_pad[:, :, pad:-pad, pad:-pad] at pad = 0: an empty array assigned into dx."""
+    message = error.get("message", "")
+    if case is not None and function == case.exercise.backward and case["conv_param"]["pad"] == 0 \
+            and "broadcast" in message and ",0,0)" in message.replace(" ", ""):
+        return ("dx_pad[:, :, pad:-pad, pad:-pad] is empty when pad = 0 (-0 is 0): crop with "
+                "dx_pad[:, :, pad:pad + H, pad:pad + W] instead."), "conv_crop_empty_at_pad_0"
+    return None
+
+
+def _conv_describe(extras) -> str:
+    return f", stride {extras[0]['stride']}, pad {extras[0]['pad']}"
+
+
+def _pool_describe(extras) -> str:
+    param = extras[0]
+    return f", pool {param['pool_height']}x{param['pool_width']}, stride {param['stride']}"
+
+
+def _dropout_describe(extras) -> str:
+    return f", {extras[0]['mode']} mode, p = {extras[0]['p']}"
+
+
+NUMPY_IDS = {
+    "numpy2_array_as_scalar": "a 1-element array used as a number (int(array), an element set to a (1, 1) array): "
+                              "NumPy 1.x code that NumPy 2 refuses",
+    "numpy_removed_alias": "np.int / np.float / np.bool, removed in NumPy 1.24",
+}
+CONV_IDS = {
+    "conv_crop_empty_at_pad_0": "conv_backward crops dx_pad[:, :, pad:-pad, pad:-pad], empty when pad = 0",
+    "conv_square_kernel_assumed": "conv_forward_naive uses one kernel size for both axes (HH for WW or WW for HH)",
+    "conv_stride_ignored": "conv_forward_naive moves its windows by 1 whatever conv_param['stride'] says",
+    "conv_pad_hardcoded": "conv_forward_naive pads by a fixed amount instead of conv_param['pad']",
+}
+POOL_IDS = {
+    "pool_stride_ignored": "max_pool_forward_naive moves its windows by 1 whatever pool_param['stride'] says",
+}
+GROUPNORM_IDS = {
+    "groupnorm_gamma_reshaped": "groupnorm adds axes to gamma / beta, which already have shape (1, C, 1, 1)",
+}
+DROPOUT_IDS = {
+    "dropout_mask_2d": "dropout draws its mask with two axes (N, D) and breaks on 4-D input",
+}
+
+EXERCISES = [
+    Exercise("batchnorm_alt", "batchnorm_forward", "batchnorm_backward_alt", ("x", "gamma", "beta"),
+             _batchnorm_inputs, extras=("bn_param",), batched=True, broadcast=("gamma", "beta"),
+             describe=lambda extras: f", {extras[0]}", error_hint=numpy2_error, mistake_ids=NUMPY_IDS),
+    Exercise("layernorm", "layernorm_forward", "layernorm_backward", ("x", "gamma", "beta"), _layernorm_inputs,
+             extras=("ln_param",), batched=True, broadcast=("gamma", "beta"),
+             describe=lambda extras: f", {extras[0]}", error_hint=numpy2_error),
+    Exercise("dropout", "dropout_forward", "dropout_backward", ("x",), _dropout_inputs, extras=("dropout_param",),
+             batched=True, describe=_dropout_describe, error_hint=_either(_dropout_error, numpy2_error),
+             accepts=_dropout_accepts, mistake_ids=DROPOUT_IDS),
+    Exercise("conv", "conv_forward_naive", "conv_backward_naive", ("x", "w", "b"), _conv_inputs,
+             extras=("conv_param",), batched=True, describe=_conv_describe, output_shape=_conv_output_shape,
+             gradient_shape=_padded_gradient_shape, error_hint=_either(_conv_error, numpy2_error),
+             mistake_ids=CONV_IDS),
+    Exercise("max_pool", "max_pool_forward_naive", "max_pool_backward_naive", ("x",), _pool_inputs,
+             extras=("pool_param",), batched=True, describe=_pool_describe, output_shape=_pool_output_shape,
+             error_hint=numpy2_error, mistake_ids=POOL_IDS),
+    Exercise("spatial_batchnorm", "spatial_batchnorm_forward", "spatial_batchnorm_backward", ("x", "gamma", "beta"),
+             _spatial_batchnorm_inputs, extras=("bn_param",), batched=True,
+             describe=lambda extras: f", {extras[0]}", error_hint=numpy2_error),
+    Exercise("spatial_groupnorm", "spatial_groupnorm_forward", "spatial_groupnorm_backward", ("x", "gamma", "beta"),
+             _groupnorm_inputs, extras=("G", "gn_param"), batched=True, broadcast=("gamma", "beta"),
+             describe=lambda extras: f", G = {extras[0]}", output_shape=_groupnorm_output_shape,
+             error_hint=numpy2_error, mistake_ids=GROUPNORM_IDS),
+]

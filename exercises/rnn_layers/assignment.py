@@ -1,0 +1,107 @@
+"""The rnn_layers assignment (CS231n assignment 3, cs231n/rnn_layers.py), declared: the vanilla RNN
+and the LSTM (a step, and a sequence through time), the word embedding, the temporal affine layer
+and the masked temporal softmax loss.
+
+CS231n's signatures exactly, so a student's rnn_layers.py grades unchanged: several outputs and
+upstream gradients (lstm_step_forward returns next_h and next_c), integer inputs before the
+differentiable ones (word_embedding_forward(x, W)), labels and a mask after the scores
+(temporal_softmax_loss(x, y, mask)). This half ships in a release; the hidden shapes and the known
+mistakes are in reference/rnn_layers/hidden.py.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from grader.declare import Exercise, Extreme, Stability
+
+
+def _weights(rng: np.random.Generator, d: int, h: int, gates: int) -> dict[str, np.ndarray]:
+    """Wx (D, gates * H), Wh (H, gates * H), b (gates * H,), scaled so that tanh and the sigmoids
+    work in their curved range rather than saturate."""
+    return {"Wx": rng.normal(size=(d, gates * h)) / np.sqrt(d), "Wh": rng.normal(size=(h, gates * h)) / np.sqrt(h),
+            "b": 0.5 * rng.normal(size=gates * h)}
+
+
+def _step_inputs(gates: int, cell: bool):
+    def make(rng: np.random.Generator, config: dict):
+        n, d, h = config["N"], config["D"], config["H"]
+        arrays = {"x": rng.normal(size=(n, d)), "prev_h": rng.normal(size=(n, h))}
+        if cell:
+            arrays["prev_c"] = rng.normal(size=(n, h))
+        return {**arrays, **_weights(rng, d, h, gates)}, ()
+    return make
+
+
+def _sequence_inputs(gates: int):
+    def make(rng: np.random.Generator, config: dict):
+        n, t, d, h = config["N"], config["T"], config["D"], config["H"]
+        return {"x": rng.normal(size=(n, t, d)), "h0": rng.normal(size=(n, h)), **_weights(rng, d, h, gates)}, ()
+    return make
+
+
+def _embedding_inputs(rng: np.random.Generator, config: dict):
+    """Indices from a vocabulary smaller than the number of positions, so that words repeat (their
+    gradients must add up)."""
+    n, t, v, d = config["N"], config["T"], config["V"], config["D"]
+    return {"W": rng.normal(size=(v, d))}, (rng.integers(0, v, size=(n, t)),)
+
+
+def _temporal_affine_inputs(rng: np.random.Generator, config: dict):
+    n, t, d, m = config["N"], config["T"], config["D"], config["M"]
+    return {"x": rng.normal(size=(n, t, d)), "w": rng.normal(size=(d, m)) / np.sqrt(d),
+            "b": rng.normal(size=m)}, ()
+
+
+def _temporal_softmax_inputs(rng: np.random.Generator, config: dict):
+    """Scores (N, T, V), labels (N, T), and a mask with some steps off (every sequence keeps its
+    first step, as a caption does)."""
+    n, t, v = config["N"], config["T"], config["V"]
+    mask = rng.random(size=(n, t)) < config.get("keep", 0.7)
+    mask[:, 0] = True
+    return {"x": rng.normal(size=(n, t, v))}, (rng.integers(0, v, size=(n, t)), mask)
+
+
+def _large_scores(case) -> dict[str, np.ndarray]:
+    """Scores around 1e3: exp overflows unless each step's max is subtracted."""
+    return {"x": case.arrays["x"] + 1000.0}
+
+
+TEMPORAL_SOFTMAX_STABILITY = Stability(
+    (Extreme(_large_scores),),
+    "Subtract the max over the vocabulary (axis 2, keepdims=True) before exp: the softmax is unchanged and "
+    "exp can no longer overflow.", "temporal_softmax_overflow")
+
+def _cache_consumed(error, function, case):
+    """A sequence backward that pop()s its cache empties it: a second call on the same cache fails."""
+    message = error.get("message", "")
+    if error.get("type") == "IndexError" and ("pop from empty list" in message or "list index out of range" in message) \
+            and function.endswith("_backward") and "pop(" in (error.get("traceback") or "") + message:
+        return ("Your backward takes its steps' caches out of the cache list (pop()), so a second call on the "
+                "same cache finds it empty: read cache[t] instead, and leave the cache as the forward made it."
+                ), "cache_consumed"
+    if error.get("type") == "IndexError" and function.endswith("_backward") and "list index out of range" in message:
+        return ("The cache list is shorter than expected: if an earlier call pop()ed steps out of it, read "
+                "cache[t] instead, and leave the cache as the forward made it."), "cache_consumed"
+    return None
+
+
+RNN_IDS = {"temporal_softmax_overflow": "temporal_softmax_loss overflows on large scores: the max is not subtracted"}
+SEQUENCE_IDS = {"cache_consumed": "a sequence backward pop()s its cache list: a second call on the same cache fails"}
+
+
+EXERCISES = [
+    Exercise("rnn_step", "rnn_step_forward", "rnn_step_backward", ("x", "prev_h", "Wx", "Wh", "b"),
+             _step_inputs(1, cell=False), outputs=("next_h",), batched=True, broadcast=("b",)),
+    Exercise("rnn", "rnn_forward", "rnn_backward", ("x", "h0", "Wx", "Wh", "b"), _sequence_inputs(1),
+             outputs=("h",), batched=True, error_hint=_cache_consumed, mistake_ids=SEQUENCE_IDS),
+    Exercise("word_embedding", "word_embedding_forward", "word_embedding_backward", ("W",), _embedding_inputs,
+             extras=("x",), signature=("x", "W")),
+    Exercise("temporal_affine", "temporal_affine_forward", "temporal_affine_backward", ("x", "w", "b"),
+             _temporal_affine_inputs, batched=True, broadcast=("b",)),
+    Exercise("temporal_softmax", "temporal_softmax_loss", None, ("x",), _temporal_softmax_inputs,
+             extras=("y", "mask"), batched=True, stability=TEMPORAL_SOFTMAX_STABILITY, mistake_ids=RNN_IDS),
+    Exercise("lstm_step", "lstm_step_forward", "lstm_step_backward", ("x", "prev_h", "prev_c", "Wx", "Wh", "b"),
+             _step_inputs(4, cell=True), outputs=("next_h", "next_c"), batched=True, broadcast=("b",)),
+    Exercise("lstm", "lstm_forward", "lstm_backward", ("x", "h0", "Wx", "Wh", "b"), _sequence_inputs(4),
+             outputs=("h",), batched=True, error_hint=_cache_consumed, mistake_ids=SEQUENCE_IDS),
+]

@@ -1,0 +1,27 @@
+"""The svm assignment (CS231n assignment 1, cs231n/layers.py): the multiclass SVM loss on class scores,
+svm_loss(x, y) -> (loss, dx), as layers.py has it. This half ships in a release; the hidden shapes and
+the known mistakes are in reference/svm/hidden.py."""
+from __future__ import annotations
+
+import numpy as np
+
+from grader.declare import Exercise
+
+
+def _svm_inputs(rng: np.random.Generator, config: dict):
+    """Scores x (N, C) and labels y: every margin x[j] - x[y] + 1 at least 0.05 away from 0, so no
+    numerical gradient straddles the hinge's kink."""
+    n, c = config["N"], config["C"]
+    y = rng.integers(0, c, size=n)
+    x = rng.normal(size=(n, c))
+    rows = np.arange(n)
+    margins = x - x[rows, y][:, None] + 1.0
+    close = np.abs(margins) < 0.05
+    close[rows, y] = False
+    x = x + close * np.where(margins >= 0, 0.1, -0.1)
+    return {"x": x}, (y,)
+
+
+EXERCISES = [
+    Exercise("svm", "svm_loss", None, ("x",), _svm_inputs, extras=("y",), batched=True),
+]

@@ -1,0 +1,455 @@
+"""The layers2 assignment's hidden half: hidden shapes, known mistakes and chain-rule paths. Never
+shipped to students. The mistakes are the wrong answers real students' layers.py files give (read in
+public repositories), computed here on the case's own inputs.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from grader.declare import ChainRule, Hidden, Mistake, Path
+
+
+def _size(rng: np.random.Generator, low: int, high: int) -> int:
+    """An integer in [low, high]."""
+    return int(rng.integers(low, high + 1))
+
+
+# --- normalisation: x_hat, and the chain-rule paths of every normalisation layer --------------------
+
+
+def _normalise(x, axes, eps):
+    mean = x.mean(axis=axes, keepdims=True)
+    inv_std = 1.0 / np.sqrt(x.var(axis=axes, keepdims=True) + eps)
+    return (x - mean) * inv_std, inv_std
+
+
+def _paths(x_hat, inv_std, g, axes, ids: str) -> list[Path]:
+    """The three paths of dx from g = dL/dx_hat: direct, through the mean, through the variance."""
+    prefix = "" if ids == "batchnorm" else ids + "_"
+    return [
+        Path("the direct path (x -> x_hat)", g * inv_std, "the direct path is dout * gamma / std.",
+             "direct_path_wrong" if ids == "batchnorm" else prefix + "direct_path_wrong"),
+        Path("the path through the mean", -inv_std * g.mean(axis=axes, keepdims=True) * np.ones_like(x_hat),
+             "the mean depends on every x it is taken over, so x also reaches the output through x - mean: that "
+             "path adds -mean(dout * gamma) / std, the mean taken over the normalised axes.",
+             prefix + "mean_path_wrong", prefix + "missing_mean_path"),
+        Path("the path through the variance", -inv_std * x_hat * (g * x_hat).mean(axis=axes, keepdims=True),
+             "the variance depends on every x it is taken over too: that path adds -x_hat * mean(dout * gamma * "
+             "x_hat) / std, the mean taken over the normalised axes.",
+             prefix + "var_path_wrong", prefix + "missing_var_path"),
+    ]
+
+
+def _eps(c, param: str) -> float:
+    return c[param].get("eps", 1e-5)
+
+
+def _batchnorm_paths(c) -> list[Path]:
+    x_hat, inv_std = _normalise(c["x"], 0, _eps(c, "bn_param"))
+    return _paths(x_hat, inv_std, c.dout * c["gamma"], 0, "batchnorm")
+
+
+def _batchnorm_without_gamma(c):
+    return sum(p.value for p in _paths(*_normalise(c["x"], 0, _eps(c, "bn_param")), c.dout, 0, "batchnorm"))
+
+
+def _layernorm_paths(c) -> list[Path]:
+    x_hat, inv_std = _normalise(c["x"], 1, _eps(c, "ln_param"))
+    return _paths(x_hat, inv_std, c.dout * c["gamma"], 1, "layernorm")
+
+
+def _layernorm_over_batch(c):
+    x_hat, _ = _normalise(c["x"], 0, _eps(c, "ln_param"))
+    return c["gamma"] * x_hat + c["beta"]
+
+
+def _layernorm_dx_over_batch(c):
+    """The batchnorm backward pasted in: means over axis 0 instead of axis 1."""
+    x_hat, inv_std = _normalise(c["x"], 1, _eps(c, "ln_param"))
+    g = c.dout * c["gamma"]
+    return inv_std * (g - g.mean(axis=0) - x_hat * (g * x_hat).mean(axis=0))
+
+
+BATCHNORM_IDS = {
+    "missing_mean_path": "batchnorm dx is missing the path through the batch mean",
+    "missing_var_path": "batchnorm dx is missing the path through the batch variance",
+    "missing_mean_var_paths": "batchnorm dx is only the direct path: both paths through mean and variance are missing",
+    "mean_path_wrong": "batchnorm dx's path through the mean has the wrong sign or factor",
+    "var_path_wrong": "batchnorm dx's path through the variance has the wrong sign or factor (by N, by 2)",
+    "direct_path_wrong": "batchnorm dx's direct path has the wrong factor (gamma or 1/std missing)",
+    "missing_gamma": "batchnorm dx is missing the factor gamma",
+}
+
+BATCHNORM_ALT = Hidden(
+    lambda rng: {"N": _size(rng, 4, 10), "D": _size(rng, 2, 5)},
+    edges=({"N": 3, "D": 3}, {"N": 7, "D": 2, "eps": 1e-2}),
+    mistakes=(Mistake("missing_gamma", "dx", "dx is missing gamma: out = gamma * x_hat + beta, so the gradient "
+                      "reaching x_hat is gamma * dout.", _batchnorm_without_gamma),),
+    chain_rule={"dx": ChainRule(_batchnorm_paths, only_direct=(
+        "missing_mean_var_paths", "{grad} is only the direct path: the paths through the batch mean and variance "
+        "are missing. "))},
+    mistake_ids=BATCHNORM_IDS)
+
+LAYERNORM_IDS = {
+    "layernorm_over_batch": "layernorm_forward normalises over the batch (axis 0, batchnorm's) instead of each example",
+    "layernorm_dx_over_batch": "layernorm_backward takes batchnorm's means over axis 0 instead of axis 1",
+    "layernorm_missing_mean_path": "layernorm dx is missing the path through each example's mean",
+    "layernorm_missing_var_path": "layernorm dx is missing the path through each example's variance",
+    "layernorm_mean_path_wrong": "layernorm dx's path through the mean has the wrong sign or factor",
+    "layernorm_var_path_wrong": "layernorm dx's path through the variance has the wrong sign or factor",
+    "layernorm_direct_path_wrong": "layernorm dx's direct path has the wrong factor (gamma or 1/std missing)",
+    "layernorm_only_direct_path": "layernorm dx is only the direct path: the paths through mean and variance are missing",
+}
+
+LAYERNORM = Hidden(
+    lambda rng: {"N": _size(rng, 2, 6), "D": _size(rng, 3, 8)},
+    edges=({"N": 1, "D": 5}, {"N": 4, "D": 2, "eps": 1e-2}),
+    mistakes=(
+        Mistake("layernorm_over_batch", "out", "Layer normalisation normalises each example over its own features: "
+                "take the mean and variance over axis 1 (keepdims=True), not over the batch (axis 0).",
+                _layernorm_over_batch),
+        Mistake("layernorm_dx_over_batch", "dx", "This is batchnorm's backward: layernorm's means are over each "
+                "example's features (axis 1, keepdims=True), not over the batch.", _layernorm_dx_over_batch),
+    ),
+    chain_rule={"dx": ChainRule(_layernorm_paths, only_direct=(
+        "layernorm_only_direct_path", "{grad} is only the direct path: the paths through each example's mean and "
+        "variance are missing. "))},
+    mistake_ids=LAYERNORM_IDS)
+
+
+# --- dropout: the mask is drawn from the seed, as the student's forward draws it ----------------------
+
+
+def _uniform(c) -> np.ndarray:
+    """The uniform draws behind the mask: np.random.seed(seed), then np.random.rand(*x.shape)."""
+    return np.random.RandomState(c["dropout_param"]["seed"]).random_sample(c["x"].shape)
+
+
+def _training(c) -> bool:
+    return c["dropout_param"]["mode"] == "train"
+
+
+def _kept(c) -> np.ndarray:
+    return _uniform(c) < c["dropout_param"]["p"]
+
+
+DROPOUT_IDS = {
+    "dropout_not_rescaled": "dropout keeps units without dividing by p (not inverted dropout): test mode is then wrong",
+    "dropout_p_is_drop_probability": "dropout treats p as the probability of dropping a unit (the pre-2017 convention)",
+    "dropout_scaled_at_test": "dropout multiplies by p in test mode (inverted dropout leaves test mode alone)",
+    "dropout_old_vanilla": "dropout as in the pre-2017 notes: p drops a unit and the kept ones are not rescaled",
+    "dropout_keeps_everything": "dropout keeps every unit in training (e.g. rand < p / p, which compares with 1)",
+    "dropout_backward_not_rescaled": "dropout_backward multiplies dout by the 0/1 mask without the 1 / p scale",
+}
+
+DROPOUT_P = "In this course p is the probability of KEEPING a unit: mask = (np.random.rand(*x.shape) < p) / p."
+
+
+def _dropout_config(rng: np.random.Generator) -> dict:
+    four_d = rng.random() < 0.5
+    shape = [_size(rng, 2, 4), _size(rng, 2, 3), _size(rng, 2, 4), _size(rng, 2, 4)] if four_d else \
+        [_size(rng, 3, 8), _size(rng, 4, 12)]
+    return {"x": shape, "p": float(rng.choice([0.3, 0.5, 0.6, 0.75, 0.9])), "seed": _size(rng, 0, 10_000)}
+
+
+DROPOUT = Hidden(
+    _dropout_config,
+    edges=({"x": [1, 7], "p": 0.5, "seed": 17}, {"x": [2, 3, 4, 5], "p": 0.8, "seed": 5},
+           {"x": [3, 2, 2, 3], "p": 0.4, "seed": 11, "mode": "test"}),
+    mistakes=(
+        Mistake("dropout_not_rescaled", "out", "Inverted dropout divides the kept units by p in training "
+                "(mask = (rand < p) / p), so that test mode can be the identity.",
+                lambda c: c["x"] * _kept(c), when=_training),
+        Mistake("dropout_p_is_drop_probability", "out", DROPOUT_P,
+                lambda c: c["x"] * (_uniform(c) >= c["dropout_param"]["p"]) / (1 - c["dropout_param"]["p"]),
+                when=lambda c: _training(c) and c["dropout_param"]["p"] < 1),
+        Mistake("dropout_p_is_drop_probability", "out", DROPOUT_P,
+                lambda c: c["x"] * (_uniform(c) < 1 - c["dropout_param"]["p"]) / (1 - c["dropout_param"]["p"]),
+                when=lambda c: _training(c) and c["dropout_param"]["p"] < 1),
+        Mistake("dropout_p_is_drop_probability", "out", DROPOUT_P,
+                lambda c: c["x"] * (_uniform(c) >= c["dropout_param"]["p"]) / c["dropout_param"]["p"],
+                when=lambda c: _training(c) and c["dropout_param"]["p"] < 1),
+        Mistake("dropout_old_vanilla", "out", DROPOUT_P + " And inverted dropout scales the kept units by 1 / p in "
+                "training (then test mode is the identity).",
+                lambda c: c["x"] * (_uniform(c) >= c["dropout_param"]["p"]),
+                when=lambda c: _training(c) and c["dropout_param"]["p"] < 1),
+        Mistake("dropout_keeps_everything", "out", "In training your mask keeps every unit. Mind the precedence: "
+                "np.random.rand(*x.shape) < p / p compares with p / p = 1; write (np.random.rand(*x.shape) < p) / p.",
+                lambda c: c["x"].copy(), when=lambda c: _training(c) and c["dropout_param"]["p"] < 1),
+        Mistake("dropout_scaled_at_test", "out", "With inverted dropout the scaling happens in training, so test mode "
+                "returns x unchanged: out = x.", lambda c: c["x"] * c["dropout_param"]["p"],
+                when=lambda c: not _training(c)),
+        Mistake("dropout_backward_not_rescaled", "dx", "Use the forward's mask itself, 1 / p scale included: "
+                "dx = dout * mask.", lambda c: c.dout * _kept(c), when=_training),
+    ),
+    mistake_ids=DROPOUT_IDS)
+
+
+# --- convolution ----------------------------------------------------------------------------------
+
+
+def _conv_config(rng: np.random.Generator) -> dict:
+    """A valid convolution: sizes chosen so that (H + 2 pad - HH) is a multiple of the stride."""
+    stride, hh, ww = _size(rng, 1, 2), _size(rng, 1, 3), _size(rng, 1, 3)
+    pad = _size(rng, 0, min(hh, ww) - 1) if min(hh, ww) > 1 else 0
+    h = (_size(rng, 2, 4) - 1) * stride + hh - 2 * pad
+    w = (_size(rng, 2, 4) - 1) * stride + ww - 2 * pad
+    if h < 1 or w < 1:
+        h, w, pad = h + 2 * pad, w + 2 * pad, 0
+    return {"x": [_size(rng, 1, 3), _size(rng, 1, 3), h, w], "F": _size(rng, 1, 3), "HH": hh, "WW": ww,
+            "stride": stride, "pad": pad}
+
+
+def _correlate(x, w, b, stride, pad):
+    """The convolution layer's output, for any stride and pad (the mistakes vary them)."""
+    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    f, _, hh, ww = w.shape
+    h_out = 1 + (x_pad.shape[2] - hh) // stride
+    w_out = 1 + (x_pad.shape[3] - ww) // stride
+    out = np.empty((x.shape[0], f, h_out, w_out))
+    for i in range(h_out):
+        for j in range(w_out):
+            window = x_pad[:, :, i * stride:i * stride + hh, j * stride:j * stride + ww]
+            out[:, :, i, j] = np.tensordot(window, w, axes=([1, 2, 3], [1, 2, 3])) + b
+    return out
+
+
+def _param(c, key: str) -> int:
+    return c["conv_param"][key]
+
+
+def _dx_padded(c):
+    """dx before the crop: the padded input's gradient."""
+    x, w, stride, pad = c["x"], c["w"], _param(c, "stride"), _param(c, "pad")
+    _, _, hh, ww = w.shape
+    dx_pad = np.zeros((x.shape[0], x.shape[1], x.shape[2] + 2 * pad, x.shape[3] + 2 * pad))
+    for i in range(c.dout.shape[2]):
+        for j in range(c.dout.shape[3]):
+            dx_pad[:, :, i * stride:i * stride + hh, j * stride:j * stride + ww] += \
+                np.tensordot(c.dout[:, :, i, j], w, axes=([1], [0]))
+    return dx_pad
+
+
+CONV_IDS = {
+    "conv_missing_bias": "conv_forward_naive leaves out the bias b",
+    "conv_kernel_flipped": "conv_forward_naive flips the kernel (true convolution); CS231n's layer is a cross-correlation",
+}
+
+CONV = Hidden(
+    _conv_config,
+    edges=({"x": [2, 3, 5, 5], "F": 2, "HH": 3, "WW": 3, "stride": 1, "pad": 0},
+           {"x": [1, 1, 4, 7], "F": 1, "HH": 2, "WW": 3, "stride": 2, "pad": 1},
+           {"x": [2, 2, 7, 5], "F": 3, "HH": 3, "WW": 1, "stride": 2, "pad": 2}),
+    mistakes=(
+        Mistake("conv_stride_ignored", "out", "Move each window by conv_param['stride'].",
+                lambda c: _correlate(c["x"], c["w"], c["b"], 1, _param(c, "pad")),
+                when=lambda c: _param(c, "stride") != 1),
+        Mistake("conv_pad_hardcoded", "out", "Pad by conv_param['pad'].",
+                lambda c: _correlate(c["x"], c["w"], c["b"], _param(c, "stride"), 1),
+                when=lambda c: _param(c, "pad") != 1),
+        Mistake("conv_missing_bias", "out", "Each filter's output gets its bias: out[n, f] += b[f].",
+                lambda c: _correlate(c["x"], c["w"], 0.0, _param(c, "stride"), _param(c, "pad"))),
+        Mistake("conv_kernel_flipped", "out", "CS231n's convolution layer does not flip the kernel: out[n, f, i, j] "
+                "= sum(window * w[f]) + b[f], the window and w[f] lined up element by element.",
+                lambda c: _correlate(c["x"], c["w"][:, :, ::-1, ::-1], c["b"], _param(c, "stride"), _param(c, "pad")),
+                when=lambda c: c["w"].shape[2] * c["w"].shape[3] > 1),
+        Mistake("dx_wrong_shape", "dx", "Crop the padding off dx: dx_pad[:, :, pad:pad + H, pad:pad + W].",
+                _dx_padded, when=lambda c: _param(c, "pad") > 0),
+        Mistake("dx_wrong_shape", "dx", "x_pad[:, :, pad:-pad] is empty when pad = 0.",
+                lambda c: _dx_padded(c)[:, :, 0:-0, 0:-0], when=lambda c: _param(c, "pad") == 0),
+    ),
+    mistake_ids=CONV_IDS)
+
+
+# --- max pooling -------------------------------------------------------------------------------------
+
+
+def _pool_config(rng: np.random.Generator) -> dict:
+    ph, pw = _size(rng, 1, 3), _size(rng, 2, 3)
+    stride = _size(rng, 1, 2)
+    h = (_size(rng, 2, 4) - 1) * stride + ph
+    w = (_size(rng, 2, 4) - 1) * stride + pw
+    return {"x": [_size(rng, 1, 3), _size(rng, 1, 3), h, w], "ph": ph, "pw": pw, "stride": stride}
+
+
+def _windows(c):
+    """(rows, cols, dout slice) of every pooling window, in row-major order."""
+    param = c["pool_param"]
+    ph, pw, s = param["pool_height"], param["pool_width"], param["stride"]
+    for i in range(c.dout.shape[2]):
+        for j in range(c.dout.shape[3]):
+            yield slice(i * s, i * s + ph), slice(j * s, j * s + pw), c.dout[:, :, i:i + 1, j:j + 1]
+
+
+def _overlap(c) -> bool:
+    param = c["pool_param"]
+    return param["stride"] < max(param["pool_height"], param["pool_width"])
+
+
+def _dout_to_window(c):
+    dx = np.zeros_like(c["x"])
+    for rows, cols, d in _windows(c):
+        dx[:, :, rows, cols] += d
+    return dx
+
+
+def _window_overwritten(c):
+    """dx[window] = (window == max) * dout: each window overwrites the zeros and gradients before it."""
+    dx = np.zeros_like(c["x"])
+    for rows, cols, d in _windows(c):
+        window = c["x"][:, :, rows, cols]
+        dx[:, :, rows, cols] = (window == window.max(axis=(2, 3), keepdims=True)) * d
+    return dx
+
+
+def _max_assigned(c):
+    """dx at each window's max set to its dout (=, not +=): a max shared by two windows keeps one."""
+    dx = np.zeros_like(c["x"])
+    for rows, cols, d in _windows(c):
+        window = c["x"][:, :, rows, cols]
+        is_max = window == window.max(axis=(2, 3), keepdims=True)
+        part = dx[:, :, rows, cols]
+        part[is_max] = np.broadcast_to(d, window.shape)[is_max]
+    return dx
+
+
+POOL_IDS = {
+    "pool_dout_to_window": "max_pool_backward gives dout to every element of the window, not only to its max",
+    "pool_window_overwritten": "max_pool_backward assigns dx[window] = mask * dout: overlapping windows erase each other",
+    "pool_max_assigned": "max_pool_backward assigns dout at the max (=, not +=): a max shared by two windows loses a gradient",
+}
+
+MAX_POOL = Hidden(
+    _pool_config,
+    edges=({"x": [2, 2, 5, 5], "ph": 3, "pw": 3, "stride": 1}, {"x": [1, 1, 4, 6], "ph": 2, "pw": 3, "stride": 1},
+           {"x": [2, 3, 6, 4], "ph": 2, "pw": 2, "stride": 2}),
+    mistakes=(
+        Mistake("pool_stride_ignored", "out", "Move each window by pool_param['stride'].",
+                lambda c: _stride_one_pool(c), when=lambda c: c["pool_param"]["stride"] != 1),
+        Mistake("pool_dout_to_window", "dx", "Only the maximum of each window affected the output: dout goes to "
+                "that one element (where window == window.max()), the others get 0.", _dout_to_window),
+        Mistake("pool_window_overwritten", "dx", "Windows overlap when the stride is smaller than the window: add "
+                "each window's gradient into dx (+=), don't assign dx[window] = ..., which erases what the "
+                "windows before it put there.", _window_overwritten, when=_overlap),
+        Mistake("pool_max_assigned", "dx", "An element can be the maximum of several overlapping windows: add "
+                "(+=) each window's dout at its maximum, don't assign it.", _max_assigned, when=_overlap),
+    ),
+    mistake_ids=POOL_IDS)
+
+
+def _stride_one_pool(c):
+    param = c["pool_param"]
+    ph, pw = param["pool_height"], param["pool_width"]
+    x = c["x"]
+    out = np.empty((*x.shape[:2], x.shape[2] - ph + 1, x.shape[3] - pw + 1))
+    for i in range(out.shape[2]):
+        for j in range(out.shape[3]):
+            out[:, :, i, j] = x[:, :, i:i + ph, j:j + pw].max(axis=(2, 3))
+    return out
+
+
+# --- spatial batchnorm and groupnorm ------------------------------------------------------------------
+
+
+def _spatial_config(rng: np.random.Generator) -> dict:
+    return {"x": [_size(rng, 2, 4), _size(rng, 1, 4), _size(rng, 2, 4), _size(rng, 2, 4)]}
+
+
+def _spatial_paths(c) -> list[Path]:
+    x_hat, inv_std = _normalise(c["x"], (0, 2, 3), _eps(c, "bn_param"))
+    gamma = c["gamma"].reshape(1, -1, 1, 1)
+    return _paths(x_hat, inv_std, c.dout * gamma, (0, 2, 3), "spatial_batchnorm")
+
+
+def _spatial_no_transpose(c):
+    """x.reshape(-1, C) without moving C last: each 'feature' column mixes channels and positions."""
+    x = c["x"]
+    rows = x.reshape(-1, x.shape[1])
+    x_hat, _ = _normalise(rows, 0, _eps(c, "bn_param"))
+    return (c["gamma"] * x_hat + c["beta"]).reshape(x.shape)
+
+
+def _spatial_over_batch_only(c):
+    x = c["x"]
+    x_hat, _ = _normalise(x, 0, _eps(c, "bn_param"))
+    return c["gamma"].reshape(1, -1, 1, 1) * x_hat + c["beta"].reshape(1, -1, 1, 1)
+
+
+SPATIAL_IDS = {
+    "spatial_bn_reshape_no_transpose": "spatial batchnorm reshapes x to (-1, C) without moving C last first",
+    "spatial_bn_over_batch_only": "spatial batchnorm normalises over N only, per channel and position (not over N, H, W)",
+    "spatial_batchnorm_missing_mean_path": "spatial batchnorm dx is missing the path through the channel mean",
+    "spatial_batchnorm_missing_var_path": "spatial batchnorm dx is missing the path through the channel variance",
+    "spatial_batchnorm_mean_path_wrong": "spatial batchnorm dx's path through the mean has the wrong sign or factor",
+    "spatial_batchnorm_var_path_wrong": "spatial batchnorm dx's path through the variance has the wrong sign or factor",
+    "spatial_batchnorm_direct_path_wrong": "spatial batchnorm dx's direct path has the wrong factor",
+}
+
+SPATIAL_BATCHNORM = Hidden(
+    _spatial_config,
+    edges=({"x": [1, 3, 3, 2]}, {"x": [3, 1, 2, 4]}, {"x": [2, 2, 3, 3], "eps": 1e-2}),
+    mistakes=(
+        Mistake("spatial_bn_reshape_no_transpose", "out", "Move the channels last before flattening: "
+                "x.transpose(0, 2, 3, 1).reshape(-1, C), and back with reshape(N, H, W, C).transpose(0, 3, 1, 2).",
+                _spatial_no_transpose),
+        Mistake("spatial_bn_over_batch_only", "out", "Spatial batchnorm keeps one mean and variance per channel, taken "
+                "over the batch AND every position (axes 0, 2, 3).", _spatial_over_batch_only),
+    ),
+    chain_rule={"dx": ChainRule(_spatial_paths)},
+    mistake_ids=SPATIAL_IDS)
+
+
+def _groupnorm_config(rng: np.random.Generator) -> dict:
+    groups = _size(rng, 1, 3)
+    return {"x": [_size(rng, 1, 3), groups * _size(rng, 1, 3), _size(rng, 2, 3), _size(rng, 2, 4)], "G": groups}
+
+
+def _grouped(c, groups):
+    x = c["x"]
+    n, ch, h, w = x.shape
+    x_hat, inv_std = _normalise(x.reshape(n, groups, ch // groups, h, w), (2, 3, 4), _eps(c, "gn_param"))
+    return x_hat, inv_std
+
+
+def _groupnorm_with(groups):
+    def value(c):
+        x_hat, _ = _grouped(c, groups(c))
+        return c["gamma"] * x_hat.reshape(c["x"].shape) + c["beta"]
+    return value
+
+
+def _groupnorm_paths(c) -> list[Path]:
+    x_hat, inv_std = _grouped(c, c["G"])
+    g = (c.dout * c["gamma"]).reshape(x_hat.shape)
+    return [Path(p.name, p.value.reshape(c["x"].shape), p.missing_hint, p.mistake, p.missing_mistake)
+            for p in _paths(x_hat, inv_std, g, (2, 3, 4), "groupnorm")]
+
+
+GROUPNORM_IDS = {
+    "groupnorm_ignores_groups": "groupnorm normalises each example over all its channels (layernorm), ignoring G",
+    "groupnorm_per_channel": "groupnorm normalises each channel on its own (instance norm), ignoring G",
+    "groupnorm_missing_mean_path": "groupnorm dx is missing the path through the group mean",
+    "groupnorm_missing_var_path": "groupnorm dx is missing the path through the group variance",
+    "groupnorm_mean_path_wrong": "groupnorm dx's path through the mean has the wrong sign or factor",
+    "groupnorm_var_path_wrong": "groupnorm dx's path through the variance has the wrong sign or factor",
+    "groupnorm_direct_path_wrong": "groupnorm dx's direct path has the wrong factor",
+}
+
+GROUPNORM = Hidden(
+    _groupnorm_config,
+    edges=({"x": [1, 4, 2, 3], "G": 2}, {"x": [2, 3, 2, 2], "G": 1}, {"x": [2, 3, 3, 2], "G": 3},
+           {"x": [2, 4, 2, 2], "G": 2, "eps": 1e-2}),
+    mistakes=(
+        Mistake("groupnorm_ignores_groups", "out", "Split the C channels into G groups first: reshape x to "
+                "(N, G, C // G, H, W) and normalise over axes (2, 3, 4).", _groupnorm_with(lambda c: 1),
+                when=lambda c: c["G"] > 1),
+        Mistake("groupnorm_per_channel", "out", "A group holds C // G channels, normalised together: reshape x to "
+                "(N, G, C // G, H, W) and normalise over axes (2, 3, 4).", _groupnorm_with(lambda c: c["x"].shape[1]),
+                when=lambda c: c["G"] < c["x"].shape[1]),
+    ),
+    chain_rule={"dx": ChainRule(_groupnorm_paths)},
+    mistake_ids=GROUPNORM_IDS)
+
+
+HIDDEN = {"batchnorm_alt": BATCHNORM_ALT, "layernorm": LAYERNORM, "dropout": DROPOUT, "conv": CONV,
+          "max_pool": MAX_POOL, "spatial_batchnorm": SPATIAL_BATCHNORM, "spatial_groupnorm": GROUPNORM}

@@ -1,0 +1,277 @@
+"""The rnn_layers assignment's hidden half: hidden shapes and known mistakes. Never shipped to
+students. The mistakes are what real students' rnn_layers.py files get wrong, computed here on the
+case's own inputs.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from grader.declare import Hidden, Mistake
+
+
+def _size(rng: np.random.Generator, low: int, high: int) -> int:
+    """An integer in [low, high]."""
+    return int(rng.integers(low, high + 1))
+
+
+def _sigmoid(z):
+    return np.exp(-np.logaddexp(0.0, -z))
+
+
+# --- the steps, with the variations the mistakes need ------------------------------------------------
+
+
+def _rnn_step(x, prev_h, Wx, Wh, b):
+    return np.tanh(x @ Wx + prev_h @ Wh + b)
+
+
+def _rnn_step_backward(dnext_h, x, prev_h, Wx, Wh, b, local=lambda next_h, a: 1 - next_h ** 2):
+    """(dx, dprev_h, dWx, dWh, db) with tanh's local gradient `local(next_h, a)`."""
+    a = x @ Wx + prev_h @ Wh + b
+    da = dnext_h * local(np.tanh(a), a)
+    return da @ Wx.T, da @ Wh.T, x.T @ da, prev_h.T @ da, da.sum(axis=0)
+
+
+def _lstm_gates(x, prev_h, Wx, Wh, b, order="ifog"):
+    """The gates i, f, o, g, read from a in the given order."""
+    hidden = prev_h.shape[1]
+    a = x @ Wx + prev_h @ Wh + b
+    blocks = {name: a[:, k * hidden:(k + 1) * hidden] for k, name in enumerate(order)}
+    return _sigmoid(blocks["i"]), _sigmoid(blocks["f"]), _sigmoid(blocks["o"]), np.tanh(blocks["g"])
+
+
+def _lstm_step_backward(dnext_h, dnext_c, x, prev_h, prev_c, Wx, Wh, b, *, cell_path=True, dnext_c_used=True,
+                        g_local=lambda g: 1 - g ** 2):
+    """(dx, dprev_h, dprev_c, dWx, dWh, db), with the variations students make."""
+    i, f, o, g = _lstm_gates(x, prev_h, Wx, Wh, b)
+    tanh_c = np.tanh(f * prev_c + i * g)
+    through_h = dnext_h * o * (1 - tanh_c ** 2)
+    dc = (dnext_c if dnext_c_used else 0) + through_h
+    da = np.concatenate([dc * g * i * (1 - i), dc * prev_c * f * (1 - f), dnext_h * tanh_c * o * (1 - o),
+                         dc * i * g_local(g)], axis=1)
+    dprev_c = (dc if cell_path else dnext_c) * f
+    return da @ Wx.T, da @ Wh.T, dprev_c, x.T @ da, prev_h.T @ da, da.sum(axis=0)
+
+
+def _states(c, lstm: bool):
+    """The hidden states (and cells) of the case's sequence, from h0 (and a zero cell)."""
+    x, h = c["x"], c["h0"]
+    cell = np.zeros_like(h)
+    hs, cs = [h], [cell]
+    for t in range(x.shape[1]):
+        if lstm:
+            i, f, o, g = _lstm_gates(x[:, t], h, c["Wx"], c["Wh"], c["b"])
+            cell = f * cell + i * g
+            h = o * np.tanh(cell)
+        else:
+            h = _rnn_step(x[:, t], h, c["Wx"], c["Wh"], c["b"])
+        hs.append(h)
+        cs.append(cell)
+    return hs, cs
+
+
+def _bptt_dx(c, lstm: bool, carry_h=True, carry_c=True):
+    """dx of backprop through time, with the gradient from step t + 1 carried (or forgotten)."""
+    hs, cs = _states(c, lstm)
+    dh = c.douts[0]
+    dx = np.empty_like(c["x"])
+    dprev_h, dprev_c = np.zeros_like(hs[0]), np.zeros_like(hs[0])
+    for t in reversed(range(c["x"].shape[1])):
+        upstream = dh[:, t] + (dprev_h if carry_h else 0)
+        if lstm:
+            dx[:, t], dprev_h, dprev_c, *_ = _lstm_step_backward(
+                upstream, dprev_c if carry_c else np.zeros_like(dprev_c), c["x"][:, t], hs[t], cs[t],
+                c["Wx"], c["Wh"], c["b"])
+        else:
+            dx[:, t], dprev_h, *_ = _rnn_step_backward(upstream, c["x"][:, t], hs[t], c["Wx"], c["Wh"], c["b"])
+    return dx
+
+
+def _step_args(c, cell: bool):
+    names = ("x", "prev_h", "prev_c", "Wx", "Wh", "b") if cell else ("x", "prev_h", "Wx", "Wh", "b")
+    return [c[name] for name in names]
+
+
+def _step_config(rng: np.random.Generator) -> dict:
+    return {"N": _size(rng, 2, 4), "D": _size(rng, 2, 5), "H": _size(rng, 2, 4)}
+
+
+def _sequence_config(rng: np.random.Generator) -> dict:
+    return {"N": _size(rng, 2, 3), "T": _size(rng, 2, 4), "D": _size(rng, 2, 4), "H": _size(rng, 2, 4)}
+
+
+# --- vanilla RNN -------------------------------------------------------------------------------------
+
+RNN_STEP_IDS = {
+    "rnn_tanh_derivative_of_activated": "rnn_step_backward applies tanh' to next_h, which is already tanh'd "
+                                        "(1 - tanh(next_h)**2)",
+    "rnn_tanh_derivative_of_preactivation": "rnn_step_backward uses 1 - a**2 with the pre-activation a instead of "
+                                            "1 - next_h**2",
+    "rnn_step_no_tanh": "rnn_step_forward leaves out the tanh",
+}
+
+RNN_STEP = Hidden(
+    _step_config,
+    edges=({"N": 1, "D": 3, "H": 2}, {"N": 3, "D": 1, "H": 1}),
+    mistakes=(
+        Mistake("rnn_step_no_tanh", "next_h", "next_h = tanh(x @ Wx + prev_h @ Wh + b): the tanh is missing.",
+                lambda c: c["x"] @ c["Wx"] + c["prev_h"] @ c["Wh"] + c["b"]),
+        Mistake("rnn_tanh_derivative_of_activated", "dx", "next_h is already tanh(a): tanh's local gradient is "
+                "1 - next_h**2, not 1 - tanh(next_h)**2.",
+                lambda c: _rnn_step_backward(c.douts[0], *_step_args(c, False),
+                                             local=lambda h, a: 1 - np.tanh(h) ** 2)[0]),
+        Mistake("rnn_tanh_derivative_of_preactivation", "dx", "tanh's local gradient is 1 - tanh(a)**2 = "
+                "1 - next_h**2, not 1 - a**2.",
+                lambda c: _rnn_step_backward(c.douts[0], *_step_args(c, False), local=lambda h, a: 1 - a ** 2)[0]),
+    ),
+    mistake_ids=RNN_STEP_IDS)
+
+RNN_IDS = {
+    "bptt_missing_next_dh": "rnn_backward gives each step only dh[:, t]: the gradient from step t + 1 (dprev_h) is "
+                            "not added",
+    "rnn_h0_ignored": "rnn_forward starts from zeros instead of h0",
+}
+
+RNN = Hidden(
+    _sequence_config,
+    edges=({"N": 2, "T": 1, "D": 3, "H": 2}, {"N": 1, "T": 4, "D": 2, "H": 3}),
+    mistakes=(
+        Mistake("rnn_h0_ignored", "h", "The first step starts from h0, the initial hidden state given, not zeros.",
+                lambda c: np.stack(_states({**{k: c[k] for k in ("x", "Wx", "Wh", "b")},
+                                            "h0": np.zeros_like(c["h0"])}, False)[0][1:], axis=1)),
+        Mistake("bptt_missing_next_dh", "dx", "h[:, t] reaches the loss twice: through dh[:, t] and through the "
+                "next step. Walk back from the last step and feed each step dh[:, t] + dprev_h, dprev_h being what "
+                "step t + 1 returned.", lambda c: _bptt_dx(c, False, carry_h=False),
+                when=lambda c: c["x"].shape[1] > 1),
+    ),
+    mistake_ids=RNN_IDS)
+
+
+# --- word embedding, temporal affine, temporal softmax loss --------------------------------------------
+
+
+def _assigned(c):
+    """dW[x] = dout: a word used twice keeps only one of its gradients."""
+    dW = np.zeros_like(c["W"])
+    dW[c["x"]] = c.dout
+    return dW
+
+
+EMBEDDING_IDS = {"embedding_assigned_not_added": "word_embedding_backward assigns dW[x] = dout: repeated words "
+                                                 "lose gradients (np.add.at adds them)"}
+
+WORD_EMBEDDING = Hidden(
+    lambda rng: {"N": _size(rng, 2, 4), "T": _size(rng, 2, 5), "V": _size(rng, 3, 5), "D": _size(rng, 2, 4)},
+    edges=({"N": 1, "T": 1, "V": 5, "D": 2}, {"N": 3, "T": 4, "V": 2, "D": 1}),
+    mistakes=(Mistake("embedding_assigned_not_added", "dW", "A word used twice gets both gradients: "
+                      "np.add.at(dW, x, dout), not dW[x] = dout (assignment keeps only the last).", _assigned),),
+    mistake_ids=EMBEDDING_IDS)
+
+TEMPORAL_AFFINE = Hidden(
+    lambda rng: {"N": _size(rng, 2, 4), "T": _size(rng, 2, 4), "D": _size(rng, 2, 5), "M": _size(rng, 2, 5)},
+    edges=({"N": 1, "T": 1, "D": 3, "M": 2}, {"N": 2, "T": 3, "D": 1, "M": 1}))
+
+
+def _log_probs(x):
+    shifted = x - x.max(axis=2, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=2, keepdims=True))
+
+
+def _picked(c):
+    return np.take_along_axis(_log_probs(c["x"]), c["y"][:, :, None], axis=2)[:, :, 0]
+
+
+def _softmax_dx(c, mask):
+    dx = np.exp(_log_probs(c["x"]))
+    n, t, v = dx.shape
+    dx -= np.eye(v)[c["y"]]
+    return dx * mask[:, :, None] / n
+
+
+def _masked_somewhere(c) -> bool:
+    return not c["mask"].all()
+
+
+TEMPORAL_SOFTMAX_IDS = {
+    "temporal_softmax_mask_ignored": "temporal_softmax_loss counts the masked-out steps too",
+    "temporal_softmax_mean_over_steps": "temporal_softmax_loss divides by the number of kept steps instead of N",
+}
+
+TEMPORAL_SOFTMAX = Hidden(
+    lambda rng: {"N": _size(rng, 2, 4), "T": _size(rng, 2, 5), "V": _size(rng, 3, 6)},
+    edges=({"N": 1, "T": 3, "V": 4}, {"N": 3, "T": 1, "V": 5}, {"N": 2, "T": 4, "V": 3, "keep": 0.3}),
+    mistakes=(
+        Mistake("temporal_softmax_mask_ignored", "loss", "Multiply each step's loss by mask[n, t]: masked steps "
+                "(padding after the caption's end) don't count.", lambda c: np.asarray(-_picked(c).sum() / c["x"].shape[0]),
+                when=_masked_somewhere),
+        Mistake("temporal_softmax_mean_over_steps", "loss", "Sum the masked losses over every step and divide by N "
+                "(the number of sequences), not by the number of kept steps.",
+                lambda c: np.asarray(-(_picked(c) * c["mask"]).sum() / c["mask"].sum())),
+        Mistake("temporal_softmax_mask_ignored", "dx", "Masked steps get no gradient: multiply dx by "
+                "mask[:, :, None].", lambda c: _softmax_dx(c, np.ones_like(c["mask"])), when=_masked_somewhere),
+    ),
+    mistake_ids=TEMPORAL_SOFTMAX_IDS)
+
+
+# --- LSTM ----------------------------------------------------------------------------------------------
+
+
+def _lstm_next_h(c, order="ifog", tanh_cell=True):
+    i, f, o, g = _lstm_gates(c["x"], c["prev_h"], c["Wx"], c["Wh"], c["b"], order)
+    next_c = f * c["prev_c"] + i * g
+    return o * (np.tanh(next_c) if tanh_cell else next_c)
+
+
+def _lstm_step_variant(index, **variation):
+    return lambda c: _lstm_step_backward(*c.douts, *_step_args(c, True), **variation)[index]
+
+
+LSTM_STEP_IDS = {
+    "lstm_gates_order": "lstm_step_forward splits a into the gates in the wrong order (not i, f, o, g)",
+    "lstm_next_h_without_tanh": "lstm_step_forward computes next_h = o * next_c, without tanh",
+    "lstm_cell_path_missing": "lstm_step_backward's dprev_c lacks the path through next_h = o * tanh(next_c)",
+    "lstm_dnext_c_ignored": "lstm_step_backward leaves out the upstream dnext_c",
+    "lstm_tanh_of_activated": "lstm_step_backward applies tanh' to the candidate g, which is already tanh'd",
+}
+
+LSTM_STEP = Hidden(
+    _step_config,
+    edges=({"N": 1, "D": 3, "H": 2}, {"N": 2, "D": 1, "H": 1}),
+    mistakes=(
+        Mistake("lstm_gates_order", "next_h", "a = x @ Wx + prev_h @ Wh + b splits into input, forget and output "
+                "gates and the candidate, in that order: a[:, :H], a[:, H:2H], a[:, 2H:3H], a[:, 3H:].",
+                lambda c: _lstm_next_h(c, order="ifgo")),
+        Mistake("lstm_next_h_without_tanh", "next_h", "next_h = o * tanh(next_c): the tanh is missing.",
+                lambda c: _lstm_next_h(c, tanh_cell=False)),
+        Mistake("lstm_tanh_of_activated", "dx", "g = tanh(a_g) already: its local gradient is 1 - g**2, not "
+                "1 - tanh(g)**2.", _lstm_step_variant(0, g_local=lambda g: 1 - np.tanh(g) ** 2)),
+        Mistake("lstm_cell_path_missing", "dprev_c", "next_c also reaches the loss through next_h = o * "
+                "tanh(next_c): add dnext_h * o * (1 - tanh(next_c)**2) to dnext_c before multiplying by f.",
+                _lstm_step_variant(2, cell_path=False)),
+        Mistake("lstm_dnext_c_ignored", "dprev_c", "The cell's gradient starts from the upstream dnext_c: "
+                "dc = dnext_c + dnext_h * o * (1 - tanh(next_c)**2).", _lstm_step_variant(2, dnext_c_used=False)),
+    ),
+    mistake_ids=LSTM_STEP_IDS)
+
+LSTM_IDS = {
+    "lstm_bptt_missing_next_dh": "lstm_backward gives each step only dh[:, t]: the gradient from step t + 1 is "
+                                 "not added",
+    "lstm_bptt_cell_not_carried": "lstm_backward does not carry the cell's gradient dprev_c from step t + 1 to step t",
+}
+
+LSTM = Hidden(
+    _sequence_config,
+    edges=({"N": 2, "T": 1, "D": 3, "H": 2}, {"N": 1, "T": 3, "D": 2, "H": 1}),
+    mistakes=(
+        Mistake("lstm_bptt_missing_next_dh", "dx", "h[:, t] reaches the loss through dh[:, t] and through the next "
+                "step: feed each step dh[:, t] + dprev_h.", lambda c: _bptt_dx(c, True, carry_h=False),
+                when=lambda c: c["x"].shape[1] > 1),
+        Mistake("lstm_bptt_cell_not_carried", "dx", "The cell state flows from step to step too: pass the dprev_c "
+                "that step t + 1 returned as step t's dnext_c (zeros only for the last step).",
+                lambda c: _bptt_dx(c, True, carry_c=False), when=lambda c: c["x"].shape[1] > 1),
+    ),
+    mistake_ids=LSTM_IDS)
+
+
+HIDDEN = {"rnn_step": RNN_STEP, "rnn": RNN, "word_embedding": WORD_EMBEDDING, "temporal_affine": TEMPORAL_AFFINE,
+          "temporal_softmax": TEMPORAL_SOFTMAX, "lstm_step": LSTM_STEP, "lstm": LSTM}

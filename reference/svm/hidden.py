@@ -1,0 +1,61 @@
+"""The svm assignment's hidden half: hidden shapes and known mistakes. Never shipped to students."""
+from __future__ import annotations
+
+import numpy as np
+
+from grader.declare import Hidden, Mistake
+
+
+def _size(rng: np.random.Generator, low: int, high: int) -> int:
+    """An integer in [low, high]."""
+    return int(rng.integers(low, high + 1))
+
+
+def _margins(c, delta=1.0):
+    x, y = c["x"], c["y"]
+    rows = np.arange(x.shape[0])
+    return np.maximum(0.0, x - x[rows, y][:, None] + delta), rows, y
+
+
+def _svm_counting_correct(c):
+    """The correct class's own margin, max(0, 1) = 1, left in the sum."""
+    margins, rows, y = _margins(c)
+    return np.asarray(margins.sum() / c["x"].shape[0])
+
+
+def _svm_dx_without_correct(c):
+    margins, rows, y = _margins(c)
+    margins[rows, y] = 0
+    return (margins > 0) / c["x"].shape[0]
+
+
+def _svm_dx_minus_one(c):
+    """-1 at the correct class instead of minus the number of positive margins."""
+    margins, rows, y = _margins(c)
+    margins[rows, y] = 0
+    dx = (margins > 0).astype(float)
+    dx[rows, y] = -1
+    return dx / c["x"].shape[0]
+
+
+SVM_IDS = {
+    "svm_correct_class_counted": "svm_loss counts the correct class's own margin (1 per example) in the loss",
+    "svm_dx_missing_correct_class": "svm_loss's dx lacks the correct class's term (minus the number of positive margins)",
+    "svm_dx_correct_class_minus_one": "svm_loss's dx subtracts 1 at the correct class instead of the number of positive margins",
+}
+
+SVM = Hidden(
+    lambda rng: {"N": _size(rng, 3, 8), "C": _size(rng, 3, 7)},
+    edges=({"N": 1, "C": 4}, {"N": 5, "C": 2}),
+    mistakes=(
+        Mistake("svm_correct_class_counted", "loss", "Leave the correct class out of the sum: its margin "
+                "x[y] - x[y] + 1 is always 1 (set margins[np.arange(N), y] = 0).", _svm_counting_correct),
+        Mistake("svm_dx_missing_correct_class", "dx", "The correct score appears in every positive margin with a "
+                "minus sign: dx[i, y[i]] = -(number of positive margins of row i), / N.", _svm_dx_without_correct),
+        Mistake("svm_dx_correct_class_minus_one", "dx", "The correct score appears in EVERY positive margin: "
+                "dx[i, y[i]] = -(number of positive margins of row i), not -1.", _svm_dx_minus_one),
+    ),
+    mistake_ids=SVM_IDS)
+
+
+HIDDEN = {"svm": SVM}
