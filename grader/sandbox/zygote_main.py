@@ -55,13 +55,14 @@ def probe() -> tuple[dict, seccomp.Filter | None]:
         try:
             namespaces.enter()
         except BaseException as error:  # noqa: BLE001
-            os.write(write_end, str(error).encode()[:500])
+            _answer(write_end, str(error).encode()[:500])
             os._exit(0)
         try:
             namespaces.close_ipc()
-            os.write(write_end, b"ok")
         except OSError as error:
-            os.write(write_end, b"ok, no IPC limits: " + str(error).encode()[:400])
+            _answer(write_end, b"ok, no IPC limits: " + str(error).encode()[:400])
+        else:
+            _answer(write_end, b"ok")
         os._exit(0)
     os.close(write_end)
     answer = os.read(read_end, 600).decode(errors="replace")
@@ -76,6 +77,16 @@ def probe() -> tuple[dict, seccomp.Filter | None]:
     else:
         status["why"].append(f"namespaces unavailable ({answer or 'no answer'})")
     return status, seccomp_filter
+
+
+def _answer(fd: int, data: bytes) -> None:
+    """The probe child's answer. Entering a pid namespace forks, so two processes may answer: the
+    zygote reads the first and closes the pipe, and the second one's write must not print a
+    BrokenPipeError traceback (it reached reports as the zygote's stderr)."""
+    try:
+        os.write(fd, data)
+    except BrokenPipeError:
+        pass
 
 
 def readonly_paths(submission: str) -> list[str]:
