@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from .compare import allclose
 from .diagnosis.mistake_ids import value_mistake
-from .diagnosis.shapes import broadcast_axes, fmt
+from .diagnosis.shapes import broadcast_axes, fmt, sum_to
 from .exercises.base import (
     Case,
     ChainRule,
@@ -26,12 +26,6 @@ from .exercises.base import (
     State,
 )
 from .results import PASS, Finding, Status
-
-
-def sum_to(grad, shape: tuple):
-    """Sum a broadcast gradient back to `shape` (the correct unbroadcast): for building mistakes."""
-    leading, stretched = broadcast_axes(tuple(shape), grad.shape)
-    return grad.sum(axis=stretched, keepdims=True).sum(axis=leading)
 
 
 __all__ = ["allclose", "Case", "ChainRule", "Convention", "Exercise", "Extreme", "Finding", "Hidden", "Mistake", "PASS",

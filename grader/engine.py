@@ -68,14 +68,14 @@ def grade(path: str | Path, *, assignment: str | None = None, public_only: bool 
     catalogue = course.catalogue()
     with tempfile.TemporaryDirectory(prefix="grader-submission-") as workdir:
         submission = load_submission(path, Path(workdir), catalogue.functions(assignment))
-        return _grade_loaded(submission, assignment=assignment, public_only=public_only, seed=seed,
+        exercises = select_exercises(submission.defined, assignment, catalogue)
+        return _grade_loaded(submission, exercises=exercises, public_only=public_only, seed=seed,
                              in_process=in_process, allow_unsandboxed=allow_unsandboxed, oracle=oracle,
                              runner_options=runner_options, course=course, budget=budget)
 
 
-def _grade_loaded(submission: Submission, *, assignment, public_only, seed, in_process, allow_unsandboxed,
-                  oracle, runner_options, course: Course, budget: Budget) -> Report:
-    exercises = select_exercises(submission.defined, assignment, course.catalogue())
+def _grade_loaded(submission: Submission, *, exercises: list[Exercise], public_only, seed, in_process,
+                  allow_unsandboxed, oracle, runner_options, course: Course, budget: Budget) -> Report:
     oracle = oracle or oracle_for(sorted({ex.assignment for ex in exercises}), course)
     seed = source_seed(submission.source) if seed is None else seed
     notes = list(submission.notes)

@@ -72,7 +72,8 @@ class Oracle:
     def for_assignments(cls, assignments, reference_dir: Path) -> "Oracle":
         return cls({a: load_reference(a, reference_dir) for a in assignments})
 
-    def _fn(self, exercise: Exercise, name: str):
+    def function(self, exercise: Exercise, name: str):
+        """The reference's function `name` of the exercise's assignment."""
         return getattr(self.modules[exercise.assignment], name)
 
     def forward(self, case: Case) -> np.ndarray | tuple[np.ndarray, ...]:
@@ -82,7 +83,7 @@ class Oracle:
         known = self._outputs.get(key)
         if known is None or known[0]() is not case:
             exercise = case.exercise
-            result = self._fn(exercise, exercise.forward)(*case.args())
+            result = self.function(exercise, exercise.forward)(*case.args())
             forget = functools.partial(self._outputs.pop, key, None)
             if exercise.outputs:
                 value = tuple(np.asarray(out, dtype=np.float64) for out in result[:len(exercise.outputs)])
@@ -97,12 +98,12 @@ class Oracle:
         several outputs) defaults to the case's."""
         exercise = case.exercise
         if exercise.is_loss:
-            _, dx = self._fn(exercise, exercise.forward)(*case.args())
+            _, dx = self.function(exercise, exercise.forward)(*case.args())
             return (np.asarray(dx, dtype=np.float64),)
-        *_, cache = self._fn(exercise, exercise.forward)(*case.args())
+        *_, cache = self.function(exercise, exercise.forward)(*case.args())
         dout = case.dout if dout is None else dout
         douts = dout if isinstance(dout, tuple) else (dout,)
-        grads = self._fn(exercise, exercise.backward)(*douts, cache)
+        grads = self.function(exercise, exercise.backward)(*douts, cache)
         grads = grads if isinstance(grads, tuple) else (grads,)
         return tuple(np.asarray(g, dtype=np.float64) for g in grads)
 
@@ -110,7 +111,7 @@ class Oracle:
         """Run the forward over calls (arrays, parameter dict) sharing one parameter dict, passed
         last, as a training loop does (only its "mode" changes between calls); (out, a copy of the
         dict) after each (grader.checks.state)."""
-        forward = self._fn(exercise, exercise.forward)
+        forward = self.function(exercise, exercise.forward)
         results = []
         param = None
         for arrays, initial in calls:

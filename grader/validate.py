@@ -153,7 +153,7 @@ def _not_numerical_gradient(oracle: Oracle, case: Case, grads) -> str | None:
     contradict, or None. L = sum(out * dout) (a loss: the loss itself)."""
     rng = np.random.default_rng(0)
     weights = case.douts or (1.0,)
-    forward = oracle._fn(case.exercise, case.exercise.forward)
+    forward = oracle.function(case.exercise, case.exercise.forward)
 
     def loss(**replace) -> float:       # L = sum over the outputs of sum(out * dout)
         outs = forward(*case.args(**replace))

@@ -223,8 +223,19 @@ def check_pair(outcome: Outcome, function: str, names: str) -> None:
 def forward_call(case: Case, save_as: str | None = None, *, return_args: bool = False, **replace) -> Call:
     """Call the student's forward on the case's inputs: keep the cache, bring back the output."""
     exercise = case.exercise
-    want = (0, 1) if exercise.is_loss else tuple(range(len(exercise.output_names)))
+    want = (0, 1) if exercise.is_loss else output_positions(exercise)
     return Call(exercise.forward, case.args(**replace), save_as=save_as, want=want, return_args=return_args)
+
+
+def output_positions(exercise: Exercise) -> tuple[int, ...]:
+    """Where a layer's outputs are in what its forward returns (its cache comes after them)."""
+    return tuple(range(len(exercise.output_names)))
+
+
+def expected_outputs(oracle, case: Case) -> tuple[np.ndarray, ...]:
+    """The reference's outputs for the case, always as a tuple (one output, for most layers)."""
+    expected = oracle.forward(case)
+    return expected if isinstance(expected, tuple) else (expected,)
 
 
 def backward_call(case: Case, cache_name: str, *, return_args: bool = False) -> Call:
@@ -252,12 +263,6 @@ def returned_names(exercise: Exercise) -> str:
 def backward_only(case: Case) -> list[Call]:
     """The backward of the saved "cache" (a loss has none: its forward gives its gradient)."""
     return [] if case.exercise.is_loss else [backward_call(case, "cache")]
-
-
-def forward_output(outcome: Outcome, case: Case) -> np.ndarray:
-    """The forward's output (for a loss: the loss; for several outputs, the first) after the usual
-    validation; raises Failed."""
-    return forward_outputs(outcome, case)[0]
 
 
 def forward_outputs(outcome: Outcome, case: Case) -> tuple[np.ndarray, ...]:

@@ -10,7 +10,7 @@ from ..diagnosis.values import explain_mismatch
 from ..exercises.base import Case
 from ..results import PASS, Finding, Status
 from ..runner.calls import Call
-from .common import Context, case_calls, first_failure, forward_outputs
+from .common import Context, case_calls, expected_outputs, first_failure, forward_outputs
 
 
 def check(ctx: Context, cases: list[Case]) -> Finding:
@@ -24,9 +24,7 @@ def plan(ctx: Context, cases: list[Case]) -> list[list[Call]]:
 def check_case(ctx: Context, case: Case) -> Finding:
     # The forward's call is the gradient check's too: a layer's backward runs right after it.
     outs = forward_outputs(ctx.run(case_calls(ctx, case))[0], case)
-    expected = ctx.oracle.forward(case)
-    expected = expected if isinstance(expected, tuple) else (expected,)
-    for out, right, what in zip(outs, expected, case.exercise.output_names):
+    for out, right, what in zip(outs, expected_outputs(ctx.oracle, case), case.exercise.output_names):
         finding = compare_output(case, out, right, ctx.oracle, what)
         if not finding.passed:
             return finding

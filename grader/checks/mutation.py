@@ -18,6 +18,7 @@ from .common import (
     forward_call,
     forward_problem,
     outcome_finding,
+    output_positions,
 )
 
 
@@ -59,7 +60,7 @@ def check_forward(ctx: Context, cases: list[Case]) -> Finding:
 def _sequence(case: Case) -> list[Call]:
     """Forward, backward, then the forward again on the very objects the first one was given."""
     exercise = case.exercise
-    forward = Call(exercise.forward, case.args(), save_as="cache", want=tuple(range(len(exercise.output_names))),
+    forward = Call(exercise.forward, case.args(), save_as="cache", want=output_positions(exercise),
                    return_args=True, save_args_as="inputs")
     # The inputs' state after the backward, read back through a second forward call on the very
     # same objects: its args_after are that state, since the first call showed that the forward

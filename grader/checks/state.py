@@ -19,17 +19,20 @@ from ..runner.calls import Call, Ref
 from .common import Context, Failed, as_array, check_pair, outcome_finding, returned_names
 
 
-def expected_calls(case: Case, settings: dict) -> list[tuple]:
-    """The sequence as the reference oracle is asked about it: (arrays, parameter dict) per call."""
-    return [(arrays, {"mode": mode, **settings}) for arrays, mode in case.exercise.state.sequence(case)]
+def expected_calls(case: Case, settings: dict, steps: list | None = None) -> list[tuple]:
+    """The sequence (the case's, unless its `steps` are given) as the reference oracle is asked
+    about it: (arrays, parameter dict) per call."""
+    steps = case.exercise.state.sequence(case) if steps is None else steps
+    return [(arrays, {"mode": mode, **settings}) for arrays, mode in steps]
 
 
-def _planned(oracle, case: Case, settings: dict) -> tuple[list, dict, list[Call]]:
-    """The reference's answers for the sequence, the last call's parameter dict, and the calls."""
+def _planned(oracle, case: Case, settings: dict) -> tuple[list, list, dict, list[Call]]:
+    """The sequence's steps, the reference's answers for them, the last call's parameter dict, and
+    the calls."""
     exercise = case.exercise
     state, function = exercise.state, exercise.forward
-    expected = oracle.state_sequence(exercise, expected_calls(case, settings))
     steps = state.sequence(case)
+    expected = oracle.state_sequence(exercise, expected_calls(case, settings, steps))
     (first, mode), *updating = steps[:-1]
     last_arrays, last_mode = steps[-1]
     position = len(exercise.parameters) - 1     # the parameter dict is the last argument (the catalogue checks)
@@ -41,11 +44,11 @@ def _planned(oracle, case: Case, settings: dict) -> tuple[list, dict, list[Call]
     calls += [Call(function, (*arrays, Ref("first_args", position)), want=(0,), return_args=True)
               for arrays, _ in updating]
     calls.append(Call(function, (*last_arrays, last_param), want=(0,), return_args=True))
-    return expected, last_param, calls
+    return steps, expected, last_param, calls
 
 
 def plan(ctx: Context, cases: list[Case]) -> list[list[Call]]:
-    return [ctx.once(_planned, ctx.oracle, cases[0], settings)[2] for settings in ctx.exercise.state.settings]
+    return [ctx.once(_planned, ctx.oracle, cases[0], settings)[3] for settings in ctx.exercise.state.settings]
 
 
 def check(ctx: Context, cases: list[Case]) -> Finding:
@@ -69,8 +72,7 @@ def _settings_note(ctx: Context, settings: dict) -> str:
 def _check_settings(ctx: Context, case: Case, settings: dict) -> Finding:
     exercise = case.exercise
     state, function = exercise.state, exercise.forward
-    steps = state.sequence(case)
-    expected, last_param, calls = ctx.once(_planned, ctx.oracle, case, settings)
+    steps, expected, last_param, calls = ctx.once(_planned, ctx.oracle, case, settings)
     outcomes = ctx.runner.run(calls)
     for i, (outcome, (ref_out, ref_param)) in enumerate(zip(outcomes, expected)):
         finding = outcome_finding(outcome, function, exercise=exercise)

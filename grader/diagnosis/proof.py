@@ -11,16 +11,15 @@ from __future__ import annotations
 import numpy as np
 
 from ..compare import allclose
-from .shapes import broadcast_axes, fmt
+from .shapes import fmt, sum_to
 
 
-def _sum_to(grad: np.ndarray, shape: tuple) -> np.ndarray | None:
-    """The broadcast fix: sum the added axes, then the stretched ones keeping them."""
+def _summed(grad: np.ndarray, shape: tuple) -> np.ndarray | None:
+    """The broadcast fix (shapes.sum_to), where `grad` has a shape `shape` broadcasts to."""
     if len(shape) > grad.ndim:
         return None
     try:
-        leading, stretched = broadcast_axes(tuple(shape), grad.shape)
-        return grad.sum(axis=stretched, keepdims=True).sum(axis=leading).reshape(shape)
+        return sum_to(grad, shape).reshape(shape)
     except ValueError:
         return None
 
@@ -37,7 +36,7 @@ FIXES = {
     "keepdims": _reshaped,
     "squeezed": _reshaped,
     "shape_transposed": lambda grad, shape: grad.T if grad.ndim == 2 and grad.T.shape == tuple(shape) else None,
-    "not_summed": _sum_to,
+    "not_summed": _summed,
 }
 
 

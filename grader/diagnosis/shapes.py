@@ -18,6 +18,13 @@ def broadcast_axes(input_shape: tuple, out_shape: tuple) -> tuple[tuple[int, ...
     return leading, stretched
 
 
+def sum_to(grad: np.ndarray, shape: tuple) -> np.ndarray:
+    """Sum a broadcast gradient back to `shape`, the right unbroadcast: the axes broadcasting
+    added in front, then the ones it stretched from size 1 (kept)."""
+    leading, stretched = broadcast_axes(tuple(shape), grad.shape)
+    return grad.sum(axis=stretched, keepdims=True).sum(axis=leading)
+
+
 def _axes_text(axes: tuple[int, ...]) -> str:
     return f"axis {axes[0]}" if len(axes) == 1 else f"axes {axes}"
 

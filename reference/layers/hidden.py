@@ -178,9 +178,10 @@ SOFTMAX = Hidden(
 # --- batchnorm ------------------------------------------------------------------------------------
 
 
-def _batchnorm(c, var, eps, beta=True):
+def _batchnorm(c, std, beta=True):
+    """gamma * (x - mean) / std (+ beta): the forward with the student's choice of divisor."""
     x = c["x"]
-    return c["gamma"] * (x - x.mean(axis=0)) / var + (c["beta"] if beta else 0)
+    return c["gamma"] * (x - x.mean(axis=0)) / std + (c["beta"] if beta else 0)
 
 
 def _dx_without_gamma(c):
@@ -209,13 +210,13 @@ BATCHNORM = Hidden(
     edges=({"N": 3, "D": 3}, {"N": 5, "D": 1, "eps": 1e-3}),
     mistakes=(
         Mistake("eps_ignored", "out", "Use eps = bn_param.get('eps', 1e-5): this call's bn_param sets another eps.",
-                lambda c: _batchnorm(c, np.sqrt(c["x"].var(axis=0) + 1e-5), 1e-5), when=lambda c: _eps(c) != 1e-5),
+                lambda c: _batchnorm(c, np.sqrt(c["x"].var(axis=0) + 1e-5)), when=lambda c: _eps(c) != 1e-5),
         Mistake("batchnorm_unbiased_var", "out", "Use the biased batch variance x.var(axis=0) (divide by N, not N - 1).",
-                lambda c: _batchnorm(c, np.sqrt(c["x"].var(axis=0, ddof=1) + _eps(c)), _eps(c))),
+                lambda c: _batchnorm(c, np.sqrt(c["x"].var(axis=0, ddof=1) + _eps(c)))),
         Mistake("batchnorm_eps_outside_sqrt", "out", "Put eps inside the square root: (x - mean) / np.sqrt(var + eps).",
-                lambda c: _batchnorm(c, c["x"].std(axis=0) + _eps(c), _eps(c))),
+                lambda c: _batchnorm(c, c["x"].std(axis=0) + _eps(c))),
         Mistake("batchnorm_missing_beta", "out", "out is missing beta: out = gamma * x_hat + beta.",
-                lambda c: _batchnorm(c, np.sqrt(c["x"].var(axis=0) + _eps(c)), _eps(c), beta=False)),
+                lambda c: _batchnorm(c, np.sqrt(c["x"].var(axis=0) + _eps(c)), beta=False)),
         Mistake("missing_gamma", "dx", "dx is missing gamma: out = gamma * x_hat + beta, so the gradient reaching "
                 "x_hat is gamma * dout.", _dx_without_gamma),
         Mistake("dgamma_not_normalised", "dgamma", "dgamma = sum(dout * x_hat, axis=0): gamma multiplies the "
