@@ -87,7 +87,7 @@ def catalogue(exercises) -> dict[str, str]:
     ids = {f"{v}_{kind}": meaning.format(v=v) for v in values for kind, meaning in VALUE_KINDS.items()}
     ids.update(NAMED)
     for exercise in exercises:
-        for declared in (exercise.mistake_ids, exercise.hidden.mistake_ids if exercise.hidden else {}):
+        for declared in (exercise.mistake_ids, getattr(exercise.hidden, "mistake_ids", None) or {}):
             for mistake, meaning in declared.items():
                 ids.setdefault(mistake, meaning)
     return dict(sorted(ids.items()))
