@@ -145,15 +145,17 @@ class Worker:
     def package_of(self, folder: str) -> tuple[str | None, bool]:
         """(package, made up) the submission is imported into, so that its imports of the files beside
         it work as they did on the student's machine: the folder's own name for a package the
-        student zipped (cs231n/ with its __init__.py: `from cs231n.im2col import *` and `from
-        .fast_layers import *` both work), a made-up one for a loose file with relative imports,
-        none otherwise. The package's __init__.py is not run: it is the course's (usually empty),
-        and running it could only fail the file for an import it makes."""
+        student zipped (cs231n/, with its __init__.py or imported by name: `from cs231n.im2col import
+        *` and `from .fast_layers import *` both work), a made-up one for a loose file with relative
+        imports, none otherwise. The package's __init__.py is not run: it is the course's (usually
+        empty), and running it could only fail the file for an import it makes."""
         name = os.path.basename(folder)
-        if os.path.isfile(os.path.join(folder, "__init__.py")) and name.isidentifier() \
-                and not keyword.iskeyword(name) and name not in sys.modules:
+        relative, absolute = self.imported_roots()
+        usable = name.isidentifier() and not keyword.iskeyword(name) and name not in sys.modules \
+            and name not in (MODULE_NAME, MADE_UP_PACKAGE)
+        if usable and (os.path.isfile(os.path.join(folder, "__init__.py")) or name in absolute):
             package, made_up = name, False
-        elif self.imports_relatively():
+        elif relative:
             package, made_up = MADE_UP_PACKAGE, True
         else:
             return None, False
@@ -163,13 +165,22 @@ class Worker:
         sys.modules[package] = module
         return package, made_up
 
-    def imports_relatively(self) -> bool:
+    def imported_roots(self) -> tuple[bool, set[str]]:
+        """Whether the file imports relatively, and the first names of what it imports absolutely."""
         try:
             with open(self.path, "rb") as file:
                 tree = ast.parse(file.read())
         except (OSError, SyntaxError, ValueError):
-            return False    # the import itself then says what is wrong
-        return any(isinstance(node, ast.ImportFrom) and node.level > 0 for node in ast.walk(tree))
+            return False, set()    # the import itself then says what is wrong
+        relative, absolute = False, set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                relative |= node.level > 0
+                if node.level == 0 and node.module:
+                    absolute.add(node.module.split(".")[0])
+            elif isinstance(node, ast.Import):
+                absolute.update(alias.name.split(".")[0] for alias in node.names)
+        return relative, absolute
 
     def show_warnings_relative(self) -> None:
         """A warning the student's code triggers names their file as `layers.py:81`, as tracebacks

@@ -77,13 +77,15 @@ def test_a_missing_file_of_the_students_package_is_named_as_they_import_it(tmp_p
         assert "max_pool_forward_naive uses `.conv_shapes`" in test.hint, test.hint
 
 
-def _package(tmp_path: Path, folder: str = "cs231n") -> Path:
+def _package(tmp_path: Path, init: bool, folder: str = "assignment2/cs231n") -> Path:
     """A zip of a student's whole cs231n/ folder, as they submit it: layers.py imports its
     neighbours relatively and absolutely, fast_layers.py falls back when its Cython extension is
-    missing (only .py files are zipped), and classifiers/ is a subpackage."""
+    missing (only .py files are zipped), and classifiers/ is a subpackage. Without `init`, cs231n/
+    has no __init__.py (Python 3 needs none)."""
     archive = tmp_path / "assignment2.zip"
     with zipfile.ZipFile(archive, "w") as bundle:
-        bundle.writestr(f"{folder}/__init__.py", "")
+        if init:
+            bundle.writestr(f"{folder}/__init__.py", "")
         bundle.writestr(f"{folder}/layers.py", _without_output_size(
             CS231N_HEADER + "from .conv_shapes import _output_size\n"
             "from cs231n.classifiers.helpers import eps_of\n"))
@@ -101,10 +103,11 @@ def _package(tmp_path: Path, folder: str = "cs231n") -> Path:
     return archive
 
 
-def test_a_zip_of_the_whole_package_grades_with_its_relative_imports(tmp_path):
-    report = grade(_package(tmp_path), assignment="layers2")
+@pytest.mark.parametrize("init", [True, False], ids=["package", "namespace package"])
+def test_a_zip_of_the_whole_package_grades_with_its_relative_imports(tmp_path, init):
+    report = grade(_package(tmp_path, init), assignment="layers2")
     assert report.tests and report.score == report.max_score, _failing(report)
-    assert "graded cs231n/layers.py" in " ".join(report.notes)
+    assert "graded assignment2/cs231n/layers.py" in " ".join(report.notes)
 
 
 def test_the_students_own_fallback_for_a_missing_import_is_kept(tmp_path):
