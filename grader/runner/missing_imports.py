@@ -90,10 +90,12 @@ class MissingImports(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     """The last finder on sys.meta_path while it is active (a context manager): consulted only for a
     module no other finder found, and answering only for imports the student's files make."""
 
-    def __init__(self, folder: str, package: str | None = None, shown_package: str = ""):
+    def __init__(self, folder: str, package: str | None = None, made_up: bool = False):
+        """`folder` holds the student's files; `package` is what the submission was imported into
+        (its folder's name, or one the worker made up, which messages show as a leading dot)."""
         self.folder = folder.rstrip(os.sep) + os.sep
-        self.package = package              # a package made up by the worker, shown as "." in messages
-        self.shown_package = shown_package
+        self.made_up_package = package if made_up else None
+        self.own_package = None if made_up else package
         self.deferring = False
         self._made: list[str] = []          # the stand-ins in sys.modules, taken out when inactive
         self._trees: dict[str, ast.Module | None] = {}
@@ -139,9 +141,9 @@ class MissingImports(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         """The import as the student wrote it: `scipy` for scipy.signal, `.fast_layers` for a sibling
         of a package the worker made up, `cs231n.im2col` for a file of the student's package, and
         `numpy.foo` whole when numpy is there and numpy.foo is not."""
-        if self.package and name.startswith(self.package + "."):
-            return "." + name[len(self.package) + 1:].split(".")[0]
-        if self.shown_package and name.startswith(self.shown_package + "."):
+        if self.made_up_package and name.startswith(self.made_up_package + "."):
+            return "." + name[len(self.made_up_package) + 1:].split(".")[0]
+        if self.own_package and name.startswith(self.own_package + "."):
             return ".".join(name.split(".")[:2])
         root = name.split(".")[0]
         there = sys.modules.get(root)
@@ -151,8 +153,8 @@ class MissingImports(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
     def displayed(self, name: str) -> str:
         """`name` as the student's code spells it: the made-up package's modules relatively."""
-        if self.package and name.startswith(self.package + "."):
-            return name[len(self.package):]
+        if self.made_up_package and name.startswith(self.made_up_package + "."):
+            return name[len(self.made_up_package):]
         return name
 
     def _importer(self) -> tuple[str, int] | None:

@@ -129,7 +129,7 @@ class Worker:
         started = time.perf_counter()
         try:
             package, made_up = self.package_of(folder)
-            self.missing = MissingImports(folder, package if made_up else None, "" if made_up else package or "")
+            self.missing = MissingImports(folder, package, made_up)
             name = f"{package}.{os.path.splitext(os.path.basename(self.path))[0]}" if package else MODULE_NAME
             spec = importlib.util.spec_from_file_location(name, self.path)
             module = importlib.util.module_from_spec(spec)
