@@ -50,7 +50,7 @@ NAMED = {
     "python_scalar_input": "the function reads .shape (or another array attribute) of an input given as a plain Python number",
     "missing_key": "the function read a key its argument does not have (bn_param['eps'] without a default)",
     "out_of_memory": "the function ran out of memory",
-    "module_not_found": "the submission imports a module the grader does not provide (another file of theirs)",
+    "module_not_found": "a function uses a module the submission imports and the grader does not provide (scipy, a typo, another file of theirs); the functions that do not use it are graded",
     "import_failed": "the submission's file raised or timed out while being imported",
     "returned_none": "the function returned None (a missing return statement)",
     "not_an_array": "the function returned an object that is not a numpy array",
