@@ -158,19 +158,29 @@ def convert_cells(cells: list[str], name: str, numbers: list[int] | None = None)
         cell = origins[min(max((error.lineno or 1) - 1, 0), len(origins) - 1)][0] if origins else 1
         raise SubmissionError(f"{name}, cell {cell}: syntax error: {error.msg}\n    {(error.text or '').rstrip()}\n"
                               "Fix that cell, save the notebook, and submit it again.") from None
-    _refuse_python2(text, tree, name, origins)
+    notes += _python2_notes(text, tree, name, origins)
     source, kept_origins = _definitions(tree, lines, origins, notes)
     return Conversion(source, notes, kept_origins)
 
 
 def _refuse_python2(text: str, tree: ast.Module | None, name: str, origins: list[tuple[int, int]]) -> None:
-    """A Python 2 notebook: SubmissionError listing what to change, by cell as Jupyter numbers them."""
+    """A notebook that does not compile because it is Python 2: SubmissionError listing what to
+    change, by cell as Jupyter numbers them."""
+    notes = _python2_notes(text, tree, name, origins)
+    if notes:
+        raise SubmissionError(notes[0])
+
+
+def _python2_notes(text: str, tree: ast.Module | None, name: str, origins: list[tuple[int, int]]) -> list[str]:
+    """The note naming a notebook's Python 2 lines by cell (none when it has none)."""
     found = python2.changes(text, tree)
-    if found:
-        def place(line: int) -> str:
-            cell, line_in_cell = origins[min(line, len(origins)) - 1]
-            return f"cell {cell}, line {line_in_cell}"
-        raise SubmissionError(python2.message(name, found, compiles=tree is not None, place=place))
+    if not found:
+        return []
+
+    def place(line: int) -> str:
+        cell, line_in_cell = origins[min(line, len(origins)) - 1]
+        return f"cell {cell}, line {line_in_cell}"
+    return [python2.message(name, found, compiles=tree is not None, place=place)]
 
 
 def _definitions(tree: ast.Module, lines: list[str], origins: list[tuple[int, int]],

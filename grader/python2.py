@@ -48,7 +48,8 @@ def changes(text: str | bytes, tree: ast.Module | None = None) -> list[Change]:
 def message(name: str, found: list[Change], compiles: bool, place=lambda line: f"line {line}") -> str:
     """What the student reads: which lines to change, and into what; `place` names a line (a
     notebook's by cell)."""
-    head = (f"{name} uses Python 2 names that the grader's Python 3 does not have" if compiles else
+    head = (f"{name} uses Python 2 names that the grader's Python 3 does not have: the functions that use "
+            "them fail with a NameError until you change them" if compiles else
             f"{name} is Python 2 source (CS231n's solutions before 2017 were); the grader runs Python 3")
     shown = [f"  {place(c.line)}: {c.found}  ->  {c.fix}" for c in found[:MAX_SHOWN]]
     if len(found) > MAX_SHOWN:

@@ -1,6 +1,7 @@
-"""Python 2 source (CS231n's solutions before 2017) is refused with the list of what to change, by
-line, instead of a syntax error at its first print or a NameError in every check of every function
-that loops with xrange."""
+"""Python 2 source (CS231n's solutions before 2017) is named with the list of what to change, by
+line: refused when it does not compile (instead of a syntax error at its first print), graded with
+that list as the report's first note when it does (its xrange loops fail, its other functions earn
+their points)."""
 from __future__ import annotations
 
 import nbformat
@@ -64,14 +65,20 @@ def test_python2_source_is_named_with_every_line_to_change(tmp_path):
     assert len([row for row in text.splitlines() if row.startswith("  line")]) == 7
 
 
-def test_python2_that_compiles_is_named_too_not_graded_into_name_errors(tmp_path):
+def test_python2_that_compiles_is_graded_and_the_report_opens_with_what_to_change(tmp_path):
+    # Its functions without xrange earn their points; those with it fail, and the note says why.
     path = tmp_path / "layers.py"
-    path.write_text(COMPILING_PYTHON2)
-    text = _refusal(path, tmp_path)
-    assert "uses Python 2 names" in text
-    assert "  line 7: xrange  ->  range" in text and "  line 8: xrange  ->  range" in text
-    with pytest.raises(SubmissionError, match="Python 2"):
-        grade(path, assignment="layers2")
+    path.write_text(COMPILING_PYTHON2 + "\n\ndef relu_forward(x):\n    return np.maximum(x, 0), x\n")
+    notes = load_submission(path, tmp_path / "work").notes
+    assert len(notes) == 1 and "uses Python 2 names" in notes[0] and "NameError" in notes[0]
+    assert "  line 7: xrange  ->  range" in notes[0] and "  line 8: xrange  ->  range" in notes[0]
+    report = grade(path, assignment="layers2", public_only=True, in_process=True)
+    assert notes[0] in report.notes
+    pool = [t for t in report.tests if t.function == "max_pool_forward_naive" and t.check == "forward"]
+    assert pool and all(t.score == 0 and "xrange" in t.output for t in pool)
+    graded = grade(path, assignment="layers", public_only=True, in_process=True)
+    relu = [t for t in graded.tests if t.function == "relu_forward" and t.check == "forward"]
+    assert relu and all(t.score == t.max_score for t in relu)
 
 
 @pytest.mark.parametrize("source, body", [
@@ -92,8 +99,8 @@ def test_a_python2_notebook_names_cells_as_jupyter_numbers_them(tmp_path):
     path = tmp_path / "ConvolutionalNetworks.ipynb"
     nbformat.write(new_notebook(cells=[new_markdown_cell("# Conv"), new_code_cell("import numpy as np"),
                                        new_code_cell(COMPILING_PYTHON2)]), str(path))
-    text = _refusal(path, tmp_path)
-    assert "cell 3, line 7: xrange  ->  range" in text
+    notes = load_submission(path, tmp_path / "work").notes    # it compiles: graded, with the note
+    assert any("cell 3, line 7: xrange  ->  range" in note for note in notes)
     path.unlink()
     nbformat.write(new_notebook(cells=[new_code_cell("import numpy as np"), new_code_cell(PYTHON2_LAYERS)]),
                    str(path))
