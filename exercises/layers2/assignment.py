@@ -10,7 +10,8 @@ Conventions (today's CS231n by default):
 - dropout_param["p"] is the probability of KEEPING a unit (before 2017 it was of dropping it): set
   DROPOUT_P_MEANS below to "drop" for the old meaning, and the reference's dropout_forward with it;
   any valid draw of the mask is accepted, whatever random call made it;
-- groupnorm's gamma and beta have shape (1, C, 1, 1) (older docstrings said (C,)).
+- groupnorm's gamma and beta have shape (1, C, 1, 1) (older docstrings said (C,)): set
+  GROUPNORM_GAMMA_SHAPE below to "(C,)" for the old shape (the reference takes either).
 """
 from __future__ import annotations
 
@@ -83,24 +84,38 @@ def _spatial_batchnorm_inputs(rng: np.random.Generator, config: dict):
             "beta": rng.normal(size=c)}, (bn_param,)
 
 
+# The shape of groupnorm's gamma and beta in this course: (1, C, 1, 1) (CS231n's docstrings since
+# 2019) or (C,) (before). The reference takes either; students' dgamma and dbeta must keep it.
+GROUPNORM_GAMMA_SHAPE = "(1, C, 1, 1)"
+
+
+def _groupnorm_parameter_shape(c: int) -> tuple[int, ...]:
+    return (c,) if GROUPNORM_GAMMA_SHAPE == "(C,)" else (1, c, 1, 1)
+
+
 def _groupnorm_inputs(rng: np.random.Generator, config: dict):
     n, c, h, w = config["x"]
     gn_param = {"eps": config["eps"]} if "eps" in config else {}
-    return {"x": _scaled_features(rng, (n, c, h, w), 1), "gamma": rng.normal(size=(1, c, 1, 1)) + 1.0,
-            "beta": rng.normal(size=(1, c, 1, 1))}, (config["G"], gn_param)
+    shape = _groupnorm_parameter_shape(c)
+    return {"x": _scaled_features(rng, (n, c, h, w), 1), "gamma": rng.normal(size=shape) + 1.0,
+            "beta": rng.normal(size=shape)}, (config["G"], gn_param)
 
 
 # --- dropout -------------------------------------------------------------------------------------
 
 
-def _dropout_inputs(rng: np.random.Generator, config: dict):
-    """x of any shape (2-D and 4-D); p, mode and seed from the configuration."""
-    param = {"p": config["p"], "mode": config.get("mode", "train"), "seed": config["seed"]}
-    return {"x": rng.normal(size=tuple(config["x"]))}, (param,)
-
-
-# What dropout_param["p"] means in this course: "keep" (CS231n since 2017) or "drop" (before).
+# What dropout_param["p"] means in this course: "keep" (CS231n since 2017) or "drop" (before); the
+# reference's DROPOUT_P_MEANS (reference/layers2/layers2.py) says the same.
 DROPOUT_P_MEANS = "keep"
+
+
+def _dropout_inputs(rng: np.random.Generator, config: dict):
+    """x of any shape (2-D and 4-D); mode and seed from the configuration, whose "p" is the
+    probability of keeping a unit whatever the course's convention: dropout_param's p says it in the
+    course's terms, so that both conventions are graded on the same keep probabilities."""
+    p = config["p"] if DROPOUT_P_MEANS == "keep" else 1.0 - config["p"]
+    param = {"p": p, "mode": config.get("mode", "train"), "seed": config["seed"]}
+    return {"x": rng.normal(size=tuple(config["x"]))}, (param,)
 
 
 def _keep_probability(param: dict) -> float:
@@ -280,7 +295,8 @@ def _pool_output_shape(out_shape, expected, hint, kind, case):
 
 def _groupnorm_output_shape(out_shape, expected, hint, kind, case):
     """gamma (1, C, 1, 1) expanded once more, as if it had shape (C,)."""
-    if len(out_shape) > len(expected) and tuple(out_shape[-len(expected):]) == tuple(expected):
+    if GROUPNORM_GAMMA_SHAPE == "(1, C, 1, 1)" and len(out_shape) > len(expected) \
+            and tuple(out_shape[-len(expected):]) == tuple(expected):
         return ("gamma and beta already have shape (1, C, 1, 1) here: multiply by them as they are (adding axes "
                 "to them, as for a (C,) gamma, gives an output with extra axes)."), kind, "groupnorm_gamma_reshaped"
     return hint, kind, None
