@@ -37,7 +37,7 @@ MISTAKES = {
     "micrograd_not_a_number": ".data or .grad is not a plain number (int or float): a Value inside a Value, "
                               "a list, or an object of another class",
     "micrograd_grad_overwritten": "= instead of += in a _backward: right on trees, wrong where a value is used "
-                                  "twice (gradients add up where a value is used twice)",
+                                  "twice (its gradients must add up)",
     "micrograd_no_topological_order": "backward() runs a node's _backward before every use of that node has "
                                       "added to its grad: wrong on DAGs, right on trees",
     "micrograd_grad_not_seeded": "backward() never sets the output's grad to 1, so every gradient stays 0",
@@ -86,6 +86,8 @@ ADVICE = {
 }
 
 PUBLIC_SEED = 2017
+# The operations whose backward the student writes by hand; the others are built from them.
+PRIMITIVES = ("add", "mul", "pow", "relu", "tanh", "exp")
 
 
 @dataclass(frozen=True)
@@ -336,8 +338,13 @@ class _Session:
         if not failures:
             if self.blocked is not None:
                 return self._blocked("backward")
-            if not judged:
-                return self.result("backward", Status.SKIPPED, "this test waits for the forward test to pass")
+            # One bug, one penalty: a program whose data is wrong is the forward test's, and the
+            # gradients are judged on the others; but only once every primitive operation (those whose
+            # _backward is written by hand) has been judged somewhere.
+            unjudged = sorted(set(PRIMITIVES) - set().union(set(), *(self.programs[i].op_names() for i in judged)))
+            if not judged or unjudged:
+                return self.result("backward", Status.SKIPPED, "this test waits for the forward test to pass"
+                                   + (f" (the data of {', '.join(unjudged)} is wrong)" if judged else ""))
             # One bug, one penalty: a program whose data is wrong is the forward test's; the gradients
             # are judged on the others.
             left = len(self.programs) - len(judged)
@@ -370,15 +377,25 @@ class _Session:
                     op, "micrograd_local_derivative"), failure
         matched = self._mutant_matching(smallest)
         if matched is not None:
-            return matched, smallest
+            return matched, self._showcase(matched, failures)
         # `=` for `+=` leaves, at the first wrong node of every failing program, one use's share alone
         if all(overwritten_node(f.program, f.numbers) is not None for f in failures):
             return "micrograd_grad_overwritten", smallest
         failing = {f.index for f in failures}
         trees = [i for i in judged if not self.programs[i].reuses_an_interior_node()]
         if all(f.program.reuses_an_interior_node() for f in failures) and not failing & set(trees):
-            return "micrograd_no_topological_order", smallest
+            return "micrograd_no_topological_order", self._showcase("micrograd_no_topological_order", failures)
         return "micrograd_backward_wrong", smallest
+
+    @staticmethod
+    def _showcase(mistake: str, failures: list[_Failure]) -> _Failure:
+        """The failing program to cut down for the hint: the smallest, but for a missing topological
+        order one where any walk order goes wrong (see Program.has_uneven_paths), where there is one:
+        an engine that walks a set of children may get the smallest one right by luck of the order."""
+        shown = failures
+        if mistake == "micrograd_no_topological_order":
+            shown = [f for f in failures if f.program.has_uneven_paths()] or failures
+        return min(shown, key=lambda f: (f.program.size, f.index))
 
     def _mutant_matching(self, failure: _Failure) -> str | None:
         """The mistake of the first declared mutant whose numbers are the student's on this program."""
@@ -410,7 +427,7 @@ class _Session:
                 return None
             if mistake == "micrograd_grad_overwritten" and overwritten_node(program, numbers) is None:
                 return None
-            if mistake == "micrograd_no_topological_order" and not program.reuses_an_interior_node():
+            if mistake == "micrograd_no_topological_order" and not program.has_uneven_paths():
                 return None
             return verdict
         return fails

@@ -113,6 +113,21 @@ class Program:
         return any(len([u for u in uses if u[0] in reached]) > 1
                    for node, uses in enumerate(self.uses()) if node >= len(self.leaves) and node in reached)
 
+    def has_uneven_paths(self) -> bool:
+        """True if a computed node is reached from the output by two paths whose lengths differ by
+        two or more: whatever order a walk from the output takes, it meets that node by the short
+        path before the long one has brought its share (where an engine without a topological
+        order goes wrong every time, not by the luck of a set's order)."""
+        shortest, longest = {self.output: 0}, {self.output: 0}
+        for node in reversed(range(self.nodes)):
+            op = self.op_of(node)
+            if node not in shortest or op is None:
+                continue
+            for child in {i for i in (op.x, op.y) if i >= 0}:
+                shortest[child] = min(shortest.get(child, 1 << 30), shortest[node] + 1)
+                longest[child] = max(longest.get(child, -1), longest[node] + 1)
+        return any(longest[node] - shortest[node] >= 2 for node in shortest if self.op_of(node) is not None)
+
     def reached(self) -> set[int]:
         """The nodes the output depends on (itself included)."""
         seen, stack = set(), [self.output]
@@ -172,8 +187,12 @@ def render(program: Program, class_name: str = "Value", *, hide_leaves: bool = F
 
 # --- generation -------------------------------------------------------------------------------
 
-def _leaf(rng: np.random.Generator) -> float:
-    return float(rng.choice([-1, 1]) * rng.choice([0.5, 1.0, 1.5, 2.0, 2.5, 3.0]))
+def _leaf(rng: np.random.Generator, magnitudes=(0.5, 1.0, 1.5, 2.0, 2.5, 3.0)) -> float:
+    return float(rng.choice([-1, 1]) * rng.choice(magnitudes))
+
+
+# Probe leaves avoid 1 and -1, where many wrong derivatives happen to be right (k * a ** k at a = 1).
+PROBE_MAGNITUDES = (0.5, 1.5, 2.0, 2.5, 3.0)
 
 
 def _op(rng: np.random.Generator, name: str, x: int, y: int = -1) -> Op:
@@ -192,7 +211,9 @@ def probes(rng: np.random.Generator) -> list[Program]:
     made = []
     for name in PROBE_ORDER:
         while True:
-            leaves = (abs(_leaf(rng)) if name == "pow" else _leaf(rng), _leaf(rng))
+            leaves = (_leaf(rng, PROBE_MAGNITUDES), _leaf(rng, PROBE_MAGNITUDES))
+            if name == "pow":
+                leaves = (abs(leaves[0]), leaves[1])
             if name == "relu" and rng.random() < 0.5:
                 leaves = (abs(leaves[0]), leaves[1])
             op = _op(rng, name, 0, 1)
@@ -252,12 +273,15 @@ def random_program(rng: np.random.Generator, n_ops: int, label: str = "random") 
     program = Program(leaves, tuple(ops), len(values) - 1, label)
     read = {i for op in ops for i in (op.x, op.y) if i >= 0}
     for sink in [i for i in range(len(values) - 1) if i not in read]:
-        op = Op("add", len(values) - 1, sink)
-        out = value_of(op, values[-1], values[sink])
-        if out is not None:
-            ops.append(op)
-            values.append(out)
-    return replace(program, ops=tuple(ops), output=len(values) - 1)
+        for name in ("add", "sub"):
+            op = Op(name, len(values) - 1, sink)
+            out = value_of(op, values[-1], values[sink])
+            if out is not None:
+                ops.append(op)
+                values.append(out)
+                break
+    # a sink that could not be joined in range is dropped, with what only it reads
+    return without_unreached(replace(program, ops=tuple(ops), output=len(values) - 1))
 
 
 def deep_chain(length: int) -> Program:
