@@ -74,7 +74,7 @@ def forward_verdict(program: Program, student: Numbers, expected: Numbers) -> Ve
         op = program.op_of(at) if at < program.nodes else None
         kind = student.error_type
         if kind == "NotImplementedError":
-            return Verdict("not_implemented", f"`{text}` raised NotImplementedError", at)
+            return Verdict("not_implemented", f"not implemented: `{text}` raises NotImplementedError", at)
         if op is not None and op.name in REFLECTED and kind == "TypeError":
             return Verdict("micrograd_missing_reflected_operator",
                            f"`{text}` raised TypeError: Python asks the number first, then Value.{REFLECTED[op.name]}", at)
@@ -98,7 +98,7 @@ def backward_verdict(program: Program, student: Numbers, expected: Numbers) -> V
     if student.stage == BACKWARD:
         kind = student.error_type
         if kind == "NotImplementedError":
-            return Verdict("not_implemented", "backward() raised NotImplementedError")
+            return Verdict("not_implemented", "not implemented: backward() raises NotImplementedError")
         return Verdict("exception", f"backward() raised {kind or 'an exception'}")
     for node in reversed(range(program.nodes)):
         if student.grad_kind[node] != NUMBER:
