@@ -56,6 +56,8 @@ class Verdict:
     mistake: str | None
     what: str
     node: int | None = None
+    attribute: str = ""           # "data" or "grad": what is wrong at `node`
+    expected: float | None = None
 
 
 def _op_text(program: Program, node: int) -> str:
@@ -88,7 +90,7 @@ def forward_verdict(program: Program, student: Numbers, expected: Numbers) -> Ve
         if not close(student.data[node], expected.data[node]):
             return Verdict("micrograd_forward_wrong",
                            f"`{node_name(node)} = {_op_text(program, node)}` gives data {student.data[node]:.6g}; "
-                           f"expected {expected.data[node]:.6g}", node)
+                           f"expected {expected.data[node]:.6g}", node, "data", float(expected.data[node]))
     return None
 
 
@@ -105,7 +107,7 @@ def backward_verdict(program: Program, student: Numbers, expected: Numbers) -> V
             return Verdict("micrograd_not_a_number", f"{node_name(node)}.grad is not a plain number", node)
         if not close(student.grad[node], expected.grad[node]):
             return Verdict(None, f"{node_name(node)}.grad is {student.grad[node]:.6g}; expected "
-                           f"{expected.grad[node]:.6g}", node)
+                           f"{expected.grad[node]:.6g}", node, "grad", float(expected.grad[node]))
     return None
 
 

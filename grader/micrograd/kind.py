@@ -325,7 +325,7 @@ class _Session:
         if verdict.mistake == "not_implemented":
             verdict = replace(verdict, what=f"{self.kind.value_class} is {verdict.what}")
         return self.result("forward", status, self._output(verdict, error, len(failures), shown),
-                           self._hint(verdict.mistake, shown), verdict.mistake)
+                           self._hint(verdict.mistake, shown, verdict), verdict.mistake)
 
     # -- backward --------------------------------------------------------------------------------
 
@@ -365,7 +365,7 @@ class _Session:
         measures = {"relative_error": float(np.linalg.norm(first.numbers.grad - expected)
                                             / max(np.linalg.norm(expected), 1e-300))}
         return self.result("backward", status, self._output(verdict, error, len(failures), shown),
-                           self._hint(mistake, shown), mistake, measures)
+                           self._hint(mistake, shown, verdict), mistake, measures)
 
     def _name_backward(self, failures: list[_Failure], judged: list[int]) -> tuple[str, _Failure]:
         """The mistake that explains the failures, and the failing program that shows it best."""
@@ -558,13 +558,15 @@ class _Session:
         return (f"{verdict.what}{more}\nThe smallest expression your engine gets wrong:\n{shown}\n    # {note}"
                 + self._traceback(error))
 
-    def _hint(self, mistake: str | None, program: Program) -> str:
+    def _hint(self, mistake: str | None, program: Program, verdict: Verdict) -> str:
         """The advice for the mistake, and the expression on one line, to paste and run."""
         advice = ADVICE.get(mistake or "", "")
         if self._hides(program):
             return advice
-        one_line = "; ".join(render(program, self.kind.value_class).splitlines())
-        return (advice + " " if advice else "") + f"Try it: {one_line}"
+        lines = render(program, self.kind.value_class).splitlines()
+        if verdict.attribute and verdict.node is not None:
+            lines.append(f"print({node_name(verdict.node)}.{verdict.attribute})  # should be {verdict.expected:.6g}")
+        return (advice + " " if advice else "") + f"Try it: {'; '.join(lines)}"
 
     def _hides(self, program: Program) -> bool:
         return self.visibility is Visibility.HIDDEN and program.label != "revealed"

@@ -319,10 +319,21 @@ def as_leaf(program: Program, node: int, value: float) -> Program:
     return without_unreached(Program(leaves, ops, moved(program.output), program.label))
 
 
+def bypassed(program: Program, node: int) -> Program:
+    """The program with computed node `node` left out: what read it reads its first operand."""
+    source = program.op_of(node).x
+
+    def moved(i: int) -> int:
+        return source if i == node else i
+    ops = tuple(Op(op.name, moved(op.x), moved(op.y) if op.y >= 0 else -1, op.k) for op in program.ops)
+    return without_unreached(Program(program.leaves, ops, moved(program.output), program.label))
+
+
 def reductions(program: Program) -> list[Program]:
     """Smaller programs than `program`: each computed node made the output (everything after it
-    dropped), or cut to a leaf of its value rounded to one decimal (or kept exact, if rounding
-    leaves the valid range). Valid ones only, smallest first."""
+    dropped), left out (its readers read its first operand), or cut to a leaf of its value rounded
+    to one decimal (or kept exact, if rounding leaves the valid range). Valid ones only, smallest
+    first."""
     values = program.values()
     if values is None:
         return []
@@ -330,6 +341,7 @@ def reductions(program: Program) -> list[Program]:
     for node in range(len(program.leaves), program.nodes):
         if node != program.output:
             found[without_unreached(replace(program, output=node))] = None
+        found[bypassed(program, node)] = None
         for value in dict.fromkeys((round(values[node], 1), values[node])):
             if value != 0.0:
                 found[as_leaf(program, node, value)] = None
