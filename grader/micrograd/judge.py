@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..runner.autograd_programs import BACKWARD, BUILD, NUMBER, constant
-from .programs import FORWARD, REFLECTED, WITH_CONSTANT, Program, node_name
+from .programs import FORWARD, REFLECTED, SOURCE, WITH_CONSTANT, Program, node_name
 
 RTOL, ATOL = 1e-6, 1e-9
 
@@ -61,7 +61,6 @@ class Verdict:
 
 
 def _op_text(program: Program, node: int) -> str:
-    from .programs import SOURCE
     op = program.op_of(node)
     if op is None:
         return f"Value({program.leaves[node]!r})"

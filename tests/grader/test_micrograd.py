@@ -16,7 +16,7 @@ import pytest
 from grader.course import Course
 from grader.engine import grade
 from grader.micrograd import programs as P
-from grader.micrograd.kind import MISTAKES
+from grader.micrograd import MISTAKES
 from grader.release import build_release
 from grader.results import Status, Visibility
 from grader.runner import autograd_programs
