@@ -157,7 +157,9 @@ class AutogradEngine(Kind):
                 path.write_text(source)
                 report = grade(path, assignment=self.assignment, seed=1, course=course, in_process=not sandboxed,
                                allow_unsandboxed=not sandboxed)
-            failed = [t for t in report.tests if t.function == function and t.status is not Status.PASSED]
+            # caught by the test the mutant names (a mistake another test happens to trip is not proof)
+            failed = [t for t in report.tests if t.function == function and t.check == mutant.test
+                      and t.status is not Status.PASSED]
             result.mistakes.append(MistakeRow(self.name, mutant.mistake, mutant.test, function,
                                               failed[0].check if failed else None,
                                               tuple(dict.fromkeys(t.mistake for t in failed if t.mistake))))
