@@ -39,6 +39,8 @@ BUGGY = {
     "tanh_derivative": ("backward", "micrograd_tanh_derivative"),
     "deep_recursion": ("deep chain", "micrograd_deep_recursion"),
     "zero_grad_incomplete": ("training step", "micrograd_zero_grad_incomplete"),
+    "exp_derivative": ("backward", "micrograd_local_derivative"),
+    "relu_abs": ("forward", "micrograd_forward_wrong"),
 }
 
 
