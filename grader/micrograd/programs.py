@@ -209,13 +209,14 @@ def probes(rng: np.random.Generator) -> list[Program]:
     derivative alone, so a wrong one is found here before anything else. Primitive operations
     first (a derived one, a / b = a * b ** -1, fails when they do)."""
     made = []
-    for name in PROBE_ORDER:
+    # relu twice: on a positive and on a negative value (its two sides)
+    for name, sign in [(name, sign) for name in PROBE_ORDER for sign in ((1, -1) if name == "relu" else (0,))]:
         while True:
             leaves = (_leaf(rng, PROBE_MAGNITUDES), _leaf(rng, PROBE_MAGNITUDES))
             if name == "pow":
                 leaves = (abs(leaves[0]), leaves[1])
-            if name == "relu" and rng.random() < 0.5:
-                leaves = (abs(leaves[0]), leaves[1])
+            if sign:
+                leaves = (sign * abs(leaves[0]), leaves[1])
             op = _op(rng, name, 0, 1)
             program = Program(leaves if name in BINARY else leaves[:1], (op,), len(leaves) if name in BINARY else 1,
                               label=f"probe {name}")

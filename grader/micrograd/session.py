@@ -145,7 +145,8 @@ class Session:
             # One bug, one penalty: a program whose data is wrong is the forward test's; the gradients
             # are judged on the others.
             left = len(self.programs) - len(judged)
-            note = f" ({left} programs whose data is wrong are left to the forward test)" if left else ""
+            note = (f" ({left} program{'s' if left > 1 else ''} whose data is wrong left to the forward test)"
+                    if left else "")
             return self.result("backward", Status.PASSED, f"right gradients on {len(judged)} programs{note}")
         mistake, first = self._name_backward(failures, judged)
         predicate = self._backward_predicate(mistake)
