@@ -218,3 +218,22 @@ def test_the_lessons_check_cells_grade_the_engine_in_place():
     buggy = (CORPUS / "buggy" / "zero_grad_incomplete.py").read_text()
     network = notebook.check("MLP", source=[buggy])
     assert [t.mistake for t in network.tests if t.function == "MLP"] == ["micrograd_zero_grad_incomplete"]
+
+
+def test_a_forged_reply_is_not_read_as_numbers():
+    from grader.micrograd.judge import numbers_of
+    good = {"stage": 0, "built": 2, "data": np.zeros(2), "grad": np.zeros(2),
+            "data_kind": np.zeros(2, np.int8), "grad_kind": np.zeros(2, np.int8)}
+    assert numbers_of(good, None, 2) is not None
+    for forged in ({**good, "data": np.zeros(3)}, {**good, "grad": np.zeros(2, np.float32)},
+                   {**good, "built": 5}, {**good, "stage": "0"}, {**good, "data_kind": np.zeros((2, 1), np.int8)},
+                   [good], None):
+        assert numbers_of(forged, None, 2) is None
+
+
+def test_uneven_paths_are_where_any_walk_order_goes_wrong():
+    a, b = 0.5, -1.0
+    even = P.Program((a, b), (P.Op("mul", 0, 1), P.Op("add_const", 2, k=1.0), P.Op("add", 2, 3)), 4)
+    uneven = P.Program((a, b), (P.Op("mul", 0, 1), P.Op("tanh", 2), P.Op("exp", 3), P.Op("mul", 4, 2)), 5)
+    assert even.reuses_an_interior_node() and not even.has_uneven_paths()
+    assert uneven.has_uneven_paths()
