@@ -285,7 +285,10 @@ class Session:
             return self.result("training step", Status.SKIPPED, f"this test waits for {self.kind.value_class}'s "
                                "forward and backward tests to pass", function=name)
         status = Status.MISSING if verdict.mistake == "not_implemented" else Status.FAILED
-        output = verdict.what + self._traceback(outcome.error)
+        what = verdict.what
+        if self.visibility is Visibility.HIDDEN and verdict.mistake == "micrograd_network_forward_wrong":
+            what = what.split(" is ")[0] + " is wrong"          # its value would be a hidden answer
+        output = what + self._traceback(outcome.error)
         return self.result("training step", status, output, verdict.hint, verdict.mistake, function=name)
 
     # -- cutting down, and what the student reads -----------------------------------------------

@@ -237,3 +237,15 @@ def test_uneven_paths_are_where_any_walk_order_goes_wrong():
     uneven = P.Program((a, b), (P.Op("mul", 0, 1), P.Op("tanh", 2), P.Op("exp", 3), P.Op("mul", 4, 2)), 5)
     assert even.reuses_an_interior_node() and not even.has_uneven_paths()
     assert uneven.has_uneven_paths()
+
+
+def test_a_hidden_network_failure_shows_no_hidden_loss(tmp_path):
+    path = tmp_path / "micrograd.py"
+    source = (CORPUS / "correct" / "iterative_topo.py").read_text()
+    path.write_text(source.replace("        return act.relu() if self.nonlin else act",
+                                   "        return act.tanh() if self.nonlin else act"))
+    report = grade(path, assignment="micrograd", seed=5, course=ROOT)
+    network = {t.visibility: t for t in report.tests if t.function == "MLP"}
+    assert {t.mistake for t in network.values()} == {"micrograd_network_forward_wrong"}
+    assert "expected" in network[Visibility.VISIBLE].output
+    assert network[Visibility.HIDDEN].output.endswith("is wrong") and "expected" not in network[Visibility.HIDDEN].output
