@@ -26,9 +26,10 @@ from .exercises.base import (
     State,
 )
 from .exercises.kinds import Kind, KindRun, KindTest
+from .graphs.kind import StagedGraph
 from .results import PASS, Finding, Status
 
 
 __all__ = ["allclose", "Case", "ChainRule", "Convention", "Exercise", "Extreme", "Finding", "Hidden", "Kind", "KindRun",
-           "KindTest", "Mistake", "PASS", "Path", "Stability", "State", "Status", "broadcast_axes", "fmt", "sum_to",
+           "KindTest", "Mistake", "PASS", "Path", "Stability", "StagedGraph", "State", "Status", "broadcast_axes", "fmt", "sum_to",
            "value_mistake"]
