@@ -64,6 +64,7 @@ EXERCISES = [
         forward=forward,
         make_inputs=make_inputs,
         params=("C", "W1", "b1", "bngain", "bnbias", "W2", "b2"),
+        given=1.0,                                # dloss/dloss
         sizes={"n": 32, "block_size": 3, "n_embd": 10, "n_hidden": 64, "vocab_size": 27},
         title="Becoming a backprop ninja: the makemore MLP, step by step",
     ),

@@ -12,7 +12,7 @@ from typing import Mapping
 
 import numpy as np
 
-from ..compare import allclose, relative_error
+from ..compare import allclose
 from ..diagnosis.shapes import fmt
 from .graph import Graph
 
@@ -76,10 +76,7 @@ def diagnose(graph: Graph, node: str, student: np.ndarray, expected: np.ndarray,
     if bessel is not None:
         return bessel
     inputs = " and ".join(f"d{c}" for c in graph.consumers[node])
-    return Diagnosis("staged_local_wrong",
-                     f"{d} does not follow from your {inputs} by {node}'s local rule "
-                     f"(relative error {relative_error(student, expected):.2g})",
-                     None)
+    return Diagnosis("staged_local_wrong", f"{d} does not follow from your {inputs} by {node}'s local rule", None)
 
 
 def _times(count: int) -> str:
@@ -91,13 +88,13 @@ def _shape(graph: Graph, node: str, student: np.ndarray, expected: np.ndarray) -
     wrong = f"{d} has shape {fmt(student.shape)}, but {node} has shape {fmt(shape)}"
     summed = _summed(student, shape)
     if summed is not None and allclose(summed, expected):
-        like = next((c for c in graph.consumers[node] if graph.shape(c) == student.shape), None)
-        axes = tuple(a for a in range(student.ndim) if a >= student.ndim - len(shape)
-                     and shape[a - (student.ndim - len(shape))] == 1 and student.shape[a] != 1)
+        # Named as the seeds say it ("the shape of counts"): a value the broadcasting step reads beside
+        # this one, else that step's own result.
+        beside = [v for c in graph.consumers[node] for v in (*graph.parents[c], c) if v != node]
+        like = next((v for v in beside if np.shape(graph.values[v]) == student.shape), None)
         lead = student.ndim - len(shape)
-        where = ", ".join(str(a) for a in range(lead)) if lead else ""
-        how = (f"sum over axis {', '.join(map(str, axes))} with keepdims" if axes else "") + \
-              (f"{' and ' if axes else 'sum over '}leading axis {where}" if lead else "")
+        kept = [a for a in range(lead, student.ndim) if shape[a - lead] == 1 and student.shape[a] != 1]
+        how = _sum_words(list(range(lead)), kept)
         says = f"{d} has the shape of {like}: {how}" if like else f"{wrong}: {how}"
         return Diagnosis("staged_not_summed", says,
                          f"{node} was broadcast in the forward, so its gradient sums over the axes it was "
@@ -110,6 +107,15 @@ def _shape(graph: Graph, node: str, student: np.ndarray, expected: np.ndarray) -
                          "Swap the order of the matrix product (and transpose its factors).")
     return Diagnosis("staged_wrong_shape", wrong,
                      f"A gradient always has the shape of the value it is the gradient of: {fmt(shape)}.")
+
+
+def _sum_words(dropped: list[int], kept: list[int]) -> str:
+    """How to sum a broadcast gradient back: over the axes broadcasting added, then with keepdims over
+    the size-1 axes it stretched."""
+    axes = lambda group: f"axis {group[0]}" if len(group) == 1 else f"axes {tuple(group)}"
+    if dropped and kept:
+        return f"sum over {axes(dropped)}, and over {axes([a - len(dropped) for a in kept])} with keepdims"
+    return f"sum over {axes(dropped)}" if dropped else f"sum over {axes(kept)} with keepdims"
 
 
 def _summed(student: np.ndarray, shape: tuple) -> np.ndarray | None:

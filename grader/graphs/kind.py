@@ -50,6 +50,7 @@ class StagedGraph(Kind):
     params: tuple[str, ...]
     sizes: dict
     title: str = ""
+    given: float | None = None          # the last step's gradient when fixed (1.0 for a loss); None: random
     weight: float = 1.0                 # points per node
     assignment: str = ""
     mistake_ids: dict = field(default_factory=lambda: dict(MISTAKES))
@@ -63,10 +64,11 @@ class StagedGraph(Kind):
         return trace(self.forward, self.make_inputs(rng, sizes), tuple(self.params))
 
     def root_gradient(self, graph: Graph, visibility: Visibility, seed: int) -> np.ndarray:
-        """1 for a scalar loss; random otherwise (never ones: it hides sum-to-zero mistakes)."""
+        """`given` (1 for a loss); random otherwise (never ones: it hides a forgotten upstream gradient
+        and sum-to-zero mistakes)."""
         shape = graph.shape(graph.root)
-        if shape == ():
-            return np.asarray(1.0)
+        if self.given is not None:
+            return np.full(shape, float(self.given))
         rng = np.random.default_rng((PUBLIC_SEED if visibility is Visibility.VISIBLE else seed) + 1)
         return rng.normal(size=shape)
 
@@ -176,17 +178,19 @@ def _node(graph: Graph, node: str, carried: dict, true: dict, runner, signature:
         signature = Signature(())   # not a def we can read: called without arguments, the worker says why
     call, problem = _call(function, signature, available, graph)
     if problem:
-        return NodeResult(node, Status.ERROR, problem, _ORDER_HINT, "exception"), None
+        return NodeResult(node, Status.ERROR, problem, _ORDER_HINT, "exception", says=problem), None
     outcome, = runner.run([call])
     failed = outcome_finding(outcome, function)
     if failed is not None:
-        return NodeResult(node, failed.status, failed.output, failed.hint, failed.mistake), None
+        return NodeResult(node, failed.status, failed.output, failed.hint, failed.mistake,
+                          says=failed.output.split("\n")[0].rstrip(":")), None
     answer = outcome.value
-    if isinstance(answer, (float, int)) and not isinstance(answer, bool):
-        answer = np.asarray(float(answer))
+    if isinstance(answer, np.generic) or (isinstance(answer, (float, int)) and not isinstance(answer, bool)):
+        answer = np.asarray(answer)     # a scalar node's gradient may come back as a number
     if not isinstance(answer, np.ndarray) or answer.dtype.kind not in "biuf":
-        return NodeResult(node, Status.ERROR, f"{function} returned {_what(answer)}, not a numpy array",
-                          "Return the gradient as a numpy array of floats.", "not_an_array"), None
+        says = f"{function} returned {_what(answer)}, not a numpy array"
+        return NodeResult(node, Status.ERROR, says, "Return the gradient as a numpy array of floats.", "not_an_array",
+                          says=says), None
     answer = answer.astype(np.float64)
     expected = graph.local(node, carried)
     local_ok = allclose(answer, expected)
@@ -237,6 +241,6 @@ def graph_view(kind: StagedGraph, graph: Graph, walk: list[NodeResult], visibili
                  else "right" if result.passed else "wrong" if result.status is Status.FAILED else "error")
         nodes.append({"name": result.name, "gradient": f"d{result.name}", "shape": list(graph.shape(result.name)),
                       "reads": list(graph.parents.get(result.name, ())), "status": state,
-                      "says": result.says or ("" if result.passed else result.output.split("\n")[0])})
+                      "says": result.says})
     return {"exercise": kind.name, "title": kind.title or kind.name, "visibility": str(visibility),
             "first_wrong": first, "nodes": nodes}

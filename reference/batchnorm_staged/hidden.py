@@ -1,0 +1,1 @@
+HIDDEN = {"batchnorm_staged": {"N": 13, "D": 6}}

@@ -1,0 +1,1 @@
+HIDDEN = {"sigmoid_neuron": {}}
