@@ -238,7 +238,8 @@ def graph_view(kind: StagedGraph, graph: Graph, walk: list[NodeResult], visibili
               "reads": list(graph.parents[graph.root]), "status": "given", "says": ""}]
     for result in walk:
         state = ("first_wrong" if result.first_wrong else "credited" if result.passed and not result.true_ok
-                 else "right" if result.passed else "wrong" if result.status is Status.FAILED else "error")
+                 else "right" if result.passed else "wrong" if result.status is Status.FAILED
+                 else "missing" if result.status is Status.MISSING else "error")
         nodes.append({"name": result.name, "gradient": f"d{result.name}", "shape": list(graph.shape(result.name)),
                       "reads": list(graph.parents.get(result.name, ())), "status": state,
                       "says": result.says})
