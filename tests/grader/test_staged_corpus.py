@@ -40,7 +40,7 @@ def graded(path: Path, assignment: str):
 
 
 def test_the_corpus_covers_the_three_graphs_and_every_buggy_file_is_described():
-    assert ASSIGNMENTS == ["batchnorm_staged", "ninja", "sigmoid_neuron"]
+    assert ASSIGNMENTS == ["ninja", "sigmoid_neuron", "staged_batchnorm"]
     for assignment in ASSIGNMENTS:
         assert {p.name for a, p in BUGGY if a == assignment} == set(manifest(assignment))
 

@@ -31,7 +31,7 @@ def make_inputs(rng: np.random.Generator, sizes: dict) -> dict:
 
 EXERCISES = [
     StagedGraph(
-        name="batchnorm_staged",
+        name="staged_batchnorm",
         forward=forward,
         make_inputs=make_inputs,
         params=("x", "gamma", "beta"),

@@ -1,1 +1,0 @@
-HIDDEN = {"batchnorm_staged": {"N": 13, "D": 6}}

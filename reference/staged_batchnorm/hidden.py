@@ -1,0 +1,1 @@
+HIDDEN = {"staged_batchnorm": {"N": 13, "D": 6}}
