@@ -86,6 +86,8 @@ def trace(forward: Callable, inputs: Mapping[str, object], params: tuple[str, ..
         returned = forward(**traced)
     except Untraceable as error:
         raise GraphError(f"the forward uses an operation the grader cannot trace: {error}") from None
+    except Exception as error:  # noqa: BLE001 - the author's forward, reported as their mistake
+        raise GraphError(f"the forward fails on traced inputs: {type(error).__name__}: {error}") from None
     if not isinstance(returned, Mapping):
         raise GraphError("the forward must return its named steps as a dict (e.g. `return locals()`)")
     values: dict[str, object] = {}

@@ -159,7 +159,8 @@ def walk_graph(graph: Graph, root_grad: np.ndarray, runner, known: dict[str, Sig
         usable = answer is not None and answer.shape == graph.shape(node) and np.all(np.isfinite(answer))
         carried[node] = answer if usable else true[node]
         results.append(result)
-    first = next((r for r in results if not r.local_ok), None)
+    # A node not written yet (a notebook checked halfway) is not where the student went wrong.
+    first = next((r for r in results if not r.local_ok and r.status is not Status.MISSING), None)
     if first is not None:
         first.first_wrong = True
         first.output = f"the first node whose step is wrong: {first.output}"

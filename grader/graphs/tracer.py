@@ -72,6 +72,11 @@ class Traced(NDArrayOperatorsMixin):
         raise Untraceable("the forward turned a traced array into a plain array (np.asarray, float(), "
                           "a Python loop over it): write it with numpy operations on the array itself")
 
+    def __float__(self):
+        self.__array__()
+
+    __int__ = __bool__ = __float__
+
     def sum(self, axis=None, keepdims=False):
         return _sum(self, axis, keepdims)
 
