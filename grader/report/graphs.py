@@ -55,34 +55,42 @@ def _step(node: dict) -> str:
     return f"{node['name']} ← {', '.join(reads)}" if reads else f"{node['name']} (input)"
 
 
+def rows(graph: dict) -> list[dict]:
+    """Each node as a row to show: mark, gradient, shape, step, state label and what is wrong there
+    (said for a wrong node only), plus its name and status for styling."""
+    shown = []
+    for node in graph["nodes"]:
+        mark, label, colour = STATES.get(node["status"], ("?", node["status"], "#1f2328"))
+        says = node.get("says") or "" if node["status"] in ("first_wrong", "wrong", "error") else ""
+        shown.append({"name": node["name"], "status": node["status"], "mark": mark, "gradient": node["gradient"],
+                      "shape": _shape(node), "step": _step(node), "label": label, "says": says, "colour": colour})
+    return shown
+
+
 def text_lines(graph: dict) -> list[str]:
     """The graph as terminal lines, one per node, the last step first."""
     lines = [f"Graph: {heading(graph)}"]
     width = max(len(node["gradient"]) for node in graph["nodes"])
-    for node in graph["nodes"]:
-        mark, label, _ = STATES.get(node["status"], ("?", node["status"], ""))
-        says = f": {node['says']}" if node.get("says") and node["status"] in ("first_wrong", "wrong", "error") else ""
-        lines.append(f"  {mark} {node['gradient']:<{width}}  {_shape(node):<12} {label}{says}   [{_step(node)}]")
+    for row in rows(graph):
+        says = f": {row['says']}" if row["says"] else ""
+        lines.append(f"  {row['mark']} {row['gradient']:<{width}}  {row['shape']:<12} {row['label']}{says}   [{row['step']}]")
     return lines
 
 
 def to_html(graph: dict) -> str:
     """The graph as an HTML table (inline styles), the first wrong node's row marked."""
-    rows = []
-    for node in graph["nodes"]:
-        mark, label, colour = STATES.get(node["status"], ("?", node["status"], "#1f2328"))
-        first = node["status"] == "first_wrong"
-        says = escape(node.get("says") or "") if node["status"] in ("first_wrong", "wrong", "error") else ""
-        style = "background: #ffebe9; font-weight: bold" if first else ""
-        rows.append(
-            f'<tr class="graph-node graph-{escape(node["status"])}" data-node="{escape(node["name"])}" '
-            f'data-status="{escape(node["status"])}" style="{style}">'
-            f'<td style="color: {colour}">{mark}</td><td><code>{escape(node["gradient"])}</code></td>'
-            f'<td><code>{escape(_shape(node))}</code></td><td><code>{escape(_step(node))}</code></td>'
-            f'<td style="color: {colour}">{escape(label)}</td><td>{says}</td></tr>')
+    lines = []
+    for row in rows(graph):
+        style = "background: #ffebe9; font-weight: bold" if row["status"] == "first_wrong" else ""
+        lines.append(
+            f'<tr class="graph-node graph-{escape(row["status"])}" data-node="{escape(row["name"])}" '
+            f'data-status="{escape(row["status"])}" style="{style}">'
+            f'<td style="color: {row["colour"]}">{row["mark"]}</td><td><code>{escape(row["gradient"])}</code></td>'
+            f'<td><code>{escape(row["shape"])}</code></td><td><code>{escape(row["step"])}</code></td>'
+            f'<td style="color: {row["colour"]}">{escape(row["label"])}</td><td>{escape(row["says"])}</td></tr>')
     return (f'<div class="staged-graph" data-exercise="{escape(graph.get("exercise", ""))}" '
             f'data-visibility="{escape(graph.get("visibility", ""))}" style="margin: 8px 0">'
             f'<div style="font-weight: bold">Graph: {escape(heading(graph))}</div>'
             '<table style="border-collapse: collapse; font-size: 13px; margin-top: 4px">'
             "<tr><th></th><th>gradient</th><th>shape</th><th>step</th><th>state</th><th></th></tr>"
-            + "".join(rows) + "</table></div>")
+            + "".join(lines) + "</table></div>")
