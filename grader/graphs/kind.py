@@ -18,6 +18,7 @@ shape) is replaced by the true one for the nodes after it, so that each node is 
 """
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -28,6 +29,7 @@ from ..compare import allclose, relative_error
 from ..exercises.kinds import Kind, KindRun, KindTest
 from ..results import Status, TestResult, Visibility
 from ..runner.calls import Call
+from ..runner.protocol import Opaque
 from .arguments import Signature, signatures
 from .diagnosis import MISTAKES, diagnose
 from .graph import Graph, GraphError, trace
@@ -113,15 +115,16 @@ class StagedGraph(Kind):
         validate_graph(self, course, seeds, sandboxed, result)
 
 
-_GRAPHS: dict[int, tuple[object, Graph]] = {}
+_GRAPHS: "weakref.WeakKeyDictionary[StagedGraph, Graph]" = weakref.WeakKeyDictionary()
 
 
 def _public_graph(kind: StagedGraph) -> Graph:
-    """The graph on the public inputs, traced once per declaration object."""
-    cached = _GRAPHS.get(id(kind))
-    if cached is None or cached[0] is not kind:
-        cached = _GRAPHS[id(kind)] = (kind, kind.graph())
-    return cached[1]
+    """The graph on the public inputs, traced once per declaration object (the catalogue asks for
+    a kind's functions and tests many times a grade)."""
+    graph = _GRAPHS.get(kind)
+    if graph is None:
+        graph = _GRAPHS[kind] = kind.graph()
+    return graph
 
 
 @dataclass
@@ -228,6 +231,8 @@ def _call(function: str, signature: Signature, available: dict, graph: Graph) ->
 def _what(value) -> str:
     if value is None:
         return "None"
+    if isinstance(value, Opaque):
+        return f"an object of type {value.type_name}"
     return f"a {type(value).__name__}" if not isinstance(value, np.ndarray) else f"an array of dtype {value.dtype}"
 
 

@@ -76,3 +76,18 @@ def test_a_release_grades_the_graph_without_reference(tmp_path):
     assert right.score == right.max_score == 26 and {t.visibility for t in right.tests} == {Visibility.VISIBLE}
     wrong = grade(BUGGY, course=release, in_process=True)
     assert [t.function for t in wrong.tests if t.status is not Status.PASSED] == ["dbndiff"]
+
+
+def test_a_node_returning_an_object_fails_alone_and_nothing_of_it_crosses(tmp_path):
+    # An ndarray subclass that lies about its values would run the student's code in the grader if
+    # it crossed: it arrives as the name of its type, and the nodes after it get the true dprobs.
+    hostile = REFERENCE.read_text().replace(
+        "def dprobs(probs, dlogprobs):\n    return dlogprobs / probs",
+        "class Liar(np.ndarray):\n    def __eq__(self, other):\n        return True\n\n\n"
+        "def dprobs(probs, dlogprobs):\n    return (dlogprobs / probs).view(Liar)")
+    path = tmp_path / "ninja.py"
+    path.write_text(hostile)
+    report = grade(path, assignment="ninja", course=ROOT, seed=2)
+    failing = [(t.function, t.status, t.mistake) for t in report.tests if t.status is not Status.PASSED]
+    assert failing == [("dprobs", Status.ERROR, "not_an_array")] * 2
+    assert "a subclass of numpy.ndarray" in next(t.output for t in report.tests if t.function == "dprobs")
