@@ -89,12 +89,11 @@ class StagedGraph(Kind):
             graph = _public_graph(self)
         except GraphError as error:
             return str(error)
+        except Exception as error:  # noqa: BLE001 - the author's make_inputs, reported as their mistake
+            return f"its public inputs cannot be drawn: make_inputs raised {type(error).__name__}: {error}"
         if not graph.order:
             return "its forward has no named step behind the last one"
         return None
-
-    def value_names(self) -> tuple[str, ...]:
-        return ()
 
     def tests(self) -> list[KindTest]:
         return [KindTest(function, CHECK, self.weight, hidden_too=True) for function in self.functions]
@@ -103,7 +102,7 @@ class StagedGraph(Kind):
     def grade(self, run: KindRun) -> list[TestResult]:
         graph = self.graph(run.visibility, run.seed)
         walk = walk_graph(graph, self.root_gradient(graph, run.visibility, run.seed), run.runner,
-                          signatures(run.source), hidden=run.visibility is Visibility.HIDDEN)
+                          signatures(run.source))
         if run.graphs is not None:
             run.graphs.append(graph_view(self, graph, walk, run.visibility))
         return [TestResult(f"d{node.name}", CHECK, run.visibility, node.status, self.weight if node.passed else 0.0,
@@ -149,15 +148,14 @@ class NodeResult:
         return self.local_ok and not self.true_ok
 
 
-def walk_graph(graph: Graph, root_grad: np.ndarray, runner, known: dict[str, Signature],
-               hidden: bool = False) -> list[NodeResult]:
+def walk_graph(graph: Graph, root_grad: np.ndarray, runner, known: dict[str, Signature]) -> list[NodeResult]:
     """Call the student's node functions in reverse topological order, each with the student's
     own upstream gradients, and judge each node's local step."""
     true = graph.gradients(root_grad)
     carried: dict[str, np.ndarray] = {graph.root: true[graph.root]}
     results: list[NodeResult] = []
     for node in graph.order:
-        result, answer = _node(graph, node, carried, true, runner, known.get(f"d{node}"), hidden)
+        result, answer = _node(graph, node, carried, true, runner, known.get(f"d{node}"))
         # Later nodes see the student's own gradient where it can be used at all; else the true one.
         usable = answer is not None and answer.shape == graph.shape(node) and np.all(np.isfinite(answer))
         carried[node] = answer if usable else true[node]
@@ -174,8 +172,8 @@ def walk_graph(graph: Graph, root_grad: np.ndarray, runner, known: dict[str, Sig
     return results
 
 
-def _node(graph: Graph, node: str, carried: dict, true: dict, runner, signature: Signature | None,
-          hidden: bool) -> tuple[NodeResult, np.ndarray | None]:
+def _node(graph: Graph, node: str, carried: dict, true: dict, runner,
+          signature: Signature | None) -> tuple[NodeResult, np.ndarray | None]:
     function = f"d{node}"
     available = {**graph.values, **{f"d{name}": value for name, value in carried.items()}}
     if signature is None:

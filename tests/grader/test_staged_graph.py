@@ -169,3 +169,35 @@ def test_asking_for_a_gradient_computed_later_is_an_error_that_says_so():
     signatures_ = {**SIGNATURES, "dz": Signature(("z", "dx"))}
     results = walk_graph(graph, np.asarray(1.0), Answers(RIGHT), signatures_)
     assert results[0].status is Status.ERROR and "dz asks for dx, which comes after it" in results[0].output
+
+
+DECLARATION = '''
+import numpy as np
+from grader.declare import StagedGraph
+
+
+def forward(x):
+    y = {step}
+    loss = y.sum()
+    return locals()
+
+
+EXERCISES = [StagedGraph(name="g", forward=forward, make_inputs=lambda rng, sizes: {{"x": rng.normal(size=3)}},
+                         params=("x",), sizes={{}}, given=1.0)]
+'''
+
+
+@pytest.mark.parametrize("step, words", [
+    ("np.cumsum(x)", "exercise 'g': .*the forward uses an operation the grader cannot trace: np.cumsum"),
+    ("x.undefined()", "exercise 'g': .*the forward fails on traced inputs: AttributeError"),
+])
+def test_a_course_whose_graph_cannot_be_traced_is_refused_at_load(tmp_path, step, words):
+    from grader.course import Course
+    from grader.exercises import DeclarationError
+    (tmp_path / "exercises" / "g").mkdir(parents=True)
+    (tmp_path / "reference").mkdir()
+    (tmp_path / "exercises" / "g" / "assignment.py").write_text(DECLARATION.format(step=step))
+    with pytest.raises(DeclarationError, match=words):
+        Course(tmp_path).catalogue()
+    (tmp_path / "exercises" / "g" / "assignment.py").write_text(DECLARATION.format(step="np.exp(x) * x"))
+    assert Course(tmp_path).catalogue()["g"][0].functions == ("dy", "dx")
