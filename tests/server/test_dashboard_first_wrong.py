@@ -72,3 +72,12 @@ def test_the_page_shows_the_bars_and_a_node_links_to_its_students(app, graded_cl
 def test_students_see_none_of_it(app, graded_class, client, auth):
     auth.login("cy@uni.test")
     assert client.get(f"/staff/assignments/{graded_class}/first-wrong/dbndiff").status_code == 404
+
+
+@pytest.mark.parametrize("page", ["dashboard", "progress", "export", "regrade"])
+def test_the_other_dashboard_pages_take_a_staged_graph(app, graded_class, client, auth, page):
+    auth.login("prof@uni.test")
+    answer = client.get(f"/staff/assignments/{graded_class}/{page}")
+    assert answer.status_code == 200
+    if page in ("dashboard", "progress"):        # a column or row per node
+        assert "dbndiff" in answer.get_data(as_text=True)
