@@ -42,6 +42,14 @@
 # and marks the first gate that is wrong. Run `grade check sigmoid_neuron.py`,
 # or, in the notebook, the check cell under each gate.
 
+# %% [markdown]
+# ## Working in this notebook
+#
+# Write each gate's function in its cell and run the cell; the check cell under
+# it grades the gates you have run so far on the public values and draws the
+# graph. Gates you have not written yet show as "not written yet", which is
+# expected. The hidden checks, on fresh values, run when you submit.
+
 # %% [setup]
 import numpy as np
 

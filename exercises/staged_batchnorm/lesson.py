@@ -44,6 +44,14 @@
 # `grade check staged_batchnorm.py`, or, in the notebook, the check cell under
 # each step.
 
+# %% [markdown]
+# ## Working in this notebook
+#
+# Write each step's function in its cell and run the cell; the check cell under
+# it grades the steps you have run so far on the public values and draws the
+# graph. Steps you have not written yet show as "not written yet", which is
+# expected. The hidden checks, on fresh values, run when you submit.
+
 # %% [setup]
 import numpy as np
 
