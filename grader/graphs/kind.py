@@ -25,7 +25,8 @@ from typing import Callable
 import numpy as np
 
 from ..checks.common import outcome_finding
-from ..compare import allclose, relative_error
+from ..compare import allclose
+from ..diagnosis.values import measures as value_measures
 from ..exercises.kinds import Kind, KindRun, KindTest
 from ..results import Status, TestResult, Visibility
 from ..runner.calls import Call
@@ -200,7 +201,7 @@ def _node(graph: Graph, node: str, carried: dict, true: dict, runner,
     if local_ok:
         return NodeResult(node, Status.PASSED, local_ok=True, true_ok=true_ok), answer
     found = diagnose(graph, node, answer, expected, carried)
-    measures = {} if answer.shape != expected.shape else {"relative_error": relative_error(answer, expected)}
+    measures = value_measures(answer, expected)      # against the node's local rule: the dashboard's numbers
     return NodeResult(node, Status.FAILED, found.says, found.hint, found.mistake, measures,
                       true_ok=true_ok, says=found.says), answer
 
