@@ -103,7 +103,7 @@ class StagedGraph(Kind):
     def grade(self, run: KindRun) -> list[TestResult]:
         graph = self.graph(run.visibility, run.seed)
         walk = walk_graph(graph, self.root_gradient(graph, run.visibility, run.seed), run.runner,
-                          signatures(run.source))
+                          signatures(run.source), run.budget)
         if run.graphs is not None:
             run.graphs.append(graph_view(self, graph, walk, run.visibility))
         return [TestResult(f"d{node.name}", CHECK, run.visibility, node.status, self.weight if node.passed else 0.0,
@@ -149,13 +149,20 @@ class NodeResult:
         return self.local_ok and not self.true_ok
 
 
-def walk_graph(graph: Graph, root_grad: np.ndarray, runner, known: dict[str, Signature]) -> list[NodeResult]:
+def walk_graph(graph: Graph, root_grad: np.ndarray, runner, known: dict[str, Signature],
+               budget=None) -> list[NodeResult]:
     """Call the student's node functions in reverse topological order, each with the student's
-    own upstream gradients, and judge each node's local step."""
+    own upstream gradients, and judge each node's local step. Nodes the grade's time `budget`
+    leaves no time for are timeouts (the points already earned are kept)."""
     true = graph.gradients(root_grad)
     carried: dict[str, np.ndarray] = {graph.root: true[graph.root]}
     results: list[NodeResult] = []
     for node in graph.order:
+        if budget is not None and budget.expired:
+            late = budget.finding()
+            results.append(NodeResult(node, late.status, late.output, late.hint, late.mistake, says="not run: time ran out"))
+            carried[node] = true[node]
+            continue
         result, answer = _node(graph, node, carried, true, runner, known.get(f"d{node}"))
         # Later nodes see the student's own gradient where it can be used at all; else the true one.
         usable = answer is not None and answer.shape == graph.shape(node) and np.all(np.isfinite(answer))

@@ -201,3 +201,14 @@ def test_a_course_whose_graph_cannot_be_traced_is_refused_at_load(tmp_path, step
         Course(tmp_path).catalogue()
     (tmp_path / "exercises" / "g" / "assignment.py").write_text(DECLARATION.format(step="np.exp(x) * x"))
     assert Course(tmp_path).catalogue()["g"][0].functions == ("dy", "dx")
+
+
+def test_nodes_the_time_budget_leaves_no_time_for_are_timeouts():
+    class Spent:
+        seconds, expired = 1.0, True
+
+        def finding(self):
+            from grader.budget import Budget
+            return Budget.finding(self)
+    results = walk_graph(small_graph(), np.asarray(1.0), Answers(RIGHT), SIGNATURES, Spent())
+    assert {r.status for r in results} == {Status.TIMEOUT} and "time budget" in results[0].output
