@@ -32,11 +32,20 @@ from ..results import Status, TestResult, Visibility
 from ..runner.calls import Call
 from ..runner.protocol import Opaque
 from .arguments import Signature, signatures
-from .diagnosis import MISTAKES, diagnose
+from .diagnosis import MISTAKES, NodeMistake, diagnose
 from .graph import Graph, GraphError, trace
 
 CHECK = "local step"
 PUBLIC_SEED = 20240101      # the public inputs: the same for every student, as the notebook shows them
+
+
+@dataclass(frozen=True)
+class GraphHidden:
+    """A staged graph's hidden half (reference/<a>/hidden.py: HIDDEN = {name: GraphHidden(...)}):
+    the hidden sizes, and known wrong answers at given nodes with the ids they are named by."""
+    sizes: dict = field(default_factory=dict)
+    mistakes: tuple[NodeMistake, ...] = ()
+    mistake_ids: dict = field(default_factory=dict)     # {id: meaning} of the declared mistakes
 
 
 @dataclass(frozen=True, eq=False)
@@ -57,12 +66,13 @@ class StagedGraph(Kind):
     weight: float = 1.0                 # points per node
     assignment: str = ""
     mistake_ids: dict = field(default_factory=lambda: dict(MISTAKES))
-    hidden: dict | None = None
-    hidden_type = dict
+    hidden: GraphHidden | None = None
+    hidden_type = GraphHidden
 
     # --- the declaration ---------------------------------------------------------------------------
     def graph(self, visibility: Visibility = Visibility.VISIBLE, seed: int = PUBLIC_SEED) -> Graph:
-        sizes = self.sizes if visibility is Visibility.VISIBLE else {**self.sizes, **(self.hidden or {})}
+        hidden_sizes = self.hidden.sizes if self.hidden is not None else {}
+        sizes = self.sizes if visibility is Visibility.VISIBLE else {**self.sizes, **hidden_sizes}
         rng = np.random.default_rng(PUBLIC_SEED if visibility is Visibility.VISIBLE else seed)
         return trace(self.forward, self.make_inputs(rng, sizes), tuple(self.params))
 
@@ -94,7 +104,20 @@ class StagedGraph(Kind):
             return f"its public inputs cannot be drawn: make_inputs raised {type(error).__name__}: {error}"
         if not graph.order:
             return "its forward has no named step behind the last one"
+        return self._hidden_problem(graph)
+
+    def _hidden_problem(self, graph: Graph) -> str | None:
+        for mistake in self.declared_mistakes:
+            if mistake.node not in graph.order:
+                return (f"a declared mistake is at {mistake.node!r}, which is not a node whose gradient students "
+                        f"write ({', '.join(graph.order)})")
+            if mistake.id not in MISTAKES and mistake.id not in self.hidden.mistake_ids:
+                return f"the declared mistake {mistake.id!r} has no meaning: describe it in GraphHidden(mistake_ids=...)"
         return None
+
+    @property
+    def declared_mistakes(self) -> tuple[NodeMistake, ...]:
+        return self.hidden.mistakes if self.hidden is not None else ()
 
     def tests(self) -> list[KindTest]:
         return [KindTest(function, CHECK, self.weight, hidden_too=True) for function in self.functions]
@@ -103,7 +126,7 @@ class StagedGraph(Kind):
     def grade(self, run: KindRun) -> list[TestResult]:
         graph = self.graph(run.visibility, run.seed)
         walk = walk_graph(graph, self.root_gradient(graph, run.visibility, run.seed), run.runner,
-                          signatures(run.source), run.budget)
+                          signatures(run.source), run.budget, self.declared_mistakes)
         if run.graphs is not None:
             run.graphs.append(graph_view(self, graph, walk, run.visibility))
         return [TestResult(f"d{node.name}", CHECK, run.visibility, node.status, self.weight if node.passed else 0.0,
@@ -150,7 +173,7 @@ class NodeResult:
 
 
 def walk_graph(graph: Graph, root_grad: np.ndarray, runner, known: dict[str, Signature],
-               budget=None) -> list[NodeResult]:
+               budget=None, declared: tuple[NodeMistake, ...] = ()) -> list[NodeResult]:
     """Call the student's node functions in reverse topological order, each with the student's
     own upstream gradients, and judge each node's local step. Nodes the grade's time `budget`
     leaves no time for are timeouts (the points already earned are kept)."""
@@ -163,7 +186,7 @@ def walk_graph(graph: Graph, root_grad: np.ndarray, runner, known: dict[str, Sig
             results.append(NodeResult(node, late.status, late.output, late.hint, late.mistake, says="not run: time ran out"))
             carried[node] = true[node]
             continue
-        result, answer = _node(graph, node, carried, true, runner, known.get(f"d{node}"))
+        result, answer = _node(graph, node, carried, true, runner, known.get(f"d{node}"), declared)
         # Later nodes see the student's own gradient where it can be used at all; else the true one.
         usable = answer is not None and answer.shape == graph.shape(node) and np.all(np.isfinite(answer))
         carried[node] = answer if usable else true[node]
@@ -180,8 +203,8 @@ def walk_graph(graph: Graph, root_grad: np.ndarray, runner, known: dict[str, Sig
     return results
 
 
-def _node(graph: Graph, node: str, carried: dict, true: dict, runner,
-          signature: Signature | None) -> tuple[NodeResult, np.ndarray | None]:
+def _node(graph: Graph, node: str, carried: dict, true: dict, runner, signature: Signature | None,
+          declared: tuple[NodeMistake, ...] = ()) -> tuple[NodeResult, np.ndarray | None]:
     function = f"d{node}"
     available = {**graph.values, **{f"d{name}": value for name, value in carried.items()}}
     if signature is None:
@@ -207,7 +230,7 @@ def _node(graph: Graph, node: str, carried: dict, true: dict, runner,
     true_ok = allclose(answer, true[node])
     if local_ok:
         return NodeResult(node, Status.PASSED, local_ok=True, true_ok=true_ok), answer
-    found = diagnose(graph, node, answer, expected, carried)
+    found = diagnose(graph, node, answer, expected, carried, declared, available)
     measures = value_measures(answer, expected)      # against the node's local rule: the dashboard's numbers
     return NodeResult(node, Status.FAILED, found.says, found.hint, found.mistake, measures,
                       true_ok=true_ok, says=found.says), answer

@@ -37,10 +37,15 @@ def validate_graph(kind: StagedGraph, course, seeds: int, sandboxed: bool, resul
             result.problems.append(f"{kind.name}: {problem}")
             return
     graph = kind.graph()
+    problem = kind._hidden_problem(graph)
+    if problem:
+        result.problems.append(f"{kind.name}: {problem}")
+        return
     root_grad = kind.root_gradient(graph, Visibility.VISIBLE, 0)
     true = graph.gradients(root_grad)
-    for node, mistake, mutate in _mutants(graph, true):
-        walk = walk_graph(graph, root_grad, _Answers(graph, node, mutate), _TAKES_ALL)
+    declared = [(m.node, m.id, (lambda a, up, v, m=m: m.answer(v))) for m in kind.declared_mistakes]
+    for node, mistake, mutate in [*_mutants(graph, true), *declared]:
+        walk = walk_graph(graph, root_grad, _Answers(graph, node, mutate), _TAKES_ALL, None, kind.declared_mistakes)
         failed = [r for r in walk if not r.passed]
         first = failed[0] if failed else None
         caught = first is not None and first.name == node
@@ -71,7 +76,8 @@ def _not_numerical(kind: StagedGraph, graph: Graph, root_grad: np.ndarray, seed:
 
 
 def _mutants(graph: Graph, true: dict):
-    """(node, mistake id, mutate(answer, upstream) -> wrong answer) for every mistake the graph allows."""
+    """(node, mistake id, mutate(answer, upstream, values) -> wrong answer) for every mistake the graph's
+    shape allows."""
     for node in graph.order:
         answer = true[node]
         consumers = graph.consumers[node]
@@ -79,19 +85,19 @@ def _mutants(graph: Graph, true: dict):
             for consumer in consumers:
                 if allclose(answer - graph.branch(node, consumer, true), answer):
                     continue    # a branch that sends back (almost) nothing: leaving it out changes nothing
-                yield node, "staged_missing_branch", (lambda a, up, c=consumer, n=node: a - graph.branch(n, c, up))
+                yield node, "staged_missing_branch", (lambda a, up, v, c=consumer, n=node: a - graph.branch(n, c, up))
         if not allclose(-answer, answer):
-            yield node, "staged_sign", (lambda a, up: -a)
+            yield node, "staged_sign", (lambda a, up, v: -a)
         if 1 in answer.shape:
-            yield node, "staged_not_reshaped", (lambda a, up: np.squeeze(a))
+            yield node, "staged_not_reshaped", (lambda a, up, v: np.squeeze(a))
         if answer.ndim == 2 and answer.shape[0] != answer.shape[1] and 1 not in answer.shape:
-            yield node, "staged_transposed", (lambda a, up: a.T)
+            yield node, "staged_transposed", (lambda a, up, v: a.T)
         if len(consumers) == 1 and np.shape(graph.values[consumers[0]]) == answer.shape:
             g = true[consumers[0]]
             alone = graph.contributions(consumers[0], np.ones_like(g))[node]
             if not allclose(g, np.ones_like(g)) and allclose(alone * g, answer) and not allclose(alone, answer):
                 yield node, "staged_no_upstream", (
-                    lambda a, up, c=consumers[0], n=node: graph.contributions(c, np.ones_like(up[c]))[n])
+                    lambda a, up, v, c=consumers[0], n=node: graph.contributions(c, np.ones_like(up[c]))[n])
 
 
 class _AllArguments(dict):
@@ -118,6 +124,6 @@ class _Answers:
             upstream = {c: call.kwargs[f"d{c}"] for c in self.graph.consumers[node]}
             answer = self.graph.local(node, upstream)
             if node == self.wrong:
-                answer = self.mutate(answer, upstream)
+                answer = self.mutate(answer, upstream, call.kwargs)
             outcomes.append(Outcome("ok", value=np.asarray(answer)))
         return outcomes

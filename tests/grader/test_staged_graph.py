@@ -2,6 +2,8 @@
 how a student's node functions are called, and the node-by-node verdicts on small graphs."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -212,3 +214,31 @@ def test_nodes_the_time_budget_leaves_no_time_for_are_timeouts():
             return Budget.finding(self)
     results = walk_graph(small_graph(), np.asarray(1.0), Answers(RIGHT), SIGNATURES, Spent())
     assert {r.status for r in results} == {Status.TIMEOUT} and "time budget" in results[0].output
+
+
+def test_a_mistake_declared_at_a_node_is_named_before_the_graphs_own():
+    from grader.graphs.diagnosis import NodeMistake
+    doubled = NodeMistake("y", "y_doubled", "dy is twice dz", lambda v: 2 * v["dz"], "Pass dz on as it is.")
+    elsewhere = NodeMistake("w", "w_doubled", "never said here", lambda v: 2 * v["dz"])
+    graph = small_graph()
+    results = walk_graph(graph, np.asarray(1.0), Answers({**RIGHT, "dy": lambda dz: 2 * dz}), SIGNATURES,
+                         None, (doubled, elsewhere))
+    y = next(r for r in results if r.name == "y")
+    assert (y.mistake, y.hint) == ("y_doubled", "Pass dz on as it is.") and "dy is twice dz" in y.output
+    broken = NodeMistake("y", "y_broken", "unreachable", lambda v: v["no such value"])
+    results = walk_graph(graph, np.asarray(1.0), Answers({**RIGHT, "dy": lambda dz: 2 * dz}), SIGNATURES,
+                         None, (broken,))
+    assert next(r for r in results if r.name == "y").mistake == "staged_local_wrong"   # the author's slip costs nothing
+
+
+def test_validate_refuses_a_mistake_declared_at_no_node(tmp_path):
+    import shutil
+    from grader.course import Course
+    from grader.validate import validate
+    root = Path(__file__).resolve().parents[2]
+    for part in ("exercises", "reference"):
+        shutil.copytree(root / part / "staged_batchnorm", tmp_path / part / "staged_batchnorm")
+    hidden = tmp_path / "reference" / "staged_batchnorm" / "hidden.py"
+    hidden.write_text(hidden.read_text().replace('NodeMistake("var",', 'NodeMistake("out",'))
+    result = validate("staged_batchnorm", Course(tmp_path), seeds=1, sandboxed=False)
+    assert any("a declared mistake is at 'out', which is not a node" in p for p in result.problems)
