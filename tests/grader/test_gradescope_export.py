@@ -277,3 +277,6 @@ def test_a_staged_graph_exports_and_grades_node_by_node(tmp_path):
     failing = [t for t in results["tests"] if t.get("score", 0) < t["max_score"]]
     assert [t["name"] for t in failing] == ["dbnmeani: local step (public)"]
     assert "the first node whose step is wrong: dbnmeani has the wrong sign" in failing[0]["output"]
+    drawn = results["output"].splitlines()
+    assert drawn[0].startswith("Graph: ") and "(public)" in drawn[0]      # the hidden graph waits for publication
+    assert any(line.strip().startswith("✗ dbnmeani") and "FIRST WRONG" in line for line in drawn)
