@@ -84,12 +84,14 @@ def diagnose(graph: Graph, node: str, student: np.ndarray, expected: np.ndarray,
     single = graph.consumers[node][0] if len(graph.consumers[node]) == 1 else None
     if single is not None:
         g = np.asarray(upstream[single])
-        alone = graph.contributions(single, np.ones_like(g))[node]
-        if (not allclose(g, np.ones_like(g)) and alone.shape == g.shape == shape and allclose(student, alone)
-                and allclose(student * g, expected)):
-            return Diagnosis("staged_no_upstream",
-                             f"{d} is the local gradient without the upstream d{single}",
-                             f"Multiply by d{single}: the chain rule is local gradient times upstream gradient.")
+        alone = graph.contributions(single, np.ones_like(g))[node]     # the step's rule with ones for d<single>
+        if not allclose(g, np.ones_like(g)) and allclose(student, alone):
+            # "Multiply by it" is proposed only where multiplying the answer by it gives the rule.
+            multiply = g.shape == shape and allclose(student * g, expected)
+            return Diagnosis("staged_no_upstream", f"{d} is the local gradient without the upstream d{single}",
+                             f"Multiply by d{single}: the chain rule is local gradient times upstream gradient."
+                             if multiply else f"The chain rule carries the upstream gradient d{single} into "
+                             f"{single}'s rule: use it where your formula has ones.")
     if allclose(-student, expected):
         return Diagnosis("staged_sign", f"{d} has the wrong sign", "Check the sign of each term of its local rule.")
     bessel = _bessel(graph, d, student, expected)

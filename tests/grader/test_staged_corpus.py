@@ -76,3 +76,14 @@ def test_a_single_bug_is_found_at_its_node_and_the_later_right_steps_are_credite
         assert test.status is Status.PASSED and test.score == test.max_score and test.output.startswith("credited")
     if expected.get("public_passes"):
         assert all(t.status is Status.PASSED for t in _visible(report, hidden=False)[0])
+
+
+@pytest.mark.parametrize("file, node, hint", [
+    ("ninja_no_upstream_dhpreact.py", "dhpreact", "Multiply by dh"),       # elementwise: multiplying fixes it
+    ("ninja_no_upstream_dh.py", "dh", "use it where your formula has ones"),   # a product: it would not
+])
+def test_a_hint_proposes_multiplying_only_where_that_fixes_the_answer(file, node, hint):
+    report = graded(STAGED / "ninja" / "buggy" / file, "ninja")
+    found = next(t for t in report.tests if t.function == node and t.visibility is Visibility.VISIBLE)
+    assert found.mistake == "staged_no_upstream" and found.hint.startswith(hint) or hint in found.hint
+    assert ("Multiply" in found.hint) == (node == "dhpreact")
