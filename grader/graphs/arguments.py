@@ -11,6 +11,7 @@ class Signature:
     names: tuple[str, ...]          # parameters the caller must fill, in order
     optional: tuple[str, ...] = ()  # parameters with a default: filled when the name is known
     takes_all: bool = False         # **kwargs: every known value is passed
+    not_a_function: bool = False    # bound to a value (`dprobs = dlogprobs / probs`, Karpathy's style)
 
 
 def signatures(source: bytes | str) -> dict[str, Signature]:
@@ -24,10 +25,11 @@ def signatures(source: bytes | str) -> dict[str, Signature]:
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             found[node.name] = _signature(node.args)
-        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Lambda):
+        elif isinstance(node, ast.Assign):
             for target in node.targets:
                 if isinstance(target, ast.Name):
-                    found[target.id] = _signature(node.value.args)
+                    found[target.id] = (_signature(node.value.args) if isinstance(node.value, ast.Lambda)
+                                        else Signature((), not_a_function=True))
     return found
 
 

@@ -32,6 +32,7 @@ MISTAKES = {
     "staged_local_wrong": "a node's gradient does not follow from its upstream gradients by the node's local "
                           "rule, with no more specific cause known",
     "staged_not_finite": "a node's gradient contains NaN or inf",
+    "not_a_function": "a node's gradient is assigned as a value (dprobs = ...) instead of defined as a function",
 }
 
 

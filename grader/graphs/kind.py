@@ -213,6 +213,11 @@ def _node(graph: Graph, node: str, carried: dict, true: dict, runner, signature:
     if problem:
         return NodeResult(node, Status.ERROR, problem, _ORDER_HINT, "exception", says=problem), None
     outcome, = runner.run([call])
+    if signature.not_a_function and outcome.status in ("missing", "error"):
+        says = f"{function} is a value, not a function"
+        return NodeResult(node, Status.ERROR, says,
+                          f"Write it as a function the grader can call on new inputs: def {function}(...): return ..., "
+                          "its parameters named as the values it needs.", "not_a_function", says=says), None
     failed = outcome_finding(outcome, function)
     if failed is not None:
         return NodeResult(node, failed.status, failed.output, failed.hint, failed.mistake,

@@ -242,3 +242,16 @@ def test_validate_refuses_a_mistake_declared_at_no_node(tmp_path):
     hidden.write_text(hidden.read_text().replace('NodeMistake("var",', 'NodeMistake("out",'))
     result = validate("staged_batchnorm", Course(tmp_path), seeds=1, sandboxed=False)
     assert any("a declared mistake is at 'out', which is not a node" in p for p in result.problems)
+
+
+def test_a_gradient_assigned_as_a_value_is_told_to_become_a_function(tmp_path):
+    from grader.engine import grade
+    root = Path(__file__).resolve().parents[2]
+    source = (root / "reference" / "sigmoid_neuron" / "sigmoid_neuron.py").read_text()
+    path = tmp_path / "sigmoid_neuron.py"
+    path.write_text(source + "\n\nddenom = -0.25\n")           # Karpathy's notebook style, a global
+    report = grade(path, assignment="sigmoid_neuron", course=root, in_process=True)
+    wrong = [t for t in report.tests if t.status is not Status.PASSED]
+    assert [(t.function, t.mistake) for t in wrong] == [("ddenom", "not_a_function")]
+    assert "def ddenom(...)" in wrong[0].hint
+    assert signatures("ddenom = -0.25\n")["ddenom"].not_a_function
