@@ -23,13 +23,22 @@ def shown(graphs: list[dict]) -> list[dict]:
     """The graphs worth drawing: a hidden graph whose nodes fared exactly as the public one's did is
     said in the public one's heading instead of drawn again."""
     kept: list[dict] = []
-    for graph in graphs:
+    for graph in filter(_drawable, graphs):
         twin = next((g for g in kept if g.get("exercise") == graph.get("exercise") and _states(g) == _states(graph)), None)
         if twin is None:
             kept.append(dict(graph))
         else:
             twin["same_hidden"] = True
     return kept
+
+
+def _drawable(graph) -> bool:
+    """A graph with the nodes a drawing needs (another kind's data, or a damaged stored report, is
+    left out rather than break the page)."""
+    nodes = graph.get("nodes") if isinstance(graph, dict) else None
+    return isinstance(nodes, list) and bool(nodes) and all(
+        isinstance(node, dict) and all(isinstance(node.get(key), str) for key in ("name", "gradient", "status"))
+        for node in nodes)
 
 
 def _states(graph: dict) -> list:
