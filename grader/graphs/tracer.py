@@ -127,6 +127,9 @@ class Traced(NDArrayOperatorsMixin):
             return _sum(inputs[0], kwargs.get("axis", 0), kwargs.get("keepdims", False))
         if method == "reduce" and ufunc is np.maximum:
             return _max(inputs[0], kwargs.get("axis", 0), kwargs.get("keepdims", False))
+        if ufunc in _COMPARISONS and method == "__call__":
+            # A mask (x > 0) is a constant as far as gradients go: a plain array, off the tape.
+            return ufunc(*[x.value if isinstance(x, Traced) else x for x in inputs])
         rule = _UFUNCS.get(ufunc) if method == "__call__" else None
         if rule is None:
             raise Untraceable(f"np.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}"))
@@ -234,6 +237,8 @@ _UFUNCS = {
     np.maximum: lambda out, a, b: lambda g: (g * (a >= b), g * (a < b)),
     np.matmul: _matmul_vjp,
 }
+
+_COMPARISONS = frozenset({np.greater, np.greater_equal, np.less, np.less_equal, np.equal, np.not_equal})
 
 _FUNCTIONS = {
     np.sum: lambda a, axis=None, keepdims=False: _sum(a, axis, keepdims),

@@ -34,6 +34,7 @@ OPERATIONS = {
     "reductions with keepdims": (lambda a, b: (a - a.max(1, keepdims=True)).sum(0, keepdims=True).mean() * b.sum(), (3, 5), (2,)),
     "reshape and index": (lambda a, b: (a.reshape(6, 2)[np.array([0, 0, 5]), 1] * b[1:]).sum(), (3, 4), (4,)),
     "np functions": (lambda a, b: np.sum(np.maximum(a, 0.3) * np.mean(b, axis=0)), (3, 3), (2, 3)),
+    "a mask is a constant": (lambda a, b: (a * (a > 1.0) + b * (b <= a.max())).sum(), (3,), (3,)),
 }
 
 
