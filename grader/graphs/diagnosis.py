@@ -94,7 +94,9 @@ def diagnose(graph: Graph, node: str, student: np.ndarray, expected: np.ndarray,
                              if multiply else f"The chain rule carries the upstream gradient d{single} into "
                              f"{single}'s rule: use it where your formula has ones.")
     if allclose(-student, expected):
-        return Diagnosis("staged_sign", f"{d} has the wrong sign", "Check the sign of each term of its local rule.")
+        steps = " and ".join(f"{c}'s" for c in graph.consumers[node])
+        return Diagnosis("staged_sign", f"{d} has the wrong sign",
+                         f"Check the sign of what {steps} step sends back to {node}.")
     bessel = _bessel(graph, d, student, expected)
     if bessel is not None:
         return bessel
