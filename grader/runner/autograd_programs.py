@@ -19,7 +19,9 @@ constant of each op row) and `output` (the node whose backward() is called).
 """
 from __future__ import annotations
 
+import contextlib
 import math
+import sys
 
 import numpy as np
 
@@ -54,6 +56,20 @@ NUMBER, NOT_A_NUMBER, UNREADABLE, ABSENT = 0, 1, 2, 3
 _NUMERIC_TYPES = frozenset({float, int, np.float64, np.float32, np.float16, np.int64, np.int32,
                             np.int16, np.int8, np.uint64, np.uint32, np.uint16, np.uint8})
 MAX_NODES = 20_000
+# Python's default recursion limit: every program runs under it, whatever an earlier program, the
+# student's module or (in-process) the grader's own process set, so that a recursive walk fails on
+# the deep chain the same way everywhere. A student's backward may still raise it for itself.
+RECURSION_LIMIT = 1000
+
+
+@contextlib.contextmanager
+def default_recursion_limit():
+    saved = sys.getrecursionlimit()
+    sys.setrecursionlimit(RECURSION_LIMIT)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(saved)
 
 
 def number(value) -> tuple[float, int]:
@@ -86,6 +102,11 @@ def read(nodes: list, attribute: str) -> tuple[np.ndarray, np.ndarray]:
 def run_program(module, spec: dict):
     """Build `spec`'s program with the module's class, call backward() on its output, read every
     node. Returns (numbers, the student's exception or None)."""
+    with default_recursion_limit():
+        return _run_program(module, spec)
+
+
+def _run_program(module, spec: dict):
     value_class = getattr(module, spec["class"])
     leaves, ops, consts = spec["leaves"], spec["ops"], spec["consts"]
     nodes: list = []

@@ -138,6 +138,23 @@ def test_validate_is_clean():
         "micrograd_deep_recursion", "micrograd_zero_grad_incomplete"}
 
 
+def test_a_recursive_engine_fails_the_deep_chain_whatever_recursion_limit_the_process_has(tmp_path):
+    # In-process (validate's mutants, --in-process) the student's class runs in a process whose
+    # limit anything may have raised: every program runs under Python's default all the same.
+    import sys
+    saved = sys.getrecursionlimit()
+    sys.setrecursionlimit(50_000)
+    try:
+        submission = tmp_path / "micrograd.py"
+        shutil.copyfile(CORPUS / "buggy" / "deep_recursion.py", submission)
+        report = grade(submission, assignment="micrograd", course=ROOT, in_process=True, public_only=True)
+        assert sys.getrecursionlimit() == 50_000
+    finally:
+        sys.setrecursionlimit(saved)
+    deep = next(t for t in report.tests if t.check == "deep chain")
+    assert deep.status is Status.FAILED and deep.mistake == "micrograd_deep_recursion"
+
+
 def test_validate_says_when_a_mutant_no_longer_applies(tmp_path):
     course = tmp_path / "course"
     shutil.copytree(ROOT / "exercises", course / "exercises")
