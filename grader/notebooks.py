@@ -196,7 +196,7 @@ def _definitions(tree: ast.Module, lines: list[str], origins: list[tuple[int, in
             # only the functions that use it (the worker stands in for it: runner/missing_imports.py).
             out += [(f"# cell {cell}", None)] + [(lines[i], origins[i]) for i in span]
         else:
-            if not (isinstance(node, ast.Pass) or _is_docstring(node)):
+            if not (isinstance(node, ast.Pass) or _is_docstring(node) or _is_check_call(node)):
                 skipped_cells.add(cell)
             continue
         out.append(("", None))
@@ -205,6 +205,14 @@ def _definitions(tree: ast.Module, lines: list[str], origins: list[tuple[int, in
         notes.append(f"top-level statements in cell(s) {listed} were not run: only imports, functions, classes "
                      "and constants are graded.")
     return "\n".join(text for text, _ in out) + "\n", [origin for _, origin in out]
+
+
+def _is_check_call(node: ast.stmt) -> bool:
+    """`notebook.check("relu_forward");`: a lesson's own check cell, which is not run while grading
+    and not worth a note saying so."""
+    call = node.value if isinstance(node, ast.Expr) else None
+    return isinstance(call, ast.Call) and (getattr(call.func, "attr", None) == "check"
+                                           or getattr(call.func, "id", None) == "check")
 
 
 def _is_constant_assignment(node: ast.stmt) -> bool:

@@ -138,3 +138,11 @@ def test_a_plain_notebook_is_read_without_importing_nbformat(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                           cwd=Path(__file__).resolve().parents[2])
     assert done.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("lesson", sorted((Path(__file__).resolve().parents[2] / "exercises").glob("*/*.ipynb")),
+                         ids=lambda path: path.name)
+def test_a_lesson_notebook_as_handed_out_converts_without_a_note(lesson):
+    # Its check cells (notebook.check("...")) are the lesson's own: not run while grading, and no
+    # note tells the student that their notebook's statements were left out.
+    assert notebooks.convert(lesson).notes == []
