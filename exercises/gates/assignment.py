@@ -7,6 +7,7 @@ hidden shapes and the known mistakes are in reference/gates/hidden.py.
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 
@@ -64,7 +65,23 @@ def _gate_error(error, function, case):
         return ("Summing without keepdims=True removes that axis, so every later axis number shifts down by "
                 "one: sum the leading (added) axes in one call, sum(axis=tuple(range(lead))), then the stretched "
                 "ones with keepdims=True (or go from the last axis to the first).", "unbroadcast_axis_shift")
+    if error.get("type") == "IndexError" and ("tuple index out of range" in message or not message) \
+            and _failing_line_reads_shape(error.get("traceback", "")):
+        # grad.shape[axis] after an earlier sum without keepdims removed an axis: the shape has
+        # fewer entries than the axis numbers of the input's shape, which the loop walks
+        return ("Your code reads a shape at an axis number it no longer has. If you sum axes one at a time "
+                "without keepdims=True, each sum removes an axis and every later axis number shifts down by one: "
+                "sum the leading (added) axes in one call, then the stretched ones with keepdims=True, so that "
+                "grad keeps the input's number of axes.", "unbroadcast_axis_shift")
     return None
+
+
+def _failing_line_reads_shape(traceback: str) -> bool:
+    """The last source line of the student's traceback indexes a .shape."""
+    lines = [line.strip() for line in traceback.splitlines() if line.strip()]
+    source = [line for line in lines if not line.startswith("File ") and not set(line) <= set("^~ ")
+              and not re.match(r"^[A-Za-z_.]*(Error|Exception)\b", line)]
+    return bool(source) and ".shape[" in source[-1]
 
 
 def _max_error(error, function, case):

@@ -256,6 +256,12 @@ def _running_mistake(key: str, value, before: dict, arrays, settings: dict, expe
         variants.append((_update(start, x.var(axis=0, ddof=1), momentum),
                          "Update running_var with the biased batch variance x.var(axis=0), the one the "
                          "normalisation uses (divide by N, not N - 1).", "running_var_unbiased"))
+        variants.append((_update(start, x.std(axis=0), momentum),
+                         "running_var averages the batch's variance x.var(axis=0), not its standard deviation: test "
+                         "mode takes the square root of running_var + eps itself.", "running_var_std"))
+        variants.append((_update(start, x.var(axis=0) + settings.get("eps", DEFAULT_EPS), momentum),
+                         "running_var averages the batch's variance alone: eps is added where test mode divides, "
+                         "np.sqrt(running_var + eps), not stored in running_var.", "running_var_plus_eps"))
     for candidate, hint, mistake in variants:
         if not np.array_equal(candidate, expected) and allclose(value, candidate):
             return hint, mistake
@@ -330,6 +336,8 @@ BATCHNORM_IDS = {
     "running_momentum_swapped": "batchnorm's update has momentum on the wrong side: (1 - m) * running + m * batch",
     "running_momentum_ignored": "batchnorm ignores bn_param['momentum'] (a hard-coded momentum)",
     "running_var_unbiased": "batchnorm's running variance uses the unbiased variance (ddof=1)",
+    "running_var_std": "batchnorm's running variance is updated with the batch's standard deviation instead of its variance",
+    "running_var_plus_eps": "batchnorm's running variance is updated with var + eps instead of the batch's variance",
     "running_stats_keepdims": "batchnorm stores running statistics of shape (1, D) instead of (D,)",
     "running_stats_wrong": "batchnorm's running statistics are wrong, with no more specific cause known",
     "test_mode_batch_stats": "batchnorm in test mode normalises with the test batch's own statistics",

@@ -200,7 +200,7 @@ def _check_shapes(case: Case, grads: tuple[np.ndarray, ...], expected: tuple | N
     out_shape = case.douts[0].shape if name in case.exercise.broadcast else None
     hint, kind = gradient_shape_diagnosis(grad_name, g.shape, name, x.shape, out_shape, case.exercise.gradient_shape)
     if expected is not None and not proven_fix(kind, g, x.shape, expected[index]):
-        hint, kind = unproven_shape_hint(grad_name, name, x.shape, case), "wrong_shape"
+        hint, kind = unproven_shape_hint(grad_name, name, x.shape, case, g)
     raise Failed(Finding(Status.FAILED, gradient_shape_message(grad_name, g.shape, name, x.shape), hint,
                          value_mistake(grad_name, kind), wrong_gradients=tuple(w[4] for w in wrong)))
 

@@ -61,9 +61,14 @@ def explain_mismatch(what: str, student: np.ndarray, expected: np.ndarray, *,
 
     if not np.all(np.isfinite(student)):
         bad = int(np.size(student) - np.count_nonzero(np.isfinite(student)))
-        return failed(f"{what} contains {bad} NaN or inf value(s)",
-                      nan_hint or "Look for a division by zero, a log of 0, or exp of a large number.",
-                      nan_mistake or value_mistake(what, "not_finite"))
+        output = f"{what} contains {bad} NaN or inf value(s)"
+        # A declared mistake that is NaN exactly where the student's result is (a log of the wrong,
+        # negative, variable) names the cause better than "look for a log of 0".
+        for candidate in candidates:
+            if _same_with_nans(student, candidate.value):
+                return failed(output, candidate.hint, candidate.mistake)
+        return failed(output, nan_hint or "Look for a division by zero, a log of 0 or of a negative number, or exp of "
+                                          "a large number.", nan_mistake or value_mistake(what, "not_finite"))
     output = f"{what} is wrong (relative error {err:.2g})"
     if not np.any(student) and np.any(expected):
         return failed(f"{what} is all zeros", "Compute the gradient and return it: multiply the local gradient by "
@@ -86,6 +91,18 @@ def explain_mismatch(what: str, student: np.ndarray, expected: np.ndarray, *,
                               "with its own number, a constant written as a number.",
                       value_mistake(what, "slightly_off"))
     return failed(output, None, None)
+
+
+def _same_with_nans(student: np.ndarray, candidate: np.ndarray) -> bool:
+    """Equal, with NaN and inf in the same places (and of the same kind)."""
+    candidate = np.asarray(candidate, dtype=np.float64)
+    if candidate.shape != student.shape:
+        return False
+    finite = np.isfinite(student)
+    if not np.array_equal(finite, np.isfinite(candidate)) or not np.array_equal(np.isnan(student), np.isnan(candidate)):
+        return False
+    return bool(np.array_equal(student[np.isinf(student)], candidate[np.isinf(candidate)])) \
+        and allclose(student[finite], candidate[finite])
 
 
 def _generic_candidates(what: str, expected: np.ndarray, batch_size: int | None) -> list[Candidate]:

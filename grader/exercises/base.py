@@ -112,9 +112,13 @@ class Path:
 @dataclass(frozen=True)
 class ChainRule:
     """A gradient that is a sum of paths (`paths(case)`, the first one the direct path). When only
-    the direct path is there, `only_direct` = (mistake, hint opening) names that case."""
+    the direct path is there, `only_direct` = (mistake, hint opening) names that case.
+    `per_column`: the gradient's columns are independent (batchnorm's features), so a path may be
+    wrong by a factor that differs from column to column (a per-feature gamma or 1 / std missing or
+    extra); the paths are then also fitted one column at a time."""
     paths: Callable[["Case"], list[Path]]
     only_direct: tuple[str, str] | None = None
+    per_column: bool = False
 
 
 @dataclass(frozen=True)

@@ -53,10 +53,16 @@ POW_MISTAKES = (
     Mistake("pow_exponent_precedence", "da", "b * a ** b - 1 subtracts 1 from the whole product: ** binds "
             "tighter than -, so write the exponent in parentheses, b * a ** (b - 1).",
             lambda c: sum_to(c.dout * (c["b"] * c["a"] ** c["b"] - 1), c["a"].shape)),
+    Mistake("pow_exponent_precedence", "da", "dout * b * a ** b - 1 subtracts 1 from the whole product: ** binds "
+            "tighter than -, so write the exponent in parentheses, dout * b * a ** (b - 1).",
+            lambda c: sum_to(c.dout * c["b"] * c["a"] ** c["b"] - 1, c["a"].shape)),
     Mistake("pow_total_derivative", "da", "da is the partial derivative with respect to a alone, b held fixed: "
             "b * a ** (b - 1). The a ** b * log(a) term is the partial with respect to b; it belongs in db only.",
             lambda c: sum_to(c.dout * (c["b"] * c["a"] ** (c["b"] - 1) + c["a"] ** c["b"] * np.log(c["a"])),
                              c["a"].shape)),
+    Mistake("pow_log_of_exponent", "db", "db = dout * a ** b * log(a): the log is of the base a, not of the exponent "
+            "b (d/db a ** b = a ** b * log(a); log(b) is NaN wherever b < 0).",
+            lambda c: sum_to(c.dout * c["a"] ** c["b"] * np.log(c["b"]), c["b"].shape)),
     Mistake("pow_missing_log", "db", "db = dout * a ** b * log(a): don't forget the log(a).",
             lambda c: sum_to(c.dout * c["a"] ** c["b"], c["b"].shape)),
 )
@@ -86,6 +92,7 @@ POW_IDS = {
     "pow_total_derivative": "pow_backward adds db's a ** b * log(a) term to da (total for partial derivative)",
     "pow_exponent": "pow_backward forgets to lower the exponent: b * a ** b instead of b * a ** (b - 1)",
     "pow_missing_log": "pow_backward forgets log(a) in db",
+    "pow_log_of_exponent": "pow_backward's db takes log(b), the exponent, instead of log(a)",
 }
 
 HIDDEN = {

@@ -47,6 +47,8 @@ RELU_IDS = {
 
 SOFTMAX_IDS = {
     "softmax_missing_onehot": "softmax dx is p / N: the -1 at each example's correct class is missing",
+    "softmax_wrong_axis": "softmax_loss normalises over axis 0 (the batch) instead of each row's classes",
+    "softmax_loss_all_rows": "softmax's loss takes log_probs[:, y] (every row at every label) instead of log_probs[np.arange(N), y]",
     "softmax_onehot_all_rows": "softmax dx subtracts 1 at the labels' columns in every row (dx[:, y] -= 1)",
     "softmax_labels_one_based": "softmax uses y - 1 or y + 1: labels are 0-based class indices",
     "softmax_onehot_scaled": "softmax dx's -onehot / N path has the wrong factor (sign or N)",
@@ -60,6 +62,7 @@ SIGMOID_IDS = {
     "sigmoid_derivative_s": "sigmoid_backward uses s instead of s * (1 - s)",
     "sigmoid_one_minus_s": "sigmoid_backward uses (1 - s) instead of s * (1 - s)",
     "sigmoid_on_input": "sigmoid_backward applies s * (1 - s) to x instead of the sigmoid's output",
+    "sigmoid_of_output": "sigmoid_backward applies the sigmoid again to the cached output s: sigmoid(s) * (1 - sigmoid(s))",
 }
 
 BATCHNORM_IDS = {
@@ -68,6 +71,8 @@ BATCHNORM_IDS = {
     "batchnorm_unbiased_var": "batchnorm uses the unbiased variance (ddof=1) instead of the batch's biased one",
     "batchnorm_eps_outside_sqrt": "batchnorm adds eps outside the square root: std + eps",
     "batchnorm_missing_beta": "batchnorm_forward leaves out beta",
+    "batchnorm_stats_not_per_feature": "batchnorm's mean and variance are not per feature (axis=0): of the whole array, or of each example",
+    "train_mode_running_stats": "batchnorm in train mode normalises with the running statistics instead of the batch's own",
     "missing_mean_path": "batchnorm dx is missing the path through the batch mean",
     "missing_var_path": "batchnorm dx is missing the path through the batch variance",
     "missing_mean_var_paths": "batchnorm dx is only the direct path: both paths through mean and variance are missing",
@@ -116,6 +121,9 @@ SIGMOID = Hidden(
                 lambda c: c.dout * _sigmoid(c["x"])),
         Mistake("sigmoid_on_input", "dx", "Apply s * (1 - s) to the sigmoid's output s, not to the input x.",
                 lambda c: c.dout * c["x"] * (1 - c["x"])),
+        Mistake("sigmoid_of_output", "dx", "Your cache holds s = sigmoid(x) already, and you apply the sigmoid to it "
+                "again: the local gradient is s * (1 - s) with s itself, not sigmoid(s) * (1 - sigmoid(s)).",
+                lambda c: c.dout * _sigmoid(_sigmoid(c["x"])) * (1 - _sigmoid(_sigmoid(c["x"])))),
         Mistake("sigmoid_one_minus_s", "dx", "The derivative of the sigmoid is s * (1 - s): you have only (1 - s).",
                 lambda c: c.dout * (1 - _sigmoid(c["x"]))),
         Mistake("sigmoid_stable_branch_dropped", "dx", "Where x < 0 your sigmoid is exp(x) / (1 + exp(x)), and x "
@@ -135,6 +143,28 @@ def _one_based_loss(c):
     x, y = c["x"], c["y"]
     log_p = np.log(np.maximum(_softmax(x), 1e-300))
     return np.asarray(-log_p[np.arange(x.shape[0]), y - 1].mean())
+
+
+def _column_softmax(x):
+    """The softmax over axis 0 (each column over the batch), as column-major course code has it."""
+    return _softmax(x.T).T
+
+
+COLUMN_AXIS = ("The softmax runs over each example's classes, axis=1 (x is (N, C), one row per example): the max "
+               "and the sum are over axis=1 with keepdims=True, not axis=0, which mixes the examples of a batch.")
+
+
+def _column_loss(c):
+    x, y = c["x"], c["y"]
+    p = _column_softmax(x)
+    return np.asarray(-np.log(np.maximum(p[np.arange(x.shape[0]), y], 1e-300)).mean())
+
+
+def _loss_all_rows(c):
+    """-log_p[:, y].mean(): an (N, N) block, every row at every example's label."""
+    x, y = c["x"], c["y"]
+    log_p = np.log(np.maximum(_softmax(x), 1e-300))
+    return np.asarray(-log_p[:, y].mean())
 
 
 def _onehot_every_row(c):
@@ -163,6 +193,11 @@ SOFTMAX = Hidden(
     edges=({"N": 2, "C": 7}, {"N": 6, "C": 2}),
     mistakes=(
         Mistake("softmax_labels_one_based", "loss", ONE_BASED, _one_based_loss),
+        Mistake("softmax_wrong_axis", "loss", COLUMN_AXIS, _column_loss),
+        Mistake("softmax_wrong_axis", "dx", COLUMN_AXIS,
+                lambda c: (_column_softmax(c["x"]) - np.eye(c["x"].shape[1])[c["y"]]) / c["x"].shape[0]),
+        Mistake("softmax_loss_all_rows", "loss", "log_probs[:, y] takes every row at every example's label (an N x N "
+                "block): the loss of example i is at its own label only, log_probs[np.arange(N), y].", _loss_all_rows),
         Mistake("softmax_missing_onehot", "dx", "Subtract 1 at each example's correct class: dx = (p - one_hot(y)) / N.",
                 lambda c: _softmax(c["x"]) / c["x"].shape[0]),
         Mistake("dx_sign", "dx", "dx has the wrong sign: dx = (p - one_hot(y)) / N.",
@@ -182,6 +217,20 @@ def _batchnorm(c, std, beta=True):
     """gamma * (x - mean) / std (+ beta): the forward with the student's choice of divisor."""
     x = c["x"]
     return c["gamma"] * (x - x.mean(axis=0)) / std + (c["beta"] if beta else 0)
+
+
+PER_FEATURE = ("Normalise each feature (column) over the batch: mean and variance with axis=0, one value per "
+               "feature, not of the whole array (no axis) or of each example (axis=1).")
+
+
+def _with_updated_running_stats(c):
+    """Train mode normalising with the running statistics just updated from this batch."""
+    x, param = c["x"], c["bn_param"]
+    d = x.shape[1]
+    momentum = param.get("momentum", 0.9)
+    mean = momentum * param.get("running_mean", np.zeros(d)) + (1 - momentum) * x.mean(axis=0)
+    var = momentum * param.get("running_var", np.zeros(d)) + (1 - momentum) * x.var(axis=0)
+    return c["gamma"] * (x - mean) / np.sqrt(var + _eps(c)) + c["beta"]
 
 
 def _dx_without_gamma(c):
@@ -215,6 +264,14 @@ BATCHNORM = Hidden(
                 lambda c: _batchnorm(c, np.sqrt(c["x"].var(axis=0, ddof=1) + _eps(c)))),
         Mistake("batchnorm_eps_outside_sqrt", "out", "Put eps inside the square root: (x - mean) / np.sqrt(var + eps).",
                 lambda c: _batchnorm(c, c["x"].std(axis=0) + _eps(c))),
+        Mistake("batchnorm_stats_not_per_feature", "out", PER_FEATURE,
+                lambda c: c["gamma"] * (c["x"] - c["x"].mean()) / np.sqrt(c["x"].var() + _eps(c)) + c["beta"]),
+        Mistake("batchnorm_stats_not_per_feature", "out", PER_FEATURE,
+                lambda c: c["gamma"] * (c["x"] - c["x"].mean(axis=1, keepdims=True))
+                / np.sqrt(c["x"].var(axis=1, keepdims=True) + _eps(c)) + c["beta"]),
+        Mistake("train_mode_running_stats", "out", "In train mode normalise with this batch's own mean and variance; "
+                "the running statistics are only updated there (after the batch is normalised), and used in test mode.",
+                _with_updated_running_stats),
         Mistake("batchnorm_missing_beta", "out", "out is missing beta: out = gamma * x_hat + beta.",
                 lambda c: _batchnorm(c, np.sqrt(c["x"].var(axis=0) + _eps(c)), beta=False)),
         Mistake("missing_gamma", "dx", "dx is missing gamma: out = gamma * x_hat + beta, so the gradient reaching "
@@ -227,7 +284,7 @@ BATCHNORM = Hidden(
     ),
     chain_rule={"dx": ChainRule(_batchnorm_dx_paths, only_direct=(
         "missing_mean_var_paths", "{grad} is only the direct path: the paths through the batch mean and variance "
-        "are missing. "))},
+        "are missing. "), per_column=True)},
     mistake_ids=BATCHNORM_IDS)
 
 HIDDEN = {"affine": AFFINE, "relu": RELU, "sigmoid": SIGMOID, "softmax": SOFTMAX, "batchnorm": BATCHNORM}
