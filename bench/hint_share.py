@@ -30,8 +30,8 @@ from grader.engine import grade  # noqa: E402
 CORPORA = {"corpus": ROOT / "tests" / "corpus", "real_style": ROOT / "tests" / "corpus_real_style"}
 
 # Ids that say what is wrong and where, without claiming a cause: never misleading.
-NEUTRAL = {None, "exception", "gradient_wrong_for_own_forward", "inconsistent_forward", "running_stats_wrong",
-           "test_mode_wrong"}
+NEUTRAL = {None, "exception", "shape_error", "gradient_wrong_for_own_forward", "inconsistent_forward",
+           "running_stats_wrong", "test_mode_wrong"}
 NEUTRAL_KINDS = ("_wrong_shape", "_slightly_off")
 
 
@@ -57,7 +57,8 @@ def judge(expected: dict, report) -> tuple[bool, bool, bool, list[str]]:
     """(caught, named, misleading, mistake ids found on the flagged functions' failing checks)."""
     failing = [t for t in report.tests if t.function in expected["flagged"] and t.status != "passed"]
     found = list(dict.fromkeys(t.mistake for t in failing if t.mistake))
-    named = any(m in found for m in expected_ids(expected))
+    # Where the id alone is generic (shape_error), the manifest also names a phrase its hint must hold.
+    named = any(t.mistake in expected_ids(expected) and expected.get("hint_holds", "") in (t.hint or "") for t in failing)
     misleading = bool(failing) and not named and not is_neutral(failing[0].mistake)
     return bool(failing), named, misleading, found
 

@@ -36,6 +36,20 @@ def _affine_output_shape(out_shape, expected, hint, kind, case):
     return hint, kind, "affine_not_flattened"
 
 
+def _affine_error(error, function, case):
+    """A product that meets x with all its axes (its shape is in the message): x was never
+    flattened. Only where the message shows it (a hidden case's message is withheld)."""
+    message = error.get("message", "")
+    if error.get("type") != "ValueError" or case is None or function != case.exercise.forward:
+        return None
+    x = case.arrays["x"]
+    shapes = {tuple(int(n) for n in found.split(",") if n.strip()) for found in re.findall(r"\(([\d, ]+)\)", message)}
+    if x.ndim > 2 and tuple(x.shape) in shapes:
+        return (f"x of shape {tuple(x.shape)} goes into the matrix product as it is: flatten it to (N, D) first, "
+                "x.reshape(x.shape[0], -1) @ w + b.", "affine_not_flattened")
+    return None
+
+
 # --- relu: 0 is the kink -------------------------------------------------------------------------
 
 def _away_from_zero(rng: np.random.Generator, shape: tuple) -> np.ndarray:
@@ -353,7 +367,7 @@ AFFINE_IDS = {
 
 EXERCISES = [
     Exercise("affine", "affine_forward", "affine_backward", ("x", "w", "b"), _affine_inputs, batched=True,
-             broadcast=("b",), shape_puzzle=True, output_shape=_affine_output_shape,
+             broadcast=("b",), shape_puzzle=True, output_shape=_affine_output_shape, error_hint=_affine_error,
              mistake_ids=AFFINE_IDS),
     Exercise("relu", "relu_forward", "relu_backward", ("x",), _relu_inputs, batched=True,
              convention=Convention(_plant_zeros, _judge_zeros), output_shape=_relu_output_shape,

@@ -47,7 +47,8 @@ RELU_IDS = {
 
 SOFTMAX_IDS = {
     "softmax_missing_onehot": "softmax dx is p / N: the -1 at each example's correct class is missing",
-    "softmax_wrong_axis": "softmax_loss normalises over axis 0 (the batch) instead of each row's classes",
+    "softmax_wrong_axis": "softmax_loss normalises over axis 0 or the whole array instead of each row's classes (axis=1)",
+    "softmax_logsumexp_keepdims": "softmax's log-sum-exp without keepdims: (N,) meets the (N, C) scores along the columns (square x)",
     "softmax_loss_all_rows": "softmax's loss takes log_probs[:, y] (every row at every label) instead of log_probs[np.arange(N), y]",
     "softmax_onehot_all_rows": "softmax dx subtracts 1 at the labels' columns in every row (dx[:, y] -= 1)",
     "softmax_labels_one_based": "softmax uses y - 1 or y + 1: labels are 0-based class indices",
@@ -150,14 +151,32 @@ def _column_softmax(x):
     return _softmax(x.T).T
 
 
+def _whole_array_softmax(x):
+    """A 1-d softmax reused on the batch: each row shifted by its max, then divided by the sum of
+    the whole array."""
+    e = np.exp(x - x.max(axis=1, keepdims=True))
+    return e / e.sum()
+
+
+def _softmax_loss_with(c, probabilities):
+    x, y = c["x"], c["y"]
+    p = probabilities(x)
+    return np.asarray(-np.log(np.maximum(p[np.arange(x.shape[0]), y], 1e-300)).mean())
+
+
+def _squeezed_log_sum_exp(c):
+    """shifted - log(sum(exp(shifted), axis=1)) without keepdims: the (N,) row values meet the
+    (N, C) scores along the columns (it runs only when N == C)."""
+    x, y = c["x"], c["y"]
+    shifted = x - x.max(axis=1, keepdims=True)
+    log_p = shifted - np.log(np.exp(shifted).sum(axis=1))
+    return np.asarray(-log_p[np.arange(x.shape[0]), y].mean())
+
+
 COLUMN_AXIS = ("The softmax runs over each example's classes, axis=1 (x is (N, C), one row per example): the max "
                "and the sum are over axis=1 with keepdims=True, not axis=0, which mixes the examples of a batch.")
-
-
-def _column_loss(c):
-    x, y = c["x"], c["y"]
-    p = _column_softmax(x)
-    return np.asarray(-np.log(np.maximum(p[np.arange(x.shape[0]), y], 1e-300)).mean())
+WHOLE_ARRAY = ("Each example's probabilities must add up to 1 on their own: the normaliser is each row's sum, "
+               "np.sum(e, axis=1, keepdims=True), not the sum of the whole batch (a 1-d softmax reused on a batch).")
 
 
 def _loss_all_rows(c):
@@ -193,9 +212,16 @@ SOFTMAX = Hidden(
     edges=({"N": 2, "C": 7}, {"N": 6, "C": 2}),
     mistakes=(
         Mistake("softmax_labels_one_based", "loss", ONE_BASED, _one_based_loss),
-        Mistake("softmax_wrong_axis", "loss", COLUMN_AXIS, _column_loss),
+        Mistake("softmax_wrong_axis", "loss", COLUMN_AXIS, lambda c: _softmax_loss_with(c, _column_softmax)),
         Mistake("softmax_wrong_axis", "dx", COLUMN_AXIS,
                 lambda c: (_column_softmax(c["x"]) - np.eye(c["x"].shape[1])[c["y"]]) / c["x"].shape[0]),
+        Mistake("softmax_wrong_axis", "loss", WHOLE_ARRAY, lambda c: _softmax_loss_with(c, _whole_array_softmax)),
+        Mistake("softmax_wrong_axis", "dx", WHOLE_ARRAY,
+                lambda c: (_whole_array_softmax(c["x"]) - np.eye(c["x"].shape[1])[c["y"]]) / c["x"].shape[0]),
+        Mistake("softmax_logsumexp_keepdims", "loss", "log(sum(exp(shifted), axis=1)) has shape (N,): subtracted from "
+                "the (N, C) scores it lines up with the columns, not the rows (it only runs because N == C here). "
+                "Keep the axis, keepdims=True, so that each row's value has shape (N, 1).", _squeezed_log_sum_exp,
+                when=lambda c: c["x"].shape[0] == c["x"].shape[1]),
         Mistake("softmax_loss_all_rows", "loss", "log_probs[:, y] takes every row at every example's label (an N x N "
                 "block): the loss of example i is at its own label only, log_probs[np.arange(N), y].", _loss_all_rows),
         Mistake("softmax_missing_onehot", "dx", "Subtract 1 at each example's correct class: dx = (p - one_hot(y)) / N.",
