@@ -22,6 +22,7 @@ from .exercises.base import (
     Hidden,
     Mistake,
     Path,
+    Rejection,
     Stability,
     State,
 )
@@ -29,4 +30,4 @@ from .results import PASS, Finding, Status
 
 
 __all__ = ["allclose", "Case", "ChainRule", "Convention", "Exercise", "Extreme", "Finding", "Hidden", "Mistake", "PASS",
-           "Path", "Stability", "State", "Status", "broadcast_axes", "fmt", "sum_to", "value_mistake"]
+           "Path", "Rejection", "Stability", "State", "Status", "broadcast_axes", "fmt", "sum_to", "value_mistake"]

@@ -11,7 +11,8 @@ import re
 
 import numpy as np
 
-from grader.declare import PASS, Convention, Exercise, Extreme, Finding, Stability, State, Status, allclose
+from grader.declare import (PASS, Convention, Exercise, Extreme, Finding, Rejection, Stability, State, Status,
+                            allclose)
 
 # --- affine --------------------------------------------------------------------------------------
 
@@ -315,6 +316,17 @@ def _test_mode_mistake(out, arrays, param: dict, expected: np.ndarray) -> tuple[
             "running statistics from bn_param."), "test_mode_wrong"
 
 
+def _unknown_mode(case) -> dict:
+    """bn_param with a mode that is neither 'train' nor 'test' (a caller's 'validation')."""
+    return {"bn_param": {**case.extras[0], "mode": "validation"}}
+
+
+BATCHNORM_REJECTS = (Rejection(
+    _unknown_mode, "ValueError", "bn_param['mode'] = 'validation'",
+    "Only 'train' and 'test' are modes: check the mode first and raise ValueError for anything else (else: raise "
+    "ValueError(...)), so that a caller's typo is not quietly treated as test mode.", "batchnorm_invalid_mode"),)
+
+
 BATCHNORM_STATE = State(
     param="bn_param", keys=("running_mean", "running_var"), sequence=_train_train_test,
     settings=({"eps": 1e-3, "momentum": 0.7}, {}),
@@ -342,6 +354,7 @@ SIGMOID_IDS = {
 
 BATCHNORM_IDS = {
     "batchnorm_variance_cancellation": "batchnorm computes the variance as E[x^2] - E[x]^2, which cancels when the mean is large",
+    "batchnorm_invalid_mode": "batchnorm_forward does not raise ValueError for a bn_param['mode'] other than 'train' or 'test'",
     "test_mode_eps_outside_sqrt": "batchnorm in test mode adds eps outside the square root: sqrt(running_var) + eps",
     "test_mode_changed_running_stats": "batchnorm in test mode changes the running statistics (an update before the mode branch)",
     "batchnorm_zero_variance": "batchnorm divides by sqrt(var) without eps: a constant feature gives NaN or inf",
@@ -378,5 +391,6 @@ EXERCISES = [
              stability=SOFTMAX_STABILITY, error_hint=_softmax_error, mistake_ids=SOFTMAX_IDS),
     Exercise("batchnorm", "batchnorm_forward", "batchnorm_backward", ("x", "gamma", "beta"), _batchnorm_inputs,
              extras=("bn_param",), batched=True, broadcast=("gamma", "beta"), describe=lambda extras: f", {extras[0]}",
-             stability=BATCHNORM_STABILITY, state=BATCHNORM_STATE, mistake_ids=BATCHNORM_IDS),
+             stability=BATCHNORM_STABILITY, state=BATCHNORM_STATE, rejects=BATCHNORM_REJECTS,
+             mistake_ids=BATCHNORM_IDS),
 ]

@@ -226,3 +226,17 @@ def test_an_axis_shift_that_reads_a_shape_past_its_end_is_named(mutant, failing)
                                    "    return grad.sum(axis=stretched, keepdims=True)\n", loop), assignment="gates")
     named = [t for t in failing(report) if t.mistake == "unbroadcast_axis_shift"]
     assert named and all("keepdims=True" in t.hint for t in named)
+
+
+MODE_CHECK = ("    if mode not in ('train', 'test'):\n"
+              "        raise ValueError(f\"bn_param['mode'] must be 'train' or 'test', not {mode!r}\")\n")
+
+
+@pytest.mark.parametrize("replacement, words", [("", "accepted"), (MODE_CHECK.replace("ValueError", "KeyError"),
+                                                                       "raised KeyError")])
+def test_a_batchnorm_that_does_not_refuse_an_unknown_mode_loses_the_small_check_only(mutant, failing, replacement, words):
+    report = grade(mutant("layers", MODE_CHECK, replacement), assignment="layers")
+    [flag] = failing(report)
+    assert (flag.function, flag.check, flag.max_score) == ("batchnorm_forward", "invalid arguments", 0.5)
+    assert flag.mistake == "batchnorm_invalid_mode" and words in flag.output and "'validation'" in flag.output
+    assert "raise ValueError" in flag.hint
