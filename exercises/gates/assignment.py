@@ -144,8 +144,13 @@ def _sum_error(error, function, case):
 def _sum_output_shape(out_shape, expected, hint, kind, case):
     """keepdims is this exercise's own argument: its hint says more than the generic one."""
     kind = kind if kind in ("keepdims", "squeezed") else "wrong_shape"
-    if len(out_shape) == len(expected) + 1 or math.prod(out_shape) == math.prod(expected):
+    axes = _axes(case.extras[0]) if case is not None else ()
+    if kind in ("keepdims", "squeezed"):
+        # Only a size-1 axis more or less: what keepdims decides.
         hint = "Check keepdims: with keepdims=True the summed axes stay as size 1, otherwise they are removed."
+    elif any(axis < 0 for axis in axes) and len(out_shape) > len(expected):
+        hint = ("An axis in `axis` was left unsummed: a negative axis counts from the end (-1 is the last). "
+                "Normalise the axes first, tuple(a % x.ndim for a in axes), or pass them to np.sum as they are.")
     else:
         hint = "Sum over exactly the axes given by `axis` (an int, a negative int, a tuple, or None for all)."
     keepdims = bool(case.extras[1]) if case is not None else None
@@ -154,6 +159,13 @@ def _sum_output_shape(out_shape, expected, hint, kind, case):
     if kind == "squeezed" and keepdims:
         return hint, kind, "sum_keepdims_ignored"
     return hint, kind, None
+
+
+def _axes(axis) -> tuple:
+    """The summed axes as a tuple of ints (None: none known)."""
+    if axis is None:
+        return ()
+    return tuple(axis) if isinstance(axis, (tuple, list)) else (int(axis),)
 
 
 def _sum_gradient_shape(grad_name, grad_shape, input_name, input_shape):

@@ -240,3 +240,13 @@ def test_a_batchnorm_that_does_not_refuse_an_unknown_mode_loses_the_small_check_
     assert (flag.function, flag.check, flag.max_score) == ("batchnorm_forward", "invalid arguments", 0.5)
     assert flag.mistake == "batchnorm_invalid_mode" and words in flag.output and "'validation'" in flag.output
     assert "raise ValueError" in flag.hint
+
+
+def test_a_sum_that_leaves_a_negative_axis_unsummed_is_not_told_to_check_keepdims(mutant, failing):
+    # The output has one axis more than it should, and it is not of size 1: keepdims cannot explain it.
+    report = grade(mutant("gates", "    out = x.sum(axis=axis, keepdims=keepdims)\n",
+                          "    axes = (axis,) if isinstance(axis, int) else axis\n"
+                          "    if axes is not None:\n        axes = tuple(a for a in axes if a >= 0)\n"
+                          "    out = x.sum(axis=axes, keepdims=keepdims)\n"), assignment="gates")
+    flags = [t for t in failing(report, "sum_forward") if t.mistake == "out_wrong_shape"]
+    assert flags and all("negative axis" in t.hint and "keepdims" not in t.hint.split(":")[0] for t in flags)
