@@ -11,7 +11,10 @@ check carries an id that claims a cause (not one of the NEUTRAL ids, which say o
 and where): the student is told about a mistake they did not make. Prints one line per file, the
 shares, and the correct files rejected by any check (should be none).
 
-    python bench/hint_share.py [--corpus corpus|real_style] [--seed N] [--seeds N]
+    python bench/hint_share.py [--corpus corpus|real_style|held_out] [--seed N] [--seeds N]
+
+`held_out` (tests/corpus_held_out) holds files written after the fixes made on `real_style`, their
+expected ids set down before the first run: the honest estimate for code we did not write.
 """
 from __future__ import annotations
 
@@ -27,7 +30,8 @@ sys.path.insert(0, str(ROOT))
 
 from grader.engine import grade  # noqa: E402
 
-CORPORA = {"corpus": ROOT / "tests" / "corpus", "real_style": ROOT / "tests" / "corpus_real_style"}
+CORPORA = {"corpus": ROOT / "tests" / "corpus", "real_style": ROOT / "tests" / "corpus_real_style",
+           "held_out": ROOT / "tests" / "corpus_held_out"}
 
 # Ids that say what is wrong and where, without claiming a cause: never misleading.
 NEUTRAL = {None, "exception", "shape_error", "gradient_wrong_for_own_forward", "inconsistent_forward",
@@ -87,7 +91,7 @@ def measure(corpus: str, seed: int | None, verbose: bool = True) -> dict:
         if verbose:
             print(f"{mark}  {name:48s} expected {'|'.join(expected_ids(expected)):32s} found {', '.join(found) or '-'}")
     rejected = []
-    for path in sorted((folder / "correct").glob("*.py")):
+    for path in sorted((folder / "correct").glob("*.py")):     # none in a folder without one
         report = graded(path, path.name.split("_")[0], seed, whole)
         if report.score != report.max_score:
             rejected.append(path.name)

@@ -257,12 +257,19 @@ def _running_mistake(key: str, value, before: dict, arrays, settings: dict, expe
         return f"bn_param['{key}'] must have shape ({d},), one value per feature.", "running_stats_wrong"
     momentum = settings.get("momentum", DEFAULT_MOMENTUM)
     batch = x.mean(axis=0) if key == "running_mean" else x.var(axis=0)
+    if key == "running_mean":
+        variants_first = [(_update(start, np.full(d, x.mean()), momentum),
+                           "running_mean averages each feature's own mean, x.mean(axis=0): x.mean() without an axis is "
+                           "the mean of the whole batch, one number for every feature.", "running_stats_not_per_feature")]
+    else:
+        variants_first = []
     variants = [
         (_update(start, batch, 1 - momentum), "momentum is on the wrong side: running = momentum * running + "
          "(1 - momentum) * batch statistic (momentum weighs the old value).", "running_momentum_swapped"),
         (start, f"bn_param['{key}'] was never updated: after each train batch, set bn_param['{key}'] = "
          "momentum * running + (1 - momentum) * batch statistic.", "running_stats_not_updated"),
     ]
+    variants += variants_first
     if momentum != DEFAULT_MOMENTUM:
         variants.append((_update(start, batch, DEFAULT_MOMENTUM),
                          "Use bn_param.get('momentum', 0.9): this call's bn_param sets another momentum.",
@@ -274,6 +281,9 @@ def _running_mistake(key: str, value, before: dict, arrays, settings: dict, expe
         variants.append((_update(start, x.std(axis=0), momentum),
                          "running_var averages the batch's variance x.var(axis=0), not its standard deviation: test "
                          "mode takes the square root of running_var + eps itself.", "running_var_std"))
+        variants.append((_update(start, np.full(d, x.var()), momentum),
+                         "running_var averages each feature's own variance, x.var(axis=0): x.var() without an axis is "
+                         "the variance of the whole batch, one number for every feature.", "running_stats_not_per_feature"))
         variants.append((_update(start, x.var(axis=0) + settings.get("eps", DEFAULT_EPS), momentum),
                          "running_var averages the batch's variance alone: eps is added where test mode divides, "
                          "np.sqrt(running_var + eps), not stored in running_var.", "running_var_plus_eps"))
@@ -363,6 +373,7 @@ BATCHNORM_IDS = {
     "running_momentum_swapped": "batchnorm's update has momentum on the wrong side: (1 - m) * running + m * batch",
     "running_momentum_ignored": "batchnorm ignores bn_param['momentum'] (a hard-coded momentum)",
     "running_var_unbiased": "batchnorm's running variance uses the unbiased variance (ddof=1)",
+    "running_stats_not_per_feature": "batchnorm's running statistics are updated with the whole batch's mean or variance (no axis), not each feature's",
     "running_var_std": "batchnorm's running variance is updated with the batch's standard deviation instead of its variance",
     "running_var_plus_eps": "batchnorm's running variance is updated with var + eps instead of the batch's variance",
     "running_stats_keepdims": "batchnorm stores running statistics of shape (1, D) instead of (D,)",

@@ -38,6 +38,8 @@ EXP_MISTAKES = (
             lambda c: np.exp(c.dout)),
     Mistake("exp_of_dout", "dx", "dx = dout * exp(x): multiply by dout, don't take exp of it.",
             lambda c: np.exp(c.dout) * np.exp(c["x"])),
+    Mistake("exp_of_output", "dx", "Your cache holds out = exp(x) already, and you take exp of it again: the local "
+            "gradient is out itself, dx = dout * out.", lambda c: c.dout * np.exp(np.exp(c["x"]))),
 )
 
 MUL_MISTAKES = (
@@ -63,6 +65,9 @@ POW_MISTAKES = (
     Mistake("pow_log_of_exponent", "db", "db = dout * a ** b * log(a): the log is of the base a, not of the exponent "
             "b (d/db a ** b = a ** b * log(a); log(b) is NaN wherever b < 0).",
             lambda c: sum_to(c.dout * c["a"] ** c["b"] * np.log(c["b"]), c["b"].shape)),
+    Mistake("pow_db_missing_power", "db", "db = dout * a ** b * log(a): the derivative of a ** b with respect to b "
+            "keeps the a ** b factor; you have only log(a).",
+            lambda c: sum_to(c.dout * np.log(c["a"]), c["b"].shape)),
     Mistake("pow_missing_log", "db", "db = dout * a ** b * log(a): don't forget the log(a).",
             lambda c: sum_to(c.dout * c["a"] ** c["b"], c["b"].shape)),
 )
@@ -81,6 +86,7 @@ SUM_IDS = {
 EXP_IDS = {
     "exp_gradient_x": "exp_backward multiplies by x instead of exp(x)",
     "exp_of_dout": "exp_backward computes exp(dout) instead of dout * exp(x)",
+    "exp_of_output": "exp_backward takes exp of the cached output exp(x) again",
 }
 
 MUL_IDS = {
@@ -92,6 +98,7 @@ POW_IDS = {
     "pow_total_derivative": "pow_backward adds db's a ** b * log(a) term to da (total for partial derivative)",
     "pow_exponent": "pow_backward forgets to lower the exponent: b * a ** b instead of b * a ** (b - 1)",
     "pow_missing_log": "pow_backward forgets log(a) in db",
+    "pow_db_missing_power": "pow_backward's db is dout * log(a), without the a ** b factor",
     "pow_log_of_exponent": "pow_backward's db takes log(b), the exponent, instead of log(a)",
 }
 

@@ -50,6 +50,7 @@ SOFTMAX_IDS = {
     "softmax_wrong_axis": "softmax_loss normalises over axis 0 or the whole array instead of each row's classes (axis=1)",
     "softmax_logsumexp_keepdims": "softmax's log-sum-exp without keepdims: (N,) meets the (N, C) scores along the columns (square x)",
     "softmax_loss_all_rows": "softmax's loss takes log_probs[:, y] (every row at every label) instead of log_probs[np.arange(N), y]",
+    "softmax_minus_one_everywhere": "softmax dx subtracts 1 from every entry: (p - 1) / N",
     "softmax_onehot_all_rows": "softmax dx subtracts 1 at the labels' columns in every row (dx[:, y] -= 1)",
     "softmax_labels_one_based": "softmax uses y - 1 or y + 1: labels are 0-based class indices",
     "softmax_onehot_scaled": "softmax dx's -onehot / N path has the wrong factor (sign or N)",
@@ -186,6 +187,11 @@ def _loss_all_rows(c):
     return np.asarray(-log_p[:, y].mean())
 
 
+def _some_class_absent(c) -> bool:
+    """dx[:, y] -= 1 and dx -= 1 differ only where some class is absent from y."""
+    return len(np.unique(c["y"])) < c["x"].shape[1]
+
+
 def _onehot_every_row(c):
     """dx[:, y] -= 1 subtracts once per distinct label, in every row."""
     x, y = c["x"], c["y"]
@@ -228,8 +234,15 @@ SOFTMAX = Hidden(
                 lambda c: _softmax(c["x"]) / c["x"].shape[0]),
         Mistake("dx_sign", "dx", "dx has the wrong sign: dx = (p - one_hot(y)) / N.",
                 lambda c: (_softmax(c["x"]) - np.eye(c["x"].shape[1])[c["y"]]) * -1 / c["x"].shape[0]),
+        Mistake("softmax_onehot_all_rows", "dx", "1 is subtracted in every row at every class's column (dx[:, y] -= 1 "
+                "with every class in y, which is also dx - 1): subtract it only at each example's own class, "
+                "dx[np.arange(N), y] -= 1.", _onehot_every_row, when=lambda c: not _some_class_absent(c)),
         Mistake("softmax_onehot_all_rows", "dx", "dx[:, y] -= 1 subtracts 1 in every row at every label's column: "
-                "subtract only at each example's own class, dx[np.arange(N), y] -= 1.", _onehot_every_row),
+                "subtract only at each example's own class, dx[np.arange(N), y] -= 1.", _onehot_every_row,
+                when=_some_class_absent),
+        Mistake("softmax_minus_one_everywhere", "dx", "dx = (p - 1) / N subtracts 1 from every score: the -1 belongs "
+                "only at each example's correct class, dx[np.arange(N), y] -= 1.",
+                lambda c: (_softmax(c["x"]) - 1.0) / c["x"].shape[0], when=_some_class_absent),
         Mistake("softmax_labels_one_based", "dx", ONE_BASED,
                 lambda c: (_softmax(c["x"]) - np.eye(c["x"].shape[1])[c["y"] - 1]) / c["x"].shape[0]),
     ),
@@ -257,6 +270,16 @@ def _with_updated_running_stats(c):
     mean = momentum * param.get("running_mean", np.zeros(d)) + (1 - momentum) * x.mean(axis=0)
     var = momentum * param.get("running_var", np.zeros(d)) + (1 - momentum) * x.var(axis=0)
     return c["gamma"] * (x - mean) / np.sqrt(var + _eps(c)) + c["beta"]
+
+
+def _dx_eps_outside_sqrt(c):
+    """The backward of the forward that divides by std + eps (x_hat and 1 / std both from it)."""
+    x, dout = c["x"], c.dout
+    n = x.shape[0]
+    std = x.std(axis=0) + _eps(c)
+    x_hat = (x - x.mean(axis=0)) / std
+    dgamma = (dout * x_hat).sum(axis=0)
+    return c["gamma"] / (n * std) * (n * dout - dout.sum(axis=0) - x_hat * dgamma)
 
 
 def _dx_without_gamma(c):
@@ -300,6 +323,9 @@ BATCHNORM = Hidden(
                 _with_updated_running_stats),
         Mistake("batchnorm_missing_beta", "out", "out is missing beta: out = gamma * x_hat + beta.",
                 lambda c: _batchnorm(c, np.sqrt(c["x"].var(axis=0) + _eps(c)), beta=False)),
+        Mistake("batchnorm_eps_outside_sqrt", "dx", "Your dx divides by np.sqrt(var) + eps: keep eps inside the square "
+                "root, 1 / np.sqrt(var + eps), as the forward does (the two differ most where a feature's variance is "
+                "small).", _dx_eps_outside_sqrt),
         Mistake("missing_gamma", "dx", "dx is missing gamma: out = gamma * x_hat + beta, so the gradient reaching "
                 "x_hat is gamma * dout.", _dx_without_gamma),
         Mistake("dgamma_not_normalised", "dgamma", "dgamma = sum(dout * x_hat, axis=0): gamma multiplies the "
