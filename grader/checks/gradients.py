@@ -27,7 +27,7 @@ from ..compare import allclose, norm, relative_error, rtol_for
 from ..diagnosis import paths
 from ..diagnosis.proof import proven_fix, unproven_shape_hint
 from ..diagnosis.mistake_ids import value_mistake
-from ..diagnosis.shapes import gradient_shape_diagnosis, gradient_shape_message
+from ..diagnosis.shapes import fmt, gradient_shape_diagnosis, gradient_shape_message
 from ..diagnosis.values import Candidate, explain_mismatch
 from ..exercises.base import Case
 from ..results import PASS, Finding, Status
@@ -201,6 +201,13 @@ def _check_shapes(case: Case, grads: tuple[np.ndarray, ...], expected: tuple | N
     hint, kind = gradient_shape_diagnosis(grad_name, g.shape, name, x.shape, out_shape, case.exercise.gradient_shape)
     if expected is not None and not proven_fix(kind, g, x.shape, expected[index]):
         hint, kind = unproven_shape_hint(grad_name, name, x.shape, case, g)
+    others = [other for other, array in case.arrays.items() if other != name and array.shape == g.shape]
+    if others and kind in ("wrong_shape", "wrong_axis"):
+        # A fact, not a fix: the shape is another input's (a line written for it, copied).
+        hint = (f"{grad_name} has {others[0]}'s shape {fmt(g.shape)}, not {name}'s {fmt(x.shape)}: each gradient "
+                f"takes the shape of its own input (a line written for {others[0]}, copied, such as "
+                f"unbroadcast(..., {others[0]}.shape)?). {hint}")
+        kind = "shape_of_other_input"
     raise Failed(Finding(Status.FAILED, gradient_shape_message(grad_name, g.shape, name, x.shape), hint,
                          value_mistake(grad_name, kind), wrong_gradients=tuple(w[4] for w in wrong)))
 

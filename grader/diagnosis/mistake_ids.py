@@ -33,6 +33,7 @@ VALUE_KINDS = {
     "wrong_axis": "{v} is summed over the wrong axis (e.g. db = dout.sum(axis=1))",
     "keepdims": "{v} differs only by a kept size-1 axis ((1, D) for (D,)): keepdims=True where it should not be",
     "squeezed": "{v} differs only by a dropped size-1 axis ((D,) for (1, D), () for (1,)): squeeze or a missing keepdims",
+    "shape_of_other_input": "{v} has the shape of another input than its own (a line written for that input, copied)",
     "not_flattened": "{v} was computed from an input of more than two axes left unflattened (x.T @ dout for x of shape (N, d1, d2)): flatten it to (N, D) first",
     "not_reshaped": "{v} has the right number of entries in the wrong shape: reshape it back",
     "shape_transposed": "{v} has the transposed shape: the matrix product is in the wrong order",

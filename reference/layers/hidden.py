@@ -42,6 +42,7 @@ def _x_hat(c):
 RELU_IDS = {
     "relu_forward_mask": "relu_forward returns the mask (x > 0) instead of max(0, x)",
     "relu_output_as_mask": "relu_backward multiplies dout by the output max(x, 0) instead of the mask x > 0",
+    "relu_mask_from_output": "relu_backward's mask lets everything through (out >= 0 on the output, or no mask): dx = dout",
     "relu_mask_from_dout": "relu_backward takes its mask from dout (dout > 0) instead of from x",
 }
 
@@ -106,6 +107,9 @@ RELU = Hidden(
                 lambda c: (c["x"] > 0).astype(float)),
         Mistake("relu_output_as_mask", "dx", "ReLU's local gradient is 1 where x > 0 and 0 elsewhere, not the "
                 "output itself.", lambda c: c.dout * np.maximum(c["x"], 0.0)),
+        Mistake("relu_mask_from_output", "dx", "dx equals dout everywhere: your mask lets every entry through. "
+                "out = max(0, x) is never negative, so out >= 0 holds everywhere: mask with x > 0 (or out > 0).",
+                lambda c: c.dout.copy()),
         Mistake("relu_mask_from_dout", "dx", "The mask comes from the forward's input: dx = dout * (x > 0), with x "
                 "from the cache, not dout > 0.", lambda c: c.dout * (c.dout > 0)),
     ),
