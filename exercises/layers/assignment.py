@@ -264,6 +264,9 @@ def _running_mistake(key: str, value, before: dict, arrays, settings: dict, expe
     else:
         variants_first = []
     variants = [
+        (batch, f"bn_param['{key}'] holds this batch's statistic alone: the running value must keep its past, "
+         "running = momentum * running + (1 - momentum) * batch statistic (the old running value, not the batch's, "
+         "is what momentum multiplies).", "running_stats_replaced"),
         (_update(start, batch, 1 - momentum), "momentum is on the wrong side: running = momentum * running + "
          "(1 - momentum) * batch statistic (momentum weighs the old value).", "running_momentum_swapped"),
         (start, f"bn_param['{key}'] was never updated: after each train batch, set bn_param['{key}'] = "
@@ -373,6 +376,7 @@ BATCHNORM_IDS = {
     "running_momentum_swapped": "batchnorm's update has momentum on the wrong side: (1 - m) * running + m * batch",
     "running_momentum_ignored": "batchnorm ignores bn_param['momentum'] (a hard-coded momentum)",
     "running_var_unbiased": "batchnorm's running variance uses the unbiased variance (ddof=1)",
+    "running_stats_replaced": "batchnorm's running statistics are replaced by the batch's (momentum * batch + (1 - momentum) * batch)",
     "running_stats_not_per_feature": "batchnorm's running statistics are updated with the whole batch's mean or variance (no axis), not each feature's",
     "running_var_std": "batchnorm's running variance is updated with the batch's standard deviation instead of its variance",
     "running_var_plus_eps": "batchnorm's running variance is updated with var + eps instead of the batch's variance",

@@ -50,6 +50,7 @@ NAMED = {
     "name_error": "the function uses a name that is not defined (a typo, or a variable of another function)",
     "hardcoded_shape": "a reshape with sizes written as numbers, which fit one input's shape only",
     "python_scalar_input": "the function reads .shape (or another array attribute) of an input given as a plain Python number",
+    "mask_assignment": "an assignment through a boolean mask is given a whole array (dx[mask] = dout): index the right side with the same mask",
     "missing_key": "the function read a key its argument does not have (bn_param['eps'] without a default)",
     "out_of_memory": "the function ran out of memory",
     "module_not_found": "the submission imports a module the grader does not provide (another file of theirs)",

@@ -250,3 +250,13 @@ def test_a_sum_that_leaves_a_negative_axis_unsummed_is_not_told_to_check_keepdim
                           "    out = x.sum(axis=axes, keepdims=keepdims)\n"), assignment="gates")
     flags = [t for t in failing(report, "sum_forward") if t.mistake == "out_wrong_shape"]
     assert flags and all("negative axis" in t.hint and "keepdims" not in t.hint.split(":")[0] for t in flags)
+
+
+@pytest.mark.parametrize("mask_line", ["dx = np.zeros_like(x)\n    dx[x > 0] = dout",
+                                       "dx = np.zeros_like(x).ravel()\n    dx[(x > 0).ravel()] = dout.ravel()\n"
+                                       "    dx = dx.reshape(x.shape)"])
+def test_an_assignment_through_a_mask_given_all_of_dout_is_named(mutant, failing, mask_line):
+    # 2-d dout: TypeError from NumPy; 1-d (raveled): ValueError about the counts. Both the same slip.
+    report = grade(mutant("layers", "dx = (x > 0) * dout", mask_line), assignment="layers")
+    named = [t for t in failing(report, "relu_backward") if t.mistake == "mask_assignment"]
+    assert named and all("dout[mask]" in t.hint for t in named)
