@@ -3,7 +3,7 @@ ratio, the goal, met or not.
 
     python bench/run.py                       # everything at full size (~30 min on 2 busy cores)
     python bench/run.py --smoke               # tiny sizes: does it run, are the counts right (CI)
-    python bench/run.py --only warm,cold      # some sections: warm cold calls corpus server dashboard memory
+    python bench/run.py --only warm,cold      # some sections: warm cold calls corpus cs231n server dashboard memory
     python bench/run.py --profile             # where the warm grade's time goes (pyinstrument)
     python bench/run.py --json figures.json   # also write every figure
 
@@ -27,7 +27,7 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(ROOT))
 
-SECTIONS = ("warm", "cold", "calls", "corpus", "server", "dashboard", "memory")
+SECTIONS = ("warm", "cold", "calls", "corpus", "cs231n", "server", "dashboard", "memory")
 
 
 @dataclass
@@ -110,6 +110,19 @@ def section_corpus(args, figures) -> list[Row]:
             Row("3", "  bugs only we flag (dtype, mutation, running stats, stability, ties)", str(len(extra))),
             Row("3", f"  false alarms on the {len(rows) - len(buggy)} correct files (ours + theirs)",
                 str(len(false_alarms)), "", "", "0", not false_alarms)]
+
+
+def section_cs231n(args, figures) -> list[Row]:
+    """Issue 16: a naive-loop assignment-2 submission, graded warm, vs CS231n's notebook gradient checks."""
+    from cs231n_assignment2 import measure
+    f = figures["cs231n"] = measure(args.repeat)
+    time_ratio = f["ours_seconds"] / f["theirs_seconds"]
+    call_ratio = f["ours_forward_calls"] / f["theirs_forward_calls"]
+    return [Row("16", f"assignment 2 with naive loops, warm grade ({f['checks']} checks, {f['hidden_checks']} hidden) "
+                "vs CS231n's notebook gradient checks", ms(f["ours_seconds"]), ms(f["theirs_seconds"]),
+                f"{time_ratio:.2f}", "<= 0.10", time_ratio <= 0.10),
+            Row("16", "  calls of the student's forwards", str(f["ours_forward_calls"]),
+                f"{f['theirs_forward_calls']:,}", f"{call_ratio:.2f}", "<= 0.10", call_ratio <= 0.10)]
 
 
 def section_server(args, figures) -> list[Row]:

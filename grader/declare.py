@@ -26,8 +26,10 @@ from .exercises.base import (
     Stability,
     State,
 )
+from .exercises.kinds import Kind, KindRun, KindTest
 from .results import PASS, Finding, Status
 
 
-__all__ = ["allclose", "Case", "ChainRule", "Convention", "Exercise", "Extreme", "Finding", "Hidden", "Mistake", "PASS",
-           "Path", "Rejection", "Stability", "State", "Status", "broadcast_axes", "fmt", "sum_to", "value_mistake"]
+__all__ = ["allclose", "Case", "ChainRule", "Convention", "Exercise", "Extreme", "Finding", "Hidden", "Kind", "KindRun",
+           "KindTest", "Mistake", "PASS", "Path", "Rejection", "Stability", "State", "Status", "broadcast_axes", "fmt",
+           "sum_to", "value_mistake"]

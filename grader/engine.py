@@ -20,6 +20,7 @@ from .checks import CheckSpec, checks_for, target_function
 from .checks.common import Context
 from .course import Course, find_course
 from .exercises import Catalogue, Exercise
+from .exercises.kinds import Kind, KindRun
 from .loading import load_submission
 from .oracle import Oracle, oracle_for
 from .results import Finding, Report, Status, TestResult, Visibility
@@ -45,7 +46,7 @@ def select_exercises(defined: frozenset[str], assignment: str | None, catalogue:
         return list(catalogue[assignment])
     exercises = catalogue.defining(set(defined))
     if not exercises:
-        known = ", ".join(ex.forward for ex in catalogue.exercises()[:2]) + ", ..."
+        known = ", ".join(ex.functions[0] for ex in catalogue.exercises()[:2]) + ", ..."
         raise SubmissionError("your file defines none of the exercise functions "
                               f"({known}); name them as in the assignment, or choose the assignment "
                               "(--assignment on the command line).")
@@ -105,7 +106,8 @@ def _grade_loaded(submission: Submission, *, exercises: list[Exercise], public_o
             report.student_output = runner.captured_output()   # what the import printed
         else:
             hidden_runner = HiddenRunner(runner, submission.path.name, submission.source)
-            report.tests.extend(_grade_all(runner, hidden_runner, oracle, exercises, cases, report, budget))
+            report.tests.extend(_grade_all(runner, hidden_runner, oracle, exercises, cases, report, budget,
+                                           seed, course))
     if submission.origins:
         report.tests = [dataclasses.replace(t, output=point_at_cells(t.output, submission))
                         for t in report.tests]
@@ -137,33 +139,34 @@ def _check_isolation(status, public_only: bool, allow_unsandboxed: bool, report:
                         "and timeouts.")
 
 
-def _visibilities(spec: CheckSpec, public_only: bool) -> list[Visibility]:
-    return [Visibility.VISIBLE] + ([Visibility.HIDDEN] if spec.hidden_too and not public_only else [])
-
-
 # Said in every report whose public checks ran on fresh values (see _draw_cases).
 FRESH_PUBLIC_NOTE = ("Graded on inputs you have not seen: the public checks used the public shapes with new values "
                      "(the released answers fit only your copy's), the hidden checks new shapes as well.")
 
 
-def _draw_cases(exercises: list[Exercise], oracle, public_only: bool, seed: int,
-                exercises_dir: Path) -> list[dict[Visibility, case_sets.CaseSet]]:
+def _draw_cases(exercises: list[Exercise | Kind], oracle, public_only: bool, seed: int,
+                exercises_dir: Path) -> list[dict[Visibility, case_sets.CaseSet | None]]:
     """Per exercise, its public case set and, unless public_only, its hidden one (from `seed`).
+    Another kind of exercise draws its own inputs when it grades: None for it.
 
     Where hidden checks run, the public checks run on the public shapes with values drawn from
     `seed` too: a release ships the public inputs with their answers (so that `grade check` works
     offline), and a file that looks its inputs up in that table must earn nothing."""
     fresh = None if public_only else seed
-    drawn = [{Visibility.VISIBLE: case_sets.public_cases(exercise, oracle, exercises_dir, seed=fresh)}
-             for exercise in exercises]
-    if not public_only:
-        for exercise, sets in zip(exercises, drawn):
+    visibilities = [Visibility.VISIBLE] + ([] if public_only else [Visibility.HIDDEN])
+    drawn = [dict.fromkeys(visibilities) for _ in exercises]
+    for exercise, sets in zip(exercises, drawn):
+        if isinstance(exercise, Kind):
+            continue
+        sets[Visibility.VISIBLE] = case_sets.public_cases(exercise, oracle, exercises_dir, seed=fresh)
+        if not public_only:
             sets[Visibility.HIDDEN] = case_sets.hidden_cases(exercise, oracle, seed, exercises_dir)
     return drawn
 
 
-def _grade_all(runner, hidden_runner, oracle, exercises: list[Exercise],
-               cases: list[dict[Visibility, case_sets.CaseSet]], report: Report, budget: Budget) -> list[TestResult]:
+def _grade_all(runner, hidden_runner, oracle, exercises: list[Exercise | Kind],
+               cases: list[dict[Visibility, case_sets.CaseSet | None]], report: Report, budget: Budget,
+               seed: int, course: Course) -> list[TestResult]:
     """Every public check first, then every hidden one (where `cases` has hidden sets). What the
     student's code prints is kept only from the public part, taken before any hidden input reaches
     the worker, even when it is empty: printed hidden inputs would be an answer key of sorts.
@@ -175,8 +178,13 @@ def _grade_all(runner, hidden_runner, oracle, exercises: list[Exercise],
     for visibility in [Visibility.VISIBLE] + ([Visibility.HIDDEN] if hidden_too else []):
         through = runner if visibility is Visibility.VISIBLE else hidden_runner
         for position, exercise in enumerate(exercises):
-            ctx = Context(through, oracle, exercise)
-            for rank, result in grade_exercise(ctx, cases[position][visibility], main_findings[position], budget):
+            if isinstance(exercise, Kind):
+                graded = _grade_kind(exercise, KindRun(through, visibility, seed, course, budget,
+                                                       _recorded_answers(oracle, exercise)))
+            else:
+                graded = grade_exercise(Context(through, oracle, exercise), cases[position][visibility],
+                                        main_findings[position], budget)
+            for rank, result in graded:
                 ordered.append(((position, rank, visibility is Visibility.HIDDEN), result))
         if visibility is Visibility.VISIBLE:
             report.student_output = runner.captured_output()
@@ -214,6 +222,29 @@ def grade_exercise(ctx: Context, case_set: case_sets.CaseSet, main_findings: dic
     finally:
         _end_plan(ctx.runner)
     return results
+
+
+def _grade_kind(kind: Kind, run: KindRun) -> list[tuple[int, TestResult]]:
+    """Another kind of exercise grades itself (grader.exercises.kinds); its results in its tests'
+    order. A kind that crashes is the grader's bug, as a check's is: its tests are errors."""
+    order = {(test.function, test.check): rank for rank, test in enumerate(kind.tests())}
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            results = kind.grade(run)
+    except Exception:  # noqa: BLE001
+        where = traceback.format_exc(limit=-2).strip().splitlines()[-1]
+        output = (f"the grader's {kind.name!r} exercise failed internally ({where}); "
+                  "please report this to your instructor")
+        results = [TestResult(test.function, test.check, run.visibility, Status.ERROR, 0.0, test.weight, output)
+                   for test in kind.tests() if run.visibility is Visibility.VISIBLE or test.hidden_too]
+    return [(order.get((result.function, result.check), len(order)), result) for result in results]
+
+
+def _recorded_answers(oracle, kind: Kind):
+    """A release's recorded answers for `kind` (None where the reference answers live)."""
+    answers_of = getattr(oracle, "kind_answers", None)
+    return answers_of(kind) if answers_of is not None else None
 
 
 def _plan(ctx: Context, specs: list[CheckSpec], case_set) -> None:
@@ -290,7 +321,7 @@ def _run_check(spec: CheckSpec, ctx: Context, cases) -> Finding:
                                      "please report this to your instructor")
 
 
-def _unloadable(exercise: Exercise, load_error: Outcome, public_only: bool) -> list[TestResult]:
+def _unloadable(exercise: Exercise | Kind, load_error: Outcome, public_only: bool) -> list[TestResult]:
     """Every check of an exercise fails the same way when the file cannot be imported."""
     error = load_error.error or {}
     detail = error.get("traceback") or load_error.detail or "unknown error"
@@ -299,9 +330,12 @@ def _unloadable(exercise: Exercise, load_error: Outcome, public_only: bool) -> l
     hint = ("Importing your file must only define functions: move experiments under "
             "`if __name__ == '__main__':`." if status is Status.TIMEOUT else
             "Fix the error above; it happens when your file is imported, before any function runs.")
-    results = []
-    for spec in checks_for(exercise):
-        for visibility in _visibilities(spec, public_only):
-            results.append(TestResult(target_function(spec, exercise), spec.name, visibility, status,
-                                      0.0, spec.weight, output, hint, mistake="import_failed"))
-    return results
+    if isinstance(exercise, Kind):
+        tests = [(test.function, test.check, test.weight, test.hidden_too) for test in exercise.tests()]
+    else:
+        tests = [(target_function(spec, exercise), spec.name, spec.weight, spec.hidden_too)
+                 for spec in checks_for(exercise)]
+    visibilities = [Visibility.VISIBLE] + ([] if public_only else [Visibility.HIDDEN])
+    return [TestResult(function, check, visibility, status, 0.0, weight, output, hint, mistake="import_failed")
+            for function, check, weight, hidden_too in tests
+            for visibility in visibilities if visibility is Visibility.VISIBLE or hidden_too]

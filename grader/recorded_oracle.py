@@ -17,9 +17,10 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from .course import ReferenceMissing
+from .course import Course, ReferenceMissing
 from .diagnosis.values import Candidate
 from .exercises.base import Case, Exercise, Path as ChainPath
+from .exercises.kinds import Kind
 
 ANSWERS_FILE = "public_answers.npz"
 
@@ -139,6 +140,11 @@ class RecordedOracle:
                 answers.update({key: data[key] for key in data.files})
         return cls(answers)
 
+    def kind_answers(self, kind) -> dict[str, np.ndarray]:
+        """The answers another kind of exercise recorded for itself (Kind.record_public)."""
+        prefix = _kind_prefix(kind)
+        return {key[len(prefix):]: value for key, value in self.answers.items() if key.startswith(prefix)}
+
     def _get(self, key: str) -> np.ndarray:
         try:
             return self.answers[key]
@@ -175,12 +181,13 @@ class RecordedOracle:
         return paths, tuple(texts["only_direct"]) if texts["only_direct"] else None, bool(texts.get("per_column"))
 
 
-def record_public_answers(exercises: Iterable[Exercise], reference_oracle, exercises_dir: Path,
+def record_public_answers(exercises: Iterable[Exercise | Kind], reference_oracle, course: Course,
                           questions: Callable[[Exercise, object], Iterable]) -> dict[str, np.ndarray]:
     """Ask the reference every question the public checks can ask, and keep the answers.
 
     `questions(exercise, case_set)` lists them (grader.checks.questions.asked_about): the checks
-    declare what they ask, so this module needs to know nothing about any check."""
+    declare what they ask, so this module needs to know nothing about any check. Another kind of
+    exercise records its own (Kind.record_public), kept under its name."""
     from .cases import public_cases
 
     recorder = RecordingOracle(reference_oracle)
@@ -188,9 +195,18 @@ def record_public_answers(exercises: Iterable[Exercise], reference_oracle, exerc
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         for exercise in exercises:
-            for question in questions(exercise, public_cases(exercise, recorder, exercises_dir)):
+            if isinstance(exercise, Kind):
+                prefix = _kind_prefix(exercise)
+                recorder.answers.update({prefix + key: np.asarray(value)
+                                         for key, value in exercise.record_public(course).items()})
+                continue
+            for question in questions(exercise, public_cases(exercise, recorder, course.exercises_dir)):
                 question.ask(recorder)
     return recorder.answers
+
+
+def _kind_prefix(kind: Kind) -> str:
+    return f"kind:{kind.assignment}:{kind.name}/"
 
 
 def write_answers(answers: dict[str, np.ndarray], path: Path) -> None:

@@ -43,7 +43,7 @@ def build_release(assignment: str, out: Path, *, course: Course | None = None) -
         if source.exists():
             shutil.copy2(source, target / source.name)
     answers = record_public_answers(catalogue[assignment], Oracle.for_assignments([assignment], course.reference_dir),
-                                    course.exercises_dir, asked_about)
+                                    course, asked_about)
     write_answers(answers, target / ANSWERS_FILE)
     shutil.copytree(GRADER_DIR, out / "grader", ignore=_ignore_withheld(GRADER_DIR))
     (out / "pyproject.toml").write_text(_pyproject(assignment, project_file(course).read_text()))

@@ -14,6 +14,7 @@ import numpy as np
 
 from . import cases as case_sets
 from .course import find_course
+from .exercises.kinds import Kind
 from .oracle import oracle_for
 
 
@@ -45,6 +46,8 @@ def hidden_inputs(assignment: str, seed: int, *, course: str | Path | None = Non
     oracle = oracle_for([assignment], where)
     out = []
     for exercise in catalogue[assignment]:
+        if isinstance(exercise, Kind):      # draws its own inputs as it grades: no cases to replay
+            continue
         names = tuple(n for n in (exercise.forward, exercise.backward) if n)
         if functions is not None and not functions & set(names):
             continue

@@ -6,6 +6,8 @@ from importlib.util import decode_source
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import python2
+
 
 class SubmissionError(Exception):
     """A submission that cannot be graded at all; the message says what to do."""
@@ -37,10 +39,13 @@ def read_submission(path: str | Path) -> Submission:
 
 def python_submission(path: Path, source: bytes, display_name: str, notes: tuple[str, ...] = ()) -> Submission:
     """Check that `source` (stored at `path`) compiles; SubmissionError naming the line if not."""
+    text = _text(source)
     try:
-        tree = ast.parse(_text(source), filename=display_name)
+        tree = ast.parse(text, filename=display_name)
         compile(tree, display_name, "exec")   # errors only the compiler sees: return outside a function, ...
     except SyntaxError as error:
+        if python2.changes(text):
+            raise SubmissionError(python2.message(display_name, python2.changes(text), compiles=False)) from None
         if error.lineno is None:   # not about a line: null bytes, a bad encoding declaration
             raise SubmissionError(f"{display_name} is not a readable Python file ({error.msg}). "
                                   "Save it again as plain UTF-8 text.") from None
@@ -50,6 +55,11 @@ def python_submission(path: Path, source: bytes, display_name: str, notes: tuple
                               "Fix this line, then run the check again.") from None
     except ValueError as error:  # e.g. null bytes
         raise SubmissionError(f"{display_name} is not a readable Python file ({error}).") from None
+    # Python 2 that compiles (xrange loops) fails each function that uses it with a NameError: it
+    # is graded (the other functions earn their points), and the report opens with what to change.
+    found = python2.changes(text, tree)
+    if found:
+        notes = (*notes, python2.message(display_name, found, compiles=True))
     return Submission(path, source, frozenset(defined_names(tree)), notes)
 
 

@@ -25,6 +25,7 @@ from .cases import hidden_cases, public_cases
 from .course import Course
 from .diagnosis.mistake_ids import catalogue as mistake_catalogue
 from .exercises.base import Case, Exercise, Mistake
+from .exercises.kinds import Kind
 from .oracle import Oracle, load_reference
 from .results import Status
 
@@ -67,17 +68,20 @@ def validate(assignment: str, course: Course, *, seeds: int = SEEDS, sandboxed: 
     if assignment not in catalogue:
         result.problems.append(catalogue.unknown(assignment))
         return result
-    exercises = list(catalogue[assignment])
+    declared = list(catalogue[assignment])
+    exercises = [e for e in declared if not isinstance(e, Kind)]    # the forward/backward pairs
     reference_path = course.reference_dir / assignment / f"{assignment}.py"
     if not reference_path.is_file():
         result.problems.append(f"{reference_path} is missing: the reference solution is what validation grades.")
         return result
-    if not _public_cases_declared(exercises, course, result):
+    if exercises and not _public_cases_declared(exercises, course, result):
         return result
     _check_ids(exercises, result)
     _check_edges(exercises, course, seeds, result)
     _check_reference(assignment, reference_path, course, seeds, sandboxed, result)
     _check_mistakes(assignment, exercises, course, result)
+    for kind in (e for e in declared if isinstance(e, Kind)):
+        kind.validate(course, seeds, sandboxed, result)   # another kind of exercise proves itself
     _check_stub(assignment, course, result)
     return result
 
@@ -122,6 +126,8 @@ def _check_edges(exercises: list[Exercise], course: Course, seeds: int, result: 
     """Every public and hidden configuration draws inputs and runs through the reference, whose
     backward must be the numerical gradient of its forward there (the checks trust it as the
     answer, so nothing else would notice a reference whose two halves disagree)."""
+    if not exercises:
+        return
     oracle = Oracle.for_assignments([exercises[0].assignment], course.reference_dir)
     for exercise in exercises:
         for seed in range(1, seeds + 1):

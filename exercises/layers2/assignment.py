@@ -10,13 +10,14 @@ Conventions (today's CS231n by default):
 - dropout_param["p"] is the probability of KEEPING a unit (before 2017 it was of dropping it): set
   DROPOUT_P_MEANS below to "drop" for the old meaning, and the reference's dropout_forward with it;
   any valid draw of the mask is accepted, whatever random call made it;
-- groupnorm's gamma and beta have shape (1, C, 1, 1) (older docstrings said (C,)).
+- groupnorm's gamma and beta have shape (1, C, 1, 1) (older docstrings said (C,)): set
+  GROUPNORM_GAMMA_SHAPE below to "(C,)" for the old shape (the reference takes either).
 """
 from __future__ import annotations
 
 import numpy as np
 
-from grader.declare import Exercise
+from grader.declare import PASS, Convention, Exercise, Finding, Status
 
 # --- what every layer's exceptions may mean --------------------------------------------------------
 
@@ -83,24 +84,38 @@ def _spatial_batchnorm_inputs(rng: np.random.Generator, config: dict):
             "beta": rng.normal(size=c)}, (bn_param,)
 
 
+# The shape of groupnorm's gamma and beta in this course: (1, C, 1, 1) (CS231n's docstrings since
+# 2019) or (C,) (before). The reference takes either; students' dgamma and dbeta must keep it.
+GROUPNORM_GAMMA_SHAPE = "(1, C, 1, 1)"
+
+
+def _groupnorm_parameter_shape(c: int) -> tuple[int, ...]:
+    return (c,) if GROUPNORM_GAMMA_SHAPE == "(C,)" else (1, c, 1, 1)
+
+
 def _groupnorm_inputs(rng: np.random.Generator, config: dict):
     n, c, h, w = config["x"]
     gn_param = {"eps": config["eps"]} if "eps" in config else {}
-    return {"x": _scaled_features(rng, (n, c, h, w), 1), "gamma": rng.normal(size=(1, c, 1, 1)) + 1.0,
-            "beta": rng.normal(size=(1, c, 1, 1))}, (config["G"], gn_param)
+    shape = _groupnorm_parameter_shape(c)
+    return {"x": _scaled_features(rng, (n, c, h, w), 1), "gamma": rng.normal(size=shape) + 1.0,
+            "beta": rng.normal(size=shape)}, (config["G"], gn_param)
 
 
 # --- dropout -------------------------------------------------------------------------------------
 
 
-def _dropout_inputs(rng: np.random.Generator, config: dict):
-    """x of any shape (2-D and 4-D); p, mode and seed from the configuration."""
-    param = {"p": config["p"], "mode": config.get("mode", "train"), "seed": config["seed"]}
-    return {"x": rng.normal(size=tuple(config["x"]))}, (param,)
-
-
-# What dropout_param["p"] means in this course: "keep" (CS231n since 2017) or "drop" (before).
+# What dropout_param["p"] means in this course: "keep" (CS231n since 2017) or "drop" (before); the
+# reference's DROPOUT_P_MEANS (reference/layers2/layers2.py) says the same.
 DROPOUT_P_MEANS = "keep"
+
+
+def _dropout_inputs(rng: np.random.Generator, config: dict):
+    """x of any shape (2-D and 4-D); mode and seed from the configuration, whose "p" is the
+    probability of keeping a unit whatever the course's convention: dropout_param's p says it in the
+    course's terms, so that both conventions are graded on the same keep probabilities."""
+    p = config["p"] if DROPOUT_P_MEANS == "keep" else 1.0 - config["p"]
+    param = {"p": p, "mode": config.get("mode", "train"), "seed": config["seed"]}
+    return {"x": rng.normal(size=tuple(config["x"]))}, (param,)
 
 
 def _keep_probability(param: dict) -> float:
@@ -179,6 +194,93 @@ def _pool_inputs(rng: np.random.Generator, config: dict):
     return {"x": values.reshape(shape)}, (param,)
 
 
+def _pool_windows(case):
+    """(rows, cols, dout of the window) of every pooling window of the case, row-major."""
+    param = case["pool_param"]
+    ph, pw, s = param["pool_height"], param["pool_width"], param["stride"]
+    for i in range(case.dout.shape[2]):
+        for j in range(case.dout.shape[3]):
+            yield slice(i * s, i * s + ph), slice(j * s, j * s + pw), case.dout[:, :, i:i + 1, j:j + 1]
+
+
+def _plant_pool_ties(case) -> dict[str, np.ndarray]:
+    """A tie in one window of every channel: x sunk below 0 (its values stay distinct), then two
+    neighbours of that window raised to 1, above everything else, so the two are the tied maximum of
+    every window that holds both (and the unique maximum of a window that holds one)."""
+    x = case.arrays["x"]
+    param = case["pool_param"]
+    s, wide = param["stride"], param["pool_width"] > 1
+    rows, cols = case.dout.shape[2:]
+    planted = x - x.max() - 1.0
+    for k, (n, c) in enumerate(np.ndindex(*x.shape[:2])):
+        window = (3 * k) % (rows * cols)       # different windows in different channels
+        top, left = (window // cols) * s, (window % cols) * s
+        planted[n, c, top, left] = planted[(n, c, top, left + 1) if wide else (n, c, top + 1, left)] = 1.0
+    return {**case.arrays, "x": planted}
+
+
+def _judge_pool_ties(case, grads) -> Finding:
+    """At a tie the maximum is not differentiable: a window's dout split between its tied maxima in
+    any shares that add up to it is a valid subgradient (np.argmax's first maximum, an even split),
+    and so is giving it to each of them (the `window == window.max()` mask most CS231n solutions
+    use, which the course's own checks accept: they never meet a tie). Losing it is not."""
+    (dx,) = grads
+    x = case.arrays["x"]
+    if not np.all(np.isfinite(dx)):
+        return Finding(Status.FAILED, "max_pool_backward_naive gives NaN or inf when a window's maximum is tied",
+                       _TIE_HINT, "pool_tie_lost")
+    each_max, unique = np.zeros_like(x), np.zeros_like(x)
+    tied: dict[tuple, list[tuple[float, set]]] = {}     # (n, c) -> [(dout, tied positions)] of tied windows
+    for rows, cols, d in _pool_windows(case):
+        window = x[:, :, rows, cols]
+        is_max = window == window.max(axis=(2, 3), keepdims=True)
+        each_max[:, :, rows, cols] += is_max * d
+        alone = is_max.sum(axis=(2, 3), keepdims=True) == 1
+        unique[:, :, rows, cols] += is_max * alone * d
+        for n, c in zip(*np.nonzero(~alone[:, :, 0, 0])):
+            spots = {(rows.start + r, cols.start + q) for r, q in zip(*np.nonzero(is_max[n, c]))}
+            tied.setdefault((n, c), []).append((float(d[n, c, 0, 0]), spots))
+    if np.allclose(dx, each_max, rtol=1e-9, atol=1e-12):
+        return PASS
+    rest = dx - unique
+    at_ties = np.zeros(x.shape, dtype=bool)
+    for (n, c), windows in tied.items():
+        for _, spots in windows:
+            for r, q in spots:
+                at_ties[n, c, r, q] = True
+    if not np.allclose(rest[~at_ties], 0.0, rtol=0, atol=1e-9):
+        return Finding(Status.FAILED, "max_pool_backward_naive is wrong away from the tie when a window's maximum "
+                       "is tied", "A tie in one window must not change the gradient of the others: each window's "
+                       "dout still goes to its own maximum.", "pool_tie_wrong_elsewhere")
+    for (n, c), windows in tied.items():
+        for group in _overlapping(windows):
+            spots = set().union(*(spots for _, spots in group))
+            shares = [rest[n, c, r, q] for r, q in spots]
+            low = {spot: sum(min(d, 0.0) for d, held in group if spot in held) for spot in spots}
+            high = {spot: sum(max(d, 0.0) for d, held in group if spot in held) for spot in spots}
+            within = all(low[spot] - 1e-9 <= rest[n, c][spot] <= high[spot] + 1e-9 for spot in spots)
+            if not (np.isclose(sum(shares), sum(d for d, _ in group), rtol=1e-9, atol=1e-12) and within):
+                return Finding(Status.FAILED, "at a tie (two equal maxima in a window) max_pool_backward_naive gives "
+                               "the window's dout neither once, split between the maxima, nor to each of them",
+                               _TIE_HINT, "pool_tie_lost")
+    return PASS
+
+
+_TIE_HINT = ("When a window's maximum is tied, its dout must still reach the maximum: give it to one of the tied "
+             "elements (the first, as np.argmax does), split it between them, or give it to each "
+             "(window == window.max()); not to none of them, and nothing to the other elements.")
+
+
+def _overlapping(windows: list[tuple[float, set]]) -> list[list[tuple[float, set]]]:
+    """Tied windows grouped so that windows sharing a tied element are in one group."""
+    groups: list[list[tuple[float, set]]] = []
+    for window in windows:
+        joined = [g for g in groups if any(window[1] & spots for _, spots in g)]
+        merged = [window] + [w for g in joined for w in g]
+        groups = [g for g in groups if g not in joined] + [merged]
+    return groups
+
+
 def _pool_output_shape(out_shape, expected, hint, kind, case):
     if case is None or len(out_shape) != 4 or out_shape[:2] != expected[:2]:
         return hint, kind, None
@@ -193,7 +295,8 @@ def _pool_output_shape(out_shape, expected, hint, kind, case):
 
 def _groupnorm_output_shape(out_shape, expected, hint, kind, case):
     """gamma (1, C, 1, 1) expanded once more, as if it had shape (C,)."""
-    if len(out_shape) > len(expected) and tuple(out_shape[-len(expected):]) == tuple(expected):
+    if GROUPNORM_GAMMA_SHAPE == "(1, C, 1, 1)" and len(out_shape) > len(expected) \
+            and tuple(out_shape[-len(expected):]) == tuple(expected):
         return ("gamma and beta already have shape (1, C, 1, 1) here: multiply by them as they are (adding axes "
                 "to them, as for a (C,) gamma, gives an output with extra axes)."), kind, "groupnorm_gamma_reshaped"
     return hint, kind, None
@@ -248,6 +351,9 @@ CONV_IDS = {
 }
 POOL_IDS = {
     "pool_stride_ignored": "max_pool_forward_naive moves its windows by 1 whatever pool_param['stride'] says",
+    "pool_tie_lost": "max_pool_backward at a tied maximum: the window's dout reaches its maxima neither once nor "
+                     "once each (lost, doubled, NaN)",
+    "pool_tie_wrong_elsewhere": "max_pool_backward is wrong away from a tied maximum when the input has one",
 }
 GROUPNORM_IDS = {
     "groupnorm_gamma_reshaped": "groupnorm adds axes to gamma / beta, which already have shape (1, C, 1, 1)",
@@ -272,7 +378,8 @@ EXERCISES = [
              mistake_ids=CONV_IDS),
     Exercise("max_pool", "max_pool_forward_naive", "max_pool_backward_naive", ("x",), _pool_inputs,
              extras=("pool_param",), batched=True, describe=_pool_describe, output_shape=_pool_output_shape,
-             error_hint=numpy2_error, mistake_ids=POOL_IDS),
+             convention=Convention(_plant_pool_ties, _judge_pool_ties), error_hint=numpy2_error,
+             mistake_ids=POOL_IDS),
     Exercise("spatial_batchnorm", "spatial_batchnorm_forward", "spatial_batchnorm_backward", ("x", "gamma", "beta"),
              _spatial_batchnorm_inputs, extras=("bn_param",), batched=True,
              describe=lambda extras: f", {extras[0]}", error_hint=numpy2_error),

@@ -116,6 +116,12 @@ def _error_hint(error: dict, function: str, case: Case | None,
             "shape_error"
     if kind == "ValueError" and ("shapes" in message or "aligned" in message or "matmul" in message):
         return _shape_puzzle(function, case) or _SHAPES_HINT, "shape_error"
+    module = error.get("module")
+    if kind == "ModuleNotFoundError" and module and module.split(".")[0] != "numpy":
+        return (f"{function} uses `{module}`, which your file imports and the grader does not have (it has numpy "
+                "and Python's standard library): remove that import and write this part with numpy. If it is a "
+                "file of yours, submit a zip of your whole folder with it (your functions that do not use it are "
+                "graded either way)."), "module_not_found"
     if kind == "ModuleNotFoundError" and "numpy" not in message:
         return ("Only your submitted file is available while grading: put everything in that one file, or "
                 "submit a zip with all of your files."), "module_not_found"

@@ -2,7 +2,8 @@
 
 Where the kinks are and which gradients are accepted there is the exercise's own
 (grader.exercises.base.Convention): ReLU at x == 0 accepts any dx between 0 and dout; max at a tie
-accepts any split of dout between a and b that adds up to dout.
+accepts any split of dout between a and b that adds up to dout; max pooling at a tied maximum any
+split of the window's dout, or that dout to each tied maximum (the mask CS231n solutions use).
 """
 from __future__ import annotations
 

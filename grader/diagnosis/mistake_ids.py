@@ -53,7 +53,7 @@ NAMED = {
     "mask_assignment": "an assignment through a boolean mask is given a whole array (dx[mask] = dout): index the right side with the same mask",
     "missing_key": "the function read a key its argument does not have (bn_param['eps'] without a default)",
     "out_of_memory": "the function ran out of memory",
-    "module_not_found": "the submission imports a module the grader does not provide (another file of theirs)",
+    "module_not_found": "a function uses a module the submission imports and the grader does not provide (scipy, a typo, another file of theirs); the functions that do not use it are graded",
     "import_failed": "the submission's file raised or timed out while being imported",
     "returned_none": "the function returned None (a missing return statement)",
     "not_an_array": "the function returned an object that is not a numpy array",
@@ -90,7 +90,7 @@ def catalogue(exercises) -> dict[str, str]:
     ids = {f"{v}_{kind}": meaning.format(v=v) for v in values for kind, meaning in VALUE_KINDS.items()}
     ids.update(NAMED)
     for exercise in exercises:
-        for declared in (exercise.mistake_ids, exercise.hidden.mistake_ids if exercise.hidden else {}):
+        for declared in (exercise.mistake_ids, getattr(exercise.hidden, "mistake_ids", None) or {}):
             for mistake, meaning in declared.items():
                 ids.setdefault(mistake, meaning)
     return dict(sorted(ids.items()))

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .base import Exercise, Hidden
+from .kinds import Kind
 
 DECLARATION_FILE = "assignment.py"
 HIDDEN_FILE = "hidden.py"
@@ -32,8 +33,9 @@ class DeclarationError(Exception):
 
 @dataclass(frozen=True)
 class Catalogue:
-    """Every assignment of a course, with its exercises in declaration order."""
-    assignments: dict[str, tuple[Exercise, ...]]
+    """Every assignment of a course, with its exercises in declaration order (an exercise is an
+    Exercise, a forward/backward pair, or another Kind: grader.exercises.kinds)."""
+    assignments: dict[str, tuple[Exercise | Kind, ...]]
     exercises_dir: Path | None = None
 
     def __contains__(self, assignment: str) -> bool:
@@ -115,10 +117,10 @@ def _exercises(path: Path, assignment: str) -> list[Exercise]:
                                "order (see docs/authoring-exercises.md).")
     exercises, seen = [], set()
     for position, exercise in enumerate(declared):
-        if not isinstance(exercise, Exercise):
+        if not isinstance(exercise, (Exercise, Kind)):
             raise DeclarationError(f"{path}: EXERCISES[{position}] is a {type(exercise).__name__}, not an Exercise "
-                                   "(from grader.declare import Exercise).")
-        problem = _problem(exercise)
+                                   "(from grader.declare import Exercise) or another kind of exercise.")
+        problem = _problem(exercise) if isinstance(exercise, Exercise) else _kind_problem(exercise)
         if problem:
             raise DeclarationError(f"{path}: exercise {exercise.name!r}: {problem}")
         if exercise.name in seen:
@@ -147,6 +149,18 @@ def _problem(exercise: Exercise) -> str | None:
     return None
 
 
+def _kind_problem(kind: Kind) -> str | None:
+    if not str(kind.name).isidentifier():
+        return "its name must be a Python identifier (it names its tests and mistakes)"
+    try:
+        functions = kind.functions
+    except Exception as error:  # noqa: BLE001 - the author's property, reported as their mistake
+        return f"its functions cannot be read ({type(error).__name__}: {error})"
+    if not functions:
+        return "it grades no student function: its `functions` is empty"
+    return kind.problem()
+
+
 def _with_hidden(exercises: list[Exercise], path: Path) -> list[Exercise]:
     hidden = _run(path, f"_grader_hidden_{path.parent.name}").get("HIDDEN")
     if not isinstance(hidden, dict):
@@ -156,9 +170,16 @@ def _with_hidden(exercises: list[Exercise], path: Path) -> list[Exercise]:
         if name not in names:
             raise DeclarationError(f"{path}: HIDDEN names {name!r}, which is not an exercise of "
                                    f"{path.parent.name} (its exercises: {', '.join(sorted(names))}).")
-        if not isinstance(value, Hidden):
-            raise DeclarationError(f"{path}: HIDDEN[{name!r}] is a {type(value).__name__}, not a Hidden.")
+        wanted = _hidden_type(next(e for e in exercises if e.name == name))
+        if wanted is None:
+            raise DeclarationError(f"{path}: HIDDEN names {name!r}, an exercise of a kind that has no hidden half.")
+        if not isinstance(value, wanted):
+            raise DeclarationError(f"{path}: HIDDEN[{name!r}] is a {type(value).__name__}, not a {wanted.__name__}.")
     return [dataclasses.replace(exercise, hidden=hidden.get(exercise.name)) for exercise in exercises]
+
+
+def _hidden_type(exercise: Exercise | Kind) -> type | None:
+    return Hidden if isinstance(exercise, Exercise) else exercise.hidden_type
 
 
 def _run(path: Path, module_name: str) -> dict:

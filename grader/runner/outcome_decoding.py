@@ -1,10 +1,13 @@
 """Turning a worker's response into an Outcome: strict, since the worker runs student code."""
 from __future__ import annotations
 
+import re
+
 from .calls import Outcome
 from .protocol import ProtocolError, decode
 
 _STATUSES = {"ok", "error", "missing", "not_implemented", "skipped"}
+_MODULE = re.compile(r"\.?[A-Za-z_]\w{0,63}(\.[A-Za-z_]\w{0,63}){0,5}", re.ASCII)
 
 
 def decode_outcome(header: dict, buffers: list[bytes]) -> Outcome:
@@ -52,6 +55,9 @@ def _clean_error(error) -> dict | None:
     lines = error.get("lines")
     # The student's file's line numbers the exception went through (what a hidden check shows).
     clean["lines"] = [n for n in lines[:50] if type(n) is int] if isinstance(lines, list) else []
+    module = error.get("module")
+    if isinstance(module, str) and _MODULE.fullmatch(module):
+        clean["module"] = module     # a ModuleNotFoundError's module, as the student's file imports it
     return clean
 
 

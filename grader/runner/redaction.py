@@ -12,6 +12,7 @@ type when that is a built-in or numpy one.
 """
 from __future__ import annotations
 
+import ast
 import builtins
 import dataclasses
 import re
@@ -32,6 +33,7 @@ class HiddenRunner:
         self._runner = runner
         self._file_name = file_name
         self._lines = source.decode("utf-8", "replace").splitlines()
+        self._imports = imported_modules(source)
 
     def run(self, calls: list[Call]) -> list[Outcome]:
         return [self.redact(outcome) for outcome in self._runner.run(calls)]
@@ -74,8 +76,47 @@ class HiddenRunner:
             if type(line) is int and 0 < line <= len(self._lines):
                 frames.append(f'  File "{self._file_name}", line {line}\n    {self._lines[line - 1].strip()}\n')
         trace = "".join(frames[-MAX_FRAMES:]) + f"{shown_kind} {NOTE}"
-        return {"type": kind if _builtin_exception(kind) else "", "message": "", "traceback": trace,
-                "lines": []}
+        redacted = {"type": kind if _builtin_exception(kind) else "", "message": "", "traceback": trace,
+                    "lines": []}
+        module = self._imported_as(error.get("module"))
+        if module is not None:
+            redacted["module"] = module
+        return redacted
+
+    def _imported_as(self, module) -> str | None:
+        """A missing module the worker names, if the file's own import statements name it (so that it
+        carries nothing but what the file says): `cs231n.fast_layers` is the file's `.fast_layers`
+        when the student's package was imported as cs231n."""
+        if not isinstance(module, str):
+            return None
+        if module in self._imports:
+            return module
+        relative = "." + module.split(".", 1)[1] if "." in module.lstrip(".") else None
+        return relative if relative in self._imports else None
+
+
+def imported_modules(source: bytes) -> frozenset[str]:
+    """Every module name the import statements of `source` name, with their leading packages
+    (`scipy` for `import scipy.signal`), relative ones with their dot (`.fast_layers`)."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return frozenset()
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = "." * node.level + (node.module or "")
+            found = [base] + [f"{base.rstrip('.')}.{alias.name}" if node.module else base + alias.name
+                              for alias in node.names if alias.name != "*"]
+        else:
+            continue
+        for name in found:
+            dots = len(name) - len(name.lstrip("."))
+            parts = name[dots:].split(".")
+            names.update(name[:dots] + ".".join(parts[:i]) for i in range(1, len(parts) + 1))
+    return frozenset(names)
 
 
 def _builtin_exception(name) -> bool:

@@ -11,24 +11,31 @@ chooses, so that a later call (the backward) can receive them by reference.
 """
 from __future__ import annotations
 
+import ast
 import contextlib
 import importlib.util
+import keyword
 import os
 import threading
 import sys
 import time
 import traceback
+import types
 import warnings
 
 import numpy as np  # imported before student code, so a student cannot shadow it
 
 if __package__:  # imported by the grader for --in-process debugging
     from . import protocol
+    from .missing_imports import MissingImports
 else:  # run as a script by the process runner, with nothing of the grader on its path
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import protocol
+    from missing_imports import MissingImports
 
 MODULE_NAME = "submission"
+# The package a loose file with relative imports (`from .fast_layers import *`) is imported into.
+MADE_UP_PACKAGE = "_submission_package"
 
 
 class CallCounter:
@@ -71,6 +78,7 @@ class Worker:
         self.module = None
         self.path = None
         self.saved: dict[str, object] = {}
+        self.missing: MissingImports | None = None
 
     def serve(self) -> None:
         while True:
@@ -115,19 +123,64 @@ class Worker:
 
     def load(self, path: str) -> dict:
         self.path = os.path.realpath(path)
-        sys.path.insert(0, os.path.dirname(self.path))
+        folder = os.path.dirname(self.path)
+        sys.path.insert(0, folder)
         self.show_warnings_relative()
         started = time.perf_counter()
         try:
-            spec = importlib.util.spec_from_file_location(MODULE_NAME, self.path)
+            package, made_up = self.package_of(folder)
+            self.missing = MissingImports(folder, package, made_up)
+            name = f"{package}.{os.path.splitext(os.path.basename(self.path))[0]}" if package else MODULE_NAME
+            spec = importlib.util.spec_from_file_location(name, self.path)
             module = importlib.util.module_from_spec(spec)
-            sys.modules[MODULE_NAME] = module
-            spec.loader.exec_module(module)
+            sys.modules[name] = sys.modules[MODULE_NAME] = module
+            with self.missing.active(deferring=True):
+                spec.loader.exec_module(module)
         except BaseException as error:  # noqa: BLE001 - a student's SystemExit is an error too
             return {"status": "error", "error": self.describe(error),
                     "seconds": time.perf_counter() - started}
         self.module = module
         return {"status": "ok", "seconds": time.perf_counter() - started}
+
+    def package_of(self, folder: str) -> tuple[str | None, bool]:
+        """(package, made up) the submission is imported into, so that its imports of the files beside
+        it work as they did on the student's machine: the folder's own name for a package the
+        student zipped (cs231n/, with its __init__.py or imported by name: `from cs231n.im2col import
+        *` and `from .fast_layers import *` both work), a made-up one for a loose file with relative
+        imports, none otherwise. The package's __init__.py is not run: it is the course's (usually
+        empty), and running it could only fail the file for an import it makes."""
+        name = os.path.basename(folder)
+        relative, absolute = self.imported_roots()
+        usable = name.isidentifier() and not keyword.iskeyword(name) and name not in sys.modules \
+            and name not in (MODULE_NAME, MADE_UP_PACKAGE)
+        if usable and (os.path.isfile(os.path.join(folder, "__init__.py")) or name in absolute):
+            package, made_up = name, False
+        elif relative:
+            package, made_up = MADE_UP_PACKAGE, True
+        else:
+            return None, False
+        module = types.ModuleType(package)
+        module.__path__ = [folder]
+        module.__package__ = package
+        sys.modules[package] = module
+        return package, made_up
+
+    def imported_roots(self) -> tuple[bool, set[str]]:
+        """Whether the file imports relatively, and the first names of what it imports absolutely."""
+        try:
+            with open(self.path, "rb") as file:
+                tree = ast.parse(file.read())
+        except (OSError, SyntaxError, ValueError):
+            return False, set()    # the import itself then says what is wrong
+        relative, absolute = False, set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                relative |= node.level > 0
+                if node.level == 0 and node.module:
+                    absolute.add(node.module.split(".")[0])
+            elif isinstance(node, ast.Import):
+                absolute.update(alias.name.split(".")[0] for alias in node.names)
+        return relative, absolute
 
     def show_warnings_relative(self) -> None:
         """A warning the student's code triggers names their file as `layers.py:81`, as tracebacks
@@ -161,7 +214,7 @@ class Worker:
         counter = CallCounter(getattr(self.module, step["count"], None)) if step.get("count") else None
         started = time.perf_counter()
         try:
-            with counter or contextlib.nullcontext():
+            with counter or contextlib.nullcontext(), self.stand_ins():
                 result = function(*args, **kwargs)
         except NotImplementedError as error:
             return {"status": "not_implemented", "error": self.describe(error)}, []
@@ -181,6 +234,10 @@ class Worker:
         if step.get("return_args"):
             response["args_after"] = [protocol.encode(a, out_buffers) for a in args]
         return response, out_buffers
+
+    def stand_ins(self):
+        """While a function runs, a module it imports that is missing is a stand-in too."""
+        return self.missing.active() if self.missing is not None else contextlib.nullcontext()
 
     @staticmethod
     def wanted(result, want):
@@ -202,8 +259,10 @@ class Worker:
         """The student's exception with the traceback trimmed to the student's own frames, and
         paths shown relative to the submission's folder (where submissions are stored is not
         theirs to know)."""
+        # Frames of the student's files: the submission, and the files beside it (a zipped package).
+        folder = os.path.dirname(self.path or "") + os.sep
         frames = [f for f in traceback.extract_tb(error.__traceback__)
-                  if os.path.realpath(f.filename) == self.path]
+                  if self.path and os.path.realpath(f.filename).startswith(folder)]
         message = "".join(traceback.format_exception_only(type(error), error)).strip()
         if isinstance(error, MemoryError):
             message += " (ran out of memory: the limit is 1 GiB)"
@@ -211,5 +270,8 @@ class Worker:
         if self.path:
             text = text.replace(os.path.dirname(self.path) + os.sep, "")
             message = message.replace(os.path.dirname(self.path) + os.sep, "")
-        return {"type": type(error).__name__, "message": message[:2000], "traceback": text[-4000:],
-                "lines": [f.lineno for f in frames][-50:]}
+        described = {"type": type(error).__name__, "message": message[:2000], "traceback": text[-4000:],
+                     "lines": [f.lineno for f in frames if os.path.realpath(f.filename) == self.path][-50:]}
+        if isinstance(error, ModuleNotFoundError) and isinstance(error.name, str) and self.missing is not None:
+            described["module"] = self.missing.shown(error.name)    # named in the hint, even on a hidden case
+        return described

@@ -4,6 +4,9 @@ public repositories), computed here on the case's own inputs.
 """
 from __future__ import annotations
 
+import ast
+import pathlib
+
 import numpy as np
 
 from grader.declare import ChainRule, Hidden, Mistake, Path
@@ -129,13 +132,40 @@ def _training(c) -> bool:
     return c["dropout_param"]["mode"] == "train"
 
 
+def _reference_setting(name: str):
+    """A setting of this course's reference solution, read from its source beside this file (never
+    run here): both halves of the instructor's course then say the same."""
+    tree = ast.parse(pathlib.Path(__file__).with_name("layers2.py").read_text())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+            return ast.literal_eval(node.value)
+    raise LookupError(f"reference/layers2/layers2.py sets no {name}")
+
+
+# What dropout_param's p means in this course: "keep" (CS231n since 2017) or "drop" (before).
+P_MEANS = _reference_setting("DROPOUT_P_MEANS")
+
+
+def _keep(c) -> float:
+    """The probability of keeping a unit."""
+    p = c["dropout_param"]["p"]
+    return p if P_MEANS == "keep" else 1.0 - p
+
+
 def _kept(c) -> np.ndarray:
-    return _uniform(c) < c["dropout_param"]["p"]
+    return _uniform(c) < _keep(c)
+
+
+def _two_meanings_differ(c) -> bool:
+    """Training, with a p whose two meanings give different keep probabilities."""
+    return _training(c) and 0 < _keep(c) < 1 and not np.isclose(_keep(c), 0.5)
 
 
 DROPOUT_IDS = {
     "dropout_not_rescaled": "dropout keeps units without dividing by p (not inverted dropout): test mode is then wrong",
     "dropout_p_is_drop_probability": "dropout treats p as the probability of dropping a unit (the pre-2017 convention)",
+    "dropout_p_is_keep_probability": "dropout treats p as the probability of keeping a unit, in a course whose p is the "
+                                     "probability of dropping it (the pre-2017 convention)",
     "dropout_scaled_at_test": "dropout multiplies by p in test mode (inverted dropout leaves test mode alone)",
     "dropout_old_vanilla": "dropout as in the pre-2017 notes: p drops a unit and the kept ones are not rescaled",
     "dropout_keeps_everything": "dropout keeps every unit in training (e.g. rand < p / p, which compares with 1)",
@@ -143,13 +173,34 @@ DROPOUT_IDS = {
 }
 
 DROPOUT_P = "In this course p is the probability of KEEPING a unit: mask = (np.random.rand(*x.shape) < p) / p."
+DROPOUT_P_DROPS = ("In this course p is the probability of DROPPING a unit: keep one with probability 1 - p, "
+                   "mask = (np.random.rand(*x.shape) >= p) / (1 - p).")
+
+
+def _other_meaning(c, keep_share: float, kept_where_below: bool, scale: float) -> np.ndarray:
+    """x through a mask that keeps units with probability `keep_share` (drawn as uniform < share, or
+    uniform >= 1 - share) and scales them by 1 / `scale`: the forms p takes when read the wrong way."""
+    u = _uniform(c)
+    mask = u < keep_share if kept_where_below else u >= 1 - keep_share
+    return c["x"] * mask / scale
 
 
 def _dropout_config(rng: np.random.Generator) -> dict:
+    """x 2-D or 4-D; "p" is the probability of keeping a unit (see _keep)."""
     four_d = rng.random() < 0.5
     shape = [_size(rng, 2, 4), _size(rng, 2, 3), _size(rng, 2, 4), _size(rng, 2, 4)] if four_d else \
         [_size(rng, 3, 8), _size(rng, 4, 12)]
     return {"x": shape, "p": float(rng.choice([0.3, 0.5, 0.6, 0.75, 0.9])), "seed": _size(rng, 0, 10_000)}
+
+
+def _meaning_mistakes(mistake: str, hint: str) -> tuple[Mistake, ...]:
+    """The student reads p the other way round: keeps units with probability 1 - keep."""
+    when = _two_meanings_differ
+    return (
+        Mistake(mistake, "out", hint, lambda c: _other_meaning(c, 1 - _keep(c), False, 1 - _keep(c)), when=when),
+        Mistake(mistake, "out", hint, lambda c: _other_meaning(c, 1 - _keep(c), True, 1 - _keep(c)), when=when),
+        Mistake(mistake, "out", hint, lambda c: _other_meaning(c, 1 - _keep(c), False, _keep(c)), when=when),
+    )
 
 
 DROPOUT = Hidden(
@@ -157,30 +208,26 @@ DROPOUT = Hidden(
     edges=({"x": [1, 7], "p": 0.5, "seed": 17}, {"x": [2, 3, 4, 5], "p": 0.8, "seed": 5},
            {"x": [3, 2, 2, 3], "p": 0.4, "seed": 11, "mode": "test"}),
     mistakes=(
-        Mistake("dropout_not_rescaled", "out", "Inverted dropout divides the kept units by p in training "
-                "(mask = (rand < p) / p), so that test mode can be the identity.",
+        Mistake("dropout_not_rescaled", "out", "Inverted dropout divides the kept units by their keep probability "
+                "in training, so that test mode can be the identity.",
                 lambda c: c["x"] * _kept(c), when=_training),
-        Mistake("dropout_p_is_drop_probability", "out", DROPOUT_P,
-                lambda c: c["x"] * (_uniform(c) >= c["dropout_param"]["p"]) / (1 - c["dropout_param"]["p"]),
-                when=lambda c: _training(c) and c["dropout_param"]["p"] < 1),
-        Mistake("dropout_p_is_drop_probability", "out", DROPOUT_P,
-                lambda c: c["x"] * (_uniform(c) < 1 - c["dropout_param"]["p"]) / (1 - c["dropout_param"]["p"]),
-                when=lambda c: _training(c) and c["dropout_param"]["p"] < 1),
-        Mistake("dropout_p_is_drop_probability", "out", DROPOUT_P,
-                lambda c: c["x"] * (_uniform(c) >= c["dropout_param"]["p"]) / c["dropout_param"]["p"],
-                when=lambda c: _training(c) and c["dropout_param"]["p"] < 1),
-        Mistake("dropout_old_vanilla", "out", DROPOUT_P + " And inverted dropout scales the kept units by 1 / p in "
-                "training (then test mode is the identity).",
-                lambda c: c["x"] * (_uniform(c) >= c["dropout_param"]["p"]),
-                when=lambda c: _training(c) and c["dropout_param"]["p"] < 1),
+        # The other meaning of p, and (where p keeps) the pre-2017 notes' dropout.
+        *(_meaning_mistakes("dropout_p_is_drop_probability", DROPOUT_P) + (
+            Mistake("dropout_old_vanilla", "out", DROPOUT_P + " And inverted dropout scales the kept units by 1 / p "
+                    "in training (then test mode is the identity).",
+                    lambda c: c["x"] * (_uniform(c) >= _keep(c)), when=_two_meanings_differ),)
+          if P_MEANS == "keep" else _meaning_mistakes("dropout_p_is_keep_probability", DROPOUT_P_DROPS)),
         Mistake("dropout_keeps_everything", "out", "In training your mask keeps every unit. Mind the precedence: "
                 "np.random.rand(*x.shape) < p / p compares with p / p = 1; write (np.random.rand(*x.shape) < p) / p.",
-                lambda c: c["x"].copy(), when=lambda c: _training(c) and c["dropout_param"]["p"] < 1),
+                lambda c: c["x"].copy(), when=lambda c: _training(c) and _keep(c) < 1),
         Mistake("dropout_scaled_at_test", "out", "With inverted dropout the scaling happens in training, so test mode "
                 "returns x unchanged: out = x.", lambda c: c["x"] * c["dropout_param"]["p"],
                 when=lambda c: not _training(c)),
-        Mistake("dropout_backward_not_rescaled", "dx", "Use the forward's mask itself, 1 / p scale included: "
-                "dx = dout * mask.", lambda c: c.dout * _kept(c), when=_training),
+        *((Mistake("dropout_scaled_at_test", "out", "With inverted dropout the scaling happens in training, so test "
+                   "mode returns x unchanged: out = x.", lambda c: c["x"] * _keep(c),
+                   when=lambda c: not _training(c)),) if P_MEANS == "drop" else ()),
+        Mistake("dropout_backward_not_rescaled", "dx", "Use the forward's mask itself, 1 / keep-probability scale "
+                "included: dx = dout * mask.", lambda c: c.dout * _kept(c), when=_training),
     ),
     mistake_ids=DROPOUT_IDS)
 
@@ -414,13 +461,14 @@ def _grouped(c, groups):
 def _groupnorm_with(groups):
     def value(c):
         x_hat, _ = _grouped(c, groups(c))
-        return c["gamma"] * x_hat.reshape(c["x"].shape) + c["beta"]
+        channels = (1, -1, 1, 1)     # gamma and beta have shape (1, C, 1, 1) or (C,): the course chooses
+        return c["gamma"].reshape(channels) * x_hat.reshape(c["x"].shape) + c["beta"].reshape(channels)
     return value
 
 
 def _groupnorm_paths(c) -> list[Path]:
     x_hat, inv_std = _grouped(c, c["G"])
-    g = (c.dout * c["gamma"]).reshape(x_hat.shape)
+    g = (c.dout * c["gamma"].reshape(1, -1, 1, 1)).reshape(x_hat.shape)
     return [Path(p.name, p.value.reshape(c["x"].shape), p.missing_hint, p.mistake, p.missing_mistake)
             for p in _paths(x_hat, inv_std, g, (2, 3, 4), "groupnorm")]
 

@@ -94,21 +94,22 @@ def spatial_batchnorm_backward(dout, cache):
 
 def spatial_groupnorm_forward(x, gamma, beta, G, gn_param):
     """Group normalisation of x (N, C, H, W): the C channels in G groups, each example's group
-    normalised over its channels and positions; gamma and beta of shape (1, C, 1, 1)."""
+    normalised over its channels and positions; gamma and beta of shape (1, C, 1, 1), or (C,) in a
+    course that keeps the old shape (exercises/layers2/assignment.py, GROUPNORM_GAMMA_SHAPE)."""
     n, c, h, w = x.shape
     groups = x.reshape(n, G, c // G, h, w)
     x_hat, inv_std = _normalise(groups, (2, 3, 4), gn_param.get("eps", 1e-5))
-    out = gamma * x_hat.reshape(x.shape) + beta
+    out = gamma.reshape(1, c, 1, 1) * x_hat.reshape(x.shape) + beta.reshape(1, c, 1, 1)
     return out, (x_hat, inv_std, gamma, G)
 
 
 def spatial_groupnorm_backward(dout, cache):
-    """Returns (dx, dgamma, dbeta); dgamma and dbeta keep gamma's shape (1, C, 1, 1)."""
+    """Returns (dx, dgamma, dbeta); dgamma and dbeta keep gamma's shape."""
     x_hat, inv_std, gamma, G = cache
     n, c, h, w = dout.shape
     dgamma = (dout * x_hat.reshape(dout.shape)).sum(axis=(0, 2, 3), keepdims=True)
     dbeta = dout.sum(axis=(0, 2, 3), keepdims=True)
-    dx_hat = (dout * gamma).reshape(n, G, c // G, h, w)
+    dx_hat = (dout * gamma.reshape(1, c, 1, 1)).reshape(n, G, c // G, h, w)
     dx = _normalise_backward(dx_hat, x_hat, inv_std, (2, 3, 4))
     return dx.reshape(dout.shape), dgamma.reshape(gamma.shape), dbeta.reshape(gamma.shape)
 

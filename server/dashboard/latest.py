@@ -19,8 +19,7 @@ from ..models import Assignment, Enrolment, LatestGraded, Role, Submission, Test
 
 def functions_of(assignment: Assignment) -> list[str]:
     """The assignment's functions in the grader's order (forward before backward)."""
-    names = [name for exercise in exercises_of(assignment.exercise)
-             for name in (exercise.forward, exercise.backward) if name]
+    names = [name for exercise in exercises_of(assignment.exercise) for name in exercise.functions]
     chosen = set(assignment.functions or names)
     return [name for name in names if name in chosen]
 

@@ -72,3 +72,13 @@ def test_warm_grade_counts_and_memory_marks(figures):
 def test_the_dashboard_has_its_row(figures):
     rows = [r for r in figures["rows"] if r["goal"] == "5"]
     assert rows and (rows[0]["ours"].startswith("missing") or "dashboard" in figures)
+
+
+def test_the_cs231n_row_counts_the_notebooks_calls_and_ours(figures):
+    f = figures["cs231n"]
+    # The notebooks' gradient-check cells: 1 forward for the cache + 2 per element of every input.
+    elements = [4 * 5 + 5 + 5, 4 * 5 + 5 + 5, 10 * 10, 4 * 3 * 5 * 5 + 2 * 3 * 3 * 3 + 2, 3 * 2 * 8 * 8,
+                2 * 3 * 4 * 5 + 3 + 3, 2 * 6 * 4 * 5 + 6 + 6]
+    assert f["theirs_forward_calls"] == sum(1 + 2 * n for n in elements)
+    assert 0 < f["ours_forward_calls"] < f["ours_calls"] and f["hidden_checks"] > 0 and f["functions"] == 14
+    assert f["theirs_worst_rel_error"] < 1e-5

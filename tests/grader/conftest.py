@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-REFERENCE = {"gates": ROOT / "reference/gates/gates.py", "layers": ROOT / "reference/layers/layers.py"}
+REFERENCE = {"gates": ROOT / "reference/gates/gates.py", "layers": ROOT / "reference/layers/layers.py",
+             "layers2": ROOT / "reference/layers2/layers2.py"}
 
 
 @pytest.fixture

@@ -133,3 +133,31 @@ def test_a_wrong_forward_is_probed_along_two_directions_per_input(mutant):
                                                   "db = dout.sum(axis=0)", "db = 1.01 * dout.sum(axis=0)"))
     assert finding.passed and "right for your affine_forward" in finding.output
     assert dict(calls) == {"affine_forward": 1 + 3 * 2 * 2, "affine_backward": 1}
+
+
+POOL_FIRST_MAX = "dx[:, :, rows, cols] += first * dout[:, :, i:i + 1, j:j + 1]"
+TIED = "is_max.sum(axis=(2, 3), keepdims=True)"
+
+
+@pytest.mark.parametrize("share", [
+    "is_max",                    # window == window.max(): each tied maximum gets the dout (most CS231n files)
+    f"is_max / {TIED}",          # an even split (CS231n's own fast max_pool_backward_reshape)
+], ids=["each maximum", "even split"])
+def test_any_valid_share_at_a_max_pool_tie_is_accepted(mutant, failing, share):
+    path = mutant("layers2", POOL_FIRST_MAX, f"dx[:, :, rows, cols] += {share} * dout[:, :, i:i + 1, j:j + 1]")
+    report = grade(path, assignment="layers2", public_only=True)
+    assert not failing(report), [(t.function, t.check, t.output) for t in failing(report)]
+    assert any(t.check == "convention at kinks" and t.function == "max_pool_backward_naive" for t in report.tests)
+
+
+@pytest.mark.parametrize("share", [
+    f"is_max * ({TIED} == 1)",   # a tied window's dout lost: only a unique maximum gets it
+    f"is_max * (1 + ({TIED} > 1))",   # twice the dout to each tied maximum
+], ids=["lost", "doubled"])
+def test_a_max_pool_tie_that_loses_or_inflates_the_dout_fails_the_convention(mutant, failing, share):
+    path = mutant("layers2", POOL_FIRST_MAX, f"dx[:, :, rows, cols] += {share} * dout[:, :, i:i + 1, j:j + 1]")
+    report = grade(path, assignment="layers2", public_only=True)
+    [flag] = failing(report)
+    assert (flag.function, flag.check, flag.mistake) == ("max_pool_backward_naive", "convention at kinks",
+                                                         "pool_tie_lost")
+    assert "tied" in flag.hint

@@ -46,7 +46,7 @@ def test_the_recorded_oracle_knows_nothing_of_the_checks():
 def test_every_declared_question_about_the_public_cases_is_answered_as_the_reference_does(assignment):
     course = find_course(ROOT)
     reference = Oracle.for_assignments([assignment], course.reference_dir)
-    recorded = RecordedOracle(record_public_answers(ASSIGNMENTS[assignment], reference, course.exercises_dir, asked_about))
+    recorded = RecordedOracle(record_public_answers(ASSIGNMENTS[assignment], reference, course, asked_about))
     asked = named = 0
     for exercise in ASSIGNMENTS[assignment]:
         case_set = public_cases(exercise, reference, course.exercises_dir)

@@ -117,6 +117,7 @@ def test_a_file_over_the_request_limit_gets_the_413_page(small_uploads, app, cli
 @pytest.mark.parametrize("filename,content,why", [
     ("gates.py", b"def add_forward(x, y:\n    return x + y\n", b"syntax error"),
     ("hw.ipynb", b'{"cells": [ {"cell_type": "code", ', b"is not a valid Jupyter notebook"),
+    ("gates.py", b"def add_forward(x, y):\n    print x, y\n    return x + y\n", b"is Python 2 source"),
 ])
 def test_a_file_that_cannot_be_graded_is_refused_at_upload_with_nothing_spent(app, client, auth, world,
                                                                              filename, content, why):
@@ -131,6 +132,7 @@ def test_a_file_that_cannot_be_graded_is_refused_at_upload_with_nothing_spent(ap
 @pytest.mark.parametrize("filename,content,why", [
     ("gates.py", b"def add_forward(x, y:\n    return x + y\n", b"syntax error"),
     ("hw.ipynb", b'{"cells": [ {"cell_type": "code", ', b"is not a valid Jupyter notebook"),
+    ("gates.py", b"def add_forward(x, y):\n    print x, y\n    return x + y\n", b"is Python 2 source"),
 ])
 def test_with_the_precheck_off_it_is_stored_counted_and_explained(app, client, auth, world, filename, content, why):
     with app.app_context():

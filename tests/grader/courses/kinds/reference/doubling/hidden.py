@@ -1,0 +1,1 @@
+HIDDEN = {"doubling": 10.0}
