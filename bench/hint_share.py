@@ -62,7 +62,8 @@ def judge(expected: dict, report) -> tuple[bool, bool, bool, list[str]]:
     failing = [t for t in report.tests if t.function in expected["flagged"] and t.status != "passed"]
     found = list(dict.fromkeys(t.mistake for t in failing if t.mistake))
     # Where the id alone is generic (shape_error), the manifest also names a phrase its hint must hold.
-    named = any(t.mistake in expected_ids(expected) and expected.get("hint_holds", "") in (t.hint or "") for t in failing)
+    named = any(t.mistake in expected_ids(expected) and expected.get("hint_holds", "") in (t.hint or "")
+                for t in failing)
     misleading = bool(failing) and not named and not is_neutral(failing[0].mistake)
     return bool(failing), named, misleading, found
 
@@ -103,7 +104,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", choices=sorted(CORPORA), default="corpus")
     parser.add_argument("--seed", type=int, default=None)
-    parser.add_argument("--seeds", type=int, default=1, help="grade the corpus at seeds 1..N (with --seed: seed..seed+N-1)")
+    parser.add_argument("--seeds", type=int, default=1,
+                        help="grade the corpus at seeds 1..N (with --seed: seed..seed+N-1)")
     args = parser.parse_args()
     seeds = [args.seed] if args.seeds == 1 else [(args.seed or 1) + i for i in range(args.seeds)]
     for seed in seeds:

@@ -256,13 +256,8 @@ def _running_mistake(key: str, value, before: dict, arrays, settings: dict, expe
                     "x.mean(axis=0) / x.var(axis=0) without keepdims=True.", "running_stats_keepdims")
         return f"bn_param['{key}'] must have shape ({d},), one value per feature.", "running_stats_wrong"
     momentum = settings.get("momentum", DEFAULT_MOMENTUM)
-    batch = x.mean(axis=0) if key == "running_mean" else x.var(axis=0)
-    if key == "running_mean":
-        variants_first = [(_update(start, np.full(d, x.mean()), momentum),
-                           "running_mean averages each feature's own mean, x.mean(axis=0): x.mean() without an axis is "
-                           "the mean of the whole batch, one number for every feature.", "running_stats_not_per_feature")]
-    else:
-        variants_first = []
+    statistic, name = (np.mean, "mean") if key == "running_mean" else (np.var, "variance")
+    batch = statistic(x, axis=0)
     variants = [
         (batch, f"bn_param['{key}'] holds this batch's statistic alone: the running value must keep its past, "
          "running = momentum * running + (1 - momentum) * batch statistic (the old running value, not the batch's, "
@@ -272,7 +267,9 @@ def _running_mistake(key: str, value, before: dict, arrays, settings: dict, expe
         (start, f"bn_param['{key}'] was never updated: after each train batch, set bn_param['{key}'] = "
          "momentum * running + (1 - momentum) * batch statistic.", "running_stats_not_updated"),
     ]
-    variants += variants_first
+    variants.append((_update(start, np.full(d, statistic(x)), momentum),
+                     f"{key} averages each feature's own {name}, with axis=0: without an axis it is the {name} of the "
+                     "whole batch, one number for every feature.", "running_stats_not_per_feature"))
     if momentum != DEFAULT_MOMENTUM:
         variants.append((_update(start, batch, DEFAULT_MOMENTUM),
                          "Use bn_param.get('momentum', 0.9): this call's bn_param sets another momentum.",
@@ -284,9 +281,6 @@ def _running_mistake(key: str, value, before: dict, arrays, settings: dict, expe
         variants.append((_update(start, x.std(axis=0), momentum),
                          "running_var averages the batch's variance x.var(axis=0), not its standard deviation: test "
                          "mode takes the square root of running_var + eps itself.", "running_var_std"))
-        variants.append((_update(start, np.full(d, x.var()), momentum),
-                         "running_var averages each feature's own variance, x.var(axis=0): x.var() without an axis is "
-                         "the variance of the whole batch, one number for every feature.", "running_stats_not_per_feature"))
         variants.append((_update(start, x.var(axis=0) + settings.get("eps", DEFAULT_EPS), momentum),
                          "running_var averages the batch's variance alone: eps is added where test mode divides, "
                          "np.sqrt(running_var + eps), not stored in running_var.", "running_var_plus_eps"))
