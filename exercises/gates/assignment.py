@@ -84,6 +84,16 @@ def _failing_line_reads_shape(traceback: str) -> bool:
     return bool(source) and ".shape[" in source[-1]
 
 
+def _mul_error(error, function, case):
+    """np.dot(a, b) (or a @ b) in mul_forward: the matrix product, whose shapes rarely line up."""
+    trace = error.get("traceback", "")
+    if case is not None and function == case.exercise.forward and error.get("type") == "ValueError" \
+            and re.search(r"np\.dot\(|\.dot\(| @ |np\.matmul\(", trace):
+        return ("np.dot(a, b) (like a @ b) is the matrix product; the gate multiplies elementwise, a * b "
+                "(np.multiply), which also broadcasts.", "mul_matmul")
+    return _gate_error(error, function, case)
+
+
 def _max_error(error, function, case):
     """np.max(np.array([a, b]), axis=0) stacks a and b, which needs one shape: broadcasting breaks it."""
     message = error.get("message", "")
@@ -191,6 +201,11 @@ GATE_IDS = {
     "unbroadcast_axis_shift": "a gate's unbroadcast sums axes one by one without keepdims, so later axis numbers shift (an axis out of bounds)",
 }
 
+MUL_IDS = {
+    **GATE_IDS,
+    "mul_matmul": "mul_forward uses the matrix product (np.dot, @) for the elementwise product a * b",
+}
+
 MAX_IDS = {
     **GATE_IDS,
     "max_stacked_inputs": "max_forward stacks a and b with np.array([a, b]), which breaks under broadcasting",
@@ -202,7 +217,7 @@ MAX_IDS = {
 
 EXERCISES = [
     _binary_gate("add", _binary(-2.0, 2.0)),
-    _binary_gate("mul", _binary(-2.0, 2.0)),
+    _binary_gate("mul", _binary(-2.0, 2.0), error_hint=_mul_error, mistake_ids=MUL_IDS),
     _binary_gate("max", _max_inputs, convention=Convention(_plant_ties, _judge_ties), mistake_ids=MAX_IDS,
                  error_hint=_max_error,
                  gradient_fallback=("dout flows to whichever input was larger: da = dout * (a >= b), "

@@ -311,6 +311,8 @@ def _test_mode_mistake(out, arrays, param: dict, expected: np.ndarray) -> tuple[
         (gamma * (x - mean) / (np.sqrt(var) + eps) + beta,
          "In test mode put eps inside the square root: (x - running_mean) / np.sqrt(running_var + eps).",
          "test_mode_eps_outside_sqrt"),
+        (gamma * (x - mean) / np.sqrt(var + eps),
+         "In test mode add beta too: out = gamma * x_hat + beta, as in train mode.", "test_mode_missing_beta"),
     ]
     if eps != DEFAULT_EPS:
         variants.append((gamma * (x - mean) / np.sqrt(var + DEFAULT_EPS) + beta,
@@ -379,6 +381,7 @@ BATCHNORM_IDS = {
     "test_mode_batch_stats": "batchnorm in test mode normalises with the test batch's own statistics",
     "test_mode_batch_var": "batchnorm in test mode uses running_mean but the test batch's own variance (or std)",
     "test_mode_no_eps": "batchnorm in test mode divides by sqrt(running_var) without eps",
+    "test_mode_missing_beta": "batchnorm's test-mode output leaves out beta",
     "eps_ignored": "batchnorm ignores bn_param['eps'] (a hard-coded eps)",
     "test_mode_wrong": "batchnorm's test-mode output is wrong, with no more specific cause known",
 }

@@ -42,12 +42,14 @@ def _x_hat(c):
 RELU_IDS = {
     "relu_forward_mask": "relu_forward returns the mask (x > 0) instead of max(0, x)",
     "relu_output_as_mask": "relu_backward multiplies dout by the output max(x, 0) instead of the mask x > 0",
+    "relu_sign_mask": "relu_backward multiplies dout by np.sign(x): -dout where x < 0 instead of 0",
     "relu_mask_from_output": "relu_backward's mask lets everything through (out >= 0 on the output, or no mask): dx = dout",
     "relu_mask_from_dout": "relu_backward takes its mask from dout (dout > 0) instead of from x",
 }
 
 SOFTMAX_IDS = {
     "softmax_missing_onehot": "softmax dx is p / N: the -1 at each example's correct class is missing",
+    "softmax_labels_as_onehot": "softmax's loss multiplies the log-probabilities by y as if y were one-hot (y holds class indices)",
     "softmax_wrong_axis": "softmax_loss normalises over axis 0 or the whole array instead of each row's classes (axis=1)",
     "softmax_logsumexp_keepdims": "softmax's log-sum-exp without keepdims: (N,) meets the (N, C) scores along the columns (square x)",
     "softmax_loss_all_rows": "softmax's loss takes log_probs[:, y] (every row at every label) instead of log_probs[np.arange(N), y]",
@@ -107,6 +109,8 @@ RELU = Hidden(
                 lambda c: (c["x"] > 0).astype(float)),
         Mistake("relu_output_as_mask", "dx", "ReLU's local gradient is 1 where x > 0 and 0 elsewhere, not the "
                 "output itself.", lambda c: c.dout * np.maximum(c["x"], 0.0)),
+        Mistake("relu_sign_mask", "dx", "np.sign(x) is -1 where x < 0: ReLU's local gradient there is 0, not -1. "
+                "Mask with x > 0: dx = dout * (x > 0).", lambda c: c.dout * np.sign(c["x"])),
         Mistake("relu_mask_from_output", "dx", "dx equals dout everywhere: your mask lets every entry through. "
                 "out = max(0, x) is never negative, so out >= 0 holds everywhere: mask with x > 0 (or out > 0).",
                 lambda c: c.dout.copy()),
@@ -180,6 +184,9 @@ def _squeezed_log_sum_exp(c):
 
 COLUMN_AXIS = ("The softmax runs over each example's classes, axis=1 (x is (N, C), one row per example): the max "
                "and the sum are over axis=1 with keepdims=True, not axis=0, which mixes the examples of a batch.")
+LABELS_AS_ONEHOT = ("y holds class indices (shape (N,)), not a one-hot matrix: multiplying it with the "
+                    "log-probabilities weighs them by the label numbers. Pick each example's own entry instead, "
+                    "-log_probs[np.arange(N), y].mean().")
 WHOLE_ARRAY = ("Each example's probabilities must add up to 1 on their own: the normaliser is each row's sum, "
                "np.sum(e, axis=1, keepdims=True), not the sum of the whole batch (a 1-d softmax reused on a batch).")
 
@@ -222,6 +229,11 @@ SOFTMAX = Hidden(
     edges=({"N": 2, "C": 7}, {"N": 6, "C": 2}),
     mistakes=(
         Mistake("softmax_labels_one_based", "loss", ONE_BASED, _one_based_loss),
+        Mistake("softmax_labels_as_onehot", "loss", LABELS_AS_ONEHOT,
+                lambda c: np.asarray(-np.sum(c["y"] * np.log(np.maximum(_softmax(c["x"]), 1e-300)).T) / c["x"].shape[0])),
+        Mistake("softmax_labels_as_onehot", "loss", LABELS_AS_ONEHOT,
+                lambda c: np.asarray(-np.sum(c["y"] * np.log(np.maximum(_softmax(c["x"]), 1e-300))) / c["x"].shape[0]),
+                when=lambda c: c["x"].shape[0] == c["x"].shape[1]),
         Mistake("softmax_wrong_axis", "loss", COLUMN_AXIS, lambda c: _softmax_loss_with(c, _column_softmax)),
         Mistake("softmax_wrong_axis", "dx", COLUMN_AXIS,
                 lambda c: (_column_softmax(c["x"]) - np.eye(c["x"].shape[1])[c["y"]]) / c["x"].shape[0]),
