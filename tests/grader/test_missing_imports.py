@@ -1,11 +1,13 @@
 """Real CS231n files import what the grader does not have: `from .fast_layers import *`, `from
 cs231n.im2col import *`, scipy, a typo. Graded for real (sandboxed workers): a missing import costs
 only the functions that use it, with a message naming it; a zip of the student's whole cs231n/
-package grades with its relative imports working."""
+package grades with its relative imports working. The missing module here is `nosuchscipy`: the
+real scipy may well be installed where the tests run (it then grades as any module does)."""
 from __future__ import annotations
 
 import sys
 import zipfile
+import importlib.util
 from pathlib import Path
 
 import nbformat
@@ -15,6 +17,8 @@ from nbformat.v4 import new_code_cell, new_notebook
 from grader.engine import grade
 from grader.runner.calls import Call
 from grader.runner.inprocess import InProcessRunner
+
+assert importlib.util.find_spec("nosuchscipy") is None, "the module these tests import must not exist"
 
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = (ROOT / "reference/layers2/layers2.py").read_text()
@@ -40,7 +44,7 @@ def _without_output_size(imports: str) -> str:
 
 def test_unused_imports_the_grader_lacks_cost_nothing(tmp_path):
     path = tmp_path / "layers.py"
-    path.write_text("import scipy\nimport scipy.signal\nfrom scipy.ndimage import convolve as conv2\n"
+    path.write_text("import nosuchscipy\nimport nosuchscipy.signal\nfrom nosuchscipy.ndimage import convolve as conv2\n"
                     "import torchh as torch\n" + CS231N_HEADER + REFERENCE)
     report = grade(path, assignment="layers2")
     assert report.tests and report.score == report.max_score, _failing(report)
@@ -48,11 +52,11 @@ def test_unused_imports_the_grader_lacks_cost_nothing(tmp_path):
 
 def test_a_missing_import_fails_only_the_functions_that_use_it(tmp_path):
     path = tmp_path / "layers.py"
-    source = "import scipy.signal\n" + REFERENCE.replace(
+    source = "import nosuchscipy.signal\n" + REFERENCE.replace(
         "    stride, pad = conv_param[\"stride\"], conv_param[\"pad\"]\n",
         "    stride, pad = conv_param[\"stride\"], conv_param[\"pad\"]\n"
-        "    check = scipy.signal.correlate(x[0, 0], w[0, 0], mode='valid')\n", 1)
-    assert source.count("scipy.signal.correlate") == 1
+        "    check = nosuchscipy.signal.correlate(x[0, 0], w[0, 0], mode='valid')\n", 1)
+    assert source.count("nosuchscipy.signal.correlate") == 1
     path.write_text(source)
     report = grade(path, assignment="layers2")
     failing = _failing(report)
@@ -60,10 +64,10 @@ def test_a_missing_import_fails_only_the_functions_that_use_it(tmp_path):
     forward = [t for t in report.tests if t.function == "conv_forward_naive"]
     assert all(t.mistake == "module_not_found" for t in forward)
     for test in forward:   # named on the hidden checks too, where the exception's message is withheld
-        assert "conv_forward_naive uses `scipy`" in test.hint and "remove that import" in test.hint
+        assert "conv_forward_naive uses `nosuchscipy`" in test.hint and "remove that import" in test.hint
     visible = next(t for t in forward if t.visibility == "visible")
-    assert "your file imports `scipy`, which the grader does not have" in visible.output
-    assert "`scipy.signal.correlate` was used" in visible.output
+    assert "your file imports `nosuchscipy`, which the grader does not have" in visible.output
+    assert "`nosuchscipy.signal.correlate` was used" in visible.output
     graded = {t.function for t in report.tests if t.status == "passed"}
     assert {"layernorm_forward", "dropout_forward", "max_pool_backward_naive"} <= graded
 
@@ -113,7 +117,7 @@ def test_a_zip_of_the_whole_package_grades_with_its_relative_imports(tmp_path, i
 def test_the_students_own_fallback_for_a_missing_import_is_kept(tmp_path):
     """`try: import X / except ImportError:` is the student's own handling: it runs as written."""
     path = tmp_path / "layers.py"
-    path.write_text("try:\n    import scipy.special as special\n    HAVE_SCIPY = True\n"
+    path.write_text("try:\n    import nosuchscipy.special as special\n    HAVE_SCIPY = True\n"
                     "except ImportError:\n    special = None\n    HAVE_SCIPY = False\n" + REFERENCE.replace(
                         "def layernorm_forward(x, gamma, beta, ln_param):\n",
                         "def layernorm_forward(x, gamma, beta, ln_param):\n"
@@ -134,10 +138,10 @@ def test_a_decorator_from_a_missing_module_fails_the_decorated_function_only(tmp
 
 def test_a_missing_module_used_while_importing_is_reported_at_that_line(tmp_path):
     path = tmp_path / "layers.py"
-    path.write_text("import numpy as np\nimport scipy\nTWO_PI = 2 * scipy.pi\n" + REFERENCE)
+    path.write_text("import numpy as np\nimport nosuchscipy\nTWO_PI = 2 * nosuchscipy.pi\n" + REFERENCE)
     report = grade(path, assignment="layers2", public_only=True)
     assert report.score == 0
-    assert all("your file imports `scipy`" in t.output and "line 3" in t.output for t in report.tests)
+    assert all("your file imports `nosuchscipy`" in t.output and "line 3" in t.output for t in report.tests)
 
 
 def test_a_forged_module_name_is_not_repeated_on_hidden_checks(tmp_path):
@@ -158,28 +162,28 @@ def test_a_forged_module_name_is_not_repeated_on_hidden_checks(tmp_path):
 
 def test_in_process_grading_leaves_no_finder_behind(tmp_path):
     path = tmp_path / "layers.py"
-    path.write_text("import scipy_typo\n\ndef double(x):\n    return 2 * x\n\n"
-                    "def uses_it(x):\n    return scipy_typo.fft(x)\n")
+    path.write_text("import nosuchscipy_typo\n\ndef double(x):\n    return 2 * x\n\n"
+                    "def uses_it(x):\n    return nosuchscipy_typo.fft(x)\n")
     finders = list(sys.meta_path)
     with InProcessRunner(path) as runner:
         assert runner.load_error() is None
         double, used = runner.run([Call("double", (1.5,)), Call("uses_it", (1.5,))])
         assert sys.meta_path == finders
     assert double.ok and double.value == 3.0
-    assert used.status == "error" and used.error["module"] == "scipy_typo"
+    assert used.status == "error" and used.error["module"] == "nosuchscipy_typo"
     with pytest.raises(ModuleNotFoundError):
-        __import__("scipy_typo")
+        __import__("nosuchscipy_typo")
 
 
 def test_a_notebooks_imports_are_stood_in_for_too(tmp_path):
     path = tmp_path / "ConvolutionalNetworks.ipynb"
     cells = ["import numpy as np\nfrom cs231n.data_utils import get_CIFAR10_data\nfrom cs231n.layers import *\n"
-             "import scipy.signal",
+             "import nosuchscipy.signal",
              REFERENCE.replace("def dropout_forward(x, dropout_param):\n",
-                               "def dropout_forward(x, dropout_param):\n    scipy.signal.fftconvolve(x, x)\n", 1),
+                               "def dropout_forward(x, dropout_param):\n    nosuchscipy.signal.fftconvolve(x, x)\n", 1),
              "data = get_CIFAR10_data()"]
     nbformat.write(new_notebook(cells=[new_code_cell(c) for c in cells]), str(path))
     report = grade(path, assignment="layers2", public_only=True)
     assert set(_failing(report)) == {"dropout_forward", "dropout_backward"}, _failing(report)
     [first, *_] = [t for t in report.tests if t.function == "dropout_forward"]
-    assert "your file imports `scipy`" in first.output and "cell 2, line" in first.output
+    assert "your file imports `nosuchscipy`" in first.output and "cell 2, line" in first.output
