@@ -58,9 +58,12 @@ def expected_ids(expected: dict) -> list[str]:
 
 
 def judge(expected: dict, report) -> tuple[bool, bool, bool, list[str]]:
-    """(caught, named, misleading, mistake ids found on the flagged functions' failing checks)."""
+    """(caught, named, misleading, mistake ids found on the flagged functions' failing checks; with
+    "-" when some failing check has no hint at all)."""
     failing = [t for t in report.tests if t.function in expected["flagged"] and t.status != "passed"]
     found = list(dict.fromkeys(t.mistake for t in failing if t.mistake))
+    if any(t.hint is None and t.status == "failed" for t in failing):
+        found.append("(no hint)")
     # Where the id alone is generic (shape_error), the manifest also names a phrase its hint must hold.
     named = any(t.mistake in expected_ids(expected) and expected.get("hint_holds", "") in (t.hint or "")
                 for t in failing)
@@ -73,7 +76,7 @@ def measure(corpus: str, seed: int | None, verbose: bool = True) -> dict:
     folder = CORPORA[corpus]
     whole = corpus == "corpus"
     manifest = json.loads((folder / "manifest.json").read_text())["buggy"]
-    caught = named = misleading = total = 0
+    caught = named = misleading = total = hintless = 0
     gaps, misled = [], []
     for name, expected in sorted(manifest.items()):
         if "stub" in name:
@@ -83,6 +86,7 @@ def measure(corpus: str, seed: int | None, verbose: bool = True) -> dict:
         is_caught, is_named, is_misleading, found = judge(expected, report)
         caught += is_caught
         named += is_named
+        hintless += is_caught and not is_named and "(no hint)" in found
         misleading += is_misleading
         if is_misleading:
             misled.append(name)
@@ -97,6 +101,7 @@ def measure(corpus: str, seed: int | None, verbose: bool = True) -> dict:
         if report.score != report.max_score:
             rejected.append(path.name)
     return {"total": total, "caught": caught, "named": named, "misleading": misleading, "misled": misled,
+            "hintless": hintless,
             "known_gaps": gaps, "correct": len(list((folder / "correct").glob("*.py"))), "rejected": rejected}
 
 
@@ -112,7 +117,8 @@ def main() -> None:
         f = measure(args.corpus, seed, verbose=len(seeds) == 1)
         print(f"\nseed {seed}: {f['total']} buggy files: {f['caught']} caught ({f['caught'] / f['total']:.0%}), "
               f"{f['named']} with the mistake named ({f['named'] / max(f['caught'], 1):.0%} of caught), "
-              f"{f['misleading']} misleading {f['misled'] or ''}; known gaps: {len(f['known_gaps'])}")
+              f"{f['misleading']} misleading {f['misled'] or ''}; {f['hintless']} caught but unnamed with a check "
+              f"that has no hint; known gaps: {len(f['known_gaps'])}")
         print(f"correct files rejected: {len(f['rejected'])} of {f['correct']} {f['rejected'] or ''}")
 
 

@@ -28,7 +28,7 @@ from ..diagnosis import paths
 from ..diagnosis.proof import proven_fix, unproven_shape_hint
 from ..diagnosis.mistake_ids import value_mistake
 from ..diagnosis.shapes import fmt, gradient_shape_diagnosis, gradient_shape_message
-from ..diagnosis.values import Candidate, explain_mismatch
+from ..diagnosis.values import Candidate, explain_mismatch, localise
 from ..exercises.base import Case
 from ..results import PASS, Finding, Status
 from ..runner.calls import Call
@@ -238,6 +238,8 @@ def _mismatch(ctx: Context, case: Case, index: int, student: np.ndarray, expecte
     if finding.hint is None and exercise.gradient_fallback is not None:
         hint, mistake = exercise.gradient_fallback
         finding = dataclasses.replace(finding, mistake=mistake, hint=hint)
+    if finding.hint is None:
+        finding = dataclasses.replace(finding, hint=localise(grad_name, student, expected, case.arrays))
     return finding
 
 

@@ -140,3 +140,22 @@ def _constant_ratio(student: np.ndarray, expected: np.ndarray) -> float | None:
     if not np.isfinite(c) or abs(c) < 1e-12 or abs(c - 1) < 1e-6:
         return None
     return c if allclose(student, c * expected) else None
+
+
+def localise(what: str, student: np.ndarray, expected: np.ndarray, arrays: dict[str, np.ndarray]) -> str | None:
+    """Where a wrong result of the right shape is wrong, when that is one side of an input's sign:
+    "dx is right where x > 0 and wrong where x < 0". A fact about the student's result, not a guess
+    at its cause, for a result nothing else explains (the branch of their code for the other sign)."""
+    student, expected = np.asarray(student, dtype=np.float64), np.asarray(expected, dtype=np.float64)
+    for name, array in arrays.items():
+        if np.shape(array) != student.shape or student.shape != expected.shape:
+            continue
+        for right, wrong in ((">", "<"), ("<", ">")):
+            good = array > 0 if right == ">" else array < 0
+            bad = ~good & (array != 0)
+            if good.any() and bad.any() and allclose(student[good], expected[good]) \
+                    and not allclose(student[bad], expected[bad]):
+                return (f"{what} is right where {name} {right} 0 and wrong where {name} {wrong} 0: look at what your "
+                        f"code does for {'negative' if wrong == '<' else 'positive'} {name} (a branch, a mask, or a "
+                        "formula that only holds on one side).")
+    return None

@@ -69,3 +69,13 @@ def test_a_nearly_right_result_is_told_it_is_nearly_right(mutant):
     [loss] = [t for t in report.tests if t.function == "softmax_loss" and t.check == "loss"]
     assert loss.mistake == "loss_slightly_off" and "close to right" in loss.hint
     assert loss.measures["relative_error"] < 1e-3
+
+
+def test_a_wrong_result_that_nothing_explains_is_told_where_it_is_wrong(mutant):
+    # A sigmoid backward with a slip in its x < 0 branch that no declared mistake describes.
+    report = grade(mutant("layers", "dx = s * (1.0 - s) * dout",
+                          "dx = np.where(x_sign >= 0, s * (1.0 - s), 0.5 * s * (1.0 - s)) * dout",
+                          "    cache = out  # the derivative", "    cache = (out, x)  # the derivative",
+                          "    s = cache\n", "    s, x_sign = cache\n"), assignment="layers", public_only=True)
+    [flag, *_] = gradient_findings(report, "sigmoid_backward")
+    assert flag.mistake is None and "right where x > 0 and wrong where x < 0" in flag.hint
