@@ -278,6 +278,9 @@ def _running_mistake(key: str, value, before: dict, arrays, settings: dict, expe
         variants.append((_update(start, x.var(axis=0, ddof=1), momentum),
                          "Update running_var with the biased batch variance x.var(axis=0), the one the "
                          "normalisation uses (divide by N, not N - 1).", "running_var_unbiased"))
+        variants.append((_update(start, x.mean(axis=0), momentum),
+                         "running_var averages the batch's variance, x.var(axis=0): yours is updated with the batch's "
+                         "mean (the line for running_mean, copied?).", "running_var_from_mean"))
         variants.append((_update(start, x.std(axis=0), momentum),
                          "running_var averages the batch's variance x.var(axis=0), not its standard deviation: test "
                          "mode takes the square root of running_var + eps itself.", "running_var_std"))
@@ -374,6 +377,7 @@ BATCHNORM_IDS = {
     "running_var_unbiased": "batchnorm's running variance uses the unbiased variance (ddof=1)",
     "running_stats_replaced": "batchnorm's running statistics are replaced by the batch's (momentum * batch + (1 - momentum) * batch)",
     "running_stats_not_per_feature": "batchnorm's running statistics are updated with the whole batch's mean or variance (no axis), not each feature's",
+    "running_var_from_mean": "batchnorm's running variance is updated with the batch's mean",
     "running_var_std": "batchnorm's running variance is updated with the batch's standard deviation instead of its variance",
     "running_var_plus_eps": "batchnorm's running variance is updated with var + eps instead of the batch's variance",
     "running_stats_keepdims": "batchnorm stores running statistics of shape (1, D) instead of (D,)",

@@ -27,7 +27,7 @@ from ..compare import allclose, norm, relative_error, rtol_for
 from ..diagnosis import paths
 from ..diagnosis.proof import proven_fix, unproven_shape_hint
 from ..diagnosis.mistake_ids import value_mistake
-from ..diagnosis.shapes import fmt, gradient_shape_diagnosis, gradient_shape_message
+from ..diagnosis.shapes import first_slice, fmt, gradient_shape_diagnosis, gradient_shape_message
 from ..diagnosis.values import Candidate, explain_mismatch, localise
 from ..exercises.base import Case
 from ..results import PASS, Finding, Status
@@ -219,6 +219,10 @@ def _mismatch(ctx: Context, case: Case, index: int, student: np.ndarray, expecte
     candidates = list(ctx.oracle.mistakes(case, grad_name))
     copies = case.douts[0].size // max(expected.size, 1) if case.dout is not None else 1
     if input_name in case.broadcast_inputs and copies > 1:
+        candidates.append(Candidate(first_slice(case.douts[0], expected.shape), f"{input_name} was broadcast: "
+                                    f"{grad_name} is one slice of dout (dout[0]); add up dout over every position "
+                                    f"{input_name} was copied to (sum over the broadcast axes).",
+                                    value_mistake(grad_name, "one_slice")))
         candidates.append(Candidate(expected / copies, f"{input_name} was broadcast: sum dout over the broadcast "
                                                        "axes; you averaged (mean) instead of summing.",
                                     value_mistake(grad_name, "mean_not_sum")))

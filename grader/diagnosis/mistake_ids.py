@@ -29,6 +29,7 @@ VALUE_KINDS = {
     "slightly_off": "{v} is close to right but not equal (relative error below 1e-3): a special case or a parameter handled differently",
     # shapes
     "wrong_shape": "{v} has the wrong shape, with no more specific cause known",
+    "one_slice": "{v} of a broadcast input is one slice of dout (dout[0]) instead of its sum over the broadcast axes",
     "not_summed": "{v} of a broadcast input has dout's shape: not summed over the broadcast axes",
     "wrong_axis": "{v} is summed over the wrong axis (e.g. db = dout.sum(axis=1))",
     "keepdims": "{v} differs only by a kept size-1 axis ((1, D) for (D,)): keepdims=True where it should not be",

@@ -67,8 +67,9 @@ def explain_mismatch(what: str, student: np.ndarray, expected: np.ndarray, *,
         for candidate in candidates:
             if _same_with_nans(student, candidate.value):
                 return failed(output, candidate.hint, candidate.mistake)
-        return failed(output, nan_hint or "Look for a division by zero, a log of 0 or of a negative number, or exp of "
-                                          "a large number.", nan_mistake or value_mistake(what, "not_finite"))
+        return failed(output, nan_hint or "Look for a division by zero, a log of 0 or of a negative number, a negative "
+                                          "number to a fractional power, or exp of a large number.",
+                      nan_mistake or value_mistake(what, "not_finite"))
     output = f"{what} is wrong (relative error {err:.2g})"
     if not np.any(student) and np.any(expected):
         return failed(f"{what} is all zeros", "Compute the gradient and return it: multiply the local gradient by "

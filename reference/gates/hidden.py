@@ -58,6 +58,9 @@ POW_MISTAKES = (
     Mistake("pow_exponent_precedence", "da", "dout * b * a ** b - 1 subtracts 1 from the whole product: ** binds "
             "tighter than -, so write the exponent in parentheses, dout * b * a ** (b - 1).",
             lambda c: sum_to(c.dout * c["b"] * c["a"] ** c["b"] - 1, c["a"].shape)),
+    Mistake("pow_swapped", "da", "da = dout * b * a ** (b - 1): the exponent b comes down and the base a keeps its "
+            "place; you have a and b swapped (a * b ** (a - 1)).",
+            lambda c: sum_to(c.dout * c["a"] * c["b"] ** (c["a"] - 1), c["a"].shape)),
     Mistake("pow_total_derivative", "da", "da is the partial derivative with respect to a alone, b held fixed: "
             "b * a ** (b - 1). The a ** b * log(a) term is the partial with respect to b; it belongs in db only.",
             lambda c: sum_to(c.dout * (c["b"] * c["a"] ** (c["b"] - 1) + c["a"] ** c["b"] * np.log(c["a"])),
@@ -96,6 +99,7 @@ MUL_IDS = {
 POW_IDS = {
     "pow_exponent_precedence": "pow_backward writes b * a ** b - 1 for b * a ** (b - 1) (operator precedence)",
     "pow_total_derivative": "pow_backward adds db's a ** b * log(a) term to da (total for partial derivative)",
+    "pow_swapped": "pow_backward's da swaps a and b in the power rule: a * b ** (a - 1)",
     "pow_exponent": "pow_backward forgets to lower the exponent: b * a ** b instead of b * a ** (b - 1)",
     "pow_missing_log": "pow_backward forgets log(a) in db",
     "pow_db_missing_power": "pow_backward's db is dout * log(a), without the a ** b factor",

@@ -43,6 +43,7 @@ RELU_IDS = {
     "relu_forward_mask": "relu_forward returns the mask (x > 0) instead of max(0, x)",
     "relu_output_as_mask": "relu_backward multiplies dout by the output max(x, 0) instead of the mask x > 0",
     "relu_sign_mask": "relu_backward multiplies dout by np.sign(x): -dout where x < 0 instead of 0",
+    "relu_mask_one_row": "relu_backward takes its mask from one example (x[0]) for every row",
     "relu_mask_from_output": "relu_backward's mask lets everything through (out >= 0 on the output, or no mask): dx = dout",
     "relu_mask_from_dout": "relu_backward takes its mask from dout (dout > 0) instead of from x",
 }
@@ -111,8 +112,11 @@ RELU = Hidden(
                 "output itself.", lambda c: c.dout * np.maximum(c["x"], 0.0)),
         Mistake("relu_sign_mask", "dx", "np.sign(x) is -1 where x < 0: ReLU's local gradient there is 0, not -1. "
                 "Mask with x > 0: dx = dout * (x > 0).", lambda c: c.dout * np.sign(c["x"])),
-        Mistake("relu_mask_from_output", "dx", "dx equals dout everywhere: your mask lets every entry through. "
-                "out = max(0, x) is never negative, so out >= 0 holds everywhere: mask with x > 0 (or out > 0).",
+        Mistake("relu_mask_one_row", "dx", "Your mask comes from one example, x[0], and is applied to every row: take "
+                "it from the whole x, dx = dout * (x > 0) (check how you unpack the cache).",
+                lambda c: c.dout * (c["x"][0] > 0), when=lambda c: c["x"].ndim >= 2 and c["x"].shape[0] > 1),
+        Mistake("relu_mask_from_output", "dx", "dx equals dout everywhere: your mask let every entry through (if it is "
+                "out >= 0: out = max(0, x) is never negative, so that holds everywhere). Mask with x > 0 (or out > 0).",
                 lambda c: c.dout.copy()),
         Mistake("relu_mask_from_dout", "dx", "The mask comes from the forward's input: dx = dout * (x > 0), with x "
                 "from the cache, not dout > 0.", lambda c: c.dout * (c.dout > 0)),
