@@ -6,7 +6,8 @@ starts with a marker line naming its kind:
     # %% [markdown]   text, written in comment lines ("# ..."); teaches, notebook only
     # %% [setup]      code both files get (imports)
     # %% [stub]       one function stub: signature, docstring, `# TODO` and
-                      `raise NotImplementedError("name")`; both files get it
+                      `raise NotImplementedError("name")`; or one class whose methods but
+                      __init__ end so; both files get it
     # %% [check]      notebook-only code, e.g. `notebook.check("affine_forward");`
 
 From it, `<assignment>.py` gets the first markdown cell as its module docstring, then the setup and
@@ -99,9 +100,12 @@ def _cell(kind: str, lines: list[str], start: int, filename: str) -> Cell:
 
 
 def _stub_name(tree: ast.Module, where: str) -> str:
-    """A stub cell is one function that ends by raising NotImplementedError(its name)."""
+    """A stub cell is one function that ends by raising NotImplementedError(its name), or one class
+    (a student-written class, e.g. an autograd Value) whose methods, but for __init__, do."""
+    if len(tree.body) == 1 and isinstance(tree.body[0], ast.ClassDef):
+        return _class_stub_name(tree.body[0], where)
     if len(tree.body) != 1 or not isinstance(tree.body[0], ast.FunctionDef):
-        raise LessonError(f"{where}: a stub cell holds exactly one function definition")
+        raise LessonError(f"{where}: a stub cell holds exactly one function definition (or one class)")
     function = tree.body[0]
     last = function.body[-1]
     expected = f'raise NotImplementedError("{function.name}")'
@@ -110,6 +114,23 @@ def _stub_name(tree: ast.Module, where: str) -> str:
     if not (isinstance(last, ast.Raise) and ast.dump(last) == ast.dump(ast.parse(expected).body[0])):
         raise LessonError(f"{where}: {function.name} must end with {expected} (stubs never hold a solution)")
     return function.name
+
+
+def _class_stub_name(cls: ast.ClassDef, where: str) -> str:
+    """A class stub: a docstring, and every method but __init__ (which sets up the structure the
+    grader reads) ending with `raise NotImplementedError(...)`."""
+    if ast.get_docstring(cls) is None:
+        raise LessonError(f"{where}: {cls.name} needs a docstring stating what it holds and does")
+    for method in cls.body:
+        if not isinstance(method, ast.FunctionDef) or method.name == "__init__":
+            continue
+        last = method.body[-1]
+        raised = getattr(last, "exc", None)
+        if not (isinstance(last, ast.Raise) and isinstance(raised, ast.Call)
+                and getattr(raised.func, "id", None) == "NotImplementedError"):
+            raise LessonError(f"{where}: {cls.name}.{method.name} must end with raise NotImplementedError(...) "
+                              "(stubs never hold a solution)")
+    return cls.name
 
 
 def _checked_name(tree: ast.Module) -> str | None:

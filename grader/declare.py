@@ -27,9 +27,11 @@ from .exercises.base import (
     State,
 )
 from .exercises.kinds import Kind, KindRun, KindTest
+from .graphs.diagnosis import NodeMistake
+from .graphs.kind import GraphHidden, StagedGraph
 from .results import PASS, Finding, Status
 
 
-__all__ = ["allclose", "Case", "ChainRule", "Convention", "Exercise", "Extreme", "Finding", "Hidden", "Kind", "KindRun",
-           "KindTest", "Mistake", "PASS", "Path", "Rejection", "Stability", "State", "Status", "broadcast_axes", "fmt",
-           "sum_to", "value_mistake"]
+__all__ = ["allclose", "Case", "ChainRule", "Convention", "Exercise", "Extreme", "Finding", "GraphHidden", "Hidden",
+           "Kind", "KindRun", "KindTest", "Mistake", "NodeMistake", "PASS", "Path", "Rejection", "Stability", "StagedGraph",
+           "State", "Status", "broadcast_axes", "fmt", "sum_to", "value_mistake"]

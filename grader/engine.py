@@ -107,7 +107,7 @@ def _grade_loaded(submission: Submission, *, exercises: list[Exercise], public_o
         else:
             hidden_runner = HiddenRunner(runner, submission.path.name, submission.source)
             report.tests.extend(_grade_all(runner, hidden_runner, oracle, exercises, cases, report, budget,
-                                           seed, course))
+                                           seed, course, submission.source))
     if submission.origins:
         report.tests = [dataclasses.replace(t, output=point_at_cells(t.output, submission))
                         for t in report.tests]
@@ -166,7 +166,7 @@ def _draw_cases(exercises: list[Exercise | Kind], oracle, public_only: bool, see
 
 def _grade_all(runner, hidden_runner, oracle, exercises: list[Exercise | Kind],
                cases: list[dict[Visibility, case_sets.CaseSet | None]], report: Report, budget: Budget,
-               seed: int, course: Course) -> list[TestResult]:
+               seed: int, course: Course, source: bytes = b"") -> list[TestResult]:
     """Every public check first, then every hidden one (where `cases` has hidden sets). What the
     student's code prints is kept only from the public part, taken before any hidden input reaches
     the worker, even when it is empty: printed hidden inputs would be an answer key of sorts.
@@ -180,7 +180,7 @@ def _grade_all(runner, hidden_runner, oracle, exercises: list[Exercise | Kind],
         for position, exercise in enumerate(exercises):
             if isinstance(exercise, Kind):
                 graded = _grade_kind(exercise, KindRun(through, visibility, seed, course, budget,
-                                                       _recorded_answers(oracle, exercise)))
+                                                       _recorded_answers(oracle, exercise), source, report.graphs))
             else:
                 graded = grade_exercise(Context(through, oracle, exercise), cases[position][visibility],
                                         main_findings[position], budget)

@@ -47,14 +47,17 @@ def build_autograder(assignment: str, out: str | Path, *, public_only: bool = Fa
         raise ExportError("--public-only and --allow-unsandboxed contradict each other: "
                           "public-only never runs hidden checks. Choose one.")
     from .exercises import DeclarationError
+    from .exercises.kinds import is_kind
     try:
         course = course or find_course()
         pyproject = project_file(course)
         catalogue = course.catalogue()
     except (CourseNotFound, DeclarationError) as error:
         raise ExportError(str(error)) from None
+    # Public cases belong to forward/backward pairs; another kind of exercise draws its own inputs.
+    pairs = assignment not in catalogue or not all(is_kind(e) for e in catalogue[assignment])
     for needed in (course.reference_dir / assignment / f"{assignment}.py",
-                   course.exercises_dir / assignment / "public_cases.json"):
+                   *([course.exercises_dir / assignment / "public_cases.json"] if pairs else [])):
         if not needed.is_file() and (assignment in catalogue or needed.parent.is_dir()):
             raise ExportError(f"{needed} is missing: export from a course directory that has it.")
     if assignment not in catalogue:

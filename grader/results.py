@@ -115,6 +115,9 @@ class Report:
     seed: int | None = None
     notes: list[str] = field(default_factory=list)
     student_output: str = ""     # what the student's code printed (theirs, never parsed)
+    # Plain data another kind of exercise shows beside its tests: a staged graph's nodes, in the
+    # order graded, each with its state (grader.graphs.kind.graph_view). Rendered by grader.report.
+    graphs: list[dict] = field(default_factory=list)
 
     @property
     def score(self) -> float:
@@ -138,7 +141,7 @@ class Report:
         """
         tests = [dataclasses.replace(t, measures={}) if t.visibility is Visibility.HIDDEN and t.measures else t
                  for t in self.tests]
-        return dataclasses.replace(self, tests=tests, notes=list(self.notes))
+        return dataclasses.replace(self, tests=tests, notes=list(self.notes), graphs=list(self.graphs))
 
     def functions(self) -> list[str]:
         """Student functions in report order, each once."""
@@ -152,10 +155,12 @@ class Report:
             "notes": list(self.notes),
             "student_output": self.student_output,
             "tests": [t.to_dict() for t in self.tests],
+            **({"graphs": [dict(g) for g in self.graphs]} if self.graphs else {}),
         }
 
     @classmethod
     def from_dict(cls, data: dict) -> "Report":
         """A report read back from its to_dict() form (e.g. JSON stored by the server)."""
         return cls(tests=[TestResult.from_dict(t) for t in data.get("tests", [])], seed=data.get("seed"),
-                   notes=list(data.get("notes", [])), student_output=data.get("student_output", ""))
+                   notes=list(data.get("notes", [])), student_output=data.get("student_output", ""),
+                   graphs=list(data.get("graphs") or []))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from grader.report import graphs as graph_report
 from grader.report.text import WAITING_PREFIXES, same_failure
 from grader.results import Report, Status, TestResult
 
@@ -96,3 +97,11 @@ def report_view(report_json: str, *, for_students: bool, points: float | None = 
 def result_view(result, points: float, *, for_students: bool) -> tuple[Report, list[FunctionView]]:
     """report_view of a stored Result, on the assignment's `points`."""
     return report_view(result.report_json, for_students=for_students, points=points, raw_max=result.raw_max)
+
+
+def graph_views(graphs: list[dict]) -> list[dict]:
+    """A report's staged graphs as the page draws them (the text report's rows: grader.report.graphs),
+    a hidden graph that fared as the public one said in its heading instead of drawn twice."""
+    return [{"exercise": graph.get("exercise", ""), "visibility": graph.get("visibility", ""),
+             "heading": graph_report.heading(graph), "first_wrong": graph.get("first_wrong"),
+             "rows": graph_report.rows(graph)} for graph in graph_report.shown(graphs)]

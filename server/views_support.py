@@ -9,6 +9,7 @@ from . import policy
 from .gradebook import show
 from .auth.forms import EmptyForm
 from .models import utcnow
+from .report_view import graph_views
 
 
 def local_time(moment: datetime | None, tz: str = "UTC", with_zone: bool = True) -> str:
@@ -59,6 +60,7 @@ def init_app(app) -> None:
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(points, "points")
     app.add_template_filter(relative, "relative")
+    app.add_template_filter(graph_views, "staged_graphs")
 
     @app.context_processor
     def site():

@@ -44,13 +44,18 @@ class KindRun:
     what the student's code wrote into an exception out of the findings. `seed` is the
     submission's: hidden inputs are drawn from it. `answers` is the kind's own recorded answers
     (`Kind.record_public`) in a student's release, which has no reference/; None where the course
-    has its reference, which the kind then reads itself (`course.reference_dir`)."""
+    has its reference, which the kind then reads itself (`course.reference_dir`). `source` is the
+    submission's module (a notebook's, converted), for a kind that reads its shape without running
+    it (the parameter names of a function); `graphs` collects plain data a kind shows beside its
+    tests (a staged graph's nodes), which the report keeps as `Report.graphs`."""
     runner: object
     visibility: "Visibility"
     seed: int
     course: "Course"
     budget: "Budget"
     answers: Mapping[str, "np.ndarray"] | None = None
+    source: bytes = b""
+    graphs: list[dict] | None = None
 
 
 class Kind:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 from ..results import Report, Status, Visibility
+from .graphs import shown, text_lines
 
 _VISIBILITY = {Visibility.VISIBLE: "visible", Visibility.HIDDEN: "after_published"}
 
@@ -24,8 +25,13 @@ def to_gradescope_dict(report: Report) -> dict:
             "visibility": _VISIBILITY[test.visibility],
         })
     result = {"score": report.score, "tests": tests, "visibility": "visible", "stdout_visibility": "hidden"}
+    # A staged graph drawn at the top, public only: the top-level output shows before grades are published.
+    public = shown([graph for graph in report.graphs if graph.get("visibility") == str(Visibility.VISIBLE)])
+    parts = ["\n".join(line for graph in public for line in text_lines(graph))] if public else []
     if report.student_output:
-        result["output"] = "Your code printed:\n" + report.student_output[-4000:]
+        parts.append("Your code printed:\n" + report.student_output[-4000:])
+    if parts:
+        result["output"] = "\n\n".join(parts)
     return result
 
 

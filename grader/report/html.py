@@ -6,6 +6,8 @@ from __future__ import annotations
 from html import escape
 
 from ..results import Report, Status, TestResult
+from .graphs import shown as drawn_graphs
+from .graphs import to_html as graph_html
 from .text import WAITING_PREFIXES
 
 GREEN, RED, YELLOW, GREY, CYAN = "#1a7f37", "#cf222e", "#9a6700", "#57606a", "#0a6a8a"
@@ -36,6 +38,7 @@ def to_html(report: Report, *, verbose: bool = False, full_page: bool = False) -
     for function in report.functions():
         tests = [t for t in report.tests if t.function == function]
         parts.append(_function_html(function, tests, verbose))
+    parts.extend(graph_html(graph) for graph in drawn_graphs(report.graphs))
     if report.student_output.strip():
         shown = report.student_output.strip().splitlines()
         more = f"\n... ({len(shown) - MAX_OUTPUT_LINES} more lines)" if len(shown) > MAX_OUTPUT_LINES else ""

@@ -7,6 +7,8 @@ import textwrap
 import click
 
 from ..results import Report, Status, TestResult, score_text
+from .graphs import shown as drawn_graphs
+from .graphs import text_lines
 
 _MARKS = {Status.PASSED: ("✓", "green"), Status.FAILED: ("✗", "red"), Status.ERROR: ("!", "red"),
           Status.TIMEOUT: ("⏱", "red"), Status.MISSING: ("·", "yellow"), Status.SKIPPED: ("-", "yellow")}
@@ -35,6 +37,8 @@ def to_text(report: Report, *, color: bool = False, verbose: bool = False) -> st
         head = f"{function}  {_fmt(score)}/{_fmt(possible)}"
         lines.append(style(head, bold=True, fg="green" if done else None))
         lines.extend(_function_lines(tests, style, verbose))
+    for graph in drawn_graphs(report.graphs):
+        lines.extend(text_lines(graph))
     if report.student_output.strip():
         shown = report.student_output.strip().splitlines()
         lines.append(style("Your code printed:", bold=True))

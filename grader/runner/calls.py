@@ -19,7 +19,9 @@ class Call:
     `save_args_as` keeps the argument list in the worker, so a later call can pass the very same
     object again (a bn_param dict that carries running statistics across calls);
     `count_calls_of` names a function of the submission whose calls during this call the worker
-    counts (a backward that calls its forward hundreds of times differentiates numerically).
+    counts (a backward that calls its forward hundreds of times differentiates numerically);
+    `helper` names a trusted helper of the worker (worker_main.HELPERS) that drives `function` (a
+    class of the submission) with `args` and returns numbers (an autograd program).
     """
     function: str
     args: tuple = ()
@@ -29,6 +31,7 @@ class Call:
     return_args: bool = False
     save_args_as: str | None = None
     count_calls_of: str | None = None
+    helper: str | None = None
 
 
 @dataclass
@@ -88,5 +91,6 @@ def encode_calls(calls: list[Call]) -> tuple[dict, list[bytes]]:
         "return_args": call.return_args,
         "save_args": call.save_args_as,
         **({"count": call.count_calls_of} if call.count_calls_of else {}),
+        **({"helper": call.helper} if call.helper else {}),
     } for call in calls]
     return {"op": "run", "steps": steps}, buffers

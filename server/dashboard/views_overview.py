@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from ..authz import assignment_for
 from ..extensions import db
-from . import bp, gradients, grid, mistakes, overview, progress
+from . import bp, first_wrong, gradients, grid, mistakes, overview, progress
 from .latest import functions_of
 
 
@@ -35,6 +35,7 @@ def class_mistakes(assignment_id: int):
     rates = mistakes.check_rates(db.session, assignment)
     return render_template("dashboard/mistakes.html", assignment=assignment, course=assignment.course,
                            rates=rates, heat=mistakes.heatmap(rates),
+                           first_wrong=first_wrong.first_wrong_nodes(db.session, assignment),
                            gradient_heat=gradients.gradient_heatmap(db.session, assignment, rates),
                            top=mistakes.mistake_counts(db.session, assignment),
                            histograms=mistakes.error_histograms(db.session, assignment),
@@ -61,6 +62,17 @@ def mistake_students(assignment_id: int, mistake: str):
     return render_template("dashboard/mistake.html", assignment=assignment, course=assignment.course,
                            mistake=mistake, meaning=mistakes.mistake_meaning(mistake), function=function,
                            affected=affected)
+
+
+@bp.get("/assignments/<int:assignment_id>/first-wrong/<function>")
+def first_wrong_students(assignment_id: int, function: str):
+    """The students whose latest submission first goes wrong at one node of a staged graph."""
+    assignment = assignment_for(current_user, assignment_id, staff=True)
+    if function not in first_wrong.graph_nodes(assignment):
+        abort(404, f"{function} is not a node of this assignment's graph.")
+    return render_template("dashboard/first_wrong.html", assignment=assignment, course=assignment.course,
+                           function=function,
+                           affected=first_wrong.students_first_wrong_at(db.session, assignment, function))
 
 
 @bp.get("/assignments/<int:assignment_id>/gradients/<function>/<gradient>")

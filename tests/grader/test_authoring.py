@@ -51,9 +51,10 @@ def test_stub_module_is_the_docstring_setup_and_stub_cells(assignment):
     first_markdown = next(c.source for c in cells if c.kind == "markdown")
     docstring = ast.get_docstring(module, clean=False).removesuffix("\n")
     assert docstring.split("\n")[1:] == first_markdown.split("\n")[1:]
-    functions = [ast.get_source_segment(source, node) for node in module.body if isinstance(node, ast.FunctionDef)]
+    stubbed = (ast.FunctionDef, ast.ClassDef)
+    functions = [ast.get_source_segment(source, node) for node in module.body if isinstance(node, stubbed)]
     assert functions == [c.source for c in cells if c.kind == "stub"]
-    assert all(isinstance(node, (ast.Expr, ast.Import, ast.ImportFrom, ast.FunctionDef)) for node in module.body)
+    assert all(isinstance(node, (ast.Expr, ast.Import, ast.ImportFrom, *stubbed)) for node in module.body)
     assert "grader" not in source.split('"""')[-1]   # the stub never imports the grader
 
 
@@ -156,5 +157,5 @@ def test_malformed_lessons_name_the_line(old, new, message):
 
 
 def test_a_stub_cell_holds_one_function():
-    with pytest.raises(LessonError, match="exactly one function"):
+    with pytest.raises(LessonError, match="exactly one function definition"):
         parse_lesson(GOOD + "\n\ndef g():\n    pass\n")

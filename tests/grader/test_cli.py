@@ -38,8 +38,16 @@ def check_json(path: str, *args: str) -> tuple[int, dict, str]:
     return result.exit_code, json.loads(result.stdout), result.stdout
 
 
+GRAPH_KEYS = {"exercise", "title", "visibility", "first_wrong", "nodes"}
+NODE_KEYS = {"name", "gradient", "shape", "reads", "status", "says"}
+
+
 def assert_report_schema(report: dict) -> None:
-    assert set(report) == REPORT_KEYS
+    assert set(report) - {"graphs"} == REPORT_KEYS      # graphs: a staged graph's report only
+    for graph in report.get("graphs", []):
+        assert set(graph) == GRAPH_KEYS
+        assert graph["first_wrong"] is None or type(graph["first_wrong"]) is str
+        assert all(set(node) == NODE_KEYS and all(type(s) is int for s in node["shape"]) for node in graph["nodes"])
     assert _is_number(report["score"]) and _is_number(report["max_score"])
     assert report["seed"] is None or type(report["seed"]) is int
     assert type(report["notes"]) is list and all(type(n) is str for n in report["notes"])

@@ -266,3 +266,17 @@ def test_the_command_writes_the_zip_and_refuses_contradictions(tmp_path):
                                 "--public-only", "--allow-unsandboxed"])
     assert both.exit_code == 2 and "contradict" in both.stderr
     assert not (tmp_path / "h.zip").exists()
+
+
+def test_a_staged_graph_exports_and_grades_node_by_node(tmp_path):
+    # No public_cases.json: a staged graph draws its own inputs.
+    path = tmp_path / "ninja.zip"
+    build_autograder("ninja", path, public_only=True)
+    buggy = Path(__file__).resolve().parents[1] / "corpus" / "staged" / "ninja" / "buggy" / "ninja_sign_dbnmeani.py"
+    results = run_gradescope(path, tmp_path, {"ninja.py": buggy.read_text()})
+    failing = [t for t in results["tests"] if t.get("score", 0) < t["max_score"]]
+    assert [t["name"] for t in failing] == ["dbnmeani: local step (public)"]
+    assert "the first node whose step is wrong: dbnmeani has the wrong sign" in failing[0]["output"]
+    drawn = results["output"].splitlines()
+    assert drawn[0].startswith("Graph: ") and "(public)" in drawn[0]      # the hidden graph waits for publication
+    assert any(line.strip().startswith("✗ dbnmeani") and "FIRST WRONG" in line for line in drawn)

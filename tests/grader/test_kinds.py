@@ -107,3 +107,18 @@ def test_a_kind_that_grades_no_function_is_refused(course):
     declaration.write_text(declaration.read_text().replace("return (self.function,)", "return ()"))
     with pytest.raises(DeclarationError, match="grades no student function"):
         Course(course).catalogue()
+
+
+def test_a_kind_reads_the_source_and_its_graphs_land_in_the_report(course, tmp_path):
+    # KindRun.source: the submission's module, never run by the grader; KindRun.graphs: plain data
+    # the report keeps (Report.graphs) and stores; a drawing skips what is not a staged graph's.
+    declaration = course / "exercises" / "doubling" / "assignment.py"
+    declaration.write_text(declaration.read_text().replace(
+        "        x = self.inputs(run)\n",
+        "        x = self.inputs(run)\n"
+        "        run.graphs.append({'exercise': self.name, 'defines': b'def double' in run.source})\n"))
+    report = grade(write(tmp_path, "def double(x):\n    return 2 * x\n"), course=course, seed=3)
+    assert report.graphs == [{"exercise": "doubling", "defines": True}] * 2
+    assert report.to_dict()["graphs"] == report.graphs
+    from grader.report.text import to_text
+    assert "Graph:" not in to_text(report)

@@ -151,6 +151,7 @@ def live_site(tmp_path):
         db.session.flush()
         make_user("ana@uni.test", Role.STUDENT, course, name="Ana Student")
         make_assignment(course, slug="gates", title="Gates: forward and backward", points=20.0)
+        make_assignment(course, slug="ninja", exercise="ninja", title="Backprop ninja: the makemore MLP", points=26.0)
         db.session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -92,6 +92,10 @@ ROUTES = {
     ("dashboard.class_progress", "GET"): Route("/staff/assignments/{assignment}/progress", STAFF),
     ("dashboard.mistake_students", "GET"): Route("/staff/assignments/{assignment}/mistakes/sign", STAFF),
     ("dashboard.gradient_students", "GET"): Route("/staff/assignments/{assignment}/gradients/mul_backward/db", STAFF),
+    # This assignment (gates) has no staged graph, so staff learn dbndiff is no node of it; a staged graph's
+    # page answering staff is tested in test_dashboard_first_wrong.
+    ("dashboard.first_wrong_students", "GET"): Route("/staff/assignments/{assignment}/first-wrong/dbndiff",
+                                                     answering(STAFF, 404)),
     ("dashboard.exports_page", "GET"): Route("/staff/assignments/{assignment}/export", STAFF),
     ("dashboard.export", "GET"): Route("/staff/assignments/{assignment}/export/csv", STAFF),
     ("dashboard.regrade_page", "GET"): Route("/staff/assignments/{assignment}/regrade", STAFF),

@@ -1,0 +1,105 @@
+"""A staged graph in a report (Report.graphs, made by grader.graphs.kind.graph_view), as text lines
+and as HTML: each node from the last step back, with its state; the first wrong node marked.
+
+States: given (the last step's gradient, handed to the student), right, credited (the node's own
+step is right, its input was already wrong), first_wrong, wrong, error (raised or unusable), missing.
+"""
+from __future__ import annotations
+
+from html import escape
+
+STATES = {
+    "given": ("→", "given", "#57606a"),
+    "right": ("✓", "right", "#1a7f37"),
+    "credited": ("✓", "credited: your step is right, its input was already wrong", "#0a6a8a"),
+    "first_wrong": ("✗", "FIRST WRONG", "#cf222e"),
+    "wrong": ("✗", "wrong step", "#cf222e"),
+    "error": ("!", "did not run", "#cf222e"),
+    "missing": ("·", "not written yet", "#9a6700"),
+}
+
+
+def shown(graphs: list[dict]) -> list[dict]:
+    """The graphs worth drawing: a hidden graph whose nodes fared exactly as the public one's did is
+    said in the public one's heading instead of drawn again."""
+    kept: list[dict] = []
+    for graph in filter(_drawable, graphs):
+        twin = next((g for g in kept if g.get("exercise") == graph.get("exercise") and _states(g) == _states(graph)), None)
+        if twin is None:
+            kept.append(dict(graph))
+        else:
+            twin["same_hidden"] = True
+    return kept
+
+
+def _drawable(graph) -> bool:
+    """A graph with the nodes a drawing needs (another kind's data, or a damaged stored report, is
+    left out rather than break the page)."""
+    nodes = graph.get("nodes") if isinstance(graph, dict) else None
+    return isinstance(nodes, list) and bool(nodes) and all(
+        isinstance(node, dict) and all(isinstance(node.get(key), str) for key in ("name", "gradient", "status"))
+        for node in nodes)
+
+
+def _states(graph: dict) -> list:
+    return [(node["name"], node["status"]) for node in graph["nodes"]]
+
+
+def heading(graph: dict) -> str:
+    where = "public" if graph.get("visibility") == "visible" else "hidden"
+    if graph.get("same_hidden"):
+        where = "public, and the same on the hidden inputs"
+    first = graph.get("first_wrong")
+    verdict = f"the first node whose step is wrong is d{first}" if first else "every step is right"
+    return f"{graph.get('title') or graph.get('exercise')} ({where}): {verdict}"
+
+
+def _shape(node: dict) -> str:
+    shape = node.get("shape") or []
+    return "(" + ", ".join(str(s) for s in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def _step(node: dict) -> str:
+    reads = node.get("reads") or []
+    return f"{node['name']} ← {', '.join(reads)}" if reads else f"{node['name']} (input)"
+
+
+def rows(graph: dict) -> list[dict]:
+    """Each node as a row to show: mark, gradient, shape, step, state label and what is wrong there
+    (said for a wrong node only), plus its name and status for styling."""
+    shown = []
+    for node in graph["nodes"]:
+        mark, label, colour = STATES.get(node["status"], ("?", node["status"], "#1f2328"))
+        says = node.get("says") or "" if node["status"] in ("first_wrong", "wrong", "error") else ""
+        shown.append({"name": node["name"], "status": node["status"], "mark": mark, "gradient": node["gradient"],
+                      "shape": _shape(node), "step": _step(node), "label": label, "says": says, "colour": colour})
+    return shown
+
+
+def text_lines(graph: dict) -> list[str]:
+    """The graph as terminal lines, one per node, the last step first."""
+    lines = [f"Graph: {heading(graph)}"]
+    width = max(len(node["gradient"]) for node in graph["nodes"])
+    for row in rows(graph):
+        says = f": {row['says']}" if row["says"] else ""
+        lines.append(f"  {row['mark']} {row['gradient']:<{width}}  {row['shape']:<12} {row['label']}{says}   [{row['step']}]")
+    return lines
+
+
+def to_html(graph: dict) -> str:
+    """The graph as an HTML table (inline styles), the first wrong node's row marked."""
+    lines = []
+    for row in rows(graph):
+        style = "background: #ffebe9; font-weight: bold" if row["status"] == "first_wrong" else ""
+        lines.append(
+            f'<tr class="graph-node graph-{escape(row["status"])}" data-node="{escape(row["name"])}" '
+            f'data-status="{escape(row["status"])}" style="{style}">'
+            f'<td style="color: {row["colour"]}">{row["mark"]}</td><td><code>{escape(row["gradient"])}</code></td>'
+            f'<td><code>{escape(row["shape"])}</code></td><td><code>{escape(row["step"])}</code></td>'
+            f'<td style="color: {row["colour"]}">{escape(row["label"])}</td><td>{escape(row["says"])}</td></tr>')
+    return (f'<div class="staged-graph" data-exercise="{escape(graph.get("exercise", ""))}" '
+            f'data-visibility="{escape(graph.get("visibility", ""))}" style="margin: 8px 0">'
+            f'<div style="font-weight: bold">Graph: {escape(heading(graph))}</div>'
+            '<table style="border-collapse: collapse; font-size: 13px; margin-top: 4px">'
+            "<tr><th></th><th>gradient</th><th>shape</th><th>step</th><th>state</th><th></th></tr>"
+            + "".join(lines) + "</table></div>")

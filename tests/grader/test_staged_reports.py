@@ -1,0 +1,93 @@
+"""A staged graph in what people read: the report's graph data (Report.graphs) survives JSON, the
+text and HTML reports draw it with the first wrong node marked, a notebook checks it node by node,
+and a student's release grades it without reference/."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from grader import notebook
+from grader.course import Course
+from grader.engine import grade
+from grader.release import build_release
+from grader.report.html import to_html
+from grader.report.text import to_text
+from grader.results import Report, Status, Visibility
+
+ROOT = Path(__file__).resolve().parents[2]
+BUGGY = ROOT / "tests" / "corpus" / "staged" / "ninja" / "buggy" / "ninja_missing_bndiff2_branch.py"
+REFERENCE = ROOT / "reference" / "ninja" / "ninja.py"
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory) -> Report:
+    path = tmp_path_factory.mktemp("ninja") / "ninja.py"
+    shutil.copyfile(BUGGY, path)
+    return grade(path, assignment="ninja", course=ROOT, seed=4)
+
+
+def test_the_graph_survives_the_stored_json(report):
+    assert [g["visibility"] for g in report.graphs] == ["visible", "hidden"]
+    back = Report.from_dict(json.loads(json.dumps(report.to_dict())))
+    assert back.graphs == report.graphs
+    nodes = {n["name"]: n for n in back.graphs[0]["nodes"]}
+    assert nodes["loss"]["status"] == "given" and nodes["bndiff"]["status"] == "first_wrong"
+    assert nodes["hprebn"]["status"] == "credited" and nodes["bnmeani"]["status"] == "right"
+    assert nodes["bndiff"]["reads"] == ["hprebn", "bnmeani"] and nodes["bndiff"]["shape"] == [32, 64]
+    assert "missing the contribution that flows back through bndiff2" in nodes["bndiff"]["says"]
+
+
+def test_the_text_report_draws_the_graph_once_when_hidden_fared_the_same(report):
+    text = to_text(report)
+    assert text.count("Graph: ") == 1 and "(public, and the same on the hidden inputs)" in text
+    line = next(line for line in text.splitlines() if line.strip().startswith("✗ dbndiff "))
+    assert "FIRST WRONG" in line and "used twice" in line
+    assert next(l for l in text.splitlines() if l.strip().startswith("✓ dhprebn ")).count("credited") == 1
+
+
+def test_the_html_report_marks_the_first_wrong_row_and_escapes(report):
+    html = to_html(report)
+    assert html.count('class="staged-graph"') == 1
+    assert 'data-node="bndiff" data-status="first_wrong"' in html
+    assert 'data-node="dC" ' not in html and 'data-node="C" data-status="credited"' in html
+    hostile = Report.from_dict({**report.to_dict(), "graphs": [{**report.graphs[0], "title": "<script>x</script>"}]})
+    assert "<script>x" not in to_html(hostile)
+
+
+def test_a_notebook_checks_the_nodes_run_so_far(capsys):
+    functions = REFERENCE.read_text().split("\n\n\n")
+    cells = [functions[0]] + functions[1:3] + ["from grader import notebook\nnotebook.check('dprobs')"]
+    report = notebook.check("dprobs", source=cells)
+    assert [(t.function, t.status) for t in report.tests] == [("dlogprobs", Status.PASSED), ("dprobs", Status.PASSED)]
+    graph, = report.graphs
+    states = {n["name"]: n["status"] for n in graph["nodes"]}
+    assert graph["first_wrong"] is None and states["probs"] == "right" and states["counts_sum_inv"] == "missing"
+    assert "not written yet" in capsys.readouterr().out
+
+
+def test_a_release_grades_the_graph_without_reference(tmp_path):
+    release = tmp_path / "release"
+    build_release("ninja", release, course=Course(ROOT))
+    assert not (release / "reference").exists()
+    right = grade(REFERENCE, course=release, in_process=True)
+    assert right.score == right.max_score == 26 and {t.visibility for t in right.tests} == {Visibility.VISIBLE}
+    wrong = grade(BUGGY, course=release, in_process=True)
+    assert [t.function for t in wrong.tests if t.status is not Status.PASSED] == ["dbndiff"]
+
+
+def test_a_node_returning_an_object_fails_alone_and_nothing_of_it_crosses(tmp_path):
+    # An ndarray subclass that lies about its values would run the student's code in the grader if
+    # it crossed: it arrives as the name of its type, and the nodes after it get the true dprobs.
+    hostile = REFERENCE.read_text().replace(
+        "def dprobs(probs, dlogprobs):\n    return dlogprobs / probs",
+        "class Liar(np.ndarray):\n    def __eq__(self, other):\n        return True\n\n\n"
+        "def dprobs(probs, dlogprobs):\n    return (dlogprobs / probs).view(Liar)")
+    path = tmp_path / "ninja.py"
+    path.write_text(hostile)
+    report = grade(path, assignment="ninja", course=ROOT, seed=2)
+    failing = [(t.function, t.status, t.mistake) for t in report.tests if t.status is not Status.PASSED]
+    assert failing == [("dprobs", Status.ERROR, "not_an_array")] * 2
+    assert "a subclass of numpy.ndarray" in next(t.output for t in report.tests if t.function == "dprobs")
