@@ -1,12 +1,20 @@
-"""How often the grader's feedback names the mistake, on the corpus of single-bug submissions.
+"""How often the grader's feedback names the mistake, on a corpus of single-bug submissions.
 
-For each file in tests/corpus/buggy/ (stubs excluded) the manifest says which functions carry the
-bug and which mistake id names it. A bug is *caught* when a flagged function fails some check,
-and *named* when a failing check of it carries the manifest's mistake id (ids are what the hint
-is chosen by, so a named id means a hint written for that mistake). Prints one line per file and
-the shares; also the correct files rejected by any check (should be none).
+Two corpora: `tests/corpus` (our own, written with the grader's catalogue in mind) and
+`tests/corpus_real_style` (issue 20: single-bug files written in the styles of public students'
+CS231n and autograd code, each bug one we read in such code; see its manifest). For each buggy file
+the manifest says which functions carry the bug and which mistake id names it (a list: any of
+them). A bug is *caught* when a flagged function fails some check, and *named* when a failing check
+of it carries the manifest's id (ids are what the hint is chosen by, so a named id means a hint
+written for that mistake). A caught bug that is not named is *misleading* when its first failing
+check carries an id that claims a cause (not one of the NEUTRAL ids, which say only what is wrong
+and where): the student is told about a mistake they did not make. Prints one line per file, the
+shares, and the correct files rejected by any check (should be none).
 
-    python bench/hint_share.py [--seed N]
+    python bench/hint_share.py [--corpus corpus|real_style|held_out] [--seed N] [--seeds N]
+
+`held_out` (tests/corpus_held_out) holds files written after the fixes made on `real_style`, their
+expected ids set down before the first run: the honest estimate for code we did not write.
 """
 from __future__ import annotations
 
@@ -22,48 +30,96 @@ sys.path.insert(0, str(ROOT))
 
 from grader.engine import grade  # noqa: E402
 
-CORPUS = ROOT / "tests" / "corpus"
+CORPORA = {"corpus": ROOT / "tests" / "corpus", "real_style": ROOT / "tests" / "corpus_real_style",
+           "held_out": ROOT / "tests" / "corpus_held_out"}
+
+# Ids that say what is wrong and where, without claiming a cause: never misleading.
+NEUTRAL = {None, "exception", "shape_error", "gradient_wrong_for_own_forward", "inconsistent_forward",
+           "running_stats_wrong", "test_mode_wrong"}
+NEUTRAL_KINDS = ("_wrong_shape", "_slightly_off")
 
 
-def graded(path: Path, assignment: str, seed: int | None):
-    """Graded under the name a student would submit (the corpus file name must not leak into hints)."""
+def is_neutral(mistake: str | None) -> bool:
+    return mistake in NEUTRAL or mistake.endswith(NEUTRAL_KINDS)
+
+
+def graded(path: Path, assignment: str, seed: int | None, whole: bool):
+    """Graded under the name a student would submit (the corpus file name must not leak into hints).
+    `whole`: the file is a whole assignment; otherwise only the exercises it defines are graded."""
     with tempfile.TemporaryDirectory() as folder:
         submission = Path(folder) / f"{assignment}.py"
         shutil.copyfile(path, submission)
-        return grade(submission, assignment=assignment, seed=seed)
+        return grade(submission, assignment=assignment if whole else None, seed=seed)
 
 
-def judge(name: str, expected: dict, report) -> tuple[bool, bool, list[str]]:
-    """(caught, named, mistake ids found on the flagged functions' failing checks)."""
+def expected_ids(expected: dict) -> list[str]:
+    mistake = expected.get("mistake")
+    return list(mistake) if isinstance(mistake, list) else [mistake]
+
+
+def judge(expected: dict, report) -> tuple[bool, bool, bool, list[str]]:
+    """(caught, named, misleading, mistake ids found on the flagged functions' failing checks; with
+    "-" when some failing check has no hint at all)."""
     failing = [t for t in report.tests if t.function in expected["flagged"] and t.status != "passed"]
     found = list(dict.fromkeys(t.mistake for t in failing if t.mistake))
-    return bool(failing), expected.get("mistake") in found, found
+    if any(t.hint is None and t.status == "failed" for t in failing):
+        found.append("(no hint)")
+    # Where the id alone is generic (shape_error), the manifest also names a phrase its hint must hold.
+    named = any(t.mistake in expected_ids(expected) and expected.get("hint_holds", "") in (t.hint or "")
+                for t in failing)
+    misleading = bool(failing) and not named and not is_neutral(failing[0].mistake)
+    return bool(failing), named, misleading, found
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seed", type=int, default=None)
-    args = parser.parse_args()
-    manifest = json.loads((CORPUS / "manifest.json").read_text())["buggy"]
-    caught = named = total = 0
+def measure(corpus: str, seed: int | None, verbose: bool = True) -> dict:
+    """Figures for one corpus at one seed."""
+    folder = CORPORA[corpus]
+    whole = corpus == "corpus"
+    manifest = json.loads((folder / "manifest.json").read_text())["buggy"]
+    caught = named = misleading = total = hintless = 0
+    gaps, misled = [], []
     for name, expected in sorted(manifest.items()):
         if "stub" in name:
             continue
         total += 1
-        report = graded(CORPUS / "buggy" / name, expected["assignment"], args.seed)
-        is_caught, is_named, found = judge(name, expected, report)
+        report = graded(folder / "buggy" / name, expected["assignment"], seed, whole)
+        is_caught, is_named, is_misleading, found = judge(expected, report)
         caught += is_caught
         named += is_named
-        mark = "named " if is_named else ("caught" if is_caught else "MISSED")
-        print(f"{mark}  {name:55s} expected {expected.get('mistake')!s:28s} found {', '.join(found) or '-'}")
+        hintless += is_caught and not is_named and "(no hint)" in found
+        misleading += is_misleading
+        if is_misleading:
+            misled.append(name)
+        if expected.get("known_gap"):
+            gaps.append(name)
+        mark = "named " if is_named else ("MISLED" if is_misleading else ("caught" if is_caught else "MISSED"))
+        if verbose:
+            print(f"{mark}  {name:48s} expected {'|'.join(expected_ids(expected)):32s} found {', '.join(found) or '-'}")
     rejected = []
-    for path in sorted((CORPUS / "correct").glob("*.py")):
-        report = graded(path, path.name.split("_")[0], args.seed)
+    for path in sorted((folder / "correct").glob("*.py")):     # none in a folder without one
+        report = graded(path, path.name.split("_")[0], seed, whole)
         if report.score != report.max_score:
             rejected.append(path.name)
-    print(f"\n{total} buggy files: {caught} caught ({caught / total:.0%}), "
-          f"{named} with the mistake named ({named / max(caught, 1):.0%} of caught)")
-    print(f"correct files rejected: {len(rejected)} {rejected or ''}")
+    return {"total": total, "caught": caught, "named": named, "misleading": misleading, "misled": misled,
+            "hintless": hintless,
+            "known_gaps": gaps, "correct": len(list((folder / "correct").glob("*.py"))), "rejected": rejected}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", choices=sorted(CORPORA), default="corpus")
+    parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument("--seeds", type=int, default=1,
+                        help="grade the corpus at seeds 1..N (with --seed: seed..seed+N-1)")
+    args = parser.parse_args()
+    seeds = [args.seed] if args.seeds == 1 else [(args.seed or 1) + i for i in range(args.seeds)]
+    for seed in seeds:
+        f = measure(args.corpus, seed, verbose=len(seeds) == 1)
+        print(f"\nseed {seed}: {f['total']} buggy files: {f['caught']} caught ({f['caught'] / f['total']:.0%}), "
+              f"{f['named']} with the mistake named ({f['named'] / max(f['caught'], 1):.0%} of caught), "
+              f"{f['misleading']} misleading {f['misled'] or ''}; {f['hintless']} caught but unnamed with a check "
+              f"that has no hint; known gaps: {len(f['known_gaps'])}")
+        print(f"correct files rejected: {len(f['rejected'])} of {f['correct']} {f['rejected'] or ''}")
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from .exercises.base import (
     Hidden,
     Mistake,
     Path,
+    Rejection,
     Stability,
     State,
 )
@@ -31,6 +32,6 @@ from .graphs.kind import GraphHidden, StagedGraph
 from .results import PASS, Finding, Status
 
 
-__all__ = ["allclose", "Case", "ChainRule", "Convention", "Exercise", "Extreme", "Finding", "GraphHidden", "Hidden", "Kind", "KindRun",
-           "KindTest", "Mistake", "NodeMistake", "PASS", "Path", "Stability", "StagedGraph", "State", "Status", "broadcast_axes", "fmt", "sum_to",
-           "value_mistake"]
+__all__ = ["allclose", "Case", "ChainRule", "Convention", "Exercise", "Extreme", "Finding", "GraphHidden", "Hidden",
+           "Kind", "KindRun", "KindTest", "Mistake", "NodeMistake", "PASS", "Path", "Rejection", "Stability", "StagedGraph",
+           "State", "Status", "broadcast_axes", "fmt", "sum_to", "value_mistake"]

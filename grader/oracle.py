@@ -127,11 +127,12 @@ class Oracle:
         """The exercise's declared wrong answers for the result `of` on this case."""
         return declared_candidates(case, of)
 
-    def chain_rule(self, case: Case, grad_name: str) -> tuple[list[ChainPath], tuple[str, str] | None]:
+    def chain_rule(self, case: Case, grad_name: str) -> tuple[list[ChainPath], tuple[str, str] | None, bool]:
         """The chain-rule paths of the gradient `grad_name` on this case (none when undeclared),
-        and the (mistake, hint) for a gradient that is the direct path alone."""
+        the (mistake, hint) for a gradient that is the direct path alone, and whether its columns
+        are independent (ChainRule.per_column)."""
         hidden = case.exercise.hidden
         rule = hidden.chain_rule.get(grad_name) if hidden is not None else None
         if rule is None:
-            return [], None
-        return list(rule.paths(case)), rule.only_direct
+            return [], None, False
+        return list(rule.paths(case)), rule.only_direct, rule.per_column

@@ -114,14 +114,14 @@ class RecordingOracle:
         return candidates
 
     def chain_rule(self, case: Case, grad_name: str):
-        paths, only_direct = self.inner.chain_rule(case, grad_name)
+        paths, only_direct, per_column = self.inner.chain_rule(case, grad_name)
         key = _about_key("chain_rule", case, grad_name)
         for i, path in enumerate(paths):
             self.answers[f"{key}/{i}"] = np.asarray(path.value)
         self.answers[f"{key}/text"] = _texts({
             "paths": [[p.name, p.missing_hint, p.mistake, p.missing_mistake] for p in paths],
-            "only_direct": list(only_direct) if only_direct else None})
-        return paths, only_direct
+            "only_direct": list(only_direct) if only_direct else None, "per_column": per_column})
+        return paths, only_direct, per_column
 
 
 class RecordedOracle:
@@ -177,7 +177,8 @@ class RecordedOracle:
         texts = json.loads(str(self._get(f"{key}/text")))
         paths = [ChainPath(name, self._get(f"{key}/{i}"), hint, mistake, missing)
                  for i, (name, hint, mistake, missing) in enumerate(texts["paths"])]
-        return paths, tuple(texts["only_direct"]) if texts["only_direct"] else None
+        # Answers recorded before per_column existed have no such entry: no per-column fit.
+        return paths, tuple(texts["only_direct"]) if texts["only_direct"] else None, bool(texts.get("per_column"))
 
 
 def record_public_answers(exercises: Iterable[Exercise | Kind], reference_oracle, course: Course,

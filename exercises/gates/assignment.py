@@ -7,6 +7,7 @@ hidden shapes and the known mistakes are in reference/gates/hidden.py.
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 
@@ -64,7 +65,33 @@ def _gate_error(error, function, case):
         return ("Summing without keepdims=True removes that axis, so every later axis number shifts down by "
                 "one: sum the leading (added) axes in one call, sum(axis=tuple(range(lead))), then the stretched "
                 "ones with keepdims=True (or go from the last axis to the first).", "unbroadcast_axis_shift")
+    if error.get("type") == "IndexError" and ("tuple index out of range" in message or not message) \
+            and _failing_line_reads_shape(error.get("traceback", "")):
+        # grad.shape[axis] after an earlier sum without keepdims removed an axis: the shape has
+        # fewer entries than the axis numbers of the input's shape, which the loop walks
+        return ("Your code reads a shape at an axis number it no longer has. If you sum axes one at a time "
+                "without keepdims=True, each sum removes an axis and every later axis number shifts down by one: "
+                "sum the leading (added) axes in one call, then the stretched ones with keepdims=True, so that "
+                "grad keeps the input's number of axes.", "unbroadcast_axis_shift")
     return None
+
+
+def _failing_line_reads_shape(traceback: str) -> bool:
+    """The last source line of the student's traceback indexes a .shape."""
+    lines = [line.strip() for line in traceback.splitlines() if line.strip()]
+    source = [line for line in lines if not line.startswith("File ") and not set(line) <= set("^~ ")
+              and not re.match(r"^[A-Za-z_.]*(Error|Exception)\b", line)]
+    return bool(source) and ".shape[" in source[-1]
+
+
+def _mul_error(error, function, case):
+    """np.dot(a, b) (or a @ b) in mul_forward: the matrix product, whose shapes rarely line up."""
+    trace = error.get("traceback", "")
+    if case is not None and function == case.exercise.forward and error.get("type") == "ValueError" \
+            and re.search(r"np\.dot\(|\.dot\(| @ |np\.matmul\(", trace):
+        return ("np.dot(a, b) (like a @ b) is the matrix product; the gate multiplies elementwise, a * b "
+                "(np.multiply), which also broadcasts.", "mul_matmul")
+    return _gate_error(error, function, case)
 
 
 def _max_error(error, function, case):
@@ -127,8 +154,13 @@ def _sum_error(error, function, case):
 def _sum_output_shape(out_shape, expected, hint, kind, case):
     """keepdims is this exercise's own argument: its hint says more than the generic one."""
     kind = kind if kind in ("keepdims", "squeezed") else "wrong_shape"
-    if len(out_shape) == len(expected) + 1 or math.prod(out_shape) == math.prod(expected):
+    axes = _axes(case.extras[0]) if case is not None else ()
+    if kind in ("keepdims", "squeezed"):
+        # Only a size-1 axis more or less: what keepdims decides.
         hint = "Check keepdims: with keepdims=True the summed axes stay as size 1, otherwise they are removed."
+    elif any(axis < 0 for axis in axes) and len(out_shape) > len(expected):
+        hint = ("An axis in `axis` was left unsummed: a negative axis counts from the end (-1 is the last). "
+                "Normalise the axes first, tuple(a % x.ndim for a in axes), or pass them to np.sum as they are.")
     else:
         hint = "Sum over exactly the axes given by `axis` (an int, a negative int, a tuple, or None for all)."
     keepdims = bool(case.extras[1]) if case is not None else None
@@ -137,6 +169,13 @@ def _sum_output_shape(out_shape, expected, hint, kind, case):
     if kind == "squeezed" and keepdims:
         return hint, kind, "sum_keepdims_ignored"
     return hint, kind, None
+
+
+def _axes(axis) -> tuple:
+    """The summed axes as a tuple of ints (None: none known)."""
+    if axis is None:
+        return ()
+    return tuple(axis) if isinstance(axis, (tuple, list)) else (int(axis),)
 
 
 def _sum_gradient_shape(grad_name, grad_shape, input_name, input_shape):
@@ -162,6 +201,11 @@ GATE_IDS = {
     "unbroadcast_axis_shift": "a gate's unbroadcast sums axes one by one without keepdims, so later axis numbers shift (an axis out of bounds)",
 }
 
+MUL_IDS = {
+    **GATE_IDS,
+    "mul_matmul": "mul_forward uses the matrix product (np.dot, @) for the elementwise product a * b",
+}
+
 MAX_IDS = {
     **GATE_IDS,
     "max_stacked_inputs": "max_forward stacks a and b with np.array([a, b]), which breaks under broadcasting",
@@ -173,7 +217,7 @@ MAX_IDS = {
 
 EXERCISES = [
     _binary_gate("add", _binary(-2.0, 2.0)),
-    _binary_gate("mul", _binary(-2.0, 2.0)),
+    _binary_gate("mul", _binary(-2.0, 2.0), error_hint=_mul_error, mistake_ids=MUL_IDS),
     _binary_gate("max", _max_inputs, convention=Convention(_plant_ties, _judge_ties), mistake_ids=MAX_IDS,
                  error_hint=_max_error,
                  gradient_fallback=("dout flows to whichever input was larger: da = dout * (a >= b), "

@@ -11,7 +11,8 @@ import re
 
 import numpy as np
 
-from grader.declare import PASS, Convention, Exercise, Extreme, Finding, Stability, State, Status, allclose
+from grader.declare import (PASS, Convention, Exercise, Extreme, Finding, Rejection, Stability, State, Status,
+                            allclose)
 
 # --- affine --------------------------------------------------------------------------------------
 
@@ -34,6 +35,20 @@ def _affine_output_shape(out_shape, expected, hint, kind, case):
     if kind not in ("keepdims", "squeezed"):
         hint = "Flatten x to (N, D) first: x.reshape(x.shape[0], -1)."
     return hint, kind, "affine_not_flattened"
+
+
+def _affine_error(error, function, case):
+    """A product that meets x with all its axes (its shape is in the message): x was never
+    flattened. Only where the message shows it (a hidden case's message is withheld)."""
+    message = error.get("message", "")
+    if error.get("type") != "ValueError" or case is None or function != case.exercise.forward:
+        return None
+    x = case.arrays["x"]
+    shapes = {tuple(int(n) for n in found.split(",") if n.strip()) for found in re.findall(r"\(([\d, ]+)\)", message)}
+    if x.ndim > 2 and tuple(x.shape) in shapes:
+        return (f"x of shape {tuple(x.shape)} goes into the matrix product as it is: flatten it to (N, D) first, "
+                "x.reshape(x.shape[0], -1) @ w + b.", "affine_not_flattened")
+    return None
 
 
 # --- relu: 0 is the kink -------------------------------------------------------------------------
@@ -241,13 +256,20 @@ def _running_mistake(key: str, value, before: dict, arrays, settings: dict, expe
                     "x.mean(axis=0) / x.var(axis=0) without keepdims=True.", "running_stats_keepdims")
         return f"bn_param['{key}'] must have shape ({d},), one value per feature.", "running_stats_wrong"
     momentum = settings.get("momentum", DEFAULT_MOMENTUM)
-    batch = x.mean(axis=0) if key == "running_mean" else x.var(axis=0)
+    statistic, name = (np.mean, "mean") if key == "running_mean" else (np.var, "variance")
+    batch = statistic(x, axis=0)
     variants = [
+        (batch, f"bn_param['{key}'] holds this batch's statistic alone: the running value must keep its past, "
+         "running = momentum * running + (1 - momentum) * batch statistic (the old running value, not the batch's, "
+         "is what momentum multiplies).", "running_stats_replaced"),
         (_update(start, batch, 1 - momentum), "momentum is on the wrong side: running = momentum * running + "
          "(1 - momentum) * batch statistic (momentum weighs the old value).", "running_momentum_swapped"),
         (start, f"bn_param['{key}'] was never updated: after each train batch, set bn_param['{key}'] = "
          "momentum * running + (1 - momentum) * batch statistic.", "running_stats_not_updated"),
     ]
+    variants.append((_update(start, np.full(d, statistic(x)), momentum),
+                     f"{key} averages each feature's own {name}, with axis=0: without an axis it is the {name} of the "
+                     "whole batch, one number for every feature.", "running_stats_not_per_feature"))
     if momentum != DEFAULT_MOMENTUM:
         variants.append((_update(start, batch, DEFAULT_MOMENTUM),
                          "Use bn_param.get('momentum', 0.9): this call's bn_param sets another momentum.",
@@ -256,6 +278,15 @@ def _running_mistake(key: str, value, before: dict, arrays, settings: dict, expe
         variants.append((_update(start, x.var(axis=0, ddof=1), momentum),
                          "Update running_var with the biased batch variance x.var(axis=0), the one the "
                          "normalisation uses (divide by N, not N - 1).", "running_var_unbiased"))
+        variants.append((_update(start, x.mean(axis=0), momentum),
+                         "running_var averages the batch's variance, x.var(axis=0): yours is updated with the batch's "
+                         "mean (the line for running_mean, copied?).", "running_var_from_mean"))
+        variants.append((_update(start, x.std(axis=0), momentum),
+                         "running_var averages the batch's variance x.var(axis=0), not its standard deviation: test "
+                         "mode takes the square root of running_var + eps itself.", "running_var_std"))
+        variants.append((_update(start, x.var(axis=0) + settings.get("eps", DEFAULT_EPS), momentum),
+                         "running_var averages the batch's variance alone: eps is added where test mode divides, "
+                         "np.sqrt(running_var + eps), not stored in running_var.", "running_var_plus_eps"))
     for candidate, hint, mistake in variants:
         if not np.array_equal(candidate, expected) and allclose(value, candidate):
             return hint, mistake
@@ -283,6 +314,8 @@ def _test_mode_mistake(out, arrays, param: dict, expected: np.ndarray) -> tuple[
         (gamma * (x - mean) / (np.sqrt(var) + eps) + beta,
          "In test mode put eps inside the square root: (x - running_mean) / np.sqrt(running_var + eps).",
          "test_mode_eps_outside_sqrt"),
+        (gamma * (x - mean) / np.sqrt(var + eps),
+         "In test mode add beta too: out = gamma * x_hat + beta, as in train mode.", "test_mode_missing_beta"),
     ]
     if eps != DEFAULT_EPS:
         variants.append((gamma * (x - mean) / np.sqrt(var + DEFAULT_EPS) + beta,
@@ -293,6 +326,17 @@ def _test_mode_mistake(out, arrays, param: dict, expected: np.ndarray) -> tuple[
             return hint, mistake
     return ("In test mode: out = gamma * (x - running_mean) / np.sqrt(running_var + eps) + beta, with the "
             "running statistics from bn_param."), "test_mode_wrong"
+
+
+def _unknown_mode(case) -> dict:
+    """bn_param with a mode that is neither 'train' nor 'test' (a caller's 'validation')."""
+    return {"bn_param": {**case.extras[0], "mode": "validation"}}
+
+
+BATCHNORM_REJECTS = (Rejection(
+    _unknown_mode, "ValueError", "bn_param['mode'] = 'validation'",
+    "Only 'train' and 'test' are modes: check the mode first and raise ValueError for anything else (else: raise "
+    "ValueError(...)), so that a caller's typo is not quietly treated as test mode.", "batchnorm_invalid_mode"),)
 
 
 BATCHNORM_STATE = State(
@@ -322,6 +366,7 @@ SIGMOID_IDS = {
 
 BATCHNORM_IDS = {
     "batchnorm_variance_cancellation": "batchnorm computes the variance as E[x^2] - E[x]^2, which cancels when the mean is large",
+    "batchnorm_invalid_mode": "batchnorm_forward does not raise ValueError for a bn_param['mode'] other than 'train' or 'test'",
     "test_mode_eps_outside_sqrt": "batchnorm in test mode adds eps outside the square root: sqrt(running_var) + eps",
     "test_mode_changed_running_stats": "batchnorm in test mode changes the running statistics (an update before the mode branch)",
     "batchnorm_zero_variance": "batchnorm divides by sqrt(var) without eps: a constant feature gives NaN or inf",
@@ -330,11 +375,17 @@ BATCHNORM_IDS = {
     "running_momentum_swapped": "batchnorm's update has momentum on the wrong side: (1 - m) * running + m * batch",
     "running_momentum_ignored": "batchnorm ignores bn_param['momentum'] (a hard-coded momentum)",
     "running_var_unbiased": "batchnorm's running variance uses the unbiased variance (ddof=1)",
+    "running_stats_replaced": "batchnorm's running statistics are replaced by the batch's (momentum * batch + (1 - momentum) * batch)",
+    "running_stats_not_per_feature": "batchnorm's running statistics are updated with the whole batch's mean or variance (no axis), not each feature's",
+    "running_var_from_mean": "batchnorm's running variance is updated with the batch's mean",
+    "running_var_std": "batchnorm's running variance is updated with the batch's standard deviation instead of its variance",
+    "running_var_plus_eps": "batchnorm's running variance is updated with var + eps instead of the batch's variance",
     "running_stats_keepdims": "batchnorm stores running statistics of shape (1, D) instead of (D,)",
     "running_stats_wrong": "batchnorm's running statistics are wrong, with no more specific cause known",
     "test_mode_batch_stats": "batchnorm in test mode normalises with the test batch's own statistics",
     "test_mode_batch_var": "batchnorm in test mode uses running_mean but the test batch's own variance (or std)",
     "test_mode_no_eps": "batchnorm in test mode divides by sqrt(running_var) without eps",
+    "test_mode_missing_beta": "batchnorm's test-mode output leaves out beta",
     "eps_ignored": "batchnorm ignores bn_param['eps'] (a hard-coded eps)",
     "test_mode_wrong": "batchnorm's test-mode output is wrong, with no more specific cause known",
 }
@@ -345,7 +396,7 @@ AFFINE_IDS = {
 
 EXERCISES = [
     Exercise("affine", "affine_forward", "affine_backward", ("x", "w", "b"), _affine_inputs, batched=True,
-             broadcast=("b",), shape_puzzle=True, output_shape=_affine_output_shape,
+             broadcast=("b",), shape_puzzle=True, output_shape=_affine_output_shape, error_hint=_affine_error,
              mistake_ids=AFFINE_IDS),
     Exercise("relu", "relu_forward", "relu_backward", ("x",), _relu_inputs, batched=True,
              convention=Convention(_plant_zeros, _judge_zeros), output_shape=_relu_output_shape,
@@ -356,5 +407,6 @@ EXERCISES = [
              stability=SOFTMAX_STABILITY, error_hint=_softmax_error, mistake_ids=SOFTMAX_IDS),
     Exercise("batchnorm", "batchnorm_forward", "batchnorm_backward", ("x", "gamma", "beta"), _batchnorm_inputs,
              extras=("bn_param",), batched=True, broadcast=("gamma", "beta"), describe=lambda extras: f", {extras[0]}",
-             stability=BATCHNORM_STABILITY, state=BATCHNORM_STATE, mistake_ids=BATCHNORM_IDS),
+             stability=BATCHNORM_STABILITY, state=BATCHNORM_STATE, rejects=BATCHNORM_REJECTS,
+             mistake_ids=BATCHNORM_IDS),
 ]

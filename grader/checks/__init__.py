@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..exercises.base import Exercise
-from . import cache_reuse, conventions, dtypes, forward_values, gradients, mutation, stability, state
+from . import cache_reuse, conventions, dtypes, forward_values, gradients, mutation, rejections, stability, state
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,9 @@ CHECKS: list[CheckSpec] = [
     CheckSpec("stability", "forward", stability.check_forward, stability.plan_forward, needs="stability",
               after="main"),
     CheckSpec("running statistics", "forward", state.check, state.plan, weight=2, needs="state"),
+    # Small: refusing a bad argument is the docstring's contract, not the computation.
+    CheckSpec("invalid arguments", "forward", rejections.check, rejections.plan, weight=0.5, needs="rejects",
+              credit_after="main"),
     CheckSpec("gradient", "backward", gradients.check, gradients.plan, weight=2, hidden_too=True),
     CheckSpec("gradient edge cases", "backward", gradients.check, gradients.plan, cases="edge", hidden_too=True,
               after="gradient"),

@@ -104,6 +104,9 @@ def _error_hint(error: dict, function: str, case: Case | None,
                 "np.maximum(a, b).", "np_max_not_maximum")
     if kind == "ValueError" and "broadcast" in message:
         return puzzle.broadcast_advice(message) or _SHAPES_HINT, "shape_error"
+    if kind in ("ValueError", "TypeError") and "boolean array indexing assignment" in message:
+        return ("An assignment through a boolean mask takes one value per selected entry: index the right side with "
+                "the same mask, dx[mask] = dout[mask] (or multiply, dx = dout * mask)."), "mask_assignment"
     if kind == "ValueError" and "cannot reshape array" in message:
         if _literal_size_in_reshape(trace):
             return ("A reshape with sizes written as numbers fits one input only: derive them from the arrays, "

@@ -1,12 +1,14 @@
 """Forward values: the student's output against the reference's, shape first, then values."""
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from ..compare import allclose
 from ..diagnosis.mistake_ids import value_mistake
 from ..diagnosis.shapes import fmt, output_shape_diagnosis
-from ..diagnosis.values import explain_mismatch
+from ..diagnosis.values import explain_mismatch, localise
 from ..exercises.base import Case
 from ..results import PASS, Finding, Status
 from ..runner.calls import Call
@@ -49,6 +51,9 @@ def compare_output(case: Case, out: np.ndarray, expected: np.ndarray, oracle, wh
                            hint, mistake or value_mistake(what, kind))
     if allclose(out, expected) or (exercise.accepts is not None and exercise.accepts(case, what, out)):
         return PASS
-    return explain_mismatch(what, out, expected, batch_size=case.batch_size,
-                            candidates=oracle.mistakes(case, what),
-                            nan_hint=exercise.stability.hint if exercise.stability else None)
+    finding = explain_mismatch(what, out, expected, batch_size=case.batch_size,
+                               candidates=oracle.mistakes(case, what),
+                               nan_hint=exercise.stability.hint if exercise.stability else None)
+    if finding.hint is None:
+        finding = dataclasses.replace(finding, hint=localise(what, out, expected, case.arrays))
+    return finding

@@ -27,8 +27,8 @@ from ..compare import allclose, norm, relative_error, rtol_for
 from ..diagnosis import paths
 from ..diagnosis.proof import proven_fix, unproven_shape_hint
 from ..diagnosis.mistake_ids import value_mistake
-from ..diagnosis.shapes import gradient_shape_diagnosis, gradient_shape_message
-from ..diagnosis.values import Candidate, explain_mismatch
+from ..diagnosis.shapes import first_slice, fmt, gradient_shape_diagnosis, gradient_shape_message
+from ..diagnosis.values import Candidate, explain_mismatch, localise
 from ..exercises.base import Case
 from ..results import PASS, Finding, Status
 from ..runner.calls import Call
@@ -200,7 +200,14 @@ def _check_shapes(case: Case, grads: tuple[np.ndarray, ...], expected: tuple | N
     out_shape = case.douts[0].shape if name in case.exercise.broadcast else None
     hint, kind = gradient_shape_diagnosis(grad_name, g.shape, name, x.shape, out_shape, case.exercise.gradient_shape)
     if expected is not None and not proven_fix(kind, g, x.shape, expected[index]):
-        hint, kind = unproven_shape_hint(grad_name, name, x.shape, case), "wrong_shape"
+        hint, kind = unproven_shape_hint(grad_name, name, x.shape, case, g)
+    others = [other for other, array in case.arrays.items() if other != name and array.shape == g.shape]
+    if others and kind in ("wrong_shape", "wrong_axis"):
+        # A fact, not a fix: the shape is another input's (a line written for it, copied).
+        hint = (f"{grad_name} has {others[0]}'s shape {fmt(g.shape)}, not {name}'s {fmt(x.shape)}: each gradient "
+                f"takes the shape of its own input (a line written for {others[0]}, copied, such as "
+                f"unbroadcast(..., {others[0]}.shape)?). {hint}")
+        kind = "shape_of_other_input"
     raise Failed(Finding(Status.FAILED, gradient_shape_message(grad_name, g.shape, name, x.shape), hint,
                          value_mistake(grad_name, kind), wrong_gradients=tuple(w[4] for w in wrong)))
 
@@ -212,6 +219,10 @@ def _mismatch(ctx: Context, case: Case, index: int, student: np.ndarray, expecte
     candidates = list(ctx.oracle.mistakes(case, grad_name))
     copies = case.douts[0].size // max(expected.size, 1) if case.dout is not None else 1
     if input_name in case.broadcast_inputs and copies > 1:
+        candidates.append(Candidate(first_slice(case.douts[0], expected.shape), f"{input_name} was broadcast: "
+                                    f"{grad_name} is one slice of dout (dout[0]); add up dout over every position "
+                                    f"{input_name} was copied to (sum over the broadcast axes).",
+                                    value_mistake(grad_name, "one_slice")))
         candidates.append(Candidate(expected / copies, f"{input_name} was broadcast: sum dout over the broadcast "
                                                        "axes; you averaged (mean) instead of summing.",
                                     value_mistake(grad_name, "mean_not_sum")))
@@ -231,6 +242,8 @@ def _mismatch(ctx: Context, case: Case, index: int, student: np.ndarray, expecte
     if finding.hint is None and exercise.gradient_fallback is not None:
         hint, mistake = exercise.gradient_fallback
         finding = dataclasses.replace(finding, mistake=mistake, hint=hint)
+    if finding.hint is None:
+        finding = dataclasses.replace(finding, hint=localise(grad_name, student, expected, case.arrays))
     return finding
 
 

@@ -35,10 +35,17 @@ def _with_hint(finding: Finding, exercise) -> Finding:
     own = {extreme.mistake for extreme in stability.extremes[1:]}
     if finding.status is not Status.FAILED or finding.mistake in own:
         return finding
-    generic = finding.hint is None or "NaN" in finding.output or "inf" in finding.output or "smooth" in finding.output
-    if finding.mistake is None or finding.mistake.endswith("_not_finite"):
-        finding = dataclasses.replace(finding, mistake=stability.mistake)
-    return dataclasses.replace(finding, hint=stability.hint if generic else finding.hint)
+    not_finite = "NaN" in finding.output or "inf" in finding.output or "smooth" in finding.output
+    if not_finite or (finding.mistake or "").endswith("_not_finite"):
+        return dataclasses.replace(finding, mistake=stability.mistake,
+                                   hint=stability.hint if finding.hint is None or not_finite else finding.hint)
+    if finding.hint is None:
+        # Finite but wrong here: not the overflow the stability mistake is about, so no id; the
+        # hint says what is special about these inputs.
+        return dataclasses.replace(finding, hint="Your result is finite but wrong on these extreme inputs, which "
+                                                 "the other checks do not have; what is usually special about them: "
+                                                 + stability.hint)
+    return finding
 
 
 def _later_extreme(ctx: Context, case: Case, extreme: Extreme) -> Finding:

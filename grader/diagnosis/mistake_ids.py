@@ -29,10 +29,13 @@ VALUE_KINDS = {
     "slightly_off": "{v} is close to right but not equal (relative error below 1e-3): a special case or a parameter handled differently",
     # shapes
     "wrong_shape": "{v} has the wrong shape, with no more specific cause known",
+    "one_slice": "{v} of a broadcast input is one slice of dout (dout[0]) instead of its sum over the broadcast axes",
     "not_summed": "{v} of a broadcast input has dout's shape: not summed over the broadcast axes",
     "wrong_axis": "{v} is summed over the wrong axis (e.g. db = dout.sum(axis=1))",
     "keepdims": "{v} differs only by a kept size-1 axis ((1, D) for (D,)): keepdims=True where it should not be",
     "squeezed": "{v} differs only by a dropped size-1 axis ((D,) for (1, D), () for (1,)): squeeze or a missing keepdims",
+    "shape_of_other_input": "{v} has the shape of another input than its own (a line written for that input, copied)",
+    "not_flattened": "{v} was computed from an input of more than two axes left unflattened (x.T @ dout for x of shape (N, d1, d2)): flatten it to (N, D) first",
     "not_reshaped": "{v} has the right number of entries in the wrong shape: reshape it back",
     "shape_transposed": "{v} has the transposed shape: the matrix product is in the wrong order",
 }
@@ -48,6 +51,7 @@ NAMED = {
     "name_error": "the function uses a name that is not defined (a typo, or a variable of another function)",
     "hardcoded_shape": "a reshape with sizes written as numbers, which fit one input's shape only",
     "python_scalar_input": "the function reads .shape (or another array attribute) of an input given as a plain Python number",
+    "mask_assignment": "an assignment through a boolean mask is given a whole array (dx[mask] = dout): index the right side with the same mask",
     "missing_key": "the function read a key its argument does not have (bn_param['eps'] without a default)",
     "out_of_memory": "the function ran out of memory",
     "module_not_found": "a function uses a module the submission imports and the grader does not provide (scipy, a typo, another file of theirs); the functions that do not use it are graded",

@@ -33,14 +33,34 @@ def fit(student: np.ndarray, paths: list[Path]) -> np.ndarray | None:
     return coefficients
 
 
+def fit_columns(student: np.ndarray, paths: list[Path]) -> np.ndarray | None:
+    """Coefficients c[j, i] with student[:, j] == sum(c[j, i] * path_i[:, j]) for every column j,
+    or None. Only where each column has at least two more rows than there are paths, so that a
+    fit is evidence, not a solution any column would have."""
+    student = np.asarray(student, dtype=np.float64)
+    if student.ndim != 2 or any(p.value.shape != student.shape for p in paths) \
+            or student.shape[0] < len(paths) + 2:
+        return None
+    rows = []
+    for j in range(student.shape[1]):
+        column = fit(student[:, j], [Path(p.name, p.value[:, j], p.missing_hint, p.mistake) for p in paths])
+        if column is None:
+            return None
+        rows.append(column)
+    return np.array(rows)
+
+
 def diagnose(case, grad_name: str, student: np.ndarray, paths: list[Path],
-             only_direct: tuple[str, str] | None = None) -> tuple[str, str] | None:
+             only_direct: tuple[str, str] | None = None, per_column: bool = False) -> tuple[str, str] | None:
     """(hint, mistake) naming the wrong chain-rule path of `student`, given the gradient's `paths`
     on this case (the direct path first), or None. `only_direct` = (mistake, hint opening) names a
-    gradient that is the direct path alone."""
+    gradient that is the direct path alone; `per_column`: the columns are independent, so a path
+    may also be off by a factor that differs from column to column."""
     if not paths:
         return None
     coefficients = fit(student, paths)
+    if coefficients is None and per_column:
+        return _diagnose_columns(grad_name, student, paths)
     if coefficients is None:
         return None
     wrong = [(p, float(c)) for p, c in zip(paths, coefficients) if abs(c - 1) > COEFFICIENT_TOLERANCE]
@@ -77,3 +97,22 @@ def _mistake(wrong, missing) -> str:
     if any(path is m for m in missing) and path.missing_mistake:
         return path.missing_mistake
     return path.mistake
+
+
+def _diagnose_columns(grad_name: str, student: np.ndarray, paths: list[Path]) -> tuple[str, str] | None:
+    """A gradient whose paths fit column by column with factors that change from column to column:
+    the paths with such factors are named (a per-feature quantity missing or extra in them)."""
+    columns = fit_columns(student, paths)
+    if columns is None:
+        return None
+    off = [(p, columns[:, i]) for i, p in enumerate(paths) if np.any(np.abs(columns[:, i] - 1) > COEFFICIENT_TOLERANCE)]
+    varying = [(p, c) for p, c in off if np.ptp(c) > COEFFICIENT_TOLERANCE * max(1.0, float(np.max(np.abs(c))))]
+    if not varying or len(off) == len(paths):
+        return None           # a constant factor was fitted above already; every path off: a shared factor
+    names = " and ".join(p.name for p, _ in varying)
+    hint = (f"{grad_name} is the sum of its chain-rule paths, and in yours {names} "
+            f"{'is' if len(varying) == 1 else 'are'} off by a factor that changes from feature to feature, while "
+            "the other paths are right: a per-feature quantity (1 / std, std, var, gamma) is missing from that "
+            "path, extra, or raised to the wrong power. ")
+    hint += " ".join(p.missing_hint[0].upper() + p.missing_hint[1:] for p, _ in varying)
+    return hint, varying[0][0].mistake

@@ -141,3 +141,13 @@ def _broadcastable(small: tuple, big: tuple) -> bool:
     if len(small) > len(big):
         return False
     return all(s in (1, b) for s, b in zip(small[::-1], big[::-1]))
+
+
+def first_slice(dout: np.ndarray, shape: tuple) -> np.ndarray:
+    """dout's first slice along the axes an input of `shape` was broadcast over (dout[0] for a
+    bias of shape (M,) and dout of shape (N, M)): what a gradient that forgot to sum looks like."""
+    dout = np.asarray(dout)
+    lead = dout.ndim - len(shape)
+    sliced = dout[(0,) * lead] if lead > 0 else dout
+    index = tuple(slice(0, 1) if n == 1 and m != 1 else slice(None) for n, m in zip(shape, sliced.shape))
+    return sliced[index] if index else sliced

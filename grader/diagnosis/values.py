@@ -61,8 +61,14 @@ def explain_mismatch(what: str, student: np.ndarray, expected: np.ndarray, *,
 
     if not np.all(np.isfinite(student)):
         bad = int(np.size(student) - np.count_nonzero(np.isfinite(student)))
-        return failed(f"{what} contains {bad} NaN or inf value(s)",
-                      nan_hint or "Look for a division by zero, a log of 0, or exp of a large number.",
+        output = f"{what} contains {bad} NaN or inf value(s)"
+        # A declared mistake that is NaN exactly where the student's result is (a log of the wrong,
+        # negative, variable) names the cause better than "look for a log of 0".
+        for candidate in candidates:
+            if _same_with_nans(student, candidate.value):
+                return failed(output, candidate.hint, candidate.mistake)
+        return failed(output, nan_hint or "Look for a division by zero, a log of 0 or of a negative number, a negative "
+                                          "number to a fractional power, or exp of a large number.",
                       nan_mistake or value_mistake(what, "not_finite"))
     output = f"{what} is wrong (relative error {err:.2g})"
     if not np.any(student) and np.any(expected):
@@ -86,6 +92,18 @@ def explain_mismatch(what: str, student: np.ndarray, expected: np.ndarray, *,
                               "with its own number, a constant written as a number.",
                       value_mistake(what, "slightly_off"))
     return failed(output, None, None)
+
+
+def _same_with_nans(student: np.ndarray, candidate: np.ndarray) -> bool:
+    """Equal, with NaN and inf in the same places (and of the same kind)."""
+    candidate = np.asarray(candidate, dtype=np.float64)
+    if candidate.shape != student.shape:
+        return False
+    finite = np.isfinite(student)
+    if not np.array_equal(finite, np.isfinite(candidate)) or not np.array_equal(np.isnan(student), np.isnan(candidate)):
+        return False
+    return bool(np.array_equal(student[np.isinf(student)], candidate[np.isinf(candidate)])) \
+        and allclose(student[finite], candidate[finite])
 
 
 def _generic_candidates(what: str, expected: np.ndarray, batch_size: int | None) -> list[Candidate]:
@@ -123,3 +141,22 @@ def _constant_ratio(student: np.ndarray, expected: np.ndarray) -> float | None:
     if not np.isfinite(c) or abs(c) < 1e-12 or abs(c - 1) < 1e-6:
         return None
     return c if allclose(student, c * expected) else None
+
+
+def localise(what: str, student: np.ndarray, expected: np.ndarray, arrays: dict[str, np.ndarray]) -> str | None:
+    """Where a wrong result of the right shape is wrong, when that is one side of an input's sign:
+    "dx is right where x > 0 and wrong where x < 0". A fact about the student's result, not a guess
+    at its cause, for a result nothing else explains (the branch of their code for the other sign)."""
+    student, expected = np.asarray(student, dtype=np.float64), np.asarray(expected, dtype=np.float64)
+    for name, array in arrays.items():
+        if np.shape(array) != student.shape or student.shape != expected.shape:
+            continue
+        for right, wrong in ((">", "<"), ("<", ">")):
+            good = array > 0 if right == ">" else array < 0
+            bad = ~good & (array != 0)
+            if good.any() and bad.any() and allclose(student[good], expected[good]) \
+                    and not allclose(student[bad], expected[bad]):
+                return (f"{what} is right where {name} {right} 0 and wrong where {name} {wrong} 0: look at what your "
+                        f"code does for {'negative' if wrong == '<' else 'positive'} {name} (a branch, a mask, or a "
+                        "formula that only holds on one side).")
+    return None

@@ -110,11 +110,28 @@ class Path:
 
 
 @dataclass(frozen=True)
+class Rejection:
+    """An argument the forward must refuse with an exception, as its docstring says: `replace(case)`
+    -> {extra's name: the forbidden value} (bn_param with mode 'validation'); `exception` is the
+    exception's type name; `what` says what was passed, in words a student reads; `hint` and
+    `mistake` are for a forward that accepts it (or raises something else)."""
+    replace: Callable[["Case"], dict]
+    exception: str
+    what: str
+    hint: str
+    mistake: str
+
+
+@dataclass(frozen=True)
 class ChainRule:
     """A gradient that is a sum of paths (`paths(case)`, the first one the direct path). When only
-    the direct path is there, `only_direct` = (mistake, hint opening) names that case."""
+    the direct path is there, `only_direct` = (mistake, hint opening) names that case.
+    `per_column`: the gradient's columns are independent (batchnorm's features), so a path may be
+    wrong by a factor that differs from column to column (a per-feature gamma or 1 / std missing or
+    extra); the paths are then also fitted one column at a time."""
     paths: Callable[["Case"], list[Path]]
     only_direct: tuple[str, str] | None = None
+    per_column: bool = False
 
 
 @dataclass(frozen=True)
@@ -158,6 +175,8 @@ class Exercise:
     stability: Stability | None = None
     convention: Convention | None = None
     state: State | None = None
+    # Arguments the forward must refuse (a small-weight check of their own, "invalid arguments").
+    rejects: tuple[Rejection, ...] = ()
     # error_hint(error, function, case) -> (hint, mistake) | None, for a student's exception whose
     # cause is this exercise's own (error is {"type", "message", "traceback"}; case may be None).
     error_hint: Callable[[dict, str, "Case | None"], tuple[str, str] | None] | None = None
@@ -196,8 +215,9 @@ class Exercise:
 
     @property
     def extra_checks(self) -> frozenset[str]:
-        """The extra checks this exercise declares, by name ("stability", "convention", "state")."""
-        declared = {"stability": self.stability, "convention": self.convention, "state": self.state}
+        """The extra checks this exercise declares, by name ("stability", "convention", "state", "rejects")."""
+        declared = {"stability": self.stability, "convention": self.convention, "state": self.state,
+                    "rejects": self.rejects or None}
         return frozenset(name for name, spec in declared.items() if spec is not None)
 
     def gradient_names(self) -> tuple[str, ...]:

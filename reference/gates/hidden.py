@@ -38,6 +38,8 @@ EXP_MISTAKES = (
             lambda c: np.exp(c.dout)),
     Mistake("exp_of_dout", "dx", "dx = dout * exp(x): multiply by dout, don't take exp of it.",
             lambda c: np.exp(c.dout) * np.exp(c["x"])),
+    Mistake("exp_of_output", "dx", "Your cache holds out = exp(x) already, and you take exp of it again: the local "
+            "gradient is out itself, dx = dout * out.", lambda c: c.dout * np.exp(np.exp(c["x"]))),
 )
 
 MUL_MISTAKES = (
@@ -53,10 +55,22 @@ POW_MISTAKES = (
     Mistake("pow_exponent_precedence", "da", "b * a ** b - 1 subtracts 1 from the whole product: ** binds "
             "tighter than -, so write the exponent in parentheses, b * a ** (b - 1).",
             lambda c: sum_to(c.dout * (c["b"] * c["a"] ** c["b"] - 1), c["a"].shape)),
+    Mistake("pow_exponent_precedence", "da", "dout * b * a ** b - 1 subtracts 1 from the whole product: ** binds "
+            "tighter than -, so write the exponent in parentheses, dout * b * a ** (b - 1).",
+            lambda c: sum_to(c.dout * c["b"] * c["a"] ** c["b"] - 1, c["a"].shape)),
+    Mistake("pow_swapped", "da", "da = dout * b * a ** (b - 1): the exponent b comes down and the base a keeps its "
+            "place; you have a and b swapped (a * b ** (a - 1)).",
+            lambda c: sum_to(c.dout * c["a"] * c["b"] ** (c["a"] - 1), c["a"].shape)),
     Mistake("pow_total_derivative", "da", "da is the partial derivative with respect to a alone, b held fixed: "
             "b * a ** (b - 1). The a ** b * log(a) term is the partial with respect to b; it belongs in db only.",
             lambda c: sum_to(c.dout * (c["b"] * c["a"] ** (c["b"] - 1) + c["a"] ** c["b"] * np.log(c["a"])),
                              c["a"].shape)),
+    Mistake("pow_log_of_exponent", "db", "db = dout * a ** b * log(a): the log is of the base a, not of the exponent "
+            "b (d/db a ** b = a ** b * log(a); log(b) is NaN wherever b < 0).",
+            lambda c: sum_to(c.dout * c["a"] ** c["b"] * np.log(c["b"]), c["b"].shape)),
+    Mistake("pow_db_missing_power", "db", "db = dout * a ** b * log(a): the derivative of a ** b with respect to b "
+            "keeps the a ** b factor; you have only log(a).",
+            lambda c: sum_to(c.dout * np.log(c["a"]), c["b"].shape)),
     Mistake("pow_missing_log", "db", "db = dout * a ** b * log(a): don't forget the log(a).",
             lambda c: sum_to(c.dout * c["a"] ** c["b"], c["b"].shape)),
 )
@@ -75,6 +89,7 @@ SUM_IDS = {
 EXP_IDS = {
     "exp_gradient_x": "exp_backward multiplies by x instead of exp(x)",
     "exp_of_dout": "exp_backward computes exp(dout) instead of dout * exp(x)",
+    "exp_of_output": "exp_backward takes exp of the cached output exp(x) again",
 }
 
 MUL_IDS = {
@@ -84,8 +99,11 @@ MUL_IDS = {
 POW_IDS = {
     "pow_exponent_precedence": "pow_backward writes b * a ** b - 1 for b * a ** (b - 1) (operator precedence)",
     "pow_total_derivative": "pow_backward adds db's a ** b * log(a) term to da (total for partial derivative)",
+    "pow_swapped": "pow_backward's da swaps a and b in the power rule: a * b ** (a - 1)",
     "pow_exponent": "pow_backward forgets to lower the exponent: b * a ** b instead of b * a ** (b - 1)",
     "pow_missing_log": "pow_backward forgets log(a) in db",
+    "pow_db_missing_power": "pow_backward's db is dout * log(a), without the a ** b factor",
+    "pow_log_of_exponent": "pow_backward's db takes log(b), the exponent, instead of log(a)",
 }
 
 HIDDEN = {

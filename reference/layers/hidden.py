@@ -42,11 +42,19 @@ def _x_hat(c):
 RELU_IDS = {
     "relu_forward_mask": "relu_forward returns the mask (x > 0) instead of max(0, x)",
     "relu_output_as_mask": "relu_backward multiplies dout by the output max(x, 0) instead of the mask x > 0",
+    "relu_sign_mask": "relu_backward multiplies dout by np.sign(x): -dout where x < 0 instead of 0",
+    "relu_mask_one_row": "relu_backward takes its mask from one example (x[0]) for every row",
+    "relu_mask_from_output": "relu_backward's mask lets everything through (out >= 0 on the output, or no mask): dx = dout",
     "relu_mask_from_dout": "relu_backward takes its mask from dout (dout > 0) instead of from x",
 }
 
 SOFTMAX_IDS = {
     "softmax_missing_onehot": "softmax dx is p / N: the -1 at each example's correct class is missing",
+    "softmax_labels_as_onehot": "softmax's loss multiplies the log-probabilities by y as if y were one-hot (y holds class indices)",
+    "softmax_wrong_axis": "softmax_loss normalises over axis 0 or the whole array instead of each row's classes (axis=1)",
+    "softmax_logsumexp_keepdims": "softmax's log-sum-exp without keepdims: (N,) meets the (N, C) scores along the columns (square x)",
+    "softmax_loss_all_rows": "softmax's loss takes log_probs[:, y] (every row at every label) instead of log_probs[np.arange(N), y]",
+    "softmax_minus_one_everywhere": "softmax dx subtracts 1 from every entry: (p - 1) / N",
     "softmax_onehot_all_rows": "softmax dx subtracts 1 at the labels' columns in every row (dx[:, y] -= 1)",
     "softmax_labels_one_based": "softmax uses y - 1 or y + 1: labels are 0-based class indices",
     "softmax_onehot_scaled": "softmax dx's -onehot / N path has the wrong factor (sign or N)",
@@ -60,6 +68,7 @@ SIGMOID_IDS = {
     "sigmoid_derivative_s": "sigmoid_backward uses s instead of s * (1 - s)",
     "sigmoid_one_minus_s": "sigmoid_backward uses (1 - s) instead of s * (1 - s)",
     "sigmoid_on_input": "sigmoid_backward applies s * (1 - s) to x instead of the sigmoid's output",
+    "sigmoid_of_output": "sigmoid_backward applies the sigmoid again to the cached output s: sigmoid(s) * (1 - sigmoid(s))",
 }
 
 BATCHNORM_IDS = {
@@ -68,6 +77,8 @@ BATCHNORM_IDS = {
     "batchnorm_unbiased_var": "batchnorm uses the unbiased variance (ddof=1) instead of the batch's biased one",
     "batchnorm_eps_outside_sqrt": "batchnorm adds eps outside the square root: std + eps",
     "batchnorm_missing_beta": "batchnorm_forward leaves out beta",
+    "batchnorm_stats_not_per_feature": "batchnorm's mean and variance are not per feature (axis=0): of the whole array, or of each example",
+    "train_mode_running_stats": "batchnorm in train mode normalises with the running statistics instead of the batch's own",
     "missing_mean_path": "batchnorm dx is missing the path through the batch mean",
     "missing_var_path": "batchnorm dx is missing the path through the batch variance",
     "missing_mean_var_paths": "batchnorm dx is only the direct path: both paths through mean and variance are missing",
@@ -99,6 +110,14 @@ RELU = Hidden(
                 lambda c: (c["x"] > 0).astype(float)),
         Mistake("relu_output_as_mask", "dx", "ReLU's local gradient is 1 where x > 0 and 0 elsewhere, not the "
                 "output itself.", lambda c: c.dout * np.maximum(c["x"], 0.0)),
+        Mistake("relu_sign_mask", "dx", "np.sign(x) is -1 where x < 0: ReLU's local gradient there is 0, not -1. "
+                "Mask with x > 0: dx = dout * (x > 0).", lambda c: c.dout * np.sign(c["x"])),
+        Mistake("relu_mask_one_row", "dx", "Your mask comes from one example, x[0], and is applied to every row: take "
+                "it from the whole x, dx = dout * (x > 0) (check how you unpack the cache).",
+                lambda c: c.dout * (c["x"][0] > 0), when=lambda c: c["x"].ndim >= 2 and c["x"].shape[0] > 1),
+        Mistake("relu_mask_from_output", "dx", "dx equals dout everywhere: your mask let every entry through (if it is "
+                "out >= 0: out = max(0, x) is never negative, so that holds everywhere). Mask with x > 0 (or out > 0).",
+                lambda c: c.dout.copy()),
         Mistake("relu_mask_from_dout", "dx", "The mask comes from the forward's input: dx = dout * (x > 0), with x "
                 "from the cache, not dout > 0.", lambda c: c.dout * (c.dout > 0)),
     ),
@@ -116,6 +135,9 @@ SIGMOID = Hidden(
                 lambda c: c.dout * _sigmoid(c["x"])),
         Mistake("sigmoid_on_input", "dx", "Apply s * (1 - s) to the sigmoid's output s, not to the input x.",
                 lambda c: c.dout * c["x"] * (1 - c["x"])),
+        Mistake("sigmoid_of_output", "dx", "Your cache holds s = sigmoid(x) already, and you apply the sigmoid to it "
+                "again: the local gradient is s * (1 - s) with s itself, not sigmoid(s) * (1 - sigmoid(s)).",
+                lambda c: c.dout * _sigmoid(_sigmoid(c["x"])) * (1 - _sigmoid(_sigmoid(c["x"])))),
         Mistake("sigmoid_one_minus_s", "dx", "The derivative of the sigmoid is s * (1 - s): you have only (1 - s).",
                 lambda c: c.dout * (1 - _sigmoid(c["x"]))),
         Mistake("sigmoid_stable_branch_dropped", "dx", "Where x < 0 your sigmoid is exp(x) / (1 + exp(x)), and x "
@@ -135,6 +157,54 @@ def _one_based_loss(c):
     x, y = c["x"], c["y"]
     log_p = np.log(np.maximum(_softmax(x), 1e-300))
     return np.asarray(-log_p[np.arange(x.shape[0]), y - 1].mean())
+
+
+def _column_softmax(x):
+    """The softmax over axis 0 (each column over the batch), as column-major course code has it."""
+    return _softmax(x.T).T
+
+
+def _whole_array_softmax(x):
+    """A 1-d softmax reused on the batch: each row shifted by its max, then divided by the sum of
+    the whole array."""
+    e = np.exp(x - x.max(axis=1, keepdims=True))
+    return e / e.sum()
+
+
+def _softmax_loss_with(c, probabilities):
+    x, y = c["x"], c["y"]
+    p = probabilities(x)
+    return np.asarray(-np.log(np.maximum(p[np.arange(x.shape[0]), y], 1e-300)).mean())
+
+
+def _squeezed_log_sum_exp(c):
+    """shifted - log(sum(exp(shifted), axis=1)) without keepdims: the (N,) row values meet the
+    (N, C) scores along the columns (it runs only when N == C)."""
+    x, y = c["x"], c["y"]
+    shifted = x - x.max(axis=1, keepdims=True)
+    log_p = shifted - np.log(np.exp(shifted).sum(axis=1))
+    return np.asarray(-log_p[np.arange(x.shape[0]), y].mean())
+
+
+COLUMN_AXIS = ("The softmax runs over each example's classes, axis=1 (x is (N, C), one row per example): the max "
+               "and the sum are over axis=1 with keepdims=True, not axis=0, which mixes the examples of a batch.")
+LABELS_AS_ONEHOT = ("y holds class indices (shape (N,)), not a one-hot matrix: multiplying it with the "
+                    "log-probabilities weighs them by the label numbers. Pick each example's own entry instead, "
+                    "-log_probs[np.arange(N), y].mean().")
+WHOLE_ARRAY = ("Each example's probabilities must add up to 1 on their own: the normaliser is each row's sum, "
+               "np.sum(e, axis=1, keepdims=True), not the sum of the whole batch (a 1-d softmax reused on a batch).")
+
+
+def _loss_all_rows(c):
+    """-log_p[:, y].mean(): an (N, N) block, every row at every example's label."""
+    x, y = c["x"], c["y"]
+    log_p = np.log(np.maximum(_softmax(x), 1e-300))
+    return np.asarray(-log_p[:, y].mean())
+
+
+def _some_class_absent(c) -> bool:
+    """dx[:, y] -= 1 and dx -= 1 differ only where some class is absent from y."""
+    return len(np.unique(c["y"])) < c["x"].shape[1]
 
 
 def _onehot_every_row(c):
@@ -163,12 +233,36 @@ SOFTMAX = Hidden(
     edges=({"N": 2, "C": 7}, {"N": 6, "C": 2}),
     mistakes=(
         Mistake("softmax_labels_one_based", "loss", ONE_BASED, _one_based_loss),
+        Mistake("softmax_labels_as_onehot", "loss", LABELS_AS_ONEHOT,
+                lambda c: np.asarray(-np.sum(c["y"] * np.log(np.maximum(_softmax(c["x"]), 1e-300)).T) / c["x"].shape[0])),
+        Mistake("softmax_labels_as_onehot", "loss", LABELS_AS_ONEHOT,
+                lambda c: np.asarray(-np.sum(c["y"] * np.log(np.maximum(_softmax(c["x"]), 1e-300))) / c["x"].shape[0]),
+                when=lambda c: c["x"].shape[0] == c["x"].shape[1]),
+        Mistake("softmax_wrong_axis", "loss", COLUMN_AXIS, lambda c: _softmax_loss_with(c, _column_softmax)),
+        Mistake("softmax_wrong_axis", "dx", COLUMN_AXIS,
+                lambda c: (_column_softmax(c["x"]) - np.eye(c["x"].shape[1])[c["y"]]) / c["x"].shape[0]),
+        Mistake("softmax_wrong_axis", "loss", WHOLE_ARRAY, lambda c: _softmax_loss_with(c, _whole_array_softmax)),
+        Mistake("softmax_wrong_axis", "dx", WHOLE_ARRAY,
+                lambda c: (_whole_array_softmax(c["x"]) - np.eye(c["x"].shape[1])[c["y"]]) / c["x"].shape[0]),
+        Mistake("softmax_logsumexp_keepdims", "loss", "log(sum(exp(shifted), axis=1)) has shape (N,): subtracted from "
+                "the (N, C) scores it lines up with the columns, not the rows (it only runs because N == C here). "
+                "Keep the axis, keepdims=True, so that each row's value has shape (N, 1).", _squeezed_log_sum_exp,
+                when=lambda c: c["x"].shape[0] == c["x"].shape[1]),
+        Mistake("softmax_loss_all_rows", "loss", "log_probs[:, y] takes every row at every example's label (an N x N "
+                "block): the loss of example i is at its own label only, log_probs[np.arange(N), y].", _loss_all_rows),
         Mistake("softmax_missing_onehot", "dx", "Subtract 1 at each example's correct class: dx = (p - one_hot(y)) / N.",
                 lambda c: _softmax(c["x"]) / c["x"].shape[0]),
         Mistake("dx_sign", "dx", "dx has the wrong sign: dx = (p - one_hot(y)) / N.",
                 lambda c: (_softmax(c["x"]) - np.eye(c["x"].shape[1])[c["y"]]) * -1 / c["x"].shape[0]),
+        Mistake("softmax_onehot_all_rows", "dx", "1 is subtracted in every row at every class's column (dx[:, y] -= 1 "
+                "with every class in y, which is also dx - 1): subtract it only at each example's own class, "
+                "dx[np.arange(N), y] -= 1.", _onehot_every_row, when=lambda c: not _some_class_absent(c)),
         Mistake("softmax_onehot_all_rows", "dx", "dx[:, y] -= 1 subtracts 1 in every row at every label's column: "
-                "subtract only at each example's own class, dx[np.arange(N), y] -= 1.", _onehot_every_row),
+                "subtract only at each example's own class, dx[np.arange(N), y] -= 1.", _onehot_every_row,
+                when=_some_class_absent),
+        Mistake("softmax_minus_one_everywhere", "dx", "dx = (p - 1) / N subtracts 1 from every score: the -1 belongs "
+                "only at each example's correct class, dx[np.arange(N), y] -= 1.",
+                lambda c: (_softmax(c["x"]) - 1.0) / c["x"].shape[0], when=_some_class_absent),
         Mistake("softmax_labels_one_based", "dx", ONE_BASED,
                 lambda c: (_softmax(c["x"]) - np.eye(c["x"].shape[1])[c["y"] - 1]) / c["x"].shape[0]),
     ),
@@ -182,6 +276,30 @@ def _batchnorm(c, std, beta=True):
     """gamma * (x - mean) / std (+ beta): the forward with the student's choice of divisor."""
     x = c["x"]
     return c["gamma"] * (x - x.mean(axis=0)) / std + (c["beta"] if beta else 0)
+
+
+PER_FEATURE = ("Normalise each feature (column) over the batch: mean and variance with axis=0, one value per "
+               "feature, not of the whole array (no axis) or of each example (axis=1).")
+
+
+def _with_updated_running_stats(c):
+    """Train mode normalising with the running statistics just updated from this batch."""
+    x, param = c["x"], c["bn_param"]
+    d = x.shape[1]
+    momentum = param.get("momentum", 0.9)
+    mean = momentum * param.get("running_mean", np.zeros(d)) + (1 - momentum) * x.mean(axis=0)
+    var = momentum * param.get("running_var", np.zeros(d)) + (1 - momentum) * x.var(axis=0)
+    return c["gamma"] * (x - mean) / np.sqrt(var + _eps(c)) + c["beta"]
+
+
+def _dx_eps_outside_sqrt(c):
+    """The backward of the forward that divides by std + eps (x_hat and 1 / std both from it)."""
+    x, dout = c["x"], c.dout
+    n = x.shape[0]
+    std = x.std(axis=0) + _eps(c)
+    x_hat = (x - x.mean(axis=0)) / std
+    dgamma = (dout * x_hat).sum(axis=0)
+    return c["gamma"] / (n * std) * (n * dout - dout.sum(axis=0) - x_hat * dgamma)
 
 
 def _dx_without_gamma(c):
@@ -215,8 +333,19 @@ BATCHNORM = Hidden(
                 lambda c: _batchnorm(c, np.sqrt(c["x"].var(axis=0, ddof=1) + _eps(c)))),
         Mistake("batchnorm_eps_outside_sqrt", "out", "Put eps inside the square root: (x - mean) / np.sqrt(var + eps).",
                 lambda c: _batchnorm(c, c["x"].std(axis=0) + _eps(c))),
+        Mistake("batchnorm_stats_not_per_feature", "out", PER_FEATURE,
+                lambda c: c["gamma"] * (c["x"] - c["x"].mean()) / np.sqrt(c["x"].var() + _eps(c)) + c["beta"]),
+        Mistake("batchnorm_stats_not_per_feature", "out", PER_FEATURE,
+                lambda c: c["gamma"] * (c["x"] - c["x"].mean(axis=1, keepdims=True))
+                / np.sqrt(c["x"].var(axis=1, keepdims=True) + _eps(c)) + c["beta"]),
+        Mistake("train_mode_running_stats", "out", "In train mode normalise with this batch's own mean and variance; "
+                "the running statistics are only updated there (after the batch is normalised), and used in test mode.",
+                _with_updated_running_stats),
         Mistake("batchnorm_missing_beta", "out", "out is missing beta: out = gamma * x_hat + beta.",
                 lambda c: _batchnorm(c, np.sqrt(c["x"].var(axis=0) + _eps(c)), beta=False)),
+        Mistake("batchnorm_eps_outside_sqrt", "dx", "Your dx divides by np.sqrt(var) + eps: keep eps inside the square "
+                "root, 1 / np.sqrt(var + eps), as the forward does (the two differ most where a feature's variance is "
+                "small).", _dx_eps_outside_sqrt),
         Mistake("missing_gamma", "dx", "dx is missing gamma: out = gamma * x_hat + beta, so the gradient reaching "
                 "x_hat is gamma * dout.", _dx_without_gamma),
         Mistake("dgamma_not_normalised", "dgamma", "dgamma = sum(dout * x_hat, axis=0): gamma multiplies the "
@@ -227,7 +356,7 @@ BATCHNORM = Hidden(
     ),
     chain_rule={"dx": ChainRule(_batchnorm_dx_paths, only_direct=(
         "missing_mean_var_paths", "{grad} is only the direct path: the paths through the batch mean and variance "
-        "are missing. "))},
+        "are missing. "), per_column=True)},
     mistake_ids=BATCHNORM_IDS)
 
 HIDDEN = {"affine": AFFINE, "relu": RELU, "sigmoid": SIGMOID, "softmax": SOFTMAX, "batchnorm": BATCHNORM}

@@ -119,7 +119,7 @@ def assert_valid_results(results: dict) -> None:
 def test_a_correct_submission_gets_full_marks(autograder, tmp_path):
     results = run_gradescope(autograder[0], tmp_path, {"layers.py": REFERENCE})
     assert_valid_results(results)
-    assert results["score"] == sum(t["max_score"] for t in results["tests"]) == 80
+    assert results["score"] == sum(t["max_score"] for t in results["tests"]) == 80.5  # 0.5 of it: batchnorm refuses an unknown mode (issue 20)
     assert {t["status"] for t in results["tests"]} == {"passed"}
     if sandbox_complete():
         assert {t["visibility"] for t in results["tests"]} == {"visible", "after_published"}
@@ -149,10 +149,10 @@ def test_a_notebook_and_several_files_are_graded(autograder, tmp_path):
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [nbformat.v4.new_code_cell(REFERENCE)]
     results = run_gradescope(autograder[0], tmp_path / "nb", {"layers.ipynb": nbformat.writes(notebook)})
-    assert results["score"] == 80
+    assert results["score"] == 80.5
     several = run_gradescope(autograder[0], tmp_path / "several",
                              {"scratch.py": "print('hi')\n", "hw/layers.py": REFERENCE, "notes.txt": "x"})
-    assert several["score"] == 80
+    assert several["score"] == 80.5
 
 
 @pytest.mark.parametrize("submission, words", [
@@ -177,7 +177,7 @@ def test_a_submission_named_like_the_grader_cannot_replace_it(autograder, tmp_pa
     """run_autograder never runs Python from the submission folder: a grader/ package there is inert."""
     results = run_gradescope(autograder[0], tmp_path, {
         "layers.py": REFERENCE, "grader/__init__.py": "raise SystemExit('hijacked')", "grader/cli.py": ""})
-    assert results["score"] == 80
+    assert results["score"] == 80.5
 
 
 def test_without_a_sandbox_only_public_checks_run_and_the_results_say_so(autograder, tmp_path):

@@ -175,3 +175,88 @@ def test_a_gate_given_a_python_float_that_reads_its_shape_is_told_so(mutant, fai
     assert {t.mistake for t in flagged} == {"python_scalar_input"} and "np.asarray" in flagged[0].hint
     assert "b a Python float" in flagged[0].output
     assert "python_scalar_input" in MISTAKES
+
+
+# Found by measuring tests/corpus_real_style (issue 20, second part), each made once.
+ROUND_3_MEASURED_LAYERS = [
+    ("bn_param['running_var'] = momentum * running_var + (1 - momentum) * var",
+     "bn_param['running_var'] = momentum * running_var + (1 - momentum) * np.sqrt(var)", "batchnorm_forward",
+     "running_var_std", "not its standard deviation"),
+    ("bn_param['running_var'] = momentum * running_var + (1 - momentum) * var",
+     "bn_param['running_var'] = momentum * running_var + (1 - momentum) * (var + eps)", "batchnorm_forward",
+     "running_var_plus_eps", "not stored in running_var"),
+    ("mean = x.mean(axis=0)\n    var = x.var(axis=0)", "mean = x.mean()\n    var = x.var()", "batchnorm_forward",
+     "batchnorm_stats_not_per_feature", "axis=0"),
+    ("    inv_std = 1.0 / np.sqrt(var + eps)\n",
+     "    bn_param['running_mean'] = momentum * running_mean + (1 - momentum) * mean\n"
+     "    bn_param['running_var'] = momentum * running_var + (1 - momentum) * var\n"
+     "    mean, var = bn_param['running_mean'], bn_param['running_var']\n"
+     "    inv_std = 1.0 / np.sqrt(var + eps)\n", "batchnorm_forward", "train_mode_running_stats", "own mean"),
+    # The direct path divided by var instead of std: a factor that changes from feature to feature,
+    # which the per-column fit of the chain-rule paths names.
+    (BN_DX, "dx = gamma * dout * inv_std ** 2 - (gamma * inv_std / N) * (dbeta + x_hat * dgamma)",
+     "batchnorm_backward", "direct_path_wrong", "feature to feature"),
+    ("dx = s * (1.0 - s) * dout", "dx = 1 / (1 + np.exp(-s)) * (1 - 1 / (1 + np.exp(-s))) * dout",
+     "sigmoid_backward", "sigmoid_of_output", "again"),
+]
+
+
+@pytest.mark.parametrize("old, new, function, mistake, words", ROUND_3_MEASURED_LAYERS,
+                         ids=[row[3] for row in ROUND_3_MEASURED_LAYERS])
+def test_a_mistake_measured_on_real_styles_is_named(mutant, failing, old, new, function, mistake, words):
+    report = grade(mutant("layers", old, new), assignment="layers")
+    named = [t for t in failing(report, function) if t.mistake == mistake]
+    assert named, [(t.check, t.mistake, t.hint) for t in failing(report, function)]
+    assert mistake in MISTAKES and all(words in (t.hint or "") for t in named), [t.hint for t in named]
+
+
+def test_a_nan_gradient_that_a_declared_mistake_explains_is_named_not_sent_to_look_for_a_log_of_0(mutant, failing):
+    # db = a ** b * log(b): NaN wherever b < 0, exactly where the declared mistake is NaN too.
+    report = grade(mutant("gates", "db = unbroadcast(out * np.log(a) * dout, b.shape)",
+                          "db = unbroadcast(out * np.log(b) * dout, b.shape)"), assignment="gates")
+    [flag, *_] = failing(report, "pow_backward")
+    assert flag.mistake == "pow_log_of_exponent" and "log(a)" in flag.hint
+
+
+def test_an_axis_shift_that_reads_a_shape_past_its_end_is_named(mutant, failing):
+    # Summing size-1 axes without keepdims in a loop, then reading grad.shape[axis] of the shrunk array.
+    loop = ("    for axis, size in enumerate(shape):\n        if size == 1 and grad.shape[axis] != 1:\n"
+            "            grad = grad.sum(axis=axis)\n    return grad.reshape(shape)\n")
+    report = grade(mutant("gates", "    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)\n"
+                                   "    return grad.sum(axis=stretched, keepdims=True)\n", loop), assignment="gates")
+    named = [t for t in failing(report) if t.mistake == "unbroadcast_axis_shift"]
+    assert named and all("keepdims=True" in t.hint for t in named)
+
+
+MODE_CHECK = ("    if mode not in ('train', 'test'):\n"
+              "        raise ValueError(f\"bn_param['mode'] must be 'train' or 'test', not {mode!r}\")\n")
+
+
+@pytest.mark.parametrize("replacement, words", [("", "accepted"), (MODE_CHECK.replace("ValueError", "KeyError"),
+                                                                       "raised KeyError")])
+def test_a_batchnorm_that_does_not_refuse_an_unknown_mode_loses_the_small_check_only(mutant, failing, replacement, words):
+    report = grade(mutant("layers", MODE_CHECK, replacement), assignment="layers")
+    [flag] = failing(report)
+    assert (flag.function, flag.check, flag.max_score) == ("batchnorm_forward", "invalid arguments", 0.5)
+    assert flag.mistake == "batchnorm_invalid_mode" and words in flag.output and "'validation'" in flag.output
+    assert "raise ValueError" in flag.hint
+
+
+def test_a_sum_that_leaves_a_negative_axis_unsummed_is_not_told_to_check_keepdims(mutant, failing):
+    # The output has one axis more than it should, and it is not of size 1: keepdims cannot explain it.
+    report = grade(mutant("gates", "    out = x.sum(axis=axis, keepdims=keepdims)\n",
+                          "    axes = (axis,) if isinstance(axis, int) else axis\n"
+                          "    if axes is not None:\n        axes = tuple(a for a in axes if a >= 0)\n"
+                          "    out = x.sum(axis=axes, keepdims=keepdims)\n"), assignment="gates")
+    flags = [t for t in failing(report, "sum_forward") if t.mistake == "out_wrong_shape"]
+    assert flags and all("negative axis" in t.hint and "keepdims" not in t.hint.split(":")[0] for t in flags)
+
+
+@pytest.mark.parametrize("mask_line", ["dx = np.zeros_like(x)\n    dx[x > 0] = dout",
+                                       "dx = np.zeros_like(x).ravel()\n    dx[(x > 0).ravel()] = dout.ravel()\n"
+                                       "    dx = dx.reshape(x.shape)"])
+def test_an_assignment_through_a_mask_given_all_of_dout_is_named(mutant, failing, mask_line):
+    # 2-d dout: TypeError from NumPy; 1-d (raveled): ValueError about the counts. Both the same slip.
+    report = grade(mutant("layers", "dx = (x > 0) * dout", mask_line), assignment="layers")
+    named = [t for t in failing(report, "relu_backward") if t.mistake == "mask_assignment"]
+    assert named and all("dout[mask]" in t.hint for t in named)

@@ -13,8 +13,15 @@ def test_reshape_is_proposed_only_where_it_gives_the_right_values(mutant):
     # dw = x.T @ dout with x of shape (N, d1, d2): as many entries as w, but reshaping them is wrong.
     report = grade(mutant("layers", "dw = x_flat.T @ dout", "dw = x.T @ dout"), assignment="layers", public_only=True)
     [flag] = gradient_findings(report, "affine_backward")
-    assert flag.mistake == "dw_wrong_shape" and "reshape it" not in flag.hint
+    # Recomputing x.T @ dout with x left unflattened proves the cause, and so names it.
+    assert flag.mistake == "dw_not_flattened" and "reshape it" not in flag.hint
     assert "would not give the right values" in flag.hint and "x.reshape(x.shape[0], -1)" in flag.hint
+    # The same shape from another product: only what is certain (the shape, and that x has more axes).
+    other = grade(mutant("layers", "dw = x_flat.T @ dout", "dw = x.T @ dout if x.ndim == 2 else np.cos(x).T @ dout",
+                         name="other.py"), assignment="layers", public_only=True)
+    [flag] = gradient_findings(other, "affine_backward")
+    assert flag.mistake == "dw_wrong_shape" and "would not give the right values" in flag.hint
+    assert "has more than two axes" in flag.hint and "was computed from" not in flag.hint
 
 
 def test_a_reshape_that_works_is_still_proposed(mutant):
@@ -62,3 +69,13 @@ def test_a_nearly_right_result_is_told_it_is_nearly_right(mutant):
     [loss] = [t for t in report.tests if t.function == "softmax_loss" and t.check == "loss"]
     assert loss.mistake == "loss_slightly_off" and "close to right" in loss.hint
     assert loss.measures["relative_error"] < 1e-3
+
+
+def test_a_wrong_result_that_nothing_explains_is_told_where_it_is_wrong(mutant):
+    # A sigmoid backward with a slip in its x < 0 branch that no declared mistake describes.
+    report = grade(mutant("layers", "dx = s * (1.0 - s) * dout",
+                          "dx = np.where(x_sign >= 0, s * (1.0 - s), 0.5 * s * (1.0 - s)) * dout",
+                          "    cache = out  # the derivative", "    cache = (out, x)  # the derivative",
+                          "    s = cache\n", "    s, x_sign = cache\n"), assignment="layers", public_only=True)
+    [flag, *_] = gradient_findings(report, "sigmoid_backward")
+    assert flag.mistake is None and "right where x > 0 and wrong where x < 0" in flag.hint

@@ -68,7 +68,7 @@ def test_scores_are_what_each_submission_deserves(graded, outcome):
             assert (row["score"], row["max_score"], row["percent"]) == ("", "", ""), row
             continue
         score, possible = float(row["score"]), float(row["max_score"])
-        assert possible == 80, row
+        assert possible == 80.5, row
         if outcome == "full":
             assert score == possible and row["percent"] == "100", row
         elif outcome == "zero":

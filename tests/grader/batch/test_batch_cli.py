@@ -20,8 +20,8 @@ def test_all_graded_exits_0_whatever_the_scores(tmp_path):
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["student", "score", "status", "failed", "time"]
-    assert lines[1].split()[:4] == ["ann", "80/80", "graded", "0"]
-    assert lines[2].split()[:4] == ["ben", "0/80", "graded", "70"]
+    assert lines[1].split()[:4] == ["ann", "80.5/80.5", "graded", "0"]
+    assert lines[2].split()[:4] == ["ben", "0/80.5", "graded", "71"]
     assert lines[-1].startswith("2 of 2 submissions graded")
     assert "[2/2]" in result.stderr and "[2/2]" not in result.stdout
 
