@@ -21,17 +21,23 @@ from grader.declare import PASS, Convention, Exercise, Finding, Status
 
 # --- what every layer's exceptions may mean --------------------------------------------------------
 
+FLOAT_SIZE = ("'float' object cannot be interpreted as an integer", "slice indices must be integers")
 NUMPY2_SCALAR = ("only 0-dimensional arrays can be converted", "setting an array element with a sequence")
 
 
 def numpy2_error(error, function, case):
-    """Code written for NumPy 1.x that NumPy 2 refuses: a 1-element array used as a number, and the
-    aliases np.int, np.float, np.bool removed in NumPy 1.24."""
+    """Code written for NumPy 1.x or Python 2 that today's refuse: a 1-element array used as a number,
+    the aliases np.int, np.float, np.bool removed in NumPy 1.24, and sizes computed with / (a float
+    in Python 3)."""
     message = error.get("message", "")
     if any(text in message for text in NUMPY2_SCALAR):
         return ("A 1-element array is used where a number is needed (int(array), or out[i, j] = an array of "
                 "shape (1, 1)). NumPy 1.x allowed it, NumPy 2 does not: take the number with .item(), or "
                 "compute a scalar (np.sum(...)) in the first place."), "numpy2_array_as_scalar"
+    if error.get("type") == "TypeError" and any(text in message for text in FLOAT_SIZE):
+        # Python 2's / on ints gave an int; Python 3's gives a float, which no shape, range or slice takes.
+        return ("A size or index is a float: in Python 3, / always gives a float, even for ints "
+                "(1 + (H + 2 * pad - HH) / stride). Use // for output sizes and positions."), "size_true_division"
     if error.get("type") == "AttributeError" and "module 'numpy' has no attribute" in message:
         return ("np.int, np.float and np.bool were removed in NumPy 1.24: use Python's int, float and bool "
                 "(or np.int64, np.float64)."), "numpy_removed_alias"
@@ -342,6 +348,7 @@ NUMPY_IDS = {
     "numpy2_array_as_scalar": "a 1-element array used as a number (int(array), an element set to a (1, 1) array): "
                               "NumPy 1.x code that NumPy 2 refuses",
     "numpy_removed_alias": "np.int / np.float / np.bool, removed in NumPy 1.24",
+    "size_true_division": "a size or index computed with / (Python 2's integer division), a float in Python 3",
 }
 CONV_IDS = {
     "conv_crop_empty_at_pad_0": "conv_backward crops dx_pad[:, :, pad:-pad, pad:-pad], empty when pad = 0",

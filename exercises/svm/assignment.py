@@ -22,6 +22,23 @@ def _svm_inputs(rng: np.random.Generator, config: dict):
     return {"x": x}, (y,)
 
 
+SVM_COUNT_AXIS_ID = "svm_dx_count_wrong_axis"
+SVM_COUNT_AXIS_HINT = ("Count the positive margins of each example, along its row: np.sum(margins > 0, axis=1) "
+                       "(shape (N,)), then dx[np.arange(N), y] = -count. axis=0 counts per class (shape (C,)).")
+
+
+def _svm_error(error, function, case):
+    """dx[rows, y] = a count of shape (C,) (summed over axis 0) where (N,) is needed: numpy names both
+    shapes. Only where the message shows it (a hidden case's message is withheld)."""
+    message = error.get("message", "")
+    if error.get("type") != "ValueError" or case is None or "could not be broadcast to indexing result" not in message:
+        return None
+    n, c = case.arrays["x"].shape
+    if f"({c},)" in message and f"({n},)" in message:
+        return SVM_COUNT_AXIS_HINT, SVM_COUNT_AXIS_ID
+    return None
+
+
 EXERCISES = [
-    Exercise("svm", "svm_loss", None, ("x",), _svm_inputs, extras=("y",), batched=True),
+    Exercise("svm", "svm_loss", None, ("x",), _svm_inputs, extras=("y",), batched=True, error_hint=_svm_error),
 ]

@@ -32,6 +32,13 @@ def _rnn_step_backward(dnext_h, x, prev_h, Wx, Wh, b, local=lambda next_h, a: 1 
     return da @ Wx.T, da @ Wh.T, x.T @ da, prev_h.T @ da, da.sum(axis=0)
 
 
+def _dprev_h_through_wh(c):
+    """dprev_h = da @ Wh: Wh not transposed."""
+    x, prev_h, Wx, Wh, b = _step_args(c, False)
+    da = c.douts[0] * (1 - _rnn_step(x, prev_h, Wx, Wh, b) ** 2)
+    return da @ Wh
+
+
 def _lstm_gates(x, prev_h, Wx, Wh, b, order="ifog"):
     """The gates i, f, o, g, read from a in the given order."""
     hidden = prev_h.shape[1]
@@ -108,6 +115,8 @@ RNN_STEP_IDS = {
     "rnn_tanh_derivative_of_preactivation": "rnn_step_backward uses 1 - a**2 with the pre-activation a instead of "
                                             "1 - next_h**2",
     "rnn_step_no_tanh": "rnn_step_forward leaves out the tanh",
+    "rnn_dprev_h_wh_not_transposed": "rnn_step_backward's dprev_h is da @ Wh instead of da @ Wh.T (Wh is square, "
+                                     "so the shape is right)",
 }
 
 RNN_STEP = Hidden(
@@ -123,6 +132,9 @@ RNN_STEP = Hidden(
         Mistake("rnn_tanh_derivative_of_preactivation", "dx", "tanh's local gradient is 1 - tanh(a)**2 = "
                 "1 - next_h**2, not 1 - a**2.",
                 lambda c: _rnn_step_backward(c.douts[0], *_step_args(c, False), local=lambda h, a: 1 - a ** 2)[0]),
+        Mistake("rnn_dprev_h_wh_not_transposed", "dprev_h", "The forward computed prev_h @ Wh, so dprev_h = da @ Wh.T "
+                "(da = dnext_h * (1 - next_h**2)): Wh is square, so da @ Wh has the right shape and the wrong values.",
+                _dprev_h_through_wh),
     ),
     mistake_ids=RNN_STEP_IDS)
 

@@ -34,9 +34,11 @@ MISTAKES = mistake_catalogue(catalogue(ROOT).exercises())
 
 @cache
 def graded(path: Path, seed: int | None = None):
-    """Graded under the name a student would submit (the corpus file's name must not leak into a hint)."""
+    """Graded under the name a student would submit (the corpus file's name must not leak into a hint):
+    the manifest's assignment, or for a correct file the start of its name."""
+    assignment = MANIFEST[path]["assignment"] if path in MANIFEST else path.name.split("_")[0]
     with tempfile.TemporaryDirectory() as folder:
-        submission = Path(folder) / f"{path.name.split('_')[0]}.py"
+        submission = Path(folder) / f"{assignment}.py"
         shutil.copyfile(path, submission)
         return grade(submission, seed=seed)
 
