@@ -28,9 +28,13 @@ SVM_COUNT_AXIS_HINT = ("Count the positive margins of each example, along its ro
 
 
 def _svm_error(error, function, case):
-    """dx[rows, y] = a count of shape (C,) (summed over axis 0) where (N,) is needed: numpy names both
+    """A label used as a row index (x[y]): IndexError past the batch. dx[rows, y] = a count of shape (C,) (summed over axis 0) where (N,) is needed: numpy names both
     shapes. Only where the message shows it (a hidden case's message is withheld)."""
     message = error.get("message", "")
+    if case is not None and error.get("type") == "IndexError" and \
+            f"out of bounds for axis 0 with size {case.arrays['x'].shape[0]}" in message:
+        return ("A label is used as a row index (x[y] picks whole rows): each example's correct score is "
+                "x[np.arange(N), y]."), "svm_correct_score_indexing"
     if error.get("type") != "ValueError" or case is None or "could not be broadcast to indexing result" not in message:
         return None
     n, c = case.arrays["x"].shape
@@ -40,5 +44,7 @@ def _svm_error(error, function, case):
 
 
 EXERCISES = [
-    Exercise("svm", "svm_loss", None, ("x",), _svm_inputs, extras=("y",), batched=True, error_hint=_svm_error),
+    Exercise("svm", "svm_loss", None, ("x",), _svm_inputs, extras=("y",), batched=True, error_hint=_svm_error,
+             mistake_ids={SVM_COUNT_AXIS_ID: "svm_loss counts the positive margins per class (axis=0) instead of "
+                                             "per example (axis=1)"}),
 ]

@@ -4,6 +4,8 @@ case's own inputs.
 """
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from grader.declare import Hidden, Mistake
@@ -234,6 +236,9 @@ def _lstm_next_h(c, order="ifog", tanh_cell=True):
     return o * (np.tanh(next_c) if tanh_cell else next_c)
 
 
+_OTHER_GATE_ORDERS = ["".join(order) for order in itertools.permutations("ifog") if "".join(order) != "ifog"]
+
+
 def _lstm_step_variant(index, **variation):
     return lambda c: _lstm_step_backward(*c.douts, *_step_args(c, True), **variation)[index]
 
@@ -250,9 +255,10 @@ LSTM_STEP = Hidden(
     _step_config,
     edges=({"N": 1, "D": 3, "H": 2}, {"N": 2, "D": 1, "H": 1}),
     mistakes=(
-        Mistake("lstm_gates_order", "next_h", "a = x @ Wx + prev_h @ Wh + b splits into input, forget and output "
-                "gates and the candidate, in that order: a[:, :H], a[:, H:2H], a[:, 2H:3H], a[:, 3H:].",
-                lambda c: _lstm_next_h(c, order="ifgo")),
+        # Every other order of the four blocks: other courses' code (f, g, i, o; i, f, g, o) is ported too.
+        *(Mistake("lstm_gates_order", "next_h", "a = x @ Wx + prev_h @ Wh + b splits into input, forget and output "
+                  "gates and the candidate, in that order: a[:, :H], a[:, H:2H], a[:, 2H:3H], a[:, 3H:].",
+                  lambda c, order=order: _lstm_next_h(c, order=order)) for order in _OTHER_GATE_ORDERS),
         Mistake("lstm_next_h_without_tanh", "next_h", "next_h = o * tanh(next_c): the tanh is missing.",
                 lambda c: _lstm_next_h(c, tanh_cell=False)),
         Mistake("lstm_tanh_of_activated", "dx", "g = tanh(a_g) already: its local gradient is 1 - g**2, not "

@@ -38,21 +38,21 @@ def _svm_dx_minus_one(c):
     return dx / c["x"].shape[0]
 
 
-def _svm_dx_count_per_class(c):
-    """The positive margins counted down each column (per class, axis=0): row i gets column i's count.
-    Only assignable when N == C; otherwise it raises (exercises/svm/assignment.py reads that)."""
-    margins, rows, y = _margins(c)
+def _svm_rows_by_label(c):
+    """x[y] (whole rows picked by the labels, the one-example s[y] applied to a batch) for the correct
+    scores. Defined when every label is a row index (otherwise it raises; exercises/svm reads that)."""
+    x, y = c["x"], c["y"]
+    rows = np.arange(x.shape[0])
+    margins = np.maximum(0.0, x - x[y] + 1.0)
     margins[rows, y] = 0
-    dx = (margins > 0).astype(float)
-    dx[rows, y] = -(margins > 0).sum(axis=0)
-    return dx / c["x"].shape[0]
+    return np.asarray(margins.sum() / x.shape[0])
 
 
 SVM_IDS = {
     "svm_correct_class_counted": "svm_loss counts the correct class's own margin (1 per example) in the loss",
     "svm_dx_missing_correct_class": "svm_loss's dx lacks the correct class's term (minus the number of positive margins)",
     "svm_dx_correct_class_minus_one": "svm_loss's dx subtracts 1 at the correct class instead of the number of positive margins",
-    "svm_dx_count_wrong_axis": "svm_loss counts the positive margins per class (axis=0) instead of per example (axis=1)",
+    "svm_correct_score_indexing": "svm_loss takes the correct scores as x[y] (whole rows by label) instead of x[np.arange(N), y]",
 }
 
 SVM = Hidden(
@@ -65,9 +65,9 @@ SVM = Hidden(
                 "minus sign: dx[i, y[i]] = -(number of positive margins of row i), / N.", _svm_dx_without_correct),
         Mistake("svm_dx_correct_class_minus_one", "dx", "The correct score appears in EVERY positive margin: "
                 "dx[i, y[i]] = -(number of positive margins of row i), not -1.", _svm_dx_minus_one),
-        Mistake("svm_dx_count_wrong_axis", "dx", "Count the positive margins of each example along its row: "
-                "np.sum(margins > 0, axis=1); axis=0 counts them per class.", _svm_dx_count_per_class,
-                when=lambda c: c["x"].shape[0] == c["x"].shape[1]),
+        Mistake("svm_correct_score_indexing", "loss", "x[y] picks whole rows of x by the labels: each example's "
+                "correct score is x[np.arange(N), y], taken as a column, x[np.arange(N), y][:, None].",
+                _svm_rows_by_label, when=lambda c: int(np.max(c["y"])) < c["x"].shape[0]),
     ),
     mistake_ids=SVM_IDS)
 

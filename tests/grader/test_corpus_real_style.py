@@ -72,11 +72,12 @@ def test_the_hint_names_the_mistake(path):
         or first.endswith(("_wrong_shape", "_slightly_off")), f"{name}: first hint names {first}"
 
 
-@pytest.mark.parametrize("path", GAPS, ids=lambda p: p.name)
-def test_a_known_gap_is_not_given_another_name(path):
-    """A bug the grader cannot see yet (the manifest says why) gets no hint about another mistake."""
-    failing = _failing(graded(path), MANIFEST[path])
-    assert not [t.mistake for t in failing if t.mistake]
+def test_a_known_gap_is_not_given_another_name():
+    """A bug the grader cannot see yet (the manifest says why) gets no hint about another mistake.
+    (None is left today: the last one, running statistics updated in place, is accepted as correct.)"""
+    for path in GAPS:
+        failing = _failing(graded(path), MANIFEST[path])
+        assert not [t.mistake for t in failing if t.mistake], path.name
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
