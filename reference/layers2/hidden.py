@@ -61,6 +61,18 @@ def _layernorm_paths(c) -> list[Path]:
     return _paths(x_hat, inv_std, c.dout * c["gamma"], 1, "layernorm")
 
 
+def _layernorm_without_gamma(c):
+    """dx as if gamma were 1: dout, not dout * gamma, sent back through x_hat."""
+    x_hat, inv_std = _normalise(c["x"], 1, _eps(c, "ln_param"))
+    return sum(p.value for p in _paths(x_hat, inv_std, c.dout, 1, "layernorm"))
+
+
+def _layernorm_dgamma_with_beta(c):
+    """dgamma from x_hat + beta (beta added in place to the cached x_hat)."""
+    x_hat, _ = _normalise(c["x"], 1, _eps(c, "ln_param"))
+    return (c.dout * (x_hat + c["beta"])).sum(axis=0)
+
+
 def _layernorm_over_batch(c):
     x_hat, _ = _normalise(c["x"], 0, _eps(c, "ln_param"))
     return c["gamma"] * x_hat + c["beta"]
@@ -102,6 +114,8 @@ LAYERNORM_IDS = {
     "layernorm_var_path_wrong": "layernorm dx's path through the variance has the wrong sign or factor",
     "layernorm_direct_path_wrong": "layernorm dx's direct path has the wrong factor (gamma or 1/std missing)",
     "layernorm_only_direct_path": "layernorm dx is only the direct path: the paths through mean and variance are missing",
+    "layernorm_missing_gamma": "layernorm dx is missing the factor gamma (dout, not dout * gamma, sent back through x_hat)",
+    "dgamma_includes_beta": "dgamma is summed from dout * (x_hat + beta): beta was added to the x_hat the cache keeps",
 }
 
 LAYERNORM = Hidden(
@@ -113,6 +127,12 @@ LAYERNORM = Hidden(
                 _layernorm_over_batch),
         Mistake("layernorm_dx_over_batch", "dx", "This is batchnorm's backward: layernorm's means are over each "
                 "example's features (axis 1, keepdims=True), not over the batch.", _layernorm_dx_over_batch),
+        Mistake("layernorm_missing_gamma", "dx", "dx is missing gamma: out = gamma * x_hat + beta, so the gradient "
+                "reaching x_hat is dout * gamma, and every path of dx (direct, mean, variance) starts from it.",
+                _layernorm_without_gamma),
+        Mistake("dgamma_includes_beta", "dgamma", "dgamma = sum(dout * x_hat, axis=0): the x_hat you multiply by "
+                "has beta added (a += on the array the cache keeps?). Keep x_hat itself for the backward.",
+                _layernorm_dgamma_with_beta),
     ),
     chain_rule={"dx": ChainRule(_layernorm_paths, only_direct=(
         "layernorm_only_direct_path", "{grad} is only the direct path: the paths through each example's mean and "

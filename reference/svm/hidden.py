@@ -48,6 +48,16 @@ def _svm_rows_by_label(c):
     return np.asarray(margins.sum() / x.shape[0])
 
 
+def _svm_dx_count_per_class(c):
+    """The positive margins counted down each column (per class, axis=0): row i gets column i's count.
+    Assignable only when N == C; otherwise it raises, which exercises/svm/assignment.py reads."""
+    margins, rows, y = _margins(c)
+    margins[rows, y] = 0
+    dx = (margins > 0).astype(float)
+    dx[rows, y] = -(margins > 0).sum(axis=0)
+    return dx / c["x"].shape[0]
+
+
 SVM_IDS = {
     "svm_correct_class_counted": "svm_loss counts the correct class's own margin (1 per example) in the loss",
     "svm_dx_missing_correct_class": "svm_loss's dx lacks the correct class's term (minus the number of positive margins)",
@@ -57,7 +67,8 @@ SVM_IDS = {
 
 SVM = Hidden(
     lambda rng: {"N": _size(rng, 3, 8), "C": _size(rng, 3, 7)},
-    edges=({"N": 1, "C": 4}, {"N": 5, "C": 2}),
+    # N == C: a count over the wrong axis (per class) fits where it should raise
+    edges=({"N": 1, "C": 4}, {"N": 5, "C": 2}, {"N": 4, "C": 4}),
     mistakes=(
         Mistake("svm_correct_class_counted", "loss", "Leave the correct class out of the sum: its margin "
                 "x[y] - x[y] + 1 is always 1 (set margins[np.arange(N), y] = 0).", _svm_counting_correct),
@@ -68,6 +79,9 @@ SVM = Hidden(
         Mistake("svm_correct_score_indexing", "loss", "x[y] picks whole rows of x by the labels: each example's "
                 "correct score is x[np.arange(N), y], taken as a column, x[np.arange(N), y][:, None].",
                 _svm_rows_by_label, when=lambda c: int(np.max(c["y"])) < c["x"].shape[0]),
+        Mistake("svm_dx_count_wrong_axis", "dx", "Count the positive margins of each example along its row: "
+                "np.sum(margins > 0, axis=1); axis=0 counts them per class.", _svm_dx_count_per_class,
+                when=lambda c: c["x"].shape[0] == c["x"].shape[1]),
     ),
     mistake_ids=SVM_IDS)
 
