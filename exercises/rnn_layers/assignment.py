@@ -71,6 +71,19 @@ TEMPORAL_SOFTMAX_STABILITY = Stability(
     "Subtract the max over the vocabulary (axis 2, keepdims=True) before exp: the softmax is unchanged and "
     "exp can no longer overflow.", "temporal_softmax_overflow")
 
+def _temporal_affine_error(error, function, case):
+    """The 2-D affine's dw = x.T @ dout kept for 3-D x: numpy's message shows x.T's shape, (D, T, N).
+    Only where the message shows it (a hidden case's message is withheld)."""
+    message = error.get("message", "")
+    if error.get("type") != "ValueError" or case is None or not function.endswith("_backward"):
+        return None
+    x = case.arrays["x"]
+    if str(tuple(reversed(x.shape))).replace(" ", "") in message.replace(" ", ""):
+        return ("x.T of x (N, T, D) has shape (D, T, N), not (D, N): flatten x to (N * T, D) and dout to (N * T, M) "
+                "first, dw = x.reshape(-1, D).T @ dout.reshape(-1, M)."), "dw_not_flattened"
+    return None
+
+
 def _cache_consumed(error, function, case):
     """A sequence backward that pop()s its cache empties it: a second call on the same cache fails."""
     message = error.get("message", "")
@@ -97,7 +110,7 @@ EXERCISES = [
     Exercise("word_embedding", "word_embedding_forward", "word_embedding_backward", ("W",), _embedding_inputs,
              extras=("x",), signature=("x", "W")),
     Exercise("temporal_affine", "temporal_affine_forward", "temporal_affine_backward", ("x", "w", "b"),
-             _temporal_affine_inputs, batched=True, broadcast=("b",)),
+             _temporal_affine_inputs, batched=True, broadcast=("b",), error_hint=_temporal_affine_error),
     Exercise("temporal_softmax", "temporal_softmax_loss", None, ("x",), _temporal_softmax_inputs,
              extras=("y", "mask"), batched=True, stability=TEMPORAL_SOFTMAX_STABILITY, mistake_ids=RNN_IDS),
     Exercise("lstm_step", "lstm_step_forward", "lstm_step_backward", ("x", "prev_h", "prev_c", "Wx", "Wh", "b"),

@@ -171,6 +171,15 @@ def _assigned(c):
     return dW
 
 
+def _added_per_row(c):
+    """for i, row in enumerate(x): dW[row] += dout[i]: a fancy-indexed += adds a word repeated within one
+    row once (numpy buffers it); repeats across rows still add up."""
+    dW = np.zeros_like(c["W"])
+    for i, row in enumerate(c["x"]):
+        dW[row] += c.dout[i]
+    return dW
+
+
 EMBEDDING_IDS = {"embedding_assigned_not_added": "word_embedding_backward assigns dW[x] = dout: repeated words "
                                                  "lose gradients (np.add.at adds them)"}
 
@@ -178,7 +187,10 @@ WORD_EMBEDDING = Hidden(
     lambda rng: {"N": _size(rng, 2, 4), "T": _size(rng, 2, 5), "V": _size(rng, 3, 5), "D": _size(rng, 2, 4)},
     edges=({"N": 1, "T": 1, "V": 5, "D": 2}, {"N": 3, "T": 4, "V": 2, "D": 1}),
     mistakes=(Mistake("embedding_assigned_not_added", "dW", "A word used twice gets both gradients: "
-                      "np.add.at(dW, x, dout), not dW[x] = dout (assignment keeps only the last).", _assigned),),
+                      "np.add.at(dW, x, dout), not dW[x] = dout (assignment keeps only the last).", _assigned),
+              Mistake("embedding_assigned_not_added", "dW", "A word used twice in a sequence gets both gradients: "
+                      "dW[x[i]] += dout[i] adds a repeated index only once (numpy buffers fancy-indexed +=); "
+                      "np.add.at(dW, x, dout) adds every occurrence.", _added_per_row)),
     mistake_ids=EMBEDDING_IDS)
 
 TEMPORAL_AFFINE = Hidden(
