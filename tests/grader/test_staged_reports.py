@@ -91,3 +91,18 @@ def test_a_node_returning_an_object_fails_alone_and_nothing_of_it_crosses(tmp_pa
     failing = [(t.function, t.status, t.mistake) for t in report.tests if t.status is not Status.PASSED]
     assert failing == [("dprobs", Status.ERROR, "not_an_array")] * 2
     assert "a subclass of numpy.ndarray" in next(t.output for t in report.tests if t.function == "dprobs")
+
+
+@pytest.mark.parametrize("statuses, verdict", [
+    (["right", "credited"], "every step is right"),
+    (["missing", "missing"], "no step written yet"),
+    (["right", "missing", "error"], "no wrong step among those that ran (1 not written yet, 1 did not run)"),
+    (["right", "first_wrong", "missing"], "the first node whose step is wrong is db"),
+])
+def test_the_heading_says_every_step_is_right_only_when_every_step_ran_and_is_right(statuses, verdict):
+    from grader.report.graphs import heading
+    nodes = [{"name": "loss", "gradient": "dloss", "status": "given"}] + [
+        {"name": name, "gradient": f"d{name}", "status": status} for name, status in zip("abc", statuses)]
+    graph = {"exercise": "g", "title": "G", "visibility": "visible", "nodes": nodes,
+             "first_wrong": next((n["name"] for n in nodes if n["status"] == "first_wrong"), None)}
+    assert heading(graph) == f"G (public): {verdict}"
