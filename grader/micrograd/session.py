@@ -168,11 +168,15 @@ class Session:
             output = failure.program.output
             if failure.numbers.grad[output] == 0 and self.expected[failure.index].grad[output] != 0:
                 return "micrograd_grad_not_seeded", failure
-        for failure in failures:
-            if failure.program.label.startswith("probe "):
-                op = failure.program.ops[0].name
-                return {"pow": "micrograd_pow_derivative", "tanh": "micrograd_tanh_derivative"}.get(
-                    op, "micrograd_local_derivative"), failure
+        # A failing one-operation probe names that operation's derivative, where the wrong operations
+        # explain every failure: an engine that walks its nodes in the wrong order also fails the probe
+        # of `a - b` (built as a + (-b)), and programs made of operations whose probes pass.
+        probes = [f for f in failures if f.program.label.startswith("probe ")]
+        wrong_ops = {f.program.ops[0].name for f in probes}
+        if probes and all(f.program.op_names() & wrong_ops for f in failures):
+            op = probes[0].program.ops[0].name
+            return {"pow": "micrograd_pow_derivative", "tanh": "micrograd_tanh_derivative"}.get(
+                op, "micrograd_local_derivative"), probes[0]
         matched = self._mutant_matching(smallest)
         if matched is not None:
             return matched, self._showcase(matched, failures)

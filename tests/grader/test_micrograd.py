@@ -41,6 +41,9 @@ BUGGY = {
     "zero_grad_incomplete": ("training step", "micrograd_zero_grad_incomplete"),
     "exp_derivative": ("backward", "micrograd_local_derivative"),
     "relu_abs": ("forward", "micrograd_forward_wrong"),
+    "exp_returns_float": ("forward", "micrograd_not_a_value"),
+    # its failing probe (a - b, built as a + (-b)) is no derivative's fault: trees of right ops fail too
+    "topo_not_reversed": ("backward", "micrograd_backward_wrong"),
 }
 
 
@@ -225,6 +228,16 @@ class _Liar(float):
 ])
 def test_only_plain_numbers_are_read(value, kind):
     assert autograd_programs.number(value)[1] == kind
+
+
+def test_a_node_that_is_itself_a_number_is_told_apart_from_one_whose_data_is_not():
+    # an operation that returned math.exp(self.data): the node has no .data at all
+    class Node:
+        data = 2.0
+    values, kinds = autograd_programs.read([Node(), 7.5, np.float64(1.0), object()], "data")
+    assert list(kinds) == [autograd_programs.NUMBER, autograd_programs.BARE_NUMBER, autograd_programs.BARE_NUMBER,
+                           autograd_programs.UNREADABLE]
+    assert values[0] == 2.0 and np.isnan(values[1])
 
 
 def test_the_lessons_check_cells_grade_the_engine_in_place():
