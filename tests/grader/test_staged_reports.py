@@ -106,3 +106,11 @@ def test_the_heading_says_every_step_is_right_only_when_every_step_ran_and_is_ri
     graph = {"exercise": "g", "title": "G", "visibility": "visible", "nodes": nodes,
              "first_wrong": next((n["name"] for n in nodes if n["status"] == "first_wrong"), None)}
     assert heading(graph) == f"G (public): {verdict}"
+
+
+def test_no_note_says_the_public_inputs_were_new_where_they_were_the_notebooks(report, tmp_path):
+    from grader.engine import FRESH_PUBLIC_NOTE
+    assert report.seed is not None and FRESH_PUBLIC_NOTE not in report.notes    # the graph's public inputs are fixed
+    gates = tmp_path / "gates.py"
+    shutil.copyfile(ROOT / "exercises" / "gates" / "gates.py", gates)
+    assert FRESH_PUBLIC_NOTE in grade(gates, assignment="gates", course=ROOT, seed=4).notes
