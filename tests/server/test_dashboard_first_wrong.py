@@ -64,6 +64,8 @@ def test_the_page_shows_the_bars_and_a_node_links_to_its_students(app, graded_cl
     page = client.get(f"/staff/assignments/{graded_class}/mistakes").get_data(as_text=True)
     assert 'id="first-wrong"' in page and 'data-node="dbndiff" data-students="2"' in page
     assert "33% (2 of 6)" in page and "staged_missing_branch" in page
+    # a graph's nodes have no gradient checks: said so, not "Nothing graded yet" beside graded rows
+    assert 'id="no-gradient-checks"' in page and "Nothing graded yet" not in page
     students = client.get(f"/staff/assignments/{graded_class}/first-wrong/dbndiff").get_data(as_text=True)
     assert "Cy" in students and "Di" in students and "Ed" not in students and "Ana" not in students
     assert client.get(f"/staff/assignments/{graded_class}/first-wrong/not_a_node").status_code == 404
