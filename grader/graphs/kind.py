@@ -127,6 +127,9 @@ class StagedGraph(Kind):
         graph = self.graph(run.visibility, run.seed)
         walk = walk_graph(graph, self.root_gradient(graph, run.visibility, run.seed), run.runner,
                           signatures(run.source), run.budget, self.declared_mistakes)
+        if run.visibility is Visibility.HIDDEN and run.graphs is not None:
+            _right_on_public_only(walk, next((g for g in run.graphs if g.get("exercise") == self.name
+                                              and g.get("visibility") == str(Visibility.VISIBLE)), None))
         if run.graphs is not None:
             run.graphs.append(graph_view(self, graph, walk, run.visibility))
         return [TestResult(f"d{node.name}", CHECK, run.visibility, node.status, self.weight if node.passed else 0.0,
@@ -136,6 +139,20 @@ class StagedGraph(Kind):
     def validate(self, course, seeds, sandboxed, result) -> None:
         from .validation import validate_graph
         validate_graph(self, course, seeds, sandboxed, result)
+
+
+_UNEXPLAINED = ("staged_local_wrong", "staged_wrong_shape")
+
+
+def _right_on_public_only(walk: list[NodeResult], public: dict | None) -> None:
+    """A hidden node wrong where its public twin was right most likely reads a number of the
+    notebook (n = 32) instead of its parameters: the hidden batch has other sizes. Said in its hint."""
+    fared = {node.get("name"): node.get("status") for node in (public or {}).get("nodes", [])}
+    for result in walk:
+        if result.mistake in _UNEXPLAINED and fared.get(result.name) in ("right", "credited"):
+            result.hint = (f"d{result.name} is right on the public batch but not on the hidden one, whose sizes "
+                           "differ: does it use a number of your own (n = 32, a shape) instead of reading it from "
+                           "its parameters (n, or an array's .shape)?")
 
 
 _GRAPHS: "weakref.WeakKeyDictionary[StagedGraph, Graph]" = weakref.WeakKeyDictionary()

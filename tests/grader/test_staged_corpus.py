@@ -88,3 +88,23 @@ def test_a_hint_proposes_multiplying_only_where_that_fixes_the_answer(file, node
     assert found.mistake == "staged_no_upstream"
     assert hint in found.hint
     assert ("Multiply" in found.hint) == (node == "dhpreact")
+
+
+def test_a_node_right_on_the_public_batch_only_is_told_to_read_its_sizes_from_its_parameters():
+    report = graded(STAGED / "ninja" / "buggy" / "ninja_global_batch_size.py", "ninja")
+    public, hidden = (next(t for t in report.tests if t.function == "dbndiff2" and t.visibility is v)
+                      for v in (Visibility.VISIBLE, Visibility.HIDDEN))
+    assert public.status is Status.PASSED and hidden.mistake == "staged_local_wrong"
+    assert "right on the public batch but not on the hidden one" in hidden.hint and "(n = 32" in hidden.hint
+
+
+def test_an_unexplained_wrong_step_still_says_how_to_work_it_out(tmp_path):
+    source = (ROOT / "reference" / "ninja" / "ninja.py").read_text()
+    wrong = source.replace("def dhpreact(", "def _right_dhpreact(") + (
+        "\n\ndef dhpreact(h, dh):\n    return (1.0 - h) * dh\n")
+    path = tmp_path / "ninja.py"
+    path.write_text(wrong)
+    found = next(t for t in grade(path, assignment="ninja", course=ROOT, seed=11, public_only=True).tests
+                 if t.function == "dhpreact")
+    assert found.mistake == "staged_local_wrong"
+    assert found.hint.startswith("No known mistake explains it: work it out from h's step alone")
