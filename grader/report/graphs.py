@@ -32,6 +32,21 @@ def shown(graphs: list[dict]) -> list[dict]:
     return kept
 
 
+def restricted(graphs: list[dict], functions: set[str]) -> list[dict]:
+    """The graphs as an assignment that grades only `functions` (some of a graph's node functions)
+    shows them: the other nodes left out (their steps earn nothing there), and the first wrong node
+    the first of those kept whose step is wrong."""
+    kept = []
+    for graph in filter(_drawable, graphs):
+        nodes = [dict(node) for node in graph["nodes"] if node["status"] == "given" or node["gradient"] in functions]
+        first = next((node for node in nodes if node["status"] in ("first_wrong", "wrong")), None)
+        for node in nodes:
+            if node["status"] in ("first_wrong", "wrong"):
+                node["status"] = "first_wrong" if node is first else "wrong"
+        kept.append({**graph, "nodes": nodes, "first_wrong": first["name"] if first else None})
+    return kept
+
+
 def _drawable(graph) -> bool:
     """A graph with the nodes a drawing needs (another kind's data, or a damaged stored report, is
     left out rather than break the page)."""

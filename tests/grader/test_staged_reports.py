@@ -114,3 +114,17 @@ def test_no_note_says_the_public_inputs_were_new_where_they_were_the_notebooks(r
     gates = tmp_path / "gates.py"
     shutil.copyfile(ROOT / "exercises" / "gates" / "gates.py", gates)
     assert FRESH_PUBLIC_NOTE in grade(gates, assignment="gates", course=ROOT, seed=4).notes
+
+
+def test_an_assignment_of_some_nodes_shows_only_those_and_its_own_first_wrong(report):
+    # the buggy file goes wrong first at dbndiff; an assignment that grades dlogprobs, dbnmeani and
+    # dhprebn never mentions dbndiff, and its first wrong node is among its own
+    from grader.report.graphs import restricted
+    public = restricted(report.graphs, {"dlogprobs", "dbnmeani", "dhprebn"})[0]
+    assert [n["name"] for n in public["nodes"]] == ["loss", "logprobs", "bnmeani", "hprebn"]
+    assert public["first_wrong"] is None and "dbndiff" not in json.dumps(public)
+    wrong = {**report.graphs[0], "nodes": [
+        {**n, "status": "wrong"} if n["name"] == "hprebn" else n for n in report.graphs[0]["nodes"]]}
+    again = restricted([wrong], {"dbnmeani", "dhprebn"})[0]
+    assert again["first_wrong"] == "hprebn" and [n["status"] for n in again["nodes"]] == ["given", "right", "first_wrong"]
+    assert report.graphs[0]["first_wrong"] == "bndiff"          # the report itself is left as it was
