@@ -237,7 +237,8 @@ def _node(graph: Graph, node: str, carried: dict, true: dict, runner, signature:
                           "its parameters named as the values it needs.", "not_a_function", says=says), None
     failed = outcome_finding(outcome, function)
     if failed is not None:
-        return NodeResult(node, failed.status, failed.output, failed.hint, failed.mistake,
+        hint = _MISSING_HINT.format(function=function) if failed.status is Status.MISSING else failed.hint
+        return NodeResult(node, failed.status, failed.output, hint, failed.mistake,
                           says=failed.output.split("\n")[0].rstrip(":")), None
     answer = outcome.value
     if isinstance(answer, np.generic) or (isinstance(answer, (float, int)) and not isinstance(answer, bool)):
@@ -257,6 +258,11 @@ def _node(graph: Graph, node: str, carried: dict, true: dict, runner, signature:
     return NodeResult(node, Status.FAILED, found.says, found.hint, found.mistake, measures,
                       true_ok=true_ok, says=found.says), answer
 
+
+# Karpathy's notebook assigns each gradient (dprobs = ...); such a cell reads the notebook's values
+# and is not run when graded, so the node is missing: say what to write instead.
+_MISSING_HINT = ("Define it as a function, def {function}(...): return ..., its parameters named as the values "
+                 "it needs (a top-level {function} = ... computed from the notebook's values is not run).")
 
 _ORDER_HINT = ("Name each argument as the forward names its value (probs, bndiff, n, ...) or as the "
                "gradient of a node computed before this one (dlogprobs, ...).")
