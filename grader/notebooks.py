@@ -159,8 +159,10 @@ def convert_cells(cells: list[str], name: str, numbers: list[int] | None = None)
         cell = origins[min(max((error.lineno or 1) - 1, 0), len(origins) - 1)][0] if origins else 1
         raise SubmissionError(f"{name}, cell {cell}: syntax error: {error.msg}\n    {(error.text or '').rstrip()}\n"
                               "Fix that cell, save the notebook, and submit it again.") from None
-    notes += _python2_notes(text, tree, name, origins)
-    source, kept_origins = _definitions(tree, lines, origins, notes)
+    dropped: list[str] = []
+    source, kept_origins = _definitions(tree, lines, origins, dropped)
+    # Python 2 names only where they run: a cell that is not run (`cmp(...)` in an experiment) costs nothing.
+    notes += _python2_notes(source, ast.parse(source), name, kept_origins) + dropped
     return Conversion(source, notes, kept_origins)
 
 
@@ -172,15 +174,16 @@ def _refuse_python2(text: str, tree: ast.Module | None, name: str, origins: list
         raise SubmissionError(notes[0])
 
 
-def _python2_notes(text: str, tree: ast.Module | None, name: str, origins: list[tuple[int, int]]) -> list[str]:
+def _python2_notes(text: str, tree: ast.Module | None, name: str,
+                   origins: list[tuple[int, int] | None]) -> list[str]:
     """The note naming a notebook's Python 2 lines by cell (none when it has none)."""
     found = python2.changes(text, tree)
     if not found:
         return []
 
     def place(line: int) -> str:
-        cell, line_in_cell = origins[min(line, len(origins)) - 1]
-        return f"cell {cell}, line {line_in_cell}"
+        origin = origins[min(line, len(origins)) - 1]
+        return f"cell {origin[0]}, line {origin[1]}" if origin else f"line {line}"
     return [python2.message(name, found, compiles=tree is not None, place=place)]
 
 

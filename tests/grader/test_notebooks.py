@@ -163,3 +163,13 @@ def test_assignments_that_read_what_the_notebook_computed_are_not_run():
     assert namespace["TOL"] == 1e-4 and namespace["SHAPE"] == (2, 3) and namespace["plt_size"] == np.pi
     assert conversion.notes == ["top-level statements in cell(s) 2, 3 were not run: only imports, functions, "
                                 "classes and constants are graded."]
+
+
+def test_python2_names_are_noted_only_in_cells_that_run():
+    cells = ["import numpy as np", "def relu_forward(x):\n    for i in xrange(3):\n        pass\n    return x, x",
+             "for i in xrange(3):\n    print(i)"]
+    notes = notebooks.convert_cells(cells, "layers.ipynb").notes
+    assert "cell 2, line 2: xrange  ->  range" in notes[0] and "cell 3" not in notes[0]
+    assert notes[1].startswith("top-level statements in cell(s) 3 were not run")
+    assert notebooks.convert_cells(cells[:1] + cells[2:], "layers.ipynb").notes == [
+        "top-level statements in cell(s) 2 were not run: only imports, functions, classes and constants are graded."]
