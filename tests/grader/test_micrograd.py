@@ -279,3 +279,24 @@ def test_a_hidden_network_failure_shows_no_hidden_loss(tmp_path):
     assert {t.mistake for t in network.values()} == {"micrograd_network_forward_wrong"}
     assert "expected" in network[Visibility.VISIBLE].output
     assert network[Visibility.HIDDEN].output.endswith("is wrong") and "expected" not in network[Visibility.HIDDEN].output
+
+
+def test_a_value_made_unhashable_by_its_eq_is_told_why_its_sets_fail(tmp_path):
+    # __eq__ comparing data (to test `a == b`) sets __hash__ to None: the topological sort's set of
+    # visited Values raises TypeError
+    source = (CORPUS / "correct" / "iterative_topo.py").read_text()
+    assert "class Value" in source and "__eq__" not in source
+    source = source.replace("class Value:\n", "class Value:\n    def __eq__(self, other):\n"
+                            "        return isinstance(other, Value) and self.data == other.data\n\n", 1)
+    report = graded_source(tmp_path, source)
+    failed = next(t for t in report.tests if t.status is Status.FAILED and t.visibility is Visibility.VISIBLE)
+    assert failed.check == "backward" and failed.mistake == "exception" and "TypeError" in failed.output
+    assert failed.hint.startswith("Value defines __eq__ but not __hash__")
+    fixed = graded_source(tmp_path, source.replace("class Value:\n", "class Value:\n    __hash__ = object.__hash__\n", 1))
+    assert fixed.score == fixed.max_score
+
+
+def graded_source(folder: Path, source: str):
+    submission = folder / "micrograd.py"
+    submission.write_text(source)
+    return grade(submission, assignment="micrograd", seed=3, course=ROOT)
