@@ -70,8 +70,17 @@ class CommandsWithPlugins(click.Group):
         try:
             return plugin.load()
         except ImportError as error:
-            raise click.ClickException(f"`grade {name}` needs the web server's packages ({error.name} is "
-                                       "missing): pip install 'backprop-grader[server]'") from None
+            return _unavailable(name, f"`grade {name}` needs the web server's packages ({error.name} is missing): "
+                                      "pip install 'backprop-grader[server]'")
+
+
+def _unavailable(name: str, why: str) -> click.Command:
+    """A command that cannot load here (a student's release has no web server): listed by
+    `grade --help` with what it needs, and saying so when run, whatever its arguments."""
+    def refuse() -> None:
+        raise click.ClickException(why)
+    return click.Command(name, callback=refuse, help=why, short_help="(needs the web server's packages)",
+                         context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 
 
 @click.group(cls=CommandsWithPlugins)

@@ -87,8 +87,8 @@ def _grade_loaded(submission: Submission, *, exercises: list[Exercise], public_o
         public_only = True
         notes.append("In-process mode runs the public checks only: hidden cases never enter a process "
                      "that runs your code unsandboxed.")
-    if not public_only:
-        notes.append(FRESH_PUBLIC_NOTE)
+    if not public_only and any(not isinstance(exercise, Kind) for exercise in exercises):
+        notes.append(FRESH_PUBLIC_NOTE)     # a staged graph's or an engine's public inputs are fixed
     report = Report(seed=None if public_only else seed, notes=notes)
     # The worker's own deadline is the budget's, so that a call running past it is cut short too.
     options = dict(runner_options or {})
@@ -139,7 +139,8 @@ def _check_isolation(status, public_only: bool, allow_unsandboxed: bool, report:
                         "and timeouts.")
 
 
-# Said in every report whose public checks ran on fresh values (see _draw_cases).
+# Said in every report whose public checks ran on fresh values (see _draw_cases); another kind of
+# exercise (a staged graph, an engine) keeps its public inputs, the ones its notebook shows.
 FRESH_PUBLIC_NOTE = ("Graded on inputs you have not seen: the public checks used the public shapes with new values "
                      "(the released answers fit only your copy's), the hidden checks new shapes as well.")
 

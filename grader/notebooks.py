@@ -9,6 +9,7 @@ what was left out.
 from __future__ import annotations
 
 import ast
+import builtins
 import json
 import re
 from dataclasses import dataclass, field
@@ -158,8 +159,10 @@ def convert_cells(cells: list[str], name: str, numbers: list[int] | None = None)
         cell = origins[min(max((error.lineno or 1) - 1, 0), len(origins) - 1)][0] if origins else 1
         raise SubmissionError(f"{name}, cell {cell}: syntax error: {error.msg}\n    {(error.text or '').rstrip()}\n"
                               "Fix that cell, save the notebook, and submit it again.") from None
-    notes += _python2_notes(text, tree, name, origins)
-    source, kept_origins = _definitions(tree, lines, origins, notes)
+    dropped: list[str] = []
+    source, kept_origins = _definitions(tree, lines, origins, dropped)
+    # Python 2 names only where they run: a cell that is not run (`cmp(...)` in an experiment) costs nothing.
+    notes += _python2_notes(source, ast.parse(source), name, kept_origins) + dropped
     return Conversion(source, notes, kept_origins)
 
 
@@ -171,15 +174,16 @@ def _refuse_python2(text: str, tree: ast.Module | None, name: str, origins: list
         raise SubmissionError(notes[0])
 
 
-def _python2_notes(text: str, tree: ast.Module | None, name: str, origins: list[tuple[int, int]]) -> list[str]:
+def _python2_notes(text: str, tree: ast.Module | None, name: str,
+                   origins: list[tuple[int, int] | None]) -> list[str]:
     """The note naming a notebook's Python 2 lines by cell (none when it has none)."""
     found = python2.changes(text, tree)
     if not found:
         return []
 
     def place(line: int) -> str:
-        cell, line_in_cell = origins[min(line, len(origins)) - 1]
-        return f"cell {cell}, line {line_in_cell}"
+        origin = origins[min(line, len(origins)) - 1]
+        return f"cell {origin[0]}, line {origin[1]}" if origin else f"line {line}"
     return [python2.message(name, found, compiles=tree is not None, place=place)]
 
 
@@ -187,11 +191,13 @@ def _definitions(tree: ast.Module, lines: list[str], origins: list[tuple[int, in
                  notes: list[str]) -> tuple[str, list[tuple[int, int] | None]]:
     out: list[tuple[str, tuple[int, int] | None]] = []   # generated lines with their origins
     skipped_cells: set[int] = set()
+    bound = _Bound()
     for node in tree.body:
         start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
         span = range(start - 1, node.end_lineno)
         cell = origins[start - 1][0]
-        if isinstance(node, _KEPT) or _is_constant_assignment(node):
+        if isinstance(node, _KEPT) or (_is_constant_assignment(node) and bound.reads_only_bound(node)):
+            bound.add(node)
             # Imports run as written: one of what the grader lacks (cs231n.data_utils, scipy) costs
             # only the functions that use it (the worker stands in for it: runner/missing_imports.py).
             out += [(f"# cell {cell}", None)] + [(lines[i], origins[i]) for i in span]
@@ -216,10 +222,36 @@ def _is_check_call(node: ast.stmt) -> bool:
 
 
 def _is_constant_assignment(node: ast.stmt) -> bool:
-    """`EPS = 1e-5`-like: an assignment that calls nothing (so it cannot run an experiment)."""
+    """`EPS = 1e-5`-like: an assignment that calls nothing, on either side (so it cannot run an
+    experiment: `d[range(n), Yb] = -1/n` calls range)."""
     if not isinstance(node, (ast.Assign, ast.AnnAssign)) or node.value is None:
         return False
-    return not any(isinstance(child, (ast.Call, ast.Await, ast.Yield)) for child in ast.walk(node.value))
+    return not any(isinstance(child, (ast.Call, ast.Await, ast.Yield)) for child in ast.walk(node))
+
+
+class _Bound:
+    """The names the kept statements bind, in order: a kept assignment may read only those (and
+    built-ins). `dprobs = (1.0 / probs) * dlogprobs`, Karpathy's style, reads values the notebook
+    computed in cells that are not run; kept, it would fail the import of every function."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set(dir(builtins)) | {"__name__", "__file__", "__doc__"}
+        self.anything = False       # after `from x import *`, any name may be bound
+
+    def add(self, node: ast.stmt) -> None:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                if alias.name == "*":
+                    self.anything = True
+                self.names.add(alias.asname or alias.name.split(".")[0])
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            self.names.add(node.name)
+        else:
+            self.names |= {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+
+    def reads_only_bound(self, node: ast.stmt) -> bool:
+        return self.anything or all(n.id in self.names for n in ast.walk(node)
+                                    if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load))
 
 
 def _is_docstring(node: ast.stmt) -> bool:

@@ -53,7 +53,6 @@
 # * Return a float64 array of the node's own shape (it is in each heading).
 # * Use only your parameters and NumPy: no global of this notebook. The grader
 #   calls your functions again on fresh batches of other sizes.
-# * Use only NumPy.
 #
 # How it is graded: node by node. Each of your functions is called with your own
 # upstream gradients, and its step is judged on its own: a node whose step is

@@ -100,8 +100,14 @@ def diagnose(graph: Graph, node: str, student: np.ndarray, expected: np.ndarray,
     bessel = _bessel(graph, d, student, expected)
     if bessel is not None:
         return bessel
-    inputs = " and ".join(f"d{c}" for c in graph.consumers[node])
-    return Diagnosis("staged_local_wrong", f"{d} does not follow from your {inputs} by {node}'s local rule", None)
+    readers = graph.consumers[node]
+    inputs = " and ".join(f"d{c}" for c in readers)
+    how = (f"work it out from {readers[0]}'s step alone: the derivative of {readers[0]} with respect to {node}, "
+           f"times d{readers[0]} (summed over any axis {node} was broadcast along)" if len(readers) == 1 else
+           f"it is the sum of what each step that reads {node} ({', '.join(readers)}) sends back from its own "
+           "upstream gradient")
+    return Diagnosis("staged_local_wrong", f"{d} does not follow from your {inputs} by {node}'s local rule",
+                     f"No known mistake explains it: {how}.")
 
 
 def _declared_answer(mistake: NodeMistake, available: Mapping[str, object], shape: tuple) -> np.ndarray:

@@ -127,6 +127,9 @@ class StagedGraph(Kind):
         graph = self.graph(run.visibility, run.seed)
         walk = walk_graph(graph, self.root_gradient(graph, run.visibility, run.seed), run.runner,
                           signatures(run.source), run.budget, self.declared_mistakes)
+        if run.visibility is Visibility.HIDDEN and run.graphs is not None:
+            _right_on_public_only(walk, next((g for g in run.graphs if g.get("exercise") == self.name
+                                              and g.get("visibility") == str(Visibility.VISIBLE)), None))
         if run.graphs is not None:
             run.graphs.append(graph_view(self, graph, walk, run.visibility))
         return [TestResult(f"d{node.name}", CHECK, run.visibility, node.status, self.weight if node.passed else 0.0,
@@ -136,6 +139,20 @@ class StagedGraph(Kind):
     def validate(self, course, seeds, sandboxed, result) -> None:
         from .validation import validate_graph
         validate_graph(self, course, seeds, sandboxed, result)
+
+
+_UNEXPLAINED = ("staged_local_wrong", "staged_wrong_shape")
+
+
+def _right_on_public_only(walk: list[NodeResult], public: dict | None) -> None:
+    """A hidden node wrong where its public twin was right most likely reads a number of the
+    notebook (n = 32) instead of its parameters: the hidden batch has other sizes. Said in its hint."""
+    fared = {node.get("name"): node.get("status") for node in (public or {}).get("nodes", [])}
+    for result in walk:
+        if result.mistake in _UNEXPLAINED and fared.get(result.name) in ("right", "credited"):
+            result.hint = (f"d{result.name} is right on the public batch but not on the hidden one, whose sizes "
+                           "differ: does it use a number of your own (n = 32, a shape) instead of reading it from "
+                           "its parameters (n, or an array's .shape)?")
 
 
 _GRAPHS: "weakref.WeakKeyDictionary[StagedGraph, Graph]" = weakref.WeakKeyDictionary()
@@ -220,7 +237,8 @@ def _node(graph: Graph, node: str, carried: dict, true: dict, runner, signature:
                           "its parameters named as the values it needs.", "not_a_function", says=says), None
     failed = outcome_finding(outcome, function)
     if failed is not None:
-        return NodeResult(node, failed.status, failed.output, failed.hint, failed.mistake,
+        hint = _MISSING_HINT.format(function=function) if failed.status is Status.MISSING else failed.hint
+        return NodeResult(node, failed.status, failed.output, hint, failed.mistake,
                           says=failed.output.split("\n")[0].rstrip(":")), None
     answer = outcome.value
     if isinstance(answer, np.generic) or (isinstance(answer, (float, int)) and not isinstance(answer, bool)):
@@ -240,6 +258,11 @@ def _node(graph: Graph, node: str, carried: dict, true: dict, runner, signature:
     return NodeResult(node, Status.FAILED, found.says, found.hint, found.mistake, measures,
                       true_ok=true_ok, says=found.says), answer
 
+
+# Karpathy's notebook assigns each gradient (dprobs = ...); such a cell reads the notebook's values
+# and is not run when graded, so the node is missing: say what to write instead.
+_MISSING_HINT = ("Define it as a function, def {function}(...): return ..., its parameters named as the values "
+                 "it needs (a top-level {function} = ... computed from the notebook's values is not run).")
 
 _ORDER_HINT = ("Name each argument as the forward names its value (probs, bndiff, n, ...) or as the "
                "gradient of a node computed before this one (dlogprobs, ...).")

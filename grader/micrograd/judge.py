@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..runner.autograd_programs import BACKWARD, BUILD, NUMBER, constant
+from ..runner.autograd_programs import BACKWARD, BARE_NUMBER, BUILD, NUMBER, constant
 from .programs import FORWARD, REFLECTED, SOURCE, WITH_CONSTANT, Program, node_name
 
 RTOL, ATOL = 1e-6, 1e-9
@@ -83,6 +83,9 @@ def forward_verdict(program: Program, student: Numbers, expected: Numbers) -> Ve
             return Verdict("micrograd_constant_operand", f"`{text}` raised {kind}: a plain number on one side", at)
         return Verdict("exception", f"`{text}` raised {kind or 'an exception'}", at)
     for node in range(program.nodes):
+        if student.data_kind[node] == BARE_NUMBER:
+            return Verdict("micrograd_not_a_value", f"`{_op_text(program, node)}` returned a plain number, not a "
+                           "Value", node)
         if student.data_kind[node] != NUMBER:
             return Verdict("micrograd_not_a_number", f"{node_name(node)}.data (from `{_op_text(program, node)}`) is "
                            "not a plain number", node)

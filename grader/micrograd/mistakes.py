@@ -11,6 +11,8 @@ MISTAKES = {
     "micrograd_forward_wrong": "an operation of Value computes the wrong data",
     "micrograd_not_a_number": ".data or .grad is not a plain number (int or float): a Value inside a Value, "
                               "a list, or an object of another class",
+    "micrograd_not_a_value": "an operation returns a plain number (return math.exp(self.data)) instead of a new "
+                             "Value, so nothing computed from it can be differentiated",
     "micrograd_grad_overwritten": "= instead of += in a _backward: right on trees, wrong where a value is used "
                                   "twice (its gradients must add up)",
     "micrograd_no_topological_order": "backward() runs a node's _backward before every use of that node has "
@@ -40,6 +42,9 @@ ADVICE = {
     "micrograd_forward_wrong": "Check this operation's data: it is computed from its inputs' data alone.",
     "micrograd_not_a_number": "Keep .data and .grad plain numbers: an operation's data is computed from its "
         "inputs' .data, never from the Values themselves.",
+    "micrograd_not_a_value": "Every operation returns a new Value, built from its inputs' .data, with the "
+        "inputs as its children and its _backward attached (out = Value(math.exp(self.data), (self,), 'exp')); "
+        "a plain number has no grad and no way back to its inputs.",
     "micrograd_grad_overwritten": "A value used twice receives a gradient from each use: every _backward must "
         "add into its inputs' grad (+=), never assign (=).",
     "micrograd_no_topological_order": "A node may pass its gradient on only once every use of it has added "

@@ -4,6 +4,8 @@ down to the smallest expression the student's engine still gets wrong, each roun
 run in the worker in one batch."""
 from __future__ import annotations
 
+import ast
+
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -168,11 +170,15 @@ class Session:
             output = failure.program.output
             if failure.numbers.grad[output] == 0 and self.expected[failure.index].grad[output] != 0:
                 return "micrograd_grad_not_seeded", failure
-        for failure in failures:
-            if failure.program.label.startswith("probe "):
-                op = failure.program.ops[0].name
-                return {"pow": "micrograd_pow_derivative", "tanh": "micrograd_tanh_derivative"}.get(
-                    op, "micrograd_local_derivative"), failure
+        # A failing one-operation probe names that operation's derivative, where the wrong operations
+        # explain every failure: an engine that walks its nodes in the wrong order also fails the probe
+        # of `a - b` (built as a + (-b)), and programs made of operations whose probes pass.
+        probes = [f for f in failures if f.program.label.startswith("probe ")]
+        wrong_ops = {f.program.ops[0].name for f in probes}
+        if probes and all(f.program.op_names() & wrong_ops for f in failures):
+            op = probes[0].program.ops[0].name
+            return {"pow": "micrograd_pow_derivative", "tanh": "micrograd_tanh_derivative"}.get(
+                op, "micrograd_local_derivative"), probes[0]
         matched = self._mutant_matching(smallest)
         if matched is not None:
             return matched, self._showcase(matched, failures)
@@ -359,6 +365,8 @@ class Session:
     def _hint(self, mistake: str | None, program: Program, verdict: Verdict) -> str:
         """The advice for the mistake, and the expression on one line, to paste and run."""
         advice = ADVICE.get(mistake or "", "")
+        if mistake == "exception" and _eq_without_hash(self.run.source, self.kind.value_class):
+            advice = UNHASHABLE_ADVICE.format(cls=self.kind.value_class)
         if self._hides(program):
             return advice
         lines = render(program, self.kind.value_class).splitlines()
@@ -368,3 +376,24 @@ class Session:
 
     def _hides(self, program: Program) -> bool:
         return self.visibility is Visibility.HIDDEN and program.label != "revealed"
+
+
+# A class that defines __eq__ loses its __hash__ (Python sets it to None): its objects can no longer
+# go in a set or be dict keys, which every topological sort (visited = set()) and _prev = set(...) use.
+UNHASHABLE_ADVICE = ("{cls} defines __eq__ but not __hash__, so Python makes {cls} unhashable: a set of Values "
+                     "(visited, _prev) raises TypeError. Remove __eq__, or add __hash__ = object.__hash__ "
+                     "(each Value is its own node, whatever its data).")
+
+
+def _eq_without_hash(source: bytes, class_name: str) -> bool:
+    """Whether the submission's class `class_name` defines __eq__ and no __hash__ (read, not run)."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return False
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and node.name == class_name:
+            names = {n.name for n in node.body if isinstance(n, ast.FunctionDef)} | {
+                t.id for n in node.body if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name)}
+            return "__eq__" in names and "__hash__" not in names
+    return False

@@ -32,6 +32,21 @@ def shown(graphs: list[dict]) -> list[dict]:
     return kept
 
 
+def restricted(graphs: list[dict], functions: set[str]) -> list[dict]:
+    """The graphs as an assignment that grades only `functions` (some of a graph's node functions)
+    shows them: the other nodes left out (their steps earn nothing there), and the first wrong node
+    the first of those kept whose step is wrong."""
+    kept = []
+    for graph in filter(_drawable, graphs):
+        nodes = [dict(node) for node in graph["nodes"] if node["status"] == "given" or node["gradient"] in functions]
+        first = next((node for node in nodes if node["status"] in ("first_wrong", "wrong")), None)
+        for node in nodes:
+            if node["status"] in ("first_wrong", "wrong"):
+                node["status"] = "first_wrong" if node is first else "wrong"
+        kept.append({**graph, "nodes": nodes, "first_wrong": first["name"] if first else None})
+    return kept
+
+
 def _drawable(graph) -> bool:
     """A graph with the nodes a drawing needs (another kind's data, or a damaged stored report, is
     left out rather than break the page)."""
@@ -49,9 +64,23 @@ def heading(graph: dict) -> str:
     where = "public" if graph.get("visibility") == "visible" else "hidden"
     if graph.get("same_hidden"):
         where = "public, and the same on the hidden inputs"
+    return f"{graph.get('title') or graph.get('exercise')} ({where}): {_verdict(graph)}"
+
+
+def _verdict(graph: dict) -> str:
+    """The graph in a few words: its first wrong node; else whether every step is right, or which
+    were not written or did not run (a stub's graph is not "every step is right")."""
     first = graph.get("first_wrong")
-    verdict = f"the first node whose step is wrong is d{first}" if first else "every step is right"
-    return f"{graph.get('title') or graph.get('exercise')} ({where}): {verdict}"
+    if first:
+        return f"the first node whose step is wrong is d{first}"
+    states = [node["status"] for node in graph["nodes"] if node["status"] != "given"]
+    unwritten, unrun = states.count("missing"), states.count("error")
+    if not unwritten and not unrun:
+        return "every step is right"
+    if unwritten == len(states):
+        return "no step written yet"
+    untold = [f"{unwritten} not written yet"] * bool(unwritten) + [f"{unrun} did not run"] * bool(unrun)
+    return f"no wrong step among those that ran ({', '.join(untold)})"
 
 
 def _shape(node: dict) -> str:

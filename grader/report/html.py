@@ -34,7 +34,7 @@ def to_html(report: Report, *, verbose: bool = False, full_page: bool = False) -
     wraps the fragment in a complete document."""
     report = report.for_students()
     parts = [f'<div style="{_BOX}">']
-    parts.extend(f'<p style="color: {YELLOW}; margin: 4px 0">Note: {escape(note)}</p>' for note in report.notes)
+    parts.extend(f'<p style="color: {YELLOW}; margin: 4px 0; white-space: pre-line">Note: {escape(note)}</p>' for note in report.notes)
     for function in report.functions():
         tests = [t for t in report.tests if t.function == function]
         parts.append(_function_html(function, tests, verbose))

@@ -50,8 +50,9 @@ OPCODE = {name: code for code, (name, _) in enumerate(OPS)}
 # Where a program stopped (`stage`): it ran to the end, or a step raised.
 DONE, BUILD, BACKWARD, ZERO_GRAD, PARAMETERS = 0, 1, 2, 3, 4
 
-# What reading one number found (`*_kind` arrays).
-NUMBER, NOT_A_NUMBER, UNREADABLE, ABSENT = 0, 1, 2, 3
+# What reading one number found (`*_kind` arrays). BARE_NUMBER: the node itself is a plain number,
+# not an object with .data (an operation that returned math.exp(self.data) instead of a Value).
+NUMBER, NOT_A_NUMBER, UNREADABLE, ABSENT, BARE_NUMBER = 0, 1, 2, 3, 4
 
 _NUMERIC_TYPES = frozenset({float, int, np.float64, np.float32, np.float16, np.int64, np.int32,
                             np.int16, np.int8, np.uint64, np.uint32, np.uint16, np.uint8})
@@ -92,6 +93,9 @@ def read(nodes: list, attribute: str) -> tuple[np.ndarray, np.ndarray]:
     values = np.full(len(nodes), np.nan)
     kinds = np.full(len(nodes), ABSENT, dtype=np.int8)
     for i, node in enumerate(nodes):
+        if type(node) in _NUMERIC_TYPES:
+            kinds[i] = BARE_NUMBER
+            continue
         try:
             values[i], kinds[i] = number(getattr(node, attribute))
         except BaseException:   # noqa: BLE001 - a property that raises is the student's; reading goes on

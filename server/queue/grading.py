@@ -16,6 +16,7 @@ from pathlib import Path
 
 from grader import grade
 from grader.cases.seeds import submission_seed
+from grader.report.graphs import restricted
 from grader.results import MEASURE_KEYS, Report
 from grader.submission import SubmissionError
 
@@ -99,6 +100,7 @@ def grade_submission(submission: Submission, *, secret: str, options: dict | Non
     if assignment.functions:
         chosen = set(assignment.functions)
         report.tests = [test for test in report.tests if test.function in chosen]
+        report.graphs = restricted(report.graphs, chosen)
     return scored(report, submission, assignment, seed, time.perf_counter() - started)
 
 

@@ -304,3 +304,23 @@ def test_importing_the_command_imports_neither_numpy_nor_nbformat_nor_urllib():
             "print(sorted(m for m in ('numpy', 'nbformat', 'urllib.request') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert done.stdout.strip() == "[]", done.stdout
+
+
+class _UnloadableEntryPoint:
+    """An entry point of the `grade.commands` group whose module cannot be imported here, as the
+    web server's commands in a student's release (which has no server/)."""
+    name = "serve"
+
+    def load(self):
+        raise ModuleNotFoundError("No module named 'server'", name="server")
+
+
+def test_a_command_that_cannot_load_is_listed_and_refused_only_when_run(monkeypatch):
+    from grader.cli import CommandsWithPlugins
+    monkeypatch.setattr(CommandsWithPlugins, "_plugins", lambda self: {"serve": _UnloadableEntryPoint()})
+    listing = CliRunner().invoke(main, ["--help"])
+    assert listing.exit_code == 0, listing.output
+    assert "check" in listing.output and "serve" in listing.output and "needs the web server" in listing.output
+    run = CliRunner().invoke(main, ["serve", "--port", "8000"])
+    assert run.exit_code == 1
+    assert "`grade serve` needs the web server's packages (server is missing)" in run.output

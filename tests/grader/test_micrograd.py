@@ -41,6 +41,9 @@ BUGGY = {
     "zero_grad_incomplete": ("training step", "micrograd_zero_grad_incomplete"),
     "exp_derivative": ("backward", "micrograd_local_derivative"),
     "relu_abs": ("forward", "micrograd_forward_wrong"),
+    "exp_returns_float": ("forward", "micrograd_not_a_value"),
+    # its failing probe (a - b, built as a + (-b)) is no derivative's fault: trees of right ops fail too
+    "topo_not_reversed": ("backward", "micrograd_backward_wrong"),
 }
 
 
@@ -227,6 +230,16 @@ def test_only_plain_numbers_are_read(value, kind):
     assert autograd_programs.number(value)[1] == kind
 
 
+def test_a_node_that_is_itself_a_number_is_told_apart_from_one_whose_data_is_not():
+    # an operation that returned math.exp(self.data): the node has no .data at all
+    class Node:
+        data = 2.0
+    values, kinds = autograd_programs.read([Node(), 7.5, np.float64(1.0), object()], "data")
+    assert list(kinds) == [autograd_programs.NUMBER, autograd_programs.BARE_NUMBER, autograd_programs.BARE_NUMBER,
+                           autograd_programs.UNREADABLE]
+    assert values[0] == 2.0 and np.isnan(values[1])
+
+
 def test_the_lessons_check_cells_grade_the_engine_in_place():
     from grader import notebook
     reference = (ROOT / "reference" / "micrograd" / "micrograd.py").read_text()
@@ -266,3 +279,24 @@ def test_a_hidden_network_failure_shows_no_hidden_loss(tmp_path):
     assert {t.mistake for t in network.values()} == {"micrograd_network_forward_wrong"}
     assert "expected" in network[Visibility.VISIBLE].output
     assert network[Visibility.HIDDEN].output.endswith("is wrong") and "expected" not in network[Visibility.HIDDEN].output
+
+
+def test_a_value_made_unhashable_by_its_eq_is_told_why_its_sets_fail(tmp_path):
+    # __eq__ comparing data (to test `a == b`) sets __hash__ to None: the topological sort's set of
+    # visited Values raises TypeError
+    source = (CORPUS / "correct" / "iterative_topo.py").read_text()
+    assert "class Value" in source and "__eq__" not in source
+    source = source.replace("class Value:\n", "class Value:\n    def __eq__(self, other):\n"
+                            "        return isinstance(other, Value) and self.data == other.data\n\n", 1)
+    report = graded_source(tmp_path, source)
+    failed = next(t for t in report.tests if t.status is Status.FAILED and t.visibility is Visibility.VISIBLE)
+    assert failed.check == "backward" and failed.mistake == "exception" and "TypeError" in failed.output
+    assert failed.hint.startswith("Value defines __eq__ but not __hash__")
+    fixed = graded_source(tmp_path, source.replace("class Value:\n", "class Value:\n    __hash__ = object.__hash__\n", 1))
+    assert fixed.score == fixed.max_score
+
+
+def graded_source(folder: Path, source: str):
+    submission = folder / "micrograd.py"
+    submission.write_text(source)
+    return grade(submission, assignment="micrograd", seed=3, course=ROOT)

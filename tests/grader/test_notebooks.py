@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output, new_raw_cell
 
@@ -146,3 +147,29 @@ def test_a_lesson_notebook_as_handed_out_converts_without_a_note(lesson):
     # Its check cells (notebook.check("...")) are the lesson's own: not run while grading, and no
     # note tells the student that their notebook's statements were left out.
     assert notebooks.convert(lesson).notes == []
+
+
+def test_assignments_that_read_what_the_notebook_computed_are_not_run():
+    # Karpathy's style: gradients assigned at top level from the forward's values. Kept, they would
+    # fail the import with a NameError and cost the functions written beside them too.
+    cells = ["import numpy as np\nEPS = 1e-5\nSHAPE = (2, 3)\nTOL = EPS * 10\nplt_size = np.pi",
+             "dlogprobs = np.zeros((32, 27))\ndlogprobs[range(n), Yb] = -1.0/n",
+             "dprobs = (1.0 / probs) * dlogprobs",
+             "def dcounts_sum_inv(counts, dprobs):\n    return (counts * dprobs).sum(1, keepdims=True)"]
+    conversion = notebooks.convert_cells(cells, "ninja.ipynb")
+    namespace: dict = {}
+    exec(compile(conversion.source, "ninja.ipynb", "exec"), namespace)     # our own cells: no NameError
+    assert "dcounts_sum_inv" in namespace and "dprobs" not in namespace and "dlogprobs" not in namespace
+    assert namespace["TOL"] == 1e-4 and namespace["SHAPE"] == (2, 3) and namespace["plt_size"] == np.pi
+    assert conversion.notes == ["top-level statements in cell(s) 2, 3 were not run: only imports, functions, "
+                                "classes and constants are graded."]
+
+
+def test_python2_names_are_noted_only_in_cells_that_run():
+    cells = ["import numpy as np", "def relu_forward(x):\n    for i in xrange(3):\n        pass\n    return x, x",
+             "for i in xrange(3):\n    print(i)"]
+    notes = notebooks.convert_cells(cells, "layers.ipynb").notes
+    assert "cell 2, line 2: xrange  ->  range" in notes[0] and "cell 3" not in notes[0]
+    assert notes[1].startswith("top-level statements in cell(s) 3 were not run")
+    assert notebooks.convert_cells(cells[:1] + cells[2:], "layers.ipynb").notes == [
+        "top-level statements in cell(s) 2 were not run: only imports, functions, classes and constants are graded."]

@@ -88,3 +88,39 @@ def test_a_hint_proposes_multiplying_only_where_that_fixes_the_answer(file, node
     assert found.mistake == "staged_no_upstream"
     assert hint in found.hint
     assert ("Multiply" in found.hint) == (node == "dhpreact")
+
+
+def test_a_node_right_on_the_public_batch_only_is_told_to_read_its_sizes_from_its_parameters():
+    report = graded(STAGED / "ninja" / "buggy" / "ninja_global_batch_size.py", "ninja")
+    public, hidden = (next(t for t in report.tests if t.function == "dbndiff2" and t.visibility is v)
+                      for v in (Visibility.VISIBLE, Visibility.HIDDEN))
+    assert public.status is Status.PASSED and hidden.mistake == "staged_local_wrong"
+    assert "right on the public batch but not on the hidden one" in hidden.hint and "(n = 32" in hidden.hint
+
+
+def test_an_unexplained_wrong_step_still_says_how_to_work_it_out(tmp_path):
+    source = (ROOT / "reference" / "ninja" / "ninja.py").read_text()
+    wrong = source.replace("def dhpreact(", "def _right_dhpreact(") + (
+        "\n\ndef dhpreact(h, dh):\n    return (1.0 - h) * dh\n")
+    path = tmp_path / "ninja.py"
+    path.write_text(wrong)
+    found = next(t for t in grade(path, assignment="ninja", course=ROOT, seed=11, public_only=True).tests
+                 if t.function == "dhpreact")
+    assert found.mistake == "staged_local_wrong"
+    assert found.hint.startswith("No known mistake explains it: work it out from h's step alone")
+
+
+def test_a_karpathy_style_notebook_keeps_its_functions_and_is_told_to_write_the_others_as_functions(tmp_path):
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+    cells = ["import numpy as np\nn = 32",
+             "dlogprobs = np.zeros((n, 27))\ndlogprobs[range(n), Yb] = -1.0 / n",     # Karpathy's cells
+             "dprobs = (1.0 / probs) * dlogprobs",
+             "def dcounts_sum_inv(counts, dprobs):\n    return (counts * dprobs).sum(1, keepdims=True)"]
+    path = tmp_path / "ninja.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell(c) for c in cells]), path)
+    report = grade(path, assignment="ninja", course=ROOT, public_only=True)
+    found = {t.function: t for t in report.tests}
+    assert found["dcounts_sum_inv"].status is Status.PASSED        # the import did not fail on Karpathy's cells
+    assert found["dprobs"].status is Status.MISSING and "def dprobs(...)" in found["dprobs"].hint
+    assert "cell(s) 2, 3 were not run" in " ".join(report.notes)

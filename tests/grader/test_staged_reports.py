@@ -91,3 +91,40 @@ def test_a_node_returning_an_object_fails_alone_and_nothing_of_it_crosses(tmp_pa
     failing = [(t.function, t.status, t.mistake) for t in report.tests if t.status is not Status.PASSED]
     assert failing == [("dprobs", Status.ERROR, "not_an_array")] * 2
     assert "a subclass of numpy.ndarray" in next(t.output for t in report.tests if t.function == "dprobs")
+
+
+@pytest.mark.parametrize("statuses, verdict", [
+    (["right", "credited"], "every step is right"),
+    (["missing", "missing"], "no step written yet"),
+    (["right", "missing", "error"], "no wrong step among those that ran (1 not written yet, 1 did not run)"),
+    (["right", "first_wrong", "missing"], "the first node whose step is wrong is db"),
+])
+def test_the_heading_says_every_step_is_right_only_when_every_step_ran_and_is_right(statuses, verdict):
+    from grader.report.graphs import heading
+    nodes = [{"name": "loss", "gradient": "dloss", "status": "given"}] + [
+        {"name": name, "gradient": f"d{name}", "status": status} for name, status in zip("abc", statuses)]
+    graph = {"exercise": "g", "title": "G", "visibility": "visible", "nodes": nodes,
+             "first_wrong": next((n["name"] for n in nodes if n["status"] == "first_wrong"), None)}
+    assert heading(graph) == f"G (public): {verdict}"
+
+
+def test_no_note_says_the_public_inputs_were_new_where_they_were_the_notebooks(report, tmp_path):
+    from grader.engine import FRESH_PUBLIC_NOTE
+    assert report.seed is not None and FRESH_PUBLIC_NOTE not in report.notes    # the graph's public inputs are fixed
+    gates = tmp_path / "gates.py"
+    shutil.copyfile(ROOT / "exercises" / "gates" / "gates.py", gates)
+    assert FRESH_PUBLIC_NOTE in grade(gates, assignment="gates", course=ROOT, seed=4).notes
+
+
+def test_an_assignment_of_some_nodes_shows_only_those_and_its_own_first_wrong(report):
+    # the buggy file goes wrong first at dbndiff; an assignment that grades dlogprobs, dbnmeani and
+    # dhprebn never mentions dbndiff, and its first wrong node is among its own
+    from grader.report.graphs import restricted
+    public = restricted(report.graphs, {"dlogprobs", "dbnmeani", "dhprebn"})[0]
+    assert [n["name"] for n in public["nodes"]] == ["loss", "logprobs", "bnmeani", "hprebn"]
+    assert public["first_wrong"] is None and "dbndiff" not in json.dumps(public)
+    wrong = {**report.graphs[0], "nodes": [
+        {**n, "status": "wrong"} if n["name"] == "hprebn" else n for n in report.graphs[0]["nodes"]]}
+    again = restricted([wrong], {"dbnmeani", "dhprebn"})[0]
+    assert again["first_wrong"] == "hprebn" and [n["status"] for n in again["nodes"]] == ["given", "right", "first_wrong"]
+    assert report.graphs[0]["first_wrong"] == "bndiff"          # the report itself is left as it was

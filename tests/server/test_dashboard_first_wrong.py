@@ -64,6 +64,8 @@ def test_the_page_shows_the_bars_and_a_node_links_to_its_students(app, graded_cl
     page = client.get(f"/staff/assignments/{graded_class}/mistakes").get_data(as_text=True)
     assert 'id="first-wrong"' in page and 'data-node="dbndiff" data-students="2"' in page
     assert "33% (2 of 6)" in page and "staged_missing_branch" in page
+    # a graph's nodes have no gradient checks: said so, not "Nothing graded yet" beside graded rows
+    assert 'id="no-gradient-checks"' in page and "Nothing graded yet" not in page
     students = client.get(f"/staff/assignments/{graded_class}/first-wrong/dbndiff").get_data(as_text=True)
     assert "Cy" in students and "Di" in students and "Ed" not in students and "Ana" not in students
     assert client.get(f"/staff/assignments/{graded_class}/first-wrong/not_a_node").status_code == 404
@@ -81,3 +83,27 @@ def test_the_other_dashboard_pages_take_a_staged_graph(app, graded_class, client
     assert answer.status_code == 200
     if page in ("dashboard", "progress"):        # a column or row per node
         assert "dbndiff" in answer.get_data(as_text=True)
+
+
+def test_an_assignment_of_some_nodes_draws_only_those(app, client, auth):
+    import json
+    from server.models import Result, Submission
+    with app.app_context():
+        course = Course(code="bp102", title="Backprop 102", timezone="UTC")
+        db.session.add(course)
+        db.session.flush()
+        student = make_user("gus@uni.test", Role.STUDENT, course, name="Gus")
+        assignment = make_assignment(course, slug="ninja", exercise="ninja", points=2.0,
+                                     functions=["dlogprobs", "dprobs"])
+        db.session.commit()
+        sid = submit(db.session, app.extensions["grading_queue"], student, assignment,
+                     Upload("ninja.py", (CORPUS / CLASS["cy"]).read_bytes())).id    # first wrong: dbndiff
+    assert drain(app) == 1
+    with app.app_context():
+        result = db.session.get(Result, db.session.get(Submission, sid).result_id)
+        assert result.score == 2.0
+        graphs = json.loads(result.report_json)["graphs"]
+        assert [n["name"] for n in graphs[0]["nodes"]] == ["loss", "logprobs", "probs"]
+    auth.login("gus@uni.test")
+    page = client.get(f"/submissions/{sid}").get_data(as_text=True)
+    assert "dbndiff" not in page and "FIRST WRONG" not in page and "every step is right" in page

@@ -70,7 +70,11 @@
         },
         scales: {
           x: { ticks: { color: css("--muted"), autoSkip: true, maxRotation: 60 }, grid: { color: css("--line") } },
-          y: { beginAtZero: true, ticks: { color: css("--muted"), precision: 0 }, grid: { color: css("--line") },
+          // A share (0..1) reads as a percentage on its axis too: counts get whole-number ticks, but a
+          // share's whole-number ticks are only 0 and 1.
+          y: { beginAtZero: true, grid: { color: css("--line") },
+               ticks: percent ? { color: css("--muted"), callback: function (v) { return Math.round(100 * v) + "%"; } }
+                              : { color: css("--muted"), precision: 0 },
                title: { display: !!table.getAttribute("data-y-label"), text: table.getAttribute("data-y-label"), color: css("--muted") } }
         }
       },
