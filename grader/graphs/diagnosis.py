@@ -65,7 +65,7 @@ def diagnose(graph: Graph, node: str, student: np.ndarray, expected: np.ndarray,
     then the ones the graph's shape explains."""
     d, shape = f"d{node}", graph.shape(node)
     for mistake in declared:
-        if mistake.node == node and allclose(student, _declared_answer(mistake, available or {}, shape)):
+        if mistake.node == node and allclose(student, declared_answer(mistake, available or {}, shape)):
             return Diagnosis(mistake.id, mistake.says, mistake.hint)
     if not np.all(np.isfinite(student)):
         return Diagnosis("staged_not_finite", f"{d} contains NaN or inf", "Look for a division by zero or a log "
@@ -110,7 +110,7 @@ def diagnose(graph: Graph, node: str, student: np.ndarray, expected: np.ndarray,
                      f"No known mistake explains it: {how}.")
 
 
-def _declared_answer(mistake: NodeMistake, available: Mapping[str, object], shape: tuple) -> np.ndarray:
+def declared_answer(mistake: NodeMistake, available: Mapping[str, object], shape: tuple) -> np.ndarray:
     """The declared wrong answer, or an array no answer equals when the declaration cannot compute
     it here (the instructor's function is trusted code; its failure must not end the grade)."""
     try:

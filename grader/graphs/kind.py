@@ -18,6 +18,7 @@ shape) is replaced by the true one for the nodes after it, so that each node is 
 """
 from __future__ import annotations
 
+import json
 import weakref
 from dataclasses import dataclass, field
 from typing import Callable
@@ -32,7 +33,7 @@ from ..results import Status, TestResult, Visibility
 from ..runner.calls import Call
 from ..runner.protocol import Opaque
 from .arguments import Signature, signatures
-from .diagnosis import MISTAKES, NodeMistake, diagnose
+from .diagnosis import MISTAKES, NodeMistake, declared_answer, diagnose
 from .graph import Graph, GraphError, trace
 
 CHECK = "local step"
@@ -119,6 +120,26 @@ class StagedGraph(Kind):
     def declared_mistakes(self) -> tuple[NodeMistake, ...]:
         return self.hidden.mistakes if self.hidden is not None else ()
 
+    def record_public(self, course) -> dict[str, np.ndarray]:
+        """The declared mistakes' answers on the public inputs, with their texts, for a student's
+        release (which has no hidden half): each as a node's function sees it when every node
+        after it in the walk is right, the case in which it is the first wrong one."""
+        graph = self.graph()
+        true = graph.gradients(self.root_gradient(graph, Visibility.VISIBLE, PUBLIC_SEED))
+        available = {**graph.values, **{f"d{name}": value for name, value in true.items()}}
+        answers = {f"mistake/{i}": declared_answer(m, available, graph.shape(m.node))
+                   for i, m in enumerate(self.declared_mistakes)}
+        answers["mistakes"] = np.asarray(json.dumps([[m.node, m.id, m.says, m.hint] for m in self.declared_mistakes]))
+        return answers
+
+    def mistakes_for(self, run: KindRun) -> tuple[NodeMistake, ...]:
+        """The declared mistakes: the hidden half's, or in a release the recorded public answers."""
+        if self.hidden is not None or not run.answers or "mistakes" not in run.answers:
+            return self.declared_mistakes
+        texts = json.loads(str(run.answers["mistakes"]))
+        return tuple(NodeMistake(node, mistake, says, lambda _v, value=run.answers[f"mistake/{i}"]: value, hint)
+                     for i, (node, mistake, says, hint) in enumerate(texts))
+
     def tests(self) -> list[KindTest]:
         return [KindTest(function, CHECK, self.weight, hidden_too=True) for function in self.functions]
 
@@ -126,7 +147,7 @@ class StagedGraph(Kind):
     def grade(self, run: KindRun) -> list[TestResult]:
         graph = self.graph(run.visibility, run.seed)
         walk = walk_graph(graph, self.root_gradient(graph, run.visibility, run.seed), run.runner,
-                          signatures(run.source), run.budget, self.declared_mistakes)
+                          signatures(run.source), run.budget, self.mistakes_for(run))
         if run.visibility is Visibility.HIDDEN and run.graphs is not None:
             _right_on_public_only(walk, next((g for g in run.graphs if g.get("exercise") == self.name
                                               and g.get("visibility") == str(Visibility.VISIBLE)), None))

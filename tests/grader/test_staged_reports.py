@@ -76,6 +76,11 @@ def test_a_release_grades_the_graph_without_reference(tmp_path):
     assert right.score == right.max_score == 26 and {t.visibility for t in right.tests} == {Visibility.VISIBLE}
     wrong = grade(BUGGY, course=release, in_process=True)
     assert [t.function for t in wrong.tests if t.status is not Status.PASSED] == ["dbndiff"]
+    # A mistake declared in the hidden half is named at home too, from its recorded public answer.
+    tanh = grade(ROOT / "tests" / "corpus" / "staged" / "ninja" / "buggy" / "ninja_tanh_of_hpreact.py",
+                 course=release, in_process=True)
+    first = next(t for t in tanh.tests if t.status is not Status.PASSED)
+    assert (first.function, first.mistake) == ("dhpreact", "ninja_tanh_of_preactivation")
 
 
 def test_a_node_returning_an_object_fails_alone_and_nothing_of_it_crosses(tmp_path):
