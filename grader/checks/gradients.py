@@ -26,6 +26,7 @@ import numpy as np
 from ..compare import allclose, norm, relative_error, rtol_for
 from ..diagnosis import paths
 from ..diagnosis.proof import proven_fix, unproven_shape_hint
+from ..diagnosis.reevaluated import first_match, reevaluated_candidates
 from ..diagnosis.mistake_ids import value_mistake
 from ..diagnosis.shapes import first_slice, fmt, gradient_shape_diagnosis, gradient_shape_message
 from ..diagnosis.values import Candidate, explain_mismatch, localise
@@ -242,6 +243,11 @@ def _mismatch(ctx: Context, case: Case, index: int, student: np.ndarray, expecte
     if finding.hint is None and exercise.gradient_fallback is not None:
         hint, mistake = exercise.gradient_fallback
         finding = dataclasses.replace(finding, mistake=mistake, hint=hint)
+    if finding.mistake in (None, value_mistake(grad_name, "not_finite")):
+        # Only where nothing named a cause: a declared mistake or fallback keeps the exercise's words.
+        matched = first_match(student, reevaluated_candidates(case, ctx.oracle, index, grad_name, expected))
+        if matched is not None:
+            finding = dataclasses.replace(finding, hint=matched.hint, mistake=matched.mistake)
     if finding.hint is None:
         finding = dataclasses.replace(finding, hint=localise(grad_name, student, expected, case.arrays))
     return finding

@@ -26,6 +26,12 @@ VALUE_KINDS = {
     "zero": "{v} is all zeros",
     "not_finite": "{v} contains NaN or inf on ordinary inputs",
     "mean_not_sum": "{v} of a broadcast input averages dout over the broadcast axes instead of summing",
+    "at_output": "{v} uses the local gradient evaluated at the output instead of the input (exp(out) for exp(x), the cache taken for the input)",
+    "inputs_swapped": "{v} is the right formula with two inputs swapped (a * b ** (a - 1) for b * a ** (b - 1))",
+    "first_row_only": "{v} uses a local gradient computed from the first example only, for every row (a mask from x[0])",
+    "missing_input_factor": "{v} lacks a factor equal to another input (gamma left out of dx)",
+    "missing_output_factor": "{v} lacks a factor equal to the forward's output (log(a) for a ** b * log(a))",
+    "untransposed_factor": "{v} multiplies by a square matrix input where its transpose belongs, or the reverse",
     "slightly_off": "{v} is close to right but not equal (relative error below 1e-3): a special case or a parameter handled differently",
     # shapes
     "wrong_shape": "{v} has the wrong shape, with no more specific cause known",

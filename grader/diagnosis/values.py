@@ -65,7 +65,7 @@ def explain_mismatch(what: str, student: np.ndarray, expected: np.ndarray, *,
         # A declared mistake that is NaN exactly where the student's result is (a log of the wrong,
         # negative, variable) names the cause better than "look for a log of 0".
         for candidate in candidates:
-            if _same_with_nans(student, candidate.value):
+            if same_with_nans(student, candidate.value):
                 return failed(output, candidate.hint, candidate.mistake)
         return failed(output, nan_hint or "Look for a division by zero, a log of 0 or of a negative number, a negative "
                                           "number to a fractional power, or exp of a large number.",
@@ -94,7 +94,7 @@ def explain_mismatch(what: str, student: np.ndarray, expected: np.ndarray, *,
     return failed(output, None, None)
 
 
-def _same_with_nans(student: np.ndarray, candidate: np.ndarray) -> bool:
+def same_with_nans(student: np.ndarray, candidate: np.ndarray) -> bool:
     """Equal, with NaN and inf in the same places (and of the same kind)."""
     candidate = np.asarray(candidate, dtype=np.float64)
     if candidate.shape != student.shape:
