@@ -50,7 +50,7 @@ def _lstm_gates(x, prev_h, Wx, Wh, b, order="ifog"):
 
 
 def _lstm_step_backward(dnext_h, dnext_c, x, prev_h, prev_c, Wx, Wh, b, *, cell_path=True, dnext_c_used=True,
-                        g_local=lambda g: 1 - g ** 2):
+                        g_local=lambda g: 1 - g ** 2, times_f=True):
     """(dx, dprev_h, dprev_c, dWx, dWh, db), with the variations students make."""
     i, f, o, g = _lstm_gates(x, prev_h, Wx, Wh, b)
     tanh_c = np.tanh(f * prev_c + i * g)
@@ -58,7 +58,7 @@ def _lstm_step_backward(dnext_h, dnext_c, x, prev_h, prev_c, Wx, Wh, b, *, cell_
     dc = (dnext_c if dnext_c_used else 0) + through_h
     da = np.concatenate([dc * g * i * (1 - i), dc * prev_c * f * (1 - f), dnext_h * tanh_c * o * (1 - o),
                          dc * i * g_local(g)], axis=1)
-    dprev_c = (dc if cell_path else dnext_c) * f
+    dprev_c = (dc if cell_path else dnext_c) * (f if times_f else 1)
     return da @ Wx.T, da @ Wh.T, dprev_c, x.T @ da, prev_h.T @ da, da.sum(axis=0)
 
 
@@ -94,6 +94,17 @@ def _bptt_dx(c, lstm: bool, carry_h=True, carry_c=True):
         else:
             dx[:, t], dprev_h, *_ = _rnn_step_backward(upstream, c["x"][:, t], hs[t], c["Wx"], c["Wh"], c["b"])
     return dx
+
+
+def _bptt_last_step_weights(c):
+    """(dWx, dWh, db) of the last step walked back (t = 0) alone: each step's weight gradient assigned
+    instead of added to the sum over steps."""
+    hs, _ = _states(c, False)
+    dprev_h = np.zeros_like(hs[0])
+    for t in reversed(range(c["x"].shape[1])):
+        _, dprev_h, *weights = _rnn_step_backward(c.douts[0][:, t] + dprev_h, c["x"][:, t], hs[t], c["Wx"], c["Wh"],
+                                                  c["b"])
+    return weights
 
 
 def _step_args(c, cell: bool):
@@ -144,6 +155,8 @@ RNN_IDS = {
     "bptt_missing_next_dh": "rnn_backward gives each step only dh[:, t]: the gradient from step t + 1 (dprev_h) is "
                             "not added",
     "rnn_h0_ignored": "rnn_forward starts from zeros instead of h0",
+    "rnn_weights_not_accumulated": "rnn_backward assigns each step's weight gradient (dWh = dWh_t) instead of adding "
+                                   "up the steps' gradients",
 }
 
 RNN = Hidden(
@@ -157,6 +170,10 @@ RNN = Hidden(
                 "next step. Walk back from the last step and feed each step dh[:, t] + dprev_h, dprev_h being what "
                 "step t + 1 returned.", lambda c: _bptt_dx(c, False, carry_h=False),
                 when=lambda c: c["x"].shape[1] > 1),
+        *(Mistake("rnn_weights_not_accumulated", name, f"Every step uses the same weights, so {name} is the sum of "
+                  f"the steps' gradients: {name} += the step's, not {name} = (that keeps one step's only).",
+                  lambda c, k=k: _bptt_last_step_weights(c)[k], when=lambda c: c["x"].shape[1] > 1)
+          for k, name in enumerate(("dWx", "dWh", "db"))),
     ),
     mistake_ids=RNN_IDS)
 
@@ -261,6 +278,7 @@ LSTM_STEP_IDS = {
     "lstm_cell_path_missing": "lstm_step_backward's dprev_c lacks the path through next_h = o * tanh(next_c)",
     "lstm_dnext_c_ignored": "lstm_step_backward leaves out the upstream dnext_c",
     "lstm_tanh_of_activated": "lstm_step_backward applies tanh' to the candidate g, which is already tanh'd",
+    "lstm_dprev_c_missing_f": "lstm_step_backward's dprev_c is the cell's gradient dc without the forget gate's factor f",
 }
 
 LSTM_STEP = Hidden(
@@ -278,6 +296,8 @@ LSTM_STEP = Hidden(
         Mistake("lstm_cell_path_missing", "dprev_c", "next_c also reaches the loss through next_h = o * "
                 "tanh(next_c): add dnext_h * o * (1 - tanh(next_c)**2) to dnext_c before multiplying by f.",
                 _lstm_step_variant(2, cell_path=False)),
+        Mistake("lstm_dprev_c_missing_f", "dprev_c", "next_c = f * prev_c + i * g, so the cell's gradient reaches "
+                "prev_c multiplied by the forget gate: dprev_c = dc * f.", _lstm_step_variant(2, times_f=False)),
         Mistake("lstm_dnext_c_ignored", "dprev_c", "The cell's gradient starts from the upstream dnext_c: "
                 "dc = dnext_c + dnext_h * o * (1 - tanh(next_c)**2).", _lstm_step_variant(2, dnext_c_used=False)),
     ),
