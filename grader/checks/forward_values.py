@@ -8,6 +8,7 @@ import numpy as np
 from ..compare import allclose
 from ..diagnosis.mistake_ids import value_mistake
 from ..diagnosis.shapes import fmt, output_shape_diagnosis
+from ..diagnosis.reevaluated import first_match, forward_candidates
 from ..diagnosis.values import explain_mismatch, localise
 from ..exercises.base import Case
 from ..results import PASS, Finding, Status
@@ -54,6 +55,11 @@ def compare_output(case: Case, out: np.ndarray, expected: np.ndarray, oracle, wh
     finding = explain_mismatch(what, out, expected, batch_size=case.batch_size,
                                candidates=oracle.mistakes(case, what),
                                nan_hint=exercise.stability.hint if exercise.stability else None)
+    if finding.mistake is None:
+        # Only where nothing named it: a declared mistake keeps the exercise's words.
+        matched = first_match(out, forward_candidates(case, what, expected))
+        if matched is not None:
+            finding = dataclasses.replace(finding, hint=matched.hint, mistake=matched.mistake)
     if finding.hint is None:
         finding = dataclasses.replace(finding, hint=localise(what, out, expected, case.arrays))
     return finding

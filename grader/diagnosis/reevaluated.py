@@ -57,6 +57,29 @@ def reevaluated_candidates(case, oracle, index: int, grad_name: str, expected: n
     return found
 
 
+def forward_candidates(case, what: str, expected: np.ndarray) -> list[Candidate]:
+    """Generic wrong forward outputs: the right output without the term, or without the factor, of
+    one input that broadcasts to it (a bias or beta left out; a scale gamma left out)."""
+    found: list[Candidate] = []
+    for name, array in case.arrays.items():
+        array = np.asarray(array, dtype=np.float64)
+        if not _broadcasts_to(array.shape, expected.shape):
+            continue
+        _add(found, expected - array, expected, f"{what} lacks the term {name}: add {name} (broadcast over the "
+             "batch), as the formula says.", value_mistake(what, "missing_input_term"))
+        if np.all(np.abs(array) > 1e-12):
+            _add(found, expected / array, expected, f"{what} lacks the factor {name}: multiply by {name} (broadcast "
+                 "over the batch), as the formula says.", value_mistake(what, "missing_input_factor"))
+    return found
+
+
+def _broadcasts_to(shape: tuple, target: tuple) -> bool:
+    try:
+        return np.broadcast_shapes(shape, target) == tuple(target)
+    except ValueError:
+        return False
+
+
 def _rerun_candidates(case, oracle, index: int, grad_name: str, expected: np.ndarray,
                       out: np.ndarray | None) -> list[Candidate]:
     """The candidates that re-run the reference on altered inputs (same dout): the local gradient

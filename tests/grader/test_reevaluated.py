@@ -86,3 +86,10 @@ def test_in_a_grade_only_where_no_declaration_names_it(mutant):
                    public_only=True)
     [flag] = [t for t in report.tests if t.function == "exp_backward" and t.status == "failed"]
     assert flag.mistake == "exp_of_output"
+
+
+def test_a_forward_without_one_input_term_is_named(mutant):
+    # add's b left out (0 * b keeps the broadcast shape): no declaration has it, the generic kind names it.
+    report = grade(mutant("gates", "    out = a + b\n", "    out = a + 0 * b\n"), assignment="gates", public_only=True)
+    [flag] = [t for t in report.tests if t.function == "add_forward" and t.status == "failed"]
+    assert flag.mistake == "out_missing_input_term" and "lacks the term b" in flag.hint
