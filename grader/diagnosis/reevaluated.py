@@ -47,10 +47,11 @@ def reevaluated_candidates(case, oracle, index: int, grad_name: str, expected: n
                 f"(dout @ {other}.T for the gradient of x @ {other}).", "untransposed_factor")
     if oracle is not None and not getattr(oracle, "public_only", True) and not case.exercise.outputs:
         found += _rerun_candidates(case, oracle, index, grad_name, expected, out)
-    # Last: dout passed through is also what several of the above give on some cases (a first row
-    # whose mask is all true), and those say more.
+    # dout passed through is also what some of the above give on some cases (a first row whose mask
+    # is all true): there the cause is ambiguous, and only the fact, "dx is dout unchanged", is said.
     dout = case.douts[0] if len(case.douts) == 1 else None
     if dout is not None and dout.shape == expected.shape and not case.exercise.is_loss:
+        found = [c for c in found if not (np.all(np.isfinite(c.value)) and allclose(c.value, dout))]
         add(dout, f"{grad_name} is dout unchanged: the local gradient is missing (or a mask that lets "
                   f"everything through): multiply dout by the derivative of the output with respect to {own}.",
             None, "missing_local_gradient")

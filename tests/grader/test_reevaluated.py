@@ -93,3 +93,11 @@ def test_a_forward_without_one_input_term_is_named(mutant):
     report = grade(mutant("gates", "    out = a + b\n", "    out = a + 0 * b\n"), assignment="gates", public_only=True)
     [flag] = [t for t in report.tests if t.function == "add_forward" and t.status == "failed"]
     assert flag.mistake == "out_missing_input_term" and "lacks the term b" in flag.hint
+
+
+def test_a_cause_that_coincides_with_dout_passed_through_is_not_claimed():
+    # With x[0] > 0 everywhere, the first row's mask lets everything through: dx == dout could be either
+    # cause, so only the fact is said.
+    x = np.abs(RNG.standard_normal((4, 5))) + 0.1
+    x[1:] *= np.where(RNG.random((3, 5)) < 0.5, -1, 1)
+    assert named("relu", 0, lambda c: c.dout.copy(), x=x) == "missing_local_gradient"
