@@ -234,9 +234,7 @@ def _grade_kind(kind: Kind, run: KindRun) -> list[tuple[int, TestResult]]:
             warnings.simplefilter("ignore")
             results = kind.grade(run)
     except Exception:  # noqa: BLE001
-        where = traceback.format_exc(limit=-2).strip().splitlines()[-1]
-        output = (f"the grader's {kind.name!r} exercise failed internally ({where}); "
-                  "please report this to your instructor")
+        output = _internal_failure(f"{kind.name!r} exercise")
         results = [TestResult(test.function, test.check, run.visibility, Status.ERROR, 0.0, test.weight, output)
                    for test in kind.tests() if run.visibility is Visibility.VISIBLE or test.hidden_too]
     return [(order.get((result.function, result.check), len(order)), result) for result in results]
@@ -317,9 +315,13 @@ def _run_check(spec: CheckSpec, ctx: Context, cases) -> Finding:
             warnings.simplefilter("ignore")
             return spec.run(ctx, cases)
     except Exception:  # noqa: BLE001
-        where = traceback.format_exc(limit=-2).strip().splitlines()[-1]
-        return Finding(Status.ERROR, f"the grader's {spec.name!r} check failed internally ({where}); "
-                                     "please report this to your instructor")
+        return Finding(Status.ERROR, _internal_failure(f"{spec.name!r} check"))
+
+
+def _internal_failure(what: str) -> str:
+    """What a student reads when the grader's own code raised (called in the except block)."""
+    where = traceback.format_exc(limit=-2).strip().splitlines()[-1]
+    return f"the grader's {what} failed internally ({where}); please report this to your instructor"
 
 
 def _unloadable(exercise: Exercise | Kind, load_error: Outcome, public_only: bool) -> list[TestResult]:

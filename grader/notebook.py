@@ -15,6 +15,7 @@ import warnings
 from pathlib import Path
 
 from .exercises import Exercise
+from .notebooks import is_check_call
 from .results import Report
 
 NAME = "your notebook"
@@ -163,9 +164,7 @@ def _is_check_statement(node: ast.stmt) -> bool:
         if isinstance(child, ast.Call):
             if isinstance(child.func, ast.Name) and child.func.id == "get_ipython":
                 return True
-    call = node.value
-    return (isinstance(node, ast.Expr) and isinstance(call, ast.Call)
-            and (getattr(call.func, "attr", None) == "check" or getattr(call.func, "id", None) == "check"))
+    return is_check_call(node)
 
 
 def _defined(module: str) -> set[str]:

@@ -202,7 +202,7 @@ def _definitions(tree: ast.Module, lines: list[str], origins: list[tuple[int, in
             # only the functions that use it (the worker stands in for it: runner/missing_imports.py).
             out += [(f"# cell {cell}", None)] + [(lines[i], origins[i]) for i in span]
         else:
-            if not (isinstance(node, ast.Pass) or _is_docstring(node) or _is_check_call(node)):
+            if not (isinstance(node, ast.Pass) or _is_docstring(node) or is_check_call(node)):
                 skipped_cells.add(cell)
             continue
         out.append(("", None))
@@ -213,7 +213,7 @@ def _definitions(tree: ast.Module, lines: list[str], origins: list[tuple[int, in
     return "\n".join(text for text, _ in out) + "\n", [origin for _, origin in out]
 
 
-def _is_check_call(node: ast.stmt) -> bool:
+def is_check_call(node: ast.stmt) -> bool:
     """`notebook.check("relu_forward");`: a lesson's own check cell, which is not run while grading
     and not worth a note saying so."""
     call = node.value if isinstance(node, ast.Expr) else None

@@ -124,7 +124,7 @@ class StagedGraph(Kind):
         """The declared mistakes' answers on the public inputs, with their texts, for a student's
         release (which has no hidden half): each as a node's function sees it when every node
         after it in the walk is right, the case in which it is the first wrong one."""
-        graph = self.graph()
+        graph = _public_graph(self)
         true = graph.gradients(self.root_gradient(graph, Visibility.VISIBLE, PUBLIC_SEED))
         available = {**graph.values, **{f"d{name}": value for name, value in true.items()}}
         answers = {f"mistake/{i}": declared_answer(m, available, graph.shape(m.node))
