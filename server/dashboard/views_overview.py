@@ -5,6 +5,7 @@ from flask import abort, render_template, request
 from flask_login import current_user
 
 from ..authz import assignment_for
+from .. import gradebook
 from ..extensions import db
 from . import bp, first_wrong, gradients, grid, mistakes, overview, progress
 from .latest import functions_of
@@ -24,7 +25,8 @@ def assignment_overview(assignment_id: int):
                            distribution_rows=[(b.label, [b.count]) for b in bins],
                            timeline_rows=[(f"{b.start:{shape}}", [b.count]) for b in buckets], unit=unit,
                            buckets=buckets, due_index=due_index,
-                           grid=grid.grid(db.session, assignment, query), show_choices=grid.SHOW)
+                           grid=grid.grid(db.session, assignment, query), show_choices=grid.SHOW,
+                           policy_text=f"policy: {gradebook.policy_of(assignment)}")
 
 
 @bp.get("/assignments/<int:assignment_id>/mistakes")

@@ -67,6 +67,7 @@ def test_overview_shows_the_counts(client, auth, seeded):
     assert re.search(rf'id="stat-enrolled">{len(seeded.students)}<', html)
     latest = seeded.students[0].latest.submission_id
     assert f'/submissions/{latest}"' in html
+    assert "in the student's grade of record (policy: best)" in html    # the rule the grid's cells follow
 
 
 def test_mistake_page_lists_the_students(client, auth, seeded):
