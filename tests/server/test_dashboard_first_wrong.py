@@ -63,7 +63,9 @@ def test_the_page_shows_the_bars_and_a_node_links_to_its_students(app, graded_cl
     auth.login("prof@uni.test")
     page = client.get(f"/staff/assignments/{graded_class}/mistakes").get_data(as_text=True)
     assert 'id="first-wrong"' in page and 'data-node="dbndiff" data-students="2"' in page
-    assert "33% (2 of 6)" in page and "staged_missing_branch" in page
+    assert "33.3% (2 of 6)" in page and "staged_missing_branch" in page
+    # the table says the same number as the chart's own cell for that bar
+    assert '<th scope="row">dbndiff</th><td data-value="0.3333333333333333">33.3%</td>' in page
     # a graph's nodes have no gradient checks: said so, not "Nothing graded yet" beside graded rows
     assert 'id="no-gradient-checks"' in page and "Nothing graded yet" not in page
     students = client.get(f"/staff/assignments/{graded_class}/first-wrong/dbndiff").get_data(as_text=True)
