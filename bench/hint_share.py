@@ -11,7 +11,7 @@ check carries an id that claims a cause (not one of the NEUTRAL ids, which say o
 and where): the student is told about a mistake they did not make. Prints one line per file, the
 shares, and the correct files rejected by any check (should be none).
 
-    python bench/hint_share.py [--corpus corpus|real_style|held_out] [--seed N] [--seeds N]
+    python bench/hint_share.py [--corpus corpus|real_style|held_out] [--round R] [--seed N] [--seeds N]
 
 `held_out` (tests/corpus_held_out) holds files written after the fixes made on `real_style`, their
 expected ids set down before the first run: the honest estimate for code we did not write.
@@ -71,15 +71,15 @@ def judge(expected: dict, report) -> tuple[bool, bool, bool, list[str]]:
     return bool(failing), named, misleading, found
 
 
-def measure(corpus: str, seed: int | None, verbose: bool = True) -> dict:
-    """Figures for one corpus at one seed."""
+def measure(corpus: str, seed: int | None, verbose: bool = True, round_: int | None = None) -> dict:
+    """Figures for one corpus at one seed (`round_`: only the held-out files of that round)."""
     folder = CORPORA[corpus]
     whole = corpus == "corpus"
     manifest = json.loads((folder / "manifest.json").read_text())["buggy"]
     caught = named = misleading = total = hintless = 0
     gaps, misled = [], []
     for name, expected in sorted(manifest.items()):
-        if "stub" in name:
+        if "stub" in name or (round_ is not None and expected.get("round", 1) != round_):
             continue
         total += 1
         report = graded(folder / "buggy" / name, expected["assignment"], seed, whole)
@@ -108,13 +108,15 @@ def measure(corpus: str, seed: int | None, verbose: bool = True) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", choices=sorted(CORPORA), default="corpus")
+    parser.add_argument("--round", type=int, default=None, dest="round_",
+                        help="only the held-out files of this round (its first run is the honest figure)")
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--seeds", type=int, default=1,
                         help="grade the corpus at seeds 1..N (with --seed: seed..seed+N-1)")
     args = parser.parse_args()
     seeds = [args.seed] if args.seeds == 1 else [(args.seed or 1) + i for i in range(args.seeds)]
     for seed in seeds:
-        f = measure(args.corpus, seed, verbose=len(seeds) == 1)
+        f = measure(args.corpus, seed, verbose=len(seeds) == 1, round_=args.round_)
         print(f"\nseed {seed}: {f['total']} buggy files: {f['caught']} caught ({f['caught'] / f['total']:.0%}), "
               f"{f['named']} with the mistake named ({f['named'] / max(f['caught'], 1):.0%} of caught), "
               f"{f['misleading']} misleading {f['misled'] or ''}; {f['hintless']} caught but unnamed with a check "
