@@ -28,6 +28,7 @@ VALUE_KINDS = {
     "mean_not_sum": "{v} of a broadcast input averages dout over the broadcast axes instead of summing",
     "at_output": "{v} uses the local gradient evaluated at the output instead of the input (exp(out) for exp(x), the cache taken for the input)",
     "inputs_swapped": "{v} is the right formula with two inputs swapped (a * b ** (a - 1) for b * a ** (b - 1))",
+    "input_for_other": "{v} is right with one input in place of another of the same shape (beta for gamma: a cache unpacked in another order)",
     "first_row_only": "{v} uses a local gradient computed from the first example only, for every row (a mask from x[0])",
     "missing_input_factor": "{v} lacks a factor equal to another input (gamma left out of dx, or of out)",
     "missing_input_term": "{v} lacks a term equal to one of the inputs (a bias or beta left out)",

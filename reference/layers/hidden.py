@@ -77,6 +77,8 @@ BATCHNORM_IDS = {
     "batchnorm_unbiased_var": "batchnorm uses the unbiased variance (ddof=1) instead of the batch's biased one",
     "batchnorm_eps_outside_sqrt": "batchnorm adds eps outside the square root: std + eps",
     "batchnorm_missing_beta": "batchnorm_forward leaves out beta",
+    "eps_default_wrong": "batchnorm's eps is missing or far below 1e-5 where bn_param gives none (bn_param.get('eps', 1e-8))",
+    "batchnorm_precedence": "batchnorm divides only the mean by the std: x - mean / np.sqrt(var + eps) (parentheses)",
     "batchnorm_stats_not_per_feature": "batchnorm's mean and variance are not per feature (axis=0): of the whole array, or of each example",
     "train_mode_running_stats": "batchnorm in train mode normalises with the running statistics instead of the batch's own",
     "missing_mean_path": "batchnorm dx is missing the path through the batch mean",
@@ -329,6 +331,14 @@ BATCHNORM = Hidden(
     mistakes=(
         Mistake("eps_ignored", "out", "Use eps = bn_param.get('eps', 1e-5): this call's bn_param sets another eps.",
                 lambda c: _batchnorm(c, np.sqrt(c["x"].var(axis=0) + 1e-5)), when=lambda c: _eps(c) != 1e-5),
+        Mistake("eps_default_wrong", "out", "This call's bn_param has no 'eps', and out matches an eps much smaller "
+                "than 1e-5 (or none): take eps = bn_param.get('eps', 1e-5), the docstring's default, and divide by "
+                "np.sqrt(var + eps).", lambda c: _batchnorm(c, np.sqrt(c["x"].var(axis=0) + 1e-8)),
+                when=lambda c: "eps" not in c["bn_param"]),
+        Mistake("batchnorm_precedence", "out", "Only the mean is divided by the square root: x - mean / np.sqrt(var + "
+                "eps) divides before it subtracts. Put the difference in parentheses: (x - mean) / np.sqrt(var + eps).",
+                lambda c: c["gamma"] * (c["x"] - c["x"].mean(axis=0) / np.sqrt(c["x"].var(axis=0) + _eps(c)))
+                + c["beta"]),
         Mistake("batchnorm_unbiased_var", "out", "Use the biased batch variance x.var(axis=0) (divide by N, not N - 1).",
                 lambda c: _batchnorm(c, np.sqrt(c["x"].var(axis=0, ddof=1) + _eps(c)))),
         Mistake("batchnorm_eps_outside_sqrt", "out", "Put eps inside the square root: (x - mean) / np.sqrt(var + eps).",
