@@ -55,6 +55,7 @@ SOFTMAX_IDS = {
     "softmax_logsumexp_keepdims": "softmax's log-sum-exp without keepdims: (N,) meets the (N, C) scores along the columns (square x)",
     "softmax_loss_all_rows": "softmax's loss takes log_probs[:, y] (every row at every label) instead of log_probs[np.arange(N), y]",
     "softmax_minus_one_everywhere": "softmax dx subtracts 1 from every entry: (p - 1) / N",
+    "softmax_loss_missing_log": "softmax's loss averages the correct classes' probabilities without -log",
     "softmax_onehot_all_rows": "softmax dx subtracts 1 at the labels' columns in every row (dx[:, y] -= 1)",
     "softmax_labels_one_based": "softmax uses y - 1 or y + 1: labels are 0-based class indices",
     "softmax_onehot_scaled": "softmax dx's -onehot / N path has the wrong factor (sign or N)",
@@ -197,6 +198,15 @@ WHOLE_ARRAY = ("Each example's probabilities must add up to 1 on their own: the 
                "np.sum(e, axis=1, keepdims=True), not the sum of the whole batch (a 1-d softmax reused on a batch).")
 
 
+MISSING_LOG = ("The loss is the mean of -log(p) at each example's correct class: yours averages the probabilities "
+               "themselves. Take the log: loss = -np.log(probs[np.arange(N), y]).mean().")
+
+
+def _correct_probability(c):
+    """Each example's probability at its own label."""
+    return _softmax(c["x"])[np.arange(c["x"].shape[0]), c["y"]]
+
+
 def _loss_all_rows(c):
     """-log_p[:, y].mean(): an (N, N) block, every row at every example's label."""
     x, y = c["x"], c["y"]
@@ -252,6 +262,8 @@ SOFTMAX = Hidden(
                 when=lambda c: c["x"].shape[0] == c["x"].shape[1]),
         Mistake("softmax_loss_all_rows", "loss", "log_probs[:, y] takes every row at every example's label (an N x N "
                 "block): the loss of example i is at its own label only, log_probs[np.arange(N), y].", _loss_all_rows),
+        Mistake("softmax_loss_missing_log", "loss", MISSING_LOG, lambda c: _correct_probability(c).mean()),
+        Mistake("softmax_loss_missing_log", "loss", MISSING_LOG, lambda c: -_correct_probability(c).mean()),
         Mistake("softmax_missing_onehot", "dx", "Subtract 1 at each example's correct class: dx = (p - one_hot(y)) / N.",
                 lambda c: _softmax(c["x"]) / c["x"].shape[0]),
         Mistake("dx_sign", "dx", "dx has the wrong sign: dx = (p - one_hot(y)) / N.",

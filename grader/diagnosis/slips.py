@@ -1,0 +1,60 @@
+"""Python slips read from a student's exception: a misspelt numpy name, a method indexed instead of
+called, a local variable used before the line that assigns it.
+
+Each reading names only what the message and the failing line show (the name numpy does not have,
+and the one it does have that is closest; the method the line indexes; the variable): a hint from
+here is a fact about the student's own line, never a guess about their intent. On a hidden case the
+message is withheld and nothing here is said.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+
+import numpy as np
+
+_MISSING_ATTRIBUTE = re.compile(r"(module 'numpy'|'numpy\.ndarray' object) has no attribute '(\w+)'")
+_SUBSCRIPTED = re.compile(r"'(builtin_function_or_method|method|function)' object is not subscriptable")
+_UNBOUND = re.compile(r"local variable '(\w+)'")
+
+
+def slip_hint(kind: str, message: str, trace: str) -> tuple[str, str] | None:
+    """(hint, mistake id) for an exception that is one of the slips above, or None."""
+    if kind == "AttributeError":
+        return _misspelt(message)
+    if kind == "TypeError" and _SUBSCRIPTED.search(message):
+        return _indexed_method(trace)
+    if kind == "UnboundLocalError":
+        found = _UNBOUND.search(message)
+        if found:
+            name = found.group(1)
+            return (f"{name} is used on this line before your function gives it a value: it is assigned only "
+                    f"further down (so Python treats it as a local variable). Assign {name} before this line: "
+                    "check the order of your lines."), "name_error"
+    return None
+
+
+def _misspelt(message: str) -> tuple[str, str] | None:
+    found = _MISSING_ATTRIBUTE.search(message)
+    if not found:
+        return None
+    owner, name = found.groups()
+    on_module = owner.startswith("module")
+    names = [n for n in dir(np if on_module else np.ndarray) if not n.startswith("_")]
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.75)
+    if not close:
+        return None
+    written, meant = (f"np.{name}", f"np.{close[0]}") if on_module else (f".{name}", f".{close[0]}")
+    return f"numpy has no {written}: did you mean {meant}?", "numpy_name_misspelt"
+
+
+def _indexed_method(trace: str) -> tuple[str, str] | None:
+    """The method the failing line indexes with [ ] (x.reshape[N, -1]), from the student's own line."""
+    lines = [line.strip() for line in trace.splitlines()        # code lines, not File lines or ~~^^ marks
+             if line.startswith("    ") and not line.strip().startswith("File") and line.strip(" ~^")]
+    found = re.search(r"\.(\w+)\[", lines[-1]) if lines else None
+    if not found:
+        return None
+    method = found.group(1)
+    return (f".{method}[...] indexes the method instead of calling it: call it with parentheses, "
+            f".{method}(...)."), "method_not_called"
