@@ -1,5 +1,6 @@
 """Python slips read from a student's exception: a misspelt numpy name, a method indexed instead of
-called, a local variable used before the line that assigns it.
+called, a local variable used before the line that assigns it, a second array given to np.sum
+where its axis goes.
 
 Each reading names only what the message and the failing line show (the name numpy does not have,
 and the one it does have that is closest; the method the line indexes; the variable): a hint from
@@ -16,6 +17,8 @@ import numpy as np
 _MISSING_ATTRIBUTE = re.compile(r"(module 'numpy'|'numpy\.ndarray' object) has no attribute '(\w+)'")
 _SUBSCRIPTED = re.compile(r"'(builtin_function_or_method|method|function)' object is not subscriptable")
 _UNBOUND = re.compile(r"local variable '(\w+)'")
+# np.sum(dout, x_hat, axis=0): a name (not a number, not a keyword) in the axis's place
+_TWO_ARRAYS = re.compile(r"np\.(sum|mean)\(\s*([\w.]+)\s*,\s*([A-Za-z_][\w.]*)\s*[,)]")
 
 
 def slip_hint(kind: str, message: str, trace: str) -> tuple[str, str] | None:
@@ -24,6 +27,8 @@ def slip_hint(kind: str, message: str, trace: str) -> tuple[str, str] | None:
         return _misspelt(message)
     if kind == "TypeError" and _SUBSCRIPTED.search(message):
         return _indexed_method(trace)
+    if kind == "TypeError" and ("multiple values for argument 'axis'" in message or "integer scalar arrays" in message):
+        return _array_as_axis(trace)
     if kind == "UnboundLocalError":
         found = _UNBOUND.search(message)
         if found:
@@ -50,11 +55,28 @@ def _misspelt(message: str) -> tuple[str, str] | None:
 
 def _indexed_method(trace: str) -> tuple[str, str] | None:
     """The method the failing line indexes with [ ] (x.reshape[N, -1]), from the student's own line."""
-    lines = [line.strip() for line in trace.splitlines()        # code lines, not File lines or ~~^^ marks
-             if line.startswith("    ") and not line.strip().startswith("File") and line.strip(" ~^")]
+    lines = _code_lines(trace)
     found = re.search(r"\.(\w+)\[", lines[-1]) if lines else None
     if not found:
         return None
     method = found.group(1)
     return (f".{method}[...] indexes the method instead of calling it: call it with parentheses, "
             f".{method}(...)."), "method_not_called"
+
+
+def _array_as_axis(trace: str) -> tuple[str, str] | None:
+    """np.sum(a, b, ...): b sits where np.sum takes its axis (from the student's own line)."""
+    line = _code_lines(trace)[-1:] or [""]
+    found = _TWO_ARRAYS.search(line[0])
+    if not found:
+        return None
+    function, first, second = found.groups()
+    return (f"np.{function}({first}, {second}, ...) gives {second} as the axis: np.{function} takes one array, and "
+            f"its second argument is the axis. To {function} a product, multiply first: "
+            f"np.{function}({first} * {second}, axis=...)."), "array_as_axis"
+
+
+def _code_lines(trace: str) -> list[str]:
+    """The student's code lines in a traceback (not its File lines, not its ~~^^ marks)."""
+    return [line.strip() for line in trace.splitlines()
+            if line.startswith("    ") and not line.strip().startswith("File") and line.strip(" ~^")]

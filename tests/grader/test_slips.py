@@ -31,3 +31,13 @@ def test_a_local_used_before_its_assignment_is_named_by_its_name():
     message = "UnboundLocalError: cannot access local variable 'dx' where it is not associated with a value"
     hint, mistake = slip_hint("UnboundLocalError", message, "")
     assert mistake == "name_error" and hint.startswith("dx is used on this line before")
+
+
+def test_a_second_array_in_the_axis_place_of_np_sum_is_named():
+    trace = ('  File "layers.py", line 40, in batchnorm_backward\n    dgamma = np.sum(dout, x_hat, axis=0)\n'
+             "TypeError: sum() got multiple values for argument 'axis'")
+    hint, mistake = slip_hint("TypeError", "TypeError: sum() got multiple values for argument 'axis'", trace)
+    assert mistake == "array_as_axis" and "np.sum(dout * x_hat, axis=...)" in hint
+    # an axis given by position is not a second array
+    trace = trace.replace("np.sum(dout, x_hat, axis=0)", "np.sum(dout, 0, axis=0)")
+    assert slip_hint("TypeError", "TypeError: sum() got multiple values for argument 'axis'", trace) is None
