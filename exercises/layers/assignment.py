@@ -331,6 +331,10 @@ def _test_mode_mistake(out, arrays, param: dict, expected: np.ndarray) -> tuple[
         variants.append((gamma * (x - mean) / np.sqrt(var + DEFAULT_EPS) + beta,
                          "Use eps = bn_param.get('eps', 1e-5): this call's bn_param sets another eps.",
                          "eps_ignored"))
+    if "eps" not in param:
+        variants.append((gamma * (x - mean) / np.sqrt(var + 1e-3) + beta,
+                         "This call's bn_param has no 'eps', and your test mode adds eps = 1e-3: take eps = "
+                         "bn_param.get('eps', 1e-5), the default the docstring gives.", "eps_default_wrong"))
     for candidate, hint, mistake in variants:
         if np.shape(out) == candidate.shape and not np.array_equal(candidate, expected) and allclose(out, candidate):
             return hint, mistake

@@ -78,7 +78,7 @@ BATCHNORM_IDS = {
     "batchnorm_unbiased_var": "batchnorm uses the unbiased variance (ddof=1) instead of the batch's biased one",
     "batchnorm_eps_outside_sqrt": "batchnorm adds eps outside the square root: std + eps",
     "batchnorm_missing_beta": "batchnorm_forward leaves out beta",
-    "eps_default_wrong": "batchnorm's eps is missing or far below 1e-5 where bn_param gives none (bn_param.get('eps', 1e-8))",
+    "eps_default_wrong": "batchnorm's default eps is not 1e-5 where bn_param gives none (bn_param.get('eps', 1e-8) or 1e-3, or no eps)",
     "batchnorm_precedence": "batchnorm divides only the mean by the std: x - mean / np.sqrt(var + eps) (parentheses)",
     "batchnorm_stats_not_per_feature": "batchnorm's mean and variance are not per feature (axis=0): of the whole array, or of each example",
     "train_mode_running_stats": "batchnorm in train mode normalises with the running statistics instead of the batch's own",
@@ -89,6 +89,7 @@ BATCHNORM_IDS = {
     "var_path_wrong": "batchnorm dx's path through the variance has the wrong sign or factor (by N, by 2)",
     "direct_path_wrong": "batchnorm dx's direct path has the wrong factor (gamma or 1/std missing)",
     "missing_gamma": "batchnorm dx is missing the factor gamma",
+    "batchnorm_dx_diagonal_only": "batchnorm dx[i] uses dout[i] alone (d x_hat_i / d x_i): the terms through the other examples are missing",
 }
 
 AFFINE_IDS = {
@@ -322,6 +323,13 @@ def _dx_without_gamma(c):
     return inv_std / n * (n * dout - dout.sum(axis=0) - x_hat * (dout * x_hat).sum(axis=0))
 
 
+def _dx_diagonal_only(c):
+    """dout times d x_hat_i / d x_i alone: the Jacobian's diagonal, without the other examples' terms."""
+    x_hat, inv_std = _x_hat(c)
+    n = c["x"].shape[0]
+    return c.dout * c["gamma"] * inv_std * ((n - 1) - x_hat ** 2) / n
+
+
 def _batchnorm_dx_paths(c) -> list[Path]:
     x_hat, inv_std = _x_hat(c)
     g = c["gamma"] * c.dout                     # the gradient reaching x_hat
@@ -347,6 +355,9 @@ BATCHNORM = Hidden(
                 "than 1e-5 (or none): take eps = bn_param.get('eps', 1e-5), the docstring's default, and divide by "
                 "np.sqrt(var + eps).", lambda c: _batchnorm(c, np.sqrt(c["x"].var(axis=0) + 1e-8)),
                 when=lambda c: "eps" not in c["bn_param"]),
+        Mistake("eps_default_wrong", "out", "This call's bn_param has no 'eps', and out matches eps = 1e-3: take "
+                "eps = bn_param.get('eps', 1e-5), the docstring's default.",
+                lambda c: _batchnorm(c, np.sqrt(c["x"].var(axis=0) + 1e-3)), when=lambda c: "eps" not in c["bn_param"]),
         Mistake("batchnorm_precedence", "out", "Only the mean is divided by the square root: x - mean / np.sqrt(var + "
                 "eps) divides before it subtracts. Put the difference in parentheses: (x - mean) / np.sqrt(var + eps).",
                 lambda c: c["gamma"] * (c["x"] - c["x"].mean(axis=0) / np.sqrt(c["x"].var(axis=0) + _eps(c)))
@@ -368,6 +379,10 @@ BATCHNORM = Hidden(
         Mistake("batchnorm_eps_outside_sqrt", "dx", "Your dx divides by np.sqrt(var) + eps: keep eps inside the square "
                 "root, 1 / np.sqrt(var + eps), as the forward does (the two differ most where a feature's variance is "
                 "small).", _dx_eps_outside_sqrt),
+        Mistake("batchnorm_dx_diagonal_only", "dx", "Your dx[i] comes from dout[i] alone, through d x_hat_i / d x_i: "
+                "but x_i also moves the batch mean and variance that every other x_hat_j uses, so dx[i] gathers "
+                "dout[j] of the whole batch: dx = gamma / (N * std) * (N * dout - dout.sum(axis=0) - x_hat * "
+                "(dout * x_hat).sum(axis=0)).", _dx_diagonal_only),
         Mistake("missing_gamma", "dx", "dx is missing gamma: out = gamma * x_hat + beta, so the gradient reaching "
                 "x_hat is gamma * dout.", _dx_without_gamma),
         Mistake("dgamma_not_normalised", "dgamma", "dgamma = sum(dout * x_hat, axis=0): gamma multiplies the "
