@@ -322,6 +322,9 @@ def _test_mode_mistake(out, arrays, param: dict, expected: np.ndarray) -> tuple[
          "test_mode_eps_outside_sqrt"),
         (gamma * (x - mean) / np.sqrt(var + eps),
          "In test mode add beta too: out = gamma * x_hat + beta, as in train mode.", "test_mode_missing_beta"),
+        (gamma * (x - mean) / np.sqrt(var - eps) + beta,
+         "In test mode you subtract eps under the square root: eps is added, (x - running_mean) / "
+         "np.sqrt(running_var + eps).", "batchnorm_eps_subtracted"),
         (gamma * (x - mean / np.sqrt(var + eps)) + beta,
          "In test mode only running_mean is divided by the square root: x - running_mean / np.sqrt(...) divides "
          "before it subtracts. Put the difference in parentheses: (x - running_mean) / np.sqrt(running_var + eps).",
