@@ -107,7 +107,9 @@ AFFINE = Hidden(
     lambda rng: {"N": _size(rng), "dims": [_size(rng) for _ in range(int(rng.integers(1, 3)))], "M": _size(rng)},
     edges=({"N": 2, "dims": [3, 2, 2], "M": 1}, {"N": 3, "dims": [3], "M": 3}),
     mistakes=(Mistake("affine_missing_bias", "out", "out is missing the bias: out = x @ w + b.",
-                      lambda c: c["x"].reshape(c["x"].shape[0], -1) @ c["w"]),),
+                      lambda c: c["x"].reshape(c["x"].shape[0], -1) @ c["w"]),
+              Mistake("db_ignores_dout", "db", "db is all ones, the local gradient of + b alone: b is added to every "
+                      "row, so db adds up dout over the batch, db = dout.sum(axis=0).", lambda c: np.ones_like(c["b"]))),
     mistake_ids=AFFINE_IDS)
 
 RELU = Hidden(
