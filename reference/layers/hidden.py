@@ -91,6 +91,7 @@ BATCHNORM_IDS = {
     "var_path_wrong": "batchnorm dx's path through the variance has the wrong sign or factor (by N, by 2)",
     "direct_path_wrong": "batchnorm dx's direct path has the wrong factor (gamma or 1/std missing)",
     "missing_gamma": "batchnorm dx is missing the factor gamma",
+    "batchnorm_var_path_uses_x": "batchnorm dx's path through the variance uses 2 * x / N for d var / dx = 2 * (x - mean) / N",
     "batchnorm_dx_missing_inv_std": "batchnorm dx is missing the factor 1 / std on every path",
     "batchnorm_eps_subtracted": "batchnorm subtracts eps under the square root: np.sqrt(var - eps)",
     "batchnorm_dx_diagonal_only": "batchnorm dx[i] uses dout[i] alone (d x_hat_i / d x_i): the terms through the other examples are missing",
@@ -345,6 +346,15 @@ DIAGONAL_ONLY = ("Your dx[i] uses dout[i] alone: but x_i also moves the batch me
                  "dout.sum(axis=0) - x_hat * (dout * x_hat).sum(axis=0)).")
 
 
+def _dx_var_path_uses_x(c):
+    """The right dx plus dvar * 2 * mean / N: the variance path written with x for x - mean."""
+    x = c["x"]
+    g = c.dout * c["gamma"]
+    mean, var = x.mean(axis=0), x.var(axis=0) + _eps(c)
+    dvar = -0.5 * (g * (x - mean)).sum(axis=0) * var ** -1.5
+    return _right_dx(c) + dvar * 2 * mean / x.shape[0]
+
+
 def _right_dx(c):
     x_hat, inv_std = _x_hat(c)
     g = c.dout * c["gamma"]
@@ -410,6 +420,8 @@ BATCHNORM = Hidden(
         Mistake("batchnorm_eps_outside_sqrt", "dx", "Your dx divides by np.sqrt(var) + eps: keep eps inside the square "
                 "root, 1 / np.sqrt(var + eps), as the forward does (the two differ most where a feature's variance is "
                 "small).", _dx_eps_outside_sqrt),
+        Mistake("batchnorm_var_path_uses_x", "dx", "The path through the variance multiplies dvar by d var / dx = "
+                "2 * (x - mean) / N: yours uses 2 * x / N, x without the batch mean subtracted.", _dx_var_path_uses_x),
         Mistake("batchnorm_dx_diagonal_only", "dx", DIAGONAL_ONLY, _dx_diagonal_only),
         Mistake("batchnorm_dx_diagonal_only", "dx", DIAGONAL_ONLY,
                 lambda c: c.dout * c["gamma"] * _x_hat(c)[1] * (1 - 1 / c["x"].shape[0])),
