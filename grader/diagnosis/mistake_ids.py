@@ -59,6 +59,7 @@ NAMED = {
     "name_error": "the function uses a name that is not defined (a typo, or a variable of another function)",
     "numpy_name_misspelt": "the function calls a numpy name that does not exist, close to one that does (np.suma for np.sum)",
     "method_not_called": "a method is indexed with [ ] instead of called with ( ) (x.reshape[N, -1])",
+    "size_true_division": "a size or index computed with / (Python 2's integer division), a float in Python 3",
     "array_as_axis": "a second array is given to np.sum or np.mean where its axis goes (np.sum(dout, x_hat, axis=0))",
     "hardcoded_shape": "a reshape with sizes written as numbers, which fit one input's shape only",
     "python_scalar_input": "the function reads .shape (or another array attribute) of an input given as a plain Python number",

@@ -1,6 +1,6 @@
 """Python slips read from a student's exception: a misspelt numpy name, a method indexed instead of
 called, a local variable used before the line that assigns it, a second array given to np.sum
-where its axis goes.
+where its axis goes, a size computed with / (a float in Python 3) given to a shape or a range.
 
 Each reading names only what the message and the failing line show (the name numpy does not have,
 and the one it does have that is closest; the method the line indexes; the variable): a hint from
@@ -16,6 +16,7 @@ import numpy as np
 
 _MISSING_ATTRIBUTE = re.compile(r"(module 'numpy'|'numpy\.ndarray' object) has no attribute '(\w+)'")
 _SUBSCRIPTED = re.compile(r"'(builtin_function_or_method|method|function)' object is not subscriptable")
+_FLOAT_SIZE = ("'float' object cannot be interpreted as an integer", "slice indices must be integers")
 _UNBOUND = re.compile(r"local variable '(\w+)'")
 # np.sum(dout, x_hat, axis=0): a name (not a number, not a keyword) in the axis's place
 _TWO_ARRAYS = re.compile(r"np\.(sum|mean)\(\s*([\w.]+)\s*,\s*([A-Za-z_][\w.]*)\s*[,)]")
@@ -29,6 +30,11 @@ def slip_hint(kind: str, message: str, trace: str) -> tuple[str, str] | None:
         return _indexed_method(trace)
     if kind == "TypeError" and ("multiple values for argument 'axis'" in message or "integer scalar arrays" in message):
         return _array_as_axis(trace)
+    if kind == "TypeError" and any(text in message for text in _FLOAT_SIZE):
+        # Python 2's / on ints gave an int; Python 3's gives a float, which no shape, range or slice takes.
+        return ("A size or index is a float: in Python 3, / always gives a float, even for ints (x.size / N is "
+                "4.0, not 4). Use // for sizes and positions, or let reshape work one out with -1."), \
+            "size_true_division"
     if kind == "UnboundLocalError":
         found = _UNBOUND.search(message)
         if found:

@@ -41,3 +41,9 @@ def test_a_second_array_in_the_axis_place_of_np_sum_is_named():
     # an axis given by position is not a second array
     trace = trace.replace("np.sum(dout, x_hat, axis=0)", "np.sum(dout, 0, axis=0)")
     assert slip_hint("TypeError", "TypeError: sum() got multiple values for argument 'axis'", trace) is None
+
+
+def test_a_float_size_is_told_to_use_integer_division():
+    message = "TypeError: 'float' object cannot be interpreted as an integer"
+    hint, mistake = slip_hint("TypeError", message, '    x_rows = x.reshape(N, D)\n')
+    assert mistake == "size_true_division" and "//" in hint
