@@ -57,6 +57,7 @@ NAMED = {
     "exception": "the function raised an exception not further classified",
     "shape_error": "the function raised because the shapes of a product or sum do not line up",
     "name_error": "the function uses a name that is not defined (a typo, or a variable of another function)",
+    "numpy_removed_alias": "np.int / np.float / np.bool, removed in NumPy 1.24",
     "numpy_name_misspelt": "the function calls a numpy name that does not exist, close to one that does (np.suma for np.sum)",
     "method_not_called": "a method is indexed with [ ] instead of called with ( ) (x.reshape[N, -1])",
     "size_true_division": "a size or index computed with / (Python 2's integer division), a float in Python 3",

@@ -1,4 +1,4 @@
-"""Python slips read from a student's exception: a misspelt numpy name, a method indexed instead of
+"""Python slips read from a student's exception: a misspelt or removed numpy name, a method indexed instead of
 called, a local variable used before the line that assigns it, a second array given to np.sum
 where its axis goes, a size computed with / (a float in Python 3) given to a shape or a range.
 
@@ -19,6 +19,15 @@ _SUBSCRIPTED = re.compile(r"'(builtin_function_or_method|method|function)' objec
 _FLOAT_SIZE = ("'float' object cannot be interpreted as an integer", "slice indices must be integers")
 _UNBOUND = re.compile(r"local variable '(\w+)'")
 # np.sum(dout, x_hat, axis=0): a name (not a number, not a keyword) in the axis's place
+# Names NumPy removed (1.20-1.24 deprecations, 2.0's cleanup), with what replaces each: a close match
+# in today's namespace would point elsewhere (np.int -> np.uint, np.complex -> np.iscomplex).
+_REMOVED = {"int": "int (or np.int64)", "float": "float (or np.float64)", "bool": "bool (or np.bool_)",
+            "object": "object", "complex": "complex (or np.complex128)", "str": "str", "long": "int",
+            "unicode": "str", "float_": "np.float64", "complex_": "np.complex128", "asscalar": "a.item()",
+            "product": "np.prod", "cumproduct": "np.cumprod", "alltrue": "np.all", "sometrue": "np.any",
+            "NaN": "np.nan", "NAN": "np.nan", "Inf": "np.inf", "Infinity": "np.inf", "infty": "np.inf",
+            "PINF": "np.inf", "NINF": "-np.inf", "round_": "np.round", "row_stack": "np.vstack",
+            "in1d": "np.isin", "trapz": "np.trapezoid", "mat": "np.asarray"}
 _TWO_ARRAYS = re.compile(r"np\.(sum|mean)\(\s*([\w.]+)\s*,\s*([A-Za-z_][\w.]*)\s*[,)]")
 
 
@@ -28,7 +37,7 @@ def slip_hint(kind: str, message: str, trace: str) -> tuple[str, str] | None:
         return _misspelt(message)
     if kind == "TypeError" and _SUBSCRIPTED.search(message):
         return _indexed_method(trace)
-    if kind == "TypeError" and ("multiple values for argument 'axis'" in message or "integer scalar arrays" in message):
+    if kind == "TypeError" and "multiple values for argument 'axis'" in message:
         return _array_as_axis(trace)
     if kind == "TypeError" and any(text in message for text in _FLOAT_SIZE):
         # Python 2's / on ints gave an int; Python 3's gives a float, which no shape, range or slice takes.
@@ -51,8 +60,11 @@ def _misspelt(message: str) -> tuple[str, str] | None:
         return None
     owner, name = found.groups()
     on_module = owner.startswith("module")
+    if on_module and name in _REMOVED:
+        return (f"np.{name} was removed from NumPy (code written for an older version): use {_REMOVED[name]}."), \
+            "numpy_removed_alias"
     names = [n for n in dir(np if on_module else np.ndarray) if not n.startswith("_")]
-    close = difflib.get_close_matches(name, names, n=1, cutoff=0.75)
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.8)
     if not close:
         return None
     written, meant = (f"np.{name}", f"np.{close[0]}") if on_module else (f".{name}", f".{close[0]}")

@@ -47,3 +47,10 @@ def test_a_float_size_is_told_to_use_integer_division():
     message = "TypeError: 'float' object cannot be interpreted as an integer"
     hint, mistake = slip_hint("TypeError", message, '    x_rows = x.reshape(N, D)\n')
     assert mistake == "size_true_division" and "//" in hint
+
+
+def test_a_removed_numpy_name_is_told_its_replacement_not_a_lookalike():
+    # difflib alone would offer np.uint for np.int and np.iscomplex for np.complex
+    for name, replacement in (("int", "int (or np.int64)"), ("complex", "np.complex128"), ("product", "np.prod")):
+        hint, mistake = slip_hint("AttributeError", f"AttributeError: module 'numpy' has no attribute '{name}'", "")
+        assert mistake == "numpy_removed_alias" and replacement in hint and "did you mean" not in hint
