@@ -310,17 +310,34 @@ def _test_mode_mistake(out, arrays, param: dict, expected: np.ndarray) -> tuple[
          "In test mode divide by np.sqrt(bn_param['running_var'] + eps), not by the test batch's own std "
          "(you already use running_mean); and keep eps inside the square root.", "test_mode_batch_var"),
         (gamma * (x - mean) / np.sqrt(var) + beta,
-         "In test mode add eps too: (x - running_mean) / np.sqrt(running_var + eps).", "test_mode_no_eps"),
+         "In test mode add eps too: (x - running_mean) / np.sqrt(running_var + eps).", "test_mode_no_eps")
+        if "eps" in param else
+        # Only the run with the default eps fails (the one with eps given passed, so eps is added):
+        # the default is what is missing or too small.
+        (gamma * (x - mean) / np.sqrt(var) + beta,
+         "This call's bn_param has no 'eps', and your test mode adds a much smaller eps than 1e-5 (or none): take "
+         "eps = bn_param.get('eps', 1e-5), the default the docstring gives.", "eps_default_wrong"),
         (gamma * (x - mean) / (np.sqrt(var) + eps) + beta,
          "In test mode put eps inside the square root: (x - running_mean) / np.sqrt(running_var + eps).",
          "test_mode_eps_outside_sqrt"),
         (gamma * (x - mean) / np.sqrt(var + eps),
          "In test mode add beta too: out = gamma * x_hat + beta, as in train mode.", "test_mode_missing_beta"),
+        (gamma * (x - mean) / np.sqrt(var - eps) + beta,
+         "In test mode you subtract eps under the square root: eps is added, (x - running_mean) / "
+         "np.sqrt(running_var + eps).", "batchnorm_eps_subtracted"),
+        (gamma * (x - mean / np.sqrt(var + eps)) + beta,
+         "In test mode only running_mean is divided by the square root: x - running_mean / np.sqrt(...) divides "
+         "before it subtracts. Put the difference in parentheses: (x - running_mean) / np.sqrt(running_var + eps).",
+         "batchnorm_precedence"),
     ]
     if eps != DEFAULT_EPS:
         variants.append((gamma * (x - mean) / np.sqrt(var + DEFAULT_EPS) + beta,
                          "Use eps = bn_param.get('eps', 1e-5): this call's bn_param sets another eps.",
                          "eps_ignored"))
+    if "eps" not in param:
+        variants.append((gamma * (x - mean) / np.sqrt(var + 1e-3) + beta,
+                         "This call's bn_param has no 'eps', and your test mode adds eps = 1e-3: take eps = "
+                         "bn_param.get('eps', 1e-5), the default the docstring gives.", "eps_default_wrong"))
     for candidate, hint, mistake in variants:
         if np.shape(out) == candidate.shape and not np.array_equal(candidate, expected) and allclose(out, candidate):
             return hint, mistake

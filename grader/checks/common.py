@@ -18,6 +18,7 @@ import numpy as np
 
 from ..compare import is_numeric_array
 from ..diagnosis import puzzle
+from ..diagnosis.slips import slip_hint
 from ..exercises.base import Case, Exercise
 from ..oracle import Oracle
 from ..results import Finding, Status
@@ -127,6 +128,9 @@ def _error_hint(error: dict, function: str, case: Case | None,
                 "submit a zip with all of your files."), "module_not_found"
     if "MemoryError" in kind or "out of memory" in message:
         return "Your code ran out of memory: avoid building huge intermediate arrays.", "out_of_memory"
+    slip = slip_hint(kind, message, trace)
+    if slip:
+        return slip
     if kind in ("NameError", "UnboundLocalError"):
         return ("A name your code uses is not defined where it runs: a typo, or a variable that lives in "
                 "another function (each function sees only its arguments and what it unpacks from its cache)."

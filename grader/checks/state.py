@@ -123,9 +123,12 @@ def _state_values(state, function: str, param_after, ref_param: dict, call: str,
     for key in state.keys:
         value = param_after.get(key)
         if not isinstance(value, np.ndarray):
-            return Finding(Status.FAILED, f"after {call}, {name} has no {key}",
-                           f"Store the updated statistics back: {name}['{key}'] = {key}.",
-                           "running_stats_not_stored")
+            # Another array under a name of its own (an older handout's 'running_std'): say which.
+            others = [f"'{k}'" for k, v in param_after.items() if k not in state.keys and isinstance(v, np.ndarray)]
+            hint = (f"{name} holds {', '.join(others)} but no '{key}', the name the assignment reads: store that "
+                    f"statistic as {name}['{key}'] = {key}." if others else
+                    f"Store the updated statistics back: {name}['{key}'] = {key}.")
+            return Finding(Status.FAILED, f"after {call}, {name} has no {key}", hint, "running_stats_not_stored")
         if value.shape != ref_param[key].shape or not allclose(value, ref_param[key]):
             hint, mistake = state.diagnose_state(key, value, before, arrays, settings, ref_param[key])
             return Finding(Status.FAILED, f"after {call}, {name}['{key}'] is wrong", hint,

@@ -84,7 +84,8 @@ def _broadcasts_to(shape: tuple, target: tuple) -> bool:
 def _rerun_candidates(case, oracle, index: int, grad_name: str, expected: np.ndarray,
                       out: np.ndarray | None) -> list[Candidate]:
     """The candidates that re-run the reference on altered inputs (same dout): the local gradient
-    at the output, at swapped inputs, at the first row, with another input set to ones."""
+    at the output, at swapped inputs, with one input in place of another, at the first row, with
+    another input set to ones."""
     names = list(case.arrays)
     own = names[index]
     found: list[Candidate] = []
@@ -102,6 +103,14 @@ def _rerun_candidates(case, oracle, index: int, grad_name: str, expected: np.nda
             add(_backward(oracle, case, {own: case.arrays[other], other: case.arrays[own]}, index),
                 f"{grad_name} is the right formula with {own} and {other} swapped: check which input goes "
                 "where in the derivative.", "inputs_swapped")
+    for other in names:
+        for source in names:
+            if own not in (other, source) and source != other \
+                    and case.arrays[source].shape == case.arrays[other].shape:
+                add(_backward(oracle, case, {other: case.arrays[source]}, index),
+                    f"{grad_name} is right with {source} in place of {other}: check where {other} comes from (a "
+                    "cache unpacked in another order than it was packed gives one input another's name).",
+                    "input_for_other")
     for other in names:
         array = case.arrays[other]
         if array.ndim >= 2 and array.shape[0] > 1:

@@ -55,6 +55,9 @@ SOFTMAX_IDS = {
     "softmax_logsumexp_keepdims": "softmax's log-sum-exp without keepdims: (N,) meets the (N, C) scores along the columns (square x)",
     "softmax_loss_all_rows": "softmax's loss takes log_probs[:, y] (every row at every label) instead of log_probs[np.arange(N), y]",
     "softmax_minus_one_everywhere": "softmax dx subtracts 1 from every entry: (p - 1) / N",
+    "softmax_dx_correct_prob_every_column": "softmax dx uses the correct class's probability p[i, y[i]] in every column of row i",
+    "softmax_missing_exp": "softmax's probabilities are the scores over their row sum, without exp",
+    "softmax_loss_missing_log": "softmax's loss averages the correct classes' probabilities without -log",
     "softmax_onehot_all_rows": "softmax dx subtracts 1 at the labels' columns in every row (dx[:, y] -= 1)",
     "softmax_labels_one_based": "softmax uses y - 1 or y + 1: labels are 0-based class indices",
     "softmax_onehot_scaled": "softmax dx's -onehot / N path has the wrong factor (sign or N)",
@@ -77,6 +80,8 @@ BATCHNORM_IDS = {
     "batchnorm_unbiased_var": "batchnorm uses the unbiased variance (ddof=1) instead of the batch's biased one",
     "batchnorm_eps_outside_sqrt": "batchnorm adds eps outside the square root: std + eps",
     "batchnorm_missing_beta": "batchnorm_forward leaves out beta",
+    "eps_default_wrong": "batchnorm's default eps is not 1e-5 where bn_param gives none (bn_param.get('eps', 1e-8) or 1e-3, or no eps)",
+    "batchnorm_precedence": "batchnorm divides only the mean by the std: x - mean / np.sqrt(var + eps) (parentheses)",
     "batchnorm_stats_not_per_feature": "batchnorm's mean and variance are not per feature (axis=0): of the whole array, or of each example",
     "train_mode_running_stats": "batchnorm in train mode normalises with the running statistics instead of the batch's own",
     "missing_mean_path": "batchnorm dx is missing the path through the batch mean",
@@ -86,6 +91,10 @@ BATCHNORM_IDS = {
     "var_path_wrong": "batchnorm dx's path through the variance has the wrong sign or factor (by N, by 2)",
     "direct_path_wrong": "batchnorm dx's direct path has the wrong factor (gamma or 1/std missing)",
     "missing_gamma": "batchnorm dx is missing the factor gamma",
+    "batchnorm_var_path_uses_x": "batchnorm dx's path through the variance uses 2 * x / N for d var / dx = 2 * (x - mean) / N",
+    "batchnorm_dx_missing_inv_std": "batchnorm dx is missing the factor 1 / std on every path",
+    "batchnorm_eps_subtracted": "batchnorm subtracts eps under the square root: np.sqrt(var - eps)",
+    "batchnorm_dx_diagonal_only": "batchnorm dx[i] uses dout[i] alone (d x_hat_i / d x_i): the terms through the other examples are missing",
 }
 
 AFFINE_IDS = {
@@ -99,7 +108,9 @@ AFFINE = Hidden(
     lambda rng: {"N": _size(rng), "dims": [_size(rng) for _ in range(int(rng.integers(1, 3)))], "M": _size(rng)},
     edges=({"N": 2, "dims": [3, 2, 2], "M": 1}, {"N": 3, "dims": [3], "M": 3}),
     mistakes=(Mistake("affine_missing_bias", "out", "out is missing the bias: out = x @ w + b.",
-                      lambda c: c["x"].reshape(c["x"].shape[0], -1) @ c["w"]),),
+                      lambda c: c["x"].reshape(c["x"].shape[0], -1) @ c["w"]),
+              Mistake("db_ignores_dout", "db", "db is all ones, the local gradient of + b alone: b is added to every "
+                      "row, so db adds up dout over the batch, db = dout.sum(axis=0).", lambda c: np.ones_like(c["b"]))),
     mistake_ids=AFFINE_IDS)
 
 RELU = Hidden(
@@ -195,6 +206,19 @@ WHOLE_ARRAY = ("Each example's probabilities must add up to 1 on their own: the 
                "np.sum(e, axis=1, keepdims=True), not the sum of the whole batch (a 1-d softmax reused on a batch).")
 
 
+MISSING_LOG = ("The loss is the mean of -log(p) at each example's correct class: yours averages the probabilities "
+               "themselves. Take the log: loss = -np.log(probs[np.arange(N), y]).mean().")
+
+
+def _correct_probability(c):
+    """Each example's probability at its own label."""
+    return _softmax(c["x"])[np.arange(c["x"].shape[0]), c["y"]]
+
+
+def _onehot(c):
+    return np.eye(c["x"].shape[1])[c["y"]]
+
+
 def _loss_all_rows(c):
     """-log_p[:, y].mean(): an (N, N) block, every row at every example's label."""
     x, y = c["x"], c["y"]
@@ -250,6 +274,15 @@ SOFTMAX = Hidden(
                 when=lambda c: c["x"].shape[0] == c["x"].shape[1]),
         Mistake("softmax_loss_all_rows", "loss", "log_probs[:, y] takes every row at every example's label (an N x N "
                 "block): the loss of example i is at its own label only, log_probs[np.arange(N), y].", _loss_all_rows),
+        Mistake("softmax_loss_missing_log", "loss", MISSING_LOG, lambda c: _correct_probability(c).mean()),
+        Mistake("softmax_loss_missing_log", "loss", MISSING_LOG, lambda c: -_correct_probability(c).mean()),
+        Mistake("softmax_dx_correct_prob_every_column", "dx", "Each entry of dx has its own probability: dx[i, j] = "
+                "(p[i, j] - (1 if j == y[i] else 0)) / N. Yours puts the correct class's p[i, y[i]] in every column "
+                "of row i.", lambda c: (_correct_probability(c)[:, None] - _onehot(c)) / c["x"].shape[0]),
+        Mistake("softmax_missing_exp", "dx", "Your probabilities are the scores divided by their row sum, without "
+                "exp: the softmax is exp(x) / sum(exp(x)) over each row (after subtracting the row's max), and dx = "
+                "(p - one_hot(y)) / N from those p.",
+                lambda c: (c["x"] / c["x"].sum(axis=1, keepdims=True) - _onehot(c)) / c["x"].shape[0]),
         Mistake("softmax_missing_onehot", "dx", "Subtract 1 at each example's correct class: dx = (p - one_hot(y)) / N.",
                 lambda c: _softmax(c["x"]) / c["x"].shape[0]),
         Mistake("dx_sign", "dx", "dx has the wrong sign: dx = (p - one_hot(y)) / N.",
@@ -308,6 +341,33 @@ def _dx_without_gamma(c):
     return inv_std / n * (n * dout - dout.sum(axis=0) - x_hat * (dout * x_hat).sum(axis=0))
 
 
+DIAGONAL_ONLY = ("Your dx[i] uses dout[i] alone: but x_i also moves the batch mean and variance that every other "
+                 "x_hat_j uses, so dx[i] gathers dout[j] of the whole batch: dx = gamma / (N * std) * (N * dout - "
+                 "dout.sum(axis=0) - x_hat * (dout * x_hat).sum(axis=0)).")
+
+
+def _dx_var_path_uses_x(c):
+    """The right dx plus dvar * 2 * mean / N: the variance path written with x for x - mean."""
+    x = c["x"]
+    g = c.dout * c["gamma"]
+    mean, var = x.mean(axis=0), x.var(axis=0) + _eps(c)
+    dvar = -0.5 * (g * (x - mean)).sum(axis=0) * var ** -1.5
+    return _right_dx(c) + dvar * 2 * mean / x.shape[0]
+
+
+def _right_dx(c):
+    x_hat, inv_std = _x_hat(c)
+    g = c.dout * c["gamma"]
+    return inv_std * (g - g.mean(axis=0) - x_hat * (g * x_hat).mean(axis=0))
+
+
+def _dx_diagonal_only(c):
+    """dout times d x_hat_i / d x_i alone: the Jacobian's diagonal, without the other examples' terms."""
+    x_hat, inv_std = _x_hat(c)
+    n = c["x"].shape[0]
+    return c.dout * c["gamma"] * inv_std * ((n - 1) - x_hat ** 2) / n
+
+
 def _batchnorm_dx_paths(c) -> list[Path]:
     x_hat, inv_std = _x_hat(c)
     g = c["gamma"] * c.dout                     # the gradient reaching x_hat
@@ -329,6 +389,20 @@ BATCHNORM = Hidden(
     mistakes=(
         Mistake("eps_ignored", "out", "Use eps = bn_param.get('eps', 1e-5): this call's bn_param sets another eps.",
                 lambda c: _batchnorm(c, np.sqrt(c["x"].var(axis=0) + 1e-5)), when=lambda c: _eps(c) != 1e-5),
+        Mistake("eps_default_wrong", "out", "This call's bn_param has no 'eps', and out matches an eps much smaller "
+                "than 1e-5 (or none): take eps = bn_param.get('eps', 1e-5), the docstring's default, and divide by "
+                "np.sqrt(var + eps).", lambda c: _batchnorm(c, np.sqrt(c["x"].var(axis=0) + 1e-8)),
+                when=lambda c: "eps" not in c["bn_param"]),
+        Mistake("eps_default_wrong", "out", "This call's bn_param has no 'eps', and out matches eps = 1e-3: take "
+                "eps = bn_param.get('eps', 1e-5), the docstring's default.",
+                lambda c: _batchnorm(c, np.sqrt(c["x"].var(axis=0) + 1e-3)), when=lambda c: "eps" not in c["bn_param"]),
+        Mistake("batchnorm_eps_subtracted", "out", "You subtract eps under the square root: np.sqrt(var - eps). eps is "
+                "added, (x - mean) / np.sqrt(var + eps), so that a feature whose variance is 0 still divides by a "
+                "positive number.", lambda c: _batchnorm(c, np.sqrt(c["x"].var(axis=0) - _eps(c)))),
+        Mistake("batchnorm_precedence", "out", "Only the mean is divided by the square root: x - mean / np.sqrt(var + "
+                "eps) divides before it subtracts. Put the difference in parentheses: (x - mean) / np.sqrt(var + eps).",
+                lambda c: c["gamma"] * (c["x"] - c["x"].mean(axis=0) / np.sqrt(c["x"].var(axis=0) + _eps(c)))
+                + c["beta"]),
         Mistake("batchnorm_unbiased_var", "out", "Use the biased batch variance x.var(axis=0) (divide by N, not N - 1).",
                 lambda c: _batchnorm(c, np.sqrt(c["x"].var(axis=0, ddof=1) + _eps(c)))),
         Mistake("batchnorm_eps_outside_sqrt", "out", "Put eps inside the square root: (x - mean) / np.sqrt(var + eps).",
@@ -346,6 +420,15 @@ BATCHNORM = Hidden(
         Mistake("batchnorm_eps_outside_sqrt", "dx", "Your dx divides by np.sqrt(var) + eps: keep eps inside the square "
                 "root, 1 / np.sqrt(var + eps), as the forward does (the two differ most where a feature's variance is "
                 "small).", _dx_eps_outside_sqrt),
+        Mistake("batchnorm_var_path_uses_x", "dx", "The path through the variance multiplies dvar by d var / dx = "
+                "2 * (x - mean) / N: yours uses 2 * x / N, x without the batch mean subtracted.", _dx_var_path_uses_x),
+        Mistake("batchnorm_dx_diagonal_only", "dx", DIAGONAL_ONLY, _dx_diagonal_only),
+        Mistake("batchnorm_dx_diagonal_only", "dx", DIAGONAL_ONLY,
+                lambda c: c.dout * c["gamma"] * _x_hat(c)[1] * (1 - 1 / c["x"].shape[0])),
+        Mistake("batchnorm_dx_missing_inv_std", "dx", "dx is missing the factor 1 / std that every path through x_hat "
+                "carries (x_hat = (x - mean) / std): dx = (dx_hat - dx_hat.mean(axis=0) - x_hat * (dx_hat * "
+                "x_hat).mean(axis=0)) / std, with dx_hat = dout * gamma and std = np.sqrt(var + eps).",
+                lambda c: _right_dx(c) / _x_hat(c)[1]),
         Mistake("missing_gamma", "dx", "dx is missing gamma: out = gamma * x_hat + beta, so the gradient reaching "
                 "x_hat is gamma * dout.", _dx_without_gamma),
         Mistake("dgamma_not_normalised", "dgamma", "dgamma = sum(dout * x_hat, axis=0): gamma multiplies the "

@@ -50,6 +50,13 @@ def _tanh_da(case):
     return case.douts[0] * (1 - np.tanh(x @ wx + prev_h @ wh + b) ** 2)
 
 
+def _batchnorm_dx(case, gamma):
+    x, dout = case.arrays["x"], case.dout
+    n, std = x.shape[0], np.sqrt(x.var(axis=0) + 1e-5)
+    x_hat = (x - x.mean(axis=0)) / std
+    return gamma / (n * std) * (n * dout - dout.sum(axis=0) - x_hat * (dout * x_hat).sum(axis=0))
+
+
 @pytest.mark.parametrize("name, index, student, arrays, mistake", [
     ("exp", 0, lambda c: c.dout * np.exp(np.exp(c.arrays["x"])), {}, "dx_at_output"),
     ("pow", 1, lambda c: c.dout * np.log(c.arrays["a"]), {"a": A, "b": B}, "db_missing_output_factor"),
@@ -58,6 +65,8 @@ def _tanh_da(case):
     ("relu", 0, lambda c: c.dout * (c.arrays["x"][0] > 0), {}, "dx_first_row_only"),
     ("relu", 0, lambda c: c.dout.copy(), {}, "missing_local_gradient"),
     ("rnn_step", 1, lambda c: _tanh_da(c) @ c.arrays["Wh"], {}, "dprev_h_untransposed_factor"),
+    # batchnorm's dx from a cache unpacked (..., beta, gamma) where it was packed (..., gamma, beta)
+    ("batchnorm", 0, lambda c: _batchnorm_dx(c, c.arrays["beta"]), {}, "dx_input_for_other"),
 ])
 def test_a_generic_mistake_is_named(name, index, student, arrays, mistake):
     assert named(name, index, student, **arrays) == mistake

@@ -1,0 +1,100 @@
+"""Python slips read from a student's exception: a misspelt or removed numpy name, a method indexed instead of
+called, a local variable used before the line that assigns it, a second array given to np.sum
+where its axis goes, a size computed with / (a float in Python 3) given to a shape or a range.
+
+Each reading names only what the message and the failing line show (the name numpy does not have,
+and the one it does have that is closest; the method the line indexes; the variable): a hint from
+here is a fact about the student's own line, never a guess about their intent. On a hidden case the
+message is withheld and nothing here is said.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+
+import numpy as np
+
+_MISSING_ATTRIBUTE = re.compile(r"(module 'numpy'|'numpy\.ndarray' object) has no attribute '(\w+)'")
+_SUBSCRIPTED = re.compile(r"'(builtin_function_or_method|method|function)' object is not subscriptable")
+_FLOAT_SIZE = ("'float' object cannot be interpreted as an integer", "slice indices must be integers")
+_UNBOUND = re.compile(r"local variable '(\w+)'")
+# np.sum(dout, x_hat, axis=0): a name (not a number, not a keyword) in the axis's place
+# Names NumPy removed (1.20-1.24 deprecations, 2.0's cleanup), with what replaces each: a close match
+# in today's namespace would point elsewhere (np.int -> np.uint, np.complex -> np.iscomplex).
+_REMOVED = {"int": "int (or np.int64)", "float": "float (or np.float64)", "bool": "bool (or np.bool_)",
+            "object": "object", "complex": "complex (or np.complex128)", "str": "str", "long": "int",
+            "unicode": "str", "float_": "np.float64", "complex_": "np.complex128", "asscalar": "a.item()",
+            "product": "np.prod", "cumproduct": "np.cumprod", "alltrue": "np.all", "sometrue": "np.any",
+            "NaN": "np.nan", "NAN": "np.nan", "Inf": "np.inf", "Infinity": "np.inf", "infty": "np.inf",
+            "PINF": "np.inf", "NINF": "-np.inf", "round_": "np.round", "row_stack": "np.vstack",
+            "in1d": "np.isin", "trapz": "np.trapezoid", "mat": "np.asarray"}
+_TWO_ARRAYS = re.compile(r"np\.(sum|mean)\(\s*([\w.]+)\s*,\s*([A-Za-z_][\w.]*)\s*[,)]")
+
+
+def slip_hint(kind: str, message: str, trace: str) -> tuple[str, str] | None:
+    """(hint, mistake id) for an exception that is one of the slips above, or None."""
+    if kind == "AttributeError":
+        return _misspelt(message)
+    if kind == "TypeError" and _SUBSCRIPTED.search(message):
+        return _indexed_method(trace)
+    if kind == "TypeError" and "multiple values for argument 'axis'" in message:
+        return _array_as_axis(trace)
+    if kind == "TypeError" and any(text in message for text in _FLOAT_SIZE):
+        # Python 2's / on ints gave an int; Python 3's gives a float, which no shape, range or slice takes.
+        return ("A size or index is a float: in Python 3, / always gives a float, even for ints (x.size / N is "
+                "4.0, not 4). Use // for sizes and positions, or let reshape work one out with -1."), \
+            "size_true_division"
+    if kind == "UnboundLocalError":
+        found = _UNBOUND.search(message)
+        if found:
+            name = found.group(1)
+            return (f"{name} is used on this line before your function gives it a value: it is assigned only "
+                    f"further down (so Python treats it as a local variable). Assign {name} before this line: "
+                    "check the order of your lines."), "name_error"
+    return None
+
+
+def _misspelt(message: str) -> tuple[str, str] | None:
+    found = _MISSING_ATTRIBUTE.search(message)
+    if not found:
+        return None
+    owner, name = found.groups()
+    on_module = owner.startswith("module")
+    if on_module and name in _REMOVED:
+        return (f"np.{name} was removed from NumPy (code written for an older version): use {_REMOVED[name]}."), \
+            "numpy_removed_alias"
+    names = [n for n in dir(np if on_module else np.ndarray) if not n.startswith("_")]
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.8)
+    if not close:
+        return None
+    written, meant = (f"np.{name}", f"np.{close[0]}") if on_module else (f".{name}", f".{close[0]}")
+    return f"numpy has no {written}: did you mean {meant}?", "numpy_name_misspelt"
+
+
+def _indexed_method(trace: str) -> tuple[str, str] | None:
+    """The method the failing line indexes with [ ] (x.reshape[N, -1]), from the student's own line."""
+    lines = _code_lines(trace)
+    found = re.search(r"\.(\w+)\[", lines[-1]) if lines else None
+    if not found:
+        return None
+    method = found.group(1)
+    return (f".{method}[...] indexes the method instead of calling it: call it with parentheses, "
+            f".{method}(...)."), "method_not_called"
+
+
+def _array_as_axis(trace: str) -> tuple[str, str] | None:
+    """np.sum(a, b, ...): b sits where np.sum takes its axis (from the student's own line)."""
+    line = _code_lines(trace)[-1:] or [""]
+    found = _TWO_ARRAYS.search(line[0])
+    if not found:
+        return None
+    function, first, second = found.groups()
+    return (f"np.{function}({first}, {second}, ...) gives {second} as the axis: np.{function} takes one array, and "
+            f"its second argument is the axis. To {function} a product, multiply first: "
+            f"np.{function}({first} * {second}, axis=...)."), "array_as_axis"
+
+
+def _code_lines(trace: str) -> list[str]:
+    """The student's code lines in a traceback (not its File lines, not its ~~^^ marks)."""
+    return [line.strip() for line in trace.splitlines()
+            if line.startswith("    ") and not line.strip().startswith("File") and line.strip(" ~^")]

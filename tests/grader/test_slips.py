@@ -1,0 +1,56 @@
+"""grader.diagnosis.slips: Python slips read from a student's exception, each a fact about their line."""
+from grader.diagnosis.slips import slip_hint
+
+
+def test_a_misspelt_numpy_function_is_named_with_the_closest_real_one():
+    hint, mistake = slip_hint("AttributeError", "AttributeError: module 'numpy' has no attribute 'suma'", "")
+    assert mistake == "numpy_name_misspelt" and "np.suma" in hint and "np.sum?" in hint
+
+
+def test_a_misspelt_array_method_is_named_too():
+    hint, mistake = slip_hint("AttributeError", "AttributeError: 'numpy.ndarray' object has no attribute 'reshpae'", "")
+    assert mistake == "numpy_name_misspelt" and ".reshape?" in hint
+
+
+def test_a_name_nothing_in_numpy_resembles_gets_no_guess():
+    assert slip_hint("AttributeError", "AttributeError: module 'numpy' has no attribute 'frobnicate'", "") is None
+    # a plain number's missing .shape is another reading (python_scalar_input), not a misspelling
+    assert slip_hint("AttributeError", "AttributeError: 'float' object has no attribute 'shape'", "") is None
+
+
+def test_an_indexed_method_is_named_from_the_students_own_line():
+    trace = ('  File "layers.py", line 6, in affine_forward\n    x_rows = x.reshape[N, -1]\n'
+             '             ~~~~~~~~~^^^^^^^\nTypeError: \'builtin_function_or_method\' object is not subscriptable')
+    hint, mistake = slip_hint("TypeError", "TypeError: 'builtin_function_or_method' object is not subscriptable", trace)
+    assert mistake == "method_not_called" and ".reshape(...)" in hint
+    # without the line (a hidden case's trace keeps it; an odd one may not) nothing is claimed
+    assert slip_hint("TypeError", "TypeError: 'builtin_function_or_method' object is not subscriptable", "") is None
+
+
+def test_a_local_used_before_its_assignment_is_named_by_its_name():
+    message = "UnboundLocalError: cannot access local variable 'dx' where it is not associated with a value"
+    hint, mistake = slip_hint("UnboundLocalError", message, "")
+    assert mistake == "name_error" and hint.startswith("dx is used on this line before")
+
+
+def test_a_second_array_in_the_axis_place_of_np_sum_is_named():
+    trace = ('  File "layers.py", line 40, in batchnorm_backward\n    dgamma = np.sum(dout, x_hat, axis=0)\n'
+             "TypeError: sum() got multiple values for argument 'axis'")
+    hint, mistake = slip_hint("TypeError", "TypeError: sum() got multiple values for argument 'axis'", trace)
+    assert mistake == "array_as_axis" and "np.sum(dout * x_hat, axis=...)" in hint
+    # an axis given by position is not a second array
+    trace = trace.replace("np.sum(dout, x_hat, axis=0)", "np.sum(dout, 0, axis=0)")
+    assert slip_hint("TypeError", "TypeError: sum() got multiple values for argument 'axis'", trace) is None
+
+
+def test_a_float_size_is_told_to_use_integer_division():
+    message = "TypeError: 'float' object cannot be interpreted as an integer"
+    hint, mistake = slip_hint("TypeError", message, '    x_rows = x.reshape(N, D)\n')
+    assert mistake == "size_true_division" and "//" in hint
+
+
+def test_a_removed_numpy_name_is_told_its_replacement_not_a_lookalike():
+    # difflib alone would offer np.uint for np.int and np.iscomplex for np.complex
+    for name, replacement in (("int", "int (or np.int64)"), ("complex", "np.complex128"), ("product", "np.prod")):
+        hint, mistake = slip_hint("AttributeError", f"AttributeError: module 'numpy' has no attribute '{name}'", "")
+        assert mistake == "numpy_removed_alias" and replacement in hint and "did you mean" not in hint
