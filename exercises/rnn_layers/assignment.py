@@ -10,6 +10,8 @@ mistakes are in reference/rnn_layers/hidden.py.
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from grader.declare import Exercise, Extreme, Stability
@@ -84,22 +86,43 @@ def _temporal_affine_error(error, function, case):
     return None
 
 
+def _code_lines(error) -> list[str]:
+    """The student's code lines in a traceback (each indented under its "File ..." line)."""
+    trace = error.get("traceback") or ""
+    return [line.strip() for line in trace.splitlines() if line.startswith("    ") and not line.strip().startswith("File")
+            and line.strip().strip("~^ ")]      # Python's markers under the failing expression are not code
+
+
 def _cache_consumed(error, function, case):
-    """A sequence backward that pop()s its cache empties it: a second call on the same cache fails."""
-    message = error.get("message", "")
-    if error.get("type") == "IndexError" and ("pop from empty list" in message or "list index out of range" in message) \
-            and function.endswith("_backward") and "pop(" in (error.get("traceback") or "") + message:
-        return ("Your backward takes its steps' caches out of the cache list (pop()), so a second call on the "
-                "same cache finds it empty: read cache[t] instead, and leave the cache as the forward made it."
-                ), "cache_consumed"
-    if error.get("type") == "IndexError" and function.endswith("_backward") and "list index out of range" in message:
+    """A sequence backward that pop()s its cache empties it: a second call on the same cache fails,
+    whatever the exception (an empty list, or a step's cache popped where a number was). A step's cache
+    read at a fixed index (cache[1], cache[9]) is not there when the sequence is shorter."""
+    if not function.endswith("_backward"):
+        return None
+    message, kind, lines = error.get("message", ""), error.get("type"), _code_lines(error)
+    if any(re.search(r"\bcache\w*\.pop\(", line) for line in lines) or \
+            (kind == "IndexError" and "pop from empty list" in message):
+        return ("Your backward takes items out of the cache list (pop()), so a second call on the same cache finds "
+                "it changed: read cache[t] (and anything else by its index) instead, and leave the cache as the "
+                "forward made it."), "cache_consumed"
+    steps = case.arrays["x"].shape[1] if case is not None and case.arrays["x"].ndim == 3 else None
+    if kind in ("IndexError", "KeyError") and steps is not None and lines:
+        fixed = [int(k) for k in re.findall(r"\bcache\w*\[(\d+)\]", lines[-1])]
+        if any(k >= steps for k in fixed):
+            k = max(fixed)
+            return (f"cache[{k}] is step {k}'s cache, and this sequence has T = {steps} step(s): read what every step "
+                    "shares (x's width, the weights) from cache[0], which exists whenever T >= 1."), \
+                "cache_step_index_past_t"
+    if kind == "IndexError" and "list index out of range" in message:
         return ("The cache list is shorter than expected: if an earlier call pop()ed steps out of it, read "
                 "cache[t] instead, and leave the cache as the forward made it."), "cache_consumed"
     return None
 
 
 RNN_IDS = {"temporal_softmax_overflow": "temporal_softmax_loss overflows on large scores: the max is not subtracted"}
-SEQUENCE_IDS = {"cache_consumed": "a sequence backward pop()s its cache list: a second call on the same cache fails"}
+SEQUENCE_IDS = {"cache_consumed": "a sequence backward pop()s its cache list: a second call on the same cache fails",
+                "cache_step_index_past_t": "a sequence backward reads a step's cache at a fixed index (cache[1]) that "
+                                           "a shorter sequence does not have"}
 
 
 EXERCISES = [

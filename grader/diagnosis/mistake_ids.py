@@ -56,6 +56,7 @@ NAMED = {
     "exception": "the function raised an exception not further classified",
     "shape_error": "the function raised because the shapes of a product or sum do not line up",
     "name_error": "the function uses a name that is not defined (a typo, or a variable of another function)",
+    "float_as_index": "a size or slice bound is a float (Python 3's / where // was meant, as in Python 2 code)",
     "hardcoded_shape": "a reshape with sizes written as numbers, which fit one input's shape only",
     "python_scalar_input": "the function reads .shape (or another array attribute) of an input given as a plain Python number",
     "mask_assignment": "an assignment through a boolean mask is given a whole array (dx[mask] = dout): index the right side with the same mask",

@@ -207,6 +207,7 @@ RNN_IDS = {
     "bptt_missing_next_dh": "rnn_backward gives each step only dh[:, t]: the gradient from step t + 1 (dprev_h) is "
                             "not added",
     "rnn_h0_ignored": "rnn_forward starts from zeros instead of h0",
+    "rnn_state_not_carried": "rnn_forward starts every step from h0 instead of the previous step's hidden state",
     "rnn_weights_not_accumulated": "rnn_backward assigns each step's weight gradient (dWh = dWh_t) instead of adding "
                                    "up the steps' gradients",
     **_bptt_ids("rnn", ""),
@@ -219,6 +220,10 @@ RNN = Hidden(
         Mistake("rnn_h0_ignored", "h", "The first step starts from h0, the initial hidden state given, not zeros.",
                 lambda c: np.stack(_states({**{k: c[k] for k in ("x", "Wx", "Wh", "b")},
                                             "h0": np.zeros_like(c["h0"])}, False)[0][1:], axis=1)),
+        Mistake("rnn_state_not_carried", "h", "Each step starts from the hidden state the step before produced: "
+                "prev_h = h0 before the loop, then prev_h = next_h at every step (only the first step uses h0).",
+                lambda c: np.stack([_rnn_step(c["x"][:, t], c["h0"], c["Wx"], c["Wh"], c["b"])
+                                    for t in range(c["x"].shape[1])], axis=1), when=_longer_than_one_step),
         Mistake("bptt_missing_next_dh", "dx", "h[:, t] reaches the loss twice: through dh[:, t] and through the "
                 "next step. Walk back from the last step and feed each step dh[:, t] + dprev_h, dprev_h being what "
                 "step t + 1 returned.", lambda c: _bptt_dx(c, False, carry_h=False),

@@ -58,7 +58,28 @@ def _svm_dx_count_per_class(c):
     return dx / c["x"].shape[0]
 
 
+def _svm_dx_count_with_correct(c):
+    """The correct class's own margin (1) left in the mask, so its count is one too many:
+    dx[i, y[i]] = -(positives + 1) + 0 (the correct entry was overwritten after counting)."""
+    margins, rows, y = _margins(c)
+    positive = (margins > 0).astype(float)          # the correct class's margin is 1 > 0: counted
+    positive[rows, y] = -positive.sum(axis=1)
+    return positive / c["x"].shape[0]
+
+
+def _svm_scores_as_row(c):
+    """x - x[rows, y] + 1 with the correct scores an (N,) row: against (N, C) scores it lines up with the
+    columns (only when N == C; otherwise it raises, which exercises/svm/assignment.py reads)."""
+    x, y = c["x"], c["y"]
+    rows = np.arange(x.shape[0])
+    margins = np.maximum(0.0, x - x[rows, y] + 1.0)
+    margins[rows, y] = 0
+    return np.asarray(margins.sum() / x.shape[0])
+
+
 SVM_IDS = {
+    "svm_dx_count_includes_correct": "svm_loss's count of positive margins includes the correct class's own "
+                                     "margin (1), so dx[i, y[i]] is one too negative",
     "svm_correct_class_counted": "svm_loss counts the correct class's own margin (1 per example) in the loss",
     "svm_dx_missing_correct_class": "svm_loss's dx lacks the correct class's term (minus the number of positive margins)",
     "svm_dx_correct_class_minus_one": "svm_loss's dx subtracts 1 at the correct class instead of the number of positive margins",
@@ -82,6 +103,12 @@ SVM = Hidden(
         Mistake("svm_dx_count_wrong_axis", "dx", "Count the positive margins of each example along its row: "
                 "np.sum(margins > 0, axis=1); axis=0 counts them per class.", _svm_dx_count_per_class,
                 when=lambda c: c["x"].shape[0] == c["x"].shape[1]),
+        Mistake("svm_dx_count_includes_correct", "dx", "The correct class's own margin is always 1 > 0: leave it out "
+                "of the count (set margins[np.arange(N), y] = 0 first), so dx[i, y[i]] = -(number of positive "
+                "margins of the other classes) / N.", _svm_dx_count_with_correct),
+        Mistake("svm_correct_scores_not_column", "loss", "Each example's correct score must meet its own row: take it "
+                "as a column, x[np.arange(N), y][:, None]; an (N,) array lines up with the columns instead.",
+                _svm_scores_as_row, when=lambda c: c["x"].shape[0] == c["x"].shape[1]),
     ),
     mistake_ids=SVM_IDS)
 
