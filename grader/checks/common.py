@@ -127,10 +127,16 @@ def _error_hint(error: dict, function: str, case: Case | None,
                 "submit a zip with all of your files."), "module_not_found"
     if "MemoryError" in kind or "out of memory" in message:
         return "Your code ran out of memory: avoid building huge intermediate arrays.", "out_of_memory"
+    # Python 2 and NumPy 1.x code that today's refuse (the same reading as layers2's numpy2_error, for
+    # every assignment): a size computed with / is a float; the aliases np.float, np.int were removed.
     if kind == "TypeError" and ("slice indices must be integers" in message or
                                 re.search(r"'(float|numpy\.float\d*)' object cannot be interpreted as an integer", message)):
         return ("A slice bound or a size is a float: in Python 3, / always gives a float (8 / 4 is 2.0, not 2). "
-                "Use // for whole numbers (H = b.shape[0] // 4), or int(...)."), "float_as_index"
+                "Use // for whole numbers (H = b.shape[0] // 4), or int(...)."), "size_true_division"
+    if kind == "AttributeError" and re.search(r"module 'numpy' has no attribute '(int|float|bool|object|complex)'",
+                                              message):
+        return ("np.int, np.float and np.bool were removed in NumPy 1.24: use Python's int, float and bool "
+                "(or np.int64, np.float64)."), "numpy_removed_alias"
     if kind in ("NameError", "UnboundLocalError"):
         return ("A name your code uses is not defined where it runs: a typo, or a variable that lives in "
                 "another function (each function sees only its arguments and what it unpacks from its cache)."

@@ -77,7 +77,17 @@ def _svm_scores_as_row(c):
     return np.asarray(margins.sum() / x.shape[0])
 
 
+def _svm_dx_every_class(c):
+    """+1 for every other class and -1 for the correct one, whether or not the margin is positive."""
+    x, y = c["x"], c["y"]
+    dx = np.ones_like(x)
+    dx[np.arange(x.shape[0]), y] = -1
+    return dx / x.shape[0]
+
+
 SVM_IDS = {
+    "svm_dx_ignores_hinge": "svm_loss's dx gives every class +1 and the correct one -1, whether or not its margin "
+                            "is positive",
     "svm_dx_count_includes_correct": "svm_loss's count of positive margins includes the correct class's own "
                                      "margin (1), so dx[i, y[i]] is one too negative",
     "svm_correct_class_counted": "svm_loss counts the correct class's own margin (1 per example) in the loss",
@@ -109,6 +119,9 @@ SVM = Hidden(
         Mistake("svm_correct_scores_not_column", "loss", "Each example's correct score must meet its own row: take it "
                 "as a column, x[np.arange(N), y][:, None]; an (N,) array lines up with the columns instead.",
                 _svm_scores_as_row, when=lambda c: c["x"].shape[0] == c["x"].shape[1]),
+        Mistake("svm_dx_ignores_hinge", "dx", "A class adds to the gradient only where its margin is positive (the "
+                "hinge max(0, .) is flat elsewhere): dx[i, j] = 1 for those classes only, and dx[i, y[i]] = -(their "
+                "number), all / N.", _svm_dx_every_class),
     ),
     mistake_ids=SVM_IDS)
 
