@@ -27,11 +27,12 @@ def _rnn_step(x, prev_h, Wx, Wh, b):
     return np.tanh(x @ Wx + prev_h @ Wh + b)
 
 
-def _rnn_step_backward(dnext_h, x, prev_h, Wx, Wh, b, local=lambda next_h, a: 1 - next_h ** 2):
-    """(dx, dprev_h, dWx, dWh, db) with tanh's local gradient `local(next_h, a)`."""
+def _rnn_step_backward(dnext_h, x, prev_h, Wx, Wh, b, local=lambda next_h, a: 1 - next_h ** 2, wh_transposed=True):
+    """(dx, dprev_h, dWx, dWh, db) with tanh's local gradient `local(next_h, a)` (and dprev_h through Wh.T,
+    or Wh)."""
     a = x @ Wx + prev_h @ Wh + b
     da = dnext_h * local(np.tanh(a), a)
-    return da @ Wx.T, da @ Wh.T, x.T @ da, prev_h.T @ da, da.sum(axis=0)
+    return da @ Wx.T, da @ (Wh.T if wh_transposed else Wh), x.T @ da, prev_h.T @ da, da.sum(axis=0)
 
 
 def _dprev_h_through_wh(c):
@@ -70,28 +71,32 @@ def _lstm_step_backward(dnext_h, dnext_c, x, prev_h, prev_c, Wx, Wh, b, *, cell_
     return da @ Wx.T, da @ Wh.T, dprev_c, x.T @ da, prev_h.T @ da, da.sum(axis=0)
 
 
-def _states(c, lstm: bool):
-    """The hidden states (and cells) of the case's sequence, from h0 (and a zero cell)."""
+def _states(c, lstm: bool, order="ifog", tanh_out=True):
+    """The hidden states (and cells) of the case's sequence, from h0 (and a zero cell); with a step's
+    forward mistakes: the LSTM's gates read in another `order`, or the output's tanh left out."""
     x, h = c["x"], c["h0"]
     cell = np.zeros_like(h)
     hs, cs = [h], [cell]
     for t in range(x.shape[1]):
         if lstm:
-            i, f, o, g = _lstm_gates(x[:, t], h, c["Wx"], c["Wh"], c["b"])
+            i, f, o, g = _lstm_gates(x[:, t], h, c["Wx"], c["Wh"], c["b"], order)
             cell = f * cell + i * g
-            h = o * np.tanh(cell)
+            h = o * (np.tanh(cell) if tanh_out else cell)
         else:
-            h = _rnn_step(x[:, t], h, c["Wx"], c["Wh"], c["b"])
+            a = x[:, t] @ c["Wx"] + h @ c["Wh"] + c["b"]
+            h = np.tanh(a) if tanh_out else a
         hs.append(h)
         cs.append(cell)
     return hs, cs
 
 
-def _bptt(c, lstm: bool, carry_h=True, carry_c=True, add_dh=True, dh_into_cell=False, order=reversed):
+def _bptt(c, lstm: bool, carry_h=True, carry_c=True, add_dh=True, dh_into_cell=False, order=reversed, step=None):
     """(dx, dh0, the upstream gradient fed to step 0) of backprop through time, with the variations
     students make: the gradient from step t + 1 carried (or forgotten), dh[:, t] added to it (or only the
     last step's, `add_dh=False`), dh[:, t] fed into the cell's gradient instead of the hidden state's
-    (`dh_into_cell`), the steps walked in another order (`order=iter`: first to last)."""
+    (`dh_into_cell`), the steps walked in another order (`order=iter`: first to last), a step backward
+    with one of the steps' mistakes (`step`, its variation)."""
+    step = step or {}
     hs, cs = _states(c, lstm)
     dh = c.douts[0]
     t_len = c["x"].shape[1]
@@ -104,9 +109,10 @@ def _bptt(c, lstm: bool, carry_h=True, carry_c=True, add_dh=True, dh_into_cell=F
         if lstm:
             cell = (dprev_c if carry_c else np.zeros_like(dprev_c)) + (own if dh_into_cell else 0)
             dx[:, t], dprev_h, dprev_c, *_ = _lstm_step_backward(
-                upstream, cell, c["x"][:, t], hs[t], cs[t], c["Wx"], c["Wh"], c["b"])
+                upstream, cell, c["x"][:, t], hs[t], cs[t], c["Wx"], c["Wh"], c["b"], **step)
         else:
-            dx[:, t], dprev_h, *_ = _rnn_step_backward(upstream, c["x"][:, t], hs[t], c["Wx"], c["Wh"], c["b"])
+            dx[:, t], dprev_h, *_ = _rnn_step_backward(upstream, c["x"][:, t], hs[t], c["Wx"], c["Wh"], c["b"],
+                                                       **step)
     return dx, dprev_h, upstream
 
 
@@ -159,6 +165,23 @@ def _bptt_mistakes(lstm: bool, prefix: str) -> tuple[Mistake, ...]:
                 "step's backward returns (after the loop over the steps), not zeros.",
                 lambda c: np.zeros_like(c["h0"])),
     )
+
+
+def _step_mistakes_through_time(lstm: bool, step: Hidden, variations) -> tuple[Mistake, ...]:
+    """A step backward's mistakes as the sequence backward shows them (the sequence walks back through
+    the step): same ids, and the step's hint after saying where it is. `variations` is (id, variation),
+    in the order of the step's declared mistakes of that id."""
+    layer = "lstm" if lstm else "rnn"
+    hints: dict[str, list[str]] = {}
+    for mistake in step.mistakes:
+        hints.setdefault(mistake.id, []).append(mistake.hint)
+    found = []
+    for mistake_id, variation, carried_only in variations:
+        hint = hints[mistake_id].pop(0)
+        found.append(Mistake(mistake_id, "dx", f"The step backward that {layer}_backward walks back through has a "
+                             f"mistake: {hint}", lambda c, v=variation: _bptt_dx(c, lstm, step=v),
+                             when=_longer_than_one_step if carried_only else None))
+    return tuple(found)
 
 
 def _bptt_ids(layer: str, prefix: str) -> dict[str, str]:
@@ -233,6 +256,12 @@ RNN = Hidden(
                   lambda c, k=k: _bptt_last_step_weights(c)[k], when=lambda c: c["x"].shape[1] > 1)
           for k, name in enumerate(("dWx", "dWh", "db"))),
         *_bptt_mistakes(False, ""),
+        Mistake("rnn_step_no_tanh", "h", "The step that rnn_forward runs has a mistake: next_h = tanh(x @ Wx + "
+                "prev_h @ Wh + b): the tanh is missing.", lambda c: np.stack(_states(c, False, tanh_out=False)[0][1:], 1)),
+        *_step_mistakes_through_time(False, RNN_STEP, (
+            ("rnn_tanh_derivative_of_activated", {"local": lambda h, a: 1 - np.tanh(h) ** 2}, False),
+            ("rnn_tanh_derivative_of_preactivation", {"local": lambda h, a: 1 - a ** 2}, False),
+            ("rnn_dprev_h_wh_not_transposed", {"wh_transposed": False}, True))),
     ),
     mistake_ids=RNN_IDS)
 
@@ -414,13 +443,29 @@ LSTM = Hidden(
         Mistake("lstm_bptt_missing_next_dh", "dx", "h[:, t] reaches the loss through dh[:, t] and through the next "
                 "step: feed each step dh[:, t] + dprev_h.", lambda c: _bptt_dx(c, True, carry_h=False),
                 when=lambda c: c["x"].shape[1] > 1),
-        Mistake("lstm_bptt_cell_not_carried", "dx", "The cell state flows from step to step too: pass the dprev_c "
-                "that step t + 1 returned as step t's dnext_c (zeros only for the last step).",
+        # A step whose dprev_c lacks the path through next_h gives the very same numbers (dprev_c = 0 * f).
+        Mistake("lstm_bptt_cell_not_carried", "dx", "The cell's gradient never reaches the earlier steps. Pass the "
+                "dprev_c that step t + 1 returned as step t's dnext_c (zeros only for the last step); and in "
+                "lstm_step_backward, dprev_c = (dnext_c + dnext_h * o * (1 - tanh(next_c)**2)) * f, not dnext_c * f.",
                 lambda c: _bptt_dx(c, True, carry_c=False), when=lambda c: c["x"].shape[1] > 1),
         Mistake("lstm_bptt_dh_into_cell", "dx", "dh[:, t] is the loss's gradient at the hidden state h[:, t], not at "
                 "the cell: feed each step dnext_h = dh[:, t] + dprev_h and dnext_c = dprev_c (the cell is never "
                 "output).", lambda c: _bptt_dx(c, True, dh_into_cell=True)),
         *_bptt_mistakes(True, "lstm_"),
+        *(Mistake("lstm_gates_order", "h", "The step that lstm_forward runs has a mistake: a = x @ Wx + prev_h @ Wh + "
+                  "b splits into input, forget and output gates and the candidate, in that order: a[:, :H], "
+                  "a[:, H:2H], a[:, 2H:3H], a[:, 3H:].",
+                  lambda c, order=order: np.stack(_states(c, True, order=order)[0][1:], 1))
+          for order in _OTHER_GATE_ORDERS),
+        Mistake("lstm_next_h_without_tanh", "h", "The step that lstm_forward runs has a mistake: next_h = o * "
+                "tanh(next_c): the tanh is missing.", lambda c: np.stack(_states(c, True, tanh_out=False)[0][1:], 1)),
+        *_step_mistakes_through_time(True, LSTM_STEP, (
+            ("lstm_tanh_of_activated", {"g_local": lambda g: 1 - np.tanh(g) ** 2}, False),
+            ("lstm_dprev_c_missing_f", {"times_f": False}, True),
+            ("lstm_cell_path_missing_o", {"through_o": False}, False),
+            ("lstm_tanh_c_of_activated", {"c_local": lambda tanh_c: 1 - np.tanh(tanh_c) ** 2}, False),
+            ("lstm_output_gate_missing_tanh_c", {"o_times_tanh_c": False}, False),
+            *(("lstm_gate_partner_missing", {"partner_dropped": gate}, False) for gate in "ifg"))),
     ),
     mistake_ids=LSTM_IDS)
 
