@@ -40,6 +40,13 @@ def _shapes(message: str) -> list[tuple[int, ...]]:
     return [tuple(int(n) for n in inside.split(",") if n.strip()) for inside in re.findall(r"\(([\d, ]*)\)", message)]
 
 
+def _counts_down_columns(trace: str) -> bool:
+    """Whether the student's line that raised stores a sum over axis 0 into the correct classes' entries
+    (dx[rows, y] = -np.sum(margins > 0, axis=0)): the line is read from the grader's copy of the file."""
+    lines = [line.strip() for line in trace.splitlines() if line.startswith("    ") and line.strip().strip("~^ ")]
+    return bool(lines) and re.search(r"\by\s*\]\s*[-+]?=.*\bsum\(.*axis\s*=\s*0", lines[-1]) is not None
+
+
 def _svm_error(error, function, case):
     """A label used as a row index (x[y]): IndexError past the batch. A per-example count of shape (C,)
     (summed over axis 0) stored where (N,) is needed, the correct scores kept as an (N,) row against the
@@ -50,6 +57,8 @@ def _svm_error(error, function, case):
             f"out of bounds for axis 0 with size {case.arrays['x'].shape[0]}" in message:
         return ("A label is used as a row index (x[y] picks whole rows): each example's correct score is "
                 "x[np.arange(N), y]."), "svm_correct_score_indexing"
+    if error.get("type") == "ValueError" and not message and _counts_down_columns(error.get("traceback") or ""):
+        return SVM_COUNT_AXIS_HINT, SVM_COUNT_AXIS_ID        # a hidden case: the line that raised says it
     if error.get("type") != "ValueError" or case is None or "broadcast" not in message:
         return None
     n, c = case.arrays["x"].shape
