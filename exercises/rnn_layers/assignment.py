@@ -119,17 +119,58 @@ def _cache_consumed(error, function, case):
     return None
 
 
+def _batch_axis_dropped(error, function, case):
+    """With N = 1, a (k,) array (k an input's width) meets a (1, m) one: a step's input lost its batch axis
+    (np.squeeze(x[:, t, :]) drops every size-1 axis). Only where numpy's message shows the shapes (a hidden case's is withheld)."""
+    message = error.get("message", "")
+    if error.get("type") != "ValueError" or case is None or not message:
+        return None
+    if case.config.get("N") != 1:
+        return None
+    widths = {a.shape[-1] for a in case.arrays.values() if a.ndim >= 2 and a.shape[0] == 1}
+    shapes = [tuple(int(n) for n in inside.split(",") if n.strip()) for inside in re.findall(r"\(([\d, ]*)\)", message)]
+    lost = [s[0] for s in shapes if len(s) == 1 and s[0] in widths]
+    batch_of_one = [s for s in shapes if len(s) == 2 and s[0] == 1]
+    if not lost or not batch_of_one:
+        return None
+    return (f"Here N = 1, and a ({lost[0]},) array meets a {batch_of_one[0]} one: an array lost its "
+            "batch axis. np.squeeze() drops every size-1 axis, the batch's too: x[:, t, :] is already (N, D), use it "
+            "as it is."), "squeeze_breaks_n1"
+
+
+def _cache_in_array(error, function, case):
+    """The steps' caches stored into a numpy array (cache = np.zeros(T); cache[t] = a tuple)."""
+    lines = _code_lines(error)
+    if error.get("type") == "ValueError" and "setting an array element with a sequence" in error.get("message", "") \
+            and lines and re.search(r"\bcache\w*\[\w+\]\s*(=|,)", lines[-1]):
+        return ("A step's cache is a tuple of arrays, which a numpy array of numbers cannot hold: keep the steps' "
+                "caches in a list (cache = [], then cache.append(step_cache))."), "cache_in_array"
+    return None
+
+
+def _either(*readers):
+    """An error_hint that asks each reader in turn."""
+    def read(error, function, case):
+        return next((found for found in (r(error, function, case) for r in readers) if found), None)
+    return read
+
+
+SEQUENCE_ERRORS = _either(_cache_consumed, _cache_in_array, _batch_axis_dropped)
+
+
 RNN_IDS = {"temporal_softmax_overflow": "temporal_softmax_loss overflows on large scores: the max is not subtracted"}
-SEQUENCE_IDS = {"cache_consumed": "a sequence backward pop()s its cache list: a second call on the same cache fails",
+SEQUENCE_IDS = {"cache_in_array": "a sequence forward stores its steps' caches into a numpy array instead of a list",
+                "cache_consumed": "a sequence backward pop()s its cache list: a second call on the same cache fails",
                 "cache_step_index_past_t": "a sequence backward reads a step's cache at a fixed index (cache[1]) that "
                                            "a shorter sequence does not have"}
 
 
 EXERCISES = [
     Exercise("rnn_step", "rnn_step_forward", "rnn_step_backward", ("x", "prev_h", "Wx", "Wh", "b"),
-             _step_inputs(1, cell=False), outputs=("next_h",), batched=True, broadcast=("b",)),
+             _step_inputs(1, cell=False), outputs=("next_h",), batched=True, broadcast=("b",),
+             error_hint=_batch_axis_dropped),
     Exercise("rnn", "rnn_forward", "rnn_backward", ("x", "h0", "Wx", "Wh", "b"), _sequence_inputs(1),
-             outputs=("h",), batched=True, error_hint=_cache_consumed, mistake_ids=SEQUENCE_IDS),
+             outputs=("h",), batched=True, error_hint=SEQUENCE_ERRORS, mistake_ids=SEQUENCE_IDS),
     Exercise("word_embedding", "word_embedding_forward", "word_embedding_backward", ("W",), _embedding_inputs,
              extras=("x",), signature=("x", "W")),
     Exercise("temporal_affine", "temporal_affine_forward", "temporal_affine_backward", ("x", "w", "b"),
@@ -137,7 +178,8 @@ EXERCISES = [
     Exercise("temporal_softmax", "temporal_softmax_loss", None, ("x",), _temporal_softmax_inputs,
              extras=("y", "mask"), batched=True, stability=TEMPORAL_SOFTMAX_STABILITY, mistake_ids=RNN_IDS),
     Exercise("lstm_step", "lstm_step_forward", "lstm_step_backward", ("x", "prev_h", "prev_c", "Wx", "Wh", "b"),
-             _step_inputs(4, cell=True), outputs=("next_h", "next_c"), batched=True, broadcast=("b",)),
+             _step_inputs(4, cell=True), outputs=("next_h", "next_c"), batched=True, broadcast=("b",),
+             error_hint=_batch_axis_dropped),
     Exercise("lstm", "lstm_forward", "lstm_backward", ("x", "h0", "Wx", "Wh", "b"), _sequence_inputs(4),
-             outputs=("h",), batched=True, error_hint=_cache_consumed, mistake_ids=SEQUENCE_IDS),
+             outputs=("h",), batched=True, error_hint=SEQUENCE_ERRORS, mistake_ids=SEQUENCE_IDS),
 ]
