@@ -133,9 +133,10 @@ def _batch_axis_dropped(error, function, case):
     batch_of_one = [s for s in shapes if len(s) == 2 and s[0] == 1]
     if not lost or not batch_of_one:
         return None
+    keep = "x[:, t, :] is already (N, D), use it as it is" if case.arrays["x"].ndim == 3 else \
+        "keep every array 2-D, (N, ...), even when N = 1"
     return (f"Here N = 1, and a ({lost[0]},) array meets a {batch_of_one[0]} one: an array lost its "
-            "batch axis. np.squeeze() drops every size-1 axis, the batch's too: x[:, t, :] is already (N, D), use it "
-            "as it is."), "squeeze_breaks_n1"
+            f"batch axis. np.squeeze() drops every size-1 axis, the batch's too: {keep}."), "squeeze_breaks_n1"
 
 
 def _cache_in_array(error, function, case):
