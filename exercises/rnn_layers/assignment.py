@@ -10,6 +10,8 @@ mistakes are in reference/rnn_layers/hidden.py.
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from grader.declare import Exercise, Extreme, Stability
@@ -84,29 +86,92 @@ def _temporal_affine_error(error, function, case):
     return None
 
 
+def _code_lines(error) -> list[str]:
+    """The student's code lines in a traceback (each indented under its "File ..." line)."""
+    trace = error.get("traceback") or ""
+    return [line.strip() for line in trace.splitlines() if line.startswith("    ") and not line.strip().startswith("File")
+            and line.strip().strip("~^ ")]      # Python's markers under the failing expression are not code
+
+
 def _cache_consumed(error, function, case):
-    """A sequence backward that pop()s its cache empties it: a second call on the same cache fails."""
-    message = error.get("message", "")
-    if error.get("type") == "IndexError" and ("pop from empty list" in message or "list index out of range" in message) \
-            and function.endswith("_backward") and "pop(" in (error.get("traceback") or "") + message:
-        return ("Your backward takes its steps' caches out of the cache list (pop()), so a second call on the "
-                "same cache finds it empty: read cache[t] instead, and leave the cache as the forward made it."
-                ), "cache_consumed"
-    if error.get("type") == "IndexError" and function.endswith("_backward") and "list index out of range" in message:
+    """A sequence backward that pop()s its cache empties it: a second call on the same cache fails,
+    whatever the exception (an empty list, or a step's cache popped where a number was). A step's cache
+    read at a fixed index (cache[1], cache[9]) is not there when the sequence is shorter."""
+    if not function.endswith("_backward"):
+        return None
+    message, kind, lines = error.get("message", ""), error.get("type"), _code_lines(error)
+    if any(re.search(r"\bcache\w*\.pop\(", line) for line in lines) or \
+            (kind == "IndexError" and "pop from empty list" in message):
+        return ("Your backward takes items out of the cache list (pop()), so a second call on the same cache finds "
+                "it changed: read cache[t] (and anything else by its index) instead, and leave the cache as the "
+                "forward made it."), "cache_consumed"
+    steps = case.arrays["x"].shape[1] if case is not None and case.arrays["x"].ndim == 3 else None
+    if kind in ("IndexError", "KeyError") and steps is not None and lines:
+        fixed = [int(k) for k in re.findall(r"\bcache\w*\[(\d+)\]", lines[-1])]
+        if any(k >= steps for k in fixed):
+            k = max(fixed)
+            return (f"cache[{k}] is step {k}'s cache, and this sequence has T = {steps} step(s): read what every step "
+                    "shares (x's width, the weights) from cache[0], which exists whenever T >= 1."), \
+                "cache_step_index_past_t"
+    if kind == "IndexError" and "list index out of range" in message:
         return ("The cache list is shorter than expected: if an earlier call pop()ed steps out of it, read "
                 "cache[t] instead, and leave the cache as the forward made it."), "cache_consumed"
     return None
 
 
+def _batch_axis_dropped(error, function, case):
+    """With N = 1, a (k,) array (k an input's width) meets a (1, m) one: a step's input lost its batch axis
+    (np.squeeze(x[:, t, :]) drops every size-1 axis). Only where numpy's message shows the shapes (a hidden case's is withheld)."""
+    message = error.get("message", "")
+    if error.get("type") != "ValueError" or case is None or not message:
+        return None
+    if case.config.get("N") != 1:
+        return None
+    widths = {a.shape[-1] for a in case.arrays.values() if a.ndim >= 2 and a.shape[0] == 1}
+    shapes = [tuple(int(n) for n in inside.split(",") if n.strip()) for inside in re.findall(r"\(([\d, ]*)\)", message)]
+    lost = [s[0] for s in shapes if len(s) == 1 and s[0] in widths]
+    batch_of_one = [s for s in shapes if len(s) == 2 and s[0] == 1]
+    if not lost or not batch_of_one:
+        return None
+    keep = "x[:, t, :] is already (N, D), use it as it is" if case.arrays["x"].ndim == 3 else \
+        "keep every array 2-D, (N, ...), even when N = 1"
+    return (f"Here N = 1, and a ({lost[0]},) array meets a {batch_of_one[0]} one: an array lost its "
+            f"batch axis. np.squeeze() drops every size-1 axis, the batch's too: {keep}."), "squeeze_breaks_n1"
+
+
+def _cache_in_array(error, function, case):
+    """The steps' caches stored into a numpy array (cache = np.zeros(T); cache[t] = a tuple)."""
+    lines = _code_lines(error)
+    if error.get("type") == "ValueError" and "setting an array element with a sequence" in error.get("message", "") \
+            and lines and re.search(r"\bcache\w*\[\w+\]\s*(=|,)", lines[-1]):
+        return ("A step's cache is a tuple of arrays, which a numpy array of numbers cannot hold: keep the steps' "
+                "caches in a list (cache = [], then cache.append(step_cache))."), "cache_in_array"
+    return None
+
+
+def _either(*readers):
+    """An error_hint that asks each reader in turn."""
+    def read(error, function, case):
+        return next((found for found in (r(error, function, case) for r in readers) if found), None)
+    return read
+
+
+SEQUENCE_ERRORS = _either(_cache_consumed, _cache_in_array, _batch_axis_dropped)
+
+
 RNN_IDS = {"temporal_softmax_overflow": "temporal_softmax_loss overflows on large scores: the max is not subtracted"}
-SEQUENCE_IDS = {"cache_consumed": "a sequence backward pop()s its cache list: a second call on the same cache fails"}
+SEQUENCE_IDS = {"cache_in_array": "a sequence forward stores its steps' caches into a numpy array instead of a list",
+                "cache_consumed": "a sequence backward pop()s its cache list: a second call on the same cache fails",
+                "cache_step_index_past_t": "a sequence backward reads a step's cache at a fixed index (cache[1]) that "
+                                           "a shorter sequence does not have"}
 
 
 EXERCISES = [
     Exercise("rnn_step", "rnn_step_forward", "rnn_step_backward", ("x", "prev_h", "Wx", "Wh", "b"),
-             _step_inputs(1, cell=False), outputs=("next_h",), batched=True, broadcast=("b",)),
+             _step_inputs(1, cell=False), outputs=("next_h",), batched=True, broadcast=("b",),
+             error_hint=_batch_axis_dropped),
     Exercise("rnn", "rnn_forward", "rnn_backward", ("x", "h0", "Wx", "Wh", "b"), _sequence_inputs(1),
-             outputs=("h",), batched=True, error_hint=_cache_consumed, mistake_ids=SEQUENCE_IDS),
+             outputs=("h",), batched=True, error_hint=SEQUENCE_ERRORS, mistake_ids=SEQUENCE_IDS),
     Exercise("word_embedding", "word_embedding_forward", "word_embedding_backward", ("W",), _embedding_inputs,
              extras=("x",), signature=("x", "W")),
     Exercise("temporal_affine", "temporal_affine_forward", "temporal_affine_backward", ("x", "w", "b"),
@@ -114,7 +179,8 @@ EXERCISES = [
     Exercise("temporal_softmax", "temporal_softmax_loss", None, ("x",), _temporal_softmax_inputs,
              extras=("y", "mask"), batched=True, stability=TEMPORAL_SOFTMAX_STABILITY, mistake_ids=RNN_IDS),
     Exercise("lstm_step", "lstm_step_forward", "lstm_step_backward", ("x", "prev_h", "prev_c", "Wx", "Wh", "b"),
-             _step_inputs(4, cell=True), outputs=("next_h", "next_c"), batched=True, broadcast=("b",)),
+             _step_inputs(4, cell=True), outputs=("next_h", "next_c"), batched=True, broadcast=("b",),
+             error_hint=_batch_axis_dropped),
     Exercise("lstm", "lstm_forward", "lstm_backward", ("x", "h0", "Wx", "Wh", "b"), _sequence_inputs(4),
-             outputs=("h",), batched=True, error_hint=_cache_consumed, mistake_ids=SEQUENCE_IDS),
+             outputs=("h",), batched=True, error_hint=SEQUENCE_ERRORS, mistake_ids=SEQUENCE_IDS),
 ]

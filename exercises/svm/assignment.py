@@ -3,6 +3,8 @@ svm_loss(x, y) -> (loss, dx), as layers.py has it. This half ships in a release;
 the known mistakes are in reference/svm/hidden.py."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from grader.declare import Exercise
@@ -27,24 +29,56 @@ SVM_COUNT_AXIS_HINT = ("Count the positive margins of each example, along its ro
                        "(shape (N,)), then dx[np.arange(N), y] = -count. axis=0 counts per class (shape (C,)).")
 
 
+SVM_COLUMN_ID = "svm_correct_scores_not_column"
+SVM_COLUMN_HINT = ("Each example's correct score must meet its own row: take it as a column, "
+                   "x[np.arange(N), y][:, None] (shape (N, 1)); a (N,) array lines up with the C columns instead.")
+SVM_ONEHOT_ID = "svm_onehot_width"
+
+
+def _shapes(message: str) -> list[tuple[int, ...]]:
+    """The shapes numpy names in a broadcasting message, "(5,4)" and "(5,)" alike."""
+    return [tuple(int(n) for n in inside.split(",") if n.strip()) for inside in re.findall(r"\(([\d, ]*)\)", message)]
+
+
+def _counts_down_columns(trace: str) -> bool:
+    """Whether the student's line that raised stores a sum over axis 0 into the correct classes' entries
+    (dx[rows, y] = -np.sum(margins > 0, axis=0)): the line is read from the grader's copy of the file."""
+    lines = [line.strip() for line in trace.splitlines() if line.startswith("    ") and line.strip().strip("~^ ")]
+    return bool(lines) and re.search(r"\by\s*\]\s*[-+]?=.*\bsum\(.*axis\s*=\s*0", lines[-1]) is not None
+
+
 def _svm_error(error, function, case):
-    """A label used as a row index (x[y]): IndexError past the batch. dx[rows, y] = a count of shape (C,) (summed over axis 0) where (N,) is needed: numpy names both
-    shapes. Only where the message shows it (a hidden case's message is withheld)."""
+    """A label used as a row index (x[y]): IndexError past the batch. A per-example count of shape (C,)
+    (summed over axis 0) stored where (N,) is needed, the correct scores kept as an (N,) row against the
+    (N, C) scores, a one-hot of y.max() + 1 columns: numpy names the shapes. Only where the message shows
+    them (a hidden case's message is withheld)."""
     message = error.get("message", "")
     if case is not None and error.get("type") == "IndexError" and \
             f"out of bounds for axis 0 with size {case.arrays['x'].shape[0]}" in message:
         return ("A label is used as a row index (x[y] picks whole rows): each example's correct score is "
                 "x[np.arange(N), y]."), "svm_correct_score_indexing"
-    if error.get("type") != "ValueError" or case is None or "could not be broadcast to indexing result" not in message:
+    if error.get("type") == "ValueError" and not message and _counts_down_columns(error.get("traceback") or ""):
+        return SVM_COUNT_AXIS_HINT, SVM_COUNT_AXIS_ID        # a hidden case: the line that raised says it
+    if error.get("type") != "ValueError" or case is None or "broadcast" not in message:
         return None
     n, c = case.arrays["x"].shape
-    if f"({c},)" in message and f"({n},)" in message:
+    shapes = set(_shapes(message))
+    if n != c and (c,) in shapes and (n,) in shapes and (n, c) not in shapes:
         return SVM_COUNT_AXIS_HINT, SVM_COUNT_AXIS_ID
+    if n != c and (n,) in shapes and (n, c) in shapes:
+        return SVM_COLUMN_HINT, SVM_COLUMN_ID
+    width = int(np.max(case.extras[0])) + 1
+    if width < c and (n, width) in shapes and (n, c) in shapes:
+        return (f"The one-hot of y needs C = x.shape[1] = {c} columns even when the largest classes are absent from "
+                f"y: np.eye(C)[y], not np.eye(y.max() + 1)[y] ({width} columns here)."), SVM_ONEHOT_ID
     return None
 
 
 EXERCISES = [
     Exercise("svm", "svm_loss", None, ("x",), _svm_inputs, extras=("y",), batched=True, error_hint=_svm_error,
              mistake_ids={SVM_COUNT_AXIS_ID: "svm_loss counts the positive margins per class (axis=0) instead of "
-                                             "per example (axis=1)"}),
+                                             "per example (axis=1)",
+                          SVM_COLUMN_ID: "svm_loss subtracts the correct scores as an (N,) row instead of an (N, 1) "
+                                         "column",
+                          SVM_ONEHOT_ID: "svm_loss builds the one-hot of y with y.max() + 1 columns instead of C"}),
 ]

@@ -72,6 +72,10 @@ def explain_mismatch(what: str, student: np.ndarray, expected: np.ndarray, *,
                       nan_mistake or value_mistake(what, "not_finite"))
     output = f"{what} is wrong (relative error {err:.2g})"
     if not np.any(student) and np.any(expected):
+        # A declared mistake that is zeros too (a sequence's dh0 never set) knows why better.
+        for candidate in candidates:
+            if candidate.value.shape == student.shape and not np.any(candidate.value):
+                return failed(f"{what} is all zeros", candidate.hint, candidate.mistake)
         return failed(f"{what} is all zeros", "Compute the gradient and return it: multiply the local gradient by "
                                               "the upstream gradient dout.", value_mistake(what, "zero"))
     for candidate in [*candidates, *_generic_candidates(what, expected, batch_size)]:

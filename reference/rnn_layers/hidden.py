@@ -27,11 +27,12 @@ def _rnn_step(x, prev_h, Wx, Wh, b):
     return np.tanh(x @ Wx + prev_h @ Wh + b)
 
 
-def _rnn_step_backward(dnext_h, x, prev_h, Wx, Wh, b, local=lambda next_h, a: 1 - next_h ** 2):
-    """(dx, dprev_h, dWx, dWh, db) with tanh's local gradient `local(next_h, a)`."""
+def _rnn_step_backward(dnext_h, x, prev_h, Wx, Wh, b, local=lambda next_h, a: 1 - next_h ** 2, wh_transposed=True):
+    """(dx, dprev_h, dWx, dWh, db) with tanh's local gradient `local(next_h, a)` (and dprev_h through Wh.T,
+    or Wh)."""
     a = x @ Wx + prev_h @ Wh + b
     da = dnext_h * local(np.tanh(a), a)
-    return da @ Wx.T, da @ Wh.T, x.T @ da, prev_h.T @ da, da.sum(axis=0)
+    return da @ Wx.T, da @ (Wh.T if wh_transposed else Wh), x.T @ da, prev_h.T @ da, da.sum(axis=0)
 
 
 def _dprev_h_through_wh(c):
@@ -50,50 +51,74 @@ def _lstm_gates(x, prev_h, Wx, Wh, b, order="ifog"):
 
 
 def _lstm_step_backward(dnext_h, dnext_c, x, prev_h, prev_c, Wx, Wh, b, *, cell_path=True, dnext_c_used=True,
-                        g_local=lambda g: 1 - g ** 2, times_f=True):
-    """(dx, dprev_h, dprev_c, dWx, dWh, db), with the variations students make."""
+                        g_local=lambda g: 1 - g ** 2, times_f=True, through_o=True,
+                        c_local=lambda tanh_c: 1 - tanh_c ** 2, o_times_tanh_c=True, partner_dropped=None):
+    """(dx, dprev_h, dprev_c, dWx, dWh, db), with the variations students make: `through_o` (the cell's
+    path through next_h = o * tanh(next_c) keeps its factor o), `c_local` (tanh's local gradient at
+    next_c, from tanh(next_c)), `o_times_tanh_c` (the output gate's gradient keeps tanh(next_c)),
+    `partner_dropped` ("i", "f" or "g": that gate's gradient from next_c = f * prev_c + i * g lacks its
+    partner's factor, g, prev_c or i)."""
     i, f, o, g = _lstm_gates(x, prev_h, Wx, Wh, b)
     tanh_c = np.tanh(f * prev_c + i * g)
-    through_h = dnext_h * o * (1 - tanh_c ** 2)
+    through_h = dnext_h * (o if through_o else 1) * c_local(tanh_c)
     dc = (dnext_c if dnext_c_used else 0) + through_h
-    da = np.concatenate([dc * g * i * (1 - i), dc * prev_c * f * (1 - f), dnext_h * tanh_c * o * (1 - o),
-                         dc * i * g_local(g)], axis=1)
+    partner = {"i": g, "f": prev_c, "g": i}
+    g_i, prev_c_f, i_g = (1 if partner_dropped == gate else partner[gate] for gate in "ifg")
+    da = np.concatenate([dc * g_i * i * (1 - i), dc * prev_c_f * f * (1 - f),
+                         dnext_h * (tanh_c if o_times_tanh_c else 1) * o * (1 - o),
+                         dc * i_g * g_local(g)], axis=1)
     dprev_c = (dc if cell_path else dnext_c) * (f if times_f else 1)
     return da @ Wx.T, da @ Wh.T, dprev_c, x.T @ da, prev_h.T @ da, da.sum(axis=0)
 
 
-def _states(c, lstm: bool):
-    """The hidden states (and cells) of the case's sequence, from h0 (and a zero cell)."""
+def _states(c, lstm: bool, order="ifog", tanh_out=True):
+    """The hidden states (and cells) of the case's sequence, from h0 (and a zero cell); with a step's
+    forward mistakes: the LSTM's gates read in another `order`, or the output's tanh left out."""
     x, h = c["x"], c["h0"]
     cell = np.zeros_like(h)
     hs, cs = [h], [cell]
     for t in range(x.shape[1]):
         if lstm:
-            i, f, o, g = _lstm_gates(x[:, t], h, c["Wx"], c["Wh"], c["b"])
+            i, f, o, g = _lstm_gates(x[:, t], h, c["Wx"], c["Wh"], c["b"], order)
             cell = f * cell + i * g
-            h = o * np.tanh(cell)
+            h = o * (np.tanh(cell) if tanh_out else cell)
         else:
-            h = _rnn_step(x[:, t], h, c["Wx"], c["Wh"], c["b"])
+            a = x[:, t] @ c["Wx"] + h @ c["Wh"] + c["b"]
+            h = np.tanh(a) if tanh_out else a
         hs.append(h)
         cs.append(cell)
     return hs, cs
 
 
-def _bptt_dx(c, lstm: bool, carry_h=True, carry_c=True):
-    """dx of backprop through time, with the gradient from step t + 1 carried (or forgotten)."""
+def _bptt(c, lstm: bool, carry_h=True, carry_c=True, add_dh=True, dh_into_cell=False, order=reversed, step=None):
+    """(dx, dh0, the upstream gradient fed to step 0) of backprop through time, with the variations
+    students make: the gradient from step t + 1 carried (or forgotten), dh[:, t] added to it (or only the
+    last step's, `add_dh=False`), dh[:, t] fed into the cell's gradient instead of the hidden state's
+    (`dh_into_cell`), the steps walked in another order (`order=iter`: first to last), a step backward
+    with one of the steps' mistakes (`step`, its variation)."""
+    step = step or {}
     hs, cs = _states(c, lstm)
     dh = c.douts[0]
+    t_len = c["x"].shape[1]
     dx = np.empty_like(c["x"])
     dprev_h, dprev_c = np.zeros_like(hs[0]), np.zeros_like(hs[0])
-    for t in reversed(range(c["x"].shape[1])):
-        upstream = dh[:, t] + (dprev_h if carry_h else 0)
+    upstream = dprev_h
+    for t in order(range(t_len)):
+        own = dh[:, t] if add_dh or t == t_len - 1 else 0
+        upstream = (0 if dh_into_cell else own) + (dprev_h if carry_h else 0)
         if lstm:
+            cell = (dprev_c if carry_c else np.zeros_like(dprev_c)) + (own if dh_into_cell else 0)
             dx[:, t], dprev_h, dprev_c, *_ = _lstm_step_backward(
-                upstream, dprev_c if carry_c else np.zeros_like(dprev_c), c["x"][:, t], hs[t], cs[t],
-                c["Wx"], c["Wh"], c["b"])
+                upstream, cell, c["x"][:, t], hs[t], cs[t], c["Wx"], c["Wh"], c["b"], **step)
         else:
-            dx[:, t], dprev_h, *_ = _rnn_step_backward(upstream, c["x"][:, t], hs[t], c["Wx"], c["Wh"], c["b"])
-    return dx
+            dx[:, t], dprev_h, *_ = _rnn_step_backward(upstream, c["x"][:, t], hs[t], c["Wx"], c["Wh"], c["b"],
+                                                       **step)
+    return dx, dprev_h, upstream
+
+
+def _bptt_dx(c, lstm: bool, **variation):
+    """dx of backprop through time, with a variation (see _bptt)."""
+    return _bptt(c, lstm, **variation)[0]
 
 
 def _bptt_last_step_weights(c):
@@ -118,6 +143,56 @@ def _step_config(rng: np.random.Generator) -> dict:
 
 def _sequence_config(rng: np.random.Generator) -> dict:
     return {"N": _size(rng, 2, 3), "T": _size(rng, 2, 4), "D": _size(rng, 2, 4), "H": _size(rng, 2, 4)}
+
+
+def _longer_than_one_step(c) -> bool:
+    return c["x"].shape[1] > 1
+
+
+def _bptt_mistakes(lstm: bool, prefix: str) -> tuple[Mistake, ...]:
+    """The backprop-through-time mistakes the RNN and the LSTM share (ids prefixed for the LSTM)."""
+    return (
+        Mistake(f"{prefix}bptt_dh_only_last_step", "dx", "Every step's hidden state reaches the loss directly: feed "
+                "each step dh[:, t] + dprev_h, with dh[:, t] added at every step, not only at the last one.",
+                lambda c: _bptt_dx(c, lstm, add_dh=False), when=_longer_than_one_step),
+        Mistake(f"{prefix}bptt_forward_order", "dx", "Walk the steps from the last to the first (for t in "
+                "reversed(range(T))): step t needs the dprev_h that step t + 1 sends back, so step t + 1 goes first.",
+                lambda c: _bptt_dx(c, lstm, order=iter), when=_longer_than_one_step),
+        Mistake(f"{prefix}bptt_dh0_not_through_first_step", "dh0", "dh0 is the dprev_h that the first step's "
+                "backward returns, not the upstream gradient you feed into it (dh[:, 0] + dprev_h): that one is the "
+                "gradient at h[:, 0].", lambda c: _bptt(c, lstm)[2]),
+        Mistake(f"{prefix}bptt_dh0_zero", "dh0", "h0 feeds the first step, so dh0 is the dprev_h that the first "
+                "step's backward returns (after the loop over the steps), not zeros.",
+                lambda c: np.zeros_like(c["h0"])),
+    )
+
+
+def _step_mistakes_through_time(lstm: bool, step: Hidden, variations) -> tuple[Mistake, ...]:
+    """A step backward's mistakes as the sequence backward shows them (the sequence walks back through
+    the step): same ids, and the step's hint after saying where it is. `variations` is (id, variation),
+    in the order of the step's declared mistakes of that id."""
+    layer = "lstm" if lstm else "rnn"
+    hints: dict[str, list[str]] = {}
+    for mistake in step.mistakes:
+        hints.setdefault(mistake.id, []).append(mistake.hint)
+    found = []
+    for mistake_id, variation, carried_only in variations:
+        hint = hints[mistake_id].pop(0)
+        found.append(Mistake(mistake_id, "dx", f"The step backward that {layer}_backward walks back through has a "
+                             f"mistake: {hint}", lambda c, v=variation: _bptt_dx(c, lstm, step=v),
+                             when=_longer_than_one_step if carried_only else None))
+    return tuple(found)
+
+
+def _bptt_ids(layer: str, prefix: str) -> dict[str, str]:
+    return {
+        f"{prefix}bptt_dh_only_last_step": f"{layer}_backward adds dh[:, t] only at the last step: the other steps get "
+                                           "only the gradient carried from step t + 1",
+        f"{prefix}bptt_forward_order": f"{layer}_backward walks the steps from the first to the last",
+        f"{prefix}bptt_dh0_not_through_first_step": f"{layer}_backward returns as dh0 the upstream gradient fed into "
+                                                    "the first step, not the dprev_h it returns",
+        f"{prefix}bptt_dh0_zero": f"{layer}_backward returns dh0 as zeros",
+    }
 
 
 # --- vanilla RNN -------------------------------------------------------------------------------------
@@ -155,8 +230,10 @@ RNN_IDS = {
     "bptt_missing_next_dh": "rnn_backward gives each step only dh[:, t]: the gradient from step t + 1 (dprev_h) is "
                             "not added",
     "rnn_h0_ignored": "rnn_forward starts from zeros instead of h0",
+    "rnn_state_not_carried": "rnn_forward starts every step from h0 instead of the previous step's hidden state",
     "rnn_weights_not_accumulated": "rnn_backward assigns each step's weight gradient (dWh = dWh_t) instead of adding "
                                    "up the steps' gradients",
+    **_bptt_ids("rnn", ""),
 }
 
 RNN = Hidden(
@@ -166,6 +243,10 @@ RNN = Hidden(
         Mistake("rnn_h0_ignored", "h", "The first step starts from h0, the initial hidden state given, not zeros.",
                 lambda c: np.stack(_states({**{k: c[k] for k in ("x", "Wx", "Wh", "b")},
                                             "h0": np.zeros_like(c["h0"])}, False)[0][1:], axis=1)),
+        Mistake("rnn_state_not_carried", "h", "Each step starts from the hidden state the step before produced: "
+                "prev_h = h0 before the loop, then prev_h = next_h at every step (only the first step uses h0).",
+                lambda c: np.stack([_rnn_step(c["x"][:, t], c["h0"], c["Wx"], c["Wh"], c["b"])
+                                    for t in range(c["x"].shape[1])], axis=1), when=_longer_than_one_step),
         Mistake("bptt_missing_next_dh", "dx", "h[:, t] reaches the loss twice: through dh[:, t] and through the "
                 "next step. Walk back from the last step and feed each step dh[:, t] + dprev_h, dprev_h being what "
                 "step t + 1 returned.", lambda c: _bptt_dx(c, False, carry_h=False),
@@ -174,6 +255,13 @@ RNN = Hidden(
                   f"the steps' gradients: {name} += the step's, not {name} = (that keeps one step's only).",
                   lambda c, k=k: _bptt_last_step_weights(c)[k], when=lambda c: c["x"].shape[1] > 1)
           for k, name in enumerate(("dWx", "dWh", "db"))),
+        *_bptt_mistakes(False, ""),
+        Mistake("rnn_step_no_tanh", "h", "The step that rnn_forward runs has a mistake: next_h = tanh(x @ Wx + "
+                "prev_h @ Wh + b): the tanh is missing.", lambda c: np.stack(_states(c, False, tanh_out=False)[0][1:], 1)),
+        *_step_mistakes_through_time(False, RNN_STEP, (
+            ("rnn_tanh_derivative_of_activated", {"local": lambda h, a: 1 - np.tanh(h) ** 2}, False),
+            ("rnn_tanh_derivative_of_preactivation", {"local": lambda h, a: 1 - a ** 2}, False),
+            ("rnn_dprev_h_wh_not_transposed", {"wh_transposed": False}, True))),
     ),
     mistake_ids=RNN_IDS)
 
@@ -238,7 +326,16 @@ def _masked_somewhere(c) -> bool:
 TEMPORAL_SOFTMAX_IDS = {
     "temporal_softmax_mask_ignored": "temporal_softmax_loss counts the masked-out steps too",
     "temporal_softmax_mean_over_steps": "temporal_softmax_loss divides by the number of kept steps instead of N",
+    "temporal_softmax_divided_by_nt": "temporal_softmax_loss divides by N * T (every step) instead of N",
 }
+
+
+def _kept_steps_differ_from_n(c) -> bool:
+    return int(c["mask"].sum()) != c["x"].shape[0]
+
+
+def _several_steps(c) -> bool:
+    return c["x"].shape[1] > 1
 
 TEMPORAL_SOFTMAX = Hidden(
     lambda rng: {"N": _size(rng, 2, 4), "T": _size(rng, 2, 5), "V": _size(rng, 3, 6)},
@@ -252,6 +349,15 @@ TEMPORAL_SOFTMAX = Hidden(
                 lambda c: np.asarray(-(_picked(c) * c["mask"]).sum() / c["mask"].sum())),
         Mistake("temporal_softmax_mask_ignored", "dx", "Masked steps get no gradient: multiply dx by "
                 "mask[:, :, None].", lambda c: _softmax_dx(c, np.ones_like(c["mask"])), when=_masked_somewhere),
+        Mistake("temporal_softmax_mean_over_steps", "dx", "Divide dx by N (the number of sequences), as the loss is, "
+                "not by the number of kept steps.",
+                lambda c: _softmax_dx(c, c["mask"]) * c["x"].shape[0] / c["mask"].sum(), when=_kept_steps_differ_from_n),
+        Mistake("temporal_softmax_divided_by_nt", "loss", "The loss sums over the time steps and averages over the "
+                "N sequences only: divide by N, not N * T.",
+                lambda c: np.asarray(-(_picked(c) * c["mask"]).sum() / c["mask"].size), when=_several_steps),
+        Mistake("temporal_softmax_divided_by_nt", "dx", "The loss sums over the time steps and averages over the "
+                "N sequences only: divide dx by N, not N * T.",
+                lambda c: _softmax_dx(c, c["mask"]) / c["x"].shape[1], when=_several_steps),
     ),
     mistake_ids=TEMPORAL_SOFTMAX_IDS)
 
@@ -279,6 +385,11 @@ LSTM_STEP_IDS = {
     "lstm_dnext_c_ignored": "lstm_step_backward leaves out the upstream dnext_c",
     "lstm_tanh_of_activated": "lstm_step_backward applies tanh' to the candidate g, which is already tanh'd",
     "lstm_dprev_c_missing_f": "lstm_step_backward's dprev_c is the cell's gradient dc without the forget gate's factor f",
+    "lstm_cell_path_missing_o": "lstm_step_backward's path from next_h to next_c lacks the output gate's factor o",
+    "lstm_tanh_c_of_activated": "lstm_step_backward applies tanh' to tanh(next_c), which is already tanh'd",
+    "lstm_output_gate_missing_tanh_c": "lstm_step_backward's output gate gradient lacks the factor tanh(next_c)",
+    "lstm_gate_partner_missing": "lstm_step_backward's gradient of i, f or g from next_c = f * prev_c + i * g lacks "
+                                 "its partner's factor (g, prev_c or i)",
 }
 
 LSTM_STEP = Hidden(
@@ -300,6 +411,19 @@ LSTM_STEP = Hidden(
                 "prev_c multiplied by the forget gate: dprev_c = dc * f.", _lstm_step_variant(2, times_f=False)),
         Mistake("lstm_dnext_c_ignored", "dprev_c", "The cell's gradient starts from the upstream dnext_c: "
                 "dc = dnext_c + dnext_h * o * (1 - tanh(next_c)**2).", _lstm_step_variant(2, dnext_c_used=False)),
+        Mistake("lstm_cell_path_missing_o", "dx", "next_h = o * tanh(next_c), so the gradient reaching next_c through "
+                "next_h is dnext_h * o * (1 - tanh(next_c)**2): the factor o is missing.",
+                _lstm_step_variant(0, through_o=False)),
+        Mistake("lstm_tanh_c_of_activated", "dx", "tanh(next_c) is already tanh'd: the local gradient of next_h's "
+                "tanh is 1 - tanh(next_c)**2, not 1 - tanh(tanh(next_c))**2.",
+                _lstm_step_variant(0, c_local=lambda tanh_c: 1 - np.tanh(tanh_c) ** 2)),
+        Mistake("lstm_output_gate_missing_tanh_c", "dx", "next_h = o * tanh(next_c), so the output gate's gradient is "
+                "dnext_h * tanh(next_c) (then times o * (1 - o)): the factor tanh(next_c) is missing.",
+                _lstm_step_variant(0, o_times_tanh_c=False)),
+        *(Mistake("lstm_gate_partner_missing", "dx", f"next_c = f * prev_c + i * g, so d{gate} = dc * {partner} "
+                  f"(then times {gate}'s local gradient): the factor {partner} is missing.",
+                  _lstm_step_variant(0, partner_dropped=gate))
+          for gate, partner in (("i", "g"), ("f", "prev_c"), ("g", "i"))),
     ),
     mistake_ids=LSTM_STEP_IDS)
 
@@ -307,6 +431,9 @@ LSTM_IDS = {
     "lstm_bptt_missing_next_dh": "lstm_backward gives each step only dh[:, t]: the gradient from step t + 1 is "
                                  "not added",
     "lstm_bptt_cell_not_carried": "lstm_backward does not carry the cell's gradient dprev_c from step t + 1 to step t",
+    "lstm_bptt_dh_into_cell": "lstm_backward adds dh[:, t] to the cell's gradient (dnext_c) instead of the hidden "
+                              "state's (dnext_h)",
+    **_bptt_ids("lstm", "lstm_"),
 }
 
 LSTM = Hidden(
@@ -316,9 +443,29 @@ LSTM = Hidden(
         Mistake("lstm_bptt_missing_next_dh", "dx", "h[:, t] reaches the loss through dh[:, t] and through the next "
                 "step: feed each step dh[:, t] + dprev_h.", lambda c: _bptt_dx(c, True, carry_h=False),
                 when=lambda c: c["x"].shape[1] > 1),
-        Mistake("lstm_bptt_cell_not_carried", "dx", "The cell state flows from step to step too: pass the dprev_c "
-                "that step t + 1 returned as step t's dnext_c (zeros only for the last step).",
+        # A step whose dprev_c lacks the path through next_h gives the very same numbers (dprev_c = 0 * f).
+        Mistake("lstm_bptt_cell_not_carried", "dx", "The cell's gradient never reaches the earlier steps. Pass the "
+                "dprev_c that step t + 1 returned as step t's dnext_c (zeros only for the last step); and in "
+                "lstm_step_backward, dprev_c = (dnext_c + dnext_h * o * (1 - tanh(next_c)**2)) * f, not dnext_c * f.",
                 lambda c: _bptt_dx(c, True, carry_c=False), when=lambda c: c["x"].shape[1] > 1),
+        Mistake("lstm_bptt_dh_into_cell", "dx", "dh[:, t] is the loss's gradient at the hidden state h[:, t], not at "
+                "the cell: feed each step dnext_h = dh[:, t] + dprev_h and dnext_c = dprev_c (the cell is never "
+                "output).", lambda c: _bptt_dx(c, True, dh_into_cell=True)),
+        *_bptt_mistakes(True, "lstm_"),
+        *(Mistake("lstm_gates_order", "h", "The step that lstm_forward runs has a mistake: a = x @ Wx + prev_h @ Wh + "
+                  "b splits into input, forget and output gates and the candidate, in that order: a[:, :H], "
+                  "a[:, H:2H], a[:, 2H:3H], a[:, 3H:].",
+                  lambda c, order=order: np.stack(_states(c, True, order=order)[0][1:], 1))
+          for order in _OTHER_GATE_ORDERS),
+        Mistake("lstm_next_h_without_tanh", "h", "The step that lstm_forward runs has a mistake: next_h = o * "
+                "tanh(next_c): the tanh is missing.", lambda c: np.stack(_states(c, True, tanh_out=False)[0][1:], 1)),
+        *_step_mistakes_through_time(True, LSTM_STEP, (
+            ("lstm_tanh_of_activated", {"g_local": lambda g: 1 - np.tanh(g) ** 2}, False),
+            ("lstm_dprev_c_missing_f", {"times_f": False}, True),
+            ("lstm_cell_path_missing_o", {"through_o": False}, False),
+            ("lstm_tanh_c_of_activated", {"c_local": lambda tanh_c: 1 - np.tanh(tanh_c) ** 2}, False),
+            ("lstm_output_gate_missing_tanh_c", {"o_times_tanh_c": False}, False),
+            *(("lstm_gate_partner_missing", {"partner_dropped": gate}, False) for gate in "ifg"))),
     ),
     mistake_ids=LSTM_IDS)
 

@@ -58,7 +58,38 @@ def _svm_dx_count_per_class(c):
     return dx / c["x"].shape[0]
 
 
+def _svm_dx_count_with_correct(c):
+    """The correct class's own margin (1) left in the mask, so its count is one too many:
+    dx[i, y[i]] = -(positives + 1) + 0 (the correct entry was overwritten after counting)."""
+    margins, rows, y = _margins(c)
+    positive = (margins > 0).astype(float)          # the correct class's margin is 1 > 0: counted
+    positive[rows, y] = -positive.sum(axis=1)
+    return positive / c["x"].shape[0]
+
+
+def _svm_scores_as_row(c):
+    """x - x[rows, y] + 1 with the correct scores an (N,) row: against (N, C) scores it lines up with the
+    columns (only when N == C; otherwise it raises, which exercises/svm/assignment.py reads)."""
+    x, y = c["x"], c["y"]
+    rows = np.arange(x.shape[0])
+    margins = np.maximum(0.0, x - x[rows, y] + 1.0)
+    margins[rows, y] = 0
+    return np.asarray(margins.sum() / x.shape[0])
+
+
+def _svm_dx_every_class(c):
+    """+1 for every other class and -1 for the correct one, whether or not the margin is positive."""
+    x, y = c["x"], c["y"]
+    dx = np.ones_like(x)
+    dx[np.arange(x.shape[0]), y] = -1
+    return dx / x.shape[0]
+
+
 SVM_IDS = {
+    "svm_dx_ignores_hinge": "svm_loss's dx gives every class +1 and the correct one -1, whether or not its margin "
+                            "is positive",
+    "svm_dx_count_includes_correct": "svm_loss's count of positive margins includes the correct class's own "
+                                     "margin (1), so dx[i, y[i]] is one too negative",
     "svm_correct_class_counted": "svm_loss counts the correct class's own margin (1 per example) in the loss",
     "svm_dx_missing_correct_class": "svm_loss's dx lacks the correct class's term (minus the number of positive margins)",
     "svm_dx_correct_class_minus_one": "svm_loss's dx subtracts 1 at the correct class instead of the number of positive margins",
@@ -82,6 +113,15 @@ SVM = Hidden(
         Mistake("svm_dx_count_wrong_axis", "dx", "Count the positive margins of each example along its row: "
                 "np.sum(margins > 0, axis=1); axis=0 counts them per class.", _svm_dx_count_per_class,
                 when=lambda c: c["x"].shape[0] == c["x"].shape[1]),
+        Mistake("svm_dx_count_includes_correct", "dx", "The correct class's own margin is always 1 > 0: leave it out "
+                "of the count (set margins[np.arange(N), y] = 0 first), so dx[i, y[i]] = -(number of positive "
+                "margins of the other classes) / N.", _svm_dx_count_with_correct),
+        Mistake("svm_correct_scores_not_column", "loss", "Each example's correct score must meet its own row: take it "
+                "as a column, x[np.arange(N), y][:, None]; an (N,) array lines up with the columns instead.",
+                _svm_scores_as_row, when=lambda c: c["x"].shape[0] == c["x"].shape[1]),
+        Mistake("svm_dx_ignores_hinge", "dx", "A class adds to the gradient only where its margin is positive (the "
+                "hinge max(0, .) is flat elsewhere): dx[i, j] = 1 for those classes only, and dx[i, y[i]] = -(their "
+                "number), all / N.", _svm_dx_every_class),
     ),
     mistake_ids=SVM_IDS)
 
