@@ -18,7 +18,6 @@ _MISSING_ATTRIBUTE = re.compile(r"(module 'numpy'|'numpy\.ndarray' object) has n
 _SUBSCRIPTED = re.compile(r"'(builtin_function_or_method|method|function)' object is not subscriptable")
 _FLOAT_SIZE = ("'float' object cannot be interpreted as an integer", "slice indices must be integers")
 _UNBOUND = re.compile(r"local variable '(\w+)'")
-# np.sum(dout, x_hat, axis=0): a name (not a number, not a keyword) in the axis's place
 # Names NumPy removed (1.20-1.24 deprecations, 2.0's cleanup), with what replaces each: a close match
 # in today's namespace would point elsewhere (np.int -> np.uint, np.complex -> np.iscomplex).
 _REMOVED = {"int": "int (or np.int64)", "float": "float (or np.float64)", "bool": "bool (or np.bool_)",
@@ -28,6 +27,7 @@ _REMOVED = {"int": "int (or np.int64)", "float": "float (or np.float64)", "bool"
             "NaN": "np.nan", "NAN": "np.nan", "Inf": "np.inf", "Infinity": "np.inf", "infty": "np.inf",
             "PINF": "np.inf", "NINF": "-np.inf", "round_": "np.round", "row_stack": "np.vstack",
             "in1d": "np.isin", "trapz": "np.trapezoid", "mat": "np.asarray"}
+# np.sum(dout, x_hat, axis=0): a name (not a number, not a keyword) in the axis's place
 _TWO_ARRAYS = re.compile(r"np\.(sum|mean)\(\s*([\w.]+)\s*,\s*([A-Za-z_][\w.]*)\s*[,)]")
 
 
