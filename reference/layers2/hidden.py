@@ -12,6 +12,20 @@ import numpy as np
 from grader.declare import ChainRule, Hidden, Mistake, Path
 
 
+def _computable(value, condition=lambda c: True):
+    """A mistake's `when`: `condition` holds and the wrong answer exists on this case (a student's
+    code making this mistake would raise on the others: an index past the array, a negative size)."""
+    def when(c) -> bool:
+        if not condition(c):
+            return False
+        try:
+            value(c)
+        except (IndexError, ValueError):
+            return False
+        return True
+    return when
+
+
 def _size(rng: np.random.Generator, low: int, high: int) -> int:
     """An integer in [low, high]."""
     return int(rng.integers(low, high + 1))
@@ -85,6 +99,31 @@ def _layernorm_dx_over_batch(c):
     return inv_std * (g - g.mean(axis=0) - x_hat * (g * x_hat).mean(axis=0))
 
 
+def _without_eps(c, param: str, axes, sign: float = 0.0):
+    """dx with the backward's std recomputed as sqrt(var + sign * eps): eps left out (sign 0) or
+    subtracted (sign -1), while the forward used sqrt(var + eps)."""
+    x = c["x"]
+    x_hat, _ = _normalise(x, axes, _eps(c, param))
+    inv_std = 1.0 / np.sqrt(x.var(axis=axes, keepdims=True) + sign * _eps(c, param))
+    return sum(p.value for p in _paths(x_hat, inv_std, c.dout * c["gamma"], axes, "batchnorm"))
+
+
+def _batchnorm_jacobian_diagonal(c):
+    """Only d x_hat_i / d x_i, the diagonal of the Jacobian: x_i's effect on the other examples'
+    x_hat_j through the batch mean and variance left out."""
+    x_hat, inv_std = _normalise(c["x"], 0, _eps(c, "bn_param"))
+    n = c["x"].shape[0]
+    return c.dout * c["gamma"] * inv_std * (1 - 1.0 / n - x_hat ** 2 / n)
+
+
+EPS_IDS = {
+    "backward_std_without_eps": "the backward recomputes the std as sqrt(var) or sqrt(var - eps), not the forward's "
+                                "sqrt(var + eps)",
+}
+EPS_HINT = ("The std in your backward must be the forward's, sqrt(var + eps): yours leaves eps out (or subtracts it). "
+            "Keep std (or 1 / std) in the cache instead of recomputing it.")
+
+
 BATCHNORM_IDS = {
     "missing_mean_path": "batchnorm dx is missing the path through the batch mean",
     "missing_var_path": "batchnorm dx is missing the path through the batch variance",
@@ -93,17 +132,34 @@ BATCHNORM_IDS = {
     "var_path_wrong": "batchnorm dx's path through the variance has the wrong sign or factor (by N, by 2)",
     "direct_path_wrong": "batchnorm dx's direct path has the wrong factor (gamma or 1/std missing)",
     "missing_gamma": "batchnorm dx is missing the factor gamma",
+    "batchnorm_jacobian_diagonal_only": "batchnorm dx keeps only d x_hat_i / d x_i (the Jacobian's diagonal): x_i's "
+                                        "effect on the other examples through the mean and variance is left out",
+    **EPS_IDS,
 }
 
 BATCHNORM_ALT = Hidden(
     lambda rng: {"N": _size(rng, 4, 10), "D": _size(rng, 2, 5)},
     edges=({"N": 3, "D": 3}, {"N": 7, "D": 2, "eps": 1e-2}),
     mistakes=(Mistake("missing_gamma", "dx", "dx is missing gamma: out = gamma * x_hat + beta, so the gradient "
-                      "reaching x_hat is gamma * dout.", _batchnorm_without_gamma),),
+                      "reaching x_hat is gamma * dout.", _batchnorm_without_gamma),
+              Mistake("batchnorm_jacobian_diagonal_only", "dx", "Your dx_i uses only d x_hat_i / d x_i. But x_i is in "
+                      "the batch mean and variance, so it moves every example's x_hat_j: sum over j, dx = gamma / std "
+                      "* (dout - mean(dout) - x_hat * mean(dout * x_hat)), means over the batch (axis 0).",
+                      _batchnorm_jacobian_diagonal),
+              Mistake("backward_std_without_eps", "dx", EPS_HINT, lambda c: _without_eps(c, "bn_param", 0)),
+              Mistake("backward_std_without_eps", "dx", EPS_HINT, lambda c: _without_eps(c, "bn_param", 0, -1.0))),
     chain_rule={"dx": ChainRule(_batchnorm_paths, only_direct=(
         "missing_mean_var_paths", "{grad} is only the direct path: the paths through the batch mean and variance "
         "are missing. "))},
     mistake_ids=BATCHNORM_IDS)
+
+def _layernorm_gamma_outside(c):
+    """batchnorm_backward_alt's form with gamma factored out of the means, which run over the
+    features here, along which gamma varies."""
+    x_hat, inv_std = _normalise(c["x"], 1, _eps(c, "ln_param"))
+    d = c.dout
+    return c["gamma"] * inv_std * (d - d.mean(axis=1, keepdims=True) - x_hat * (d * x_hat).mean(axis=1, keepdims=True))
+
 
 LAYERNORM_IDS = {
     "layernorm_over_batch": "layernorm_forward normalises over the batch (axis 0, batchnorm's) instead of each example",
@@ -116,6 +172,9 @@ LAYERNORM_IDS = {
     "layernorm_only_direct_path": "layernorm dx is only the direct path: the paths through mean and variance are missing",
     "layernorm_missing_gamma": "layernorm dx is missing the factor gamma (dout, not dout * gamma, sent back through x_hat)",
     "dgamma_includes_beta": "dgamma is summed from dout * (x_hat + beta): beta was added to the x_hat the cache keeps",
+    "layernorm_gamma_outside_sums": "layernorm dx takes gamma out of the means over the features (batchnorm's "
+                                    "one-line form), though gamma varies along them",
+    **EPS_IDS,
 }
 
 LAYERNORM = Hidden(
@@ -130,6 +189,12 @@ LAYERNORM = Hidden(
         Mistake("layernorm_missing_gamma", "dx", "dx is missing gamma: out = gamma * x_hat + beta, so the gradient "
                 "reaching x_hat is dout * gamma, and every path of dx (direct, mean, variance) starts from it.",
                 _layernorm_without_gamma),
+        Mistake("layernorm_gamma_outside_sums", "dx", "In batchnorm gamma can stand outside the means, which run over "
+                "the batch; layernorm's run over the features, and gamma varies along them: take the means of "
+                "g = dout * gamma, dx = (g - mean(g) - x_hat * mean(g * x_hat)) / std, means over axis 1.",
+                _layernorm_gamma_outside),
+        Mistake("backward_std_without_eps", "dx", EPS_HINT, lambda c: _without_eps(c, "ln_param", 1)),
+        Mistake("backward_std_without_eps", "dx", EPS_HINT, lambda c: _without_eps(c, "ln_param", 1, -1.0)),
         Mistake("dgamma_includes_beta", "dgamma", "dgamma = sum(dout * x_hat, axis=0): the x_hat you multiply by "
                 "has beta added (a += on the array the cache keeps?). Keep x_hat itself for the backward.",
                 _layernorm_dgamma_with_beta),
@@ -190,7 +255,34 @@ DROPOUT_IDS = {
     "dropout_old_vanilla": "dropout as in the pre-2017 notes: p drops a unit and the kept ones are not rescaled",
     "dropout_keeps_everything": "dropout keeps every unit in training (e.g. rand < p / p, which compares with 1)",
     "dropout_backward_not_rescaled": "dropout_backward multiplies dout by the 0/1 mask without the 1 / p scale",
+    "dropout_mask_randn": "dropout draws its mask with np.random.randn (normal), so a unit is kept with probability "
+                          "Phi(p), not p",
+    "dropout_mask_shared_across_batch": "dropout draws one mask row of shape (1, D) for the whole batch: every "
+                                        "example loses the same features",
 }
+
+DROPOUT_RANDN = ("np.random.randn draws from a normal distribution, so comparing it with p does not keep a unit with "
+                 "probability p: draw uniform numbers in [0, 1), mask = (np.random.rand(*x.shape) < p) / p.")
+
+
+def _normal(c) -> np.ndarray:
+    """The draws of np.random.seed(seed), then np.random.randn(*x.shape)."""
+    return np.random.RandomState(c["dropout_param"]["seed"]).standard_normal(c["x"].shape)
+
+
+def _randn_mistakes() -> tuple[Mistake, ...]:
+    """A normal draw compared with the keep probability (or with the drop probability), scaled by 1 / keep."""
+    when = lambda c: _training(c) and _keep(c) < 1     # noqa: E731
+    return tuple(Mistake("dropout_mask_randn", "out", DROPOUT_RANDN, value, when=when) for value in (
+        lambda c: c["x"] * (_normal(c) < _keep(c)) / _keep(c),
+        lambda c: c["x"] * (_normal(c) > _keep(c)) / _keep(c),
+        lambda c: c["x"] * (_normal(c) > 1 - _keep(c)) / _keep(c)))
+
+
+def _one_row_mask(c) -> np.ndarray:
+    """x through a mask drawn as np.random.rand(1, D) < keep, scaled: one row for the whole batch."""
+    row = np.random.RandomState(c["dropout_param"]["seed"]).random_sample((1, c["x"].shape[1]))
+    return c["x"] * (row < _keep(c)) / _keep(c)
 
 DROPOUT_P = "In this course p is the probability of KEEPING a unit: mask = (np.random.rand(*x.shape) < p) / p."
 DROPOUT_P_DROPS = ("In this course p is the probability of DROPPING a unit: keep one with probability 1 - p, "
@@ -246,6 +338,10 @@ DROPOUT = Hidden(
         *((Mistake("dropout_scaled_at_test", "out", "With inverted dropout the scaling happens in training, so test "
                    "mode returns x unchanged: out = x.", lambda c: c["x"] * _keep(c),
                    when=lambda c: not _training(c)),) if P_MEANS == "drop" else ()),
+        *_randn_mistakes(),
+        Mistake("dropout_mask_shared_across_batch", "out", "Draw one mask entry per unit, np.random.rand(*x.shape): "
+                "a mask of shape (1, D) drops the same features in every example.", _one_row_mask,
+                when=lambda c: _training(c) and _keep(c) < 1 and c["x"].ndim == 2 and c["x"].shape[0] > 1),
         Mistake("dropout_backward_not_rescaled", "dx", "Use the forward's mask itself, 1 / keep-probability scale "
                 "included: dx = dout * mask.", lambda c: c.dout * _kept(c), when=_training),
     ),
@@ -297,7 +393,36 @@ def _dx_padded(c):
     return dx_pad
 
 
+def _dx_windows_assigned(c):
+    """dx_pad[window] = w * dout (=, not +=): where windows overlap, the last one written wins."""
+    x, w, stride, pad = c["x"], c["w"], _param(c, "stride"), _param(c, "pad")
+    _, _, hh, ww = w.shape
+    dx_pad = np.zeros((x.shape[0], x.shape[1], x.shape[2] + 2 * pad, x.shape[3] + 2 * pad))
+    for i in range(c.dout.shape[2]):
+        for j in range(c.dout.shape[3]):
+            dx_pad[:, :, i * stride:i * stride + hh, j * stride:j * stride + ww] = \
+                np.tensordot(c.dout[:, :, i, j], w, axes=([1], [0]))
+    return dx_pad[:, :, pad:pad + x.shape[2], pad:pad + x.shape[3]]
+
+
+def _conv_windows_overlap(c) -> bool:
+    _, _, hh, ww = c["w"].shape
+    return _param(c, "stride") < max(hh, ww)
+
+
+def _padded_by_one(c):
+    """The output's size from conv_param['pad'], its windows read from x padded by 1."""
+    right = _correlate(c["x"], c["w"], c["b"], _param(c, "stride"), _param(c, "pad"))
+    h, w = right.shape[2:]
+    wrong = _correlate(c["x"], c["w"], c["b"], _param(c, "stride"), 1)[:, :, :h, :w]
+    if wrong.shape != right.shape:
+        raise ValueError("x padded by 1 has fewer windows than the output needs")
+    return wrong
+
+
 CONV_IDS = {
+    "conv_dx_window_assigned": "conv_backward assigns dx_pad[window] = w * dout (=, not +=): overlapping windows "
+                               "erase each other",
     "conv_missing_bias": "conv_forward_naive leaves out the bias b",
     "conv_kernel_flipped": "conv_forward_naive flips the kernel (true convolution); CS231n's layer is a cross-correlation",
 }
@@ -314,6 +439,13 @@ CONV = Hidden(
         Mistake("conv_pad_hardcoded", "out", "Pad by conv_param['pad'].",
                 lambda c: _correlate(c["x"], c["w"], c["b"], _param(c, "stride"), 1),
                 when=lambda c: _param(c, "pad") != 1),
+        Mistake("conv_pad_hardcoded", "out", "Your output has the right size, but its windows are read from x padded "
+                "by 1: pad by conv_param['pad'] (it can be 0 or 2), np.pad(x, ((0, 0), (0, 0), (pad, pad), "
+                "(pad, pad))).", _padded_by_one,
+                when=_computable(_padded_by_one, lambda c: _param(c, "pad") != 1)),
+        Mistake("conv_dx_window_assigned", "dx", "Windows overlap when the stride is smaller than the kernel: add each "
+                "window's gradient into dx_pad (+=); dx_pad[window] = ... erases what the windows before it put "
+                "there.", _dx_windows_assigned, when=_conv_windows_overlap),
         Mistake("conv_missing_bias", "out", "Each filter's output gets its bias: out[n, f] += b[f].",
                 lambda c: _correlate(c["x"], c["w"], 0.0, _param(c, "stride"), _param(c, "pad"))),
         Mistake("conv_kernel_flipped", "out", "CS231n's convolution layer does not flip the kernel: out[n, f, i, j] "
@@ -380,7 +512,49 @@ def _max_assigned(c):
     return dx
 
 
+def _pool_with_starts(c, row_step: bool, col_step: bool):
+    """Max pooling whose row (column) slices start at i * stride, or at i itself where the stride
+    was left out of the start (the end keeps it): x[:, :, i * s:i * s + ph, j:j * s + pw]."""
+    param = c["pool_param"]
+    ph, pw, s = param["pool_height"], param["pool_width"], param["stride"]
+    x = c["x"]
+    out = np.empty((*x.shape[:2], 1 + (x.shape[2] - ph) // s, 1 + (x.shape[3] - pw) // s))
+    for i in range(out.shape[2]):
+        for j in range(out.shape[3]):
+            rows = slice(i * s if row_step else i, i * s + ph)
+            cols = slice(j * s if col_step else j, j * s + pw)
+            out[:, :, i, j] = x[:, :, rows, cols].max(axis=(2, 3))
+    return out
+
+
+def _argmax_unravelled_with(c, position):
+    """dout sent to the window's flat argmax k, put back at (row, column) = position(k, ph, pw)."""
+    param = c["pool_param"]
+    ph, pw, s = param["pool_height"], param["pool_width"], param["stride"]
+    x = c["x"]
+    dx = np.zeros_like(x)
+    for i in range(c.dout.shape[2]):
+        for j in range(c.dout.shape[3]):
+            k = x[:, :, i * s:i * s + ph, j * s:j * s + pw].reshape(*x.shape[:2], -1).argmax(axis=2)
+            row, col = position(k, ph, pw)
+            rows, cols = i * s + row, j * s + col
+            for n, ch in np.ndindex(*x.shape[:2]):
+                dx[n, ch, rows[n, ch], cols[n, ch]] += c.dout[n, ch, i, j]
+    return dx
+
+
+def _pool_not_square(c) -> bool:
+    return c["pool_param"]["pool_height"] != c["pool_param"]["pool_width"]
+
+
+# (k - k % pw) / ph for the row, and np.unravel_index(k, (pw, ph)): the window's shape read the other way round.
+_ROW_BY_HEIGHT = lambda c: _argmax_unravelled_with(c, lambda k, ph, pw: ((k - k % pw) // ph, k % pw))   # noqa: E731
+_UNRAVEL_SWAPPED = lambda c: _argmax_unravelled_with(c, lambda k, ph, pw: (k // ph, k % ph))           # noqa: E731
+
 POOL_IDS = {
+    "pool_window_start_without_stride": "max_pool_forward starts a window's slice at i (the output index), not i * stride",
+    "pool_argmax_unravelled_wrong": "max_pool_backward turns the window's flat argmax into a row with pool_height "
+                                    "where pool_width belongs (k // pool_width)",
     "pool_dout_to_window": "max_pool_backward gives dout to every element of the window, not only to its max",
     "pool_window_overwritten": "max_pool_backward assigns dx[window] = mask * dout: overlapping windows erase each other",
     "pool_max_assigned": "max_pool_backward assigns dout at the max (=, not +=): a max shared by two windows loses a gradient",
@@ -393,6 +567,18 @@ MAX_POOL = Hidden(
     mistakes=(
         Mistake("pool_stride_ignored", "out", "Move each window by pool_param['stride'].",
                 lambda c: _stride_one_pool(c), when=lambda c: c["pool_param"]["stride"] != 1),
+        Mistake("pool_window_start_without_stride", "out", "Each window starts at i * stride (rows) and j * stride "
+                "(columns): one of your slices starts at the output index itself, x[..., j:j * stride + pool_width].",
+                lambda c: _pool_with_starts(c, True, False), when=lambda c: c["pool_param"]["stride"] != 1),
+        Mistake("pool_window_start_without_stride", "out", "Each window starts at i * stride (rows) and j * stride "
+                "(columns): one of your slices starts at the output index itself, x[..., i:i * stride + pool_height, "
+                "...].", lambda c: _pool_with_starts(c, False, True), when=lambda c: c["pool_param"]["stride"] != 1),
+        Mistake("pool_argmax_unravelled_wrong", "dx", "The flat index k of a window's maximum is at row k // pool_width "
+                "and column k % pool_width (a row holds pool_width elements); np.unravel_index(k, (pool_height, "
+                "pool_width)) does it for you.", _ROW_BY_HEIGHT, when=_computable(_ROW_BY_HEIGHT, _pool_not_square)),
+        Mistake("pool_argmax_unravelled_wrong", "dx", "The flat index k of a window's maximum is at row k // pool_width "
+                "and column k % pool_width (a row holds pool_width elements); np.unravel_index(k, (pool_height, "
+                "pool_width)) does it for you.", _UNRAVEL_SWAPPED, when=_computable(_UNRAVEL_SWAPPED, _pool_not_square)),
         Mistake("pool_dout_to_window", "dx", "Only the maximum of each window affected the output: dout goes to "
                 "that one element (where window == window.max()), the others get 0.", _dout_to_window),
         Mistake("pool_window_overwritten", "dx", "Windows overlap when the stride is smaller than the window: add "
@@ -486,6 +672,31 @@ def _groupnorm_with(groups):
     return value
 
 
+def _groupnorm_normalised(c, shape, axes):
+    """gamma * x_hat + beta, x_hat normalised over `axes` of x reshaped to `shape(n, ch, h, w, G)`."""
+    x = c["x"]
+    n, ch, h, w = x.shape
+    x_hat, _ = _normalise(x.reshape(shape(n, ch, h, w, c["G"])), axes, _eps(c, "gn_param"))
+    channels = (1, -1, 1, 1)
+    return c["gamma"].reshape(channels) * x_hat.reshape(x.shape) + c["beta"].reshape(channels)
+
+
+def _groupnorm_per_position(c):
+    """Each (n, h, w) position normalised over the group's channels alone (layernorm on the
+    (N * H * W, C // G) slices of x moved channels-last)."""
+    return _groupnorm_normalised(c, lambda n, ch, h, w, g: (n, g, ch // g, h, w), 2)
+
+
+def _groupnorm_interleaved(c):
+    """Groups of channels c with the same c % G: x reshaped to (N, C // G, G, H, W), not (N, G, C // G, H, W)."""
+    return _groupnorm_normalised(c, lambda n, ch, h, w, g: (n, ch // g, g, h, w), (1, 3, 4))
+
+
+def _groupnorm_g_as_size(c):
+    """G read as the number of channels in a group: C // G groups of G channels."""
+    return _groupnorm_normalised(c, lambda n, ch, h, w, g: (n, ch // g, g, h, w), (2, 3, 4))
+
+
 def _groupnorm_paths(c) -> list[Path]:
     x_hat, inv_std = _grouped(c, c["G"])
     g = (c.dout * c["gamma"].reshape(1, -1, 1, 1)).reshape(x_hat.shape)
@@ -496,6 +707,12 @@ def _groupnorm_paths(c) -> list[Path]:
 GROUPNORM_IDS = {
     "groupnorm_ignores_groups": "groupnorm normalises each example over all its channels (layernorm), ignoring G",
     "groupnorm_per_channel": "groupnorm normalises each channel on its own (instance norm), ignoring G",
+    "groupnorm_per_position": "groupnorm normalises each (n, h, w) position over its group's channels only, not over "
+                              "the group's channels and every position",
+    "groupnorm_channels_interleaved": "groupnorm puts every G-th channel in one group (x.reshape(N, C // G, G, ...)) "
+                                      "instead of C // G consecutive channels",
+    "groupnorm_g_is_group_size": "groupnorm reads G as the number of channels in a group (C // G groups of G) "
+                                 "instead of the number of groups",
     "groupnorm_missing_mean_path": "groupnorm dx is missing the path through the group mean",
     "groupnorm_missing_var_path": "groupnorm dx is missing the path through the group variance",
     "groupnorm_mean_path_wrong": "groupnorm dx's path through the mean has the wrong sign or factor",
@@ -514,6 +731,16 @@ GROUPNORM = Hidden(
         Mistake("groupnorm_per_channel", "out", "A group holds C // G channels, normalised together: reshape x to "
                 "(N, G, C // G, H, W) and normalise over axes (2, 3, 4).", _groupnorm_with(lambda c: c["x"].shape[1]),
                 when=lambda c: c["G"] < c["x"].shape[1]),
+        Mistake("groupnorm_per_position", "out", "A group's mean and variance are taken over its channels AND every "
+                "position (h, w), one pair per example and group: reshape x to (N, G, C // G, H, W) and normalise "
+                "over axes (2, 3, 4), not over the channels of each position alone.", _groupnorm_per_position,
+                when=lambda c: c["G"] < c["x"].shape[1]),
+        Mistake("groupnorm_channels_interleaved", "out", "Group g holds the C // G consecutive channels g * C // G to "
+                "(g + 1) * C // G: reshape x to (N, G, C // G, H, W). (N, C // G, G, H, W) puts every G-th channel "
+                "in one group.", _groupnorm_interleaved, when=lambda c: 1 < c["G"] < c["x"].shape[1]),
+        Mistake("groupnorm_g_is_group_size", "out", "G is the number of groups, each of C // G channels: reshape x "
+                "to (N, G, C // G, H, W). Yours makes C // G groups of G channels.", _groupnorm_g_as_size,
+                when=lambda c: 1 < c["G"] < c["x"].shape[1] and c["G"] ** 2 != c["x"].shape[1]),
     ),
     chain_rule={"dx": ChainRule(_groupnorm_paths)},
     mistake_ids=GROUPNORM_IDS)
