@@ -352,9 +352,15 @@ def _groupnorm_output_shape(out_shape, expected, hint, kind, case):
 
 
 def _groupnorm_error(error, function, case):
-    """gamma[c] on a gamma of shape (1, C, 1, 1): numpy says axis 0 has size 1."""
-    if GROUPNORM_GAMMA_SHAPE == "(1, C, 1, 1)" and error.get("type") == "IndexError" \
-            and "out of bounds for axis 0 with size 1" in error.get("message", "") \
+    """gamma[c] on a gamma of shape (1, C, 1, 1): numpy says axis 0 has size 1, or (for c = 0) the
+    (C, 1, 1) it gives does not broadcast. Only where the message shows it."""
+    message = error.get("message", "")
+    channels = case["x"].shape[1] if case is not None else None
+    # gamma[0] of a (1, C, 1, 1) gamma is (C, 1, 1), which does not broadcast against a channel's (N, H, W)
+    dropped_axis = error.get("type") == "ValueError" and channels is not None and channels > 1 \
+        and f"({channels},1,1)" in message.replace(" ", "")
+    past_axis_0 = error.get("type") == "IndexError" and "out of bounds for axis 0 with size 1" in message
+    if GROUPNORM_GAMMA_SHAPE == "(1, C, 1, 1)" and (dropped_axis or past_axis_0) \
             and re.search(r"\b(gamma|beta)\[", failing_line(error)):
         return ("gamma and beta have shape (1, C, 1, 1) here, so gamma[c] indexes their first axis, of size 1: take "
                 "channel c as gamma[0, c, 0, 0] (or flatten once, gamma.reshape(-1)), or multiply by gamma as it "
