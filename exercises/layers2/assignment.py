@@ -418,6 +418,20 @@ def _conv_output_square(error, function, case):
     return None
 
 
+def _square_reshape(error, function, case):
+    """out reshaped to (..., out_h, out_h): the output taken as square. Read from the student's own
+    line (shown on hidden checks too), not from the withheld message."""
+    line = failing_line(error)
+    repeated = re.search(r"reshape\(.*\b(\w+)\s*,\s*\1\s*\)", line)
+    if error.get("type") != "ValueError" or not repeated:
+        return None
+    conv = function.startswith("conv")
+    width = "W' = 1 + (W + 2 * pad - WW) // stride" if conv else "W' = 1 + (W - pool_width) // stride"
+    return (f"This reshape gives both spatial axes the size {repeated.group(1)}, but the output is square only when "
+            f"H' = W': reshape to (..., H', W'), each from its own axis ({width})."), \
+        "conv_output_square_assumed" if conv else "pool_output_square_assumed"
+
+
 def _conv_describe(extras) -> str:
     return f", stride {extras[0]['stride']}, pad {extras[0]['pad']}"
 
@@ -457,6 +471,7 @@ POOL_IDS = {
     "pool_tie_lost": "max_pool_backward at a tied maximum: the window's dout reaches its maxima neither once nor "
                      "once each (lost, doubled, NaN)",
     "pool_tie_wrong_elsewhere": "max_pool_backward is wrong away from a tied maximum when the input has one",
+    "pool_output_square_assumed": "max pooling reshapes its output with one size for both spatial axes (H' for W')",
     "pool_output_size_formula": "max_pool_forward sizes its output H // pool_height or H // stride instead of "
                                 "1 + (H - pool_height) // stride",
 }
@@ -485,11 +500,12 @@ EXERCISES = [
     Exercise("conv", "conv_forward_naive", "conv_backward_naive", ("x", "w", "b"), _conv_inputs,
              extras=("conv_param",), batched=True, describe=_conv_describe, output_shape=_conv_output_shape,
              gradient_shape=_padded_gradient_shape,
-             error_hint=_either(_conv_error, _conv_output_square, cache_unpacking, numpy2_error),
+             error_hint=_either(_conv_error, _conv_output_square, _square_reshape, cache_unpacking, numpy2_error),
              mistake_ids=CONV_IDS),
     Exercise("max_pool", "max_pool_forward_naive", "max_pool_backward_naive", ("x",), _pool_inputs,
              extras=("pool_param",), batched=True, describe=_pool_describe, output_shape=_pool_output_shape,
-             convention=Convention(_plant_pool_ties, _judge_pool_ties), error_hint=_either(cache_unpacking, numpy2_error),
+             convention=Convention(_plant_pool_ties, _judge_pool_ties),
+             error_hint=_either(_square_reshape, cache_unpacking, numpy2_error),
              mistake_ids=POOL_IDS),
     Exercise("spatial_batchnorm", "spatial_batchnorm_forward", "spatial_batchnorm_backward", ("x", "gamma", "beta"),
              _spatial_batchnorm_inputs, extras=("bn_param",), batched=True,

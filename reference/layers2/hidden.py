@@ -124,6 +124,37 @@ EPS_HINT = ("The std in your backward must be the forward's, sqrt(var + eps): yo
             "Keep std (or 1 / std) in the cache instead of recomputing it.")
 
 
+EPS_LEFT_OUT = {
+    "eps_left_out": "a normalisation divides by sqrt(var) without eps (or with an eps far below the default 1e-5)",
+    "batchnorm_eps_outside_sqrt": "batchnorm adds eps outside the square root: std + eps",
+}
+
+
+def _eps_left_out_hint(param: str) -> str:
+    return (f"eps is missing from the square root (or much smaller than the default): x_hat = (x - mean) / "
+            f"np.sqrt(var + eps), with eps = {param}.get('eps', 1e-5).")
+
+
+def _scaled(c, x_hat, channels=False):
+    """gamma * x_hat + beta, gamma and beta (C,) put on axis 1 of a 4-D x when `channels`."""
+    gamma, beta = c["gamma"], c["beta"]
+    if channels:
+        gamma, beta = gamma.reshape(1, -1, 1, 1), beta.reshape(1, -1, 1, 1)
+    return gamma * x_hat + beta
+
+
+def _without_eps_forward(c, axes, channels=False):
+    """The forward's out with x_hat = (x - mean) / sqrt(var): no eps."""
+    return _scaled(c, _normalise(c["x"], axes, 0.0)[0], channels)
+
+
+def _eps_outside_sqrt(c, axes, param, channels=False):
+    """The forward's out with x_hat = (x - mean) / (sqrt(var) + eps)."""
+    x = c["x"]
+    x_hat = (x - x.mean(axis=axes, keepdims=True)) / (x.std(axis=axes, keepdims=True) + _eps(c, param))
+    return _scaled(c, x_hat, channels)
+
+
 BATCHNORM_IDS = {
     "missing_mean_path": "batchnorm dx is missing the path through the batch mean",
     "missing_var_path": "batchnorm dx is missing the path through the batch variance",
@@ -135,6 +166,7 @@ BATCHNORM_IDS = {
     "batchnorm_jacobian_diagonal_only": "batchnorm dx keeps only d x_hat_i / d x_i (the Jacobian's diagonal): x_i's "
                                         "effect on the other examples through the mean and variance is left out",
     **EPS_IDS,
+    **EPS_LEFT_OUT,
 }
 
 BATCHNORM_ALT = Hidden(
@@ -147,7 +179,10 @@ BATCHNORM_ALT = Hidden(
                       "* (dout - mean(dout) - x_hat * mean(dout * x_hat)), means over the batch (axis 0).",
                       _batchnorm_jacobian_diagonal),
               Mistake("backward_std_without_eps", "dx", EPS_HINT, lambda c: _without_eps(c, "bn_param", 0)),
-              Mistake("backward_std_without_eps", "dx", EPS_HINT, lambda c: _without_eps(c, "bn_param", 0, -1.0))),
+              Mistake("backward_std_without_eps", "dx", EPS_HINT, lambda c: _without_eps(c, "bn_param", 0, -1.0)),
+              Mistake("eps_left_out", "out", _eps_left_out_hint("bn_param"), lambda c: _without_eps_forward(c, 0)),
+              Mistake("batchnorm_eps_outside_sqrt", "out", "Put eps inside the square root: (x - mean) / "
+                      "np.sqrt(var + eps).", lambda c: _eps_outside_sqrt(c, 0, "bn_param"))),
     chain_rule={"dx": ChainRule(_batchnorm_paths, only_direct=(
         "missing_mean_var_paths", "{grad} is only the direct path: the paths through the batch mean and variance "
         "are missing. "))},
@@ -175,6 +210,7 @@ LAYERNORM_IDS = {
     "layernorm_gamma_outside_sums": "layernorm dx takes gamma out of the means over the features (batchnorm's "
                                     "one-line form), though gamma varies along them",
     **EPS_IDS,
+    **EPS_LEFT_OUT,
 }
 
 LAYERNORM = Hidden(
@@ -195,6 +231,7 @@ LAYERNORM = Hidden(
                 _layernorm_gamma_outside),
         Mistake("backward_std_without_eps", "dx", EPS_HINT, lambda c: _without_eps(c, "ln_param", 1)),
         Mistake("backward_std_without_eps", "dx", EPS_HINT, lambda c: _without_eps(c, "ln_param", 1, -1.0)),
+        Mistake("eps_left_out", "out", _eps_left_out_hint("ln_param"), lambda c: _without_eps_forward(c, 1)),
         Mistake("dgamma_includes_beta", "dgamma", "dgamma = sum(dout * x_hat, axis=0): the x_hat you multiply by "
                 "has beta added (a += on the array the cache keeps?). Keep x_hat itself for the backward.",
                 _layernorm_dgamma_with_beta),
@@ -377,6 +414,10 @@ def _correlate(x, w, b, stride, pad):
     return out
 
 
+IM2COL_HINT = ("Window (i, j) is row i * W' + j of your im2col matrix (W' windows in a row): with i * H' + j, windows "
+               "overwrite each other whenever H' != W'.")
+
+
 def _param(c, key: str) -> int:
     return c["conv_param"][key]
 
@@ -420,7 +461,34 @@ def _padded_by_one(c):
     return wrong
 
 
+def _rows_indexed_by_height(h_out: int, w_out: int, window_value, empty):
+    """An im2col whose row for window (i, j) is i * H' + j instead of i * W' + j: windows collide
+    (the last one written stays), some rows keep their zeros (`empty`), and the output reads row
+    i * W' + j back. An index past the rows raises IndexError, as the student's code does."""
+    rows = [empty] * (h_out * w_out)
+    for i in range(h_out):
+        for j in range(w_out):
+            rows[i * h_out + j] = window_value(i, j)
+    return np.stack(rows, axis=-1).reshape(*np.shape(empty), h_out, w_out)
+
+
+def _conv_rows_by_height(c):
+    x, w, b, stride, pad = c["x"], c["w"], c["b"], _param(c, "stride"), _param(c, "pad")
+    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    _, _, hh, ww = w.shape
+    h_out, w_out = 1 + (x_pad.shape[2] - hh) // stride, 1 + (x_pad.shape[3] - ww) // stride
+    if h_out == w_out:
+        raise ValueError("a square output has no such mistake")
+
+    def window(i, j):
+        part = x_pad[:, :, i * stride:i * stride + hh, j * stride:j * stride + ww]
+        return np.tensordot(part, w, axes=([1, 2, 3], [1, 2, 3])) + b
+    return _rows_indexed_by_height(h_out, w_out, window, np.broadcast_to(b, (x.shape[0], w.shape[0])))
+
+
 CONV_IDS = {
+    "im2col_row_index_by_height": "an im2col conv / pool numbers window (i, j)'s row i * H' + j instead of i * W' + j: "
+                                  "windows collide when the output is not square",
     "conv_dx_window_assigned": "conv_backward assigns dx_pad[window] = w * dout (=, not +=): overlapping windows "
                                "erase each other",
     "conv_missing_bias": "conv_forward_naive leaves out the bias b",
@@ -443,6 +511,8 @@ CONV = Hidden(
                 "by 1: pad by conv_param['pad'] (it can be 0 or 2), np.pad(x, ((0, 0), (0, 0), (pad, pad), "
                 "(pad, pad))).", _padded_by_one,
                 when=_computable(_padded_by_one, lambda c: _param(c, "pad") != 1)),
+        Mistake("im2col_row_index_by_height", "out", IM2COL_HINT, _conv_rows_by_height,
+                when=_computable(_conv_rows_by_height)),
         Mistake("conv_dx_window_assigned", "dx", "Windows overlap when the stride is smaller than the kernel: add each "
                 "window's gradient into dx_pad (+=); dx_pad[window] = ... erases what the windows before it put "
                 "there.", _dx_windows_assigned, when=_conv_windows_overlap),
@@ -543,6 +613,17 @@ def _argmax_unravelled_with(c, position):
     return dx
 
 
+def _pool_rows_by_height(c):
+    param = c["pool_param"]
+    ph, pw, s = param["pool_height"], param["pool_width"], param["stride"]
+    x = c["x"]
+    h_out, w_out = 1 + (x.shape[2] - ph) // s, 1 + (x.shape[3] - pw) // s
+    if h_out == w_out:
+        raise ValueError("a square output has no such mistake")
+    return _rows_indexed_by_height(h_out, w_out, lambda i, j: x[:, :, i * s:i * s + ph, j * s:j * s + pw].max(axis=(2, 3)),
+                                   np.zeros(x.shape[:2]))
+
+
 def _pool_not_square(c) -> bool:
     return c["pool_param"]["pool_height"] != c["pool_param"]["pool_width"]
 
@@ -579,6 +660,8 @@ MAX_POOL = Hidden(
         Mistake("pool_argmax_unravelled_wrong", "dx", "The flat index k of a window's maximum is at row k // pool_width "
                 "and column k % pool_width (a row holds pool_width elements); np.unravel_index(k, (pool_height, "
                 "pool_width)) does it for you.", _UNRAVEL_SWAPPED, when=_computable(_UNRAVEL_SWAPPED, _pool_not_square)),
+        Mistake("im2col_row_index_by_height", "out", IM2COL_HINT, _pool_rows_by_height,
+                when=_computable(_pool_rows_by_height)),
         Mistake("pool_dout_to_window", "dx", "Only the maximum of each window affected the output: dout goes to "
                 "that one element (where window == window.max()), the others get 0.", _dout_to_window),
         Mistake("pool_window_overwritten", "dx", "Windows overlap when the stride is smaller than the window: add "
@@ -636,6 +719,7 @@ SPATIAL_IDS = {
     "spatial_batchnorm_mean_path_wrong": "spatial batchnorm dx's path through the mean has the wrong sign or factor",
     "spatial_batchnorm_var_path_wrong": "spatial batchnorm dx's path through the variance has the wrong sign or factor",
     "spatial_batchnorm_direct_path_wrong": "spatial batchnorm dx's direct path has the wrong factor",
+    **EPS_LEFT_OUT,
 }
 
 SPATIAL_BATCHNORM = Hidden(
@@ -647,6 +731,10 @@ SPATIAL_BATCHNORM = Hidden(
                 _spatial_no_transpose),
         Mistake("spatial_bn_over_batch_only", "out", "Spatial batchnorm keeps one mean and variance per channel, taken "
                 "over the batch AND every position (axes 0, 2, 3).", _spatial_over_batch_only),
+        Mistake("eps_left_out", "out", _eps_left_out_hint("bn_param"),
+                lambda c: _without_eps_forward(c, (0, 2, 3), channels=True)),
+        Mistake("batchnorm_eps_outside_sqrt", "out", "Put eps inside the square root: (x - mean) / np.sqrt(var + eps).",
+                lambda c: _eps_outside_sqrt(c, (0, 2, 3), "bn_param", channels=True)),
     ),
     chain_rule={"dx": ChainRule(_spatial_paths)},
     mistake_ids=SPATIAL_IDS)
@@ -679,6 +767,13 @@ def _groupnorm_normalised(c, shape, axes):
     x_hat, _ = _normalise(x.reshape(shape(n, ch, h, w, c["G"])), axes, _eps(c, "gn_param"))
     channels = (1, -1, 1, 1)
     return c["gamma"].reshape(channels) * x_hat.reshape(x.shape) + c["beta"].reshape(channels)
+
+
+def _groupnorm_without_eps(c):
+    x = c["x"]
+    n, ch, h, w = x.shape
+    x_hat, _ = _normalise(x.reshape(n, c["G"], ch // c["G"], h, w), (2, 3, 4), 0.0)
+    return _scaled(c, x_hat.reshape(x.shape), channels=True)
 
 
 def _groupnorm_per_position(c):
@@ -718,6 +813,7 @@ GROUPNORM_IDS = {
     "groupnorm_mean_path_wrong": "groupnorm dx's path through the mean has the wrong sign or factor",
     "groupnorm_var_path_wrong": "groupnorm dx's path through the variance has the wrong sign or factor",
     "groupnorm_direct_path_wrong": "groupnorm dx's direct path has the wrong factor",
+    **EPS_LEFT_OUT,
 }
 
 GROUPNORM = Hidden(
@@ -741,6 +837,7 @@ GROUPNORM = Hidden(
         Mistake("groupnorm_g_is_group_size", "out", "G is the number of groups, each of C // G channels: reshape x "
                 "to (N, G, C // G, H, W). Yours makes C // G groups of G channels.", _groupnorm_g_as_size,
                 when=lambda c: 1 < c["G"] < c["x"].shape[1] and c["G"] ** 2 != c["x"].shape[1]),
+        Mistake("eps_left_out", "out", _eps_left_out_hint("gn_param"), _groupnorm_without_eps),
     ),
     chain_rule={"dx": ChainRule(_groupnorm_paths)},
     mistake_ids=GROUPNORM_IDS)
