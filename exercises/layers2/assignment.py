@@ -45,6 +45,11 @@ def numpy2_error(error, function, case):
         # Python 2's / on ints gave an int; Python 3's gives a float, which no shape, range or slice takes.
         return ("A size or index is a float: in Python 3, / always gives a float, even for ints "
                 "(1 + (H + 2 * pad - HH) / stride). Use // for output sizes and positions."), "size_true_division"
+    if "module 'numpy.lib' has no attribute 'pad'" in message:
+        return "np.lib.pad is gone from NumPy 2: call np.pad, with the same arguments.", "numpy_removed_api"
+    if error.get("type") == "TypeError" and "unexpected keyword argument 'newshape'" in message:
+        return ("np.reshape's keyword newshape= was removed in NumPy 2.4: give the shape without it, "
+                "np.reshape(x, (N * H * W, C)) or x.reshape(N * H * W, C)."), "numpy_removed_api"
     if error.get("type") == "AttributeError" and "module 'numpy' has no attribute" in message:
         return ("np.int, np.float and np.bool were removed in NumPy 1.24: use Python's int, float and bool "
                 "(or np.int64, np.float64)."), "numpy_removed_alias"
@@ -179,16 +184,18 @@ def _dropout_error(error, function, case):
     """CS231n's stub ends with out = out.astype(x.dtype, copy=False): out is still None there when
     the branch of this mode was left as the stub's `pass`. And a mask drawn for two axes only
     (np.random.rand(N, D)) meets a 4-D x."""
-    message = error.get("message", "")
+    message, line = error.get("message", ""), failing_line(error)
     if function == "dropout_forward" and error.get("type") == "AttributeError" \
-            and "'NoneType' object has no attribute 'astype'" in message:
+            and ("'NoneType' object has no attribute 'astype'" in message or re.search(r"\bout\.astype\(", line)):
         mode = f"'{case['dropout_param']['mode']}'" if case is not None else "this"
         return (f"out is still None when the stub's last line, out = out.astype(...), runs: the branch for {mode} "
                 "mode never sets out (is it still the stub's pass?). In training out = x * mask; in test mode "
                 "out = x."), "dropout_branch_unwritten"
     if case is None or case["x"].ndim <= 2 or error.get("type") not in ("ValueError", "IndexError"):
         return None
-    if "broadcast" in message or "index" in message or "unpack" in message:
+    # the message is withheld on a hidden case: the student's line N, D = x.shape says it too
+    if "broadcast" in message or "index" in message or "unpack" in message \
+            or re.match(r"\w+\s*,\s*\w+\s*=\s*x\.shape\b", line):
         return ("x can have any number of axes (after a convolution it is (N, C, H, W)): draw the mask with "
                 "x's own shape, np.random.rand(*x.shape).", "dropout_mask_2d")
     return None
@@ -325,6 +332,23 @@ def _overlapping(windows: list[tuple[float, set]]) -> list[list[tuple[float, set
     return groups
 
 
+def _pool_error(error, function, case):
+    """np.max of an empty window: windows moved by their size run past x where the stride is
+    smaller. Only where the message shows it, and only where moving by the window's size does empty
+    a window of this case."""
+    if case is None or function != case.exercise.forward or error.get("type") != "ValueError" \
+            or "zero-size array to reduction operation" not in error.get("message", ""):
+        return None
+    param = case["pool_param"]
+    ph, pw, s = param["pool_height"], param["pool_width"], param["stride"]
+    h, w = case["x"].shape[2:]
+    if s < max(ph, pw) and ((h - ph) // s * ph >= h or (w - pw) // s * pw >= w):
+        return ("A window is empty: its slice starts past the end of x. Windows move by the stride, which can be "
+                "smaller than the window: window (i, j) starts at (i * stride, j * stride), not "
+                "(i * pool_height, j * pool_width)."), "pool_moved_by_window_size"
+    return None
+
+
 def _pool_output_shape(out_shape, expected, hint, kind, case):
     if case is None or len(out_shape) != 4 or out_shape[:2] != expected[:2]:
         return hint, kind, None
@@ -395,9 +419,27 @@ def _conv_error(error, function, case):
     """The crop dx_pad[:, :, pad:-pad, pad:-pad] at pad = 0: an empty array assigned into dx."""
     message = error.get("message", "")
     if case is not None and function == case.exercise.backward and case["conv_param"]["pad"] == 0 \
-            and "broadcast" in message and ",0,0)" in message.replace(" ", ""):
+            and "broadcast" in message and re.search(r"\((\d+,)*0,0\)", message.replace(" ", "")):
         return ("dx_pad[:, :, pad:-pad, pad:-pad] is empty when pad = 0 (-0 is 0): crop with "
                 "dx_pad[:, :, pad:pad + H, pad:pad + W] instead."), "conv_crop_empty_at_pad_0"
+    return None
+
+
+def _conv_window_cut(error, function, case):
+    """A window sliced from x instead of the padded x: at the edge it is cut short, and numpy names
+    its shape beside the kernel's. Only where the message shows it."""
+    message = error.get("message", "").replace(" ", "")
+    if case is None or error.get("type") != "ValueError" or "broadcast" not in message \
+            or case["conv_param"]["pad"] == 0:
+        return None
+    kernel = case["w"].shape[1:]
+    for found in re.findall(r"\(([\d,]+)\)", message):
+        shape = tuple(int(n) for n in found.split(",") if n)
+        if len(shape) >= 3 and shape[-3] == kernel[0] and shape[-2:] != kernel[1:] \
+                and all(a <= b for a, b in zip(shape[-2:], kernel[1:])):
+            return ("A window is cut off at the edge of x: with pad > 0 the windows run over the padded x, "
+                    "x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad))); slice x_pad, not x."), \
+                "conv_window_from_unpadded_x"
     return None
 
 
@@ -450,6 +492,7 @@ NUMPY_IDS = {
                               "NumPy 1.x code that NumPy 2 refuses",
     "numpy_removed_alias": "np.int / np.float / np.bool, removed in NumPy 1.24",
     "size_true_division": "a size or index computed with / (Python 2's integer division), a float in Python 3",
+    "numpy_removed_api": "a NumPy function or keyword removed in NumPy 2 (np.lib.pad, np.reshape(newshape=...))",
     "ragged_array": "NumPy asked to make one array of pieces of different shapes (a cache tuple used as an array, "
                     "np.vstack of caches), which NumPy 1.24+ refuses",
 }
@@ -461,6 +504,7 @@ CONV_IDS = {
     "conv_square_kernel_assumed": "conv_forward_naive uses one kernel size for both axes (HH for WW or WW for HH)",
     "conv_stride_ignored": "conv_forward_naive moves its windows by 1 whatever conv_param['stride'] says",
     "conv_pad_hardcoded": "conv_forward_naive pads by a fixed amount instead of conv_param['pad']",
+    "conv_window_from_unpadded_x": "a convolution slices its windows from x instead of the padded x (cut off at the edge)",
     "conv_crop_hardcoded": "conv_backward crops a fixed amount off dx_pad (1:-1), right for pad = 1 only",
     "conv_crop_square_assumed": "conv_backward crops dx_pad with one size for both axes (pad:pad + H for the columns too)",
     "conv_output_square_assumed": "conv_forward_naive sizes its output's width from H (H' for W'): the output taken "
@@ -500,12 +544,13 @@ EXERCISES = [
     Exercise("conv", "conv_forward_naive", "conv_backward_naive", ("x", "w", "b"), _conv_inputs,
              extras=("conv_param",), batched=True, describe=_conv_describe, output_shape=_conv_output_shape,
              gradient_shape=_padded_gradient_shape,
-             error_hint=_either(_conv_error, _conv_output_square, _square_reshape, cache_unpacking, numpy2_error),
+             error_hint=_either(_conv_error, _conv_window_cut, _conv_output_square, _square_reshape, cache_unpacking,
+                                numpy2_error),
              mistake_ids=CONV_IDS),
     Exercise("max_pool", "max_pool_forward_naive", "max_pool_backward_naive", ("x",), _pool_inputs,
              extras=("pool_param",), batched=True, describe=_pool_describe, output_shape=_pool_output_shape,
              convention=Convention(_plant_pool_ties, _judge_pool_ties),
-             error_hint=_either(_square_reshape, cache_unpacking, numpy2_error),
+             error_hint=_either(_pool_error, _square_reshape, cache_unpacking, numpy2_error),
              mistake_ids=POOL_IDS),
     Exercise("spatial_batchnorm", "spatial_batchnorm_forward", "spatial_batchnorm_backward", ("x", "gamma", "beta"),
              _spatial_batchnorm_inputs, extras=("bn_param",), batched=True,

@@ -196,6 +196,22 @@ def _layernorm_gamma_outside(c):
     return c["gamma"] * inv_std * (d - d.mean(axis=1, keepdims=True) - x_hat * (d * x_hat).mean(axis=1, keepdims=True))
 
 
+def _layernorm_half_adapted(c):
+    """batchnorm_backward_alt's formula half adapted, N replaced by D: gamma outside, dout summed
+    over the batch (axis 0), the variance term over the features (axis 1), all divided by D."""
+    x_hat, inv_std = _normalise(c["x"], 1, _eps(c, "ln_param"))
+    d, features = c.dout, c["x"].shape[1]
+    return c["gamma"] * inv_std * (d - d.sum(axis=0) / features - x_hat * (d * x_hat).mean(axis=1, keepdims=True))
+
+
+def _layernorm_var_path_uncentred(c):
+    """The path through the variance with x where x - mean belongs: -x * mean(g * x) / std**3."""
+    x = c["x"]
+    _, inv_std = _normalise(x, 1, _eps(c, "ln_param"))
+    g = c.dout * c["gamma"]
+    return inv_std * (g - g.mean(axis=1, keepdims=True)) - inv_std ** 3 * x * (g * x).mean(axis=1, keepdims=True)
+
+
 LAYERNORM_IDS = {
     "layernorm_over_batch": "layernorm_forward normalises over the batch (axis 0, batchnorm's) instead of each example",
     "layernorm_dx_over_batch": "layernorm_backward takes batchnorm's means over axis 0 instead of axis 1",
@@ -209,6 +225,7 @@ LAYERNORM_IDS = {
     "dgamma_includes_beta": "dgamma is summed from dout * (x_hat + beta): beta was added to the x_hat the cache keeps",
     "layernorm_gamma_outside_sums": "layernorm dx takes gamma out of the means over the features (batchnorm's "
                                     "one-line form), though gamma varies along them",
+    "layernorm_var_path_uncentred": "layernorm dx's path through the variance uses x where x - mean belongs",
     **EPS_IDS,
     **EPS_LEFT_OUT,
 }
@@ -229,6 +246,13 @@ LAYERNORM = Hidden(
                 "the batch; layernorm's run over the features, and gamma varies along them: take the means of "
                 "g = dout * gamma, dx = (g - mean(g) - x_hat * mean(g * x_hat)) / std, means over axis 1.",
                 _layernorm_gamma_outside),
+        Mistake("layernorm_gamma_outside_sums", "dx", "This is batchnorm_backward_alt's formula half adapted: gamma "
+                "stands outside means that run over the features, along which it varies, and the sum of dout still "
+                "runs over the batch (axis 0). Take g = dout * gamma and every mean over axis 1: dx = (g - mean(g) - "
+                "x_hat * mean(g * x_hat)) / std.", _layernorm_half_adapted),
+        Mistake("layernorm_var_path_uncentred", "dx", "The path through the variance uses x where x - mean belongs: "
+                "d var / dx = 2 (x - mean) / D, so that path is -x_hat * mean(g * x_hat) / std (g = dout * gamma).",
+                _layernorm_var_path_uncentred),
         Mistake("backward_std_without_eps", "dx", EPS_HINT, lambda c: _without_eps(c, "ln_param", 1)),
         Mistake("backward_std_without_eps", "dx", EPS_HINT, lambda c: _without_eps(c, "ln_param", 1, -1.0)),
         Mistake("eps_left_out", "out", _eps_left_out_hint("ln_param"), lambda c: _without_eps_forward(c, 1)),
@@ -313,7 +337,8 @@ def _randn_mistakes() -> tuple[Mistake, ...]:
     return tuple(Mistake("dropout_mask_randn", "out", DROPOUT_RANDN, value, when=when) for value in (
         lambda c: c["x"] * (_normal(c) < _keep(c)) / _keep(c),
         lambda c: c["x"] * (_normal(c) > _keep(c)) / _keep(c),
-        lambda c: c["x"] * (_normal(c) > 1 - _keep(c)) / _keep(c)))
+        lambda c: c["x"] * (_normal(c) > 1 - _keep(c)) / _keep(c),
+        lambda c: c["x"] * (_normal(c) < 1 - _keep(c)) / (1 - _keep(c))))
 
 
 def _one_row_mask(c) -> np.ndarray:
@@ -624,6 +649,35 @@ def _pool_rows_by_height(c):
                                    np.zeros(x.shape[:2]))
 
 
+def _pool_moved_by_size(c):
+    """Window (i, j) starting at (i * pool_height, j * pool_width): moved by its size, not the stride."""
+    param = c["pool_param"]
+    ph, pw = param["pool_height"], param["pool_width"]
+    x = c["x"]
+    out = np.empty((*x.shape[:2], 1 + (x.shape[2] - ph) // param["stride"], 1 + (x.shape[3] - pw) // param["stride"]))
+    for i in range(out.shape[2]):
+        for j in range(out.shape[3]):
+            window = x[:, :, i * ph:i * ph + ph, j * pw:j * pw + pw]
+            if window.size == 0:
+                raise ValueError("an empty window: the student's np.max raises here")
+            out[:, :, i, j] = window.max(axis=(2, 3))
+    return out
+
+
+def _pool_loops_over_window(c):
+    """The loops run over the window's size (pool_height, pool_width) instead of the output's."""
+    param = c["pool_param"]
+    ph, pw, s = param["pool_height"], param["pool_width"], param["stride"]
+    x = c["x"]
+    out = np.zeros((*x.shape[:2], 1 + (x.shape[2] - ph) // s, 1 + (x.shape[3] - pw) // s))
+    if ph > out.shape[2] or pw > out.shape[3] or (ph, pw) == out.shape[2:]:
+        raise ValueError("the loops run past the output, or over exactly its positions")
+    for i in range(ph):
+        for j in range(pw):
+            out[:, :, i, j] = x[:, :, i * s:i * s + ph, j * s:j * s + pw].max(axis=(2, 3))
+    return out
+
+
 def _pool_not_square(c) -> bool:
     return c["pool_param"]["pool_height"] != c["pool_param"]["pool_width"]
 
@@ -633,6 +687,9 @@ _ROW_BY_HEIGHT = lambda c: _argmax_unravelled_with(c, lambda k, ph, pw: ((k - k 
 _UNRAVEL_SWAPPED = lambda c: _argmax_unravelled_with(c, lambda k, ph, pw: (k // ph, k % ph))           # noqa: E731
 
 POOL_IDS = {
+    "pool_moved_by_window_size": "max_pool_forward moves its windows by their size (i * pool_height), not by the stride",
+    "pool_loops_over_window": "max_pool_forward loops over range(pool_height), range(pool_width) instead of the "
+                              "output's H' and W'",
     "pool_window_start_without_stride": "max_pool_forward starts a window's slice at i (the output index), not i * stride",
     "pool_argmax_unravelled_wrong": "max_pool_backward turns the window's flat argmax into a row with pool_height "
                                     "where pool_width belongs (k // pool_width)",
@@ -660,6 +717,13 @@ MAX_POOL = Hidden(
         Mistake("pool_argmax_unravelled_wrong", "dx", "The flat index k of a window's maximum is at row k // pool_width "
                 "and column k % pool_width (a row holds pool_width elements); np.unravel_index(k, (pool_height, "
                 "pool_width)) does it for you.", _UNRAVEL_SWAPPED, when=_computable(_UNRAVEL_SWAPPED, _pool_not_square)),
+        Mistake("pool_moved_by_window_size", "out", "Windows move by the stride, which can be smaller than the window: "
+                "window (i, j) starts at (i * stride, j * stride), not (i * pool_height, j * pool_width).",
+                _pool_moved_by_size, when=_computable(_pool_moved_by_size, lambda c: c["pool_param"]["stride"] !=
+                                                      c["pool_param"]["pool_height"])),
+        Mistake("pool_loops_over_window", "out", "Loop over the output's positions, range(H') and range(W') with "
+                "H' = 1 + (H - pool_height) // stride; range(pool_height) and range(pool_width) fill only part of "
+                "out.", _pool_loops_over_window, when=_computable(_pool_loops_over_window)),
         Mistake("im2col_row_index_by_height", "out", IM2COL_HINT, _pool_rows_by_height,
                 when=_computable(_pool_rows_by_height)),
         Mistake("pool_dout_to_window", "dx", "Only the maximum of each window affected the output: dout goes to "
