@@ -47,6 +47,9 @@ def numpy2_error(error, function, case):
                 "(1 + (H + 2 * pad - HH) / stride). Use // for output sizes and positions."), "size_true_division"
     if "module 'numpy.lib' has no attribute 'pad'" in message:
         return "np.lib.pad is gone from NumPy 2: call np.pad, with the same arguments.", "numpy_removed_api"
+    if error.get("type") == "TypeError" and "unravel_index() got an unexpected keyword argument 'dims'" in message:
+        return ("np.unravel_index's keyword dims= is now shape= (dims was removed): np.unravel_index(k, "
+                "window.shape), or without the keyword."), "numpy_removed_api"
     if error.get("type") == "TypeError" and "unexpected keyword argument 'newshape'" in message:
         return ("np.reshape's keyword newshape= was removed in NumPy 2.4: give the shape without it, "
                 "np.reshape(x, (N * H * W, C)) or x.reshape(N * H * W, C)."), "numpy_removed_api"
@@ -492,7 +495,8 @@ NUMPY_IDS = {
                               "NumPy 1.x code that NumPy 2 refuses",
     "numpy_removed_alias": "np.int / np.float / np.bool, removed in NumPy 1.24",
     "size_true_division": "a size or index computed with / (Python 2's integer division), a float in Python 3",
-    "numpy_removed_api": "a NumPy function or keyword removed in NumPy 2 (np.lib.pad, np.reshape(newshape=...))",
+    "numpy_removed_api": "a NumPy function or keyword newer NumPy removed (np.lib.pad, np.reshape(newshape=...), "
+                         "np.unravel_index(dims=...))",
     "ragged_array": "NumPy asked to make one array of pieces of different shapes (a cache tuple used as an array, "
                     "np.vstack of caches), which NumPy 1.24+ refuses",
 }

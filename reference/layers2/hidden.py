@@ -155,6 +155,32 @@ def _eps_outside_sqrt(c, axes, param, channels=False):
     return _scaled(c, x_hat, channels)
 
 
+def _eps_given(param: str):
+    """A case whose parameter dict sets an eps other than the default 1e-5."""
+    return lambda c: _eps(c, param) != 1e-5
+
+
+def _hard_coded_eps(c, axes, channels=False):
+    """The forward's out with eps = 1e-5 written in, whatever the parameter dict says."""
+    return _scaled(c, _normalise(c["x"], axes, 1e-5)[0], channels)
+
+
+def _var_summed(c, axes, param):
+    """The forward's out with the variance summed over `axes`, not averaged."""
+    x = c["x"]
+    count = np.prod([x.shape[a] for a in np.atleast_1d(axes)])
+    centred = x - x.mean(axis=axes, keepdims=True)
+    return _scaled(c, centred / np.sqrt(count * x.var(axis=axes, keepdims=True) + _eps(c, param)))
+
+
+EPS_IGNORED_HINT = ("Use eps = {param}.get('eps', 1e-5) inside the square root: this call's {param} sets another eps "
+                    "than the one you use.")
+VAR_SUMMED = {"variance_summed": "a normalisation's variance is summed over its axis instead of averaged (np.sum for "
+                                 "np.mean)"}
+VAR_SUMMED_HINT = ("The variance is the MEAN of (x - mean) ** 2 over the normalised axis: yours is the sum "
+                   "(np.var, or np.mean, not np.sum).")
+
+
 BATCHNORM_IDS = {
     "missing_mean_path": "batchnorm dx is missing the path through the batch mean",
     "missing_var_path": "batchnorm dx is missing the path through the batch variance",
@@ -167,6 +193,7 @@ BATCHNORM_IDS = {
                                         "effect on the other examples through the mean and variance is left out",
     **EPS_IDS,
     **EPS_LEFT_OUT,
+    **VAR_SUMMED,
 }
 
 BATCHNORM_ALT = Hidden(
@@ -181,6 +208,9 @@ BATCHNORM_ALT = Hidden(
               Mistake("backward_std_without_eps", "dx", EPS_HINT, lambda c: _without_eps(c, "bn_param", 0)),
               Mistake("backward_std_without_eps", "dx", EPS_HINT, lambda c: _without_eps(c, "bn_param", 0, -1.0)),
               Mistake("eps_left_out", "out", _eps_left_out_hint("bn_param"), lambda c: _without_eps_forward(c, 0)),
+              Mistake("eps_ignored", "out", EPS_IGNORED_HINT.format(param="bn_param"),
+                      lambda c: _hard_coded_eps(c, 0), when=_eps_given("bn_param")),
+              Mistake("variance_summed", "out", VAR_SUMMED_HINT, lambda c: _var_summed(c, 0, "bn_param")),
               Mistake("batchnorm_eps_outside_sqrt", "out", "Put eps inside the square root: (x - mean) / "
                       "np.sqrt(var + eps).", lambda c: _eps_outside_sqrt(c, 0, "bn_param"))),
     chain_rule={"dx": ChainRule(_batchnorm_paths, only_direct=(
@@ -226,6 +256,8 @@ LAYERNORM_IDS = {
     "layernorm_gamma_outside_sums": "layernorm dx takes gamma out of the means over the features (batchnorm's "
                                     "one-line form), though gamma varies along them",
     "layernorm_var_path_uncentred": "layernorm dx's path through the variance uses x where x - mean belongs",
+    "norm_eps_ignored": "layernorm / groupnorm ignores ln_param['eps'] / gn_param['eps'] (a hard-coded eps)",
+    **VAR_SUMMED,
     **EPS_IDS,
     **EPS_LEFT_OUT,
 }
@@ -256,6 +288,9 @@ LAYERNORM = Hidden(
         Mistake("backward_std_without_eps", "dx", EPS_HINT, lambda c: _without_eps(c, "ln_param", 1)),
         Mistake("backward_std_without_eps", "dx", EPS_HINT, lambda c: _without_eps(c, "ln_param", 1, -1.0)),
         Mistake("eps_left_out", "out", _eps_left_out_hint("ln_param"), lambda c: _without_eps_forward(c, 1)),
+        Mistake("norm_eps_ignored", "out", EPS_IGNORED_HINT.format(param="ln_param"), lambda c: _hard_coded_eps(c, 1),
+                when=_eps_given("ln_param")),
+        Mistake("variance_summed", "out", VAR_SUMMED_HINT, lambda c: _var_summed(c, 1, "ln_param")),
         Mistake("dgamma_includes_beta", "dgamma", "dgamma = sum(dout * x_hat, axis=0): the x_hat you multiply by "
                 "has beta added (a += on the array the cache keeps?). Keep x_hat itself for the backward.",
                 _layernorm_dgamma_with_beta),
@@ -316,6 +351,7 @@ DROPOUT_IDS = {
     "dropout_old_vanilla": "dropout as in the pre-2017 notes: p drops a unit and the kept ones are not rescaled",
     "dropout_keeps_everything": "dropout keeps every unit in training (e.g. rand < p / p, which compares with 1)",
     "dropout_backward_not_rescaled": "dropout_backward multiplies dout by the 0/1 mask without the 1 / p scale",
+    "dropout_mask_at_test": "dropout draws a mask in test mode too (test mode must return x itself)",
     "dropout_mask_randn": "dropout draws its mask with np.random.randn (normal), so a unit is kept with probability "
                           "Phi(p), not p",
     "dropout_mask_shared_across_batch": "dropout draws one mask row of shape (1, D) for the whole batch: every "
@@ -389,7 +425,10 @@ DROPOUT = Hidden(
         *(_meaning_mistakes("dropout_p_is_drop_probability", DROPOUT_P) + (
             Mistake("dropout_old_vanilla", "out", DROPOUT_P + " And inverted dropout scales the kept units by 1 / p "
                     "in training (then test mode is the identity).",
-                    lambda c: c["x"] * (_uniform(c) >= _keep(c)), when=_two_meanings_differ),)
+                    lambda c: c["x"] * (_uniform(c) >= _keep(c)), when=_two_meanings_differ),
+            Mistake("dropout_old_vanilla", "out", DROPOUT_P + " And inverted dropout scales the kept units by 1 / p "
+                    "in training (then test mode is the identity).",
+                    lambda c: c["x"] * (_uniform(c) < 1 - _keep(c)), when=_two_meanings_differ),)
           if P_MEANS == "keep" else _meaning_mistakes("dropout_p_is_keep_probability", DROPOUT_P_DROPS)),
         Mistake("dropout_keeps_everything", "out", "In training your mask keeps every unit. Mind the precedence: "
                 "np.random.rand(*x.shape) < p / p compares with p / p = 1; write (np.random.rand(*x.shape) < p) / p.",
@@ -401,6 +440,9 @@ DROPOUT = Hidden(
                    "mode returns x unchanged: out = x.", lambda c: c["x"] * _keep(c),
                    when=lambda c: not _training(c)),) if P_MEANS == "drop" else ()),
         *_randn_mistakes(),
+        Mistake("dropout_mask_at_test", "out", "Test mode uses every unit: out = x. Inverted dropout did its scaling "
+                "in training, so no mask is drawn at test time.", lambda c: c["x"] * (_uniform(c) < _keep(c)),
+                when=lambda c: not _training(c) and _keep(c) < 1),
         Mistake("dropout_mask_shared_across_batch", "out", "Draw one mask entry per unit, np.random.rand(*x.shape): "
                 "a mask of shape (1, D) drops the same features in every example.", _one_row_mask,
                 when=lambda c: _training(c) and _keep(c) < 1 and c["x"].ndim == 2 and c["x"].shape[0] > 1),
@@ -596,6 +638,39 @@ def _window_overwritten(c):
     return dx
 
 
+def _window_dout_then_masked(c):
+    """dx[window] = dout (every element of the window, =), then multiplied by a 0/1 mask of the
+    elements that are some window's maximum: each maximum keeps the dout of the last window that
+    covered it, its own or not."""
+    last, is_some_max = np.zeros_like(c["x"]), np.zeros_like(c["x"])
+    for rows, cols, d in _windows(c):
+        window = c["x"][:, :, rows, cols]
+        last[:, :, rows, cols] = np.broadcast_to(d, window.shape)
+        part = is_some_max[:, :, rows, cols]
+        part[window == window.max(axis=(2, 3), keepdims=True)] = 1.0
+    return last * is_some_max
+
+
+def _backward_over_windows(c, count):
+    """The right backward over the first count(H, W, param) rows and columns of windows only."""
+    param = c["pool_param"]
+    rows, cols = count(*c["x"].shape[2:], param)
+    if rows > c.dout.shape[2] or cols > c.dout.shape[3] or (rows, cols) == c.dout.shape[2:]:
+        raise ValueError("the student's loops run past dout, or over exactly its windows")
+    dx = np.zeros_like(c["x"])
+    for i in range(rows):
+        for j in range(cols):
+            s = param["stride"]
+            r, q = slice(i * s, i * s + param["pool_height"]), slice(j * s, j * s + param["pool_width"])
+            window = c["x"][:, :, r, q]
+            dx[:, :, r, q] += (window == window.max(axis=(2, 3), keepdims=True)) * c.dout[:, :, i:i + 1, j:j + 1]
+    return dx
+
+
+_BY_POOL_SIZE = lambda c: _backward_over_windows(c, lambda h, w, p: (h // p["pool_height"], w // p["pool_width"]))  # noqa: E731
+_BY_STRIDE = lambda c: _backward_over_windows(c, lambda h, w, p: (h // p["stride"], w // p["stride"]))  # noqa: E731
+
+
 def _max_assigned(c):
     """dx at each window's max set to its dout (=, not +=): a max shared by two windows keeps one."""
     dx = np.zeros_like(c["x"])
@@ -687,6 +762,8 @@ _ROW_BY_HEIGHT = lambda c: _argmax_unravelled_with(c, lambda k, ph, pw: ((k - k 
 _UNRAVEL_SWAPPED = lambda c: _argmax_unravelled_with(c, lambda k, ph, pw: (k // ph, k % ph))           # noqa: E731
 
 POOL_IDS = {
+    "pool_backward_window_count": "max_pool_backward loops over H // pool_height (or H // stride) windows instead of "
+                                  "dout's H' x W'",
     "pool_moved_by_window_size": "max_pool_forward moves its windows by their size (i * pool_height), not by the stride",
     "pool_loops_over_window": "max_pool_forward loops over range(pool_height), range(pool_width) instead of the "
                               "output's H' and W'",
@@ -731,6 +808,16 @@ MAX_POOL = Hidden(
         Mistake("pool_window_overwritten", "dx", "Windows overlap when the stride is smaller than the window: add "
                 "each window's gradient into dx (+=), don't assign dx[window] = ..., which erases what the "
                 "windows before it put there.", _window_overwritten, when=_overlap),
+        Mistake("pool_window_overwritten", "dx", "Windows overlap when the stride is smaller than the window: each "
+                "window's dout goes to its own maximum, added (+=). Assigning dout to the whole window and masking "
+                "afterwards leaves each maximum the dout of whichever window covered it last.",
+                _window_dout_then_masked, when=_overlap),
+        Mistake("pool_backward_window_count", "dx", "Loop over every window the forward pooled: range(H') and "
+                "range(W'), dout.shape[2] and dout.shape[3]. H // pool_height (or H // stride) leaves windows out.",
+                _BY_POOL_SIZE, when=_computable(_BY_POOL_SIZE)),
+        Mistake("pool_backward_window_count", "dx", "Loop over every window the forward pooled: range(H') and "
+                "range(W'), dout.shape[2] and dout.shape[3]. H // pool_height (or H // stride) leaves windows out.",
+                _BY_STRIDE, when=_computable(_BY_STRIDE)),
         Mistake("pool_max_assigned", "dx", "An element can be the maximum of several overlapping windows: add "
                 "(+=) each window's dout at its maximum, don't assign it.", _max_assigned, when=_overlap),
     ),
@@ -783,6 +870,7 @@ SPATIAL_IDS = {
     "spatial_batchnorm_mean_path_wrong": "spatial batchnorm dx's path through the mean has the wrong sign or factor",
     "spatial_batchnorm_var_path_wrong": "spatial batchnorm dx's path through the variance has the wrong sign or factor",
     "spatial_batchnorm_direct_path_wrong": "spatial batchnorm dx's direct path has the wrong factor",
+    "eps_ignored": "batchnorm ignores bn_param['eps'] (a hard-coded eps)",
     **EPS_LEFT_OUT,
 }
 
@@ -797,6 +885,8 @@ SPATIAL_BATCHNORM = Hidden(
                 "over the batch AND every position (axes 0, 2, 3).", _spatial_over_batch_only),
         Mistake("eps_left_out", "out", _eps_left_out_hint("bn_param"),
                 lambda c: _without_eps_forward(c, (0, 2, 3), channels=True)),
+        Mistake("eps_ignored", "out", EPS_IGNORED_HINT.format(param="bn_param"),
+                lambda c: _hard_coded_eps(c, (0, 2, 3), channels=True), when=_eps_given("bn_param")),
         Mistake("batchnorm_eps_outside_sqrt", "out", "Put eps inside the square root: (x - mean) / np.sqrt(var + eps).",
                 lambda c: _eps_outside_sqrt(c, (0, 2, 3), "bn_param", channels=True)),
     ),
@@ -833,11 +923,15 @@ def _groupnorm_normalised(c, shape, axes):
     return c["gamma"].reshape(channels) * x_hat.reshape(x.shape) + c["beta"].reshape(channels)
 
 
-def _groupnorm_without_eps(c):
+def _groupnorm_without_eps(c, eps=0.0):
     x = c["x"]
     n, ch, h, w = x.shape
-    x_hat, _ = _normalise(x.reshape(n, c["G"], ch // c["G"], h, w), (2, 3, 4), 0.0)
+    x_hat, _ = _normalise(x.reshape(n, c["G"], ch // c["G"], h, w), (2, 3, 4), eps)
     return _scaled(c, x_hat.reshape(x.shape), channels=True)
+
+
+def _groupnorm_hard_coded_eps(c):
+    return _groupnorm_without_eps(c, 1e-5)
 
 
 def _groupnorm_per_position(c):
@@ -877,6 +971,7 @@ GROUPNORM_IDS = {
     "groupnorm_mean_path_wrong": "groupnorm dx's path through the mean has the wrong sign or factor",
     "groupnorm_var_path_wrong": "groupnorm dx's path through the variance has the wrong sign or factor",
     "groupnorm_direct_path_wrong": "groupnorm dx's direct path has the wrong factor",
+    "norm_eps_ignored": "layernorm / groupnorm ignores ln_param['eps'] / gn_param['eps'] (a hard-coded eps)",
     **EPS_LEFT_OUT,
 }
 
@@ -901,6 +996,8 @@ GROUPNORM = Hidden(
         Mistake("groupnorm_g_is_group_size", "out", "G is the number of groups, each of C // G channels: reshape x "
                 "to (N, G, C // G, H, W). Yours makes C // G groups of G channels.", _groupnorm_g_as_size,
                 when=lambda c: 1 < c["G"] < c["x"].shape[1] and c["G"] ** 2 != c["x"].shape[1]),
+        Mistake("norm_eps_ignored", "out", EPS_IGNORED_HINT.format(param="gn_param"), _groupnorm_hard_coded_eps,
+                when=_eps_given("gn_param")),
         Mistake("eps_left_out", "out", _eps_left_out_hint("gn_param"), _groupnorm_without_eps),
     ),
     chain_rule={"dx": ChainRule(_groupnorm_paths)},
