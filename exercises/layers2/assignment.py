@@ -467,7 +467,7 @@ def _square_reshape(error, function, case):
     """out reshaped to (..., out_h, out_h): the output taken as square. Read from the student's own
     line (shown on hidden checks too), not from the withheld message."""
     line = failing_line(error)
-    repeated = re.search(r"reshape\(.*\b(\w+)\s*,\s*\1\s*\)", line)
+    repeated = re.search(r"reshape\([^()]*\b([A-Za-z_]\w*)\s*,\s*\1\s*\)", line)
     if error.get("type") != "ValueError" or not repeated:
         return None
     conv = function.startswith("conv")
@@ -548,13 +548,13 @@ EXERCISES = [
     Exercise("conv", "conv_forward_naive", "conv_backward_naive", ("x", "w", "b"), _conv_inputs,
              extras=("conv_param",), batched=True, describe=_conv_describe, output_shape=_conv_output_shape,
              gradient_shape=_padded_gradient_shape,
-             error_hint=_either(_conv_error, _conv_window_cut, _conv_output_square, _square_reshape, cache_unpacking,
-                                numpy2_error),
+             error_hint=_either(_conv_error, _conv_window_cut, _conv_output_square, cache_unpacking, numpy2_error,
+                                _square_reshape),
              mistake_ids=CONV_IDS),
     Exercise("max_pool", "max_pool_forward_naive", "max_pool_backward_naive", ("x",), _pool_inputs,
              extras=("pool_param",), batched=True, describe=_pool_describe, output_shape=_pool_output_shape,
              convention=Convention(_plant_pool_ties, _judge_pool_ties),
-             error_hint=_either(_pool_error, _square_reshape, cache_unpacking, numpy2_error),
+             error_hint=_either(_pool_error, cache_unpacking, numpy2_error, _square_reshape),
              mistake_ids=POOL_IDS),
     Exercise("spatial_batchnorm", "spatial_batchnorm_forward", "spatial_batchnorm_backward", ("x", "gamma", "beta"),
              _spatial_batchnorm_inputs, extras=("bn_param",), batched=True,
