@@ -369,6 +369,15 @@ def _pool_output_shape(out_shape, expected, hint, kind, case):
     return hint, kind, None
 
 
+def _spatial_output_shape(out_shape, expected, hint, kind, case):
+    """(N, C, W, H) for (N, C, H, W): channels moved back with swapaxes(1, 3) or transpose(0, 3, 2, 1)."""
+    n, c, h, w = expected
+    if len(out_shape) == 4 and h != w and tuple(out_shape) == (n, c, w, h):
+        return ("out has H and W exchanged: (N, H, W, C) moved back with swapaxes(1, 3) or transpose(0, 3, 2, 1) "
+                "gives (N, C, W, H). Use transpose(0, 3, 1, 2), which keeps H before W."), kind, "spatial_axes_swapped"
+    return hint, kind, None
+
+
 def _groupnorm_output_shape(out_shape, expected, hint, kind, case):
     """gamma (1, C, 1, 1) expanded once more, as if it had shape (C,)."""
     if GROUPNORM_GAMMA_SHAPE == "(1, C, 1, 1)" and len(out_shape) > len(expected) \
@@ -523,6 +532,9 @@ POOL_IDS = {
     "pool_output_size_formula": "max_pool_forward sizes its output H // pool_height or H // stride instead of "
                                 "1 + (H - pool_height) // stride",
 }
+SPATIAL_IDS = {
+    "spatial_axes_swapped": "spatial batchnorm moves the channels back with swapaxes(1, 3): H and W come out exchanged",
+}
 GROUPNORM_IDS = {
     "groupnorm_gamma_reshaped": "groupnorm adds axes to gamma / beta, which already have shape (1, C, 1, 1)",
     "groupnorm_gamma_indexed_as_vector": "groupnorm indexes gamma / beta as if of shape (C,) (gamma[c]); they have "
@@ -557,8 +569,9 @@ EXERCISES = [
              error_hint=_either(_pool_error, cache_unpacking, numpy2_error, _square_reshape),
              mistake_ids=POOL_IDS),
     Exercise("spatial_batchnorm", "spatial_batchnorm_forward", "spatial_batchnorm_backward", ("x", "gamma", "beta"),
-             _spatial_batchnorm_inputs, extras=("bn_param",), batched=True,
-             describe=lambda extras: f", {extras[0]}", error_hint=_either(cache_unpacking, numpy2_error)),
+             _spatial_batchnorm_inputs, extras=("bn_param",), batched=True, output_shape=_spatial_output_shape,
+             describe=lambda extras: f", {extras[0]}", error_hint=_either(cache_unpacking, numpy2_error),
+             mistake_ids=SPATIAL_IDS),
     Exercise("spatial_groupnorm", "spatial_groupnorm_forward", "spatial_groupnorm_backward", ("x", "gamma", "beta"),
              _groupnorm_inputs, extras=("G", "gn_param"), batched=True, broadcast=("gamma", "beta"),
              describe=lambda extras: f", G = {extras[0]}", output_shape=_groupnorm_output_shape,

@@ -856,6 +856,11 @@ def _spatial_no_transpose(c):
     return (c["gamma"] * x_hat + c["beta"]).reshape(x.shape)
 
 
+def _spatial_right(c):
+    """The right spatial batchnorm output (the mistakes below are it with one thing changed)."""
+    return _scaled(c, _normalise(c["x"], (0, 2, 3), _eps(c, "bn_param"))[0], channels=True)
+
+
 def _spatial_over_batch_only(c):
     x = c["x"]
     x_hat, _ = _normalise(x, 0, _eps(c, "bn_param"))
@@ -864,6 +869,7 @@ def _spatial_over_batch_only(c):
 
 SPATIAL_IDS = {
     "spatial_bn_reshape_no_transpose": "spatial batchnorm reshapes x to (-1, C) without moving C last first",
+    "spatial_axes_swapped": "spatial batchnorm moves the channels back with swapaxes(1, 3): H and W come out exchanged",
     "spatial_bn_over_batch_only": "spatial batchnorm normalises over N only, per channel and position (not over N, H, W)",
     "spatial_batchnorm_missing_mean_path": "spatial batchnorm dx is missing the path through the channel mean",
     "spatial_batchnorm_missing_var_path": "spatial batchnorm dx is missing the path through the channel variance",
@@ -883,6 +889,10 @@ SPATIAL_BATCHNORM = Hidden(
                 _spatial_no_transpose),
         Mistake("spatial_bn_over_batch_only", "out", "Spatial batchnorm keeps one mean and variance per channel, taken "
                 "over the batch AND every position (axes 0, 2, 3).", _spatial_over_batch_only),
+        Mistake("spatial_axes_swapped", "out", "out has H and W exchanged: (N, H, W, C) moved back with swapaxes(1, "
+                "3) or transpose(0, 3, 2, 1) gives (N, C, W, H), which only looks right when H = W. Use "
+                "transpose(0, 3, 1, 2).", lambda c: _spatial_right(c).transpose(0, 1, 3, 2),
+                when=lambda c: c["x"].shape[2] == c["x"].shape[3] > 1),
         Mistake("eps_left_out", "out", _eps_left_out_hint("bn_param"),
                 lambda c: _without_eps_forward(c, (0, 2, 3), channels=True)),
         Mistake("eps_ignored", "out", EPS_IGNORED_HINT.format(param="bn_param"),
