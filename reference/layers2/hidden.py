@@ -739,6 +739,21 @@ def _pool_moved_by_size(c):
     return out
 
 
+def _pool_stride_sized_windows(c):
+    """Windows of stride x stride (the stride taken for the window's size), at i * stride."""
+    param = c["pool_param"]
+    ph, pw, s = param["pool_height"], param["pool_width"], param["stride"]
+    x = c["x"]
+    out = np.empty((*x.shape[:2], 1 + (x.shape[2] - ph) // s, 1 + (x.shape[3] - pw) // s))
+    for i in range(out.shape[2]):
+        for j in range(out.shape[3]):
+            window = x[:, :, i * s:i * s + s, j * s:j * s + s]
+            if window.size == 0:
+                raise ValueError("an empty window: the student's np.max raises here")
+            out[:, :, i, j] = window.max(axis=(2, 3))
+    return out
+
+
 def _pool_loops_over_window(c):
     """The loops run over the window's size (pool_height, pool_width) instead of the output's."""
     param = c["pool_param"]
@@ -765,6 +780,7 @@ POOL_IDS = {
     "pool_backward_window_count": "max_pool_backward loops over H // pool_height (or H // stride) windows instead of "
                                   "dout's H' x W'",
     "pool_moved_by_window_size": "max_pool_forward moves its windows by their size (i * pool_height), not by the stride",
+    "pool_window_size_is_stride": "max_pool_forward's windows are stride x stride instead of pool_height x pool_width",
     "pool_loops_over_window": "max_pool_forward loops over range(pool_height), range(pool_width) instead of the "
                               "output's H' and W'",
     "pool_window_start_without_stride": "max_pool_forward starts a window's slice at i (the output index), not i * stride",
@@ -798,6 +814,10 @@ MAX_POOL = Hidden(
                 "window (i, j) starts at (i * stride, j * stride), not (i * pool_height, j * pool_width).",
                 _pool_moved_by_size, when=_computable(_pool_moved_by_size, lambda c: c["pool_param"]["stride"] !=
                                                       c["pool_param"]["pool_height"])),
+        Mistake("pool_window_size_is_stride", "out", "A window is pool_height x pool_width, whatever the stride: "
+                "x[:, :, i * stride:i * stride + pool_height, j * stride:j * stride + pool_width]. Yours is stride x "
+                "stride.", _pool_stride_sized_windows, when=_computable(_pool_stride_sized_windows, lambda c: (
+                    c["pool_param"]["pool_height"], c["pool_param"]["pool_width"]) != (c["pool_param"]["stride"],) * 2)),
         Mistake("pool_loops_over_window", "out", "Loop over the output's positions, range(H') and range(W') with "
                 "H' = 1 + (H - pool_height) // stride; range(pool_height) and range(pool_width) fill only part of "
                 "out.", _pool_loops_over_window, when=_computable(_pool_loops_over_window)),
