@@ -72,7 +72,8 @@ def cache_unpacking(error, function, case):
     if error.get("type") == "ValueError" and "values to unpack" in error.get("message", "") \
             and "_backward" in function and re.search(r"=\s*cache\b", failing_line(error)):
         return ("Your backward unpacks its cache into another number of names than your forward put in it: unpack "
-                "exactly what the forward's cache holds, in the same order (print len(cache))."), "cache_unpack_mismatch"
+                "exactly what the forward's cache holds, in the same order (print len(cache))."), \
+            "cache_unpack_mismatch"
     return None
 
 
@@ -374,7 +375,8 @@ def _spatial_output_shape(out_shape, expected, hint, kind, case):
     n, c, h, w = expected
     if len(out_shape) == 4 and h != w and tuple(out_shape) == (n, c, w, h):
         return ("out has H and W exchanged: (N, H, W, C) moved back with swapaxes(1, 3) or transpose(0, 3, 2, 1) "
-                "gives (N, C, W, H). Use transpose(0, 3, 1, 2), which keeps H before W."), kind, "spatial_axes_swapped"
+                "gives (N, C, W, H). Use transpose(0, 3, 1, 2), which keeps H before W."), kind, \
+            "spatial_axes_swapped"
     return hint, kind, None
 
 
@@ -517,9 +519,11 @@ CONV_IDS = {
     "conv_square_kernel_assumed": "conv_forward_naive uses one kernel size for both axes (HH for WW or WW for HH)",
     "conv_stride_ignored": "conv_forward_naive moves its windows by 1 whatever conv_param['stride'] says",
     "conv_pad_hardcoded": "conv_forward_naive pads by a fixed amount instead of conv_param['pad']",
-    "conv_window_from_unpadded_x": "a convolution slices its windows from x instead of the padded x (cut off at the edge)",
+    "conv_window_from_unpadded_x": "a convolution slices its windows from x instead of the padded x (cut off at the "
+                                   "edge)",
     "conv_crop_hardcoded": "conv_backward crops a fixed amount off dx_pad (1:-1), right for pad = 1 only",
-    "conv_crop_square_assumed": "conv_backward crops dx_pad with one size for both axes (pad:pad + H for the columns too)",
+    "conv_crop_square_assumed": "conv_backward crops dx_pad with one size for both axes (pad:pad + H for the columns "
+                                "too)",
     "conv_output_square_assumed": "conv_forward_naive sizes its output's width from H (H' for W'): the output taken "
                                   "as square",
 }
@@ -555,7 +559,8 @@ EXERCISES = [
              extras=("ln_param",), batched=True, broadcast=("gamma", "beta"),
              describe=lambda extras: f", {extras[0]}", error_hint=_either(cache_unpacking, numpy2_error)),
     Exercise("dropout", "dropout_forward", "dropout_backward", ("x",), _dropout_inputs, extras=("dropout_param",),
-             batched=True, describe=_dropout_describe, error_hint=_either(_dropout_error, cache_unpacking, numpy2_error),
+             batched=True, describe=_dropout_describe,
+             error_hint=_either(_dropout_error, cache_unpacking, numpy2_error),
              accepts=_dropout_accepts, mistake_ids=DROPOUT_IDS),
     Exercise("conv", "conv_forward_naive", "conv_backward_naive", ("x", "w", "b"), _conv_inputs,
              extras=("conv_param",), batched=True, describe=_conv_describe, output_shape=_conv_output_shape,

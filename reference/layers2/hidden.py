@@ -667,8 +667,12 @@ def _backward_over_windows(c, count):
     return dx
 
 
-_BY_POOL_SIZE = lambda c: _backward_over_windows(c, lambda h, w, p: (h // p["pool_height"], w // p["pool_width"]))  # noqa: E731
-_BY_STRIDE = lambda c: _backward_over_windows(c, lambda h, w, p: (h // p["stride"], w // p["stride"]))  # noqa: E731
+def _backward_by_pool_size(c):
+    return _backward_over_windows(c, lambda h, w, p: (h // p["pool_height"], w // p["pool_width"]))
+
+
+def _backward_by_stride(c):
+    return _backward_over_windows(c, lambda h, w, p: (h // p["stride"], w // p["stride"]))
 
 
 def _max_assigned(c):
@@ -720,8 +724,9 @@ def _pool_rows_by_height(c):
     h_out, w_out = 1 + (x.shape[2] - ph) // s, 1 + (x.shape[3] - pw) // s
     if h_out == w_out:
         raise ValueError("a square output has no such mistake")
-    return _rows_indexed_by_height(h_out, w_out, lambda i, j: x[:, :, i * s:i * s + ph, j * s:j * s + pw].max(axis=(2, 3)),
-                                   np.zeros(x.shape[:2]))
+    def window(i, j):
+        return x[:, :, i * s:i * s + ph, j * s:j * s + pw].max(axis=(2, 3))
+    return _rows_indexed_by_height(h_out, w_out, window, np.zeros(x.shape[:2]))
 
 
 def _pool_moved_by_size(c):
@@ -768,22 +773,41 @@ def _pool_loops_over_window(c):
     return out
 
 
+UNRAVEL_HINT = ("The flat index k of a window's maximum is at row k // pool_width and column k % pool_width (a row "
+                "holds pool_width elements); np.unravel_index(k, (pool_height, pool_width)) does it for you.")
+
+
+def _stride(c) -> int:
+    return c["pool_param"]["stride"]
+
+
+def _pool_size(c) -> tuple[int, int]:
+    return c["pool_param"]["pool_height"], c["pool_param"]["pool_width"]
+
+
 def _pool_not_square(c) -> bool:
     return c["pool_param"]["pool_height"] != c["pool_param"]["pool_width"]
 
 
-# (k - k % pw) / ph for the row, and np.unravel_index(k, (pw, ph)): the window's shape read the other way round.
-_ROW_BY_HEIGHT = lambda c: _argmax_unravelled_with(c, lambda k, ph, pw: ((k - k % pw) // ph, k % pw))   # noqa: E731
-_UNRAVEL_SWAPPED = lambda c: _argmax_unravelled_with(c, lambda k, ph, pw: (k // ph, k % ph))           # noqa: E731
+def _row_by_height(c):
+    """The row of flat index k as (k - k % pw) / ph: divided by the window's height, not its width."""
+    return _argmax_unravelled_with(c, lambda k, ph, pw: ((k - k % pw) // ph, k % pw))
+
+
+def _unravel_swapped(c):
+    """np.unravel_index(k, (pw, ph)): the window's shape read the other way round."""
+    return _argmax_unravelled_with(c, lambda k, ph, pw: (k // ph, k % ph))
 
 POOL_IDS = {
     "pool_backward_window_count": "max_pool_backward loops over H // pool_height (or H // stride) windows instead of "
                                   "dout's H' x W'",
-    "pool_moved_by_window_size": "max_pool_forward moves its windows by their size (i * pool_height), not by the stride",
+    "pool_moved_by_window_size": "max_pool_forward moves its windows by their size (i * pool_height), not by the "
+                                 "stride",
     "pool_window_size_is_stride": "max_pool_forward's windows are stride x stride instead of pool_height x pool_width",
     "pool_loops_over_window": "max_pool_forward loops over range(pool_height), range(pool_width) instead of the "
                               "output's H' and W'",
-    "pool_window_start_without_stride": "max_pool_forward starts a window's slice at i (the output index), not i * stride",
+    "pool_window_start_without_stride": "max_pool_forward starts a window's slice at i (the output index), not "
+                                        "i * stride",
     "pool_argmax_unravelled_wrong": "max_pool_backward turns the window's flat argmax into a row with pool_height "
                                     "where pool_width belongs (k // pool_width)",
     "pool_dout_to_window": "max_pool_backward gives dout to every element of the window, not only to its max",
@@ -804,20 +828,16 @@ MAX_POOL = Hidden(
         Mistake("pool_window_start_without_stride", "out", "Each window starts at i * stride (rows) and j * stride "
                 "(columns): one of your slices starts at the output index itself, x[..., i:i * stride + pool_height, "
                 "...].", lambda c: _pool_with_starts(c, False, True), when=lambda c: c["pool_param"]["stride"] != 1),
-        Mistake("pool_argmax_unravelled_wrong", "dx", "The flat index k of a window's maximum is at row k // pool_width "
-                "and column k % pool_width (a row holds pool_width elements); np.unravel_index(k, (pool_height, "
-                "pool_width)) does it for you.", _ROW_BY_HEIGHT, when=_computable(_ROW_BY_HEIGHT, _pool_not_square)),
-        Mistake("pool_argmax_unravelled_wrong", "dx", "The flat index k of a window's maximum is at row k // pool_width "
-                "and column k % pool_width (a row holds pool_width elements); np.unravel_index(k, (pool_height, "
-                "pool_width)) does it for you.", _UNRAVEL_SWAPPED, when=_computable(_UNRAVEL_SWAPPED, _pool_not_square)),
+        *(Mistake("pool_argmax_unravelled_wrong", "dx", UNRAVEL_HINT, value, when=_computable(value, _pool_not_square))
+          for value in (_row_by_height, _unravel_swapped)),
         Mistake("pool_moved_by_window_size", "out", "Windows move by the stride, which can be smaller than the window: "
                 "window (i, j) starts at (i * stride, j * stride), not (i * pool_height, j * pool_width).",
                 _pool_moved_by_size, when=_computable(_pool_moved_by_size, lambda c: c["pool_param"]["stride"] !=
                                                       c["pool_param"]["pool_height"])),
         Mistake("pool_window_size_is_stride", "out", "A window is pool_height x pool_width, whatever the stride: "
                 "x[:, :, i * stride:i * stride + pool_height, j * stride:j * stride + pool_width]. Yours is stride x "
-                "stride.", _pool_stride_sized_windows, when=_computable(_pool_stride_sized_windows, lambda c: (
-                    c["pool_param"]["pool_height"], c["pool_param"]["pool_width"]) != (c["pool_param"]["stride"],) * 2)),
+                "stride.", _pool_stride_sized_windows,
+                when=_computable(_pool_stride_sized_windows, lambda c: _pool_size(c) != (_stride(c),) * 2)),
         Mistake("pool_loops_over_window", "out", "Loop over the output's positions, range(H') and range(W') with "
                 "H' = 1 + (H - pool_height) // stride; range(pool_height) and range(pool_width) fill only part of "
                 "out.", _pool_loops_over_window, when=_computable(_pool_loops_over_window)),
@@ -834,10 +854,10 @@ MAX_POOL = Hidden(
                 _window_dout_then_masked, when=_overlap),
         Mistake("pool_backward_window_count", "dx", "Loop over every window the forward pooled: range(H') and "
                 "range(W'), dout.shape[2] and dout.shape[3]. H // pool_height (or H // stride) leaves windows out.",
-                _BY_POOL_SIZE, when=_computable(_BY_POOL_SIZE)),
+                _backward_by_pool_size, when=_computable(_backward_by_pool_size)),
         Mistake("pool_backward_window_count", "dx", "Loop over every window the forward pooled: range(H') and "
                 "range(W'), dout.shape[2] and dout.shape[3]. H // pool_height (or H // stride) leaves windows out.",
-                _BY_STRIDE, when=_computable(_BY_STRIDE)),
+                _backward_by_stride, when=_computable(_backward_by_stride)),
         Mistake("pool_max_assigned", "dx", "An element can be the maximum of several overlapping windows: add "
                 "(+=) each window's dout at its maximum, don't assign it.", _max_assigned, when=_overlap),
     ),
