@@ -15,6 +15,8 @@ Conventions (today's CS231n by default):
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from grader.declare import PASS, Convention, Exercise, Finding, Status
@@ -30,6 +32,11 @@ def numpy2_error(error, function, case):
     the aliases np.int, np.float, np.bool removed in NumPy 1.24, and sizes computed with / (a float
     in Python 3)."""
     message = error.get("message", "")
+    if "inhomogeneous" in message:
+        # NumPy 1.24+ refuses to make one array of pieces of different shapes (older ones made an object array).
+        return ("NumPy was asked to make one array of pieces with different shapes: a tuple such as the cache used "
+                "as an array, or np.array / np.vstack of a list of caches. Unpack the tuple first (dropout_param, "
+                "mask = cache), and keep a list of caches as a Python list."), "ragged_array"
     if any(text in message for text in NUMPY2_SCALAR):
         return ("A 1-element array is used where a number is needed (int(array), or out[i, j] = an array of "
                 "shape (1, 1)). NumPy 1.x allowed it, NumPy 2 does not: take the number with .item(), or "
@@ -38,9 +45,35 @@ def numpy2_error(error, function, case):
         # Python 2's / on ints gave an int; Python 3's gives a float, which no shape, range or slice takes.
         return ("A size or index is a float: in Python 3, / always gives a float, even for ints "
                 "(1 + (H + 2 * pad - HH) / stride). Use // for output sizes and positions."), "size_true_division"
+    if "module 'numpy.lib' has no attribute 'pad'" in message:
+        return "np.lib.pad is gone from NumPy 2: call np.pad, with the same arguments.", "numpy_removed_api"
+    if error.get("type") == "TypeError" and "unravel_index() got an unexpected keyword argument 'dims'" in message:
+        return ("np.unravel_index's keyword dims= is now shape= (dims was removed): np.unravel_index(k, "
+                "window.shape), or without the keyword."), "numpy_removed_api"
+    if error.get("type") == "TypeError" and "unexpected keyword argument 'newshape'" in message:
+        return ("np.reshape's keyword newshape= was removed in NumPy 2.4: give the shape without it, "
+                "np.reshape(x, (N * H * W, C)) or x.reshape(N * H * W, C)."), "numpy_removed_api"
     if error.get("type") == "AttributeError" and "module 'numpy' has no attribute" in message:
         return ("np.int, np.float and np.bool were removed in NumPy 1.24: use Python's int, float and bool "
                 "(or np.int64, np.float64)."), "numpy_removed_alias"
+    return None
+
+
+def failing_line(error) -> str:
+    """The student's line that raised, as the traceback shows it ("" when it does not)."""
+    lines = [line.strip() for line in (error.get("traceback") or "").splitlines()
+             if line.startswith("    ") and not line.strip().startswith("File") and line.strip().strip("^~ ")]
+    return lines[-1] if lines else ""
+
+
+def cache_unpacking(error, function, case):
+    """A backward that unpacks its cache into another number of names than the forward packed (a cache
+    changed in the forward and not in the backward, or the cache of another forward)."""
+    if error.get("type") == "ValueError" and "values to unpack" in error.get("message", "") \
+            and "_backward" in function and re.search(r"=\s*cache\b", failing_line(error)):
+        return ("Your backward unpacks its cache into another number of names than your forward put in it: unpack "
+                "exactly what the forward's cache holds, in the same order (print len(cache))."), \
+            "cache_unpack_mismatch"
     return None
 
 
@@ -142,15 +175,31 @@ def _dropout_accepts(case, what, out) -> bool:
     if not (np.allclose(out[kept], x[kept] / keep, rtol=1e-9, atol=0) and np.all(out[~kept] == 0)):
         return False
     share, n = kept.mean(), x.size
-    return abs(share - keep) <= 4 * np.sqrt(keep * (1 - keep) / n) + 1.0 / n
+    if abs(share - keep) > 4 * np.sqrt(keep * (1 - keep) / n) + 1.0 / n:
+        return False
+    # One mask row for the whole batch (np.random.rand(1, D)) is no valid draw: every example keeps the
+    # same units, which independent draws do with a chance below one in a million.
+    rows = kept.reshape(kept.shape[0], -1)
+    same = (keep ** len(rows) + (1 - keep) ** len(rows)) ** rows.shape[1]
+    return not (len(rows) > 1 and same < 1e-6 and np.all(rows == rows[0]))
 
 
 def _dropout_error(error, function, case):
-    """A mask drawn for two axes only (np.random.rand(N, D)) meets a 4-D x."""
-    message = error.get("message", "")
+    """CS231n's stub ends with out = out.astype(x.dtype, copy=False): out is still None there when
+    the branch of this mode was left as the stub's `pass`. And a mask drawn for two axes only
+    (np.random.rand(N, D)) meets a 4-D x."""
+    message, line = error.get("message", ""), failing_line(error)
+    if function == "dropout_forward" and error.get("type") == "AttributeError" \
+            and ("'NoneType' object has no attribute 'astype'" in message or re.search(r"\bout\.astype\(", line)):
+        mode = f"'{case['dropout_param']['mode']}'" if case is not None else "this"
+        return (f"out is still None when the stub's last line, out = out.astype(...), runs: the branch for {mode} "
+                "mode never sets out (is it still the stub's pass?). In training out = x * mask; in test mode "
+                "out = x."), "dropout_branch_unwritten"
     if case is None or case["x"].ndim <= 2 or error.get("type") not in ("ValueError", "IndexError"):
         return None
-    if "broadcast" in message or "index" in message or "unpack" in message:
+    # the message is withheld on a hidden case: the student's line N, D = x.shape says it too
+    if "broadcast" in message or "index" in message or "unpack" in message \
+            or re.match(r"\w+\s*,\s*\w+\s*=\s*x\.shape\b", line):
         return ("x can have any number of axes (after a convolution it is (N, C, H, W)): draw the mask with "
                 "x's own shape, np.random.rand(*x.shape).", "dropout_mask_2d")
     return None
@@ -287,6 +336,23 @@ def _overlapping(windows: list[tuple[float, set]]) -> list[list[tuple[float, set
     return groups
 
 
+def _pool_error(error, function, case):
+    """np.max of an empty window: windows moved by their size run past x where the stride is
+    smaller. Only where the message shows it, and only where moving by the window's size does empty
+    a window of this case."""
+    if case is None or function != case.exercise.forward or error.get("type") != "ValueError" \
+            or "zero-size array to reduction operation" not in error.get("message", ""):
+        return None
+    param = case["pool_param"]
+    ph, pw, s = param["pool_height"], param["pool_width"], param["stride"]
+    h, w = case["x"].shape[2:]
+    if s < max(ph, pw) and ((h - ph) // s * ph >= h or (w - pw) // s * pw >= w):
+        return ("A window is empty: its slice starts past the end of x. Windows move by the stride, which can be "
+                "smaller than the window: window (i, j) starts at (i * stride, j * stride), not "
+                "(i * pool_height, j * pool_width)."), "pool_moved_by_window_size"
+    return None
+
+
 def _pool_output_shape(out_shape, expected, hint, kind, case):
     if case is None or len(out_shape) != 4 or out_shape[:2] != expected[:2]:
         return hint, kind, None
@@ -296,6 +362,21 @@ def _pool_output_shape(out_shape, expected, hint, kind, case):
     if param["stride"] != 1 and tuple(out_shape[2:]) == stride_one:
         return ("Your output has the size of a stride-1 pooling: move each window by pool_param['stride'] "
                 "(H' = 1 + (H - pool_height) // stride)."), kind, "pool_stride_ignored"
+    tiled = {(h // param["pool_height"], w // param["pool_width"]), (h // param["stride"], w // param["stride"])}
+    if tuple(out_shape[2:]) in tiled:
+        return ("The output has H' = 1 + (H - pool_height) // stride rows (W' likewise): H // pool_height or "
+                "H // stride count the windows only when they tile x exactly, stride = pool size."), kind, \
+            "pool_output_size_formula"
+    return hint, kind, None
+
+
+def _spatial_output_shape(out_shape, expected, hint, kind, case):
+    """(N, C, W, H) for (N, C, H, W): channels moved back with swapaxes(1, 3) or transpose(0, 3, 2, 1)."""
+    n, c, h, w = expected
+    if len(out_shape) == 4 and h != w and tuple(out_shape) == (n, c, w, h):
+        return ("out has H and W exchanged: (N, H, W, C) moved back with swapaxes(1, 3) or transpose(0, 3, 2, 1) "
+                "gives (N, C, W, H). Use transpose(0, 3, 1, 2), which keeps H before W."), kind, \
+            "spatial_axes_swapped"
     return hint, kind, None
 
 
@@ -308,6 +389,23 @@ def _groupnorm_output_shape(out_shape, expected, hint, kind, case):
     return hint, kind, None
 
 
+def _groupnorm_error(error, function, case):
+    """gamma[c] on a gamma of shape (1, C, 1, 1): numpy says axis 0 has size 1, or (for c = 0) the
+    (C, 1, 1) it gives does not broadcast. Only where the message shows it."""
+    message = error.get("message", "")
+    channels = case["x"].shape[1] if case is not None else None
+    # gamma[0] of a (1, C, 1, 1) gamma is (C, 1, 1), which does not broadcast against a channel's (N, H, W)
+    dropped_axis = error.get("type") == "ValueError" and channels is not None and channels > 1 \
+        and f"({channels},1,1)" in message.replace(" ", "")
+    past_axis_0 = error.get("type") == "IndexError" and "out of bounds for axis 0 with size 1" in message
+    if GROUPNORM_GAMMA_SHAPE == "(1, C, 1, 1)" and (dropped_axis or past_axis_0) \
+            and re.search(r"\b(gamma|beta)\[", failing_line(error)):
+        return ("gamma and beta have shape (1, C, 1, 1) here, so gamma[c] indexes their first axis, of size 1: take "
+                "channel c as gamma[0, c, 0, 0] (or flatten once, gamma.reshape(-1)), or multiply by gamma as it "
+                "is, which broadcasts over (N, C, H, W)."), "groupnorm_gamma_indexed_as_vector"
+    return None
+
+
 def _padded_gradient_shape(grad_name, grad_shape, input_name, input_shape):
     """A dx of the padded x's shape, or an empty one: the crop after the backward."""
     if grad_name != "dx" or len(grad_shape) != 4 or tuple(grad_shape[:2]) != tuple(input_shape[:2]):
@@ -318,6 +416,16 @@ def _padded_gradient_shape(grad_name, grad_shape, input_name, input_shape):
     if grad_shape[2] - input_shape[2] == grad_shape[3] - input_shape[3] > 0:
         return ("dx has the padded x's shape: crop the padding off, dx = dx_pad[:, :, pad:pad + H, "
                 "pad:pad + W]."), "wrong_shape"
+    if grad_shape[2] - input_shape[2] == grad_shape[3] - input_shape[3] == -2:
+        # Smaller than x by 2 on both axes: only a crop of 1 on each side of an unpadded dx_pad (pad = 0) gives it.
+        return ("dx is 2 rows and 2 columns smaller than x: a crop such as dx_pad[:, :, 1:-1, 1:-1] is right for "
+                "pad = 1 only. Crop with the pad of conv_param: dx_pad[:, :, pad:pad + H, pad:pad + W]."), \
+            "conv_crop_hardcoded"
+    h, w = input_shape[2:]
+    if h != w and tuple(grad_shape[2:]) in {(h, h), (w, w)}:
+        return (f"dx is {grad_shape[2]} x {grad_shape[3]} but x is {h} x {w}: the crop uses one size for both axes. "
+                "Crop the rows with H and the columns with W: dx_pad[:, :, pad:pad + H, pad:pad + W]."), \
+            "conv_crop_square_assumed"
     return None
 
 
@@ -325,10 +433,59 @@ def _conv_error(error, function, case):
     """The crop dx_pad[:, :, pad:-pad, pad:-pad] at pad = 0: an empty array assigned into dx."""
     message = error.get("message", "")
     if case is not None and function == case.exercise.backward and case["conv_param"]["pad"] == 0 \
-            and "broadcast" in message and ",0,0)" in message.replace(" ", ""):
+            and "broadcast" in message and re.search(r"\((\d+,)*0,0\)", message.replace(" ", "")):
         return ("dx_pad[:, :, pad:-pad, pad:-pad] is empty when pad = 0 (-0 is 0): crop with "
                 "dx_pad[:, :, pad:pad + H, pad:pad + W] instead."), "conv_crop_empty_at_pad_0"
     return None
+
+
+def _conv_window_cut(error, function, case):
+    """A window sliced from x instead of the padded x: at the edge it is cut short, and numpy names
+    its shape beside the kernel's. Only where the message shows it."""
+    message = error.get("message", "").replace(" ", "")
+    if case is None or error.get("type") != "ValueError" or "broadcast" not in message \
+            or case["conv_param"]["pad"] == 0:
+        return None
+    kernel = case["w"].shape[1:]
+    for found in re.findall(r"\(([\d,]+)\)", message):
+        shape = tuple(int(n) for n in found.split(",") if n)
+        if len(shape) >= 3 and shape[-3] == kernel[0] and shape[-2:] != kernel[1:] \
+                and all(a <= b for a, b in zip(shape[-2:], kernel[1:])):
+            return ("A window is cut off at the edge of x: with pad > 0 the windows run over the padded x, "
+                    "x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad))); slice x_pad, not x."), \
+                "conv_window_from_unpadded_x"
+    return None
+
+
+def _conv_output_square(error, function, case):
+    """out sized (H', H') or (W', W') by one formula: the loop over the other axis runs past it.
+    Only where the message shows it (a hidden case's message is withheld)."""
+    message = error.get("message", "")
+    if case is None or function != case.exercise.forward or error.get("type") != "IndexError":
+        return None
+    stride, pad = case["conv_param"]["stride"], case["conv_param"]["pad"]
+    _, _, hh, ww = case["w"].shape
+    h_out = 1 + (case["x"].shape[2] + 2 * pad - hh) // stride
+    w_out = 1 + (case["x"].shape[3] + 2 * pad - ww) // stride
+    if (w_out > h_out and f"out of bounds for axis 3 with size {h_out}" in message) or \
+            (h_out > w_out and f"out of bounds for axis 2 with size {w_out}" in message):
+        return ("Your output is square, but H' and W' differ here: H' = 1 + (H + 2 * pad - HH) // stride and "
+                "W' = 1 + (W + 2 * pad - WW) // stride, each from its own axis."), "conv_output_square_assumed"
+    return None
+
+
+def _square_reshape(error, function, case):
+    """out reshaped to (..., out_h, out_h): the output taken as square. Read from the student's own
+    line (shown on hidden checks too), not from the withheld message."""
+    line = failing_line(error)
+    repeated = re.search(r"reshape\([^()]*\b([A-Za-z_]\w*)\s*,\s*\1\s*\)", line)
+    if error.get("type") != "ValueError" or not repeated:
+        return None
+    conv = function.startswith("conv")
+    width = "W' = 1 + (W + 2 * pad - WW) // stride" if conv else "W' = 1 + (W - pool_width) // stride"
+    return (f"This reshape gives both spatial axes the size {repeated.group(1)}, but the output is square only when "
+            f"H' = W': reshape to (..., H', W'), each from its own axis ({width})."), \
+        "conv_output_square_assumed" if conv else "pool_output_square_assumed"
 
 
 def _conv_describe(extras) -> str:
@@ -349,49 +506,79 @@ NUMPY_IDS = {
                               "NumPy 1.x code that NumPy 2 refuses",
     "numpy_removed_alias": "np.int / np.float / np.bool, removed in NumPy 1.24",
     "size_true_division": "a size or index computed with / (Python 2's integer division), a float in Python 3",
+    "numpy_removed_api": "a NumPy function or keyword newer NumPy removed (np.lib.pad, np.reshape(newshape=...), "
+                         "np.unravel_index(dims=...))",
+    "ragged_array": "NumPy asked to make one array of pieces of different shapes (a cache tuple used as an array, "
+                    "np.vstack of caches), which NumPy 1.24+ refuses",
+}
+CACHE_IDS = {
+    "cache_unpack_mismatch": "a backward unpacks its cache into another number of names than its forward packed",
 }
 CONV_IDS = {
     "conv_crop_empty_at_pad_0": "conv_backward crops dx_pad[:, :, pad:-pad, pad:-pad], empty when pad = 0",
     "conv_square_kernel_assumed": "conv_forward_naive uses one kernel size for both axes (HH for WW or WW for HH)",
     "conv_stride_ignored": "conv_forward_naive moves its windows by 1 whatever conv_param['stride'] says",
     "conv_pad_hardcoded": "conv_forward_naive pads by a fixed amount instead of conv_param['pad']",
+    "conv_window_from_unpadded_x": "a convolution slices its windows from x instead of the padded x (cut off at the "
+                                   "edge)",
+    "conv_crop_hardcoded": "conv_backward crops a fixed amount off dx_pad (1:-1), right for pad = 1 only",
+    "conv_crop_square_assumed": "conv_backward crops dx_pad with one size for both axes (pad:pad + H for the columns "
+                                "too)",
+    "conv_output_square_assumed": "conv_forward_naive sizes its output's width from H (H' for W'): the output taken "
+                                  "as square",
 }
 POOL_IDS = {
     "pool_stride_ignored": "max_pool_forward_naive moves its windows by 1 whatever pool_param['stride'] says",
     "pool_tie_lost": "max_pool_backward at a tied maximum: the window's dout reaches its maxima neither once nor "
                      "once each (lost, doubled, NaN)",
     "pool_tie_wrong_elsewhere": "max_pool_backward is wrong away from a tied maximum when the input has one",
+    "pool_output_square_assumed": "max pooling reshapes its output with one size for both spatial axes (H' for W')",
+    "pool_output_size_formula": "max_pool_forward sizes its output H // pool_height or H // stride instead of "
+                                "1 + (H - pool_height) // stride",
+}
+SPATIAL_IDS = {
+    "spatial_axes_swapped": "spatial batchnorm moves the channels back with swapaxes(1, 3): H and W come out exchanged",
 }
 GROUPNORM_IDS = {
     "groupnorm_gamma_reshaped": "groupnorm adds axes to gamma / beta, which already have shape (1, C, 1, 1)",
+    "groupnorm_gamma_indexed_as_vector": "groupnorm indexes gamma / beta as if of shape (C,) (gamma[c]); they have "
+                                         "shape (1, C, 1, 1)",
 }
 DROPOUT_IDS = {
     "dropout_mask_2d": "dropout draws its mask with two axes (N, D) and breaks on 4-D input",
+    "dropout_branch_unwritten": "dropout_forward leaves the branch of one mode as the stub's pass: out is still None at "
+                                "the stub's out.astype line",
 }
 
 EXERCISES = [
     Exercise("batchnorm_alt", "batchnorm_forward", "batchnorm_backward_alt", ("x", "gamma", "beta"),
              _batchnorm_inputs, extras=("bn_param",), batched=True, broadcast=("gamma", "beta"),
-             describe=lambda extras: f", {extras[0]}", error_hint=numpy2_error, mistake_ids=NUMPY_IDS),
+             describe=lambda extras: f", {extras[0]}", error_hint=_either(cache_unpacking, numpy2_error),
+             mistake_ids={**NUMPY_IDS, **CACHE_IDS}),
     Exercise("layernorm", "layernorm_forward", "layernorm_backward", ("x", "gamma", "beta"), _layernorm_inputs,
              extras=("ln_param",), batched=True, broadcast=("gamma", "beta"),
-             describe=lambda extras: f", {extras[0]}", error_hint=numpy2_error),
+             describe=lambda extras: f", {extras[0]}", error_hint=_either(cache_unpacking, numpy2_error)),
     Exercise("dropout", "dropout_forward", "dropout_backward", ("x",), _dropout_inputs, extras=("dropout_param",),
-             batched=True, describe=_dropout_describe, error_hint=_either(_dropout_error, numpy2_error),
+             batched=True, describe=_dropout_describe,
+             error_hint=_either(_dropout_error, cache_unpacking, numpy2_error),
              accepts=_dropout_accepts, mistake_ids=DROPOUT_IDS),
     Exercise("conv", "conv_forward_naive", "conv_backward_naive", ("x", "w", "b"), _conv_inputs,
              extras=("conv_param",), batched=True, describe=_conv_describe, output_shape=_conv_output_shape,
-             gradient_shape=_padded_gradient_shape, error_hint=_either(_conv_error, numpy2_error),
+             gradient_shape=_padded_gradient_shape,
+             error_hint=_either(_conv_error, _conv_window_cut, _conv_output_square, cache_unpacking, numpy2_error,
+                                _square_reshape),
              mistake_ids=CONV_IDS),
     Exercise("max_pool", "max_pool_forward_naive", "max_pool_backward_naive", ("x",), _pool_inputs,
              extras=("pool_param",), batched=True, describe=_pool_describe, output_shape=_pool_output_shape,
-             convention=Convention(_plant_pool_ties, _judge_pool_ties), error_hint=numpy2_error,
+             convention=Convention(_plant_pool_ties, _judge_pool_ties),
+             error_hint=_either(_pool_error, cache_unpacking, numpy2_error, _square_reshape),
              mistake_ids=POOL_IDS),
     Exercise("spatial_batchnorm", "spatial_batchnorm_forward", "spatial_batchnorm_backward", ("x", "gamma", "beta"),
-             _spatial_batchnorm_inputs, extras=("bn_param",), batched=True,
-             describe=lambda extras: f", {extras[0]}", error_hint=numpy2_error),
+             _spatial_batchnorm_inputs, extras=("bn_param",), batched=True, output_shape=_spatial_output_shape,
+             describe=lambda extras: f", {extras[0]}", error_hint=_either(cache_unpacking, numpy2_error),
+             mistake_ids=SPATIAL_IDS),
     Exercise("spatial_groupnorm", "spatial_groupnorm_forward", "spatial_groupnorm_backward", ("x", "gamma", "beta"),
              _groupnorm_inputs, extras=("G", "gn_param"), batched=True, broadcast=("gamma", "beta"),
              describe=lambda extras: f", G = {extras[0]}", output_shape=_groupnorm_output_shape,
-             error_hint=numpy2_error, mistake_ids=GROUPNORM_IDS),
+             error_hint=_either(_groupnorm_error, cache_unpacking, numpy2_error), mistake_ids=GROUPNORM_IDS),
 ]

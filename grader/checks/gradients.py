@@ -209,8 +209,9 @@ def _check_shapes(case: Case, grads: tuple[np.ndarray, ...], expected: tuple | N
                 f"takes the shape of its own input (a line written for {others[0]}, copied, such as "
                 f"unbroadcast(..., {others[0]}.shape)?). {hint}")
         kind = "shape_of_other_input"
+    # A kind that is no value kind is the exercise's own mistake id (its gradient_shape names the cause).
     raise Failed(Finding(Status.FAILED, gradient_shape_message(grad_name, g.shape, name, x.shape), hint,
-                         value_mistake(grad_name, kind), wrong_gradients=tuple(w[4] for w in wrong)))
+                         value_mistake(grad_name, kind) or kind, wrong_gradients=tuple(w[4] for w in wrong)))
 
 
 def _mismatch(ctx: Context, case: Case, index: int, student: np.ndarray, expected: np.ndarray) -> Finding:

@@ -185,7 +185,8 @@ class Exercise:
     # output_shape(out_shape, expected, kind, case) -> (hint, mistake) | None: this exercise's own
     # reading of a forward output of the wrong shape (case may be None when only shapes are known).
     output_shape: Callable[[tuple, tuple, str, "Case | None"], tuple[str | None, str | None] | None] | None = None
-    # gradient_shape(grad_name, grad_shape, input_name, input_shape) -> (hint, kind) | None
+    # gradient_shape(grad_name, grad_shape, input_name, input_shape) -> (hint, kind) | None; a kind that
+    # is no value kind (grader.diagnosis.mistake_ids.VALUE_KINDS) is the exercise's own mistake id
     gradient_shape: Callable[[str, tuple, str, tuple], tuple[str, str] | None] | None = None
     # accepts(case, what, out) -> bool: a forward output that is not the reference's and is right all
     # the same: another valid draw of a stochastic forward (dropout's mask from another random

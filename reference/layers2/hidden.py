@@ -12,6 +12,20 @@ import numpy as np
 from grader.declare import ChainRule, Hidden, Mistake, Path
 
 
+def _computable(value, condition=lambda c: True):
+    """A mistake's `when`: `condition` holds and the wrong answer exists on this case (a student's
+    code making this mistake would raise on the others: an index past the array, a negative size)."""
+    def when(c) -> bool:
+        if not condition(c):
+            return False
+        try:
+            value(c)
+        except (IndexError, ValueError):
+            return False
+        return True
+    return when
+
+
 def _size(rng: np.random.Generator, low: int, high: int) -> int:
     """An integer in [low, high]."""
     return int(rng.integers(low, high + 1))
@@ -85,6 +99,88 @@ def _layernorm_dx_over_batch(c):
     return inv_std * (g - g.mean(axis=0) - x_hat * (g * x_hat).mean(axis=0))
 
 
+def _without_eps(c, param: str, axes, sign: float = 0.0):
+    """dx with the backward's std recomputed as sqrt(var + sign * eps): eps left out (sign 0) or
+    subtracted (sign -1), while the forward used sqrt(var + eps)."""
+    x = c["x"]
+    x_hat, _ = _normalise(x, axes, _eps(c, param))
+    inv_std = 1.0 / np.sqrt(x.var(axis=axes, keepdims=True) + sign * _eps(c, param))
+    return sum(p.value for p in _paths(x_hat, inv_std, c.dout * c["gamma"], axes, "batchnorm"))
+
+
+def _batchnorm_jacobian_diagonal(c):
+    """Only d x_hat_i / d x_i, the diagonal of the Jacobian: x_i's effect on the other examples'
+    x_hat_j through the batch mean and variance left out."""
+    x_hat, inv_std = _normalise(c["x"], 0, _eps(c, "bn_param"))
+    n = c["x"].shape[0]
+    return c.dout * c["gamma"] * inv_std * (1 - 1.0 / n - x_hat ** 2 / n)
+
+
+EPS_IDS = {
+    "backward_std_without_eps": "the backward recomputes the std as sqrt(var) or sqrt(var - eps), not the forward's "
+                                "sqrt(var + eps)",
+}
+EPS_HINT = ("The std in your backward must be the forward's, sqrt(var + eps): yours leaves eps out (or subtracts it). "
+            "Keep std (or 1 / std) in the cache instead of recomputing it.")
+
+
+EPS_LEFT_OUT = {
+    "eps_left_out": "a normalisation divides by sqrt(var) without eps (or with an eps far below the default 1e-5)",
+    "batchnorm_eps_outside_sqrt": "batchnorm adds eps outside the square root: std + eps",
+}
+
+
+def _eps_left_out_hint(param: str) -> str:
+    return (f"eps is missing from the square root (or much smaller than the default): x_hat = (x - mean) / "
+            f"np.sqrt(var + eps), with eps = {param}.get('eps', 1e-5).")
+
+
+def _scaled(c, x_hat, channels=False):
+    """gamma * x_hat + beta, gamma and beta (C,) put on axis 1 of a 4-D x when `channels`."""
+    gamma, beta = c["gamma"], c["beta"]
+    if channels:
+        gamma, beta = gamma.reshape(1, -1, 1, 1), beta.reshape(1, -1, 1, 1)
+    return gamma * x_hat + beta
+
+
+def _without_eps_forward(c, axes, channels=False):
+    """The forward's out with x_hat = (x - mean) / sqrt(var): no eps."""
+    return _scaled(c, _normalise(c["x"], axes, 0.0)[0], channels)
+
+
+def _eps_outside_sqrt(c, axes, param, channels=False):
+    """The forward's out with x_hat = (x - mean) / (sqrt(var) + eps)."""
+    x = c["x"]
+    x_hat = (x - x.mean(axis=axes, keepdims=True)) / (x.std(axis=axes, keepdims=True) + _eps(c, param))
+    return _scaled(c, x_hat, channels)
+
+
+def _eps_given(param: str):
+    """A case whose parameter dict sets an eps other than the default 1e-5."""
+    return lambda c: _eps(c, param) != 1e-5
+
+
+def _hard_coded_eps(c, axes, channels=False):
+    """The forward's out with eps = 1e-5 written in, whatever the parameter dict says."""
+    return _scaled(c, _normalise(c["x"], axes, 1e-5)[0], channels)
+
+
+def _var_summed(c, axes, param):
+    """The forward's out with the variance summed over `axes`, not averaged."""
+    x = c["x"]
+    count = np.prod([x.shape[a] for a in np.atleast_1d(axes)])
+    centred = x - x.mean(axis=axes, keepdims=True)
+    return _scaled(c, centred / np.sqrt(count * x.var(axis=axes, keepdims=True) + _eps(c, param)))
+
+
+EPS_IGNORED_HINT = ("Use eps = {param}.get('eps', 1e-5) inside the square root: this call's {param} sets another eps "
+                    "than the one you use.")
+VAR_SUMMED = {"variance_summed": "a normalisation's variance is summed over its axis instead of averaged (np.sum for "
+                                 "np.mean)"}
+VAR_SUMMED_HINT = ("The variance is the MEAN of (x - mean) ** 2 over the normalised axis: yours is the sum "
+                   "(np.var, or np.mean, not np.sum).")
+
+
 BATCHNORM_IDS = {
     "missing_mean_path": "batchnorm dx is missing the path through the batch mean",
     "missing_var_path": "batchnorm dx is missing the path through the batch variance",
@@ -93,17 +189,58 @@ BATCHNORM_IDS = {
     "var_path_wrong": "batchnorm dx's path through the variance has the wrong sign or factor (by N, by 2)",
     "direct_path_wrong": "batchnorm dx's direct path has the wrong factor (gamma or 1/std missing)",
     "missing_gamma": "batchnorm dx is missing the factor gamma",
+    "batchnorm_jacobian_diagonal_only": "batchnorm dx keeps only d x_hat_i / d x_i (the Jacobian's diagonal): x_i's "
+                                        "effect on the other examples through the mean and variance is left out",
+    **EPS_IDS,
+    **EPS_LEFT_OUT,
+    **VAR_SUMMED,
 }
 
 BATCHNORM_ALT = Hidden(
     lambda rng: {"N": _size(rng, 4, 10), "D": _size(rng, 2, 5)},
     edges=({"N": 3, "D": 3}, {"N": 7, "D": 2, "eps": 1e-2}),
     mistakes=(Mistake("missing_gamma", "dx", "dx is missing gamma: out = gamma * x_hat + beta, so the gradient "
-                      "reaching x_hat is gamma * dout.", _batchnorm_without_gamma),),
+                      "reaching x_hat is gamma * dout.", _batchnorm_without_gamma),
+              Mistake("batchnorm_jacobian_diagonal_only", "dx", "Your dx_i uses only d x_hat_i / d x_i. But x_i is in "
+                      "the batch mean and variance, so it moves every example's x_hat_j: sum over j, dx = gamma / std "
+                      "* (dout - mean(dout) - x_hat * mean(dout * x_hat)), means over the batch (axis 0).",
+                      _batchnorm_jacobian_diagonal),
+              Mistake("backward_std_without_eps", "dx", EPS_HINT, lambda c: _without_eps(c, "bn_param", 0)),
+              Mistake("backward_std_without_eps", "dx", EPS_HINT, lambda c: _without_eps(c, "bn_param", 0, -1.0)),
+              Mistake("eps_left_out", "out", _eps_left_out_hint("bn_param"), lambda c: _without_eps_forward(c, 0)),
+              Mistake("eps_ignored", "out", EPS_IGNORED_HINT.format(param="bn_param"),
+                      lambda c: _hard_coded_eps(c, 0), when=_eps_given("bn_param")),
+              Mistake("variance_summed", "out", VAR_SUMMED_HINT, lambda c: _var_summed(c, 0, "bn_param")),
+              Mistake("batchnorm_eps_outside_sqrt", "out", "Put eps inside the square root: (x - mean) / "
+                      "np.sqrt(var + eps).", lambda c: _eps_outside_sqrt(c, 0, "bn_param"))),
     chain_rule={"dx": ChainRule(_batchnorm_paths, only_direct=(
         "missing_mean_var_paths", "{grad} is only the direct path: the paths through the batch mean and variance "
         "are missing. "))},
     mistake_ids=BATCHNORM_IDS)
+
+def _layernorm_gamma_outside(c):
+    """batchnorm_backward_alt's form with gamma factored out of the means, which run over the
+    features here, along which gamma varies."""
+    x_hat, inv_std = _normalise(c["x"], 1, _eps(c, "ln_param"))
+    d = c.dout
+    return c["gamma"] * inv_std * (d - d.mean(axis=1, keepdims=True) - x_hat * (d * x_hat).mean(axis=1, keepdims=True))
+
+
+def _layernorm_half_adapted(c):
+    """batchnorm_backward_alt's formula half adapted, N replaced by D: gamma outside, dout summed
+    over the batch (axis 0), the variance term over the features (axis 1), all divided by D."""
+    x_hat, inv_std = _normalise(c["x"], 1, _eps(c, "ln_param"))
+    d, features = c.dout, c["x"].shape[1]
+    return c["gamma"] * inv_std * (d - d.sum(axis=0) / features - x_hat * (d * x_hat).mean(axis=1, keepdims=True))
+
+
+def _layernorm_var_path_uncentred(c):
+    """The path through the variance with x where x - mean belongs: -x * mean(g * x) / std**3."""
+    x = c["x"]
+    _, inv_std = _normalise(x, 1, _eps(c, "ln_param"))
+    g = c.dout * c["gamma"]
+    return inv_std * (g - g.mean(axis=1, keepdims=True)) - inv_std ** 3 * x * (g * x).mean(axis=1, keepdims=True)
+
 
 LAYERNORM_IDS = {
     "layernorm_over_batch": "layernorm_forward normalises over the batch (axis 0, batchnorm's) instead of each example",
@@ -116,6 +253,13 @@ LAYERNORM_IDS = {
     "layernorm_only_direct_path": "layernorm dx is only the direct path: the paths through mean and variance are missing",
     "layernorm_missing_gamma": "layernorm dx is missing the factor gamma (dout, not dout * gamma, sent back through x_hat)",
     "dgamma_includes_beta": "dgamma is summed from dout * (x_hat + beta): beta was added to the x_hat the cache keeps",
+    "layernorm_gamma_outside_sums": "layernorm dx takes gamma out of the means over the features (batchnorm's "
+                                    "one-line form), though gamma varies along them",
+    "layernorm_var_path_uncentred": "layernorm dx's path through the variance uses x where x - mean belongs",
+    "norm_eps_ignored": "layernorm / groupnorm ignores ln_param['eps'] / gn_param['eps'] (a hard-coded eps)",
+    **VAR_SUMMED,
+    **EPS_IDS,
+    **EPS_LEFT_OUT,
 }
 
 LAYERNORM = Hidden(
@@ -130,6 +274,23 @@ LAYERNORM = Hidden(
         Mistake("layernorm_missing_gamma", "dx", "dx is missing gamma: out = gamma * x_hat + beta, so the gradient "
                 "reaching x_hat is dout * gamma, and every path of dx (direct, mean, variance) starts from it.",
                 _layernorm_without_gamma),
+        Mistake("layernorm_gamma_outside_sums", "dx", "In batchnorm gamma can stand outside the means, which run over "
+                "the batch; layernorm's run over the features, and gamma varies along them: take the means of "
+                "g = dout * gamma, dx = (g - mean(g) - x_hat * mean(g * x_hat)) / std, means over axis 1.",
+                _layernorm_gamma_outside),
+        Mistake("layernorm_gamma_outside_sums", "dx", "This is batchnorm_backward_alt's formula half adapted: gamma "
+                "stands outside means that run over the features, along which it varies, and the sum of dout still "
+                "runs over the batch (axis 0). Take g = dout * gamma and every mean over axis 1: dx = (g - mean(g) - "
+                "x_hat * mean(g * x_hat)) / std.", _layernorm_half_adapted),
+        Mistake("layernorm_var_path_uncentred", "dx", "The path through the variance uses x where x - mean belongs: "
+                "d var / dx = 2 (x - mean) / D, so that path is -x_hat * mean(g * x_hat) / std (g = dout * gamma).",
+                _layernorm_var_path_uncentred),
+        Mistake("backward_std_without_eps", "dx", EPS_HINT, lambda c: _without_eps(c, "ln_param", 1)),
+        Mistake("backward_std_without_eps", "dx", EPS_HINT, lambda c: _without_eps(c, "ln_param", 1, -1.0)),
+        Mistake("eps_left_out", "out", _eps_left_out_hint("ln_param"), lambda c: _without_eps_forward(c, 1)),
+        Mistake("norm_eps_ignored", "out", EPS_IGNORED_HINT.format(param="ln_param"), lambda c: _hard_coded_eps(c, 1),
+                when=_eps_given("ln_param")),
+        Mistake("variance_summed", "out", VAR_SUMMED_HINT, lambda c: _var_summed(c, 1, "ln_param")),
         Mistake("dgamma_includes_beta", "dgamma", "dgamma = sum(dout * x_hat, axis=0): the x_hat you multiply by "
                 "has beta added (a += on the array the cache keeps?). Keep x_hat itself for the backward.",
                 _layernorm_dgamma_with_beta),
@@ -190,7 +351,36 @@ DROPOUT_IDS = {
     "dropout_old_vanilla": "dropout as in the pre-2017 notes: p drops a unit and the kept ones are not rescaled",
     "dropout_keeps_everything": "dropout keeps every unit in training (e.g. rand < p / p, which compares with 1)",
     "dropout_backward_not_rescaled": "dropout_backward multiplies dout by the 0/1 mask without the 1 / p scale",
+    "dropout_mask_at_test": "dropout draws a mask in test mode too (test mode must return x itself)",
+    "dropout_mask_randn": "dropout draws its mask with np.random.randn (normal), so a unit is kept with probability "
+                          "Phi(p), not p",
+    "dropout_mask_shared_across_batch": "dropout draws one mask row of shape (1, D) for the whole batch: every "
+                                        "example loses the same features",
 }
+
+DROPOUT_RANDN = ("np.random.randn draws from a normal distribution, so comparing it with p does not keep a unit with "
+                 "probability p: draw uniform numbers in [0, 1), mask = (np.random.rand(*x.shape) < p) / p.")
+
+
+def _normal(c) -> np.ndarray:
+    """The draws of np.random.seed(seed), then np.random.randn(*x.shape)."""
+    return np.random.RandomState(c["dropout_param"]["seed"]).standard_normal(c["x"].shape)
+
+
+def _randn_mistakes() -> tuple[Mistake, ...]:
+    """A normal draw compared with the keep probability (or with the drop probability), scaled by 1 / keep."""
+    when = lambda c: _training(c) and _keep(c) < 1     # noqa: E731
+    return tuple(Mistake("dropout_mask_randn", "out", DROPOUT_RANDN, value, when=when) for value in (
+        lambda c: c["x"] * (_normal(c) < _keep(c)) / _keep(c),
+        lambda c: c["x"] * (_normal(c) > _keep(c)) / _keep(c),
+        lambda c: c["x"] * (_normal(c) > 1 - _keep(c)) / _keep(c),
+        lambda c: c["x"] * (_normal(c) < 1 - _keep(c)) / (1 - _keep(c))))
+
+
+def _one_row_mask(c) -> np.ndarray:
+    """x through a mask drawn as np.random.rand(1, D) < keep, scaled: one row for the whole batch."""
+    row = np.random.RandomState(c["dropout_param"]["seed"]).random_sample((1, c["x"].shape[1]))
+    return c["x"] * (row < _keep(c)) / _keep(c)
 
 DROPOUT_P = "In this course p is the probability of KEEPING a unit: mask = (np.random.rand(*x.shape) < p) / p."
 DROPOUT_P_DROPS = ("In this course p is the probability of DROPPING a unit: keep one with probability 1 - p, "
@@ -235,7 +425,10 @@ DROPOUT = Hidden(
         *(_meaning_mistakes("dropout_p_is_drop_probability", DROPOUT_P) + (
             Mistake("dropout_old_vanilla", "out", DROPOUT_P + " And inverted dropout scales the kept units by 1 / p "
                     "in training (then test mode is the identity).",
-                    lambda c: c["x"] * (_uniform(c) >= _keep(c)), when=_two_meanings_differ),)
+                    lambda c: c["x"] * (_uniform(c) >= _keep(c)), when=_two_meanings_differ),
+            Mistake("dropout_old_vanilla", "out", DROPOUT_P + " And inverted dropout scales the kept units by 1 / p "
+                    "in training (then test mode is the identity).",
+                    lambda c: c["x"] * (_uniform(c) < 1 - _keep(c)), when=_two_meanings_differ),)
           if P_MEANS == "keep" else _meaning_mistakes("dropout_p_is_keep_probability", DROPOUT_P_DROPS)),
         Mistake("dropout_keeps_everything", "out", "In training your mask keeps every unit. Mind the precedence: "
                 "np.random.rand(*x.shape) < p / p compares with p / p = 1; write (np.random.rand(*x.shape) < p) / p.",
@@ -246,6 +439,13 @@ DROPOUT = Hidden(
         *((Mistake("dropout_scaled_at_test", "out", "With inverted dropout the scaling happens in training, so test "
                    "mode returns x unchanged: out = x.", lambda c: c["x"] * _keep(c),
                    when=lambda c: not _training(c)),) if P_MEANS == "drop" else ()),
+        *_randn_mistakes(),
+        Mistake("dropout_mask_at_test", "out", "Test mode uses every unit: out = x. Inverted dropout did its scaling "
+                "in training, so no mask is drawn at test time.", lambda c: c["x"] * (_uniform(c) < _keep(c)),
+                when=lambda c: not _training(c) and _keep(c) < 1),
+        Mistake("dropout_mask_shared_across_batch", "out", "Draw one mask entry per unit, np.random.rand(*x.shape): "
+                "a mask of shape (1, D) drops the same features in every example.", _one_row_mask,
+                when=lambda c: _training(c) and _keep(c) < 1 and c["x"].ndim == 2 and c["x"].shape[0] > 1),
         Mistake("dropout_backward_not_rescaled", "dx", "Use the forward's mask itself, 1 / keep-probability scale "
                 "included: dx = dout * mask.", lambda c: c.dout * _kept(c), when=_training),
     ),
@@ -281,6 +481,10 @@ def _correlate(x, w, b, stride, pad):
     return out
 
 
+IM2COL_HINT = ("Window (i, j) is row i * W' + j of your im2col matrix (W' windows in a row): with i * H' + j, windows "
+               "overwrite each other whenever H' != W'.")
+
+
 def _param(c, key: str) -> int:
     return c["conv_param"][key]
 
@@ -297,7 +501,63 @@ def _dx_padded(c):
     return dx_pad
 
 
+def _dx_windows_assigned(c):
+    """dx_pad[window] = w * dout (=, not +=): where windows overlap, the last one written wins."""
+    x, w, stride, pad = c["x"], c["w"], _param(c, "stride"), _param(c, "pad")
+    _, _, hh, ww = w.shape
+    dx_pad = np.zeros((x.shape[0], x.shape[1], x.shape[2] + 2 * pad, x.shape[3] + 2 * pad))
+    for i in range(c.dout.shape[2]):
+        for j in range(c.dout.shape[3]):
+            dx_pad[:, :, i * stride:i * stride + hh, j * stride:j * stride + ww] = \
+                np.tensordot(c.dout[:, :, i, j], w, axes=([1], [0]))
+    return dx_pad[:, :, pad:pad + x.shape[2], pad:pad + x.shape[3]]
+
+
+def _conv_windows_overlap(c) -> bool:
+    _, _, hh, ww = c["w"].shape
+    return _param(c, "stride") < max(hh, ww)
+
+
+def _padded_by_one(c):
+    """The output's size from conv_param['pad'], its windows read from x padded by 1."""
+    right = _correlate(c["x"], c["w"], c["b"], _param(c, "stride"), _param(c, "pad"))
+    h, w = right.shape[2:]
+    wrong = _correlate(c["x"], c["w"], c["b"], _param(c, "stride"), 1)[:, :, :h, :w]
+    if wrong.shape != right.shape:
+        raise ValueError("x padded by 1 has fewer windows than the output needs")
+    return wrong
+
+
+def _rows_indexed_by_height(h_out: int, w_out: int, window_value, empty):
+    """An im2col whose row for window (i, j) is i * H' + j instead of i * W' + j: windows collide
+    (the last one written stays), some rows keep their zeros (`empty`), and the output reads row
+    i * W' + j back. An index past the rows raises IndexError, as the student's code does."""
+    rows = [empty] * (h_out * w_out)
+    for i in range(h_out):
+        for j in range(w_out):
+            rows[i * h_out + j] = window_value(i, j)
+    return np.stack(rows, axis=-1).reshape(*np.shape(empty), h_out, w_out)
+
+
+def _conv_rows_by_height(c):
+    x, w, b, stride, pad = c["x"], c["w"], c["b"], _param(c, "stride"), _param(c, "pad")
+    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    _, _, hh, ww = w.shape
+    h_out, w_out = 1 + (x_pad.shape[2] - hh) // stride, 1 + (x_pad.shape[3] - ww) // stride
+    if h_out == w_out:
+        raise ValueError("a square output has no such mistake")
+
+    def window(i, j):
+        part = x_pad[:, :, i * stride:i * stride + hh, j * stride:j * stride + ww]
+        return np.tensordot(part, w, axes=([1, 2, 3], [1, 2, 3])) + b
+    return _rows_indexed_by_height(h_out, w_out, window, np.broadcast_to(b, (x.shape[0], w.shape[0])))
+
+
 CONV_IDS = {
+    "im2col_row_index_by_height": "an im2col conv / pool numbers window (i, j)'s row i * H' + j instead of i * W' + j: "
+                                  "windows collide when the output is not square",
+    "conv_dx_window_assigned": "conv_backward assigns dx_pad[window] = w * dout (=, not +=): overlapping windows "
+                               "erase each other",
     "conv_missing_bias": "conv_forward_naive leaves out the bias b",
     "conv_kernel_flipped": "conv_forward_naive flips the kernel (true convolution); CS231n's layer is a cross-correlation",
 }
@@ -314,6 +574,15 @@ CONV = Hidden(
         Mistake("conv_pad_hardcoded", "out", "Pad by conv_param['pad'].",
                 lambda c: _correlate(c["x"], c["w"], c["b"], _param(c, "stride"), 1),
                 when=lambda c: _param(c, "pad") != 1),
+        Mistake("conv_pad_hardcoded", "out", "Your output has the right size, but its windows are read from x padded "
+                "by 1: pad by conv_param['pad'] (it can be 0 or 2), np.pad(x, ((0, 0), (0, 0), (pad, pad), "
+                "(pad, pad))).", _padded_by_one,
+                when=_computable(_padded_by_one, lambda c: _param(c, "pad") != 1)),
+        Mistake("im2col_row_index_by_height", "out", IM2COL_HINT, _conv_rows_by_height,
+                when=_computable(_conv_rows_by_height)),
+        Mistake("conv_dx_window_assigned", "dx", "Windows overlap when the stride is smaller than the kernel: add each "
+                "window's gradient into dx_pad (+=); dx_pad[window] = ... erases what the windows before it put "
+                "there.", _dx_windows_assigned, when=_conv_windows_overlap),
         Mistake("conv_missing_bias", "out", "Each filter's output gets its bias: out[n, f] += b[f].",
                 lambda c: _correlate(c["x"], c["w"], 0.0, _param(c, "stride"), _param(c, "pad"))),
         Mistake("conv_kernel_flipped", "out", "CS231n's convolution layer does not flip the kernel: out[n, f, i, j] "
@@ -369,6 +638,43 @@ def _window_overwritten(c):
     return dx
 
 
+def _window_dout_then_masked(c):
+    """dx[window] = dout (every element of the window, =), then multiplied by a 0/1 mask of the
+    elements that are some window's maximum: each maximum keeps the dout of the last window that
+    covered it, its own or not."""
+    last, is_some_max = np.zeros_like(c["x"]), np.zeros_like(c["x"])
+    for rows, cols, d in _windows(c):
+        window = c["x"][:, :, rows, cols]
+        last[:, :, rows, cols] = np.broadcast_to(d, window.shape)
+        part = is_some_max[:, :, rows, cols]
+        part[window == window.max(axis=(2, 3), keepdims=True)] = 1.0
+    return last * is_some_max
+
+
+def _backward_over_windows(c, count):
+    """The right backward over the first count(H, W, param) rows and columns of windows only."""
+    param = c["pool_param"]
+    rows, cols = count(*c["x"].shape[2:], param)
+    if rows > c.dout.shape[2] or cols > c.dout.shape[3] or (rows, cols) == c.dout.shape[2:]:
+        raise ValueError("the student's loops run past dout, or over exactly its windows")
+    dx = np.zeros_like(c["x"])
+    for i in range(rows):
+        for j in range(cols):
+            s = param["stride"]
+            r, q = slice(i * s, i * s + param["pool_height"]), slice(j * s, j * s + param["pool_width"])
+            window = c["x"][:, :, r, q]
+            dx[:, :, r, q] += (window == window.max(axis=(2, 3), keepdims=True)) * c.dout[:, :, i:i + 1, j:j + 1]
+    return dx
+
+
+def _backward_by_pool_size(c):
+    return _backward_over_windows(c, lambda h, w, p: (h // p["pool_height"], w // p["pool_width"]))
+
+
+def _backward_by_stride(c):
+    return _backward_over_windows(c, lambda h, w, p: (h // p["stride"], w // p["stride"]))
+
+
 def _max_assigned(c):
     """dx at each window's max set to its dout (=, not +=): a max shared by two windows keeps one."""
     dx = np.zeros_like(c["x"])
@@ -380,7 +686,130 @@ def _max_assigned(c):
     return dx
 
 
+def _pool_with_starts(c, row_step: bool, col_step: bool):
+    """Max pooling whose row (column) slices start at i * stride, or at i itself where the stride
+    was left out of the start (the end keeps it): x[:, :, i * s:i * s + ph, j:j * s + pw]."""
+    param = c["pool_param"]
+    ph, pw, s = param["pool_height"], param["pool_width"], param["stride"]
+    x = c["x"]
+    out = np.empty((*x.shape[:2], 1 + (x.shape[2] - ph) // s, 1 + (x.shape[3] - pw) // s))
+    for i in range(out.shape[2]):
+        for j in range(out.shape[3]):
+            rows = slice(i * s if row_step else i, i * s + ph)
+            cols = slice(j * s if col_step else j, j * s + pw)
+            out[:, :, i, j] = x[:, :, rows, cols].max(axis=(2, 3))
+    return out
+
+
+def _argmax_unravelled_with(c, position):
+    """dout sent to the window's flat argmax k, put back at (row, column) = position(k, ph, pw)."""
+    param = c["pool_param"]
+    ph, pw, s = param["pool_height"], param["pool_width"], param["stride"]
+    x = c["x"]
+    dx = np.zeros_like(x)
+    for i in range(c.dout.shape[2]):
+        for j in range(c.dout.shape[3]):
+            k = x[:, :, i * s:i * s + ph, j * s:j * s + pw].reshape(*x.shape[:2], -1).argmax(axis=2)
+            row, col = position(k, ph, pw)
+            rows, cols = i * s + row, j * s + col
+            for n, ch in np.ndindex(*x.shape[:2]):
+                dx[n, ch, rows[n, ch], cols[n, ch]] += c.dout[n, ch, i, j]
+    return dx
+
+
+def _pool_rows_by_height(c):
+    param = c["pool_param"]
+    ph, pw, s = param["pool_height"], param["pool_width"], param["stride"]
+    x = c["x"]
+    h_out, w_out = 1 + (x.shape[2] - ph) // s, 1 + (x.shape[3] - pw) // s
+    if h_out == w_out:
+        raise ValueError("a square output has no such mistake")
+    def window(i, j):
+        return x[:, :, i * s:i * s + ph, j * s:j * s + pw].max(axis=(2, 3))
+    return _rows_indexed_by_height(h_out, w_out, window, np.zeros(x.shape[:2]))
+
+
+def _pool_moved_by_size(c):
+    """Window (i, j) starting at (i * pool_height, j * pool_width): moved by its size, not the stride."""
+    param = c["pool_param"]
+    ph, pw = param["pool_height"], param["pool_width"]
+    x = c["x"]
+    out = np.empty((*x.shape[:2], 1 + (x.shape[2] - ph) // param["stride"], 1 + (x.shape[3] - pw) // param["stride"]))
+    for i in range(out.shape[2]):
+        for j in range(out.shape[3]):
+            window = x[:, :, i * ph:i * ph + ph, j * pw:j * pw + pw]
+            if window.size == 0:
+                raise ValueError("an empty window: the student's np.max raises here")
+            out[:, :, i, j] = window.max(axis=(2, 3))
+    return out
+
+
+def _pool_stride_sized_windows(c):
+    """Windows of stride x stride (the stride taken for the window's size), at i * stride."""
+    param = c["pool_param"]
+    ph, pw, s = param["pool_height"], param["pool_width"], param["stride"]
+    x = c["x"]
+    out = np.empty((*x.shape[:2], 1 + (x.shape[2] - ph) // s, 1 + (x.shape[3] - pw) // s))
+    for i in range(out.shape[2]):
+        for j in range(out.shape[3]):
+            window = x[:, :, i * s:i * s + s, j * s:j * s + s]
+            if window.size == 0:
+                raise ValueError("an empty window: the student's np.max raises here")
+            out[:, :, i, j] = window.max(axis=(2, 3))
+    return out
+
+
+def _pool_loops_over_window(c):
+    """The loops run over the window's size (pool_height, pool_width) instead of the output's."""
+    param = c["pool_param"]
+    ph, pw, s = param["pool_height"], param["pool_width"], param["stride"]
+    x = c["x"]
+    out = np.zeros((*x.shape[:2], 1 + (x.shape[2] - ph) // s, 1 + (x.shape[3] - pw) // s))
+    if ph > out.shape[2] or pw > out.shape[3] or (ph, pw) == out.shape[2:]:
+        raise ValueError("the loops run past the output, or over exactly its positions")
+    for i in range(ph):
+        for j in range(pw):
+            out[:, :, i, j] = x[:, :, i * s:i * s + ph, j * s:j * s + pw].max(axis=(2, 3))
+    return out
+
+
+UNRAVEL_HINT = ("The flat index k of a window's maximum is at row k // pool_width and column k % pool_width (a row "
+                "holds pool_width elements); np.unravel_index(k, (pool_height, pool_width)) does it for you.")
+
+
+def _stride(c) -> int:
+    return c["pool_param"]["stride"]
+
+
+def _pool_size(c) -> tuple[int, int]:
+    return c["pool_param"]["pool_height"], c["pool_param"]["pool_width"]
+
+
+def _pool_not_square(c) -> bool:
+    return c["pool_param"]["pool_height"] != c["pool_param"]["pool_width"]
+
+
+def _row_by_height(c):
+    """The row of flat index k as (k - k % pw) / ph: divided by the window's height, not its width."""
+    return _argmax_unravelled_with(c, lambda k, ph, pw: ((k - k % pw) // ph, k % pw))
+
+
+def _unravel_swapped(c):
+    """np.unravel_index(k, (pw, ph)): the window's shape read the other way round."""
+    return _argmax_unravelled_with(c, lambda k, ph, pw: (k // ph, k % ph))
+
 POOL_IDS = {
+    "pool_backward_window_count": "max_pool_backward loops over H // pool_height (or H // stride) windows instead of "
+                                  "dout's H' x W'",
+    "pool_moved_by_window_size": "max_pool_forward moves its windows by their size (i * pool_height), not by the "
+                                 "stride",
+    "pool_window_size_is_stride": "max_pool_forward's windows are stride x stride instead of pool_height x pool_width",
+    "pool_loops_over_window": "max_pool_forward loops over range(pool_height), range(pool_width) instead of the "
+                              "output's H' and W'",
+    "pool_window_start_without_stride": "max_pool_forward starts a window's slice at i (the output index), not "
+                                        "i * stride",
+    "pool_argmax_unravelled_wrong": "max_pool_backward turns the window's flat argmax into a row with pool_height "
+                                    "where pool_width belongs (k // pool_width)",
     "pool_dout_to_window": "max_pool_backward gives dout to every element of the window, not only to its max",
     "pool_window_overwritten": "max_pool_backward assigns dx[window] = mask * dout: overlapping windows erase each other",
     "pool_max_assigned": "max_pool_backward assigns dout at the max (=, not +=): a max shared by two windows loses a gradient",
@@ -393,11 +822,42 @@ MAX_POOL = Hidden(
     mistakes=(
         Mistake("pool_stride_ignored", "out", "Move each window by pool_param['stride'].",
                 lambda c: _stride_one_pool(c), when=lambda c: c["pool_param"]["stride"] != 1),
+        Mistake("pool_window_start_without_stride", "out", "Each window starts at i * stride (rows) and j * stride "
+                "(columns): one of your slices starts at the output index itself, x[..., j:j * stride + pool_width].",
+                lambda c: _pool_with_starts(c, True, False), when=lambda c: c["pool_param"]["stride"] != 1),
+        Mistake("pool_window_start_without_stride", "out", "Each window starts at i * stride (rows) and j * stride "
+                "(columns): one of your slices starts at the output index itself, x[..., i:i * stride + pool_height, "
+                "...].", lambda c: _pool_with_starts(c, False, True), when=lambda c: c["pool_param"]["stride"] != 1),
+        *(Mistake("pool_argmax_unravelled_wrong", "dx", UNRAVEL_HINT, value, when=_computable(value, _pool_not_square))
+          for value in (_row_by_height, _unravel_swapped)),
+        Mistake("pool_moved_by_window_size", "out", "Windows move by the stride, which can be smaller than the window: "
+                "window (i, j) starts at (i * stride, j * stride), not (i * pool_height, j * pool_width).",
+                _pool_moved_by_size, when=_computable(_pool_moved_by_size, lambda c: c["pool_param"]["stride"] !=
+                                                      c["pool_param"]["pool_height"])),
+        Mistake("pool_window_size_is_stride", "out", "A window is pool_height x pool_width, whatever the stride: "
+                "x[:, :, i * stride:i * stride + pool_height, j * stride:j * stride + pool_width]. Yours is stride x "
+                "stride.", _pool_stride_sized_windows,
+                when=_computable(_pool_stride_sized_windows, lambda c: _pool_size(c) != (_stride(c),) * 2)),
+        Mistake("pool_loops_over_window", "out", "Loop over the output's positions, range(H') and range(W') with "
+                "H' = 1 + (H - pool_height) // stride; range(pool_height) and range(pool_width) fill only part of "
+                "out.", _pool_loops_over_window, when=_computable(_pool_loops_over_window)),
+        Mistake("im2col_row_index_by_height", "out", IM2COL_HINT, _pool_rows_by_height,
+                when=_computable(_pool_rows_by_height)),
         Mistake("pool_dout_to_window", "dx", "Only the maximum of each window affected the output: dout goes to "
                 "that one element (where window == window.max()), the others get 0.", _dout_to_window),
         Mistake("pool_window_overwritten", "dx", "Windows overlap when the stride is smaller than the window: add "
                 "each window's gradient into dx (+=), don't assign dx[window] = ..., which erases what the "
                 "windows before it put there.", _window_overwritten, when=_overlap),
+        Mistake("pool_window_overwritten", "dx", "Windows overlap when the stride is smaller than the window: each "
+                "window's dout goes to its own maximum, added (+=). Assigning dout to the whole window and masking "
+                "afterwards leaves each maximum the dout of whichever window covered it last.",
+                _window_dout_then_masked, when=_overlap),
+        Mistake("pool_backward_window_count", "dx", "Loop over every window the forward pooled: range(H') and "
+                "range(W'), dout.shape[2] and dout.shape[3]. H // pool_height (or H // stride) leaves windows out.",
+                _backward_by_pool_size, when=_computable(_backward_by_pool_size)),
+        Mistake("pool_backward_window_count", "dx", "Loop over every window the forward pooled: range(H') and "
+                "range(W'), dout.shape[2] and dout.shape[3]. H // pool_height (or H // stride) leaves windows out.",
+                _backward_by_stride, when=_computable(_backward_by_stride)),
         Mistake("pool_max_assigned", "dx", "An element can be the maximum of several overlapping windows: add "
                 "(+=) each window's dout at its maximum, don't assign it.", _max_assigned, when=_overlap),
     ),
@@ -436,6 +896,11 @@ def _spatial_no_transpose(c):
     return (c["gamma"] * x_hat + c["beta"]).reshape(x.shape)
 
 
+def _spatial_right(c):
+    """The right spatial batchnorm output (the mistakes below are it with one thing changed)."""
+    return _scaled(c, _normalise(c["x"], (0, 2, 3), _eps(c, "bn_param"))[0], channels=True)
+
+
 def _spatial_over_batch_only(c):
     x = c["x"]
     x_hat, _ = _normalise(x, 0, _eps(c, "bn_param"))
@@ -444,12 +909,15 @@ def _spatial_over_batch_only(c):
 
 SPATIAL_IDS = {
     "spatial_bn_reshape_no_transpose": "spatial batchnorm reshapes x to (-1, C) without moving C last first",
+    "spatial_axes_swapped": "spatial batchnorm moves the channels back with swapaxes(1, 3): H and W come out exchanged",
     "spatial_bn_over_batch_only": "spatial batchnorm normalises over N only, per channel and position (not over N, H, W)",
     "spatial_batchnorm_missing_mean_path": "spatial batchnorm dx is missing the path through the channel mean",
     "spatial_batchnorm_missing_var_path": "spatial batchnorm dx is missing the path through the channel variance",
     "spatial_batchnorm_mean_path_wrong": "spatial batchnorm dx's path through the mean has the wrong sign or factor",
     "spatial_batchnorm_var_path_wrong": "spatial batchnorm dx's path through the variance has the wrong sign or factor",
     "spatial_batchnorm_direct_path_wrong": "spatial batchnorm dx's direct path has the wrong factor",
+    "eps_ignored": "batchnorm ignores bn_param['eps'] (a hard-coded eps)",
+    **EPS_LEFT_OUT,
 }
 
 SPATIAL_BATCHNORM = Hidden(
@@ -461,6 +929,16 @@ SPATIAL_BATCHNORM = Hidden(
                 _spatial_no_transpose),
         Mistake("spatial_bn_over_batch_only", "out", "Spatial batchnorm keeps one mean and variance per channel, taken "
                 "over the batch AND every position (axes 0, 2, 3).", _spatial_over_batch_only),
+        Mistake("spatial_axes_swapped", "out", "out has H and W exchanged: (N, H, W, C) moved back with swapaxes(1, "
+                "3) or transpose(0, 3, 2, 1) gives (N, C, W, H), which only looks right when H = W. Use "
+                "transpose(0, 3, 1, 2).", lambda c: _spatial_right(c).transpose(0, 1, 3, 2),
+                when=lambda c: c["x"].shape[2] == c["x"].shape[3] > 1),
+        Mistake("eps_left_out", "out", _eps_left_out_hint("bn_param"),
+                lambda c: _without_eps_forward(c, (0, 2, 3), channels=True)),
+        Mistake("eps_ignored", "out", EPS_IGNORED_HINT.format(param="bn_param"),
+                lambda c: _hard_coded_eps(c, (0, 2, 3), channels=True), when=_eps_given("bn_param")),
+        Mistake("batchnorm_eps_outside_sqrt", "out", "Put eps inside the square root: (x - mean) / np.sqrt(var + eps).",
+                lambda c: _eps_outside_sqrt(c, (0, 2, 3), "bn_param", channels=True)),
     ),
     chain_rule={"dx": ChainRule(_spatial_paths)},
     mistake_ids=SPATIAL_IDS)
@@ -486,6 +964,42 @@ def _groupnorm_with(groups):
     return value
 
 
+def _groupnorm_normalised(c, shape, axes):
+    """gamma * x_hat + beta, x_hat normalised over `axes` of x reshaped to `shape(n, ch, h, w, G)`."""
+    x = c["x"]
+    n, ch, h, w = x.shape
+    x_hat, _ = _normalise(x.reshape(shape(n, ch, h, w, c["G"])), axes, _eps(c, "gn_param"))
+    channels = (1, -1, 1, 1)
+    return c["gamma"].reshape(channels) * x_hat.reshape(x.shape) + c["beta"].reshape(channels)
+
+
+def _groupnorm_without_eps(c, eps=0.0):
+    x = c["x"]
+    n, ch, h, w = x.shape
+    x_hat, _ = _normalise(x.reshape(n, c["G"], ch // c["G"], h, w), (2, 3, 4), eps)
+    return _scaled(c, x_hat.reshape(x.shape), channels=True)
+
+
+def _groupnorm_hard_coded_eps(c):
+    return _groupnorm_without_eps(c, 1e-5)
+
+
+def _groupnorm_per_position(c):
+    """Each (n, h, w) position normalised over the group's channels alone (layernorm on the
+    (N * H * W, C // G) slices of x moved channels-last)."""
+    return _groupnorm_normalised(c, lambda n, ch, h, w, g: (n, g, ch // g, h, w), 2)
+
+
+def _groupnorm_interleaved(c):
+    """Groups of channels c with the same c % G: x reshaped to (N, C // G, G, H, W), not (N, G, C // G, H, W)."""
+    return _groupnorm_normalised(c, lambda n, ch, h, w, g: (n, ch // g, g, h, w), (1, 3, 4))
+
+
+def _groupnorm_g_as_size(c):
+    """G read as the number of channels in a group: C // G groups of G channels."""
+    return _groupnorm_normalised(c, lambda n, ch, h, w, g: (n, ch // g, g, h, w), (2, 3, 4))
+
+
 def _groupnorm_paths(c) -> list[Path]:
     x_hat, inv_std = _grouped(c, c["G"])
     g = (c.dout * c["gamma"].reshape(1, -1, 1, 1)).reshape(x_hat.shape)
@@ -496,11 +1010,19 @@ def _groupnorm_paths(c) -> list[Path]:
 GROUPNORM_IDS = {
     "groupnorm_ignores_groups": "groupnorm normalises each example over all its channels (layernorm), ignoring G",
     "groupnorm_per_channel": "groupnorm normalises each channel on its own (instance norm), ignoring G",
+    "groupnorm_per_position": "groupnorm normalises each (n, h, w) position over its group's channels only, not over "
+                              "the group's channels and every position",
+    "groupnorm_channels_interleaved": "groupnorm puts every G-th channel in one group (x.reshape(N, C // G, G, ...)) "
+                                      "instead of C // G consecutive channels",
+    "groupnorm_g_is_group_size": "groupnorm reads G as the number of channels in a group (C // G groups of G) "
+                                 "instead of the number of groups",
     "groupnorm_missing_mean_path": "groupnorm dx is missing the path through the group mean",
     "groupnorm_missing_var_path": "groupnorm dx is missing the path through the group variance",
     "groupnorm_mean_path_wrong": "groupnorm dx's path through the mean has the wrong sign or factor",
     "groupnorm_var_path_wrong": "groupnorm dx's path through the variance has the wrong sign or factor",
     "groupnorm_direct_path_wrong": "groupnorm dx's direct path has the wrong factor",
+    "norm_eps_ignored": "layernorm / groupnorm ignores ln_param['eps'] / gn_param['eps'] (a hard-coded eps)",
+    **EPS_LEFT_OUT,
 }
 
 GROUPNORM = Hidden(
@@ -514,6 +1036,19 @@ GROUPNORM = Hidden(
         Mistake("groupnorm_per_channel", "out", "A group holds C // G channels, normalised together: reshape x to "
                 "(N, G, C // G, H, W) and normalise over axes (2, 3, 4).", _groupnorm_with(lambda c: c["x"].shape[1]),
                 when=lambda c: c["G"] < c["x"].shape[1]),
+        Mistake("groupnorm_per_position", "out", "A group's mean and variance are taken over its channels AND every "
+                "position (h, w), one pair per example and group: reshape x to (N, G, C // G, H, W) and normalise "
+                "over axes (2, 3, 4), not over the channels of each position alone.", _groupnorm_per_position,
+                when=lambda c: c["G"] < c["x"].shape[1]),
+        Mistake("groupnorm_channels_interleaved", "out", "Group g holds the C // G consecutive channels g * C // G to "
+                "(g + 1) * C // G: reshape x to (N, G, C // G, H, W). (N, C // G, G, H, W) puts every G-th channel "
+                "in one group.", _groupnorm_interleaved, when=lambda c: 1 < c["G"] < c["x"].shape[1]),
+        Mistake("groupnorm_g_is_group_size", "out", "G is the number of groups, each of C // G channels: reshape x "
+                "to (N, G, C // G, H, W). Yours makes C // G groups of G channels.", _groupnorm_g_as_size,
+                when=lambda c: 1 < c["G"] < c["x"].shape[1] and c["G"] ** 2 != c["x"].shape[1]),
+        Mistake("norm_eps_ignored", "out", EPS_IGNORED_HINT.format(param="gn_param"), _groupnorm_hard_coded_eps,
+                when=_eps_given("gn_param")),
+        Mistake("eps_left_out", "out", _eps_left_out_hint("gn_param"), _groupnorm_without_eps),
     ),
     chain_rule={"dx": ChainRule(_groupnorm_paths)},
     mistake_ids=GROUPNORM_IDS)

@@ -1,0 +1,35 @@
+import numpy as np
+
+
+def max_pool_forward_naive(x, pool_param):
+    N, C, H, W = x.shape
+    ph, pw = pool_param['pool_height'], pool_param['pool_width']
+    stride = pool_param['stride']
+    H_out = 1 + (H - ph) // stride
+    W_out = 1 + (W - pw) // stride
+    cols = np.zeros((N, C, ph * pw, H_out * W_out))
+    k = 0
+    for i in range(H_out):
+        for j in range(W_out):
+            cols[:, :, :, k] = x[:, :, i * stride:i * stride + ph, j * stride:j * stride + pw].reshape(N, C, -1)
+            k += 1
+    out = cols.max(axis=2).reshape(N, C, H_out, H_out)
+    cache = (x, pool_param)
+    return out, cache
+
+
+def max_pool_backward_naive(dout, cache):
+    x, pool_param = cache
+    N, C, H, W = x.shape
+    ph, pw = pool_param['pool_height'], pool_param['pool_width']
+    stride = pool_param['stride']
+    _, _, H_out, W_out = dout.shape
+    dx = np.zeros_like(x)
+    for n in range(N):
+        for c in range(C):
+            for i in range(H_out):
+                for j in range(W_out):
+                    region = x[n, c, i * stride:i * stride + ph, j * stride:j * stride + pw]
+                    r, s = np.unravel_index(np.argmax(region), region.shape)
+                    dx[n, c, i * stride + r, j * stride + s] += dout[n, c, i, j]
+    return dx
