@@ -54,3 +54,23 @@ def test_a_removed_numpy_name_is_told_its_replacement_not_a_lookalike():
     for name, replacement in (("int", "int (or np.int64)"), ("complex", "np.complex128"), ("product", "np.prod")):
         hint, mistake = slip_hint("AttributeError", f"AttributeError: module 'numpy' has no attribute '{name}'", "")
         assert mistake == "numpy_removed_alias" and replacement in hint and "did you mean" not in hint
+
+
+def test_layers2_reads_a_misspelling_as_a_misspelling_not_as_a_removed_alias(tmp_path):
+    """layers2's own NumPy-2 reader runs before the generic one: it once told every missing numpy name
+    'np.int ... removed', a misspelt np.multiplyy included."""
+    from grader.engine import grade
+    submission = tmp_path / "layers2.py"
+    submission.write_text(
+        "import numpy as np\n\n\ndef dropout_forward(x, dropout_param):\n"
+        "    p, mode = dropout_param['p'], dropout_param['mode']\n"
+        "    if 'seed' in dropout_param:\n        np.random.seed(dropout_param['seed'])\n"
+        "    mask = None\n    if mode == 'train':\n        mask = (np.random.rand(*x.shape) < p) / p\n"
+        "        out = x * mask\n    else:\n        out = x\n"
+        "    return out.astype(x.dtype, copy=False), (dropout_param, mask)\n\n\n"
+        "def dropout_backward(dout, cache):\n    dropout_param, mask = cache\n"
+        "    if dropout_param['mode'] == 'train':\n        return np.multiplyy(dout, mask)\n    return dout\n")
+    report = grade(submission, assignment="layers2")
+    raised = [t for t in report.tests if t.function == "dropout_backward" and t.mistake and t.visibility.value == "visible"]
+    assert raised and {t.mistake for t in raised} == {"numpy_name_misspelt"}
+    assert "np.multiply?" in raised[0].hint
