@@ -128,7 +128,9 @@ def _error_hint(error: dict, function: str, case: Case | None,
                 "submit a zip with all of your files."), "module_not_found"
     if "MemoryError" in kind or "out of memory" in message:
         return "Your code ran out of memory: avoid building huge intermediate arrays.", "out_of_memory"
-    slip = slip_hint(kind, message, trace)
+    # a forward's array arguments are its parameters: a line that unpacks one is provably unpacking an array
+    forward_arrays = tuple(case.exercise.arrays) if case is not None and function == case.exercise.forward else ()
+    slip = slip_hint(kind, message, trace, forward_arrays)
     if slip:
         return slip
     if kind in ("NameError", "UnboundLocalError"):

@@ -59,6 +59,11 @@ NAMED = {
     "name_error": "the function uses a name that is not defined (a typo, or a variable of another function)",
     "numpy_removed_alias": "np.int / np.float / np.bool, removed in NumPy 1.24",
     "numpy_name_misspelt": "the function calls a numpy name that does not exist, close to one that does (np.suma for np.sum)",
+    "numpy_removed_api": "a NumPy function or keyword newer NumPy removed (np.lib.pad, np.reshape(newshape=...), "
+                         "np.unravel_index(dims=...))",
+    "axis_not_tuple": "an axis given as a range or a list (np.sum(axis=range(k))): NumPy takes an int or a tuple of ints",
+    "index_not_tuple_or_int": "an index NumPy refuses: a list of slices or None where a tuple is needed (x[[slice(None), None]]), or a float",
+    "array_unpacked_not_shape": "an array unpacked into its sizes (N, H = prev_h) instead of its shape (N, H = prev_h.shape)",
     "method_not_called": "a method is indexed with [ ] instead of called with ( ) (x.reshape[N, -1])",
     "size_true_division": "a size or index computed with / (Python 2's integer division), a float in Python 3",
     "array_as_axis": "a second array is given to np.sum or np.mean where its axis goes (np.sum(dout, x_hat, axis=0))",
