@@ -219,6 +219,16 @@ def as_array(value, what: str, function: str) -> np.ndarray:
     kind = getattr(value, "type_name", None) or type(value).__name__
     if isinstance(value, np.ndarray):
         kind = f"numpy array of dtype {value.dtype}"
+    if re.search(r"longdouble|float128|float96", kind):
+        raise Failed(Finding(Status.ERROR, f"{function} returned {kind} for {what}: extended precision (float128, "
+                                           "np.longdouble), expected float64",
+                             "Compute in float64, NumPy's default: drop the dtype=np.float128 (or np.longdouble) "
+                             "conversion. Extended precision is not needed here, and its size differs from machine "
+                             "to machine.", "float128_result"))
+    if kind.startswith("numpy array of"):
+        raise Failed(Finding(Status.ERROR, f"{function} returned a {kind} for {what}, expected floats",
+                             "Return a float64 array (NumPy's default): the grader does not read this dtype as "
+                             "numbers.", "unreadable_dtype"))
     raise Failed(Finding(Status.ERROR, f"{function} returned an object of type {kind} for {what}, "
                                        "expected a numpy array", "Return plain numpy arrays of floats.",
                          "not_an_array"))

@@ -3,7 +3,7 @@ called, a local variable used before the line that assigns it, a second array gi
 where its axis goes, a size computed with / (a float in Python 3) given to a shape or a range, a
 function or keyword NumPy removed (np.lib.pad, reshape's newshape=, unravel_index's dims=), a range
 or list given as an axis, an index NumPy refuses (a list of slices, a float), and an array unpacked
-into its sizes (N, H = prev_h).
+into its sizes (N, H = prev_h), np.choose given more than 63 choices.
 
 Each reading names only what the message and the failing line show (the name numpy does not have,
 and the one it does have that is closest; the method the line indexes; the variable): a hint from
@@ -37,6 +37,9 @@ _TWO_ARRAYS = re.compile(r"np\.(sum|mean)\(\s*([\w.]+)\s*,\s*([A-Za-z_][\w.]*)\s
 _AXIS_OBJECT = re.compile(r"'(range|list)' object cannot be interpreted as an integer")
 _UNPACKED = re.compile(r"(too many|not enough) values to unpack")
 _INVALID_INDEX = "are valid indices"
+_CHOOSE_LIMIT = "at most 64 array objects"
+CHOOSE_HINT = ("np.choose takes at most 63 choices, and here each class is one (x.T has one row per class): take "
+               "each example's score by indexing instead, x[np.arange(N), y].")
 
 
 def slip_hint(kind: str, message: str, trace: str, arrays: tuple[str, ...] = ()) -> tuple[str, str] | None:
@@ -51,6 +54,8 @@ def slip_hint(kind: str, message: str, trace: str, arrays: tuple[str, ...] = ())
         return _axis_object(trace, _AXIS_OBJECT.search(message).group(1))
     if kind == "IndexError" and _INVALID_INDEX in message:
         return _invalid_index(trace)
+    if kind == "ValueError" and _CHOOSE_LIMIT in message:
+        return CHOOSE_HINT, "np_choose_limit"
     if kind == "ValueError" and (_UNPACKED.search(message) or not message):
         # the line alone proves it (a hidden case's message is withheld): an array argument unpacked
         return _array_unpacked(trace, arrays)

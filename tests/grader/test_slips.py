@@ -121,3 +121,8 @@ def test_an_array_argument_unpacked_into_sizes_is_named_only_when_it_is_an_array
     hidden = '  File "rnn_layers.py", line 9\n    N, H = prev_h\n'
     assert slip_hint("ValueError", "", hidden, ("prev_h",))[1] == "array_unpacked_not_shape"
     assert slip_hint("ValueError", "", '  File "a.py", line 3\n    out = x @ w\n', ("x", "w")) is None
+
+
+def test_np_choose_past_its_limit_is_named_by_its_message():
+    hint, mistake = slip_hint("ValueError", "Need at least 0 and at most 64 array objects.", "")
+    assert mistake == "np_choose_limit" and "x[np.arange(N), y]" in hint
