@@ -417,10 +417,10 @@ BATCHNORM = Hidden(
         # No eps at all and a default far below 1e-5 (1e-8) give the same out on ordinary inputs: the hint
         # names both, under layers2's id for exactly that (eps_default_wrong is left to a default that is
         # too large, which the student's out does tell apart).
-        Mistake("eps_left_out", "out", "eps is missing from the square root (or much smaller than the default "
-                "1e-5): x_hat = (x - mean) / np.sqrt(var + eps), with eps = bn_param.get('eps', 1e-5), in train "
-                "mode as in test mode.", lambda c: _batchnorm(c, np.sqrt(c["x"].var(axis=0))),
-                when=lambda c: _eps(c) >= 1e-5),
+        Mistake("eps_left_out", "out", "out matches a division by np.sqrt(var) with no eps, or with an eps far "
+                "below the docstring's 1e-5 (a default such as bn_param.get('eps', 1e-8)): x_hat = (x - mean) / "
+                "np.sqrt(var + eps), with eps = bn_param.get('eps', 1e-5), in train mode as in test mode.",
+                lambda c: _batchnorm(c, np.sqrt(c["x"].var(axis=0))), when=lambda c: _eps(c) >= 1e-5),
         Mistake("eps_default_wrong", "out", "This call's bn_param has no 'eps', and out matches eps = 1e-3: take "
                 "eps = bn_param.get('eps', 1e-5), the docstring's default.",
                 lambda c: _batchnorm(c, np.sqrt(c["x"].var(axis=0) + 1e-3)), when=lambda c: "eps" not in c["bn_param"]),
