@@ -12,6 +12,7 @@ import re
 import numpy as np
 
 from grader.declare import PASS, Convention, Exercise, Finding, Status, fmt
+from grader.diagnosis.slips import slip_hint
 
 
 def _binary(low: float, high: float):
@@ -65,7 +66,17 @@ def _gate_error(error, function, case):
         return ("Summing without keepdims=True removes that axis, so every later axis number shifts down by "
                 "one: sum the leading (added) axes in one call, sum(axis=tuple(range(lead))), then the stretched "
                 "ones with keepdims=True (or go from the last axis to the first).", "unbroadcast_axis_shift")
+    failed = _failed_subscript(error.get("traceback", ""))
     if error.get("type") == "IndexError" and ("tuple index out of range" in message or not message) \
+            and failed is not None and re.fullmatch(r"\w*shape\w*\[.*\]", failed) and "." not in failed:
+        # shape[k] with k an axis of dout: the input's own shape (a tuple argument) read at an axis number
+        # it does not have, because broadcasting added leading axes (a (5,) against b (2, 5))
+        return ("dout can have more axes than this input: broadcasting adds leading axes ((5,) against (2, 5) "
+                "gives (2, 5)), so axis k of dout is not axis k of the input. Sum the added leading axes first, "
+                "grad.sum(axis=tuple(range(grad.ndim - len(shape)))), then compare the shapes axis by axis "
+                "(they line up from the right).", "unbroadcast_assumes_same_ndim")
+    if error.get("type") == "IndexError" and ("tuple index out of range" in message or not message) \
+            and (".shape[" in failed if failed is not None else not _reads_bare_shape(error.get("traceback", ""))) \
             and _failing_line_reads_shape(error.get("traceback", "")):
         # grad.shape[axis] after an earlier sum without keepdims removed an axis: the shape has
         # fewer entries than the axis numbers of the input's shape, which the loop walks
@@ -82,6 +93,26 @@ def _failing_line_reads_shape(traceback: str) -> bool:
     source = [line for line in lines if not line.startswith("File ") and not set(line) <= set("^~ ")
               and not re.match(r"^[A-Za-z_.]*(Error|Exception)\b", line)]
     return bool(source) and ".shape[" in source[-1]
+
+
+def _reads_bare_shape(traceback: str) -> bool:
+    """The student's failing line also indexes a shape held in a name (shape[k], a_shape[k]): without
+    the traceback's marks (a hidden case's), which subscript failed is not known."""
+    lines = [line.strip() for line in traceback.splitlines() if line.strip()]
+    source = [line for line in lines if not line.startswith("File ") and not set(line) <= set("^~ ")
+              and not re.match(r"^[A-Za-z_.]*(Error|Exception)\b", line)]
+    return bool(source) and re.search(r"(?<![.\w])\w*shape\w*\[", source[-1]) is not None
+
+
+def _failed_subscript(traceback: str) -> str | None:
+    """The expression Python's traceback marks (~~~^^^) under the student's failing line, or None
+    when it marks none (older Pythons, or a whole line)."""
+    lines = traceback.splitlines()
+    for code, marks in zip(reversed(lines[:-1]), reversed(lines[1:])):
+        if marks.strip() and set(marks.strip()) <= set("~^"):
+            start = len(marks) - len(marks.lstrip())
+            return code[start:len(marks.rstrip())].strip()
+    return None
 
 
 def _mul_error(error, function, case):
@@ -143,7 +174,11 @@ def _sum_label(extras) -> str:
 
 
 def _sum_error(error, function, case):
-    """Most exceptions in sum come from an axis that is not normalised."""
+    """Most exceptions in sum come from an axis that is not normalised; a slip the student's line
+    shows (an index NumPy refuses, an axis given as a range) is read for every assignment instead."""
+    if not error.get("message") or slip_hint(error.get("type", ""), error.get("message", ""),
+                                             error.get("traceback") or ""):
+        return None     # a hidden case's message is withheld: without it, the cause is not known
     if error.get("type") in ("ValueError", "TypeError", "IndexError", "AxisError"):
         return ("axis may be None, an int, a negative int or a tuple: normalise it first "
                 "(e.g. tuple(a % x.ndim for a in axes)), then put the summed axes back with np.expand_dims "
@@ -179,6 +214,12 @@ def _axes(axis) -> tuple:
 
 
 def _sum_gradient_shape(grad_name, grad_shape, input_name, input_shape):
+    if len(grad_shape) == len(input_shape) and tuple(grad_shape) != tuple(input_shape) \
+            and all(g in (i, 1) for g, i in zip(grad_shape, input_shape)):
+        # the summed axes are back as size 1 (a reshape, or expand_dims): only the broadcast is missing
+        return (f"{grad_name} has {input_name}'s axes, with the summed ones of size 1 {fmt(grad_shape)}: "
+                f"broadcast it to {fmt(input_shape)}, np.broadcast_to(dout, {fmt(input_shape)}) (each entry of "
+                f"{input_name} gets the dout of the sum it went into).", "sum_backward_not_broadcast")
     if math.prod(grad_shape) < math.prod(input_shape):
         return (f"{grad_name} must have {input_name}'s shape {fmt(input_shape)}: put back the summed axes "
                 f"(np.expand_dims, unless keepdims) and broadcast dout to {fmt(input_shape)}.", "wrong_shape")
@@ -195,10 +236,12 @@ def _binary_gate(name: str, make_inputs, **more) -> Exercise:
 # README's catalogue; a published id never changes meaning).
 SUM_IDS = {
     "sum_axis_handling": "sum_backward raises: axis not normalised (negative, tuple, None) or the summed axes not put back before broadcasting",
+    "sum_backward_not_broadcast": "sum_backward puts the summed axes back as size 1 (a reshape) but does not broadcast dout to x's shape",
 }
 
 GATE_IDS = {
     "unbroadcast_axis_shift": "a gate's unbroadcast sums axes one by one without keepdims, so later axis numbers shift (an axis out of bounds)",
+    "unbroadcast_assumes_same_ndim": "a gate's unbroadcast compares dout's shape with the input's axis by axis from the left, as if broadcasting never added leading axes",
 }
 
 MUL_IDS = {

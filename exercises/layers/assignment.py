@@ -175,9 +175,21 @@ SOFTMAX_STABILITY = Stability(
     "softmax_overflow")
 
 
+_OUT_OF_BOUNDS = re.compile(r"index (\d+) is out of bounds for axis \d+ with size (\d+)")
+
+
 def _softmax_error(error, function, case):
-    """An (N, k) one-hot with k < C meets the (N, C) probabilities (k = y.max() + 1)."""
+    """An (N, k) one-hot with k < C meets the (N, C) probabilities (k = y.max() + 1); an index that
+    reaches C on an axis of C classes (a loop over a fixed number of classes)."""
     message = error.get("message", "")
+    found = _OUT_OF_BOUNDS.search(message)
+    if error.get("type") == "IndexError" and found and case is not None:
+        n, c = case.arrays["x"].shape
+        index, size = int(found.group(1)), int(found.group(2))
+        if size == c != n and index >= c:
+            return (f"An index reached {index} on an axis of the {c} classes (0 to {c - 1}): a loop over the classes "
+                    "runs past the last one. Loop over range(C) with C = x.shape[1], not a fixed number such as 10 "
+                    "(CIFAR-10's classes).", "class_index_past_end")
     if error.get("type") != "ValueError" or "broadcast" not in message or case is None \
             or function != case.exercise.forward:
         return None
@@ -320,6 +332,9 @@ def _test_mode_mistake(out, arrays, param: dict, expected: np.ndarray) -> tuple[
         (gamma * (x - mean) / (np.sqrt(var) + eps) + beta,
          "In test mode put eps inside the square root: (x - running_mean) / np.sqrt(running_var + eps).",
          "test_mode_eps_outside_sqrt"),
+        (gamma * (x - mean) / (var + eps) + beta,
+         "In test mode divide by the square root: (x - running_mean) / np.sqrt(running_var + eps). running_var is "
+         "a variance, not a standard deviation.", "test_mode_var_not_sqrt"),
         (gamma * (x - mean) / np.sqrt(var + eps),
          "In test mode add beta too: out = gamma * x_hat + beta, as in train mode.", "test_mode_missing_beta"),
         (gamma * (x - mean) / np.sqrt(var - eps) + beta,
@@ -374,6 +389,7 @@ SOFTMAX_IDS = {
     "softmax_batch_max_shift": "softmax_loss subtracts the batch's max instead of each row's: rows far apart underflow",
     "softmax_overflow": "softmax_loss overflows on large logits: the row max is not subtracted before exp",
     "softmax_log_underflow": "softmax_loss takes log of a probability that underflows to 0: use log-sum-exp",
+    "class_index_past_end": "an index over the classes reaches C: a loop over a fixed number of classes (range(10)) or one past the last",
     "softmax_onehot_width": "softmax builds the one-hot with y.max() + 1 columns instead of C (breaks when a class is absent)",
 }
 
@@ -385,6 +401,7 @@ BATCHNORM_IDS = {
     "batchnorm_variance_cancellation": "batchnorm computes the variance as E[x^2] - E[x]^2, which cancels when the mean is large",
     "batchnorm_invalid_mode": "batchnorm_forward does not raise ValueError for a bn_param['mode'] other than 'train' or 'test'",
     "test_mode_eps_outside_sqrt": "batchnorm in test mode adds eps outside the square root: sqrt(running_var) + eps",
+    "test_mode_var_not_sqrt": "batchnorm in test mode divides by running_var + eps, without the square root",
     "test_mode_changed_running_stats": "batchnorm in test mode changes the running statistics (an update before the mode branch)",
     "batchnorm_zero_variance": "batchnorm divides by sqrt(var) without eps: a constant feature gives NaN or inf",
     "running_stats_not_stored": "batchnorm does not write running_mean / running_var back into bn_param",

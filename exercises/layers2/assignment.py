@@ -29,7 +29,7 @@ NUMPY2_SCALAR = ("only 0-dimensional arrays can be converted", "setting an array
 
 def numpy2_error(error, function, case):
     """Code written for NumPy 1.x or Python 2 that today's refuse: a 1-element array used as a number,
-    ragged arrays, functions and keywords NumPy 2 removed, and sizes computed with / (a float in Python 3)."""
+    ragged arrays, and sizes computed with / (a float in Python 3)."""
     message = error.get("message", "")
     if "inhomogeneous" in message:
         # NumPy 1.24+ refuses to make one array of pieces of different shapes (older ones made an object array).
@@ -44,16 +44,8 @@ def numpy2_error(error, function, case):
         # Python 2's / on ints gave an int; Python 3's gives a float, which no shape, range or slice takes.
         return ("A size or index is a float: in Python 3, / always gives a float, even for ints "
                 "(1 + (H + 2 * pad - HH) / stride). Use // for output sizes and positions."), "size_true_division"
-    if "module 'numpy.lib' has no attribute 'pad'" in message:
-        return "np.lib.pad is gone from NumPy 2: call np.pad, with the same arguments.", "numpy_removed_api"
-    if error.get("type") == "TypeError" and "unravel_index() got an unexpected keyword argument 'dims'" in message:
-        return ("np.unravel_index's keyword dims= is now shape= (dims was removed): np.unravel_index(k, "
-                "window.shape), or without the keyword."), "numpy_removed_api"
-    if error.get("type") == "TypeError" and "unexpected keyword argument 'newshape'" in message:
-        return ("np.reshape's keyword newshape= was removed in NumPy 2.4: give the shape without it, "
-                "np.reshape(x, (N * H * W, C)) or x.reshape(N * H * W, C)."), "numpy_removed_api"
-    # A missing numpy attribute (np.int removed, or np.suma misspelt) is read for every assignment by
-    # grader/diagnosis/slips.py, which tells the two apart.
+    # A missing numpy attribute (np.int removed, or np.suma misspelt) and a function or keyword NumPy 2
+    # removed (np.lib.pad, newshape=, dims=) are read for every assignment by grader/diagnosis/slips.py.
     return None
 
 
@@ -504,8 +496,6 @@ NUMPY_IDS = {
                               "NumPy 1.x code that NumPy 2 refuses",
     "numpy_removed_alias": "np.int / np.float / np.bool, removed in NumPy 1.24",
     "size_true_division": "a size or index computed with / (Python 2's integer division), a float in Python 3",
-    "numpy_removed_api": "a NumPy function or keyword newer NumPy removed (np.lib.pad, np.reshape(newshape=...), "
-                         "np.unravel_index(dims=...))",
     "ragged_array": "NumPy asked to make one array of pieces of different shapes (a cache tuple used as an array, "
                     "np.vstack of caches), which NumPy 1.24+ refuses",
 }

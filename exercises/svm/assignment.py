@@ -8,6 +8,7 @@ import re
 import numpy as np
 
 from grader.declare import Exercise
+from grader.diagnosis.slips import CHOOSE_HINT
 
 
 def _svm_inputs(rng: np.random.Generator, config: dict):
@@ -21,6 +22,12 @@ def _svm_inputs(rng: np.random.Generator, config: dict):
     close = np.abs(margins) < 0.05
     close[rows, y] = False
     x = x + close * np.where(margins >= 0, 0.1, -0.1)
+    if config.get("ties"):
+        # a wrong class whose score equals the correct one (margin exactly 1, far from the kink at 0) in every
+        # other row: code that finds the correct class by its margin of 1 drops that class too
+        for i in range(0, n, 2):
+            j = (y[i] + 1) % c
+            x[i, j] = x[i, y[i]]
     return {"x": x}, (y,)
 
 
@@ -57,6 +64,9 @@ def _svm_error(error, function, case):
             f"out of bounds for axis 0 with size {case.arrays['x'].shape[0]}" in message:
         return ("A label is used as a row index (x[y] picks whole rows): each example's correct score is "
                 "x[np.arange(N), y]."), "svm_correct_score_indexing"
+    if case is not None and error.get("type") == "ValueError" and not message and case.arrays["x"].shape[1] >= 64 \
+            and re.search(r"\.choose\(", error.get("traceback") or ""):
+        return CHOOSE_HINT, "np_choose_limit"          # a hidden case: 64 classes or more, and the line calls np.choose
     if error.get("type") == "ValueError" and not message and _counts_down_columns(error.get("traceback") or ""):
         return SVM_COUNT_AXIS_HINT, SVM_COUNT_AXIS_ID        # a hidden case: the line that raised says it
     if error.get("type") != "ValueError" or case is None or "broadcast" not in message:

@@ -128,7 +128,9 @@ def _error_hint(error: dict, function: str, case: Case | None,
                 "submit a zip with all of your files."), "module_not_found"
     if "MemoryError" in kind or "out of memory" in message:
         return "Your code ran out of memory: avoid building huge intermediate arrays.", "out_of_memory"
-    slip = slip_hint(kind, message, trace)
+    # a forward's array arguments are its parameters: a line that unpacks one is provably unpacking an array
+    forward_arrays = tuple(case.exercise.arrays) if case is not None and function == case.exercise.forward else ()
+    slip = slip_hint(kind, message, trace, forward_arrays)
     if slip:
         return slip
     if kind in ("NameError", "UnboundLocalError"):
@@ -217,6 +219,16 @@ def as_array(value, what: str, function: str) -> np.ndarray:
     kind = getattr(value, "type_name", None) or type(value).__name__
     if isinstance(value, np.ndarray):
         kind = f"numpy array of dtype {value.dtype}"
+    if re.search(r"longdouble|float128|float96", kind):
+        raise Failed(Finding(Status.ERROR, f"{function} returned {kind} for {what}: extended precision (float128, "
+                                           "np.longdouble), expected float64",
+                             "Compute in float64, NumPy's default: drop the dtype=np.float128 (or np.longdouble) "
+                             "conversion. Extended precision is not needed here, and its size differs from machine "
+                             "to machine.", "float128_result"))
+    if kind.startswith("numpy array of"):
+        raise Failed(Finding(Status.ERROR, f"{function} returned a {kind} for {what}, expected floats",
+                             "Return a float64 array (NumPy's default): the grader does not read this dtype as "
+                             "numbers.", "unreadable_dtype"))
     raise Failed(Finding(Status.ERROR, f"{function} returned an object of type {kind} for {what}, "
                                        "expected a numpy array", "Return plain numpy arrays of floats.",
                          "not_an_array"))

@@ -1,6 +1,9 @@
 """Python slips read from a student's exception: a misspelt or removed numpy name, a method indexed instead of
 called, a local variable used before the line that assigns it, a second array given to np.sum
-where its axis goes, a size computed with / (a float in Python 3) given to a shape or a range.
+where its axis goes, a size computed with / (a float in Python 3) given to a shape or a range, a
+function or keyword NumPy removed (np.lib.pad, reshape's newshape=, unravel_index's dims=), a range
+or list given as an axis, an index NumPy refuses (a list of slices, a float), and an array unpacked
+into its sizes (N, H = prev_h), np.choose given more than 63 choices.
 
 Each reading names only what the message and the failing line show (the name numpy does not have,
 and the one it does have that is closest; the method the line indexes; the variable): a hint from
@@ -31,10 +34,31 @@ _REMOVED = {"int": "int (or np.int64)", "float": "float (or np.float64)", "bool"
 _TWO_ARRAYS = re.compile(r"np\.(sum|mean)\(\s*([\w.]+)\s*,\s*([A-Za-z_][\w.]*)\s*[,)]")
 
 
-def slip_hint(kind: str, message: str, trace: str) -> tuple[str, str] | None:
-    """(hint, mistake id) for an exception that is one of the slips above, or None."""
+_AXIS_OBJECT = re.compile(r"'(range|list)' object cannot be interpreted as an integer")
+_UNPACKED = re.compile(r"(too many|not enough) values to unpack")
+_INVALID_INDEX = "are valid indices"
+_CHOOSE_LIMIT = "at most 64 array objects"
+CHOOSE_HINT = ("np.choose takes at most 63 choices, and here each class is one (x.T has one row per class): take "
+               "each example's score by indexing instead, x[np.arange(N), y].")
+
+
+def slip_hint(kind: str, message: str, trace: str, arrays: tuple[str, ...] = ()) -> tuple[str, str] | None:
+    """(hint, mistake id) for an exception that is one of the slips above, or None. `arrays`: the
+    names of the array arguments of the function that raised (its parameters), when it is a forward."""
     if kind == "AttributeError":
-        return _misspelt(message)
+        return _misspelt(message) or _removed_api(message)
+    removed = _removed_api(message) if kind == "TypeError" else None
+    if removed:
+        return removed
+    if kind == "TypeError" and _AXIS_OBJECT.search(message):
+        return _axis_object(trace, _AXIS_OBJECT.search(message).group(1))
+    if kind == "IndexError" and _INVALID_INDEX in message:
+        return _invalid_index(trace)
+    if kind == "ValueError" and _CHOOSE_LIMIT in message:
+        return CHOOSE_HINT, "np_choose_limit"
+    if kind == "ValueError" and (_UNPACKED.search(message) or not message):
+        # the line alone proves it (a hidden case's message is withheld): an array argument unpacked
+        return _array_unpacked(trace, arrays)
     if kind == "TypeError" and _SUBSCRIPTED.search(message):
         return _indexed_method(trace)
     if kind == "TypeError" and "multiple values for argument 'axis'" in message:
@@ -98,3 +122,51 @@ def _code_lines(trace: str) -> list[str]:
     """The student's code lines in a traceback (not its File lines, not its ~~^^ marks)."""
     return [line.strip() for line in trace.splitlines()
             if line.startswith("    ") and not line.strip().startswith("File") and line.strip(" ~^")]
+
+
+def _removed_api(message: str) -> tuple[str, str] | None:
+    """A NumPy function or keyword that NumPy 2 removed, named by the message itself."""
+    if "module 'numpy.lib' has no attribute 'pad'" in message:
+        return "np.lib.pad is gone from NumPy 2: call np.pad, with the same arguments.", "numpy_removed_api"
+    if "unravel_index() got an unexpected keyword argument 'dims'" in message:
+        return ("np.unravel_index's keyword dims= is now shape= (dims was removed): np.unravel_index(k, "
+                "window.shape), or without the keyword."), "numpy_removed_api"
+    if "unexpected keyword argument 'newshape'" in message:
+        return ("np.reshape's keyword newshape= was removed in NumPy 2.4: give the shape without it, "
+                "np.reshape(x, (N, D)) or x.reshape(N, D)."), "numpy_removed_api"
+    return None
+
+
+def _axis_object(trace: str, given: str) -> tuple[str, str] | None:
+    """axis=range(k) or axis=[0, 2]: NumPy takes an int or a tuple, and the line shows the axis."""
+    line = (_code_lines(trace)[-1:] or [""])[0]
+    if not re.search(r"axis\s*=|np\.(sum|mean|max|min|expand_dims|squeeze)\(|\.(sum|mean|max|min)\(", line):
+        return None
+    return (f"An axis here is a {given}: NumPy takes an int or a tuple of ints as axis. Make it a tuple, "
+            f"axis=tuple(range(...)) or axis=(0, 2)."), "axis_not_tuple"
+
+
+def _invalid_index(trace: str) -> tuple[str, str] | None:
+    """An index NumPy refuses. Its message is the same for a float and for a list holding slices or
+    None, so the hint names both, unless the student's line divides inside the brackets (a float)."""
+    line = (_code_lines(trace)[-1:] or [""])[0]
+    if not line:
+        return None
+    if re.search(r"\[[^\]]*[^/]/[^/][^\]]*\]", line):
+        return ("An index is a float: in Python 3, / always gives a float, even for ints. Use // for "
+                "positions."), "size_true_division"
+    return ("NumPy refused the index on this line: it takes ints, slices, None, integer or boolean arrays, "
+            "and tuples of those. A list is read as an array of indices, so a list of slices or None "
+            "(index = [slice(None)] * ndim) must be made a tuple, x[tuple(index)]; and a float index "
+            "(from /) must be an int (use //)."), "index_not_tuple_or_int"
+
+
+def _array_unpacked(trace: str, arrays: tuple[str, ...]) -> tuple[str, str] | None:
+    """N, H = prev_h with prev_h an array argument: unpacking walks its rows, not its sizes."""
+    line = (_code_lines(trace)[-1:] or [""])[0]
+    found = re.fullmatch(r"(\w+(?:\s*,\s*\w+)+)\s*=\s*(\w+)", line.split("#")[0].strip())
+    if not found or found.group(2) not in arrays:
+        return None
+    names, array = found.groups()
+    return (f"{names} = {array} unpacks the array {array} row by row (one value per row), not into its sizes: "
+            f"take its shape, {names} = {array}.shape."), "array_unpacked_not_shape"

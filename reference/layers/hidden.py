@@ -50,6 +50,7 @@ RELU_IDS = {
 
 SOFTMAX_IDS = {
     "softmax_missing_onehot": "softmax dx is p / N: the -1 at each example's correct class is missing",
+    "last_example_only": "a loop over the examples whose later lines are dedented out of its body: only the last example's loss and gradient count",
     "softmax_labels_as_onehot": "softmax's loss multiplies the log-probabilities by y as if y were one-hot (y holds class indices)",
     "softmax_wrong_axis": "softmax_loss normalises over axis 0 or the whole array instead of each row's classes (axis=1)",
     "softmax_logsumexp_keepdims": "softmax's log-sum-exp without keepdims: (N,) meets the (N, C) scores along the columns (square x)",
@@ -76,11 +77,13 @@ SIGMOID_IDS = {
 
 BATCHNORM_IDS = {
     "dgamma_not_normalised": "batchnorm's dgamma uses x - mean instead of the normalised x_hat",
+    "dgamma_from_raw_x": "batchnorm's dgamma uses the raw input x instead of the normalised x_hat",
     "dbeta_times_gamma": "batchnorm's dbeta is multiplied by gamma",
     "batchnorm_unbiased_var": "batchnorm uses the unbiased variance (ddof=1) instead of the batch's biased one",
     "batchnorm_eps_outside_sqrt": "batchnorm adds eps outside the square root: std + eps",
     "batchnorm_missing_beta": "batchnorm_forward leaves out beta",
     "eps_default_wrong": "batchnorm's default eps is not 1e-5 where bn_param gives none (bn_param.get('eps', 1e-8) or 1e-3, or no eps)",
+    "eps_left_out": "a normalisation divides by sqrt(var) without eps (or with an eps far below the default 1e-5)",
     "batchnorm_precedence": "batchnorm divides only the mean by the std: x - mean / np.sqrt(var + eps) (parentheses)",
     "batchnorm_stats_not_per_feature": "batchnorm's mean and variance are not per feature (axis=0): of the whole array, or of each example",
     "train_mode_running_stats": "batchnorm in train mode normalises with the running statistics instead of the batch's own",
@@ -239,6 +242,24 @@ def _onehot_every_row(c):
     return (_softmax(x) - every_row) / x.shape[0]
 
 
+def _last_example_only(c, of: str):
+    """A loop over the examples whose body ends after its first lines: what follows runs once, after the
+    loop, for the last example only, still divided by N."""
+    x, y = c["x"], c["y"]
+    n = x.shape[0]
+    p = _softmax(x[-1:])
+    if of == "loss":
+        return np.asarray(-np.log(p[0, y[-1]]) / n)
+    dx = np.zeros_like(x)
+    dx[-1] = (p[0] - np.eye(x.shape[1])[y[-1]]) / n
+    return dx
+
+
+LAST_EXAMPLE_ONLY = ("Only the last example counts: the lines after the first in your loop over the examples are "
+                     "outside it (indented one level less), so they run once, after the loop, with i = N - 1. "
+                     "Indent them into the loop's body.")
+
+
 def _softmax_paths(c) -> list[Path]:
     x, y = c["x"], c["y"]
     n, classes = x.shape
@@ -274,6 +295,10 @@ SOFTMAX = Hidden(
                 when=lambda c: c["x"].shape[0] == c["x"].shape[1]),
         Mistake("softmax_loss_all_rows", "loss", "log_probs[:, y] takes every row at every example's label (an N x N "
                 "block): the loss of example i is at its own label only, log_probs[np.arange(N), y].", _loss_all_rows),
+        Mistake("last_example_only", "loss", LAST_EXAMPLE_ONLY, lambda c: _last_example_only(c, "loss"),
+                when=lambda c: c["x"].shape[0] > 1),
+        Mistake("last_example_only", "dx", LAST_EXAMPLE_ONLY, lambda c: _last_example_only(c, "dx"),
+                when=lambda c: c["x"].shape[0] > 1),
         Mistake("softmax_loss_missing_log", "loss", MISSING_LOG, lambda c: _correct_probability(c).mean()),
         Mistake("softmax_loss_missing_log", "loss", MISSING_LOG, lambda c: -_correct_probability(c).mean()),
         Mistake("softmax_dx_correct_prob_every_column", "dx", "Each entry of dx has its own probability: dx[i, j] = "
@@ -389,10 +414,13 @@ BATCHNORM = Hidden(
     mistakes=(
         Mistake("eps_ignored", "out", "Use eps = bn_param.get('eps', 1e-5): this call's bn_param sets another eps.",
                 lambda c: _batchnorm(c, np.sqrt(c["x"].var(axis=0) + 1e-5)), when=lambda c: _eps(c) != 1e-5),
-        Mistake("eps_default_wrong", "out", "This call's bn_param has no 'eps', and out matches an eps much smaller "
-                "than 1e-5 (or none): take eps = bn_param.get('eps', 1e-5), the docstring's default, and divide by "
-                "np.sqrt(var + eps).", lambda c: _batchnorm(c, np.sqrt(c["x"].var(axis=0) + 1e-8)),
-                when=lambda c: "eps" not in c["bn_param"]),
+        # No eps at all and a default far below 1e-5 (1e-8) give the same out on ordinary inputs: the hint
+        # names both, under layers2's id for exactly that (eps_default_wrong is left to a default that is
+        # too large, which the student's out does tell apart).
+        Mistake("eps_left_out", "out", "out matches a division by np.sqrt(var) with no eps, or with an eps far "
+                "below the docstring's 1e-5 (a default such as bn_param.get('eps', 1e-8)): x_hat = (x - mean) / "
+                "np.sqrt(var + eps), with eps = bn_param.get('eps', 1e-5), in train mode as in test mode.",
+                lambda c: _batchnorm(c, np.sqrt(c["x"].var(axis=0))), when=lambda c: _eps(c) >= 1e-5),
         Mistake("eps_default_wrong", "out", "This call's bn_param has no 'eps', and out matches eps = 1e-3: take "
                 "eps = bn_param.get('eps', 1e-5), the docstring's default.",
                 lambda c: _batchnorm(c, np.sqrt(c["x"].var(axis=0) + 1e-3)), when=lambda c: "eps" not in c["bn_param"]),
@@ -434,6 +462,9 @@ BATCHNORM = Hidden(
         Mistake("dgamma_not_normalised", "dgamma", "dgamma = sum(dout * x_hat, axis=0): gamma multiplies the "
                 "normalised x_hat = (x - mean) / std, not x - mean.",
                 lambda c: (c.dout * (c["x"] - c["x"].mean(axis=0))).sum(axis=0)),
+        Mistake("dgamma_from_raw_x", "dgamma", "dgamma = sum(dout * x_hat, axis=0): gamma multiplies the "
+                "normalised x_hat = (x - mean) / np.sqrt(var + eps), not the raw input x.",
+                lambda c: (c.dout * c["x"]).sum(axis=0)),
         Mistake("dbeta_times_gamma", "dbeta", "dbeta = sum(dout, axis=0): beta is added after gamma multiplies, so "
                 "its local gradient is 1, not gamma.", lambda c: (c.dout * c["gamma"]).sum(axis=0)),
     ),

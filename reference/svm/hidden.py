@@ -77,6 +77,40 @@ def _svm_scores_as_row(c):
     return np.asarray(margins.sum() / x.shape[0])
 
 
+def _svm_dx_ties_dropped(c):
+    """The correct class found as the entry whose margin is exactly 1: a wrong class whose score ties the
+    correct one has that margin too, and is left out of the gradient."""
+    x, y = c["x"], c["y"]
+    rows = np.arange(x.shape[0])
+    margins = x - x[rows, y][:, None] + 1.0
+    counted = ((margins > 0) & (margins != 1.0)).astype(float)
+    counted[rows, y] = -counted.sum(axis=1)
+    return counted / x.shape[0]
+
+
+def _svm_dx_from_ones(c):
+    """dx started from np.ones instead of zeros: the positive margins' 1s change nothing, every wrong
+    class keeps 1, and the correct one gets 1 - (number of positive margins)."""
+    margins, rows, y = _margins(c)
+    margins[rows, y] = 0
+    dx = np.ones_like(c["x"])
+    dx[rows, y] -= (margins > 0).sum(axis=1)
+    return dx / c["x"].shape[0]
+
+
+def _svm_loss_counting(c):
+    """The number of positive margins, / N, instead of the sum of their values."""
+    margins, rows, y = _margins(c)
+    margins[rows, y] = 0
+    return np.asarray((margins > 0).sum() / c["x"].shape[0])
+
+
+def _has_ties(c) -> bool:
+    x, y = c["x"], c["y"]
+    margins = x - x[np.arange(x.shape[0]), y][:, None] + 1.0
+    return int((margins == 1.0).sum()) > x.shape[0]
+
+
 def _svm_dx_every_class(c):
     """+1 for every other class and -1 for the correct one, whether or not the margin is positive."""
     x, y = c["x"], c["y"]
@@ -93,13 +127,21 @@ SVM_IDS = {
     "svm_correct_class_counted": "svm_loss counts the correct class's own margin (1 per example) in the loss",
     "svm_dx_missing_correct_class": "svm_loss's dx lacks the correct class's term (minus the number of positive margins)",
     "svm_dx_correct_class_minus_one": "svm_loss's dx subtracts 1 at the correct class instead of the number of positive margins",
+    "svm_correct_class_by_margin": "svm_loss finds the correct class by its margin of exactly 1, so a wrong class "
+                                   "whose score ties the correct one is left out of dx too",
+    "svm_loss_counts_margins": "svm_loss's loss counts the positive margins (np.sum(margins > 0)) instead of summing "
+                               "their values",
+    "svm_dx_starts_at_ones": "svm_loss's dx starts from np.ones instead of zeros: every wrong class gets 1 whether or "
+                             "not its margin is positive, and the correct one 1 - (number of positive margins)",
     "svm_correct_score_indexing": "svm_loss takes the correct scores as x[y] (whole rows by label) instead of x[np.arange(N), y]",
 }
 
 SVM = Hidden(
     lambda rng: {"N": _size(rng, 3, 8), "C": _size(rng, 3, 7)},
     # N == C: a count over the wrong axis (per class) fits where it should raise
-    edges=({"N": 1, "C": 4}, {"N": 5, "C": 2}, {"N": 4, "C": 4}),
+    # ties: a wrong class's score equal to the correct one's; C = 70: np.choose refuses 64 choices or more
+    edges=({"N": 1, "C": 4}, {"N": 5, "C": 2}, {"N": 4, "C": 4}, {"N": 4, "C": 5, "ties": True},
+           {"N": 2, "C": 70}),
     mistakes=(
         Mistake("svm_correct_class_counted", "loss", "Leave the correct class out of the sum: its margin "
                 "x[y] - x[y] + 1 is always 1 (set margins[np.arange(N), y] = 0).", _svm_counting_correct),
@@ -119,6 +161,16 @@ SVM = Hidden(
         Mistake("svm_correct_scores_not_column", "loss", "Each example's correct score must meet its own row: take it "
                 "as a column, x[np.arange(N), y][:, None]; an (N,) array lines up with the columns instead.",
                 _svm_scores_as_row, when=lambda c: c["x"].shape[0] == c["x"].shape[1]),
+        Mistake("svm_correct_class_by_margin", "dx", "A wrong class whose score equals the correct one also has a "
+                "margin of exactly 1, and it counts (its margin is positive): leave the correct class out by its "
+                "index, margins[np.arange(N), y] = 0, not by its margin's value.", _svm_dx_ties_dropped,
+                when=_has_ties),
+        Mistake("svm_loss_counts_margins", "loss", "The loss adds up the margins' values, max(0, x[j] - x[y] + 1), "
+                "not how many are positive: np.sum(np.maximum(0, margins)) / N (the count, np.sum(margins > 0), "
+                "belongs in dx).", _svm_loss_counting),
+        Mistake("svm_dx_starts_at_ones", "dx", "dx starts from ones, so every wrong class keeps a 1 even where its "
+                "margin is not positive: start from zeros, np.zeros_like(x), then set 1 where the margin is "
+                "positive and -(their number) at the correct class, all / N.", _svm_dx_from_ones),
         Mistake("svm_dx_ignores_hinge", "dx", "A class adds to the gradient only where its margin is positive (the "
                 "hinge max(0, .) is flat elsewhere): dx[i, j] = 1 for those classes only, and dx[i, y[i]] = -(their "
                 "number), all / N.", _svm_dx_every_class),

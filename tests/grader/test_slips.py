@@ -74,3 +74,55 @@ def test_layers2_reads_a_misspelling_as_a_misspelling_not_as_a_removed_alias(tmp
     raised = [t for t in report.tests if t.function == "dropout_backward" and t.mistake and t.visibility.value == "visible"]
     assert raised and {t.mistake for t in raised} == {"numpy_name_misspelt"}
     assert "np.multiply?" in raised[0].hint
+
+
+def test_a_removed_numpy_function_or_keyword_is_named_for_every_assignment():
+    assert slip_hint("AttributeError", "module 'numpy.lib' has no attribute 'pad'", "")[1] == "numpy_removed_api"
+    hint, mistake = slip_hint("TypeError", "reshape() got an unexpected keyword argument 'newshape'", "")
+    assert mistake == "numpy_removed_api" and "newshape" in hint
+    hint, mistake = slip_hint("TypeError", "unravel_index() got an unexpected keyword argument 'dims'", "")
+    assert mistake == "numpy_removed_api" and "shape=" in hint
+    # another function's unexpected keyword is not a removed one
+    assert slip_hint("TypeError", "f() got an unexpected keyword argument 'newshapes'", "") is None
+
+
+def test_a_range_given_as_an_axis_is_named_from_the_line():
+    trace = ('  File "gates.py", line 11, in unbroadcast\n    grad = grad.sum(axis=range(grad.ndim - len(shape)))\n'
+             "TypeError: 'range' object cannot be interpreted as an integer")
+    hint, mistake = slip_hint("TypeError", "'range' object cannot be interpreted as an integer", trace)
+    assert mistake == "axis_not_tuple" and "tuple(range(" in hint
+    # a range where no axis is given (np.zeros(range(3))) is not this slip
+    trace = trace.replace("grad.sum(axis=range(grad.ndim - len(shape)))", "np.zeros(range(3))")
+    assert slip_hint("TypeError", "'range' object cannot be interpreted as an integer", trace) is None
+
+
+def test_an_index_numpy_refuses_names_both_causes_unless_the_line_divides():
+    message = ("only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`None`) and integer or boolean "
+               "arrays are valid indices")
+    trace = '  File "gates.py", line 22, in sum_backward\n    dout = dout[index]\n           ~~~~^^^^^^^\n'
+    hint, mistake = slip_hint("IndexError", message, trace)
+    assert mistake == "index_not_tuple_or_int" and "x[tuple(index)]" in hint and "//" in hint
+    # a / inside the brackets is a float position: only that is said
+    trace = '  File "layers.py", line 9, in f\n    out = x[:, W / 2]\n'
+    assert slip_hint("IndexError", message, trace)[1] == "size_true_division"
+    assert slip_hint("IndexError", message, "") is None
+
+
+def test_an_array_argument_unpacked_into_sizes_is_named_only_when_it_is_an_array_argument():
+    trace = ('  File "rnn_layers.py", line 9, in lstm_step_forward\n    N, H = prev_h\n'
+             "ValueError: too many values to unpack (expected 2)")
+    message = "too many values to unpack (expected 2)"
+    hint, mistake = slip_hint("ValueError", message, trace, ("x", "prev_h", "prev_c", "Wx", "Wh", "b"))
+    assert mistake == "array_unpacked_not_shape" and "N, H = prev_h.shape" in hint
+    # a name that is not one of the function's array arguments (a cache tuple) is not known to be an array
+    assert slip_hint("ValueError", message, trace, ("x", "Wx")) is None
+    assert slip_hint("ValueError", message, trace) is None
+    # a hidden case withholds the message: the line alone is the proof
+    hidden = '  File "rnn_layers.py", line 9\n    N, H = prev_h\n'
+    assert slip_hint("ValueError", "", hidden, ("prev_h",))[1] == "array_unpacked_not_shape"
+    assert slip_hint("ValueError", "", '  File "a.py", line 3\n    out = x @ w\n', ("x", "w")) is None
+
+
+def test_np_choose_past_its_limit_is_named_by_its_message():
+    hint, mistake = slip_hint("ValueError", "Need at least 0 and at most 64 array objects.", "")
+    assert mistake == "np_choose_limit" and "x[np.arange(N), y]" in hint
