@@ -215,7 +215,7 @@ BATCHNORM_ALT = Hidden(
                       "np.sqrt(var + eps).", lambda c: _eps_outside_sqrt(c, 0, "bn_param"))),
     chain_rule={"dx": ChainRule(_batchnorm_paths, only_direct=(
         "missing_mean_var_paths", "{grad} is only the direct path: the paths through the batch mean and variance "
-        "are missing. "))},
+        "are missing. "), per_column=True)},
     mistake_ids=BATCHNORM_IDS)
 
 def _layernorm_gamma_outside(c):
