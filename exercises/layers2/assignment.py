@@ -409,8 +409,8 @@ def _padded_gradient_shape(grad_name, grad_shape, input_name, input_shape):
     if grad_name != "dx" or len(grad_shape) != 4 or tuple(grad_shape[:2]) != tuple(input_shape[:2]):
         return None
     if 0 in grad_shape[2:]:
-        return ("dx is empty: x_pad[:, :, pad:-pad, pad:-pad] keeps nothing when pad = 0 (-0 is 0). Crop with "
-                "dx_pad[:, :, pad:pad + H, pad:pad + W] instead."), "wrong_shape"
+        return ("dx is empty: a crop such as dx_pad[:, :, pad:-pad, pad:-pad] keeps nothing when pad = 0 (-0 is 0). "
+                "Crop with dx_pad[:, :, pad:pad + H, pad:pad + W] instead."), "conv_crop_empty_at_pad_0"
     if grad_shape[2] - input_shape[2] == grad_shape[3] - input_shape[3] > 0:
         return ("dx has the padded x's shape: crop the padding off, dx = dx_pad[:, :, pad:pad + H, "
                 "pad:pad + W]."), "wrong_shape"
@@ -452,6 +452,21 @@ def _conv_window_cut(error, function, case):
             return ("A window is cut off at the edge of x: with pad > 0 the windows run over the padded x, "
                     "x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad))); slice x_pad, not x."), \
                 "conv_window_from_unpadded_x"
+    return None
+
+
+def _conv_square_window(error, function, case):
+    """A window sliced with one kernel size for both axes (r:r + k, c:c + k) meets a kernel that is not
+    square: its window and w[f] do not broadcast. Read from the student's own line (shown on hidden
+    checks too): both spatial slices end with the same name added."""
+    if case is None or error.get("type") not in ("ValueError", "IndexError"):
+        return None
+    _, _, hh, ww = case["w"].shape
+    ends = re.findall(r"\+\s*([A-Za-z_]\w*)\s*(?=[,\]])", failing_line(error))
+    if hh != ww and any(a == b for a, b in zip(ends, ends[1:])):
+        return ("The kernel is HH x WW = w.shape[2] x w.shape[3], not necessarily square, but your window's rows and "
+                "columns are sliced with one size: slide windows of HH rows and WW columns."), \
+            "conv_square_kernel_assumed"
     return None
 
 
@@ -563,7 +578,7 @@ EXERCISES = [
     Exercise("conv", "conv_forward_naive", "conv_backward_naive", ("x", "w", "b"), _conv_inputs,
              extras=("conv_param",), batched=True, describe=_conv_describe, output_shape=_conv_output_shape,
              gradient_shape=_padded_gradient_shape,
-             error_hint=_either(_conv_error, _conv_window_cut, _conv_output_square, cache_unpacking, numpy2_error,
+             error_hint=_either(_conv_error, _conv_square_window, _conv_window_cut, _conv_output_square, cache_unpacking, numpy2_error,
                                 _square_reshape),
              mistake_ids=CONV_IDS),
     Exercise("max_pool", "max_pool_forward_naive", "max_pool_backward_naive", ("x",), _pool_inputs,

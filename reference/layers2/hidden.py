@@ -481,6 +481,22 @@ def _correlate(x, w, b, stride, pad):
     return out
 
 
+def _square_kernel(c, size: int):
+    """conv_forward with every window sliced size x size (HH or WW for both axes; the output's size
+    right): the window meets w[f] (HH x WW) by broadcasting, which numpy refuses unless one of them
+    is 1 wide (a ValueError, as the student's code raises)."""
+    x, w, b, stride, pad = c["x"], c["w"], c["b"], _param(c, "stride"), _param(c, "pad")
+    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    _, _, hh, ww = w.shape
+    h_out, w_out = 1 + (x_pad.shape[2] - hh) // stride, 1 + (x_pad.shape[3] - ww) // stride
+    out = np.empty((x.shape[0], w.shape[0], h_out, w_out))
+    for i in range(h_out):
+        for j in range(w_out):
+            window = x_pad[:, None, :, i * stride:i * stride + size, j * stride:j * stride + size]
+            out[:, :, i, j] = (window * w[None]).sum(axis=(2, 3, 4)) + b
+    return out
+
+
 IM2COL_HINT = ("Window (i, j) is row i * W' + j of your im2col matrix (W' windows in a row): with i * H' + j, windows "
                "overwrite each other whenever H' != W'.")
 
@@ -583,6 +599,12 @@ CONV = Hidden(
         Mistake("conv_dx_window_assigned", "dx", "Windows overlap when the stride is smaller than the kernel: add each "
                 "window's gradient into dx_pad (+=); dx_pad[window] = ... erases what the windows before it put "
                 "there.", _dx_windows_assigned, when=_conv_windows_overlap),
+        *(Mistake("conv_square_kernel_assumed", "out", "The kernel is HH x WW = w.shape[2] x w.shape[3], not "
+                  "necessarily square, but your windows have one size for both axes: slide windows of HH rows and WW "
+                  "columns.", lambda c, axis=axis: _square_kernel(c, c["w"].shape[axis]),
+                  when=_computable(lambda c, axis=axis: _square_kernel(c, c["w"].shape[axis]),
+                                   lambda c: c["w"].shape[2] != c["w"].shape[3]))
+          for axis in (2, 3)),
         Mistake("conv_missing_bias", "out", "Each filter's output gets its bias: out[n, f] += b[f].",
                 lambda c: _correlate(c["x"], c["w"], 0.0, _param(c, "stride"), _param(c, "pad"))),
         Mistake("conv_kernel_flipped", "out", "CS231n's convolution layer does not flip the kernel: out[n, f, i, j] "
@@ -591,7 +613,7 @@ CONV = Hidden(
                 when=lambda c: c["w"].shape[2] * c["w"].shape[3] > 1),
         Mistake("dx_wrong_shape", "dx", "Crop the padding off dx: dx_pad[:, :, pad:pad + H, pad:pad + W].",
                 _dx_padded, when=lambda c: _param(c, "pad") > 0),
-        Mistake("dx_wrong_shape", "dx", "x_pad[:, :, pad:-pad] is empty when pad = 0.",
+        Mistake("conv_crop_empty_at_pad_0", "dx", "x_pad[:, :, pad:-pad] is empty when pad = 0.",
                 lambda c: _dx_padded(c)[:, :, 0:-0, 0:-0], when=lambda c: _param(c, "pad") == 0),
     ),
     mistake_ids=CONV_IDS)
