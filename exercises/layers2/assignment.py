@@ -351,6 +351,25 @@ def _pool_error(error, function, case):
     return None
 
 
+POOL_SIZE_NAME = re.compile(r"\*\s*(pool_?(height|width|h|w|size)|p_?[hw]|[hw]_?pool|hh|ww|pool)\s*\+", re.I)
+
+
+def _pool_backward_index(error, function, case):
+    """dx indexed at i * pool_height + row (the window moved by its size) runs past x where the stride is
+    smaller than the window. Read from the student's own line (shown on hidden checks too): an index
+    into dx that multiplies by the window's size."""
+    if case is None or function != case.exercise.backward or error.get("type") != "IndexError":
+        return None
+    param, line = case["pool_param"], failing_line(error)
+    if (param["pool_height"], param["pool_width"]) == (param["stride"],) * 2 \
+            or not re.match(r"d\w*\[", line) or not POOL_SIZE_NAME.search(line.split("=")[0]):
+        return None
+    return ("Your index into dx runs past x: it moves by the window's size (i * pool_height + row), but window "
+            "(i, j) starts at (i * stride, j * stride), as in your forward; the stride can be smaller than the "
+            "window. Put the gradient at dx[..., i * stride + row, j * stride + col]."), \
+        "pool_backward_moved_by_window_size"
+
+
 def _pool_output_shape(out_shape, expected, hint, kind, case):
     if case is None or len(out_shape) != 4 or out_shape[:2] != expected[:2]:
         return hint, kind, None
@@ -541,6 +560,8 @@ CONV_IDS = {
                                   "as square",
 }
 POOL_IDS = {
+    "pool_backward_moved_by_window_size": "max_pool_backward puts a window's gradient at i * pool_height + row (the "
+                                          "window moved by its size), not i * stride + row",
     "pool_stride_ignored": "max_pool_forward_naive moves its windows by 1 whatever pool_param['stride'] says",
     "pool_tie_lost": "max_pool_backward at a tied maximum: the window's dout reaches its maxima neither once nor "
                      "once each (lost, doubled, NaN)",
@@ -584,7 +605,7 @@ EXERCISES = [
     Exercise("max_pool", "max_pool_forward_naive", "max_pool_backward_naive", ("x",), _pool_inputs,
              extras=("pool_param",), batched=True, describe=_pool_describe, output_shape=_pool_output_shape,
              convention=Convention(_plant_pool_ties, _judge_pool_ties),
-             error_hint=_either(_pool_error, cache_unpacking, numpy2_error, _square_reshape),
+             error_hint=_either(_pool_error, _pool_backward_index, cache_unpacking, numpy2_error, _square_reshape),
              mistake_ids=POOL_IDS),
     Exercise("spatial_batchnorm", "spatial_batchnorm_forward", "spatial_batchnorm_backward", ("x", "gamma", "beta"),
              _spatial_batchnorm_inputs, extras=("bn_param",), batched=True, output_shape=_spatial_output_shape,

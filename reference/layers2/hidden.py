@@ -723,17 +723,20 @@ def _pool_with_starts(c, row_step: bool, col_step: bool):
     return out
 
 
-def _argmax_unravelled_with(c, position):
-    """dout sent to the window's flat argmax k, put back at (row, column) = position(k, ph, pw)."""
+def _argmax_unravelled_with(c, position, step=None):
+    """dout sent to the window's flat argmax k, put back at (row, column) = position(k, ph, pw) from the
+    window's corner, which `step` (rows, columns) moves by (the stride's, by default). An index past x
+    raises IndexError, as the student's code does."""
     param = c["pool_param"]
     ph, pw, s = param["pool_height"], param["pool_width"], param["stride"]
+    row_step, col_step = step or (s, s)
     x = c["x"]
     dx = np.zeros_like(x)
     for i in range(c.dout.shape[2]):
         for j in range(c.dout.shape[3]):
             k = x[:, :, i * s:i * s + ph, j * s:j * s + pw].reshape(*x.shape[:2], -1).argmax(axis=2)
             row, col = position(k, ph, pw)
-            rows, cols = i * s + row, j * s + col
+            rows, cols = i * row_step + row, j * col_step + col
             for n, ch in np.ndindex(*x.shape[:2]):
                 dx[n, ch, rows[n, ch], cols[n, ch]] += c.dout[n, ch, i, j]
     return dx
@@ -816,6 +819,18 @@ def _row_by_height(c):
     return _argmax_unravelled_with(c, lambda k, ph, pw: ((k - k % pw) // ph, k % pw))
 
 
+def _row_by_height_col_by_width(c):
+    """The row of flat index k as k // ph (divided by the window's height, not its width), its column
+    k % pw right."""
+    return _argmax_unravelled_with(c, lambda k, ph, pw: (k // ph, k % pw))
+
+
+def _backward_moved_by_window_size(c):
+    """Each window's maximum put back at (i * pool_height + row, j * pool_width + col): the window moved by
+    its size, not the stride (the forward right)."""
+    return _argmax_unravelled_with(c, lambda k, ph, pw: (k // pw, k % pw), step=_pool_size(c))
+
+
 def _unravel_swapped(c):
     """np.unravel_index(k, (pw, ph)): the window's shape read the other way round."""
     return _argmax_unravelled_with(c, lambda k, ph, pw: (k // ph, k % ph))
@@ -851,7 +866,12 @@ MAX_POOL = Hidden(
                 "(columns): one of your slices starts at the output index itself, x[..., i:i * stride + pool_height, "
                 "...].", lambda c: _pool_with_starts(c, False, True), when=lambda c: c["pool_param"]["stride"] != 1),
         *(Mistake("pool_argmax_unravelled_wrong", "dx", UNRAVEL_HINT, value, when=_computable(value, _pool_not_square))
-          for value in (_row_by_height, _unravel_swapped)),
+          for value in (_row_by_height, _unravel_swapped, _row_by_height_col_by_width)),
+        Mistake("pool_backward_moved_by_window_size", "dx", "Window (i, j) starts at (i * stride, j * stride), as in "
+                "your forward: its maximum's gradient goes to dx[..., i * stride + row, j * stride + col], not "
+                "i * pool_height + row (the windows move by the stride, which can differ from their size).",
+                _backward_moved_by_window_size,
+                when=_computable(_backward_moved_by_window_size, lambda c: _pool_size(c) != (_stride(c),) * 2)),
         Mistake("pool_moved_by_window_size", "out", "Windows move by the stride, which can be smaller than the window: "
                 "window (i, j) starts at (i * stride, j * stride), not (i * pool_height, j * pool_width).",
                 _pool_moved_by_size, when=_computable(_pool_moved_by_size, lambda c: c["pool_param"]["stride"] !=
