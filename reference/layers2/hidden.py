@@ -242,7 +242,18 @@ def _layernorm_var_path_uncentred(c):
     return inv_std * (g - g.mean(axis=1, keepdims=True)) - inv_std ** 3 * x * (g * x).mean(axis=1, keepdims=True)
 
 
+def _layernorm_divided_by_batch_size(c):
+    """Each example's mean and variance summed over its D features and divided by N (batchnorm's count)."""
+    x = c["x"]
+    n = x.shape[0]
+    mean = x.sum(axis=1, keepdims=True) / n
+    var = ((x - mean) ** 2).sum(axis=1, keepdims=True) / n
+    return _scaled(c, (x - mean) / np.sqrt(var + _eps(c, "ln_param")))
+
+
 LAYERNORM_IDS = {
+    "layernorm_stats_divided_by_batch_size": "layernorm_forward divides each example's sums over its D features by N "
+                                             "(the batch size) instead of D",
     "layernorm_over_batch": "layernorm_forward normalises over the batch (axis 0, batchnorm's) instead of each example",
     "layernorm_dx_over_batch": "layernorm_backward takes batchnorm's means over axis 0 instead of axis 1",
     "layernorm_missing_mean_path": "layernorm dx is missing the path through each example's mean",
@@ -269,6 +280,10 @@ LAYERNORM = Hidden(
         Mistake("layernorm_over_batch", "out", "Layer normalisation normalises each example over its own features: "
                 "take the mean and variance over axis 1 (keepdims=True), not over the batch (axis 0).",
                 _layernorm_over_batch),
+        Mistake("layernorm_stats_divided_by_batch_size", "out", "Each example's mean and variance are averages over "
+                "its D features (axis 1): divide the sums by D = x.shape[1], not by the batch size N (or use "
+                "x.mean(axis=1, keepdims=True) and x.var(axis=1, keepdims=True)).", _layernorm_divided_by_batch_size,
+                when=lambda c: c["x"].shape[0] != c["x"].shape[1]),
         Mistake("layernorm_dx_over_batch", "dx", "This is batchnorm's backward: layernorm's means are over each "
                 "example's features (axis 1, keepdims=True), not over the batch.", _layernorm_dx_over_batch),
         Mistake("layernorm_missing_gamma", "dx", "dx is missing gamma: out = gamma * x_hat + beta, so the gradient "
@@ -534,6 +549,20 @@ def _conv_windows_overlap(c) -> bool:
     return _param(c, "stride") < max(hh, ww)
 
 
+def _dw_stride_ignored(c):
+    """dw[f, c, kh, kw] = sum of x_pad[:, c, kh:kh + H', kw:kw + W'] * dout[:, f]: the input under each kernel
+    offset read at stride 1 (H' x W' consecutive positions), not every stride-th one."""
+    x, w, pad = c["x"], c["w"], _param(c, "pad")
+    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    _, _, hh, ww = w.shape
+    h_out, w_out = c.dout.shape[2:]
+    dw = np.empty(w.shape)
+    for kh in range(hh):
+        for kw in range(ww):
+            dw[:, :, kh, kw] = np.tensordot(c.dout, x_pad[:, :, kh:kh + h_out, kw:kw + w_out], axes=([0, 2, 3], [0, 2, 3]))
+    return dw
+
+
 def _padded_by_one(c):
     """The output's size from conv_param['pad'], its windows read from x padded by 1."""
     right = _correlate(c["x"], c["w"], c["b"], _param(c, "stride"), _param(c, "pad"))
@@ -575,6 +604,8 @@ CONV_IDS = {
     "conv_dx_window_assigned": "conv_backward assigns dx_pad[window] = w * dout (=, not +=): overlapping windows "
                                "erase each other",
     "conv_missing_bias": "conv_forward_naive leaves out the bias b",
+    "conv_dw_stride_ignored": "conv_backward's dw reads the input under each kernel offset at stride 1 "
+                              "(x_pad[kh:kh + H']), not moved by the stride",
     "conv_kernel_flipped": "conv_forward_naive flips the kernel (true convolution); CS231n's layer is a cross-correlation",
 }
 
@@ -605,6 +636,10 @@ CONV = Hidden(
                   when=_computable(lambda c, axis=axis: _square_kernel(c, c["w"].shape[axis]),
                                    lambda c: c["w"].shape[2] != c["w"].shape[3]))
           for axis in (2, 3)),
+        Mistake("conv_dw_stride_ignored", "dw", "dw[f, c, kh, kw] sums x_pad under kernel offset (kh, kw) of every "
+                "window, and windows move by the stride: those are rows kh, kh + stride, ..., i.e. x_pad[:, c, "
+                "kh:kh + stride * H':stride] (columns likewise); yours reads H' consecutive rows, right only for "
+                "stride 1.", _dw_stride_ignored, when=lambda c: _param(c, "stride") != 1),
         Mistake("conv_missing_bias", "out", "Each filter's output gets its bias: out[n, f] += b[f].",
                 lambda c: _correlate(c["x"], c["w"], 0.0, _param(c, "stride"), _param(c, "pad"))),
         Mistake("conv_kernel_flipped", "out", "CS231n's convolution layer does not flip the kernel: out[n, f, i, j] "
@@ -949,7 +984,15 @@ def _spatial_over_batch_only(c):
     return c["gamma"].reshape(1, -1, 1, 1) * x_hat + c["beta"].reshape(1, -1, 1, 1)
 
 
+def _spatial_per_example(c):
+    """Each example's channel normalised over its own H, W (batchnorm called on each example's (H * W, C)
+    slice): statistics per example and channel, not over the batch."""
+    return _scaled(c, _normalise(c["x"], (2, 3), _eps(c, "bn_param"))[0], channels=True)
+
+
 SPATIAL_IDS = {
+    "spatial_bn_per_example": "spatial batchnorm normalises each example on its own (per example and channel, over "
+                              "H, W only), not over N, H, W",
     "spatial_bn_reshape_no_transpose": "spatial batchnorm reshapes x to (-1, C) without moving C last first",
     "spatial_axes_swapped": "spatial batchnorm moves the channels back with swapaxes(1, 3): H and W come out exchanged",
     "spatial_bn_over_batch_only": "spatial batchnorm normalises over N only, per channel and position (not over N, H, W)",
@@ -971,6 +1014,10 @@ SPATIAL_BATCHNORM = Hidden(
                 _spatial_no_transpose),
         Mistake("spatial_bn_over_batch_only", "out", "Spatial batchnorm keeps one mean and variance per channel, taken "
                 "over the batch AND every position (axes 0, 2, 3).", _spatial_over_batch_only),
+        Mistake("spatial_bn_per_example", "out", "Spatial batchnorm keeps one mean and variance per channel, taken "
+                "over the whole batch AND every position (axes 0, 2, 3): normalising each example on its own (a "
+                "loop over n calling batchnorm on x[n]) takes them over H, W only.", _spatial_per_example,
+                when=lambda c: c["x"].shape[0] > 1),
         Mistake("spatial_axes_swapped", "out", "out has H and W exchanged: (N, H, W, C) moved back with swapaxes(1, "
                 "3) or transpose(0, 3, 2, 1) gives (N, C, W, H), which only looks right when H = W. Use "
                 "transpose(0, 3, 1, 2).", lambda c: _spatial_right(c).transpose(0, 1, 3, 2),
@@ -1042,6 +1089,24 @@ def _groupnorm_g_as_size(c):
     return _groupnorm_normalised(c, lambda n, ch, h, w, g: (n, ch // g, g, h, w), (2, 3, 4))
 
 
+def _groupnorm_last_group_short(c):
+    """The last group sliced x[:, begin:-1]: its last channel (C - 1) left out of the group's statistics and
+    of out, which stays 0 there (the whole group's out when it had one channel)."""
+    x = c["x"]
+    n, ch, h, w = x.shape
+    size = ch // c["G"]
+    out = np.zeros_like(x)
+    channels = (1, -1, 1, 1)
+    gamma, beta = c["gamma"].reshape(channels), c["beta"].reshape(channels)
+    for begin in range(0, ch, size):
+        end = min(begin + size, ch - 1) if begin + size >= ch else begin + size
+        if end <= begin:
+            continue
+        x_hat, _ = _normalise(x[:, begin:end], (1, 2, 3), _eps(c, "gn_param"))
+        out[:, begin:end] = gamma[:, begin:end] * x_hat + beta[:, begin:end]
+    return out
+
+
 def _groupnorm_paths(c) -> list[Path]:
     x_hat, inv_std = _grouped(c, c["G"])
     g = (c.dout * c["gamma"].reshape(1, -1, 1, 1)).reshape(x_hat.shape)
@@ -1050,6 +1115,8 @@ def _groupnorm_paths(c) -> list[Path]:
 
 
 GROUPNORM_IDS = {
+    "groupnorm_last_group_end_minus_one": "groupnorm slices the last group x[:, begin:-1]: its last channel is left "
+                                          "out (out 0 there, the group's statistics without it)",
     "groupnorm_ignores_groups": "groupnorm normalises each example over all its channels (layernorm), ignoring G",
     "groupnorm_per_channel": "groupnorm normalises each channel on its own (instance norm), ignoring G",
     "groupnorm_per_position": "groupnorm normalises each (n, h, w) position over its group's channels only, not over "
@@ -1088,6 +1155,10 @@ GROUPNORM = Hidden(
         Mistake("groupnorm_g_is_group_size", "out", "G is the number of groups, each of C // G channels: reshape x "
                 "to (N, G, C // G, H, W). Yours makes C // G groups of G channels.", _groupnorm_g_as_size,
                 when=lambda c: 1 < c["G"] < c["x"].shape[1] and c["G"] ** 2 != c["x"].shape[1]),
+        Mistake("groupnorm_last_group_end_minus_one", "out", "The last channel's out is 0: your last group's slice "
+                "stops before channel C - 1 (x[:, begin:-1] leaves the last channel out; -1 is not \"to the end\"). "
+                "Slice every group x[:, g * (C // G):(g + 1) * (C // G)], the last one too.", _groupnorm_last_group_short,
+                when=lambda c: c["x"].shape[1] > 1),
         Mistake("norm_eps_ignored", "out", EPS_IGNORED_HINT.format(param="gn_param"), _groupnorm_hard_coded_eps,
                 when=_eps_given("gn_param")),
         Mistake("eps_left_out", "out", _eps_left_out_hint("gn_param"), _groupnorm_without_eps),
