@@ -481,7 +481,8 @@ def _conv_square_window(error, function, case):
     if case is None or error.get("type") not in ("ValueError", "IndexError"):
         return None
     _, _, hh, ww = case["w"].shape
-    ends = re.findall(r"\+\s*([A-Za-z_]\w*)\s*(?=[,\]])", failing_line(error))
+    # the names added at the end of slices (start:start + k), not of plain indices (i + pad)
+    ends = re.findall(r":[^,:\[\]]*\+\s*([A-Za-z_]\w*)\s*(?=[,\]])", failing_line(error))
     if hh != ww and any(a == b for a, b in zip(ends, ends[1:])):
         return ("The kernel is HH x WW = w.shape[2] x w.shape[3], not necessarily square, but your window's rows and "
                 "columns are sliced with one size: slide windows of HH rows and WW columns."), \
