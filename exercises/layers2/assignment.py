@@ -365,7 +365,7 @@ def _pool_backward_index(error, function, case):
             or not re.match(r"d\w*\[", line) or not POOL_SIZE_NAME.search(line.split("=")[0]):
         return None
     return ("Your index into dx runs past x: it moves by the window's size (i * pool_height + row), but window "
-            "(i, j) starts at (i * stride, j * stride), as in your forward; the stride can be smaller than the "
+            "(i, j) starts at (i * stride, j * stride), and the stride can be smaller than the "
             "window. Put the gradient at dx[..., i * stride + row, j * stride + col]."), \
         "pool_backward_moved_by_window_size"
 

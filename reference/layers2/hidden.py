@@ -902,8 +902,8 @@ MAX_POOL = Hidden(
                 "...].", lambda c: _pool_with_starts(c, False, True), when=lambda c: c["pool_param"]["stride"] != 1),
         *(Mistake("pool_argmax_unravelled_wrong", "dx", UNRAVEL_HINT, value, when=_computable(value, _pool_not_square))
           for value in (_row_by_height, _unravel_swapped, _row_by_height_col_by_width)),
-        Mistake("pool_backward_moved_by_window_size", "dx", "Window (i, j) starts at (i * stride, j * stride), as in "
-                "your forward: its maximum's gradient goes to dx[..., i * stride + row, j * stride + col], not "
+        Mistake("pool_backward_moved_by_window_size", "dx", "Window (i, j) starts at (i * stride, j * stride): "
+                "its maximum's gradient goes to dx[..., i * stride + row, j * stride + col], not "
                 "i * pool_height + row (the windows move by the stride, which can differ from their size).",
                 _backward_moved_by_window_size,
                 when=_computable(_backward_moved_by_window_size, lambda c: _pool_size(c) != (_stride(c),) * 2)),
