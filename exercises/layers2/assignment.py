@@ -343,6 +343,25 @@ def _pool_error(error, function, case):
     return None
 
 
+POOL_SIZE_NAME = re.compile(r"\*\s*(pool_?(height|width|h|w|size)|p_?[hw]|[hw]_?pool|hh|ww|pool)\s*\+", re.I)
+
+
+def _pool_backward_index(error, function, case):
+    """dx indexed at i * pool_height + row (the window moved by its size) runs past x where the stride is
+    smaller than the window. Read from the student's own line (shown on hidden checks too): an index
+    into dx that multiplies by the window's size."""
+    if case is None or function != case.exercise.backward or error.get("type") != "IndexError":
+        return None
+    param, line = case["pool_param"], failing_line(error)
+    if (param["pool_height"], param["pool_width"]) == (param["stride"],) * 2 \
+            or not re.match(r"d\w*\[", line) or not POOL_SIZE_NAME.search(line.split("=")[0]):
+        return None
+    return ("Your index into dx runs past x: it moves by the window's size (i * pool_height + row), but window "
+            "(i, j) starts at (i * stride, j * stride), and the stride can be smaller than the "
+            "window. Put the gradient at dx[..., i * stride + row, j * stride + col]."), \
+        "pool_backward_moved_by_window_size"
+
+
 def _pool_output_shape(out_shape, expected, hint, kind, case):
     if case is None or len(out_shape) != 4 or out_shape[:2] != expected[:2]:
         return hint, kind, None
@@ -401,8 +420,8 @@ def _padded_gradient_shape(grad_name, grad_shape, input_name, input_shape):
     if grad_name != "dx" or len(grad_shape) != 4 or tuple(grad_shape[:2]) != tuple(input_shape[:2]):
         return None
     if 0 in grad_shape[2:]:
-        return ("dx is empty: x_pad[:, :, pad:-pad, pad:-pad] keeps nothing when pad = 0 (-0 is 0). Crop with "
-                "dx_pad[:, :, pad:pad + H, pad:pad + W] instead."), "wrong_shape"
+        return ("dx is empty: a crop such as dx_pad[:, :, pad:-pad, pad:-pad] keeps nothing when pad = 0 (-0 is 0). "
+                "Crop with dx_pad[:, :, pad:pad + H, pad:pad + W] instead."), "conv_crop_empty_at_pad_0"
     if grad_shape[2] - input_shape[2] == grad_shape[3] - input_shape[3] > 0:
         return ("dx has the padded x's shape: crop the padding off, dx = dx_pad[:, :, pad:pad + H, "
                 "pad:pad + W]."), "wrong_shape"
@@ -444,6 +463,22 @@ def _conv_window_cut(error, function, case):
             return ("A window is cut off at the edge of x: with pad > 0 the windows run over the padded x, "
                     "x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad))); slice x_pad, not x."), \
                 "conv_window_from_unpadded_x"
+    return None
+
+
+def _conv_square_window(error, function, case):
+    """A window sliced with one kernel size for both axes (r:r + k, c:c + k) meets a kernel that is not
+    square: its window and w[f] do not broadcast. Read from the student's own line (shown on hidden
+    checks too): both spatial slices end with the same name added."""
+    if case is None or error.get("type") not in ("ValueError", "IndexError"):
+        return None
+    _, _, hh, ww = case["w"].shape
+    # the names added at the end of slices (start:start + k), not of plain indices (i + pad)
+    ends = re.findall(r":[^,:\[\]]*\+\s*([A-Za-z_]\w*)\s*(?=[,\]])", failing_line(error))
+    if hh != ww and any(a == b for a, b in zip(ends, ends[1:])):
+        return ("The kernel is HH x WW = w.shape[2] x w.shape[3], not necessarily square, but your window's rows and "
+                "columns are sliced with one size: slide windows of HH rows and WW columns."), \
+            "conv_square_kernel_assumed"
     return None
 
 
@@ -516,6 +551,8 @@ CONV_IDS = {
                                   "as square",
 }
 POOL_IDS = {
+    "pool_backward_moved_by_window_size": "max_pool_backward puts a window's gradient at i * pool_height + row (the "
+                                          "window moved by its size), not i * stride + row",
     "pool_stride_ignored": "max_pool_forward_naive moves its windows by 1 whatever pool_param['stride'] says",
     "pool_tie_lost": "max_pool_backward at a tied maximum: the window's dout reaches its maxima neither once nor "
                      "once each (lost, doubled, NaN)",
@@ -553,13 +590,13 @@ EXERCISES = [
     Exercise("conv", "conv_forward_naive", "conv_backward_naive", ("x", "w", "b"), _conv_inputs,
              extras=("conv_param",), batched=True, describe=_conv_describe, output_shape=_conv_output_shape,
              gradient_shape=_padded_gradient_shape,
-             error_hint=_either(_conv_error, _conv_window_cut, _conv_output_square, cache_unpacking, numpy2_error,
+             error_hint=_either(_conv_error, _conv_square_window, _conv_window_cut, _conv_output_square, cache_unpacking, numpy2_error,
                                 _square_reshape),
              mistake_ids=CONV_IDS),
     Exercise("max_pool", "max_pool_forward_naive", "max_pool_backward_naive", ("x",), _pool_inputs,
              extras=("pool_param",), batched=True, describe=_pool_describe, output_shape=_pool_output_shape,
              convention=Convention(_plant_pool_ties, _judge_pool_ties),
-             error_hint=_either(_pool_error, cache_unpacking, numpy2_error, _square_reshape),
+             error_hint=_either(_pool_error, _pool_backward_index, cache_unpacking, numpy2_error, _square_reshape),
              mistake_ids=POOL_IDS),
     Exercise("spatial_batchnorm", "spatial_batchnorm_forward", "spatial_batchnorm_backward", ("x", "gamma", "beta"),
              _spatial_batchnorm_inputs, extras=("bn_param",), batched=True, output_shape=_spatial_output_shape,

@@ -73,6 +73,34 @@ TEMPORAL_SOFTMAX_STABILITY = Stability(
     "Subtract the max over the vocabulary (axis 2, keepdims=True) before exp: the softmax is unchanged and "
     "exp can no longer overflow.", "temporal_softmax_overflow")
 
+
+def _saturating_inputs(case) -> dict[str, np.ndarray]:
+    """b (and an LSTM step's prev_c) at +-1e3, so that every pre-activation is about +-1e3: np.tanh gives
+    +-1 there, tanh written with exp gives inf / inf = NaN (exp overflows above 710)."""
+    arrays = dict(case.arrays)
+    for name in ("b", "prev_c"):
+        if name in arrays:
+            large = arrays[name].copy()
+            large.flat[::2] = 1000.0
+            large.flat[1::2] = -1000.0
+            arrays[name] = large
+    return arrays
+
+
+TANH_STABILITY = Stability(
+    (Extreme(_saturating_inputs, " with pre-activations around 1e3"),),
+    "Use np.tanh: tanh written with exp, (exp(z) - exp(-z)) / (exp(z) + exp(-z)), is inf / inf = NaN once "
+    "|z| > 710, where np.tanh gives +-1.",
+    "tanh_overflow")
+
+LSTM_STABILITY = Stability(
+    (Extreme(_saturating_inputs, " with pre-activations around 1e3"),),
+    "A tanh or sigmoid written with exp overflows once |z| > 710 (inf / inf = NaN): use np.tanh, and a sigmoid "
+    "that never takes exp of a large positive number (1 / (1 + exp(-z)) where z >= 0, exp(z) / (1 + exp(z)) "
+    "where z < 0).",
+    "lstm_activation_overflow")
+
+
 def _temporal_affine_error(error, function, case):
     """The 2-D affine's dw = x.T @ dout kept for 3-D x: numpy's message shows x.T's shape, (D, T, N).
     Only where the message shows it (a hidden case's message is withheld)."""
@@ -159,6 +187,9 @@ def _either(*readers):
 SEQUENCE_ERRORS = _either(_cache_consumed, _cache_in_array, _batch_axis_dropped)
 
 
+TANH_IDS = {"tanh_overflow": "the RNN's tanh is written with exp and overflows to NaN for |z| > 710"}
+LSTM_IDS = {"lstm_activation_overflow": "the LSTM's tanh or sigmoid is written with exp and overflows to NaN for "
+                                        "large pre-activations (|z| > 710)"}
 RNN_IDS = {"temporal_softmax_overflow": "temporal_softmax_loss overflows on large scores: the max is not subtracted"}
 SEQUENCE_IDS = {"cache_in_array": "a sequence forward stores its steps' caches into a numpy array instead of a list",
                 "cache_consumed": "a sequence backward pop()s its cache list: a second call on the same cache fails",
@@ -169,9 +200,10 @@ SEQUENCE_IDS = {"cache_in_array": "a sequence forward stores its steps' caches i
 EXERCISES = [
     Exercise("rnn_step", "rnn_step_forward", "rnn_step_backward", ("x", "prev_h", "Wx", "Wh", "b"),
              _step_inputs(1, cell=False), outputs=("next_h",), batched=True, broadcast=("b",),
-             error_hint=_batch_axis_dropped),
+             error_hint=_batch_axis_dropped, stability=TANH_STABILITY, mistake_ids=TANH_IDS),
     Exercise("rnn", "rnn_forward", "rnn_backward", ("x", "h0", "Wx", "Wh", "b"), _sequence_inputs(1),
-             outputs=("h",), batched=True, error_hint=SEQUENCE_ERRORS, mistake_ids=SEQUENCE_IDS),
+             outputs=("h",), batched=True, error_hint=SEQUENCE_ERRORS, stability=TANH_STABILITY,
+             mistake_ids=SEQUENCE_IDS),
     Exercise("word_embedding", "word_embedding_forward", "word_embedding_backward", ("W",), _embedding_inputs,
              extras=("x",), signature=("x", "W")),
     Exercise("temporal_affine", "temporal_affine_forward", "temporal_affine_backward", ("x", "w", "b"),
@@ -180,7 +212,8 @@ EXERCISES = [
              extras=("y", "mask"), batched=True, stability=TEMPORAL_SOFTMAX_STABILITY, mistake_ids=RNN_IDS),
     Exercise("lstm_step", "lstm_step_forward", "lstm_step_backward", ("x", "prev_h", "prev_c", "Wx", "Wh", "b"),
              _step_inputs(4, cell=True), outputs=("next_h", "next_c"), batched=True, broadcast=("b",),
-             error_hint=_batch_axis_dropped),
+             error_hint=_batch_axis_dropped, stability=LSTM_STABILITY, mistake_ids=LSTM_IDS),
     Exercise("lstm", "lstm_forward", "lstm_backward", ("x", "h0", "Wx", "Wh", "b"), _sequence_inputs(4),
-             outputs=("h",), batched=True, error_hint=SEQUENCE_ERRORS, mistake_ids=SEQUENCE_IDS),
+             outputs=("h",), batched=True, error_hint=SEQUENCE_ERRORS, stability=LSTM_STABILITY,
+             mistake_ids=SEQUENCE_IDS),
 ]

@@ -215,7 +215,7 @@ BATCHNORM_ALT = Hidden(
                       "np.sqrt(var + eps).", lambda c: _eps_outside_sqrt(c, 0, "bn_param"))),
     chain_rule={"dx": ChainRule(_batchnorm_paths, only_direct=(
         "missing_mean_var_paths", "{grad} is only the direct path: the paths through the batch mean and variance "
-        "are missing. "))},
+        "are missing. "), per_column=True)},
     mistake_ids=BATCHNORM_IDS)
 
 def _layernorm_gamma_outside(c):
@@ -242,7 +242,18 @@ def _layernorm_var_path_uncentred(c):
     return inv_std * (g - g.mean(axis=1, keepdims=True)) - inv_std ** 3 * x * (g * x).mean(axis=1, keepdims=True)
 
 
+def _layernorm_divided_by_batch_size(c):
+    """Each example's mean and variance summed over its D features and divided by N (batchnorm's count)."""
+    x = c["x"]
+    n = x.shape[0]
+    mean = x.sum(axis=1, keepdims=True) / n
+    var = ((x - mean) ** 2).sum(axis=1, keepdims=True) / n
+    return _scaled(c, (x - mean) / np.sqrt(var + _eps(c, "ln_param")))
+
+
 LAYERNORM_IDS = {
+    "layernorm_stats_divided_by_batch_size": "layernorm_forward divides each example's sums over its D features by N "
+                                             "(the batch size) instead of D",
     "layernorm_over_batch": "layernorm_forward normalises over the batch (axis 0, batchnorm's) instead of each example",
     "layernorm_dx_over_batch": "layernorm_backward takes batchnorm's means over axis 0 instead of axis 1",
     "layernorm_missing_mean_path": "layernorm dx is missing the path through each example's mean",
@@ -269,6 +280,10 @@ LAYERNORM = Hidden(
         Mistake("layernorm_over_batch", "out", "Layer normalisation normalises each example over its own features: "
                 "take the mean and variance over axis 1 (keepdims=True), not over the batch (axis 0).",
                 _layernorm_over_batch),
+        Mistake("layernorm_stats_divided_by_batch_size", "out", "Each example's mean and variance are averages over "
+                "its D features (axis 1): divide the sums by D = x.shape[1], not by the batch size N (or use "
+                "x.mean(axis=1, keepdims=True) and x.var(axis=1, keepdims=True)).", _layernorm_divided_by_batch_size,
+                when=lambda c: c["x"].shape[0] != c["x"].shape[1]),
         Mistake("layernorm_dx_over_batch", "dx", "This is batchnorm's backward: layernorm's means are over each "
                 "example's features (axis 1, keepdims=True), not over the batch.", _layernorm_dx_over_batch),
         Mistake("layernorm_missing_gamma", "dx", "dx is missing gamma: out = gamma * x_hat + beta, so the gradient "
@@ -481,6 +496,22 @@ def _correlate(x, w, b, stride, pad):
     return out
 
 
+def _square_kernel(c, size: int):
+    """conv_forward with every window sliced size x size (HH or WW for both axes; the output's size
+    right): the window meets w[f] (HH x WW) by broadcasting, which numpy refuses unless one of them
+    is 1 wide (a ValueError, as the student's code raises)."""
+    x, w, b, stride, pad = c["x"], c["w"], c["b"], _param(c, "stride"), _param(c, "pad")
+    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    _, _, hh, ww = w.shape
+    h_out, w_out = 1 + (x_pad.shape[2] - hh) // stride, 1 + (x_pad.shape[3] - ww) // stride
+    out = np.empty((x.shape[0], w.shape[0], h_out, w_out))
+    for i in range(h_out):
+        for j in range(w_out):
+            window = x_pad[:, None, :, i * stride:i * stride + size, j * stride:j * stride + size]
+            out[:, :, i, j] = (window * w[None]).sum(axis=(2, 3, 4)) + b
+    return out
+
+
 IM2COL_HINT = ("Window (i, j) is row i * W' + j of your im2col matrix (W' windows in a row): with i * H' + j, windows "
                "overwrite each other whenever H' != W'.")
 
@@ -516,6 +547,20 @@ def _dx_windows_assigned(c):
 def _conv_windows_overlap(c) -> bool:
     _, _, hh, ww = c["w"].shape
     return _param(c, "stride") < max(hh, ww)
+
+
+def _dw_stride_ignored(c):
+    """dw[f, c, kh, kw] = sum of x_pad[:, c, kh:kh + H', kw:kw + W'] * dout[:, f]: the input under each kernel
+    offset read at stride 1 (H' x W' consecutive positions), not every stride-th one."""
+    x, w, pad = c["x"], c["w"], _param(c, "pad")
+    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    _, _, hh, ww = w.shape
+    h_out, w_out = c.dout.shape[2:]
+    dw = np.empty(w.shape)
+    for kh in range(hh):
+        for kw in range(ww):
+            dw[:, :, kh, kw] = np.tensordot(c.dout, x_pad[:, :, kh:kh + h_out, kw:kw + w_out], axes=([0, 2, 3], [0, 2, 3]))
+    return dw
 
 
 def _padded_by_one(c):
@@ -559,6 +604,8 @@ CONV_IDS = {
     "conv_dx_window_assigned": "conv_backward assigns dx_pad[window] = w * dout (=, not +=): overlapping windows "
                                "erase each other",
     "conv_missing_bias": "conv_forward_naive leaves out the bias b",
+    "conv_dw_stride_ignored": "conv_backward's dw reads the input under each kernel offset at stride 1 "
+                              "(x_pad[kh:kh + H']), not moved by the stride",
     "conv_kernel_flipped": "conv_forward_naive flips the kernel (true convolution); CS231n's layer is a cross-correlation",
 }
 
@@ -583,6 +630,16 @@ CONV = Hidden(
         Mistake("conv_dx_window_assigned", "dx", "Windows overlap when the stride is smaller than the kernel: add each "
                 "window's gradient into dx_pad (+=); dx_pad[window] = ... erases what the windows before it put "
                 "there.", _dx_windows_assigned, when=_conv_windows_overlap),
+        *(Mistake("conv_square_kernel_assumed", "out", "The kernel is HH x WW = w.shape[2] x w.shape[3], not "
+                  "necessarily square, but your windows have one size for both axes: slide windows of HH rows and WW "
+                  "columns.", lambda c, axis=axis: _square_kernel(c, c["w"].shape[axis]),
+                  when=_computable(lambda c, axis=axis: _square_kernel(c, c["w"].shape[axis]),
+                                   lambda c: c["w"].shape[2] != c["w"].shape[3]))
+          for axis in (2, 3)),
+        Mistake("conv_dw_stride_ignored", "dw", "dw[f, c, kh, kw] sums x_pad under kernel offset (kh, kw) of every "
+                "window, and windows move by the stride: those are rows kh, kh + stride, ..., i.e. x_pad[:, c, "
+                "kh:kh + stride * H':stride] (columns likewise); yours reads H' consecutive rows, right only for "
+                "stride 1.", _dw_stride_ignored, when=lambda c: _param(c, "stride") != 1),
         Mistake("conv_missing_bias", "out", "Each filter's output gets its bias: out[n, f] += b[f].",
                 lambda c: _correlate(c["x"], c["w"], 0.0, _param(c, "stride"), _param(c, "pad"))),
         Mistake("conv_kernel_flipped", "out", "CS231n's convolution layer does not flip the kernel: out[n, f, i, j] "
@@ -591,7 +648,7 @@ CONV = Hidden(
                 when=lambda c: c["w"].shape[2] * c["w"].shape[3] > 1),
         Mistake("dx_wrong_shape", "dx", "Crop the padding off dx: dx_pad[:, :, pad:pad + H, pad:pad + W].",
                 _dx_padded, when=lambda c: _param(c, "pad") > 0),
-        Mistake("dx_wrong_shape", "dx", "x_pad[:, :, pad:-pad] is empty when pad = 0.",
+        Mistake("conv_crop_empty_at_pad_0", "dx", "x_pad[:, :, pad:-pad] is empty when pad = 0.",
                 lambda c: _dx_padded(c)[:, :, 0:-0, 0:-0], when=lambda c: _param(c, "pad") == 0),
     ),
     mistake_ids=CONV_IDS)
@@ -701,17 +758,20 @@ def _pool_with_starts(c, row_step: bool, col_step: bool):
     return out
 
 
-def _argmax_unravelled_with(c, position):
-    """dout sent to the window's flat argmax k, put back at (row, column) = position(k, ph, pw)."""
+def _argmax_unravelled_with(c, position, step=None):
+    """dout sent to the window's flat argmax k, put back at (row, column) = position(k, ph, pw) from the
+    window's corner, which `step` (rows, columns) moves by (the stride's, by default). An index past x
+    raises IndexError, as the student's code does."""
     param = c["pool_param"]
     ph, pw, s = param["pool_height"], param["pool_width"], param["stride"]
+    row_step, col_step = step or (s, s)
     x = c["x"]
     dx = np.zeros_like(x)
     for i in range(c.dout.shape[2]):
         for j in range(c.dout.shape[3]):
             k = x[:, :, i * s:i * s + ph, j * s:j * s + pw].reshape(*x.shape[:2], -1).argmax(axis=2)
             row, col = position(k, ph, pw)
-            rows, cols = i * s + row, j * s + col
+            rows, cols = i * row_step + row, j * col_step + col
             for n, ch in np.ndindex(*x.shape[:2]):
                 dx[n, ch, rows[n, ch], cols[n, ch]] += c.dout[n, ch, i, j]
     return dx
@@ -794,6 +854,18 @@ def _row_by_height(c):
     return _argmax_unravelled_with(c, lambda k, ph, pw: ((k - k % pw) // ph, k % pw))
 
 
+def _row_by_height_col_by_width(c):
+    """The row of flat index k as k // ph (divided by the window's height, not its width), its column
+    k % pw right."""
+    return _argmax_unravelled_with(c, lambda k, ph, pw: (k // ph, k % pw))
+
+
+def _backward_moved_by_window_size(c):
+    """Each window's maximum put back at (i * pool_height + row, j * pool_width + col): the window moved by
+    its size, not the stride (the forward right)."""
+    return _argmax_unravelled_with(c, lambda k, ph, pw: (k // pw, k % pw), step=_pool_size(c))
+
+
 def _unravel_swapped(c):
     """np.unravel_index(k, (pw, ph)): the window's shape read the other way round."""
     return _argmax_unravelled_with(c, lambda k, ph, pw: (k // ph, k % ph))
@@ -829,7 +901,12 @@ MAX_POOL = Hidden(
                 "(columns): one of your slices starts at the output index itself, x[..., i:i * stride + pool_height, "
                 "...].", lambda c: _pool_with_starts(c, False, True), when=lambda c: c["pool_param"]["stride"] != 1),
         *(Mistake("pool_argmax_unravelled_wrong", "dx", UNRAVEL_HINT, value, when=_computable(value, _pool_not_square))
-          for value in (_row_by_height, _unravel_swapped)),
+          for value in (_row_by_height, _unravel_swapped, _row_by_height_col_by_width)),
+        Mistake("pool_backward_moved_by_window_size", "dx", "Window (i, j) starts at (i * stride, j * stride): "
+                "its maximum's gradient goes to dx[..., i * stride + row, j * stride + col], not "
+                "i * pool_height + row (the windows move by the stride, which can differ from their size).",
+                _backward_moved_by_window_size,
+                when=_computable(_backward_moved_by_window_size, lambda c: _pool_size(c) != (_stride(c),) * 2)),
         Mistake("pool_moved_by_window_size", "out", "Windows move by the stride, which can be smaller than the window: "
                 "window (i, j) starts at (i * stride, j * stride), not (i * pool_height, j * pool_width).",
                 _pool_moved_by_size, when=_computable(_pool_moved_by_size, lambda c: c["pool_param"]["stride"] !=
@@ -907,7 +984,15 @@ def _spatial_over_batch_only(c):
     return c["gamma"].reshape(1, -1, 1, 1) * x_hat + c["beta"].reshape(1, -1, 1, 1)
 
 
+def _spatial_per_example(c):
+    """Each example's channel normalised over its own H, W (batchnorm called on each example's (H * W, C)
+    slice): statistics per example and channel, not over the batch."""
+    return _scaled(c, _normalise(c["x"], (2, 3), _eps(c, "bn_param"))[0], channels=True)
+
+
 SPATIAL_IDS = {
+    "spatial_bn_per_example": "spatial batchnorm normalises each example on its own (per example and channel, over "
+                              "H, W only), not over N, H, W",
     "spatial_bn_reshape_no_transpose": "spatial batchnorm reshapes x to (-1, C) without moving C last first",
     "spatial_axes_swapped": "spatial batchnorm moves the channels back with swapaxes(1, 3): H and W come out exchanged",
     "spatial_bn_over_batch_only": "spatial batchnorm normalises over N only, per channel and position (not over N, H, W)",
@@ -929,6 +1014,10 @@ SPATIAL_BATCHNORM = Hidden(
                 _spatial_no_transpose),
         Mistake("spatial_bn_over_batch_only", "out", "Spatial batchnorm keeps one mean and variance per channel, taken "
                 "over the batch AND every position (axes 0, 2, 3).", _spatial_over_batch_only),
+        Mistake("spatial_bn_per_example", "out", "Spatial batchnorm keeps one mean and variance per channel, taken "
+                "over the whole batch AND every position (axes 0, 2, 3): normalising each example on its own (a "
+                "loop over n calling batchnorm on x[n]) takes them over H, W only.", _spatial_per_example,
+                when=lambda c: c["x"].shape[0] > 1),
         Mistake("spatial_axes_swapped", "out", "out has H and W exchanged: (N, H, W, C) moved back with swapaxes(1, "
                 "3) or transpose(0, 3, 2, 1) gives (N, C, W, H), which only looks right when H = W. Use "
                 "transpose(0, 3, 1, 2).", lambda c: _spatial_right(c).transpose(0, 1, 3, 2),
@@ -1000,6 +1089,24 @@ def _groupnorm_g_as_size(c):
     return _groupnorm_normalised(c, lambda n, ch, h, w, g: (n, ch // g, g, h, w), (2, 3, 4))
 
 
+def _groupnorm_last_group_short(c):
+    """The last group sliced x[:, begin:-1]: its last channel (C - 1) left out of the group's statistics and
+    of out, which stays 0 there (the whole group's out when it had one channel)."""
+    x = c["x"]
+    n, ch, h, w = x.shape
+    size = ch // c["G"]
+    out = np.zeros_like(x)
+    channels = (1, -1, 1, 1)
+    gamma, beta = c["gamma"].reshape(channels), c["beta"].reshape(channels)
+    for begin in range(0, ch, size):
+        end = min(begin + size, ch - 1) if begin + size >= ch else begin + size
+        if end <= begin:
+            continue
+        x_hat, _ = _normalise(x[:, begin:end], (1, 2, 3), _eps(c, "gn_param"))
+        out[:, begin:end] = gamma[:, begin:end] * x_hat + beta[:, begin:end]
+    return out
+
+
 def _groupnorm_paths(c) -> list[Path]:
     x_hat, inv_std = _grouped(c, c["G"])
     g = (c.dout * c["gamma"].reshape(1, -1, 1, 1)).reshape(x_hat.shape)
@@ -1008,6 +1115,8 @@ def _groupnorm_paths(c) -> list[Path]:
 
 
 GROUPNORM_IDS = {
+    "groupnorm_last_group_end_minus_one": "groupnorm slices the last group x[:, begin:-1]: its last channel is left "
+                                          "out (out 0 there, the group's statistics without it)",
     "groupnorm_ignores_groups": "groupnorm normalises each example over all its channels (layernorm), ignoring G",
     "groupnorm_per_channel": "groupnorm normalises each channel on its own (instance norm), ignoring G",
     "groupnorm_per_position": "groupnorm normalises each (n, h, w) position over its group's channels only, not over "
@@ -1046,6 +1155,10 @@ GROUPNORM = Hidden(
         Mistake("groupnorm_g_is_group_size", "out", "G is the number of groups, each of C // G channels: reshape x "
                 "to (N, G, C // G, H, W). Yours makes C // G groups of G channels.", _groupnorm_g_as_size,
                 when=lambda c: 1 < c["G"] < c["x"].shape[1] and c["G"] ** 2 != c["x"].shape[1]),
+        Mistake("groupnorm_last_group_end_minus_one", "out", "The last channel's out is 0: your last group's slice "
+                "stops before channel C - 1 (x[:, begin:-1] leaves the last channel out; -1 is not \"to the end\"). "
+                "Slice every group x[:, g * (C // G):(g + 1) * (C // G)], the last one too.", _groupnorm_last_group_short,
+                when=lambda c: c["x"].shape[1] > 1),
         Mistake("norm_eps_ignored", "out", EPS_IGNORED_HINT.format(param="gn_param"), _groupnorm_hard_coded_eps,
                 when=_eps_given("gn_param")),
         Mistake("eps_left_out", "out", _eps_left_out_hint("gn_param"), _groupnorm_without_eps),

@@ -52,22 +52,29 @@ def _lstm_gates(x, prev_h, Wx, Wh, b, order="ifog"):
 
 def _lstm_step_backward(dnext_h, dnext_c, x, prev_h, prev_c, Wx, Wh, b, *, cell_path=True, dnext_c_used=True,
                         g_local=lambda g: 1 - g ** 2, times_f=True, through_o=True,
-                        c_local=lambda tanh_c: 1 - tanh_c ** 2, o_times_tanh_c=True, partner_dropped=None):
+                        c_local=lambda tanh_c: 1 - tanh_c ** 2, o_times_tanh_c=True, partner_dropped=None,
+                        preactivated_factors=False):
     """(dx, dprev_h, dprev_c, dWx, dWh, db), with the variations students make: `through_o` (the cell's
     path through next_h = o * tanh(next_c) keeps its factor o), `c_local` (tanh's local gradient at
     next_c, from tanh(next_c)), `o_times_tanh_c` (the output gate's gradient keeps tanh(next_c)),
     `partner_dropped` ("i", "f" or "g": that gate's gradient from next_c = f * prev_c + i * g lacks its
-    partner's factor, g, prev_c or i)."""
+    partner's factor, g, prev_c or i), `preactivated_factors` (the gates' pre-activations a_i, a_f, a_o,
+    a_g multiply where the gate values i, f, o, g belong; the gates' own local gradients stay right)."""
     i, f, o, g = _lstm_gates(x, prev_h, Wx, Wh, b)
     tanh_c = np.tanh(f * prev_c + i * g)
-    through_h = dnext_h * (o if through_o else 1) * c_local(tanh_c)
+    factor_i, factor_f, factor_o, factor_g = i, f, o, g
+    if preactivated_factors:
+        hidden = prev_h.shape[1]
+        a = x @ Wx + prev_h @ Wh + b
+        factor_i, factor_f, factor_o, factor_g = (a[:, k * hidden:(k + 1) * hidden] for k in range(4))
+    through_h = dnext_h * (factor_o if through_o else 1) * c_local(tanh_c)
     dc = (dnext_c if dnext_c_used else 0) + through_h
-    partner = {"i": g, "f": prev_c, "g": i}
+    partner = {"i": factor_g, "f": prev_c, "g": factor_i}
     g_i, prev_c_f, i_g = (1 if partner_dropped == gate else partner[gate] for gate in "ifg")
     da = np.concatenate([dc * g_i * i * (1 - i), dc * prev_c_f * f * (1 - f),
                          dnext_h * (tanh_c if o_times_tanh_c else 1) * o * (1 - o),
                          dc * i_g * g_local(g)], axis=1)
-    dprev_c = (dc if cell_path else dnext_c) * (f if times_f else 1)
+    dprev_c = (dc if cell_path else dnext_c) * (factor_f if times_f else 1)
     return da @ Wx.T, da @ Wh.T, dprev_c, x.T @ da, prev_h.T @ da, da.sum(axis=0)
 
 
@@ -390,6 +397,8 @@ LSTM_STEP_IDS = {
     "lstm_output_gate_missing_tanh_c": "lstm_step_backward's output gate gradient lacks the factor tanh(next_c)",
     "lstm_gate_partner_missing": "lstm_step_backward's gradient of i, f or g from next_c = f * prev_c + i * g lacks "
                                  "its partner's factor (g, prev_c or i)",
+    "lstm_backward_uses_gate_preactivations": "lstm_step_backward multiplies by the gates' pre-activations (slices "
+                                              "of a) where the gate values i, f, o, g belong",
 }
 
 LSTM_STEP = Hidden(
@@ -424,6 +433,11 @@ LSTM_STEP = Hidden(
                   f"(then times {gate}'s local gradient): the factor {partner} is missing.",
                   _lstm_step_variant(0, partner_dropped=gate))
           for gate, partner in (("i", "g"), ("f", "prev_c"), ("g", "i"))),
+        Mistake("lstm_backward_uses_gate_preactivations", "dx", "Your backward multiplies by the gates' "
+                "pre-activations (the slices of a) where the gate values belong: next_c = f * prev_c + i * g and "
+                "next_h = o * tanh(next_c) use i, f, o, g after their sigmoid / tanh, so keep those in the cache "
+                "(dprev_c = dc * f, di = dc * g, dg = dc * i, and o in dc's path through next_h).",
+                _lstm_step_variant(0, preactivated_factors=True)),
     ),
     mistake_ids=LSTM_STEP_IDS)
 
@@ -465,7 +479,8 @@ LSTM = Hidden(
             ("lstm_cell_path_missing_o", {"through_o": False}, False),
             ("lstm_tanh_c_of_activated", {"c_local": lambda tanh_c: 1 - np.tanh(tanh_c) ** 2}, False),
             ("lstm_output_gate_missing_tanh_c", {"o_times_tanh_c": False}, False),
-            *(("lstm_gate_partner_missing", {"partner_dropped": gate}, False) for gate in "ifg"))),
+            *(("lstm_gate_partner_missing", {"partner_dropped": gate}, False) for gate in "ifg"),
+            ("lstm_backward_uses_gate_preactivations", {"preactivated_factors": True}, False))),
     ),
     mistake_ids=LSTM_IDS)
 
