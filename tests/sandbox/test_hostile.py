@@ -430,12 +430,14 @@ PICKLE = pickle.dumps(Bomb())
 '''
 
 
-@pytest.mark.parametrize("returns, type_name", [
-    ("(PICKLE, x)", "bytes"),
-    ("(Bomb(), x)", "Bomb"),
-    ("(np.array([Bomb()], dtype=object), x)", "object"),
+@pytest.mark.parametrize("returns, type_name, said", [
+    ("(PICKLE, x)", "bytes", "returned an object of type"),
+    ("(Bomb(), x)", "Bomb", "returned an object of type"),
+    # described by the worker, never rebuilt here: an array whose dtype the grader does not read as numbers
+    # (on hidden checks the dtype's name is withheld like any name the student's code chose)
+    ("(np.array([Bomb()], dtype=object), x)", "object", "returned a numpy array of"),
 ], ids=["pickle bytes", "reduce object", "object array"])
-def test_pickle_bombs_are_reported_never_unpickled(attack, zygote, returns, type_name):
+def test_pickle_bombs_are_reported_never_unpickled(attack, zygote, returns, type_name, said):
     path = attack.write(BOMB + f'''
 
 def relu_forward(x):
@@ -448,7 +450,9 @@ def relu_backward(dout, cache):
     report, _ = grade_timed(path, zygote)
     for test in checks_of(report, "relu_forward", "forward"):
         assert test.status is Status.ERROR
-        assert "returned an object of type" in test.output and shown_type(test, type_name) in test.output, test.output
+        shown = "a dtype the grader does not read" if type_name == "object" and test.visibility is Visibility.HIDDEN \
+            else shown_type(test, type_name)
+        assert said in test.output and shown in test.output, test.output
     assert report.score == 0
     attack.intact()
 
