@@ -19,7 +19,6 @@ def layernorm_backward(dout, cache):
     dmean = (np.sum(-dx_norm / np.sqrt(var + eps), axis=1, keepdims=True)
              + dvar * np.mean(-2 * (x - mean), axis=1, keepdims=True))
     dx = dx_norm / np.sqrt(var + eps) + dvar * 2 * (x - mean) / D + dmean / D
-    # same axis as the statistics above
     dgamma = np.sum(dout * x_norm, axis=0, keepdims=True)
     dbeta = np.sum(dout, axis=0, keepdims=True)
     return dx, dgamma, dbeta
