@@ -63,6 +63,8 @@ SOFTMAX_IDS = {
     "softmax_labels_one_based": "softmax uses y - 1 or y + 1: labels are 0-based class indices",
     "softmax_onehot_scaled": "softmax dx's -onehot / N path has the wrong factor (sign or N)",
     "softmax_prob_path_scaled": "softmax dx's p / N path has the wrong factor",
+    "softmax_log_guarded": "softmax_loss guards log(p) with a small constant (log(p + eps), or p clipped at eps) "
+                           "instead of log-sum-exp: where p underflows the loss is capped near -log(eps)",
 }
 
 SIGMOID_IDS = {
@@ -260,6 +262,30 @@ LAST_EXAMPLE_ONLY = ("Only the last example counts: the lines after the first in
                      "Indent them into the loop's body.")
 
 
+# The constants students guard a log with (log(p + eps), np.maximum(p, eps), np.clip(p, eps, 1)). Where p
+# underflows to 0 both forms give -log(eps); elsewhere they differ from -log(p) by about eps / p, within
+# the tolerance for the smaller ones, so the loss is wrong only on the stability case with scores 1e3 apart.
+LOG_GUARDS = (1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-12, 1e-15, 1e-20)
+
+LOG_GUARDED = ("Your loss matches -log(p) with p guarded by a small constant, log(p + eps) or p clipped at eps: where "
+               "the scores of a row are far apart, the correct class's probability underflows to 0 and the guard caps "
+               "that example's loss near -log(eps) (about 18 for 1e-8) instead of its true value, in the hundreds. "
+               "Don't guard the log: compute log-probabilities with log-sum-exp (a log_softmax), log_probs = shifted "
+               "- np.log(np.exp(shifted).sum(axis=1, keepdims=True)) with shifted = x - x.max(axis=1, keepdims=True), "
+               "then loss = -log_probs[np.arange(N), y].mean(): finite and exact for any scores.")
+
+
+def _guarded_log_loss(c, eps: float):
+    """-log(p + eps) at each example's correct class, averaged (a clip at eps gives the same loss
+    where p underflows to 0, and within the tolerance elsewhere)."""
+    return np.asarray(-np.log(_correct_probability(c) + eps).mean())
+
+
+def _some_probability_underflows(c) -> bool:
+    """The only cases where a guard changes the loss beyond the tolerance: a correct class's p is 0."""
+    return bool(np.any(_correct_probability(c) == 0.0))
+
+
 def _softmax_paths(c) -> list[Path]:
     x, y = c["x"], c["y"]
     n, classes = x.shape
@@ -299,6 +325,8 @@ SOFTMAX = Hidden(
                 when=lambda c: c["x"].shape[0] > 1),
         Mistake("last_example_only", "dx", LAST_EXAMPLE_ONLY, lambda c: _last_example_only(c, "dx"),
                 when=lambda c: c["x"].shape[0] > 1),
+        *(Mistake("softmax_log_guarded", "loss", LOG_GUARDED, lambda c, eps=eps: _guarded_log_loss(c, eps),
+                  when=_some_probability_underflows) for eps in LOG_GUARDS),
         Mistake("softmax_loss_missing_log", "loss", MISSING_LOG, lambda c: _correct_probability(c).mean()),
         Mistake("softmax_loss_missing_log", "loss", MISSING_LOG, lambda c: -_correct_probability(c).mean()),
         Mistake("softmax_dx_correct_prob_every_column", "dx", "Each entry of dx has its own probability: dx[i, j] = "
