@@ -99,6 +99,7 @@ BATCHNORM_IDS = {
     "batchnorm_var_path_uses_x": "batchnorm dx's path through the variance uses 2 * x / N for d var / dx = 2 * (x - mean) / N",
     "batchnorm_dx_missing_inv_std": "batchnorm dx is missing the factor 1 / std on every path",
     "batchnorm_eps_subtracted": "batchnorm subtracts eps under the square root: np.sqrt(var - eps)",
+    "batchnorm_var_not_summed": "batchnorm's variance is (x - mean) ** 2 / N entry by entry, without the sum over the batch (shape (N, D))",
     "batchnorm_dx_diagonal_only": "batchnorm dx[i] uses dout[i] alone (d x_hat_i / d x_i): the terms through the other examples are missing",
 }
 
@@ -459,6 +460,11 @@ BATCHNORM = Hidden(
                 "eps) divides before it subtracts. Put the difference in parentheses: (x - mean) / np.sqrt(var + eps).",
                 lambda c: c["gamma"] * (c["x"] - c["x"].mean(axis=0) / np.sqrt(c["x"].var(axis=0) + _eps(c)))
                 + c["beta"]),
+        Mistake("batchnorm_var_not_summed", "out", "Your variance has x's shape (N, D): each entry's squared "
+                "deviation divided by N, without the sum over the batch. The variance is one number per feature, "
+                "var = np.sum((x - mean) ** 2, axis=0) / N (or x.var(axis=0)), shape (D,).",
+                lambda c: _batchnorm(c, np.sqrt((c["x"] - c["x"].mean(axis=0)) ** 2 / c["x"].shape[0] + _eps(c))),
+                when=lambda c: c["x"].shape[0] > 1),
         Mistake("batchnorm_unbiased_var", "out", "Use the biased batch variance x.var(axis=0) (divide by N, not N - 1).",
                 lambda c: _batchnorm(c, np.sqrt(c["x"].var(axis=0, ddof=1) + _eps(c)))),
         Mistake("batchnorm_eps_outside_sqrt", "out", "Put eps inside the square root: (x - mean) / np.sqrt(var + eps).",
