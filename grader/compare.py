@@ -37,13 +37,23 @@ def relative_error(student, expected) -> float:
 
 
 def allclose(student, expected, rtol: float | None = None) -> bool:
-    """Same shape and ||s - e|| <= rtol * ||e|| + a tiny absolute floor; False on any NaN."""
+    """Same shape and ||s - e|| <= rtol * ||e|| + a tiny absolute floor; False on any NaN, and where e
+    is inf, True only if s is the same inf there."""
     s = np.asarray(student)
     e = np.asarray(expected, dtype=np.float64)
     if s.shape != e.shape:
         return False
     if rtol is None:
         rtol = rtol_for(s)
+    finite = np.isfinite(e)
+    if not finite.all():
+        # An inf in e makes the bound below inf, and any finite s would be "close" to it (a declared
+        # mistake that is inf on an extreme case named every finite wrong loss). Non-finite entries
+        # must be the same inf in s; the finite ones are compared as usual.
+        s64 = s.astype(np.float64)
+        if not np.array_equal(s64[~finite], e[~finite]):
+            return False
+        s, e = s64[finite], e[finite]
     floor = 1e-9 * np.sqrt(max(e.size, 1))
     err = norm(s.astype(np.float64) - e)
     return bool(err <= rtol * norm(e) + floor)

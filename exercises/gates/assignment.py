@@ -61,6 +61,9 @@ def _gate_error(error, function, case):
     """An axis out of bounds while unbroadcasting: each sum without keepdims removes an axis, so
     the axis numbers after it shift (sum the leading axes in one call, or from the last one down)."""
     message = error.get("message", "")
+    found = _equal_shapes_required(error, function, case) or _first_axis_only(error, function, case)
+    if found:
+        return found
     if error.get("type") == "AxisError" or (error.get("type") in ("IndexError", "ValueError")
                                             and "out of bounds" in message and "axis" in message):
         return ("Summing without keepdims=True removes that axis, so every later axis number shifts down by "
@@ -85,6 +88,57 @@ def _gate_error(error, function, case):
                 "sum the leading (added) axes in one call, then the stretched ones with keepdims=True, so that "
                 "grad keeps the input's number of axes.", "unbroadcast_axis_shift")
     return None
+
+
+def _equal_shapes_required(error, function, case):
+    """An assert on the shapes in a forward, failing on inputs of different shapes: the gate was written
+    for equal shapes, and the gates broadcast. Only where the inputs' shapes do differ and the failing
+    line compares shapes (a hidden case withholds the message, never the line)."""
+    if case is None or function != case.exercise.forward or error.get("type") != "AssertionError":
+        return None
+    shapes = {name: np.shape(case.arrays[name]) for name in case.exercise.arrays}
+    if len(set(shapes.values())) < 2 or "shape" not in _last_source_line(error.get("traceback", "")):
+        return None
+    described = " and ".join(f"{name} {fmt(shape)}" for name, shape in shapes.items())
+    return (f"{function} asserts that its inputs have one shape, but the gates broadcast: {described} are valid "
+            f"inputs, and the output has their broadcast shape {fmt(np.broadcast_shapes(*shapes.values()))}. Drop "
+            "the assert and let NumPy broadcast (the backward sums each gradient back to its input's shape).",
+            "gate_forward_requires_equal_shapes")
+
+
+_CANNOT_RESHAPE = re.compile(r"cannot reshape array of size (\d+) into shape (\(.*?\))")
+
+
+def _first_axis_only(error, function, case):
+    """grad.sum(axis=0).reshape(shape) in an unbroadcast: right only when broadcasting stretched or
+    added axis 0 alone. Proven from the message: the array that failed to reshape has the size of dout
+    summed over its first axis, and the shape asked for is an input's."""
+    found = _CANNOT_RESHAPE.search(error.get("message", ""))
+    if case is None or function != case.exercise.backward or error.get("type") != "ValueError" or not found:
+        return None
+    line = _last_source_line(error.get("traceback", ""))
+    if not re.search(r"sum\((?:[^()]*,\s*)?axis\s*=\s*0\s*[,)]", line) or case.dout is None:
+        return None
+    size, asked = int(found.group(1)), found.group(2)
+    dout_shape = np.shape(case.dout)
+    inputs = {name: np.shape(case.arrays[name]) for name in case.exercise.arrays}
+    named = [name for name, shape in inputs.items() if str(tuple(shape)).replace(" ", "") == asked.replace(" ", "")]
+    if not named or not dout_shape or size != math.prod(dout_shape[1:]):
+        return None
+    shape = inputs[named[0]]
+    return (f"Summing over axis 0 undoes broadcasting only where axis 0 alone was stretched or added: here dout is "
+            f"{fmt(dout_shape)} and {named[0]} is {fmt(shape)}, so other axes were broadcast too and the sum over "
+            "axis 0 cannot be reshaped back. Sum every leading axis broadcasting added, grad.sum(axis=tuple(range("
+            "grad.ndim - len(shape)))), then each axis where the input has size 1, with keepdims=True.",
+            "unbroadcast_first_axis_only")
+
+
+def _last_source_line(traceback: str) -> str:
+    """The last line of the student's code in a traceback ("" when it shows none)."""
+    lines = [line.strip() for line in traceback.splitlines() if line.strip()]
+    source = [line for line in lines if not line.startswith("File ") and not set(line) <= set("^~ ")
+              and not re.match(r"^[A-Za-z_.]*(Error|Exception)\b", line)]
+    return source[-1] if source else ""
 
 
 def _failing_line_reads_shape(traceback: str) -> bool:
@@ -240,6 +294,8 @@ SUM_IDS = {
 }
 
 GATE_IDS = {
+    "gate_forward_requires_equal_shapes": "a binary gate's forward asserts that a and b have one shape (AssertionError on inputs that broadcast)",
+    "unbroadcast_first_axis_only": "a gate's unbroadcast sums axis 0 only and reshapes to the input's shape, as if broadcasting only ever stretched the first axis",
     "unbroadcast_axis_shift": "a gate's unbroadcast sums axes one by one without keepdims, so later axis numbers shift (an axis out of bounds)",
     "unbroadcast_assumes_same_ndim": "a gate's unbroadcast compares dout's shape with the input's axis by axis from the left, as if broadcasting never added leading axes",
 }

@@ -311,7 +311,15 @@ def _test_mode_mistake(out, arrays, param: dict, expected: np.ndarray) -> tuple[
     x, gamma, beta = arrays
     eps = param.get("eps", DEFAULT_EPS)
     mean, var = param["running_mean"], param["running_var"]
+    # The running statistics updated from the test batch before the mode branch, then used.
+    momentum = param.get("momentum", 0.9)
+    moved_mean = momentum * mean + (1 - momentum) * x.mean(axis=0)
+    moved_var = momentum * var + (1 - momentum) * x.var(axis=0)
     variants = [
+        (gamma * (x - moved_mean) / np.sqrt(moved_var + eps) + beta,
+         "Your test mode normalises with running statistics moved towards this test batch: the update of "
+         "running_mean and running_var runs before the mode is looked at. In test mode only read them: update them "
+         "inside the train branch.", "test_mode_changed_running_stats"),
         (gamma * (x - x.mean(axis=0)) / np.sqrt(x.var(axis=0) + eps) + beta,
          "In test mode normalise with bn_param['running_mean'] and bn_param['running_var'], not with the test "
          "batch's own mean and variance.", "test_mode_batch_stats"),

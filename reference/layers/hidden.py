@@ -63,6 +63,8 @@ SOFTMAX_IDS = {
     "softmax_labels_one_based": "softmax uses y - 1 or y + 1: labels are 0-based class indices",
     "softmax_onehot_scaled": "softmax dx's -onehot / N path has the wrong factor (sign or N)",
     "softmax_prob_path_scaled": "softmax dx's p / N path has the wrong factor",
+    "softmax_log_guarded": "softmax_loss guards log(p) with a small constant (log(p + eps), or p clipped at eps) "
+                           "instead of log-sum-exp: where p underflows the loss is capped near -log(eps)",
 }
 
 SIGMOID_IDS = {
@@ -97,6 +99,7 @@ BATCHNORM_IDS = {
     "batchnorm_var_path_uses_x": "batchnorm dx's path through the variance uses 2 * x / N for d var / dx = 2 * (x - mean) / N",
     "batchnorm_dx_missing_inv_std": "batchnorm dx is missing the factor 1 / std on every path",
     "batchnorm_eps_subtracted": "batchnorm subtracts eps under the square root: np.sqrt(var - eps)",
+    "batchnorm_var_not_summed": "batchnorm's variance is (x - mean) ** 2 / N entry by entry, without the sum over the batch (shape (N, D))",
     "batchnorm_dx_diagonal_only": "batchnorm dx[i] uses dout[i] alone (d x_hat_i / d x_i): the terms through the other examples are missing",
 }
 
@@ -260,6 +263,30 @@ LAST_EXAMPLE_ONLY = ("Only the last example counts: the lines after the first in
                      "Indent them into the loop's body.")
 
 
+# The constants students guard a log with (log(p + eps), np.maximum(p, eps), np.clip(p, eps, 1)). Where p
+# underflows to 0 both forms give -log(eps); elsewhere they differ from -log(p) by about eps / p, within
+# the tolerance for the smaller ones, so the loss is wrong only on the stability case with scores 1e3 apart.
+LOG_GUARDS = (1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-12, 1e-15, 1e-20)
+
+LOG_GUARDED = ("Your loss matches -log(p) with p guarded by a small constant, log(p + eps) or p clipped at eps: where "
+               "the scores of a row are far apart, the correct class's probability underflows to 0 and the guard caps "
+               "that example's loss near -log(eps) (about 18 for 1e-8) instead of its true value, in the hundreds. "
+               "Don't guard the log: compute log-probabilities with log-sum-exp (a log_softmax), log_probs = shifted "
+               "- np.log(np.exp(shifted).sum(axis=1, keepdims=True)) with shifted = x - x.max(axis=1, keepdims=True), "
+               "then loss = -log_probs[np.arange(N), y].mean(): finite and exact for any scores.")
+
+
+def _guarded_log_loss(c, eps: float):
+    """-log(p + eps) at each example's correct class, averaged (a clip at eps gives the same loss
+    where p underflows to 0, and within the tolerance elsewhere)."""
+    return np.asarray(-np.log(_correct_probability(c) + eps).mean())
+
+
+def _some_probability_underflows(c) -> bool:
+    """The only cases where a guard changes the loss beyond the tolerance: a correct class's p is 0."""
+    return bool(np.any(_correct_probability(c) == 0.0))
+
+
 def _softmax_paths(c) -> list[Path]:
     x, y = c["x"], c["y"]
     n, classes = x.shape
@@ -299,6 +326,8 @@ SOFTMAX = Hidden(
                 when=lambda c: c["x"].shape[0] > 1),
         Mistake("last_example_only", "dx", LAST_EXAMPLE_ONLY, lambda c: _last_example_only(c, "dx"),
                 when=lambda c: c["x"].shape[0] > 1),
+        *(Mistake("softmax_log_guarded", "loss", LOG_GUARDED, lambda c, eps=eps: _guarded_log_loss(c, eps),
+                  when=_some_probability_underflows) for eps in LOG_GUARDS),
         Mistake("softmax_loss_missing_log", "loss", MISSING_LOG, lambda c: _correct_probability(c).mean()),
         Mistake("softmax_loss_missing_log", "loss", MISSING_LOG, lambda c: -_correct_probability(c).mean()),
         Mistake("softmax_dx_correct_prob_every_column", "dx", "Each entry of dx has its own probability: dx[i, j] = "
@@ -431,6 +460,11 @@ BATCHNORM = Hidden(
                 "eps) divides before it subtracts. Put the difference in parentheses: (x - mean) / np.sqrt(var + eps).",
                 lambda c: c["gamma"] * (c["x"] - c["x"].mean(axis=0) / np.sqrt(c["x"].var(axis=0) + _eps(c)))
                 + c["beta"]),
+        Mistake("batchnorm_var_not_summed", "out", "Your variance has x's shape (N, D): each entry's squared "
+                "deviation divided by N, without the sum over the batch. The variance is one number per feature, "
+                "var = np.sum((x - mean) ** 2, axis=0) / N (or x.var(axis=0)), shape (D,).",
+                lambda c: _batchnorm(c, np.sqrt((c["x"] - c["x"].mean(axis=0)) ** 2 / c["x"].shape[0] + _eps(c))),
+                when=lambda c: c["x"].shape[0] > 1),
         Mistake("batchnorm_unbiased_var", "out", "Use the biased batch variance x.var(axis=0) (divide by N, not N - 1).",
                 lambda c: _batchnorm(c, np.sqrt(c["x"].var(axis=0, ddof=1) + _eps(c)))),
         Mistake("batchnorm_eps_outside_sqrt", "out", "Put eps inside the square root: (x - mean) / np.sqrt(var + eps).",

@@ -365,6 +365,7 @@ DROPOUT_IDS = {
     "dropout_scaled_at_test": "dropout multiplies by p in test mode (inverted dropout leaves test mode alone)",
     "dropout_old_vanilla": "dropout as in the pre-2017 notes: p drops a unit and the kept ones are not rescaled",
     "dropout_keeps_everything": "dropout keeps every unit in training (e.g. rand < p / p, which compares with 1)",
+    "dropout_backward_complement": "dropout_backward returns dout - dout * mask (the complement): nonzero at the dropped units",
     "dropout_backward_not_rescaled": "dropout_backward multiplies dout by the 0/1 mask without the 1 / p scale",
     "dropout_mask_at_test": "dropout draws a mask in test mode too (test mode must return x itself)",
     "dropout_mask_randn": "dropout draws its mask with np.random.randn (normal), so a unit is kept with probability "
@@ -463,6 +464,10 @@ DROPOUT = Hidden(
                 when=lambda c: _training(c) and _keep(c) < 1 and c["x"].ndim == 2 and c["x"].shape[0] > 1),
         Mistake("dropout_backward_not_rescaled", "dx", "Use the forward's mask itself, 1 / keep-probability scale "
                 "included: dx = dout * mask.", lambda c: c.dout * _kept(c), when=_training),
+        Mistake("dropout_backward_complement", "dx", "Your dx is dout - dout * mask: it is nonzero at the units the "
+                "forward dropped, whose outputs do not depend on x at all. Units the forward kept pass dout on, "
+                "scaled like their output, and the dropped ones get 0: dx = dout * mask.",
+                lambda c: c.dout - c.dout * _kept(c) / _keep(c), when=lambda c: _training(c) and 0 < _keep(c) < 1),
     ),
     mistake_ids=DROPOUT_IDS)
 

@@ -105,6 +105,23 @@ def _svm_loss_counting(c):
     return np.asarray((margins > 0).sum() / c["x"].shape[0])
 
 
+def _svm_delta_subtracted(c, of: str):
+    """The margins x - correct - 1: the delta subtracted, so only classes scoring more than 1 above the
+    correct one count (dx is that loss's own gradient)."""
+    margins, rows, y = _margins(c, delta=-1.0)
+    margins[rows, y] = 0
+    if of == "loss":
+        return np.asarray(margins.sum() / c["x"].shape[0])
+    dx = (margins > 0).astype(float)
+    dx[rows, y] = -dx.sum(axis=1)
+    return dx / c["x"].shape[0]
+
+
+SVM_DELTA_SUBTRACTED = ("Your margins subtract the delta: max(0, x[j] - x[y] - 1). The margin is max(0, x[j] - x[y] "
+                        "+ 1): a wrong class costs something until the correct one beats it by at least 1, so the "
+                        "delta is added.")
+
+
 def _has_ties(c) -> bool:
     x, y = c["x"], c["y"]
     margins = x - x[np.arange(x.shape[0]), y][:, None] + 1.0
@@ -133,6 +150,7 @@ SVM_IDS = {
                                "their values",
     "svm_dx_starts_at_ones": "svm_loss's dx starts from np.ones instead of zeros: every wrong class gets 1 whether or "
                              "not its margin is positive, and the correct one 1 - (number of positive margins)",
+    "svm_delta_subtracted": "svm_loss's margins subtract the delta, max(0, x[j] - x[y] - 1), instead of adding it",
     "svm_correct_score_indexing": "svm_loss takes the correct scores as x[y] (whole rows by label) instead of x[np.arange(N), y]",
 }
 
@@ -171,6 +189,8 @@ SVM = Hidden(
         Mistake("svm_dx_starts_at_ones", "dx", "dx starts from ones, so every wrong class keeps a 1 even where its "
                 "margin is not positive: start from zeros, np.zeros_like(x), then set 1 where the margin is "
                 "positive and -(their number) at the correct class, all / N.", _svm_dx_from_ones),
+        Mistake("svm_delta_subtracted", "loss", SVM_DELTA_SUBTRACTED, lambda c: _svm_delta_subtracted(c, "loss")),
+        Mistake("svm_delta_subtracted", "dx", SVM_DELTA_SUBTRACTED, lambda c: _svm_delta_subtracted(c, "dx")),
         Mistake("svm_dx_ignores_hinge", "dx", "A class adds to the gradient only where its margin is positive (the "
                 "hinge max(0, .) is flat elsewhere): dx[i, j] = 1 for those classes only, and dx[i, y[i]] = -(their "
                 "number), all / N.", _svm_dx_every_class),
