@@ -415,6 +415,26 @@ def _groupnorm_error(error, function, case):
     return None
 
 
+def _groupnorm_group_axis_dropped(error, function, case):
+    """With G = 1 the group axis has size 1, and squeeze() drops it with every other size-1 axis: an
+    (N, G) statistic becomes (N,), meets an (N, 1) one and broadcasts to (N, N). Named where the
+    message shows an array of N * N entries reshaped to N * G = N, or an (N, N) shape (G = 1, N > 1:
+    no array of a right computation has N * N entries there)."""
+    if case is None or case["G"] != 1 or error.get("type") != "ValueError":
+        return None
+    n = case["x"].shape[0]
+    message = error.get("message", "").replace(" ", "")
+    reshaped = re.search(r"cannotreshapearrayofsize(\d+)intoshape\(([\d,]+)\)", message)
+    square = reshaped is not None and int(reshaped.group(1)) == n * n \
+        and int(np.prod([int(k) for k in reshaped.group(2).split(",") if k])) == n
+    if n > 1 and (square or ("broadcast" in message and f"({n},{n})" in message)):
+        return ("With G = 1 an array of N x N = {0} x {0} entries appears where one value per example and group "
+                "belongs: an (N, G) statistic lost its group axis of size G = 1 (squeeze() drops every size-1 axis, "
+                "G's too) and broadcast against an (N, 1) one. Keep the axes: squeeze(axis=...) only the axes you "
+                "mean, or keepdims=True.".format(n)), "groupnorm_squeeze_breaks_g1"
+    return None
+
+
 def _padded_gradient_shape(grad_name, grad_shape, input_name, input_shape):
     """A dx of the padded x's shape, or an empty one: the crop after the backward."""
     if grad_name != "dx" or len(grad_shape) != 4 or tuple(grad_shape[:2]) != tuple(input_shape[:2]):
@@ -568,6 +588,8 @@ GROUPNORM_IDS = {
     "groupnorm_gamma_reshaped": "groupnorm adds axes to gamma / beta, which already have shape (1, C, 1, 1)",
     "groupnorm_gamma_indexed_as_vector": "groupnorm indexes gamma / beta as if of shape (C,) (gamma[c]); they have "
                                          "shape (1, C, 1, 1)",
+    "groupnorm_squeeze_breaks_g1": "groupnorm squeezes a per-group statistic: with G = 1 its group axis is dropped "
+                                   "and an (N,) meets an (N, 1) array, (N, N) (right for G > 1)",
 }
 DROPOUT_IDS = {
     "dropout_mask_2d": "dropout draws its mask with two axes (N, D) and breaks on 4-D input",
@@ -605,5 +627,5 @@ EXERCISES = [
     Exercise("spatial_groupnorm", "spatial_groupnorm_forward", "spatial_groupnorm_backward", ("x", "gamma", "beta"),
              _groupnorm_inputs, extras=("G", "gn_param"), batched=True, broadcast=("gamma", "beta"),
              describe=lambda extras: f", G = {extras[0]}", output_shape=_groupnorm_output_shape,
-             error_hint=_either(_groupnorm_error, cache_unpacking, numpy2_error), mistake_ids=GROUPNORM_IDS),
+             error_hint=_either(_groupnorm_error, _groupnorm_group_axis_dropped, cache_unpacking, numpy2_error), mistake_ids=GROUPNORM_IDS),
 ]
