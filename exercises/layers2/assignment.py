@@ -663,7 +663,7 @@ EXERCISES = [
              describe=lambda extras: f", {extras[0]}", error_hint=_either(cache_unpacking, numpy2_error),
              mistake_ids={**NUMPY_IDS, **CACHE_IDS}),
     Exercise("layernorm", "layernorm_forward", "layernorm_backward", ("x", "gamma", "beta"), _layernorm_inputs,
-             extras=("ln_param",), batched=True, broadcast=("gamma", "beta"),
+             extras=("ln_param",), batched=True, broadcast=("gamma", "beta"), read_only=("ln_param",),
              describe=lambda extras: f", {extras[0]}", error_hint=_either(cache_unpacking, numpy2_error)),
     Exercise("dropout", "dropout_forward", "dropout_backward", ("x",), _dropout_inputs, extras=("dropout_param",),
              batched=True, describe=_dropout_describe,
