@@ -371,6 +371,14 @@ def _pool_output_shape(out_shape, expected, hint, kind, case):
     if param["stride"] != 1 and tuple(out_shape[2:]) == stride_one:
         return ("Your output has the size of a stride-1 pooling: move each window by pool_param['stride'] "
                 "(H' = 1 + (H - pool_height) // stride)."), kind, "pool_stride_ignored"
+    ph, pw, s = param["pool_height"], param["pool_width"], param["stride"]
+    rows = 1 + (h - ph) // s
+    if h != w and tuple(out_shape[2:]) == (rows, 1 + (h - pw) // s) != tuple(expected[2:]):
+        return ("Your output has 1 + (H - pool_width) // stride columns, a width computed from H: W' = "
+                "1 + (W - pool_width) // stride, with W = x.shape[3] (H' takes H, W' takes W)."), kind, "pool_output_width_from_height"
+    if rows != expected[3] and tuple(out_shape[2:]) == (rows, rows):
+        return ("Your output is square (H' x H'), but H' and W' differ here: W' = 1 + (W - pool_width) // stride, "
+                "from W = x.shape[3]."), kind, "pool_output_square_assumed"
     tiled = {(h // param["pool_height"], w // param["pool_width"]), (h // param["stride"], w // param["stride"])}
     if tuple(out_shape[2:]) in tiled:
         return ("The output has H' = 1 + (H - pool_height) // stride rows (W' likewise): H // pool_height or "
@@ -415,6 +423,29 @@ def _groupnorm_error(error, function, case):
     return None
 
 
+def _groupnorm_group_axis_dropped(error, function, case):
+    """With G = 1 the group axis has size 1, and squeeze() drops it with every other size-1 axis: an
+    (N, G) statistic becomes (N,), meets an (N, 1) one and broadcasts to (N, N). Named where the
+    message shows an array of N * N entries reshaped to N * G = N entries (G = 1, N > 1: no array of a
+    right computation has N * N entries there). A broadcast error naming an (N, N) shape is left alone:
+    H x W can be N x N too."""
+    if case is None or case["G"] != 1 or error.get("type") != "ValueError":
+        return None
+    # Only a message shows it, so only on a public case, and the public cases with G = 1 are edge
+    # cases, checked once the main ones (G > 1) pass: statistics over the wrong axes fail those first.
+    n = case["x"].shape[0]
+    message = error.get("message", "").replace(" ", "")
+    reshaped = re.search(r"cannotreshapearrayofsize(\d+)intoshape\(([\d,]+)\)", message)
+    square = reshaped is not None and int(reshaped.group(1)) == n * n \
+        and int(np.prod([int(k) for k in reshaped.group(2).split(",") if k])) == n
+    if n > 1 and square:
+        return ("With G = 1 an array of N x N = {0} x {0} entries appears where one value per example and group "
+                "belongs: an (N, G) statistic lost its group axis of size G = 1 (squeeze() drops every size-1 axis, "
+                "G's too) and broadcast against an (N, 1) one. Keep the axes: squeeze(axis=...) only the axes you "
+                "mean, or keepdims=True.".format(n)), "groupnorm_squeeze_breaks_g1"
+    return None
+
+
 def _padded_gradient_shape(grad_name, grad_shape, input_name, input_shape):
     """A dx of the padded x's shape, or an empty one: the crop after the backward."""
     if grad_name != "dx" or len(grad_shape) != 4 or tuple(grad_shape[:2]) != tuple(input_shape[:2]):
@@ -439,12 +470,58 @@ def _padded_gradient_shape(grad_name, grad_shape, input_name, input_shape):
 
 
 def _conv_error(error, function, case):
-    """The crop dx_pad[:, :, pad:-pad, pad:-pad] at pad = 0: an empty array assigned into dx."""
+    """The crop dx_pad[:, :, pad:-pad, pad:-pad] at pad = 0: an empty array assigned into dx. And in the
+    forward, x copied by hand into a zero array's [pad:-pad, pad:-pad], empty at pad = 0 too: read from
+    the student's own line (shown on hidden checks too), a slice p:-p of one name."""
     message = error.get("message", "")
+    if case is not None and function == case.exercise.forward and case["conv_param"]["pad"] == 0 \
+            and error.get("type") == "ValueError" and re.search(r"\b(\w+)\s*:\s*-\s*\1\b", failing_line(error)):
+        return ("A slice [pad:-pad] is empty when pad = 0 (-0 is 0, so it stops before it starts): copy x into "
+                "[pad:pad + H, pad:pad + W] of the padded array, or pad with np.pad(x, ((0, 0), (0, 0), (pad, pad), "
+                "(pad, pad)))."), "conv_pad_slice_empty_at_pad_0"
     if case is not None and function == case.exercise.backward and case["conv_param"]["pad"] == 0 \
             and "broadcast" in message and re.search(r"\((\d+,)*0,0\)", message.replace(" ", "")):
         return ("dx_pad[:, :, pad:-pad, pad:-pad] is empty when pad = 0 (-0 is 0): crop with "
                 "dx_pad[:, :, pad:pad + H, pad:pad + W] instead."), "conv_crop_empty_at_pad_0"
+    return None
+
+
+def _conv_kernel_index_past(error, function, case):
+    """An index into w's columns (or rows) that reaches the kernel's other size: a loop or test bounding
+    the columns by HH (or the rows by WW), as if the kernel were square. Only where the message shows
+    it, the student's line indexes w, and no other array of the case has an axis of that size."""
+    message = error.get("message", "")
+    found = re.search(r"index (\d+) is out of bounds for axis (\d) with size (\d+)", message)
+    if case is None or error.get("type") != "IndexError" or not found \
+            or not re.search(r"\b[wW]\w*\[", failing_line(error)):
+        return None
+    index, axis, size = (int(k) for k in found.groups())
+    _, _, hh, ww = case["w"].shape
+    other = {2: ww, 3: hh}.get(axis)
+    pad, (h, w) = case["conv_param"]["pad"], case["x"].shape[2:]
+    sizes_elsewhere = {h, w, h + 2 * pad, w + 2 * pad, *case.dout.shape[2:]} if case.dout is not None else {h, w}
+    if other is None or size != case["w"].shape[axis] or not size <= index < other or size in sizes_elsewhere:
+        return None
+    return ("Your index into w's {0} reached {1}, but the kernel has only {2} = w.shape[{3}] of them: the kernel is "
+            "HH x WW, not necessarily square, and your code bounds its {0} by {4}. Bound the rows by HH and the "
+            "columns by WW.".format("columns" if axis == 3 else "rows", index, "WW" if axis == 3 else "HH", axis,
+                                    "HH" if axis == 3 else "WW")), "conv_square_kernel_assumed"
+
+
+def _conv_dw_output_square(error, function, case):
+    """dw's strided slice of x_pad taken H' long on both axes (or W'): it meets dout's (H', W') and numpy
+    names both shapes. Only where the message shows it and the student's line computes dw."""
+    message = error.get("message", "").replace(" ", "")
+    if case is None or case.dout is None or function != case.exercise.backward \
+            or error.get("type") != "ValueError" or "broadcast" not in message \
+            or not re.match(r"d[wW]\w*\s*(\[|=|\+=)", failing_line(error)):
+        return None
+    h_out, w_out = case.dout.shape[2:]
+    shapes = {tuple(int(k) for k in found.split(",") if k)[-2:] for found in re.findall(r"\(([\d,]+)\)", message)}
+    if h_out != w_out and (h_out, w_out) in shapes and shapes & {(h_out, h_out), (w_out, w_out)}:
+        return ("The input you multiply dout by for dw has H' x H' (or W' x W') positions, but dout has H' x W' = "
+                "{0} x {1}: the output is square only when H' = W'. Take H' rows and W' columns, x_pad[:, c, kh:kh + H' * "
+                "stride:stride, kw:kw + W' * stride:stride].".format(h_out, w_out)), "conv_dw_square_output_assumed"
     return None
 
 
@@ -539,6 +616,10 @@ CACHE_IDS = {
 }
 CONV_IDS = {
     "conv_crop_empty_at_pad_0": "conv_backward crops dx_pad[:, :, pad:-pad, pad:-pad], empty when pad = 0",
+    "conv_dw_square_output_assumed": "conv_backward's dw slices x_pad with H' positions for the width too (or W' for "
+                                     "the height): the output taken as square",
+    "conv_pad_slice_empty_at_pad_0": "conv_forward_naive pads by hand, copying x into [pad:-pad, pad:-pad] of a zero "
+                                     "array: empty when pad = 0",
     "conv_square_kernel_assumed": "conv_forward_naive uses one kernel size for both axes (HH for WW or WW for HH)",
     "conv_stride_ignored": "conv_forward_naive moves its windows by 1 whatever conv_param['stride'] says",
     "conv_pad_hardcoded": "conv_forward_naive pads by a fixed amount instead of conv_param['pad']",
@@ -558,6 +639,8 @@ POOL_IDS = {
                      "once each (lost, doubled, NaN)",
     "pool_tie_wrong_elsewhere": "max_pool_backward is wrong away from a tied maximum when the input has one",
     "pool_output_square_assumed": "max pooling reshapes its output with one size for both spatial axes (H' for W')",
+    "pool_output_width_from_height": "max_pool_forward sizes its output's width from H: 1 + (H - pool_width) // stride "
+                                     "for W'",
     "pool_output_size_formula": "max_pool_forward sizes its output H // pool_height or H // stride instead of "
                                 "1 + (H - pool_height) // stride",
 }
@@ -568,6 +651,8 @@ GROUPNORM_IDS = {
     "groupnorm_gamma_reshaped": "groupnorm adds axes to gamma / beta, which already have shape (1, C, 1, 1)",
     "groupnorm_gamma_indexed_as_vector": "groupnorm indexes gamma / beta as if of shape (C,) (gamma[c]); they have "
                                          "shape (1, C, 1, 1)",
+    "groupnorm_squeeze_breaks_g1": "groupnorm squeezes a per-group statistic: with G = 1 its group axis is dropped "
+                                   "and an (N,) meets an (N, 1) array, (N, N) (right for G > 1)",
 }
 DROPOUT_IDS = {
     "dropout_mask_2d": "dropout draws its mask with two axes (N, D) and breaks on 4-D input",
@@ -581,7 +666,7 @@ EXERCISES = [
              describe=lambda extras: f", {extras[0]}", error_hint=_either(cache_unpacking, numpy2_error),
              mistake_ids={**NUMPY_IDS, **CACHE_IDS}),
     Exercise("layernorm", "layernorm_forward", "layernorm_backward", ("x", "gamma", "beta"), _layernorm_inputs,
-             extras=("ln_param",), batched=True, broadcast=("gamma", "beta"),
+             extras=("ln_param",), batched=True, broadcast=("gamma", "beta"), read_only=("ln_param",),
              describe=lambda extras: f", {extras[0]}", error_hint=_either(cache_unpacking, numpy2_error)),
     Exercise("dropout", "dropout_forward", "dropout_backward", ("x",), _dropout_inputs, extras=("dropout_param",),
              batched=True, describe=_dropout_describe,
@@ -590,7 +675,7 @@ EXERCISES = [
     Exercise("conv", "conv_forward_naive", "conv_backward_naive", ("x", "w", "b"), _conv_inputs,
              extras=("conv_param",), batched=True, describe=_conv_describe, output_shape=_conv_output_shape,
              gradient_shape=_padded_gradient_shape,
-             error_hint=_either(_conv_error, _conv_square_window, _conv_window_cut, _conv_output_square, cache_unpacking, numpy2_error,
+             error_hint=_either(_conv_error, _conv_square_window, _conv_kernel_index_past, _conv_dw_output_square, _conv_window_cut, _conv_output_square, cache_unpacking, numpy2_error,
                                 _square_reshape),
              mistake_ids=CONV_IDS),
     Exercise("max_pool", "max_pool_forward_naive", "max_pool_backward_naive", ("x",), _pool_inputs,
@@ -605,5 +690,5 @@ EXERCISES = [
     Exercise("spatial_groupnorm", "spatial_groupnorm_forward", "spatial_groupnorm_backward", ("x", "gamma", "beta"),
              _groupnorm_inputs, extras=("G", "gn_param"), batched=True, broadcast=("gamma", "beta"),
              describe=lambda extras: f", G = {extras[0]}", output_shape=_groupnorm_output_shape,
-             error_hint=_either(_groupnorm_error, cache_unpacking, numpy2_error), mistake_ids=GROUPNORM_IDS),
+             error_hint=_either(_groupnorm_error, _groupnorm_group_axis_dropped, cache_unpacking, numpy2_error), mistake_ids=GROUPNORM_IDS),
 ]

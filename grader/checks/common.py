@@ -165,7 +165,7 @@ def _parameter_dict_name(exercise: Exercise | None, case: Case | None) -> str | 
 def _literal_size_in_reshape(trace: str) -> bool:
     """Whether the student's line that failed reshapes to a size written as a number (the hint
     about hard-coded sizes is proven on their own code, not guessed from the error): an integer
-    constant among reshape's arguments, other than -1 and other than an index (x.shape[0])."""
+    constant among reshape's arguments, other than -1 or 1 and other than an index (x.shape[0])."""
     # A traceback's code lines are the ones indented under their "File ..." line.
     lines = [line.strip() for line in trace.splitlines()
              if line.startswith("    ") and "reshape" in line and not line.strip().startswith("File")]
@@ -179,9 +179,10 @@ def _literal_size_in_reshape(trace: str) -> bool:
         if getattr(call.func, "attr", getattr(call.func, "id", None)) != "reshape":
             continue
         indices = {id(n) for sub in ast.walk(call) if isinstance(sub, ast.Subscript) for n in ast.walk(sub.slice)}
-        negated = {id(n.operand) for n in ast.walk(call) if isinstance(n, ast.UnaryOp)}
-        if any(isinstance(n, ast.Constant) and type(n.value) is int and id(n) not in indices
-               and not (id(n) in negated and n.value == 1) for arg in call.args for n in ast.walk(arg)):
+        # -1 is numpy's "whatever is left", and a size-1 axis (reshape(N, G, 1, 1, 1)) fits every
+        # input: neither is a size that fits one input only.
+        if any(isinstance(n, ast.Constant) and type(n.value) is int and id(n) not in indices and n.value != 1
+               for arg in call.args for n in ast.walk(arg)):
             return True
     return False
 

@@ -30,6 +30,16 @@ def _modified(before, after) -> bool:
     return not np.array_equal(before, after, equal_nan=True)
 
 
+def _dict_modified(before, after) -> bool:
+    """A parameter dict with a key added, removed or given another value."""
+    if not isinstance(before, dict):
+        return False
+    if not isinstance(after, dict) or set(after) != set(before):
+        return True
+    return any(_modified(before[k], after[k]) if isinstance(before[k], np.ndarray) else
+               not (type(before[k]) is type(after[k]) and before[k] == after[k]) for k in before)
+
+
 def _forward_returning_args(case: Case) -> list[Call]:
     return [forward_call(case, return_args=True)]
 
@@ -53,6 +63,14 @@ def check_forward(ctx: Context, cases: list[Case]) -> Finding:
                 return Finding(Status.FAILED, f"{exercise.forward} modified its input {name} in place",
                                f"Don't write into {name} (e.g. {name}[mask] = 0 or {name} -= ...): work on a copy "
                                f"or build a new array (np.maximum, np.where, {name} * mask).", "input_mutated")
+            if name in exercise.read_only and _dict_modified(before, after):
+                added = sorted(set(after) - set(before)) if isinstance(after, dict) else []
+                what = f" (it gained {', '.join(map(repr, added))})" if added else ""
+                return Finding(Status.FAILED, f"{exercise.forward} wrote into its argument {name}{what}",
+                               f"{name} is the caller's dict, passed again at every call (a network keeps one per "
+                               f"layer): only read it ({name}.get('eps', 1e-5)). What you write into it is still "
+                               f"there at the next call; hand a function that writes into its dict a copy, "
+                               f"dict({name}).", "input_mutated")
         return PASS
     return first_failure(cases[:1], check_case)
 

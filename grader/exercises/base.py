@@ -175,6 +175,11 @@ class Exercise:
     stability: Stability | None = None
     convention: Convention | None = None
     state: State | None = None
+    # Parameter dicts the forward only reads (layernorm's ln_param, for its eps): one the forward
+    # writes into (a key added, changed or removed) fails the input-mutation check. The caller keeps
+    # passing the same dict (CS231n's FullyConnectedNet does, call after call), so what is left in it
+    # changes the next call.
+    read_only: tuple[str, ...] = ()
     # Arguments the forward must refuse (a small-weight check of their own, "invalid arguments").
     rejects: tuple[Rejection, ...] = ()
     # error_hint(error, function, case) -> (hint, mistake) | None, for a student's exception whose

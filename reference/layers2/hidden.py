@@ -568,6 +568,36 @@ def _dw_stride_ignored(c):
     return dw
 
 
+def _dx_stride_ignored(c):
+    """dx_pad[:, :, i:i + HH, j:j + WW] += w * dout[:, :, i, j]: each window's gradient put back at the
+    output index itself, not moved by the stride (right for stride 1 only)."""
+    x, w, pad = c["x"], c["w"], _param(c, "pad")
+    _, _, hh, ww = w.shape
+    dx_pad = np.zeros((x.shape[0], x.shape[1], x.shape[2] + 2 * pad, x.shape[3] + 2 * pad))
+    for i in range(c.dout.shape[2]):
+        for j in range(c.dout.shape[3]):
+            dx_pad[:, :, i:i + hh, j:j + ww] += np.tensordot(c.dout[:, :, i, j], w, axes=([1], [0]))
+    return dx_pad[:, :, pad:pad + x.shape[2], pad:pad + x.shape[3]]
+
+
+def _dx_square_kernel(c):
+    """dx with the kernel's rows and columns both bounded by one size (0 <= col < HH, or rows < WW):
+    the kernel's entries past the smaller of HH and WW left out (the larger one reads w past its last
+    row or column, an IndexError in the student's code)."""
+    w = c["w"]
+    k = min(w.shape[2:])
+    cut = np.zeros_like(w)
+    cut[:, :, :k, :k] = w[:, :, :k, :k]
+    x, stride, pad = c["x"], _param(c, "stride"), _param(c, "pad")
+    _, _, hh, ww = w.shape
+    dx_pad = np.zeros((x.shape[0], x.shape[1], x.shape[2] + 2 * pad, x.shape[3] + 2 * pad))
+    for i in range(c.dout.shape[2]):
+        for j in range(c.dout.shape[3]):
+            dx_pad[:, :, i * stride:i * stride + hh, j * stride:j * stride + ww] += \
+                np.tensordot(c.dout[:, :, i, j], cut, axes=([1], [0]))
+    return dx_pad[:, :, pad:pad + x.shape[2], pad:pad + x.shape[3]]
+
+
 def _padded_by_one(c):
     """The output's size from conv_param['pad'], its windows read from x padded by 1."""
     right = _correlate(c["x"], c["w"], c["b"], _param(c, "stride"), _param(c, "pad"))
@@ -612,6 +642,8 @@ CONV_IDS = {
     "conv_dw_stride_ignored": "conv_backward's dw reads the input under each kernel offset at stride 1 "
                               "(x_pad[kh:kh + H']), not moved by the stride",
     "conv_kernel_flipped": "conv_forward_naive flips the kernel (true convolution); CS231n's layer is a cross-correlation",
+    "conv_dx_stride_ignored": "conv_backward puts window (i, j)'s gradient at dx_pad[i:i + HH, j:j + WW], not moved by "
+                              "the stride (right for stride 1 only)",
 }
 
 CONV = Hidden(
@@ -645,6 +677,14 @@ CONV = Hidden(
                 "window, and windows move by the stride: those are rows kh, kh + stride, ..., i.e. x_pad[:, c, "
                 "kh:kh + stride * H':stride] (columns likewise); yours reads H' consecutive rows, right only for "
                 "stride 1.", _dw_stride_ignored, when=lambda c: _param(c, "stride") != 1),
+        Mistake("conv_dx_stride_ignored", "dx", "Window (i, j) starts at (i * stride, j * stride) of x_pad: its "
+                "gradient w * dout[:, :, i, j] goes to dx_pad[:, :, i * stride:i * stride + HH, j * stride:j * stride "
+                "+ WW]. Yours puts it at i:i + HH (the output index, not moved by the stride), right for stride 1 "
+                "only.", _dx_stride_ignored, when=lambda c: _param(c, "stride") != 1),
+        Mistake("conv_square_kernel_assumed", "dx", "The kernel is HH x WW = w.shape[2] x w.shape[3], not "
+                "necessarily square, but your dx uses only its first min(HH, WW) rows and columns: bound the kernel's "
+                "rows by HH and its columns by WW.", _dx_square_kernel,
+                when=lambda c: c["w"].shape[2] != c["w"].shape[3]),
         Mistake("conv_missing_bias", "out", "Each filter's output gets its bias: out[n, f] += b[f].",
                 lambda c: _correlate(c["x"], c["w"], 0.0, _param(c, "stride"), _param(c, "pad"))),
         Mistake("conv_kernel_flipped", "out", "CS231n's convolution layer does not flip the kernel: out[n, f, i, j] "
@@ -875,6 +915,39 @@ def _unravel_swapped(c):
     """np.unravel_index(k, (pw, ph)): the window's shape read the other way round."""
     return _argmax_unravelled_with(c, lambda k, ph, pw: (k // ph, k % ph))
 
+def _col_by_height(c):
+    """The column of flat index k as k % ph (the window's height, not its width), its row k // pw right."""
+    return _argmax_unravelled_with(c, lambda k, ph, pw: (k // pw, k % ph))
+
+
+def _switch_key(n, ch, i, j) -> str:
+    """A window's key made of its indices' digits run together: (0, 0, 1, 11) and (0, 0, 11, 1) share
+    '00111'."""
+    return str(n) + str(ch) + str(i) + str(j)
+
+
+def _switch_keys_collide(c) -> bool:
+    keys = [_switch_key(*index) for index in np.ndindex(*c.dout.shape)]
+    return len(set(keys)) < len(keys)
+
+
+def _switches_collided(c):
+    """Each window's argmax kept in a dict under _switch_key, windows written in row-major order: a
+    window whose key an later window shares reads that window's argmax back, at its own corner."""
+    param = c["pool_param"]
+    ph, pw, s = param["pool_height"], param["pool_width"], param["stride"]
+    x = c["x"]
+    switches = {}
+    for n, ch, i, j in np.ndindex(*c.dout.shape):
+        window = x[n, ch, i * s:i * s + ph, j * s:j * s + pw]
+        switches[_switch_key(n, ch, i, j)] = np.unravel_index(np.argmax(window), window.shape)
+    dx = np.zeros_like(x)
+    for n, ch, i, j in np.ndindex(*c.dout.shape):
+        row, col = switches[_switch_key(n, ch, i, j)]
+        dx[n, ch, i * s + row, j * s + col] += c.dout[n, ch, i, j]
+    return dx
+
+
 POOL_IDS = {
     "pool_backward_window_count": "max_pool_backward loops over H // pool_height (or H // stride) windows instead of "
                                   "dout's H' x W'",
@@ -890,12 +963,16 @@ POOL_IDS = {
     "pool_dout_to_window": "max_pool_backward gives dout to every element of the window, not only to its max",
     "pool_window_overwritten": "max_pool_backward assigns dx[window] = mask * dout: overlapping windows erase each other",
     "pool_max_assigned": "max_pool_backward assigns dout at the max (=, not +=): a max shared by two windows loses a gradient",
+    "pool_switch_key_collision": "max pooling keys each window's argmax by str(n) + str(c) + str(h) + str(w): keys "
+                                 "collide once an index reaches 10, and a window's dout goes to another's argmax",
 }
 
 MAX_POOL = Hidden(
     _pool_config,
     edges=({"x": [2, 2, 5, 5], "ph": 3, "pw": 3, "stride": 1}, {"x": [1, 1, 4, 6], "ph": 2, "pw": 3, "stride": 1},
-           {"x": [2, 3, 6, 4], "ph": 2, "pw": 2, "stride": 2}),
+           {"x": [2, 3, 6, 4], "ph": 2, "pw": 2, "stride": 2},
+           # 12 x 12 windows: indices past 9, where keys made of digits run together collide
+           {"x": [1, 1, 24, 24], "ph": 2, "pw": 2, "stride": 2}),
     mistakes=(
         Mistake("pool_stride_ignored", "out", "Move each window by pool_param['stride'].",
                 lambda c: _stride_one_pool(c), when=lambda c: c["pool_param"]["stride"] != 1),
@@ -906,7 +983,12 @@ MAX_POOL = Hidden(
                 "(columns): one of your slices starts at the output index itself, x[..., i:i * stride + pool_height, "
                 "...].", lambda c: _pool_with_starts(c, False, True), when=lambda c: c["pool_param"]["stride"] != 1),
         *(Mistake("pool_argmax_unravelled_wrong", "dx", UNRAVEL_HINT, value, when=_computable(value, _pool_not_square))
-          for value in (_row_by_height, _unravel_swapped, _row_by_height_col_by_width)),
+          for value in (_row_by_height, _unravel_swapped, _row_by_height_col_by_width, _col_by_height)),
+        Mistake("pool_switch_key_collision", "dx", "Your argmax switches are keyed by the indices' digits run "
+                "together (str(n) + str(c) + str(h) + str(w)): once an index reaches 10 two windows share a key "
+                "((1, 11) and (11, 1) both give '111'), the later window's argmax overwrites the earlier one's, and "
+                "that window's dout goes to the wrong element. Key by the tuple (n, c, h, w), or keep the argmax in "
+                "an array.", _switches_collided, when=_computable(_switches_collided, _switch_keys_collide)),
         Mistake("pool_backward_moved_by_window_size", "dx", "Window (i, j) starts at (i * stride, j * stride): "
                 "its maximum's gradient goes to dx[..., i * stride + row, j * stride + col], not "
                 "i * pool_height + row (the windows move by the stride, which can differ from their size).",

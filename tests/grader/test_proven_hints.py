@@ -44,6 +44,16 @@ def test_the_hard_coded_size_hint_needs_a_size_written_as_a_number(mutant):
     assert any("print both shapes" in (t.hint or "") for t in flags)
 
 
+def test_size_one_axes_are_not_sizes_written_for_one_input():
+    # reshape(n, G, 1, 1, 1) adds broadcast axes, which fit every input: the array reshaped is the
+    # wrong one (a squeeze dropped an axis before it), not the sizes written as numbers.
+    from grader.checks.common import _literal_size_in_reshape
+    trace = '  File "layers2.py", line 27, in f\n    + dsigma.reshape(n, G, 1, 1, 1) * (x - mean)\n'
+    assert not _literal_size_in_reshape(trace)
+    assert not _literal_size_in_reshape(trace.replace("1, 1, 1)", "-1)"))
+    assert _literal_size_in_reshape(trace.replace("1, 1, 1)", "1, 1, 4)"))
+
+
 def test_a_relu_backward_that_divides_by_x_is_told_about_the_division_not_the_range(mutant):
     report = grade(mutant("layers", "dx = (x > 0) * dout", "dx = (x + abs(x)) / (2 * x) * dout"),
                    assignment="layers", public_only=True)

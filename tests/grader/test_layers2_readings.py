@@ -1,0 +1,74 @@
+"""layers2's readings of conv, pooling and groupnorm mistakes seen in held-out round 13: each names
+the mistake on a mutant of the reference that makes it, and stays silent where the cause differs."""
+from __future__ import annotations
+
+from grader.engine import grade
+
+CONV_PAD = "    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))\n    h_out"
+POOL_OUT = "    out = np.empty((n, c, _output_size(h, ph, stride), _output_size(w, pw, stride)))"
+
+
+def _ids(report, function):
+    return {t.mistake for t in report.tests if t.function == function and t.status != "passed"}
+
+
+def test_a_forward_padded_by_hand_into_pad_minus_pad_is_named_at_pad_0(mutant):
+    report = grade(mutant("layers2", CONV_PAD,
+                          "    x_pad = np.zeros((x.shape[0], x.shape[1], x.shape[2] + 2 * pad, x.shape[3] + 2 * pad))\n"
+                          "    x_pad[:, :, pad:-pad, pad:-pad] = x\n    h_out"), assignment="layers2")
+    assert "conv_pad_slice_empty_at_pad_0" in _ids(report, "conv_forward_naive")
+
+
+def test_conv_dx_without_the_stride_is_named(mutant):
+    report = grade(mutant("layers2", "dx_pad[:, :, rows, cols] +=",
+                          "dx_pad[:, :, i:i + hh, j:j + ww] +="), assignment="layers2")
+    assert "conv_dx_stride_ignored" in _ids(report, "conv_backward_naive")
+
+
+def test_conv_dw_from_a_square_slice_is_named_where_numpy_shows_the_shapes(mutant):
+    report = grade(mutant("layers2", "dw += np.tensordot(d, x_pad[:, :, rows, cols], axes=([0], [0]))",
+                          "pass\n    for kh in range(hh):\n        for kw in range(ww):\n"
+                          "            h_o = dout.shape[2]\n"
+                          "            dw[:, :, kh, kw] = np.einsum('nfij,ncij->fc', dout, "
+                          "x_pad[:, :, kh:kh + h_o * stride:stride, kw:kw + h_o * stride:stride])"),
+                   assignment="layers2")
+    assert "conv_dw_square_output_assumed" in _ids(report, "conv_backward_naive")
+
+
+def test_pool_argmax_column_by_pool_height_is_named(mutant):
+    report = grade(mutant("layers2", "            dx[:, :, rows, cols] += first * dout[:, :, i:i + 1, j:j + 1]",
+                          "            for n_, c_ in np.ndindex(*x.shape[:2]):\n"
+                          "                k = np.argmax(window[n_, c_])\n"
+                          "                r_, q_ = k // pw, k % ph\n"
+                          "                dx[n_, c_, i * stride + r_, j * stride + q_] += dout[n_, c_, i, j]"),
+                   assignment="layers2")
+    assert "pool_argmax_unravelled_wrong" in _ids(report, "max_pool_backward_naive")
+
+
+def test_pool_switches_keyed_by_digits_run_together_are_named(mutant):
+    report = grade(mutant("layers2", "            dx[:, :, rows, cols] += first * dout[:, :, i:i + 1, j:j + 1]",
+                          "            for n_, c_ in np.ndindex(*x.shape[:2]):\n"
+                          "                SWITCHES[str(n_) + str(c_) + str(i) + str(j)] = "
+                          "np.unravel_index(np.argmax(window[n_, c_]), window.shape[2:])\n"
+                          "    for n_, c_, i, j in np.ndindex(*dout.shape):\n"
+                          "        r_, q_ = SWITCHES[str(n_) + str(c_) + str(i) + str(j)]\n"
+                          "        dx[n_, c_, i * stride + r_, j * stride + q_] += dout[n_, c_, i, j]",
+                          "def max_pool_backward_naive(dout, cache):", "SWITCHES = {}\n\n\ndef max_pool_backward_naive(dout, cache):"),
+                   assignment="layers2")
+    assert _ids(report, "max_pool_backward_naive") == {"pool_switch_key_collision"}
+
+
+def test_pool_output_width_from_height_is_named(mutant):
+    report = grade(mutant("layers2", POOL_OUT,
+                          "    out = np.empty((n, c, _output_size(h, ph, stride), _output_size(h, pw, stride)))"),
+                   assignment="layers2")
+    assert "pool_output_width_from_height" in _ids(report, "max_pool_forward_naive")
+
+
+def test_groupnorm_statistic_squeezed_at_g_1_is_named_not_told_hard_coded(mutant):
+    report = grade(mutant("layers2", "    dx = _normalise_backward(dx_hat, x_hat, inv_std, (2, 3, 4))",
+                          "    s = inv_std.squeeze()\n"
+                          "    dx = _normalise_backward(dx_hat, x_hat, (s * np.ones((n, 1))).reshape(n, G, 1, 1, 1), "
+                          "(2, 3, 4))"), assignment="layers2")
+    found = _ids(report, "spatial_groupnorm_backward")
+    assert "groupnorm_squeeze_breaks_g1" in found and "hardcoded_shape" not in found
