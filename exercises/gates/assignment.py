@@ -143,19 +143,13 @@ def _last_source_line(traceback: str) -> str:
 
 def _failing_line_reads_shape(traceback: str) -> bool:
     """The last source line of the student's traceback indexes a .shape."""
-    lines = [line.strip() for line in traceback.splitlines() if line.strip()]
-    source = [line for line in lines if not line.startswith("File ") and not set(line) <= set("^~ ")
-              and not re.match(r"^[A-Za-z_.]*(Error|Exception)\b", line)]
-    return bool(source) and ".shape[" in source[-1]
+    return ".shape[" in _last_source_line(traceback)
 
 
 def _reads_bare_shape(traceback: str) -> bool:
     """The student's failing line also indexes a shape held in a name (shape[k], a_shape[k]): without
     the traceback's marks (a hidden case's), which subscript failed is not known."""
-    lines = [line.strip() for line in traceback.splitlines() if line.strip()]
-    source = [line for line in lines if not line.startswith("File ") and not set(line) <= set("^~ ")
-              and not re.match(r"^[A-Za-z_.]*(Error|Exception)\b", line)]
-    return bool(source) and re.search(r"(?<![.\w])\w*shape\w*\[", source[-1]) is not None
+    return re.search(r"(?<![.\w])\w*shape\w*\[", _last_source_line(traceback)) is not None
 
 
 def _failed_subscript(traceback: str) -> str | None:

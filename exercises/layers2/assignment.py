@@ -20,6 +20,7 @@ import re
 import numpy as np
 
 from grader.declare import PASS, Convention, Exercise, Finding, Status
+from grader.declare import failing_line as line_that_raised
 
 # --- what every layer's exceptions may mean --------------------------------------------------------
 
@@ -51,9 +52,7 @@ def numpy2_error(error, function, case):
 
 def failing_line(error) -> str:
     """The student's line that raised, as the traceback shows it ("" when it does not)."""
-    lines = [line.strip() for line in (error.get("traceback") or "").splitlines()
-             if line.startswith("    ") and not line.strip().startswith("File") and line.strip().strip("^~ ")]
-    return lines[-1] if lines else ""
+    return line_that_raised(error.get("traceback"))
 
 
 def cache_unpacking(error, function, case):

@@ -14,7 +14,7 @@ import re
 
 import numpy as np
 
-from grader.declare import Exercise, Extreme, Stability
+from grader.declare import Exercise, Extreme, Stability, code_lines
 
 
 def _weights(rng: np.random.Generator, d: int, h: int, gates: int) -> dict[str, np.ndarray]:
@@ -115,10 +115,8 @@ def _temporal_affine_error(error, function, case):
 
 
 def _code_lines(error) -> list[str]:
-    """The student's code lines in a traceback (each indented under its "File ..." line)."""
-    trace = error.get("traceback") or ""
-    return [line.strip() for line in trace.splitlines() if line.startswith("    ") and not line.strip().startswith("File")
-            and line.strip().strip("~^ ")]      # Python's markers under the failing expression are not code
+    """The student's code lines in the error's traceback."""
+    return code_lines(error.get("traceback"))
 
 
 def _cache_consumed(error, function, case):

@@ -7,7 +7,7 @@ import re
 
 import numpy as np
 
-from grader.declare import Exercise
+from grader.declare import Exercise, failing_line
 from grader.diagnosis.slips import CHOOSE_HINT
 
 
@@ -50,8 +50,7 @@ def _shapes(message: str) -> list[tuple[int, ...]]:
 def _counts_down_columns(trace: str) -> bool:
     """Whether the student's line that raised stores a sum over axis 0 into the correct classes' entries
     (dx[rows, y] = -np.sum(margins > 0, axis=0)): the line is read from the grader's copy of the file."""
-    lines = [line.strip() for line in trace.splitlines() if line.startswith("    ") and line.strip().strip("~^ ")]
-    return bool(lines) and re.search(r"\by\s*\]\s*[-+]?=.*\bsum\(.*axis\s*=\s*0", lines[-1]) is not None
+    return re.search(r"\by\s*\]\s*[-+]?=.*\bsum\(.*axis\s*=\s*0", failing_line(trace)) is not None
 
 
 def _svm_error(error, function, case):

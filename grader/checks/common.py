@@ -19,6 +19,7 @@ import numpy as np
 from ..compare import is_numeric_array
 from ..diagnosis import puzzle
 from ..diagnosis.slips import slip_hint
+from ..diagnosis.tracebacks import code_lines
 from ..exercises.base import Case, Exercise
 from ..oracle import Oracle
 from ..results import Finding, Status
@@ -166,9 +167,7 @@ def _literal_size_in_reshape(trace: str) -> bool:
     """Whether the student's line that failed reshapes to a size written as a number (the hint
     about hard-coded sizes is proven on their own code, not guessed from the error): an integer
     constant among reshape's arguments, other than -1 or 1 and other than an index (x.shape[0])."""
-    # A traceback's code lines are the ones indented under their "File ..." line.
-    lines = [line.strip() for line in trace.splitlines()
-             if line.startswith("    ") and "reshape" in line and not line.strip().startswith("File")]
+    lines = [line for line in code_lines(trace) if "reshape" in line]
     if not lines:
         return False
     try:

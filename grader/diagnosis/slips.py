@@ -17,6 +17,8 @@ import re
 
 import numpy as np
 
+from .tracebacks import failing_line
+
 _MISSING_ATTRIBUTE = re.compile(r"(module 'numpy'|'numpy\.ndarray' object) has no attribute '(\w+)'")
 _SUBSCRIPTED = re.compile(r"'(builtin_function_or_method|method|function)' object is not subscriptable")
 _FLOAT_SIZE = ("'float' object cannot be interpreted as an integer", "slice indices must be integers")
@@ -97,8 +99,7 @@ def _misspelt(message: str) -> tuple[str, str] | None:
 
 def _indexed_method(trace: str) -> tuple[str, str] | None:
     """The method the failing line indexes with [ ] (x.reshape[N, -1]), from the student's own line."""
-    lines = _code_lines(trace)
-    found = re.search(r"\.(\w+)\[", lines[-1]) if lines else None
+    found = re.search(r"\.(\w+)\[", failing_line(trace))
     if not found:
         return None
     method = found.group(1)
@@ -108,20 +109,13 @@ def _indexed_method(trace: str) -> tuple[str, str] | None:
 
 def _array_as_axis(trace: str) -> tuple[str, str] | None:
     """np.sum(a, b, ...): b sits where np.sum takes its axis (from the student's own line)."""
-    line = _code_lines(trace)[-1:] or [""]
-    found = _TWO_ARRAYS.search(line[0])
+    found = _TWO_ARRAYS.search(failing_line(trace))
     if not found:
         return None
     function, first, second = found.groups()
     return (f"np.{function}({first}, {second}, ...) gives {second} as the axis: np.{function} takes one array, and "
             f"its second argument is the axis. To {function} a product, multiply first: "
             f"np.{function}({first} * {second}, axis=...)."), "array_as_axis"
-
-
-def _code_lines(trace: str) -> list[str]:
-    """The student's code lines in a traceback (not its File lines, not its ~~^^ marks)."""
-    return [line.strip() for line in trace.splitlines()
-            if line.startswith("    ") and not line.strip().startswith("File") and line.strip(" ~^")]
 
 
 def _removed_api(message: str) -> tuple[str, str] | None:
@@ -139,7 +133,7 @@ def _removed_api(message: str) -> tuple[str, str] | None:
 
 def _axis_object(trace: str, given: str) -> tuple[str, str] | None:
     """axis=range(k) or axis=[0, 2]: NumPy takes an int or a tuple, and the line shows the axis."""
-    line = (_code_lines(trace)[-1:] or [""])[0]
+    line = failing_line(trace)
     if not re.search(r"axis\s*=|np\.(sum|mean|max|min|expand_dims|squeeze)\(|\.(sum|mean|max|min)\(", line):
         return None
     return (f"An axis here is a {given}: NumPy takes an int or a tuple of ints as axis. Make it a tuple, "
@@ -149,7 +143,7 @@ def _axis_object(trace: str, given: str) -> tuple[str, str] | None:
 def _invalid_index(trace: str) -> tuple[str, str] | None:
     """An index NumPy refuses. Its message is the same for a float and for a list holding slices or
     None, so the hint names both, unless the student's line divides inside the brackets (a float)."""
-    line = (_code_lines(trace)[-1:] or [""])[0]
+    line = failing_line(trace)
     if not line:
         return None
     if re.search(r"\[[^\]]*[^/]/[^/][^\]]*\]", line):
@@ -163,7 +157,7 @@ def _invalid_index(trace: str) -> tuple[str, str] | None:
 
 def _array_unpacked(trace: str, arrays: tuple[str, ...]) -> tuple[str, str] | None:
     """N, H = prev_h with prev_h an array argument: unpacking walks its rows, not its sizes."""
-    line = (_code_lines(trace)[-1:] or [""])[0]
+    line = failing_line(trace)
     found = re.fullmatch(r"(\w+(?:\s*,\s*\w+)+)\s*=\s*(\w+)", line.split("#")[0].strip())
     if not found or found.group(2) not in arrays:
         return None
