@@ -26,6 +26,7 @@ from .exercises.base import (
     Rejection,
     Stability,
     State,
+    either,
 )
 from .exercises.kinds import Kind, KindRun, KindTest
 from .graphs.diagnosis import NodeMistake
@@ -35,5 +36,5 @@ from .results import PASS, Finding, Status
 
 __all__ = ["allclose", "Case", "ChainRule", "Convention", "Exercise", "Extreme", "Finding", "GraphHidden", "Hidden",
            "Kind", "KindRun", "KindTest", "Mistake", "NodeMistake", "PASS", "Path", "Rejection", "Stability", "StagedGraph",
-           "State", "Status", "broadcast_axes", "code_lines", "failing_line", "fmt", "sum_to",
+           "State", "Status", "broadcast_axes", "code_lines", "either", "failing_line", "fmt", "sum_to",
            "value_mistake"]

@@ -19,7 +19,7 @@ import re
 
 import numpy as np
 
-from grader.declare import PASS, Convention, Exercise, Finding, Status
+from grader.declare import PASS, Convention, Exercise, Finding, Status, either
 from grader.declare import failing_line as line_that_raised
 
 # --- what every layer's exceptions may mean --------------------------------------------------------
@@ -64,13 +64,6 @@ def cache_unpacking(error, function, case):
                 "exactly what the forward's cache holds, in the same order (print len(cache))."), \
             "cache_unpack_mismatch"
     return None
-
-
-def _either(*readers):
-    """An error_hint that asks each reader in turn."""
-    def read(error, function, case):
-        return next((found for found in (r(error, function, case) for r in readers) if found), None)
-    return read
 
 
 # --- normalisation layers ----------------------------------------------------------------------
@@ -662,32 +655,33 @@ DROPOUT_IDS = {
 EXERCISES = [
     Exercise("batchnorm_alt", "batchnorm_forward", "batchnorm_backward_alt", ("x", "gamma", "beta"),
              _batchnorm_inputs, extras=("bn_param",), batched=True, broadcast=("gamma", "beta"),
-             describe=lambda extras: f", {extras[0]}", error_hint=_either(cache_unpacking, numpy2_error),
+             describe=lambda extras: f", {extras[0]}", error_hint=either(cache_unpacking, numpy2_error),
              mistake_ids={**NUMPY_IDS, **CACHE_IDS}),
     Exercise("layernorm", "layernorm_forward", "layernorm_backward", ("x", "gamma", "beta"), _layernorm_inputs,
              extras=("ln_param",), batched=True, broadcast=("gamma", "beta"), read_only=("ln_param",),
-             describe=lambda extras: f", {extras[0]}", error_hint=_either(cache_unpacking, numpy2_error)),
+             describe=lambda extras: f", {extras[0]}", error_hint=either(cache_unpacking, numpy2_error)),
     Exercise("dropout", "dropout_forward", "dropout_backward", ("x",), _dropout_inputs, extras=("dropout_param",),
              batched=True, describe=_dropout_describe,
-             error_hint=_either(_dropout_error, cache_unpacking, numpy2_error),
+             error_hint=either(_dropout_error, cache_unpacking, numpy2_error),
              accepts=_dropout_accepts, mistake_ids=DROPOUT_IDS),
     Exercise("conv", "conv_forward_naive", "conv_backward_naive", ("x", "w", "b"), _conv_inputs,
              extras=("conv_param",), batched=True, describe=_conv_describe, output_shape=_conv_output_shape,
              gradient_shape=_padded_gradient_shape,
-             error_hint=_either(_conv_error, _conv_square_window, _conv_kernel_index_past, _conv_dw_output_square, _conv_window_cut, _conv_output_square, cache_unpacking, numpy2_error,
-                                _square_reshape),
+             error_hint=either(_conv_error, _conv_square_window, _conv_kernel_index_past, _conv_dw_output_square,
+                               _conv_window_cut, _conv_output_square, cache_unpacking, numpy2_error, _square_reshape),
              mistake_ids=CONV_IDS),
     Exercise("max_pool", "max_pool_forward_naive", "max_pool_backward_naive", ("x",), _pool_inputs,
              extras=("pool_param",), batched=True, describe=_pool_describe, output_shape=_pool_output_shape,
              convention=Convention(_plant_pool_ties, _judge_pool_ties),
-             error_hint=_either(_pool_error, _pool_backward_index, cache_unpacking, numpy2_error, _square_reshape),
+             error_hint=either(_pool_error, _pool_backward_index, cache_unpacking, numpy2_error, _square_reshape),
              mistake_ids=POOL_IDS),
     Exercise("spatial_batchnorm", "spatial_batchnorm_forward", "spatial_batchnorm_backward", ("x", "gamma", "beta"),
              _spatial_batchnorm_inputs, extras=("bn_param",), batched=True, output_shape=_spatial_output_shape,
-             describe=lambda extras: f", {extras[0]}", error_hint=_either(cache_unpacking, numpy2_error),
+             describe=lambda extras: f", {extras[0]}", error_hint=either(cache_unpacking, numpy2_error),
              mistake_ids=SPATIAL_IDS),
     Exercise("spatial_groupnorm", "spatial_groupnorm_forward", "spatial_groupnorm_backward", ("x", "gamma", "beta"),
              _groupnorm_inputs, extras=("G", "gn_param"), batched=True, broadcast=("gamma", "beta"),
              describe=lambda extras: f", G = {extras[0]}", output_shape=_groupnorm_output_shape,
-             error_hint=_either(_groupnorm_error, _groupnorm_group_axis_dropped, cache_unpacking, numpy2_error), mistake_ids=GROUPNORM_IDS),
+             error_hint=either(_groupnorm_error, _groupnorm_group_axis_dropped, cache_unpacking, numpy2_error),
+             mistake_ids=GROUPNORM_IDS),
 ]

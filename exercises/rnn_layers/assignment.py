@@ -14,7 +14,7 @@ import re
 
 import numpy as np
 
-from grader.declare import Exercise, Extreme, Stability, code_lines
+from grader.declare import Exercise, Extreme, Stability, code_lines, either
 
 
 def _weights(rng: np.random.Generator, d: int, h: int, gates: int) -> dict[str, np.ndarray]:
@@ -175,14 +175,7 @@ def _cache_in_array(error, function, case):
     return None
 
 
-def _either(*readers):
-    """An error_hint that asks each reader in turn."""
-    def read(error, function, case):
-        return next((found for found in (r(error, function, case) for r in readers) if found), None)
-    return read
-
-
-SEQUENCE_ERRORS = _either(_cache_consumed, _cache_in_array, _batch_axis_dropped)
+SEQUENCE_ERRORS = either(_cache_consumed, _cache_in_array, _batch_axis_dropped)
 
 
 TANH_IDS = {"tanh_overflow": "the RNN's tanh is written with exp and overflows to NaN for |z| > 710"}

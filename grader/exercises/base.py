@@ -304,3 +304,10 @@ class Case:
 def describe_shapes(arrays: dict[str, np.ndarray], extras_note: str = "") -> str:
     text = ", ".join(f"{name} {tuple(a.shape)}" for name, a in arrays.items())
     return f"{text}{extras_note}"
+
+
+def either(*readers: Callable) -> Callable:
+    """An error_hint made of several: each reader is asked in turn, the first reading found is given."""
+    def read(error, function, case):
+        return next((found for found in (reader(error, function, case) for reader in readers) if found), None)
+    return read
