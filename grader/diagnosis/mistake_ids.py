@@ -95,6 +95,8 @@ NAMED = {
     "np_max_not_maximum": "np.max (a reduction) used where np.maximum (elementwise) was meant",
     "squeeze_breaks_n1": "squeeze() drops a size-1 batch or feature axis, so N = 1 (or D = 1) breaks",
     "missing_local_gradient": "the backward passes dout through without multiplying by the local gradient",
+    # every normalisation's forward (batchnorm, layernorm, groupnorm), in layers and layers2 alike
+    "eps_left_out": "a normalisation divides by sqrt(var) without eps (or with an eps far below the default 1e-5)",
 }
 
 

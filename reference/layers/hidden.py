@@ -85,7 +85,6 @@ BATCHNORM_IDS = {
     "batchnorm_eps_outside_sqrt": "batchnorm adds eps outside the square root: std + eps",
     "batchnorm_missing_beta": "batchnorm_forward leaves out beta",
     "eps_default_wrong": "batchnorm's default eps is not 1e-5 where bn_param gives none (bn_param.get('eps', 1e-8) or 1e-3, or no eps)",
-    "eps_left_out": "a normalisation divides by sqrt(var) without eps (or with an eps far below the default 1e-5)",
     "batchnorm_precedence": "batchnorm divides only the mean by the std: x - mean / np.sqrt(var + eps) (parentheses)",
     "batchnorm_stats_not_per_feature": "batchnorm's mean and variance are not per feature (axis=0): of the whole array, or of each example",
     "train_mode_running_stats": "batchnorm in train mode normalises with the running statistics instead of the batch's own",

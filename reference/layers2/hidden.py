@@ -125,7 +125,6 @@ EPS_HINT = ("The std in your backward must be the forward's, sqrt(var + eps): yo
 
 
 EPS_LEFT_OUT = {
-    "eps_left_out": "a normalisation divides by sqrt(var) without eps (or with an eps far below the default 1e-5)",
     "batchnorm_eps_outside_sqrt": "batchnorm adds eps outside the square root: std + eps",
 }
 
