@@ -8,6 +8,7 @@ import numpy as np
 from ..compare import allclose
 from ..diagnosis.mistake_ids import value_mistake
 from ..diagnosis.shapes import fmt, output_shape_diagnosis
+from ..diagnosis import one_change
 from ..diagnosis.reevaluated import first_match, forward_candidates
 from ..diagnosis.values import explain_mismatch, localise
 from ..exercises.base import Case
@@ -28,16 +29,17 @@ def check_case(ctx: Context, case: Case) -> Finding:
     # The forward's call is the gradient check's too: a layer's backward runs right after it.
     outs = forward_outputs(ctx.run(case_calls(ctx, case))[0], case)
     for out, right, what in zip(outs, expected_outputs(ctx.oracle, case), case.exercise.output_names):
-        finding = compare_output(case, out, right, ctx.oracle, what)
+        finding = compare_output(case, out, right, ctx.oracle, what, outs=outs)
         if not finding.passed:
             return finding
     return PASS
 
 
-def compare_output(case: Case, out: np.ndarray, expected: np.ndarray, oracle, what: str | None = None) -> Finding:
+def compare_output(case: Case, out: np.ndarray, expected: np.ndarray, oracle, what: str | None = None,
+                   outs: tuple | None = None) -> Finding:
     """Shape, then values, of a forward output `what` (default: the only one, or the loss) against
     the expected one; a wrong one is compared with the exercise's declared mistakes, which `oracle`
-    computes."""
+    computes. `outs`: all the forward's outputs, `out` among them (a diagnosis must explain all)."""
     exercise = case.exercise
     what = what or exercise.output_names[0]
     if out.shape != expected.shape:
@@ -60,6 +62,11 @@ def compare_output(case: Case, out: np.ndarray, expected: np.ndarray, oracle, wh
         matched = first_match(out, forward_candidates(case, what, expected))
         if matched is not None:
             finding = dataclasses.replace(finding, hint=matched.hint, mistake=matched.mistake)
+    if finding.mistake is None:
+        results, position = (outs, exercise.output_names.index(what)) if outs else ((out,), 0)
+        changed = one_change.explain(case, oracle, what, results, position, expected, backward=False)
+        if changed is not None:
+            finding = dataclasses.replace(finding, hint=changed[0], mistake=changed[1])
     if finding.hint is None:
         finding = dataclasses.replace(finding, hint=localise(what, out, expected, case.arrays))
     return finding

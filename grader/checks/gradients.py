@@ -26,6 +26,7 @@ import numpy as np
 from ..compare import allclose, norm, relative_error, rtol_for
 from ..diagnosis import paths
 from ..diagnosis.proof import proven_fix, unproven_shape_hint
+from ..diagnosis import one_change
 from ..diagnosis.reevaluated import first_match, reevaluated_candidates
 from ..diagnosis.mistake_ids import value_mistake
 from ..diagnosis.shapes import first_slice, fmt, gradient_shape_diagnosis, gradient_shape_message
@@ -119,12 +120,12 @@ def check_case(ctx: Context, case: Case) -> Finding:
     if forward_ok:
         # The hint is about the first wrong gradient; the dashboard counts every one of them.
         index = matches.index(False)
-        return dataclasses.replace(_mismatch(ctx, case, index, grads[index], expected[index]), wrong_gradients=wrong)
+        return dataclasses.replace(_mismatch(ctx, case, index, grads, expected[index], student_outs), wrong_gradients=wrong)
     if not _plausible(ctx, case, student_outs, expected_outs):
         # Credit for "right for your own forward" is for an attempt at this forward, not for any
         # smooth function whose exact gradient is easy (a linear forward and its constant backward).
         index = matches.index(False)
-        finding = _mismatch(ctx, case, index, grads[index], expected[index])
+        finding = _mismatch(ctx, case, index, grads, expected[index], student_outs)
         return dataclasses.replace(
             finding, wrong_gradients=wrong,
             output=f"{finding.output}; {exercise.forward} is wrong too (see its check), and far from right, so "
@@ -214,7 +215,11 @@ def _check_shapes(case: Case, grads: tuple[np.ndarray, ...], expected: tuple | N
                          value_mistake(grad_name, kind) or kind, wrong_gradients=tuple(w[4] for w in wrong)))
 
 
-def _mismatch(ctx: Context, case: Case, index: int, student: np.ndarray, expected: np.ndarray) -> Finding:
+def _mismatch(ctx: Context, case: Case, index: int, everything: tuple, expected: np.ndarray,
+              student_outs: tuple) -> Finding:
+    """The failed Finding for gradient `index` of the student's gradients `everything` (their
+    forward's outputs `student_outs` beside them), which differs from `expected`."""
+    student = everything[index]
     exercise = case.exercise
     grad_name = exercise.gradient_names()[index]
     input_name = list(case.arrays)[index]
@@ -249,6 +254,11 @@ def _mismatch(ctx: Context, case: Case, index: int, student: np.ndarray, expecte
         matched = first_match(student, reevaluated_candidates(case, ctx.oracle, index, grad_name, expected))
         if matched is not None:
             finding = dataclasses.replace(finding, hint=matched.hint, mistake=matched.mistake)
+    if finding.mistake in (None, value_mistake(grad_name, "not_finite")):
+        results, position = ((*student_outs, *everything), 1) if exercise.is_loss else (everything, index)
+        changed = one_change.explain(case, ctx.oracle, grad_name, results, position, expected, backward=True)
+        if changed is not None:
+            finding = dataclasses.replace(finding, hint=changed[0], mistake=changed[1])
     if finding.hint is None:
         finding = dataclasses.replace(finding, hint=localise(grad_name, student, expected, case.arrays))
     return finding

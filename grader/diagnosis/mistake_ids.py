@@ -34,6 +34,14 @@ VALUE_KINDS = {
     "missing_input_term": "{v} lacks a term equal to one of the inputs (a bias or beta left out)",
     "missing_output_factor": "{v} lacks a factor equal to the forward's output (log(a) for a ** b * log(a))",
     "untransposed_factor": "{v} multiplies by a square matrix input where its transpose belongs, or the reverse",
+    # the reference with one change re-run on the case (grader.diagnosis.one_change); the hint says which
+    "factor_off": "{v} is the right computation with one factor changed in one step: left out, dividing where it multiplies (or the reverse), or a power left out",
+    "term_off": "{v} is the right computation with one term changed: left out (a path of the chain rule missing), its sign flipped, = written for +=, or a step left out",
+    "axis_off": "{v} is the right computation with one reduction over another axis (or over every axis), or with keepdims changed",
+    "transpose_off": "{v} is the right computation with a transpose added or left out in one step, or a matrix product's factors swapped",
+    "variable_off": "{v} is the right computation with one variable used in place of another in one step (x for x_hat, the output for the input)",
+    "constant_off": "{v} is the right computation with one number changed (1 for 2, x.shape[1] for x.shape[0])",
+    "operation_off": "{v} is the right computation with one operation changed: another function (mean for sum, min for max), another comparison (>= for >), or a call left out (reversed, sqrt)",
     "slightly_off": "{v} is close to right but not equal (relative error below 1e-3): a special case or a parameter handled differently",
     # shapes
     "wrong_shape": "{v} has the wrong shape, with no more specific cause known",
