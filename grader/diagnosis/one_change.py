@@ -73,8 +73,9 @@ ADVICE = {
 
 @dataclass(frozen=True, eq=False)
 class Change:
-    """One changed version of a reference function: `replacement` put at each of `paths` in the
-    function's tree (None: the statement there deleted). Compiled when first tried."""
+    """One changed version of a reference function: each (path, replacement) of `edits` puts the
+    replacement at that path of the function's tree (None: the statement there deleted). Compiled
+    when first tried."""
     function: str           # the reference function changed
     rank: int               # when it is tried: the commonest slips first (_RANKS)
     kind: str               # a value kind of grader.diagnosis.mistake_ids ("factor_off", ...)
@@ -82,13 +83,12 @@ class Change:
     step: str | None        # the variable the changed statement computes, if any
     source: str
     definition: ast.FunctionDef     # the reference's own, never changed in place
-    paths: tuple
-    replacement: ast.AST | None
+    edits: tuple
 
     @functools.cached_property
     def code(self) -> CodeType | None:
         changed = copy.deepcopy(self.definition)
-        if not all(_apply(changed, list(path), self.replacement) for path in self.paths):
+        if not all(_apply(changed, list(path), replacement) for path, replacement in self.edits):
             return None
         module = ast.Module(body=[changed], type_ignores=[])
         ast.fix_missing_locations(module)
@@ -265,31 +265,25 @@ def changes(source: str, mtime_ns: int, function: str) -> tuple[Change, ...]:
     """Every one-change version of `function` in the reference at `source` (the mtime keys the cache
     to the file's version), in the order they are tried: the commonest slips first."""
     definition = _functions(source)[function]
-    twins = _twins(definition)
     found: list[Change] = []
+    same_slip: dict[tuple, list[Change]] = {}
     for rank, path, replacement, kind, says in _edits(definition):
-        found.append(Change(function, rank, kind, says, _step(definition, path), source, definition,
-                            (tuple(path),), replacement))
-        same = twins.get(_key(path), [])
-        if replacement is not None and len(same) > 1 and same[0] == path:
-            # The same slip made everywhere the expression appears (a start and an end index both
-            # without the stride): what a student who wrote the expression once, wrongly, has.
-            found.append(Change(function, rank, kind, f"{says}, everywhere it appears", _step(definition, path),
-                                source, definition, tuple(tuple(p) for p in same), replacement))
+        change = Change(function, rank, kind, says, _step(definition, path), source, definition,
+                        ((tuple(path), replacement),))
+        found.append(change)
+        if replacement is not None:
+            same_slip.setdefault((rank, kind, says), []).append(change)
+    for (rank, kind, says), sites in same_slip.items():
+        paths = [change.edits[0][0] for change in sites]
+        if len(sites) < 2 or any(a != b and b[:len(a)] == a for a in paths for b in paths):
+            continue        # one site only, or one inside another
+        # The same slip everywhere it can be made (a window's start and end both without the
+        # stride, in rows and columns): what a student who wrote the expression once, wrongly, has.
+        steps = {change.step for change in sites}
+        found.append(Change(function, rank, kind, f"{says}, everywhere it appears",
+                            steps.pop() if len(steps) == 1 else None, source, definition,
+                            tuple(change.edits[0] for change in sites)))
     return tuple(sorted(found, key=lambda change: change.rank))    # stable: source order within a rank
-
-
-def _key(path: list) -> tuple:
-    return tuple(path)
-
-
-def _twins(definition: ast.FunctionDef) -> dict[tuple, list[list]]:
-    """For each node's path, the paths of every node of the function written the same way."""
-    by_text: dict[str, list[list]] = {}
-    for path, node, _ in _walk(definition):
-        if isinstance(node, ast.expr):
-            by_text.setdefault(ast.dump(node), []).append(path)
-    return {_key(path): paths for paths in by_text.values() for path in paths}
 
 
 # --- the edits ---------------------------------------------------------------------------------
@@ -339,7 +333,10 @@ def _node_edits(node: ast.AST, parents: list[ast.AST], local: set[str]) -> Itera
         if _matmul_operand(node, parents):
             yield ("transpose", ast.Attribute(node, "T", ast.Load()), "transpose_off",
                    f"{node.id}.T where {node.id} belongs")
+        sizes = _size_names(parents[0]) if parents else set()
         for other in sorted(local - {node.id}):
+            if node.id in sizes and other in sizes:
+                continue        # two sizes or parameters (stride, pad, N) are too often equal on a case
             yield "variable", ast.Name(other, ast.Load()), "variable_off", f"{other} used where {node.id} belongs"
     elif isinstance(node, ast.Constant) and type(node.value) in (int, float) \
             and (abs(node.value) >= 1e-3 or _shape_index(parents)):
@@ -541,7 +538,36 @@ def _local_names(definition: ast.FunctionDef) -> set[str]:
     for node in ast.walk(definition):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             names.add(node.id)
+    names.discard("_")      # a placeholder, never a value one could mean
     return names
+
+
+@functools.lru_cache(maxsize=256)
+def _size_names(definition: ast.FunctionDef) -> frozenset[str]:
+    """Names holding a size or a parameter rather than an array: loop counters, and names assigned
+    from a shape, a len(), a number or a parameter dict's key (stride = conv_param["stride"])."""
+    names = set()
+    for node in ast.walk(definition):
+        if isinstance(node, ast.For):
+            names |= {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}
+        if isinstance(node, ast.Assign) and _size_like(node.value):
+            names |= {n.id for target in node.targets for n in ast.walk(target) if isinstance(n, ast.Name)}
+    return frozenset(names)
+
+
+def _size_like(value: ast.AST) -> bool:
+    if isinstance(value, ast.Tuple):
+        return all(_size_like(e) for e in value.elts)
+    if isinstance(value, ast.Constant):
+        return True
+    if isinstance(value, ast.Attribute) and value.attr == "shape":
+        return True
+    if isinstance(value, ast.Subscript):
+        index = value.slice
+        return _size_like(value.value) or isinstance(index, ast.Constant) and isinstance(index.value, str)
+    if isinstance(value, ast.Call):
+        return _called(value) in ("len", "int", "get")
+    return False
 
 
 def _assigned_into(node: ast.Name, parents: list[ast.AST]) -> bool:
