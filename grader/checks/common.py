@@ -12,10 +12,12 @@ from __future__ import annotations
 import ast
 import dataclasses
 import re
+import zlib
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..cases import build_case
 from ..compare import is_numeric_array
 from ..diagnosis import puzzle
 from ..diagnosis.slips import slip_hint
@@ -359,6 +361,24 @@ def backward_blocked(ctx: Context, case: Case, forward_finding: Finding) -> Find
     return Finding(Status.SKIPPED, f"can't check {exercise.backward} until {exercise.forward} runs "
                                    f"({reason})",
                    f"Fix {exercise.forward} first: its cache is what {exercise.backward} receives.")
+
+
+def results_again(ctx: Context, case: Case) -> tuple[Case, tuple, tuple] | None:
+    """The case's configuration drawn afresh (a seed from its own values, so a regrade draws it
+    again) and what the student's functions give on it: (case, forward outputs, gradients; none for
+    a loss); None when their code fails there. A diagnosis found on one case is confirmed on this
+    one before it is shown (grader.diagnosis.one_change)."""
+    seed = zlib.crc32(b"".join(np.ascontiguousarray(a).tobytes() for a in case.arrays.values()))
+    again = build_case(case.exercise, case.config, seed, "confirmation", ctx.oracle)
+    outcomes = ctx.run(case_calls(ctx, again))
+    try:
+        if forward_problem(outcomes[0], again):
+            return None
+        outs = forward_outputs(outcomes[0], again)
+        grads = gradients(outcomes[-1], again) if len(outcomes) > 1 or case.exercise.is_loss else ()
+    except Failed:
+        return None
+    return again, outs, grads
 
 
 def case_calls(ctx: Context, case: Case) -> list[Call]:

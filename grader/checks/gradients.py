@@ -46,6 +46,7 @@ from .common import (
     forward_problem,
     gradients,
     ones_like_dout,
+    results_again,
 )
 
 DIRECTIONS = 2
@@ -256,7 +257,12 @@ def _mismatch(ctx: Context, case: Case, index: int, everything: tuple, expected:
             finding = dataclasses.replace(finding, hint=matched.hint, mistake=matched.mistake)
     if finding.mistake in (None, value_mistake(grad_name, "not_finite")):
         results, position = ((*student_outs, *everything), 1) if exercise.is_loss else (everything, index)
-        changed = one_change.explain(case, ctx.oracle, grad_name, results, position, expected, backward=True)
+
+        def again():
+            found = results_again(ctx, case)
+            return found and (found[0], (*found[1], *found[2]) if exercise.is_loss else found[2])
+        changed = one_change.explain(case, ctx.oracle, grad_name, results, position, expected, backward=True,
+                                     again=again)
         if changed is not None:
             finding = dataclasses.replace(finding, hint=changed[0], mistake=changed[1])
     if finding.hint is None:

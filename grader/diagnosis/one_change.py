@@ -26,7 +26,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from types import CodeType
-from typing import Iterator
+from typing import Callable, Iterator
 
 import numpy as np
 
@@ -43,6 +43,7 @@ MAX_TRIED = 600
 MAX_QUOTED = 32
 
 _REDUCTIONS = {"sum", "mean", "max", "min", "var", "std", "argmax", "argmin", "prod"}
+_SELECTIONS = {"max", "min", "argmax", "argmin"}
 _SWAPS = {"sum": "mean", "mean": "sum", "max": "min", "min": "max", "maximum": "minimum",
           "minimum": "maximum", "argmax": "argmin", "argmin": "argmax", "var": "std", "std": "var"}
 _UNWRAPPED = {"reversed", "sqrt", "exp", "log", "tanh", "abs", "square"}
@@ -99,13 +100,19 @@ class Change:
 
 
 def explain(case, oracle, what: str, results: tuple, position: int, expected: np.ndarray, *,
-            backward: bool):
+            backward: bool, again: Callable[[], tuple | None] | None = None):
     """(hint, mistake id) for a student's wrong result `what`, or None. `results` are everything the
     student's function returned on the case (a backward's gradients; a forward's outputs; a loss's
     loss and dx), `results[position]` the one diagnosed. The changed reference must give that one,
     and each of the others must be either what it gives or right (a student may compute dw apart
     from dx, where the reference shares a step between them; but a change in the step computing a
-    right dbeta is never the diagnosis of dx)."""
+    right dbeta is never the diagnosis of dx).
+
+    `again()` gives (another case, the student's results on it), asked for once a change explains
+    this case: the change must explain that one too. On one case a wrong selection (a max-pool's
+    routing of dout) or a swap of two variables can agree with the student's by chance; on two
+    independent draws it does not. Without `again` one case is the proof; if it gives None (the
+    student's code failed on the other case), nothing is claimed."""
     student = np.asarray(results[position], dtype=np.float64)
     if student.shape != expected.shape or getattr(oracle, "public_only", True):
         return None
@@ -126,6 +133,7 @@ def explain(case, oracle, what: str, results: tuple, position: int, expected: np
     reference = _run(None, module, case, backward)
     if reference is None:
         return None
+    second = None
     for change in every[:MAX_TRIED]:
         if _changes_another_result(source, change, functions[0], position):
             continue
@@ -135,11 +143,33 @@ def explain(case, oracle, what: str, results: tuple, position: int, expected: np
         value = changed[position]
         if value.shape != student.shape or _trivial(value, expected, case):
             continue
-        if all(k == position or _equal(_like(mine, theirs), theirs) or _equal(_like(mine, right), right)
-               for k, (mine, theirs, right) in enumerate(zip(results, changed, reference))) \
-                and _equal(student, value):
-            return _hint(what, change), value_mistake(what, change.kind)
+        if not _explains(results, changed, reference, position):
+            continue
+        if again is not None:
+            second = second if second is not None else (again() or ())
+            if not second or not _explains_again(change, module, second, position, backward):
+                continue
+        return _hint(what, change), value_mistake(what, change.kind)
     return None
+
+
+def _explains(results: tuple, changed: tuple, reference: tuple, position: int) -> bool:
+    """The changed reference gives the student's result at `position`, and each other result of the
+    student's is either what it gives or right."""
+    if len(changed) < len(results) or len(reference) < len(results):
+        return False
+    return all(_equal(_like(mine, theirs), theirs) if k == position
+               else _equal(_like(mine, theirs), theirs) or _equal(_like(mine, right), right)
+               for k, (mine, theirs, right) in enumerate(zip(results, changed, reference)))
+
+
+def _explains_again(change: Change, module, second: tuple, position: int, backward: bool) -> bool:
+    case, results = second
+    changed, reference = _run(change, module, case, backward), _run(None, module, case, backward)
+    if changed is None or reference is None or len(changed) <= position:
+        return False
+    value, right = changed[position], reference[position]
+    return not _equal(value, right) and _explains(results, changed, reference, position)
 
 
 def _changes_another_result(source: str, change: Change, top: str, position: int) -> bool:
@@ -334,9 +364,12 @@ def _node_edits(node: ast.AST, parents: list[ast.AST], local: set[str]) -> Itera
             yield ("transpose", ast.Attribute(node, "T", ast.Load()), "transpose_off",
                    f"{node.id}.T where {node.id} belongs")
         sizes = _size_names(parents[0]) if parents else set()
-        for other in sorted(local - {node.id}):
+        outputs = _output_names(parents[0]) if parents else set()
+        for other in sorted(local - {node.id} - outputs):
+            # Two sizes or parameters (stride, pad, N) are too often equal on a case; and a result
+            # read while it is being built (dx for x) is no slip anyone makes.
             if node.id in sizes and other in sizes:
-                continue        # two sizes or parameters (stride, pad, N) are too often equal on a case
+                continue
             yield "variable", ast.Name(other, ast.Load()), "variable_off", f"{other} used where {node.id} belongs"
     elif isinstance(node, ast.Constant) and type(node.value) in (int, float) \
             and (abs(node.value) >= 1e-3 or _shape_index(parents)):
@@ -388,8 +421,8 @@ def _call_edits(node: ast.Call) -> Iterator[tuple]:
         if not _is_method(node):
             swapped = ast.Call(node.func, node.args[::-1], node.keywords)
             yield "transpose", swapped, "transpose_off", "the matrix product's factors swapped"
-    if name not in _REDUCTIONS:
-        return
+    if name not in _REDUCTIONS or name in _SELECTIONS:
+        return      # a max over another axis marks other elements: masks agree by chance too often
     keywords = {k.arg: k for k in node.keywords}
     axis = keywords.get("axis")
     positional = None if _is_method(node) else 1     # np.sum(x, 0): the axis is the second argument
@@ -479,9 +512,11 @@ def _walk(definition: ast.FunctionDef):
 
 def _frozen(parents: list[ast.AST]) -> bool:
     """Inside what must not change: a loop's range (a bound changed could run very long), a while
-    test, a raise, the arguments' defaults, a docstring."""
+    test, a raise, the arguments' defaults, an axis (the reduction's own edits change it)."""
     for parent, child in zip(parents, parents[1:] + [None]):
         if isinstance(parent, (ast.While, ast.Raise, ast.Assert, ast.arguments)):
+            return True
+        if isinstance(parent, ast.keyword) and parent.arg in ("axis", "axes", "keepdims"):
             return True
         if isinstance(parent, ast.Call) and _called(parent) in ("range", "arange", "zeros", "empty", "ones",
                                                                  "zeros_like", "empty_like", "ones_like", "pad"):
@@ -543,6 +578,17 @@ def _local_names(definition: ast.FunctionDef) -> set[str]:
 
 
 @functools.lru_cache(maxsize=256)
+def _output_names(definition: ast.FunctionDef) -> frozenset[str]:
+    """The names the function returns (directly or in its returned tuple)."""
+    names = set()
+    for node in ast.walk(definition):
+        if isinstance(node, ast.Return) and node.value is not None:
+            items = node.value.elts if isinstance(node.value, ast.Tuple) else [node.value]
+            names |= {item.id for item in items if isinstance(item, ast.Name)}
+    return frozenset(names)
+
+
+@functools.lru_cache(maxsize=256)
 def _size_names(definition: ast.FunctionDef) -> frozenset[str]:
     """Names holding a size or a parameter rather than an array: loop counters, and names assigned
     from a shape, a len(), a number or a parameter dict's key (stride = conv_param["stride"])."""
@@ -552,7 +598,21 @@ def _size_names(definition: ast.FunctionDef) -> frozenset[str]:
             names |= {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}
         if isinstance(node, ast.Assign) and _size_like(node.value):
             names |= {n.id for target in node.targets for n in ast.walk(target) if isinstance(n, ast.Name)}
+        if isinstance(node, ast.Call):                  # x.reshape(N, G, -1), range(T), np.zeros((N, D))
+            names |= {n.id for arg in _size_arguments(node) for n in ast.walk(arg) if isinstance(n, ast.Name)}
     return frozenset(names)
+
+
+def _size_arguments(call: ast.Call) -> list[ast.AST]:
+    """The arguments of `call` that are sizes: a reshape's shape, a range's bounds, a new array's shape."""
+    name = _called(call)
+    if name == "reshape":
+        return call.args if _is_method(call) else call.args[1:]
+    if name in ("range", "arange"):
+        return call.args
+    if name in ("zeros", "empty", "ones", "full"):
+        return call.args[:1]
+    return []
 
 
 def _size_like(value: ast.AST) -> bool:

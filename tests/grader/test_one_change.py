@@ -168,3 +168,19 @@ def test_a_change_that_breaks_the_reference_or_its_inputs_is_harmless():
     one_change.explain(case, oracle, "dx", student, 0, oracle.backward(case)[0], backward=True)
     assert all(np.array_equal(before[k], case.arrays[k]) for k in before)
     assert np.array_equal(dout, case.dout)
+
+
+def test_a_diagnosis_is_confirmed_on_a_second_draw():
+    # A change that explains one case but not the student's results on another draw is a chance
+    # agreement, not their mistake: nothing is claimed.
+    case, oracle = case_and_oracle("batchnorm")
+    other = public_cases(EXERCISES["batchnorm"], oracle, COURSE.exercises_dir).main[1]
+    results = _batchnorm_grads(case, mean_path_sign=+1.0)
+    expected = oracle.backward(case)[0]
+
+    def explained(second_results):
+        return one_change.explain(case, oracle, "dx", results, 0, expected, backward=True,
+                                  again=lambda: (other, second_results))
+    assert explained(_batchnorm_grads(other, mean_path_sign=+1.0))[1] == "dx_term_off"
+    assert explained(oracle.backward(other)) is None           # right there: this change is not theirs
+    assert one_change.explain(case, oracle, "dx", results, 0, expected, backward=True, again=lambda: None) is None
