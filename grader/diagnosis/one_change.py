@@ -382,22 +382,23 @@ def _binop_edits(node: ast.BinOp) -> Iterator[tuple]:
     left, right = _quote(node.left), _quote(node.right)
     op = node.op
     if isinstance(op, ast.Mult):
-        yield "factor", node.left, "factor_off", _left_out("the factor", right)
-        yield "factor", node.right, "factor_off", _left_out("the factor", left)
+        yield "factor", node.left, "factor_off", _left_out("the factor", right, left)
+        yield "factor", node.right, "factor_off", _left_out("the factor", left, right)
         yield "factor", ast.BinOp(node.left, ast.Div(), node.right), "factor_off", \
             f"divided by {right} where it multiplies" if right else "a factor divides where it multiplies"
     elif isinstance(op, ast.Div):
-        yield "factor", node.left, "factor_off", _left_out("the division by", right)
+        yield "factor", node.left, "factor_off", _left_out("the division by", right, left)
         yield "factor", ast.BinOp(node.left, ast.Mult(), node.right), "factor_off", \
             f"multiplied by {right} where it divides" if right else "a factor multiplies where it divides"
     elif isinstance(op, ast.Add):
-        yield "term", node.left, "term_off", _left_out("the term", right)
-        yield "term", node.right, "term_off", _left_out("the term", left)
+        yield "term", node.left, "term_off", _left_out("the term", right, left)
+        yield "term", node.right, "term_off", _left_out("the term", left, right)
         yield "sign", ast.BinOp(node.left, ast.Sub(), node.right), "term_off", \
             f"- {right} where + {right} belongs" if right else "a term subtracted where it is added"
     elif isinstance(op, ast.Sub):
-        yield "term", node.left, "term_off", _left_out("the term -", right) if right else "a term is left out"
-        yield "term", ast.UnaryOp(ast.USub(), node.right), "term_off", _left_out("the term", left)
+        yield "term", node.left, "term_off", _left_out("the term -", right, left)
+        yield "term", ast.UnaryOp(ast.USub(), node.right), "term_off", _left_out("the term", left,
+                                                                                  right and f"-{right}")
         yield "sign", ast.BinOp(node.left, ast.Add(), node.right), "term_off", \
             f"+ {right} where - {right} belongs" if right else "a term added where it is subtracted"
         yield "sign", ast.BinOp(node.right, ast.Sub(), node.left), "term_off", \
@@ -482,8 +483,8 @@ def _other_numbers(value, parents: list[ast.AST]) -> list:
     parent = parents[-1] if parents else None
     if _shape_index(parents) and isinstance(value, int):
         return [k for k in (0, 1, 2, 3, -1) if k != value]
-    if isinstance(parent, ast.Subscript):       # other indices into arrays are left alone
-        return []
+    if any(isinstance(p, ast.Subscript) for p in parents):
+        return []       # a number in an index (i + 1 in dout[:, :, i:i + 1]) shifts a selection: masks agree by chance
     options = [value * 2, value / 2] if isinstance(value, float) else [value * 2, value + 1, value - 1]
     if value == 1:
         options = [2, 0.5]
@@ -674,8 +675,12 @@ def _quote(node: ast.AST) -> str | None:
     return text if len(text) <= MAX_QUOTED else None
 
 
-def _left_out(what: str, quoted: str | None) -> str:
-    return f"{what} {quoted} is left out" if quoted else f"{what.removesuffix(' -').split(' by')[0]} is left out"
+def _left_out(what: str, quoted: str | None, kept: str | None = None) -> str:
+    """"the factor gamma is left out"; for a part too long to quote, what is kept instead."""
+    if quoted:
+        return f"{what} {quoted} is left out"
+    noun = what.removesuffix(" -").split(" by")[0]
+    return f"only {kept} is kept: {noun} beside it is left out" if kept else f"{noun} is left out"
 
 
 def _number(value) -> str:
