@@ -12,6 +12,12 @@ and where): the student is told about a mistake they did not make. Prints one li
 shares, and the correct files rejected by any check (should be none).
 
     python bench/hint_share.py [--corpus corpus|real_style|held_out] [--round R] [--seed N] [--seeds N]
+                               [--without-declarations]
+
+`--without-declarations` grades with every exercise's declared mistakes and chain-rule paths switched
+off: what the generic diagnoses alone name (what an instructor's new exercise, with no declared
+mistake, gets). Files named then by a one-change diagnosis (grader/diagnosis/one_change.py) are
+listed with their hint, to be read against the bug sentence.
 
 `held_out` (tests/corpus_held_out) holds files written after the fixes made on `real_style`, their
 expected ids set down before the first run: the honest estimate for code we did not write.
@@ -71,13 +77,24 @@ def judge(expected: dict, report) -> tuple[bool, bool, bool, list[str]]:
     return bool(failing), named, misleading, found
 
 
+ONE_CHANGE_KINDS = ("_factor_off", "_term_off", "_axis_off", "_transpose_off", "_variable_off", "_constant_off",
+                    "_operation_off")
+
+
+def without_declarations() -> None:
+    """Switch off every exercise's declared mistakes and chain-rule paths, for this process."""
+    from grader.oracle import Oracle
+    Oracle.mistakes = lambda self, case, of: []
+    Oracle.chain_rule = lambda self, case, grad_name: ([], None, False)
+
+
 def measure(corpus: str, seed: int | None, verbose: bool = True, round_: int | None = None) -> dict:
     """Figures for one corpus at one seed (`round_`: only the held-out files of that round)."""
     folder = CORPORA[corpus]
     whole = corpus == "corpus"
     manifest = json.loads((folder / "manifest.json").read_text())["buggy"]
     caught = named = misleading = total = hintless = 0
-    gaps, misled = [], []
+    gaps, misled, one_change = [], [], []
     for name, expected in sorted(manifest.items()):
         if "stub" in name or (round_ is not None and expected.get("round", 1) != round_):
             continue
@@ -92,6 +109,10 @@ def measure(corpus: str, seed: int | None, verbose: bool = True, round_: int | N
             misled.append(name)
         if expected.get("known_gap"):
             gaps.append(name)
+        failing = [t for t in report.tests if t.function in expected["flagged"] and t.status != "passed"]
+        changed = next((t for t in failing if (t.mistake or "").endswith(ONE_CHANGE_KINDS)), None)
+        if changed is not None and not is_named:
+            one_change.append((name, expected["bug"], changed.hint))
         mark = "named " if is_named else ("MISLED" if is_misleading else ("caught" if is_caught else "MISSED"))
         if verbose:
             print(f"{mark}  {name:48s} expected {'|'.join(expected_ids(expected)):32s} found {', '.join(found) or '-'}")
@@ -101,7 +122,7 @@ def measure(corpus: str, seed: int | None, verbose: bool = True, round_: int | N
         if report.score != report.max_score:
             rejected.append(path.name)
     return {"total": total, "caught": caught, "named": named, "misleading": misleading, "misled": misled,
-            "hintless": hintless,
+            "hintless": hintless, "one_change": one_change,
             "known_gaps": gaps, "correct": len(list((folder / "correct").glob("*.py"))), "rejected": rejected}
 
 
@@ -113,7 +134,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--seeds", type=int, default=1,
                         help="grade the corpus at seeds 1..N (with --seed: seed..seed+N-1)")
+    parser.add_argument("--without-declarations", action="store_true",
+                        help="declared mistakes and chain-rule paths off: the generic diagnoses alone")
     args = parser.parse_args()
+    if args.without_declarations:
+        without_declarations()
     seeds = [args.seed] if args.seeds == 1 else [(args.seed or 1) + i for i in range(args.seeds)]
     for seed in seeds:
         f = measure(args.corpus, seed, verbose=len(seeds) == 1, round_=args.round_)
@@ -122,6 +147,11 @@ def main() -> None:
               f"{f['misleading']} misleading {f['misled'] or ''}; {f['hintless']} caught but unnamed with a check "
               f"that has no hint; known gaps: {len(f['known_gaps'])}")
         print(f"correct files rejected: {len(f['rejected'])} of {f['correct']} {f['rejected'] or ''}")
+        if f["one_change"]:
+            print(f"\n{len(f['one_change'])} files not named by their ids but given a one-change hint (read each "
+                  "against its bug):")
+            for name, bug, hint in f["one_change"]:
+                print(f"- {name}\n    bug:  {bug}\n    hint: {hint}")
 
 
 if __name__ == "__main__":
