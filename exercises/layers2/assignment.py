@@ -243,15 +243,22 @@ def _pool_windows(case):
 def _plant_pool_ties(case) -> dict[str, np.ndarray]:
     """A tie in one window of every channel: x sunk below 0 (its values stay distinct), then two
     neighbours of that window raised to 1, above everything else, so the two are the tied maximum of
-    every window that holds both (and the unique maximum of a window that holds one)."""
+    every window that holds both (and the unique maximum of a window that holds one). In every other
+    channel of a window at least 2 x 2 the two are diagonal neighbours, (top, left + 1) and (top + 1,
+    left): the row of one and the column of the other is not a maximum (a row argmax and a column argmax
+    taken separately meet there)."""
     x = case.arrays["x"]
     param = case["pool_param"]
     s, wide = param["stride"], param["pool_width"] > 1
+    square = wide and param["pool_height"] > 1
     rows, cols = case.dout.shape[2:]
     planted = x - x.max() - 1.0
     for k, (n, c) in enumerate(np.ndindex(*x.shape[:2])):
         window = (3 * k) % (rows * cols)       # different windows in different channels
         top, left = (window // cols) * s, (window % cols) * s
+        if square and k % 2 == 1:
+            planted[n, c, top, left + 1] = planted[n, c, top + 1, left] = 1.0
+            continue
         planted[n, c, top, left] = planted[(n, c, top, left + 1) if wide else (n, c, top + 1, left)] = 1.0
     return {**case.arrays, "x": planted}
 
@@ -285,6 +292,26 @@ def _judge_pool_ties(case, grads) -> Finding:
         for _, spots in windows:
             for r, q in spots:
                 at_ties[n, c, r, q] = True
+    in_tied = np.zeros(x.shape, dtype=bool)          # the other elements of the tied windows
+    crossed = []                                      # a row of one tied maximum and the column of the other
+    for (n, c), windows in tied.items():
+        for d, spots in windows:
+            (r0, q0), (r1, q1) = sorted(spots)[0], sorted(spots)[-1]
+            for r in range(min(r for r, _ in spots), max(r for r, _ in spots) + 1):
+                for q in range(min(q for _, q in spots), max(q for _, q in spots) + 1):
+                    in_tied[n, c, r, q] = (r, q) not in spots
+            if len(spots) == 2 and r0 != r1 and q0 != q1:
+                crossed.append((n, c, r0, q1, r1, q0, d))
+    off = ~at_ties & ~np.isclose(rest, 0.0, rtol=0, atol=1e-9)
+    if off.any() and not (off & ~in_tied).any():
+        hint = _TIE_HINT
+        if crossed and all(any(np.isclose(dx[n, c, r, q], d, rtol=1e-9, atol=1e-12) for r, q in ((ra, qa), (rb, qb)))
+                           for n, c, ra, qa, rb, qb, d in crossed):
+            hint += (" Here the tied maxima are diagonal neighbours, and your dout went to the row of one and the "
+                     "column of the other (an argmax over the rows and another over the columns, taken separately): "
+                     "take one argmax of the whole window, np.unravel_index(np.argmax(window), window.shape).")
+        return Finding(Status.FAILED, "at a tie (two equal maxima in a window) max_pool_backward_naive gives the "
+                       "window's dout to an element of that window that is not a maximum", hint, "pool_tie_lost")
     if not np.allclose(rest[~at_ties], 0.0, rtol=0, atol=1e-9):
         return Finding(Status.FAILED, "max_pool_backward_naive is wrong away from the tie when a window's maximum "
                        "is tied", "A tie in one window must not change the gradient of the others: each window's "
@@ -352,6 +379,59 @@ def _pool_backward_index(error, function, case):
             "(i, j) starts at (i * stride, j * stride), and the stride can be smaller than the "
             "window. Put the gradient at dx[..., i * stride + row, j * stride + col]."), \
         "pool_backward_moved_by_window_size"
+
+
+DOUT_AT_INPUT_POSITION = re.compile(r"\bdout\w*\[[^\]]*/")
+
+
+def _windows_from_input_size(error, function, case):
+    """A backward looping over input positions, for row in range(0, H, stride), and reading dout at
+    row / stride: ceil(H / stride) positions, more than the H' windows the forward made when they do
+    not tile the input, so dout's index runs past its end. Read from the student's own line (shown on
+    hidden checks too): an index into dout that divides, on a case where that count exceeds dout's."""
+    if case is None or case.dout is None or function != case.exercise.backward \
+            or error.get("type") != "IndexError" or not DOUT_AT_INPUT_POSITION.search(failing_line(error)):
+        return None
+    param = case.extras[0]
+    s = param["stride"]
+    pad = param.get("pad", 0)
+    h, w = case["x"].shape[2:]
+    h_out, w_out = case.dout.shape[2:]
+    counts = {(-(-h // s), -(-w // s)), (-(-(h + 2 * pad) // s), -(-(w + 2 * pad) // s))}
+    if not any(rows > h_out or cols > w_out for rows, cols in counts):
+        return None
+    if "pool_height" in param:
+        return ("Your backward reads dout at row / stride for input positions row in range(0, H, stride): that "
+                "is ceil(H / stride) windows, but the forward pooled H' = 1 + (H - pool_height) // stride of them "
+                "(and W' likewise), so dout's index runs past its end. Loop over dout's positions, for i in "
+                "range(H') and j in range(W'), the window starting at (i * stride, j * stride)."), \
+            "pool_backward_window_count"
+    return ("Your backward reads dout at row / stride for input positions row in range(0, H, stride): that is "
+            "ceil(H / stride) windows, but the forward made H' = 1 + (H + 2 * pad - HH) // stride of them (and W' "
+            "likewise), so dout's index runs past its end here (and where there are more windows, the last ones "
+            "are left out). Loop over dout's positions, for i in range(H') and j in range(W'), the window starting "
+            "at (i * stride, j * stride) of x_pad."), "conv_backward_windows_from_input_size"
+
+
+FIXED_HALF_SLICE = re.compile(r"\[[^\]]*\b[01]\s*::\s*2\b")
+
+
+def _pool_backward_hardcoded_2x2(error, function, case):
+    """dout spread over dx with fixed slices [0::2, 0::2], [1::2, 0::2], ...: an upsampling by 2, right
+    for 2 x 2 pools with stride 2 on even sizes only. Read from the student's own line (shown on hidden
+    checks too) on a case that is not that."""
+    if case is None or function != case.exercise.backward or error.get("type") != "ValueError" \
+            or not FIXED_HALF_SLICE.search(failing_line(error)):
+        return None
+    param = case["pool_param"]
+    h, w = case["x"].shape[2:]
+    if (param["pool_height"], param["pool_width"], param["stride"]) == (2, 2, 2) and h % 2 == 0 and w % 2 == 0:
+        return None
+    return ("Your backward spreads dout with fixed slices such as [0::2, 0::2] and [1::2, 1::2]: an upsampling by 2, "
+            "right only for 2 x 2 pools with stride 2 on an even H and W. Here the pool is "
+            f"{param['pool_height']} x {param['pool_width']} with stride {param['stride']} on {h} x {w}: loop over "
+            "dout's positions (i, j) and give dout[:, :, i, j] to the maximum of the window starting at "
+            "(i * stride, j * stride)."), "pool_backward_hardcoded_2x2"
 
 
 def _pool_output_shape(out_shape, expected, hint, kind, case):
@@ -471,6 +551,13 @@ def _conv_error(error, function, case):
         return ("A slice [pad:-pad] is empty when pad = 0 (-0 is 0, so it stops before it starts): copy x into "
                 "[pad:pad + H, pad:pad + W] of the padded array, or pad with np.pad(x, ((0, 0), (0, 0), (pad, pad), "
                 "(pad, pad)))."), "conv_pad_slice_empty_at_pad_0"
+    if case is not None and function == case.exercise.backward and case["conv_param"]["pad"] != 1 \
+            and error.get("type") == "ValueError" and re.search(r"\[[^\]]*\b1\s*:\s*-\s*1\s*,\s*1\s*:\s*-\s*1\b",
+                                                                failing_line(error)):
+        # the student's own line crops a constant 1 off each side (shown on hidden checks too)
+        return ("Your crop of dx_pad is a fixed [1:-1, 1:-1], right for pad = 1 only; here pad = "
+                f"{case['conv_param']['pad']}. Crop with the pad of conv_param: dx_pad[:, :, pad:pad + H, "
+                "pad:pad + W]."), "conv_crop_hardcoded"
     if case is not None and function == case.exercise.backward and case["conv_param"]["pad"] == 0 \
             and "broadcast" in message and re.search(r"\((\d+,)*0,0\)", message.replace(" ", "")):
         return ("dx_pad[:, :, pad:-pad, pad:-pad] is empty when pad = 0 (-0 is 0): crop with "
@@ -607,6 +694,8 @@ CACHE_IDS = {
     "cache_unpack_mismatch": "a backward unpacks its cache into another number of names than its forward packed",
 }
 CONV_IDS = {
+    "conv_backward_windows_from_input_size": "conv_backward loops over input positions, range(0, H, stride), and "
+                                             "reads dout[row / stride]: ceil(H / stride) windows instead of dout's H'",
     "conv_crop_empty_at_pad_0": "conv_backward crops dx_pad[:, :, pad:-pad, pad:-pad], empty when pad = 0",
     "conv_dw_square_output_assumed": "conv_backward's dw slices x_pad with H' positions for the width too (or W' for "
                                      "the height): the output taken as square",
@@ -624,6 +713,8 @@ CONV_IDS = {
                                   "as square",
 }
 POOL_IDS = {
+    "pool_backward_hardcoded_2x2": "max_pool_backward spreads dout with fixed slices [0::2, 0::2], [1::2, 0::2], ... "
+                                   "(an upsampling by 2): right for 2 x 2 pools with stride 2 on even sizes only",
     "pool_backward_moved_by_window_size": "max_pool_backward puts a window's gradient at i * pool_height + row (the "
                                           "window moved by its size), not i * stride + row",
     "pool_stride_ignored": "max_pool_forward_naive moves its windows by 1 whatever pool_param['stride'] says",
@@ -667,13 +758,14 @@ EXERCISES = [
     Exercise("conv", "conv_forward_naive", "conv_backward_naive", ("x", "w", "b"), _conv_inputs,
              extras=("conv_param",), batched=True, describe=_conv_describe, output_shape=_conv_output_shape,
              gradient_shape=_padded_gradient_shape,
-             error_hint=either(_conv_error, _conv_square_window, _conv_kernel_index_past, _conv_dw_output_square,
+             error_hint=either(_conv_error, _windows_from_input_size, _conv_square_window, _conv_kernel_index_past, _conv_dw_output_square,
                                _conv_window_cut, _conv_output_square, cache_unpacking, numpy2_error, _square_reshape),
              mistake_ids=CONV_IDS),
     Exercise("max_pool", "max_pool_forward_naive", "max_pool_backward_naive", ("x",), _pool_inputs,
              extras=("pool_param",), batched=True, describe=_pool_describe, output_shape=_pool_output_shape,
              convention=Convention(_plant_pool_ties, _judge_pool_ties),
-             error_hint=either(_pool_error, _pool_backward_index, cache_unpacking, numpy2_error, _square_reshape),
+             error_hint=either(_pool_error, _pool_backward_index, _windows_from_input_size, _pool_backward_hardcoded_2x2,
+                               cache_unpacking, numpy2_error, _square_reshape),
              mistake_ids=POOL_IDS),
     Exercise("spatial_batchnorm", "spatial_batchnorm_forward", "spatial_batchnorm_backward", ("x", "gamma", "beta"),
              _spatial_batchnorm_inputs, extras=("bn_param",), batched=True, output_shape=_spatial_output_shape,

@@ -149,6 +149,13 @@ def _batch_axis_dropped(error, function, case):
     """With N = 1, a (k,) array (k an input's width) meets a (1, m) one: a step's input lost its batch axis
     (np.squeeze(x[:, t, :]) drops every size-1 axis). Only where numpy's message shows the shapes (a hidden case's is withheld)."""
     message = error.get("message", "")
+    if error.get("type") == "ValueError" and case is not None and case.arrays["x"].ndim == 3 and \
+            1 in (case.config.get("N"), case.config.get("D")) and \
+            any(re.search(r"\bsqueeze\(\s*x\w*\[", line) for line in _code_lines(error)):
+        size = "N = 1" if case.config.get("N") == 1 else "D = 1"
+        return (f"Here {size}, and your code squeezes a step's input (np.squeeze(x[:, t, :])): np.squeeze() drops "
+                "every size-1 axis, the batch's or the features' too. x[:, t, :] is already (N, D), use it as it "
+                "is."), "squeeze_breaks_n1"      # the traceback's own line says it (a hidden case's message is withheld)
     if error.get("type") != "ValueError" or case is None or not message:
         return None
     if case.config.get("N") != 1:

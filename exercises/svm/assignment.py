@@ -7,7 +7,7 @@ import re
 
 import numpy as np
 
-from grader.declare import Exercise, failing_line
+from grader.declare import PASS, Convention, Exercise, Finding, Status, failing_line
 from grader.diagnosis.slips import CHOOSE_HINT
 
 
@@ -83,9 +83,81 @@ def _svm_error(error, function, case):
     return None
 
 
+def _plant_zero_margins(case) -> dict[str, np.ndarray]:
+    """Margins of exactly 0 (x[j] == x[y] - 1) in every row: the scores rounded to sixteenths, so that
+    x[j] - x[y] + 1 is exact in any order of the sum, then one wrong class set to the correct score
+    minus 1 and, where there is a third class, another to the correct score plus 1/2 (a positive
+    margin beside the zero one)."""
+    x, y = case.arrays["x"], case.extras[0]
+    n, c = x.shape
+    planted = np.round(x * 16.0) / 16.0
+    for i in range(n):
+        planted[i, (y[i] + 1) % c] = planted[i, y[i]] - 1.0
+        if c > 2:
+            planted[i, (y[i] + 2) % c] = planted[i, y[i]] + 0.5
+    return {"x": planted}
+
+
+SVM_ZERO_MARGIN_ID = "svm_zero_margin_wrong"
+SVM_FOUND_BY_ZERO_ID = "svm_correct_class_found_by_zero_margin"
+SVM_INDICATOR_ZERO_ID = "svm_zero_margin_in_indicator_not_in_count"
+SVM_KINK_RULE = ("At a margin of exactly 0 (x[j] == x[y] - 1) the hinge has a kink, and any share of its step is "
+                 "a valid gradient (margins > 0 and margins >= 0 are both fine): dx[i, j] between 0 and 1 / N, as "
+                 "long as the correct class's entry dx[i, y[i]] is minus the sum of the row's other entries.")
+
+
+def _judge_zero_margins(case, grads) -> Finding:
+    """At a margin of exactly 0 any dx[i, j] in [0, 1 / N] is a subgradient, provided the correct class's
+    entry balances the row (minus the sum of its other entries); everywhere else dx is the usual one."""
+    (dx,) = grads
+    x, y = case.arrays["x"], case.extras[0]
+    n = x.shape[0]
+    rows = np.arange(n)
+    margins = x - x[rows, y][:, None] + 1.0
+    wrong = np.ones(x.shape, dtype=bool)
+    wrong[rows, y] = False
+    zero, positive = wrong & (margins == 0), wrong & (margins > 0)
+    if not np.all(np.isfinite(dx)):
+        return Finding(Status.FAILED, "svm_loss gives NaN or inf where a margin is exactly 0", SVM_KINK_RULE,
+                       SVM_ZERO_MARGIN_ID)
+    count = positive.sum(axis=1).astype(float)
+    close = lambda a, b: np.allclose(a, b, rtol=1e-9, atol=1e-12)     # noqa: E731
+    clear = wrong & ~zero
+    if not close(dx[clear], (positive / n)[clear]):
+        return Finding(Status.FAILED, "svm_loss's dx is wrong for classes whose margin is not 0 when some margins "
+                       "are exactly 0", "A class whose margin is positive gets 1 / N, one whose margin is negative "
+                       "0: the margins of exactly 0 must not change that.", SVM_ZERO_MARGIN_ID)
+    share = dx[zero]
+    balanced = close(dx[rows, y], -np.where(wrong, dx, 0.0).sum(axis=1))
+    if balanced and np.all((share >= -1e-12) & (share <= 1.0 / n + 1e-12)):
+        return PASS
+    spread = np.broadcast_to(count[:, None], x.shape)[zero]
+    if zero.any() and np.any(spread > 0) and close(share, -spread / n) and close(dx[rows, y], -count / n):
+        return Finding(Status.FAILED, "svm_loss gives a wrong class whose margin is exactly 0 the correct class's "
+                       "gradient, -(number of positive margins) / N",
+                       "Your dx finds the correct classes as the entries whose margin is 0, and a wrong class with "
+                       "x[j] == x[y] - 1 has that margin too. Find the correct class by its index, dx[np.arange(N), "
+                       "y] = -(number of positive margins) / N, not by a margin's value.", SVM_FOUND_BY_ZERO_ID)
+    if zero.any() and close(share, 1.0 / n) and close(dx[rows, y], -count / n):
+        return Finding(Status.FAILED, "at a margin of exactly 0 svm_loss gives the wrong class 1 / N but the "
+                       "correct class no matching -1 / N",
+                       "Your indicator keeps the margins of exactly 0 (it zeroes only margin < 0), but the count you "
+                       "subtract at the correct class takes margin > 0 only. Use the same test in both: margins > 0 "
+                       "(or >= 0) for the indicator and for the count.", SVM_INDICATOR_ZERO_ID)
+    return Finding(Status.FAILED, "svm_loss's dx is wrong where a margin is exactly 0", SVM_KINK_RULE,
+                   SVM_ZERO_MARGIN_ID)
+
+
 EXERCISES = [
     Exercise("svm", "svm_loss", None, ("x",), _svm_inputs, extras=("y",), batched=True, error_hint=_svm_error,
-             mistake_ids={SVM_COUNT_AXIS_ID: "svm_loss counts the positive margins per class (axis=0) instead of "
+             convention=Convention(_plant_zero_margins, _judge_zero_margins),
+             mistake_ids={SVM_ZERO_MARGIN_ID: "svm_loss's dx is wrong where a margin is exactly 0 (the hinge's "
+                                              "kink): outside [0, 1 / N], or the correct class not balancing it",
+                          SVM_FOUND_BY_ZERO_ID: "svm_loss finds the correct classes as the entries whose margin is 0, "
+                                                "so a wrong class with a margin of exactly 0 gets -(count) / N too",
+                          SVM_INDICATOR_ZERO_ID: "svm_loss's indicator keeps margins of exactly 0 (1 / N) but its count "
+                                                 "at the correct class takes margin > 0 only",
+                          SVM_COUNT_AXIS_ID: "svm_loss counts the positive margins per class (axis=0) instead of "
                                              "per example (axis=1)",
                           SVM_COLUMN_ID: "svm_loss subtracts the correct scores as an (N,) row instead of an (N, 1) "
                                          "column",

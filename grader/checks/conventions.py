@@ -3,7 +3,8 @@
 Where the kinks are and which gradients are accepted there is the exercise's own
 (grader.exercises.base.Convention): ReLU at x == 0 accepts any dx between 0 and dout; max at a tie
 accepts any split of dout between a and b that adds up to dout; max pooling at a tied maximum any
-split of the window's dout, or that dout to each tied maximum (the mask CS231n solutions use).
+split of the window's dout, or that dout to each tied maximum (the mask CS231n solutions use); the SVM
+loss at a margin of exactly 0 any share of the hinge's step, the correct class's entry balancing it.
 """
 from __future__ import annotations
 
@@ -36,8 +37,8 @@ def check(ctx: Context, cases: list[Case]) -> Finding:
     case = ctx.once(_with_kinks, cases[0])
     exercise = case.exercise
     try:
-        _, (backward,) = run_after_forward(ctx, case, backward_only)
-        grads = gradients(backward, case)
+        forward, rest = run_after_forward(ctx, case, backward_only)
+        grads = gradients(forward if exercise.is_loss else rest[0], case)   # a loss gives its gradient itself
     except Failed as failed:
         return failed.finding
     if any(g.shape != x.shape for g, x in zip(grads, case.arrays.values())):

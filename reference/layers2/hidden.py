@@ -188,6 +188,8 @@ BATCHNORM_IDS = {
     "var_path_wrong": "batchnorm dx's path through the variance has the wrong sign or factor (by N, by 2)",
     "direct_path_wrong": "batchnorm dx's direct path has the wrong factor (gamma or 1/std missing)",
     "missing_gamma": "batchnorm dx is missing the factor gamma",
+    "batchnorm_alt_centres_with_var": "batchnorm dx's term through the variance centres x with the variance "
+                                      "(x - var) instead of the mean (x - mean)",
     "batchnorm_jacobian_diagonal_only": "batchnorm dx keeps only d x_hat_i / d x_i (the Jacobian's diagonal): x_i's "
                                         "effect on the other examples through the mean and variance is left out",
     **EPS_IDS,
@@ -195,11 +197,24 @@ BATCHNORM_IDS = {
     **VAR_SUMMED,
 }
 
+def _batchnorm_centred_with_var(c):
+    """The one-line dx with x - var where x - mean belongs in the term through the variance:
+    gamma / std * (dout - mean(dout) - (x - var) / std**2 * mean(dout * (x - mean))), means over the batch."""
+    x, d = c["x"], c.dout
+    mean, var = x.mean(axis=0), x.var(axis=0)
+    std2 = var + _eps(c, "bn_param")
+    return c["gamma"] / np.sqrt(std2) * (d - d.mean(axis=0) - (x - var) / std2 * (d * (x - mean)).mean(axis=0))
+
+
 BATCHNORM_ALT = Hidden(
     lambda rng: {"N": _size(rng, 4, 10), "D": _size(rng, 2, 5)},
     edges=({"N": 3, "D": 3}, {"N": 7, "D": 2, "eps": 1e-2}),
     mistakes=(Mistake("missing_gamma", "dx", "dx is missing gamma: out = gamma * x_hat + beta, so the gradient "
                       "reaching x_hat is gamma * dout.", _batchnorm_without_gamma),
+              Mistake("batchnorm_alt_centres_with_var", "dx", "In the term through the variance your dx has x - var "
+                      "where the centred input x - mean belongs: dx = gamma / std * (dout - mean(dout) - (x - mean) "
+                      "/ std**2 * mean(dout * (x - mean))), means over the batch (axis 0).",
+                      _batchnorm_centred_with_var),
               Mistake("batchnorm_jacobian_diagonal_only", "dx", "Your dx_i uses only d x_hat_i / d x_i. But x_i is in "
                       "the batch mean and variance, so it moves every example's x_hat_j: sum over j, dx = gamma / std "
                       "* (dout - mean(dout) - x_hat * mean(dout * x_hat)), means over the batch (axis 0).",
@@ -633,6 +648,9 @@ def _conv_rows_by_height(c):
 
 
 CONV_IDS = {
+    "conv_window_starts_slice_empty_for_1x1_kernel": "conv_forward_naive sums no window when the kernel is 1 wide or "
+                                                     "1 high (window starts sliced with [:-WW + 1], empty for WW = 1): "
+                                                     "out is b alone",
     "im2col_row_index_by_height": "an im2col conv / pool numbers window (i, j)'s row i * H' + j instead of i * W' + j: "
                                   "windows collide when the output is not square",
     "conv_dx_window_assigned": "conv_backward assigns dx_pad[window] = w * dout (=, not +=): overlapping windows "
@@ -645,12 +663,22 @@ CONV_IDS = {
                               "the stride (right for stride 1 only)",
 }
 
+def _bias_only(c):
+    """out = b at every position: no window summed (the window starts' list empty)."""
+    right = _correlate(c["x"], c["w"], c["b"], _param(c, "stride"), _param(c, "pad"))
+    return np.broadcast_to(c["b"][None, :, None, None], right.shape).copy()
+
+
 CONV = Hidden(
     _conv_config,
     edges=({"x": [2, 3, 5, 5], "F": 2, "HH": 3, "WW": 3, "stride": 1, "pad": 0},
            {"x": [1, 1, 4, 7], "F": 1, "HH": 2, "WW": 3, "stride": 2, "pad": 1},
            {"x": [2, 2, 7, 5], "F": 3, "HH": 3, "WW": 1, "stride": 2, "pad": 2}),
     mistakes=(
+        Mistake("conv_window_starts_slice_empty_for_1x1_kernel", "out", "With a kernel 1 wide or 1 high your out is "
+                "b alone: no window was summed. A list of window starts sliced like range(W_pad)[:-WW + 1] is empty "
+                "when WW = 1 (-0 is 0, so [:0]): take the starts as i * stride for i in range(H'), and j * stride for "
+                "j in range(W').", _bias_only, when=lambda c: 1 in c["w"].shape[2:]),
         Mistake("conv_stride_ignored", "out", "Move each window by conv_param['stride'].",
                 lambda c: _correlate(c["x"], c["w"], c["b"], 1, _param(c, "pad")),
                 when=lambda c: _param(c, "stride") != 1),
@@ -739,16 +767,20 @@ def _window_overwritten(c):
     return dx
 
 
-def _window_dout_then_masked(c):
+def _window_dout_then_masked(c, counted=False):
     """dx[window] = dout (every element of the window, =), then multiplied by a 0/1 mask of the
     elements that are some window's maximum: each maximum keeps the dout of the last window that
-    covered it, its own or not."""
+    covered it, its own or not. `counted`: the mask adds up each window's is-max indicator, so a
+    maximum shared by k windows gets k times that last dout."""
     last, is_some_max = np.zeros_like(c["x"]), np.zeros_like(c["x"])
     for rows, cols, d in _windows(c):
         window = c["x"][:, :, rows, cols]
         last[:, :, rows, cols] = np.broadcast_to(d, window.shape)
         part = is_some_max[:, :, rows, cols]
-        part[window == window.max(axis=(2, 3), keepdims=True)] = 1.0
+        if counted:
+            part += window == window.max(axis=(2, 3), keepdims=True)
+        else:
+            part[window == window.max(axis=(2, 3), keepdims=True)] = 1.0
     return last * is_some_max
 
 
@@ -1015,6 +1047,11 @@ MAX_POOL = Hidden(
                 "window's dout goes to its own maximum, added (+=). Assigning dout to the whole window and masking "
                 "afterwards leaves each maximum the dout of whichever window covered it last.",
                 _window_dout_then_masked, when=_overlap),
+        Mistake("pool_window_overwritten", "dx", "Windows overlap when the stride is smaller than the window: each "
+                "window's dout goes to its own maximum, added (+=). Assigning dout to the whole window (=) and "
+                "multiplying by a count of maxima afterwards leaves each maximum the dout of whichever window "
+                "covered it last, times that count, not the sum of its windows' douts.",
+                lambda c: _window_dout_then_masked(c, counted=True), when=_overlap),
         Mistake("pool_backward_window_count", "dx", "Loop over every window the forward pooled: range(H') and "
                 "range(W'), dout.shape[2] and dout.shape[3]. H // pool_height (or H // stride) leaves windows out.",
                 _backward_by_pool_size, when=_computable(_backward_by_pool_size)),

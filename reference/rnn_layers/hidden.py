@@ -97,12 +97,14 @@ def _states(c, lstm: bool, order="ifog", tanh_out=True):
     return hs, cs
 
 
-def _bptt(c, lstm: bool, carry_h=True, carry_c=True, add_dh=True, dh_into_cell=False, order=reversed, step=None):
+def _bptt(c, lstm: bool, carry_h=True, carry_c=True, add_dh=True, dh_into_cell=False, order=reversed, step=None,
+          steps=None):
     """(dx, dh0, the upstream gradient fed to step 0) of backprop through time, with the variations
     students make: the gradient from step t + 1 carried (or forgotten), dh[:, t] added to it (or only the
     last step's, `add_dh=False`), dh[:, t] fed into the cell's gradient instead of the hidden state's
     (`dh_into_cell`), the steps walked in another order (`order=iter`: first to last), a step backward
-    with one of the steps' mistakes (`step`, its variation)."""
+    with one of the steps' mistakes (`step`, its variation), only the first `steps` steps walked (a loop
+    over range(N), the batch size: the later steps get no gradient)."""
     step = step or {}
     hs, cs = _states(c, lstm)
     dh = c.douts[0]
@@ -112,6 +114,8 @@ def _bptt(c, lstm: bool, carry_h=True, carry_c=True, add_dh=True, dh_into_cell=F
     upstream = dprev_h
     for t in order(range(t_len)):
         own = dh[:, t] if add_dh or t == t_len - 1 else 0
+        if steps is not None and t >= steps:
+            own = 0 * dh[:, t]
         upstream = (0 if dh_into_cell else own) + (dprev_h if carry_h else 0)
         if lstm:
             cell = (dprev_c if carry_c else np.zeros_like(dprev_c)) + (own if dh_into_cell else 0)
@@ -241,11 +245,13 @@ RNN_IDS = {
     "rnn_weights_not_accumulated": "rnn_backward assigns each step's weight gradient (dWh = dWh_t) instead of adding "
                                    "up the steps' gradients",
     **_bptt_ids("rnn", ""),
+    "bptt_loops_over_batch_size": "rnn_backward loops over range(N), the batch size, instead of the T time steps: "
+                                  "the steps from N on get no gradient",
 }
 
 RNN = Hidden(
     _sequence_config,
-    edges=({"N": 2, "T": 1, "D": 3, "H": 2}, {"N": 1, "T": 4, "D": 2, "H": 3}),
+    edges=({"N": 2, "T": 1, "D": 3, "H": 2}, {"N": 1, "T": 4, "D": 2, "H": 3}, {"N": 3, "T": 2, "D": 1, "H": 2}),
     mistakes=(
         Mistake("rnn_h0_ignored", "h", "The first step starts from h0, the initial hidden state given, not zeros.",
                 lambda c: np.stack(_states({**{k: c[k] for k in ("x", "Wx", "Wh", "b")},
@@ -263,6 +269,10 @@ RNN = Hidden(
                   lambda c, k=k: _bptt_last_step_weights(c)[k], when=lambda c: c["x"].shape[1] > 1)
           for k, name in enumerate(("dWx", "dWh", "db"))),
         *_bptt_mistakes(False, ""),
+        Mistake("bptt_loops_over_batch_size", "dx", "rnn_backward walks back through only the first N steps (N = "
+                "x.shape[0], the batch size): the later steps get no gradient. Loop over the T time steps, "
+                "for t in reversed(range(T)) with T = x.shape[1].",
+                lambda c: _bptt_dx(c, False, steps=c["x"].shape[0]), when=lambda c: c["x"].shape[0] < c["x"].shape[1]),
         Mistake("rnn_step_no_tanh", "h", "The step that rnn_forward runs has a mistake: next_h = tanh(x @ Wx + "
                 "prev_h @ Wh + b): the tanh is missing.", lambda c: np.stack(_states(c, False, tanh_out=False)[0][1:], 1)),
         *_step_mistakes_through_time(False, RNN_STEP, (
