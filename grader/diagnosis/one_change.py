@@ -13,7 +13,8 @@ case. Nothing here knows an exercise: an instructor's new exercise gets these di
 
 The changed functions are instructor-written reference code with one node altered: trusted code,
 run in the grading process like the reference itself, on copies of the case's arrays. Changes that
-could loop (a `while` test, a `range` bound) are never made.
+could loop (a `while` test, a `range` bound) are never made, nor those that agree with wrong answers
+by chance too often (the axis of a max, a number inside an index, one size for another).
 """
 from __future__ import annotations
 
@@ -34,9 +35,10 @@ from ..compare import allclose
 from .mistake_ids import value_mistake
 from .values import same_with_nans
 
-# The changed versions tried per diagnosis, in the order below: enough for every function of the
-# built-in references (the largest has about 300), bounded so that a long reference cannot make
-# one failing check slow. A count, not a time, so that a grade's hints do not depend on the machine.
+# The changed versions tried per diagnosis, the commonest slips first (_RANKS). The built-in
+# references have up to about 1,000 (lstm's backward with the step it calls); past the cap are only
+# the last-ranked (one variable for another, a step left out). A count, not a time, so that a
+# grade's hints do not depend on the machine; bounded so that no failing check takes long.
 MAX_TRIED = 600
 
 # A fragment of the reference longer than this is not quoted: the hint names the step instead.
@@ -111,7 +113,7 @@ def explain(case, oracle, what: str, results: tuple, position: int, expected: np
     `again()` gives (another case, the student's results on it), asked for once a change explains
     this case: the change must explain that one too. On one case a wrong selection (a max-pool's
     routing of dout) or a swap of two variables can agree with the student's by chance; on two
-    independent draws it does not. Without `again` one case is the proof; if it gives None (the
+    independent draws that is much rarer. Without `again` one case is the proof; if it gives None (the
     student's code failed on the other case), nothing is claimed."""
     student = np.asarray(results[position], dtype=np.float64)
     if student.shape != expected.shape or getattr(oracle, "public_only", True):
@@ -177,14 +179,14 @@ def _changes_another_result(source: str, change: Change, top: str, position: int
     dx is diagnosed): the student's would then be wrong too, and that result has its own check."""
     if change.function != top or change.step is None:
         return False
-    returned = _returned(source, top)
+    returned = _returned(_functions(source)[top])
     return change.step in returned and returned.index(change.step) != position
 
 
 @functools.lru_cache(maxsize=256)
-def _returned(source: str, function: str) -> tuple[str | None, ...]:
+def _returned(definition: ast.FunctionDef) -> tuple[str | None, ...]:
     """The names the function's last return statement gives, by position (None: not a name)."""
-    returns = [n for n in ast.walk(_functions(source)[function]) if isinstance(n, ast.Return) and n.value]
+    returns = [n for n in ast.walk(definition) if isinstance(n, ast.Return) and n.value]
     if not returns:
         return ()
     value = returns[-1].value
@@ -262,13 +264,16 @@ def _module_with(module, change: Change) -> types.ModuleType:
     return copy_
 
 
-@functools.lru_cache(maxsize=64)
-def _tree(source: str) -> ast.Module:
-    return ast.parse(Path(source).read_text(), filename=source)
-
-
 def _functions(source: str) -> dict[str, ast.FunctionDef]:
-    return {node.name: node for node in _tree(source).body if isinstance(node, ast.FunctionDef)}
+    """The reference's top-level functions, parsed once per version of the file (a course's
+    reference edited while a worker runs is read again, as the oracle reads it)."""
+    return _functions_of(source, Path(source).stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=64)
+def _functions_of(source: str, mtime_ns: int) -> dict[str, ast.FunctionDef]:
+    tree = ast.parse(Path(source).read_text(), filename=source)
+    return {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
 
 
 def _reachable(source: str, start: str, without: str | None = None) -> list[str]:
