@@ -6,9 +6,9 @@ import dataclasses
 import numpy as np
 
 from ..compare import allclose
+from ..diagnosis import one_change
 from ..diagnosis.mistake_ids import value_mistake
 from ..diagnosis.shapes import fmt, output_shape_diagnosis
-from ..diagnosis import one_change
 from ..diagnosis.reevaluated import first_match, forward_candidates
 from ..diagnosis.values import explain_mismatch, localise
 from ..exercises.base import Case

@@ -24,9 +24,8 @@ import zlib
 import numpy as np
 
 from ..compare import allclose, norm, relative_error, rtol_for
-from ..diagnosis import paths
+from ..diagnosis import one_change, paths
 from ..diagnosis.proof import proven_fix, unproven_shape_hint
-from ..diagnosis import one_change
 from ..diagnosis.reevaluated import first_match, reevaluated_candidates
 from ..diagnosis.mistake_ids import value_mistake
 from ..diagnosis.shapes import first_slice, fmt, gradient_shape_diagnosis, gradient_shape_message
@@ -121,7 +120,8 @@ def check_case(ctx: Context, case: Case) -> Finding:
     if forward_ok:
         # The hint is about the first wrong gradient; the dashboard counts every one of them.
         index = matches.index(False)
-        return dataclasses.replace(_mismatch(ctx, case, index, grads, expected[index], student_outs), wrong_gradients=wrong)
+        finding = _mismatch(ctx, case, index, grads, expected[index], student_outs)
+        return dataclasses.replace(finding, wrong_gradients=wrong)
     if not _plausible(ctx, case, student_outs, expected_outs):
         # Credit for "right for your own forward" is for an attempt at this forward, not for any
         # smooth function whose exact gradient is easy (a linear forward and its constant backward).

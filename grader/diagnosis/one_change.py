@@ -413,7 +413,8 @@ def _binop_edits(node: ast.BinOp) -> Iterator[tuple]:
             "a power is left out"
     elif isinstance(op, ast.MatMult):
         yield "transpose", ast.BinOp(node.right, ast.MatMult(), node.left), "transpose_off", \
-            f"{right} @ {left} where {left} @ {right} belongs" if left and right else "the matrix product's factors swapped"
+            (f"{right} @ {left} where {left} @ {right} belongs" if left and right
+             else "the matrix product's factors swapped")
 
 
 def _call_edits(node: ast.Call) -> Iterator[tuple]:
@@ -466,7 +467,8 @@ def _axis_says(name: str, other: ast.AST, current: ast.AST) -> str:
 def _shape_index(parents: list[ast.AST]) -> bool:
     """The node is the index of a shape: x.shape[0]."""
     parent = parents[-1] if parents else None
-    return isinstance(parent, ast.Subscript) and isinstance(parent.value, ast.Attribute) and parent.value.attr == "shape"
+    return (isinstance(parent, ast.Subscript) and isinstance(parent.value, ast.Attribute)
+            and parent.value.attr == "shape")
 
 
 def _other_axes(current: ast.AST) -> Iterator[ast.AST]:
@@ -659,7 +661,8 @@ def _called(node: ast.Call) -> str | None:
 def _is_method(node: ast.Call) -> bool:
     """x.sum(...) rather than np.sum(x, ...)."""
     func = node.func
-    return isinstance(func, ast.Attribute) and not (isinstance(func.value, ast.Name) and func.value.id in ("np", "numpy"))
+    module = isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("np", "numpy")
+    return isinstance(func, ast.Attribute) and not module
 
 
 def _renamed(node: ast.Call, name: str) -> ast.Call:
