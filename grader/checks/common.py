@@ -363,13 +363,17 @@ def backward_blocked(ctx: Context, case: Case, forward_finding: Finding) -> Find
                    f"Fix {exercise.forward} first: its cache is what {exercise.backward} receives.")
 
 
+def values_seed(case: Case) -> int:
+    """A seed from the case's own (hidden) values: what it seeds is as unpredictable as the inputs,
+    and a regrade, which draws the same inputs, draws it again."""
+    return zlib.crc32(b"".join(a.tobytes() for a in case.arrays.values()))
+
+
 def results_again(ctx: Context, case: Case) -> tuple[Case, tuple, tuple] | None:
-    """The case's configuration drawn afresh (a seed from its own values, so a regrade draws it
-    again) and what the student's functions give on it: (case, forward outputs, gradients; none for
-    a loss); None when their code fails there. A diagnosis found on one case is confirmed on this
-    one before it is shown (grader.diagnosis.one_change)."""
-    seed = zlib.crc32(b"".join(np.ascontiguousarray(a).tobytes() for a in case.arrays.values()))
-    again = build_case(case.exercise, case.config, seed, "confirmation", ctx.oracle)
+    """The case's configuration drawn afresh (seeded by values_seed) and what the student's functions
+    give on it: (case, forward outputs, gradients; none for a loss); None when their code fails there.
+    A diagnosis found on one case is confirmed on this one before it is shown (one_change)."""
+    again = build_case(case.exercise, case.config, values_seed(case), "confirmation", ctx.oracle)
     outcomes = ctx.run(case_calls(ctx, again))
     try:
         if forward_problem(outcomes[0], again):

@@ -32,8 +32,9 @@ from typing import Callable, Iterator
 import numpy as np
 
 from ..compare import allclose
+from ..oracle import Oracle
 from .mistake_ids import value_mistake
-from .values import same_with_nans
+from .values import same_values
 
 # The changed versions tried per diagnosis, the commonest slips first (_RANKS). The built-in
 # references have up to about 1,000 (lstm's backward with the step it calls); past the cap are only
@@ -160,8 +161,8 @@ def _explains(results: tuple, changed: tuple, reference: tuple, position: int) -
     student's is either what it gives or right."""
     if len(changed) < len(results) or len(reference) < len(results):
         return False
-    return all(_equal(_like(mine, theirs), theirs) if k == position
-               else _equal(_like(mine, theirs), theirs) or _equal(_like(mine, right), right)
+    return all(same_values(_like(mine, theirs), theirs) if k == position
+               else same_values(_like(mine, theirs), theirs) or same_values(_like(mine, right), right)
                for k, (mine, theirs, right) in enumerate(zip(results, changed, reference)))
 
 
@@ -171,7 +172,7 @@ def _explains_again(change: Change, module, second: tuple, position: int, backwa
     if changed is None or reference is None or len(changed) <= position:
         return False
     value, right = changed[position], reference[position]
-    return not _equal(value, right) and _explains(results, changed, reference, position)
+    return not same_values(value, right) and _explains(results, changed, reference, position)
 
 
 def _changes_another_result(source: str, change: Change, top: str, position: int) -> bool:
@@ -179,19 +180,20 @@ def _changes_another_result(source: str, change: Change, top: str, position: int
     dx is diagnosed): the student's would then be wrong too, and that result has its own check."""
     if change.function != top or change.step is None:
         return False
-    returned = _returned(_functions(source)[top])
+    returns = _returns(_functions(source)[top])
+    returned = returns[-1] if returns else ()
     return change.step in returned and returned.index(change.step) != position
 
 
 @functools.lru_cache(maxsize=256)
-def _returned(definition: ast.FunctionDef) -> tuple[str | None, ...]:
-    """The names the function's last return statement gives, by position (None: not a name)."""
-    returns = [n for n in ast.walk(definition) if isinstance(n, ast.Return) and n.value]
-    if not returns:
-        return ()
-    value = returns[-1].value
-    items = value.elts if isinstance(value, ast.Tuple) else [value]
-    return tuple(item.id if isinstance(item, ast.Name) else None for item in items)
+def _returns(definition: ast.FunctionDef) -> tuple[tuple[str | None, ...], ...]:
+    """The names each return statement of the function gives, by position (None: not a name)."""
+    found = []
+    for node in ast.walk(definition):
+        if isinstance(node, ast.Return) and node.value is not None:
+            items = node.value.elts if isinstance(node.value, ast.Tuple) else [node.value]
+            found.append(tuple(item.id if isinstance(item, ast.Name) else None for item in items))
+    return tuple(found)
 
 
 def _like(mine, theirs: np.ndarray) -> np.ndarray:
@@ -199,14 +201,6 @@ def _like(mine, theirs: np.ndarray) -> np.ndarray:
     loss of shape (1,))."""
     mine = np.asarray(mine, dtype=np.float64)
     return mine.reshape(theirs.shape) if mine.size == theirs.size == 1 else mine
-
-
-def _equal(student: np.ndarray, value: np.ndarray) -> bool:
-    if student.shape != value.shape:
-        return False
-    if np.all(np.isfinite(student)):
-        return bool(np.all(np.isfinite(value))) and allclose(student, value)
-    return same_with_nans(student, value)
 
 
 def _trivial(value: np.ndarray, expected: np.ndarray, case) -> bool:
@@ -227,25 +221,23 @@ def _hint(what: str, change: Change) -> str:
 
 
 def _run(change: Change | None, module, case, backward: bool) -> tuple[np.ndarray, ...] | None:
-    """What the changed reference (None: the reference) returns on copies of the case's arrays (a
-    backward's gradients, or a forward's outputs before its cache), or None if it raises."""
+    """What the changed reference (None: the reference) returns on copies of the case's arrays and
+    douts, called as the oracle calls the reference: a backward's gradients, a forward's outputs, a
+    loss's (loss, dx); None if it raises."""
     if change is not None and change.code is None:
         return None
-    changed = _module_with(module, change) if change is not None else module
-    arrays = {name: np.array(value, copy=True) for name, value in case.arrays.items()}
-    altered = dataclasses.replace(case, arrays=arrays)
     exercise = case.exercise
+    oracle = Oracle({exercise.assignment: _module_with(module, change) if change is not None else module})
+    copies = dataclasses.replace(case, arrays={name: np.array(value, copy=True) for name, value in case.arrays.items()})
+    douts = tuple(np.array(d, copy=True) for d in case.douts)
     try:
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            result = getattr(changed, exercise.forward)(*altered.args())
-            if exercise.is_loss or not backward:
-                outs = result[:len(exercise.output_names)] if not exercise.is_loss else result[:2]
-            else:
-                douts = tuple(np.array(d, copy=True) for d in case.douts)
-                outs = getattr(changed, exercise.backward)(*douts, result[-1])
-                outs = outs if isinstance(outs, tuple) else (outs,)
-            return tuple(np.asarray(out, dtype=np.float64) for out in outs)
+            if backward and not exercise.is_loss:
+                return oracle.backward(copies, dout=douts if isinstance(case.dout, tuple) else douts[0])
+            outs = oracle.forward(copies)
+            outs = outs if isinstance(outs, tuple) else (outs,)
+            return (*outs, *oracle.backward(copies)) if exercise.is_loss else outs
     except Exception:       # the change broke the reference here (a shape, a name): no diagnosis
         return None
 
@@ -369,7 +361,7 @@ def _node_edits(node: ast.AST, parents: list[ast.AST], local: set[str]) -> Itera
             yield ("transpose", ast.Attribute(node, "T", ast.Load()), "transpose_off",
                    f"{node.id}.T where {node.id} belongs")
         sizes = _size_names(parents[0]) if parents else set()
-        outputs = _output_names(parents[0]) if parents else set()
+        outputs = {name for names in _returns(parents[0]) for name in names} if parents else set()
         for other in sorted(local - {node.id} - outputs):
             # Two sizes or parameters (stride, pad, N) are too often equal on a case; and a result
             # read while it is being built (dx for x) is no slip anyone makes.
@@ -583,17 +575,6 @@ def _local_names(definition: ast.FunctionDef) -> set[str]:
             names.add(node.id)
     names.discard("_")      # a placeholder, never a value one could mean
     return names
-
-
-@functools.lru_cache(maxsize=256)
-def _output_names(definition: ast.FunctionDef) -> frozenset[str]:
-    """The names the function returns (directly or in its returned tuple)."""
-    names = set()
-    for node in ast.walk(definition):
-        if isinstance(node, ast.Return) and node.value is not None:
-            items = node.value.elts if isinstance(node.value, ast.Tuple) else [node.value]
-            names |= {item.id for item in items if isinstance(item, ast.Name)}
-    return frozenset(names)
 
 
 @functools.lru_cache(maxsize=256)

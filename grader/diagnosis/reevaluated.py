@@ -18,7 +18,7 @@ import numpy as np
 
 from ..compare import allclose
 from .mistake_ids import value_mistake
-from .values import Candidate, same_with_nans
+from .values import Candidate, same_values
 
 
 def reevaluated_candidates(case, oracle, index: int, grad_name: str, expected: np.ndarray) -> list[Candidate]:
@@ -130,12 +130,7 @@ def _rerun_candidates(case, oracle, index: int, grad_name: str, expected: np.nda
 def first_match(student: np.ndarray, candidates: list[Candidate]) -> Candidate | None:
     """The first candidate the student's result equals (NaN and inf in the same places too)."""
     student = np.asarray(student, dtype=np.float64)
-    for candidate in candidates:
-        if candidate.value.shape != student.shape:
-            continue
-        if allclose(student, candidate.value) if np.all(np.isfinite(student)) else same_with_nans(student, candidate.value):
-            return candidate
-    return None
+    return next((candidate for candidate in candidates if same_values(student, candidate.value)), None)
 
 
 def _add(found: list[Candidate], value, expected: np.ndarray, hint: str, mistake: str | None) -> None:

@@ -98,6 +98,15 @@ def explain_mismatch(what: str, student: np.ndarray, expected: np.ndarray, *,
     return failed(output, None, None)
 
 
+def same_values(student: np.ndarray, candidate: np.ndarray) -> bool:
+    """The student's result equals the candidate: the same shape, close where the student's is finite,
+    and NaN and inf in the same places where it is not."""
+    candidate = np.asarray(candidate, dtype=np.float64)
+    if candidate.shape != student.shape:
+        return False
+    return allclose(student, candidate) if np.all(np.isfinite(student)) else same_with_nans(student, candidate)
+
+
 def same_with_nans(student: np.ndarray, candidate: np.ndarray) -> bool:
     """Equal, with NaN and inf in the same places (and of the same kind)."""
     candidate = np.asarray(candidate, dtype=np.float64)
