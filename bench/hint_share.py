@@ -16,8 +16,9 @@ shares, and the correct files rejected by any check (should be none).
 
 `--without-declarations` grades with every exercise's declared mistakes and chain-rule paths switched
 off: what the generic diagnoses alone name (what an instructor's new exercise, with no declared
-mistake, gets). Files named then by a one-change diagnosis (grader/diagnosis/one_change.py) are
-listed with their hint, to be read against the bug sentence.
+mistake, gets). Files not named by their ids but given a one-change diagnosis (of the reference,
+grader/diagnosis/one_change.py) or a fix proven on the student's own code
+(grader/diagnosis/code_fixes.py) are listed with their hint, to be read against the bug sentence.
 
 `held_out` (tests/corpus_held_out) holds files written after the fixes made on `real_style`, their
 expected ids set down before the first run: the honest estimate for code we did not write.
@@ -77,6 +78,8 @@ def judge(expected: dict, report) -> tuple[bool, bool, bool, list[str]]:
     return bool(failing), named, misleading, found
 
 
+# How a fix proven on the student's own code (grader.diagnosis.code_fixes) words its hint.
+CODE_FIX = "Your code gives the right"
 ONE_CHANGE_KINDS = ("_factor_off", "_term_off", "_axis_off", "_transpose_off", "_variable_off", "_constant_off",
                     "_operation_off")
 
@@ -148,10 +151,12 @@ def main() -> None:
               f"that has no hint; known gaps: {len(f['known_gaps'])}")
         print(f"correct files rejected: {len(f['rejected'])} of {f['correct']} {f['rejected'] or ''}")
         if f["one_change"]:
-            print(f"\n{len(f['one_change'])} files not named by their ids but given a one-change hint (read each "
-                  "against its bug):")
+            fixes = sum(hint.startswith(CODE_FIX) for _, _, hint in f["one_change"])
+            print(f"\n{len(f['one_change'])} files not named by their ids but given a one-change hint of the reference "
+                  f"({len(f['one_change']) - fixes}) or a fix of their own code ({fixes}); read each against its bug:")
             for name, bug, hint in f["one_change"]:
-                print(f"- {name}\n    bug:  {bug}\n    hint: {hint}")
+                print(f"- {name} [{'code fix' if hint.startswith(CODE_FIX) else 'one change'}]\n    bug:  {bug}\n"
+                      f"    hint: {hint}")
 
 
 if __name__ == "__main__":

@@ -176,6 +176,7 @@ def _grade_all(runner, hidden_runner, oracle, exercises: list[Exercise | Kind],
     ordered: list[tuple[tuple, TestResult]] = []
     main_findings: list[dict] = [{} for _ in exercises]
     hidden_too = any(Visibility.HIDDEN in sets for sets in cases)
+    text = source.decode("utf-8", "replace")
     for visibility in [Visibility.VISIBLE] + ([Visibility.HIDDEN] if hidden_too else []):
         through = runner if visibility is Visibility.VISIBLE else hidden_runner
         for position, exercise in enumerate(exercises):
@@ -183,7 +184,8 @@ def _grade_all(runner, hidden_runner, oracle, exercises: list[Exercise | Kind],
                 graded = _grade_kind(exercise, KindRun(through, visibility, seed, course, budget,
                                                        _recorded_answers(oracle, exercise), source, report.graphs))
             else:
-                graded = grade_exercise(Context(through, oracle, exercise), cases[position][visibility],
+                graded = grade_exercise(Context(through, oracle, exercise, text),
+                                        cases[position][visibility],
                                         main_findings[position], budget)
             for rank, result in graded:
                 ordered.append(((position, rank, visibility is Visibility.HIDDEN), result))

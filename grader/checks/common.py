@@ -33,6 +33,8 @@ class Context:
     runner: Runner
     oracle: Oracle
     exercise: Exercise
+    # The student's file as the worker imported it: what a proven fix (checks.fixes) changes.
+    source: str = field(default="", repr=False)
     built: dict = field(default_factory=dict, repr=False)
 
     def once(self, build, *args):

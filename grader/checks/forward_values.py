@@ -14,6 +14,7 @@ from ..diagnosis.values import explain_mismatch, localise
 from ..exercises.base import Case
 from ..results import PASS, Finding, Status
 from ..runner.calls import Call
+from . import code_fixes
 from .common import Context, case_calls, expected_outputs, first_failure, forward_outputs, results_again
 
 
@@ -29,19 +30,25 @@ def check_case(ctx: Context, case: Case) -> Finding:
     # The forward's call is the gradient check's too: a layer's backward runs right after it.
     outs = forward_outputs(ctx.run(case_calls(ctx, case))[0], case)
     for out, right, what in zip(outs, expected_outputs(ctx.oracle, case), case.exercise.output_names):
-        finding = compare_output(case, out, right, ctx.oracle, what, outs=outs,
-                                 again=lambda: (found := results_again(ctx, case)) and found[:2])
+        def again():
+            found = results_again(ctx, case)
+            return found and found[:2]
+
+        def own_fix(results, position, what=what):
+            return code_fixes.explain(ctx, case, what, results, position, backward=False, again=again)
+        finding = compare_output(case, out, right, ctx.oracle, what, outs=outs, again=again, own_fix=own_fix)
         if not finding.passed:
             return finding
     return PASS
 
 
 def compare_output(case: Case, out: np.ndarray, expected: np.ndarray, oracle, what: str | None = None,
-                   outs: tuple | None = None, again=None) -> Finding:
+                   outs: tuple | None = None, again=None, own_fix=None) -> Finding:
     """Shape, then values, of a forward output `what` (default: the only one, or the loss) against
     the expected one; a wrong one is compared with the exercise's declared mistakes, which `oracle`
     computes. `outs`: all the forward's outputs, `out` among them (a diagnosis must explain all);
-    `again()`: another case and the student's outputs on it, to confirm a diagnosis (one_change)."""
+    `again()`: another case and the student's outputs on it, to confirm a diagnosis (one_change);
+    `own_fix(results, position)`: a fix of the student's own code proven to make it right (checks.code_fixes)."""
     exercise = case.exercise
     what = what or exercise.output_names[0]
     if out.shape != expected.shape:
@@ -67,6 +74,8 @@ def compare_output(case: Case, out: np.ndarray, expected: np.ndarray, oracle, wh
     if finding.mistake is None:
         results, position = (outs, exercise.output_names.index(what)) if outs else ((out,), 0)
         changed = one_change.explain(case, oracle, what, results, position, expected, backward=False, again=again)
+        if changed is None and own_fix is not None:
+            changed = own_fix(results, position)
         if changed is not None:
             finding = dataclasses.replace(finding, hint=changed[0], mistake=changed[1])
     if finding.hint is None:

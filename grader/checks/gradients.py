@@ -32,6 +32,7 @@ from ..diagnosis.values import Candidate, explain_mismatch, localise
 from ..exercises.base import Case
 from ..results import PASS, Finding, Status
 from ..runner.calls import Call
+from . import code_fixes
 from .common import (
     Context,
     Failed,
@@ -261,6 +262,8 @@ def _mismatch(ctx: Context, case: Case, index: int, everything: tuple, expected:
             return found and (found[0], (*found[1], *found[2]) if exercise.is_loss else found[2])
         changed = one_change.explain(case, ctx.oracle, grad_name, results, position, expected, backward=True,
                                      again=again)
+        if changed is None:
+            changed = code_fixes.explain(ctx, case, grad_name, results, position, backward=True, again=again)
         if changed is not None:
             finding = dataclasses.replace(finding, hint=changed[0], mistake=changed[1])
     if finding.hint is None:

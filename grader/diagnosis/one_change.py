@@ -90,9 +90,17 @@ class Change:
     edits: tuple
 
     @functools.cached_property
-    def code(self) -> CodeType | None:
+    def tree(self) -> ast.FunctionDef | None:
+        """The changed function's tree; None when an edit cannot be made (the only statement of a block)."""
         changed = copy.deepcopy(self.definition)
         if not all(_apply(changed, list(path), replacement) for path, replacement in self.edits):
+            return None
+        return changed
+
+    @functools.cached_property
+    def code(self) -> CodeType | None:
+        changed = self.tree
+        if changed is None:
             return None
         module = ast.Module(body=[changed], type_ignores=[])
         ast.fix_missing_locations(module)
@@ -269,10 +277,14 @@ def _functions_of(source: str, mtime_ns: int) -> dict[str, ast.FunctionDef]:
 
 
 def _reachable(source: str, start: str, without: str | None = None) -> list[str]:
-    """`start` and the module's functions it calls, directly or not, nearest first; less those
+    """`start` and the reference's functions it calls, directly or not, nearest first; less those
     `without` reaches (the forward's own helpers, which the student's right forward rules out)."""
-    functions = _functions(source)
+    return reachable(_functions(source), start, without)
 
+
+def reachable(functions: dict[str, ast.FunctionDef], start: str, without: str | None = None) -> list[str]:
+    """`start` and the functions of `functions` (a module's, by name) it calls, directly or not,
+    nearest first; less those `without` reaches."""
     def closure(name: str) -> list[str]:
         order, queue = [], [name]
         while queue:
@@ -291,10 +303,16 @@ def _reachable(source: str, start: str, without: str | None = None) -> list[str]
 def changes(source: str, mtime_ns: int, function: str) -> tuple[Change, ...]:
     """Every one-change version of `function` in the reference at `source` (the mtime keys the cache
     to the file's version), in the order they are tried: the commonest slips first."""
-    definition = _functions(source)[function]
+    return changes_in(_functions(source)[function], source)
+
+
+def changes_in(definition: ast.FunctionDef, source: str, extra: Callable | None = None) -> tuple[Change, ...]:
+    """Every one-change version of the function `definition` (of the file `source`), the commonest
+    slips first; `extra(node, parents)` may give more edits of a node, in _node_edits' form."""
+    function = definition.name
     found: list[Change] = []
     same_slip: dict[tuple, list[Change]] = {}
-    for rank, path, replacement, kind, says in _edits(definition):
+    for rank, path, replacement, kind, says in _edits(definition, extra):
         change = Change(function, rank, kind, says, _step(definition, path), source, definition,
                         ((tuple(path), replacement),))
         found.append(change)
@@ -321,12 +339,14 @@ _RANKS = ["overwrite", "term", "factor", "axis", "transpose", "sign", "operation
           "variable", "delete"]
 
 
-def _edits(definition: ast.FunctionDef) -> Iterator[tuple]:
+def _edits(definition: ast.FunctionDef, extra: Callable | None = None) -> Iterator[tuple]:
     local = _local_names(definition)
     for path, node, parents in _walk(definition):
         if _frozen(parents + [node]):
             continue
         for rank, replacement, kind, says in _node_edits(node, parents, local):
+            yield _RANKS.index(rank), path, replacement, kind, says
+        for rank, replacement, kind, says in (extra(node, parents) if extra else ()):
             yield _RANKS.index(rank), path, replacement, kind, says
 
 

@@ -21,7 +21,9 @@ class Call:
     `count_calls_of` names a function of the submission whose calls during this call the worker
     counts (a backward that calls its forward hundreds of times differentiates numerically);
     `helper` names a trusted helper of the worker (worker_main.HELPERS) that drives `function` (a
-    class of the submission) with `args` and returns numbers (an autograd program).
+    class of the submission) with `args` and returns numbers (an autograd program);
+    `patch` is the source of one or more functions of the submission, changed by the grader from the
+    student's own (grader.diagnosis.code_fixes): the call runs with them in place of the module's.
     """
     function: str
     args: tuple = ()
@@ -32,6 +34,7 @@ class Call:
     save_args_as: str | None = None
     count_calls_of: str | None = None
     helper: str | None = None
+    patch: str | None = None
 
 
 @dataclass
@@ -92,5 +95,6 @@ def encode_calls(calls: list[Call]) -> tuple[dict, list[bytes]]:
         "save_args": call.save_args_as,
         **({"count": call.count_calls_of} if call.count_calls_of else {}),
         **({"helper": call.helper} if call.helper else {}),
+        **({"patch": call.patch} if call.patch else {}),
     } for call in calls]
     return {"op": "run", "steps": steps}, buffers

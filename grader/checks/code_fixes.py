@@ -1,0 +1,137 @@
+"""Proving a fix of the student's own code (grader.diagnosis.code_fixes) by running it.
+
+Where nothing else named the cause of a wrong result, changed versions of the student's function
+are run in the sandbox, like their own code, on the failing case: their forward, then the changed
+function. One whose results are right there (the diagnosed one, and each other one either right or
+as wrong as before) is run once more on a second draw of the same configuration; right on both, it
+is shown. A fix never changes a grade: it only words the hint of a check that failed anyway.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+from ..compare import allclose
+from ..diagnosis import code_fixes
+from ..diagnosis.values import same_values
+from ..exercises.base import Case
+from ..runner.calls import Call, Outcome
+from .common import Context, Failed, backward_call, expected_outputs, forward_call, forward_outputs, gradients
+
+# Changed versions sent to the worker in one batch (one round trip each).
+BATCH = 25
+
+# A run that ends like this stopped the worker: the search stops with it.
+_WORKER_LOST = ("timeout", "crashed", "invalid")
+
+
+def explain(ctx: Context, case: Case, what: str, results: tuple, position: int, *, backward: bool,
+            again: Callable[[], tuple | None] | None = None) -> tuple[str, str] | None:
+    """(hint, mistake id) for the student's wrong `results[position]` (named `what`), or None.
+    `results` are all the student's results on the case, as one_change.explain takes them;
+    `again()` gives (another case, the student's results on it)."""
+    oracle = ctx.oracle
+    if not ctx.source or getattr(oracle, "public_only", True):
+        return None             # no right answer to prove a fix against (a release has recorded ones only)
+    exercise = case.exercise
+    changes_backward = backward and not exercise.is_loss
+    start, without = (exercise.backward, exercise.forward) if changes_backward else (exercise.forward, None)
+    candidates = code_fixes.fixes(ctx.source, code_fixes.functions_to_change(ctx.source, start, without),
+                                  file_name="submission")
+    if not candidates:
+        return None
+    right = _right_results(oracle, case, backward)
+    second = None
+    for first in range(0, len(candidates), BATCH):
+        chunk = candidates[first:first + BATCH]
+        ran = _run(ctx, case, chunk, backward)
+        for fix, got in zip(chunk, ran):
+            if got is _LOST:
+                return None
+            if got is None or not _fixes(results, got, right, position):
+                continue
+            if again is not None:
+                second = second if second is not None else (again() or ())
+                if not second or not _fixes_again(ctx, fix, second, position, backward):
+                    continue
+            return fix.hint(what), fix.mistake(what)
+    return None
+
+
+_LOST = object()
+
+
+def _run(ctx: Context, case: Case, fixes: list[code_fixes.Fix], backward: bool) -> list:
+    """Per fix, the results of the student's code with it on the case: None where it failed there,
+    _LOST for it and every later one once the worker was lost."""
+    per_fix = [_calls(case, fix, backward) for fix in fixes]
+    outcomes = ctx.runner.run([call for calls in per_fix for call in calls])
+    found, at = [], 0
+    for calls in per_fix:
+        mine = outcomes[at:at + len(calls)]
+        at += len(calls)
+        if any(outcome.status in _WORKER_LOST for outcome in mine):
+            return found + [_LOST] * (len(fixes) - len(found))
+        found.append(_results(mine, case, backward))
+    return found
+
+
+def _calls(case: Case, fix: code_fixes.Fix, backward: bool) -> list[Call]:
+    if backward and not case.exercise.is_loss:
+        changed = backward_call(case, "fix")
+        return [forward_call(case, save_as="fix"),
+                Call(changed.function, changed.args, want=changed.want, patch=fix.source)]
+    plain = forward_call(case)
+    return [Call(plain.function, plain.args, want=plain.want, patch=fix.source)]
+
+
+def _results(outcomes: list[Outcome], case: Case, backward: bool) -> tuple | None:
+    """What the student's functions gave, in the order `explain` takes results; None if they failed."""
+    exercise = case.exercise
+    try:
+        outs = forward_outputs(outcomes[0], case)
+        if exercise.is_loss:
+            return (*outs, *gradients(outcomes[0], case))
+        return gradients(outcomes[-1], case) if backward else outs
+    except Failed:
+        return None
+
+
+def _right_results(oracle, case: Case, backward: bool) -> tuple:
+    outs = expected_outputs(oracle, case)
+    if case.exercise.is_loss:
+        return (*outs, *oracle.backward(case))
+    return tuple(oracle.backward(case)) if backward else outs
+
+
+def _fixes(before: tuple, after: tuple, right: tuple, position: int) -> bool:
+    """With the fix, the diagnosed result is right, and every other one is right or as it was."""
+    if len(after) < len(before) or len(right) < len(before):
+        return False
+    for k, (old, new, answer) in enumerate(zip(before, after, right)):
+        new, old = _as_float(new), _as_float(old)
+        is_right = new.shape == np.shape(answer) and allclose(new, answer)
+        if k == position and not is_right:
+            return False
+        if k != position and not is_right and not (new.shape == old.shape and same_values(new, old)):
+            return False
+    return True
+
+
+def _fixes_again(ctx: Context, fix: code_fixes.Fix, second: tuple, position: int, backward: bool) -> bool:
+    """The fix is right on the second draw too, where the student's own result is wrong (a draw on
+    which their code is right proves nothing)."""
+    case, results = second
+    right = _right_results(ctx.oracle, case, backward)
+    if len(results) <= position or len(right) <= position:
+        return False
+    mine = _as_float(results[position])
+    if mine.shape == np.shape(right[position]) and allclose(mine, right[position]):
+        return False
+    got = _run(ctx, case, [fix], backward)[0]
+    return got is not None and got is not _LOST and _fixes(results, got, right, position)
+
+
+def _as_float(value) -> np.ndarray:
+    return np.asarray(value, dtype=np.float64)

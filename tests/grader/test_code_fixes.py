@@ -1,0 +1,169 @@
+"""Fixes proven on the student's own code (grader.diagnosis.code_fixes, grader.checks.code_fixes): their
+function changed in one place, run in the sandbox like their code, right on the failing case and on a
+second draw; the hint quotes their line and the change."""
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from grader.cases import public_cases
+from grader.checks import code_fixes as checks_code_fixes
+from grader.checks.common import Context
+from grader.course import find_course
+from grader.diagnosis import code_fixes, one_change
+from grader.engine import grade
+from grader.exercises import catalogue
+from grader.oracle import oracle_for
+from grader.runner.calls import Call
+from grader.runner.inprocess import InProcessRunner
+from grader.runner.process import ProcessRunner
+from tests.authored_course import course_from_guide
+
+# tanh written through cosh, not through tanh's output as the course's reference writes it: a slip
+# in it is no one change of the reference, so only a change of the student's own code can name it.
+COSH_BACKWARD = """
+    import numpy as np
+
+    def tanh_forward(x):
+        return np.tanh(x), x
+
+    def tanh_backward(dout, cache):
+        x = cache
+        local = 1.0 / np.cosh(x) ** {power}
+        return dout * local
+"""
+
+
+@pytest.fixture(scope="module")
+def tanh_course(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("tanh_course")
+    course_from_guide(folder)
+    return folder
+
+
+def _failed(report, function):
+    return [t for t in report.tests if t.function == function and t.status == "failed"]
+
+
+def test_a_slip_in_the_students_own_formula_is_fixed_on_their_line(tanh_course, tmp_path):
+    submission = tmp_path / "tanh.py"
+    submission.write_text(textwrap.dedent(COSH_BACKWARD.format(power=3)))
+    report = grade(submission, course=tanh_course, seed=1)
+    failed = _failed(report, "tanh_backward")
+    assert failed and all(t.mistake == "dx_constant_off" for t in failed)      # public and hidden alike
+    hint = failed[0].hint
+    assert "`3` changed to `2`" in hint and "`local = 1.0 / np.cosh(x) ** 3`" in hint
+    assert "second draw" in hint
+    # nothing of the hidden cases is in it: the same words at another seed
+    assert [t.hint for t in _failed(grade(submission, course=tanh_course, seed=2), "tanh_backward")] == \
+        [t.hint for t in failed]
+
+
+def test_without_a_fix_of_one_change_nothing_is_claimed(tanh_course, tmp_path):
+    # 1 / cosh(x) ** 2 * 0.5 + 0.1: no single change of this line makes it right.
+    submission = tmp_path / "tanh.py"
+    submission.write_text(textwrap.dedent("""
+        import numpy as np
+
+        def tanh_forward(x):
+            return np.tanh(x), x
+
+        def tanh_backward(dout, cache):
+            return dout * (0.5 / np.cosh(cache) ** 2 + 0.1)
+    """))
+    failed = _failed(grade(submission, course=tanh_course, seed=1), "tanh_backward")
+    assert failed and not any("Your code gives the right" in (t.hint or "") for t in failed)
+
+
+def _context(tanh_course, submission: Path):
+    course = find_course(tanh_course)
+    exercise = next(e for e in catalogue(tanh_course).exercises() if e.backward == "tanh_backward")
+    oracle = oracle_for([exercise.assignment], course)
+    cases = public_cases(exercise, oracle, course.exercises_dir).main
+    runner = InProcessRunner(submission)
+    return Context(runner, oracle, exercise, submission.read_text()), cases, oracle
+
+
+def _student_dx(case, power):
+    return (case.dout / np.cosh(case.arrays["x"]) ** power,)
+
+
+def test_a_fix_must_hold_on_a_second_draw_where_the_students_result_is_wrong(tanh_course, tmp_path):
+    submission = tmp_path / "tanh.py"
+    submission.write_text(textwrap.dedent(COSH_BACKWARD.format(power=3)))
+    ctx, cases, oracle = _context(tanh_course, submission)
+    case, other = cases[0], cases[-1]
+
+    def explained(again):
+        return checks_code_fixes.explain(ctx, case, "dx", _student_dx(case, 3), 0, backward=True, again=again)
+    assert explained(lambda: (other, _student_dx(other, 3)))[1] == "dx_constant_off"
+    # on the other draw their result is right: it proves nothing, and nothing is claimed
+    assert explained(lambda: (other, tuple(oracle.backward(other)))) is None
+    assert explained(lambda: None) is None
+
+
+def test_no_fix_without_the_reference(tanh_course, tmp_path):
+    # A student's release has recorded answers only: there is no right answer for a second draw.
+    submission = tmp_path / "tanh.py"
+    submission.write_text(textwrap.dedent(COSH_BACKWARD.format(power=3)))
+    ctx, cases, oracle = _context(tanh_course, submission)
+    oracle.public_only = True
+    try:
+        assert checks_code_fixes.explain(ctx, cases[0], "dx", _student_dx(cases[0], 3), 0, backward=True) is None
+    finally:
+        oracle.public_only = False
+
+
+def test_a_fix_may_not_make_another_result_wrong():
+    right = (np.ones(3), np.full(2, 2.0))
+    wrong_dx, wrong_dw = np.zeros(3), np.zeros(2)
+    assert checks_code_fixes._fixes((wrong_dx, right[1]), right, right, 0)
+    assert checks_code_fixes._fixes((wrong_dx, wrong_dw), (right[0], wrong_dw), right, 0)   # dw as wrong as before
+    assert not checks_code_fixes._fixes((wrong_dx, right[1]), (right[0], wrong_dw), right, 0)  # dw made wrong
+    assert not checks_code_fixes._fixes((wrong_dx, right[1]), (wrong_dx + 5, right[1]), right, 0)  # still wrong
+
+
+@pytest.mark.parametrize("runner_class", [InProcessRunner, ProcessRunner])
+def test_a_changed_function_runs_in_place_of_theirs_for_that_call_only(tmp_path, runner_class):
+    submission = tmp_path / "student.py"
+    submission.write_text(textwrap.dedent("""
+        def scale(x):
+            return 2 * x
+
+        def layer(x):
+            return scale(x) + 1
+    """))
+    changed_helper = "def scale(x):\n    return 3 * x\n"
+    with runner_class(submission) as runner:
+        plain, changed, again = runner.run([Call("layer", (1.0,)), Call("layer", (1.0,), patch=changed_helper),
+                                           Call("layer", (1.0,))])
+        broken = runner.run([Call("layer", (1.0,), patch="def scale(x):\n    return x +\n")])[0]
+    assert (plain.value, changed.value, again.value) == (3.0, 4.0, 3.0)    # the caller calls the changed helper
+    assert broken.status == "error"                                         # a change that does not compile
+
+
+def test_the_changes_are_made_to_the_students_source_and_worded_in_it():
+    source = textwrap.dedent("""
+        import numpy as np
+
+        def backward(dout, cache):
+            x, w = cache
+            dx = dout.dot(w)
+            dw = x.T.dot(dout)
+            return dx, dw
+    """)
+    fixes = code_fixes.fixes(source, code_fixes.functions_to_change(source, "backward"), "submission")
+    transposed = [f for f in fixes if f.kind == "transpose_off" and f.after == "w.T"]
+    assert transposed and transposed[0].line == "dx = dout.dot(w)"
+    assert "def backward(dout, cache):" in transposed[0].source and "dout.dot(w.T)" in transposed[0].source
+    assert len(fixes) <= code_fixes.MAX_TRIED
+    assert code_fixes.fixes("def broken(:\n", ["broken"], "submission") == []     # a file that does not parse
+
+
+def test_one_change_and_code_fixes_share_their_edits():
+    # The same slips, made to a reference (one_change) or to a student's function (code_fixes).
+    definition = code_fixes._parsed("def f(a, b):\n    return a.sum(axis=0) * b\n")["f"]
+    assert {c.kind for c in one_change.changes_in(definition, "f.py")} >= {"axis_off", "factor_off"}
