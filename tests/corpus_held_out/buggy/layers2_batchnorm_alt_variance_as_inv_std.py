@@ -93,13 +93,8 @@ def spatial_groupnorm_backward(dout, cache):
     return (dx.reshape(dout.shape), dgamma.reshape(gamma.shape), dbeta.reshape(gamma.shape))
 
 
-DROPOUT_P_MEANS = 'keep'
-
-
 def dropout_forward(x, dropout_param):
     p, mode = (dropout_param['p'], dropout_param['mode'])
-    if DROPOUT_P_MEANS == 'drop':
-        p = 1 - p
     if 'seed' in dropout_param:
         np.random.seed(dropout_param['seed'])
     if mode == 'train':
