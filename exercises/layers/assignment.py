@@ -12,7 +12,7 @@ import re
 import numpy as np
 
 from grader.declare import (PASS, Convention, Exercise, Extreme, Finding, Rejection, Stability, State, Status,
-                            allclose)
+                            allclose, failing_line)
 
 # --- affine --------------------------------------------------------------------------------------
 
@@ -48,7 +48,17 @@ def _affine_error(error, function, case):
     if x.ndim > 2 and tuple(x.shape) in shapes:
         return (f"x of shape {tuple(x.shape)} goes into the matrix product as it is: flatten it to (N, D) first, "
                 "x.reshape(x.shape[0], -1) @ w + b.", "affine_not_flattened")
+    # Without the message (a hidden case), the student's own line proves it: the forward's x itself
+    # is a factor of the product, on an x with more than two axes.
+    line = failing_line(error.get("traceback", ""))
+    if x.ndim > 2 and not message and _X_IN_PRODUCT.search(line) and "reshape" not in line:
+        return ("x goes into the matrix product as it is, and here it has more than two axes: flatten it to (N, D) "
+                "first, x.reshape(x.shape[0], -1) @ w + b.", "affine_not_flattened")
     return None
+
+
+# x itself as a factor of a matrix product: np.dot(x, w), np.matmul(x, w), x.dot(w), x @ w
+_X_IN_PRODUCT = re.compile(r"(?:\b(?:dot|matmul)\(\s*x\s*,|(?<![\w.])x\s*@|(?<![\w.])x\.dot\()")
 
 
 # --- relu: 0 is the kink -------------------------------------------------------------------------

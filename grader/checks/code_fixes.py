@@ -37,8 +37,10 @@ def explain(ctx: Context, case: Case, what: str, results: tuple, position: int, 
     exercise = case.exercise
     changes_backward = backward and not exercise.is_loss
     start, without = (exercise.backward, exercise.forward) if changes_backward else (exercise.forward, None)
+    # `position` is also where the student's function returns the result: a backward's gradients, a
+    # forward's outputs before its cache, a loss's (loss, dx)
     candidates = code_fixes.fixes(ctx.source, code_fixes.functions_to_change(ctx.source, start, without),
-                                  file_name="submission")
+                                  file_name="submission", position=position)
     if not candidates:
         return None
     right = _right_results(oracle, case, backward)

@@ -254,18 +254,22 @@ def _mismatch(ctx: Context, case: Case, index: int, everything: tuple, expected:
         matched = first_match(student, reevaluated_candidates(case, ctx.oracle, index, grad_name, expected))
         if matched is not None:
             finding = dataclasses.replace(finding, hint=matched.hint, mistake=matched.mistake)
-    if finding.mistake in (None, value_mistake(grad_name, "not_finite")):
-        results, position = ((*student_outs, *everything), 1) if exercise.is_loss else (everything, index)
+    results, position = ((*student_outs, *everything), 1) if exercise.is_loss else (everything, index)
 
-        def again():
-            found = results_again(ctx, case)
-            return found and (found[0], (*found[1], *found[2]) if exercise.is_loss else found[2])
+    def again():
+        found = results_again(ctx, case)
+        return found and (found[0], (*found[1], *found[2]) if exercise.is_loss else found[2])
+    if finding.mistake in (None, value_mistake(grad_name, "not_finite")):
         changed = one_change.explain(case, ctx.oracle, grad_name, results, position, expected, backward=True,
                                      again=again)
-        if changed is None:
-            changed = code_fixes.explain(ctx, case, grad_name, results, position, backward=True, again=again)
         if changed is not None:
             finding = dataclasses.replace(finding, hint=changed[0], mistake=changed[1])
+    # A fix of the student's own code, also where the value is only slightly off (a generic reading,
+    # "look at what is special about these inputs", is all that says otherwise).
+    if finding.mistake in (None, value_mistake(grad_name, "not_finite"), value_mistake(grad_name, "slightly_off")):
+        fixed = code_fixes.explain(ctx, case, grad_name, results, position, backward=True, again=again)
+        if fixed is not None:
+            finding = dataclasses.replace(finding, hint=fixed[0], mistake=fixed[1])
     if finding.hint is None:
         finding = dataclasses.replace(finding, hint=localise(grad_name, student, expected, case.arrays))
     return finding

@@ -22,7 +22,7 @@ from .common import (
 )
 
 
-def _modified(before, after) -> bool:
+def modified(before, after) -> bool:
     if not isinstance(before, np.ndarray):
         return False
     if not isinstance(after, np.ndarray) or after.shape != before.shape:
@@ -36,7 +36,7 @@ def _dict_modified(before, after) -> bool:
         return False
     if not isinstance(after, dict) or set(after) != set(before):
         return True
-    return any(_modified(before[k], after[k]) if isinstance(before[k], np.ndarray) else
+    return any(modified(before[k], after[k]) if isinstance(before[k], np.ndarray) else
                not (type(before[k]) is type(after[k]) and before[k] == after[k]) for k in before)
 
 
@@ -59,7 +59,7 @@ def check_forward(ctx: Context, cases: list[Case]) -> Finding:
         state = exercise.state.param if exercise.state else None
         originals = case.args()
         for name, before, after in zip(exercise.parameters, originals, outcome.args_after or []):
-            if name != state and _modified(before, after):
+            if name != state and modified(before, after):
                 return Finding(Status.FAILED, f"{exercise.forward} modified its input {name} in place",
                                f"Don't write into {name} (e.g. {name}[mask] = 0 or {name} -= ...): work on a copy "
                                f"or build a new array (np.maximum, np.where, {name} * mask).", "input_mutated")
@@ -104,7 +104,7 @@ def check_backward(ctx: Context, cases: list[Case]) -> Finding:
         if finding:
             return finding
         after = backward.args_after or [None] * len(case.douts)
-        changed = [name for name, dout, now in zip(exercise.upstream_names, case.douts, after) if _modified(dout, now)]
+        changed = [name for name, dout, now in zip(exercise.upstream_names, case.douts, after) if modified(dout, now)]
         if changed:
             return Finding(Status.FAILED, f"{exercise.backward} modified {changed[0]} in place",
                            "dout belongs to the caller: don't write into it (dx = dout; dx[mask] = 0 writes into "
@@ -119,13 +119,13 @@ def check_backward(ctx: Context, cases: list[Case]) -> Finding:
 def _inputs_after_sequence(case: Case, first, reread) -> Finding | None:
     exercise = case.exercise
     untouched_by_forward = first.args_after is not None and not any(
-        _modified(before, after) for before, after in zip(case.args(), first.args_after))
+        modified(before, after) for before, after in zip(case.args(), first.args_after))
     if not (untouched_by_forward and reread.ok and reread.args_after is not None):
         return None   # a forward that writes into its inputs is the forward's own check's finding
     before_args = case.args()
     for name in case.arrays:
         before, after = before_args[case.position(name)], reread.args_after[case.position(name)]
-        if _modified(before, after):
+        if modified(before, after):
             return Finding(Status.FAILED, f"{exercise.backward} modified the caller's {name} through the cache",
                            f"Your cache holds {name} itself (a reference, not a copy), so writing into the cached "
                            f"array in {exercise.backward} ({name} = cache; {name}[{name} > 0] = 1) changes the "

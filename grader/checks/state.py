@@ -17,6 +17,7 @@ from ..exercises.base import Case
 from ..results import PASS, Finding, Status
 from ..runner.calls import Call, Ref
 from .common import Context, Failed, as_array, check_pair, outcome_finding, returned_names
+from .mutation import modified
 
 
 def expected_calls(case: Case, settings: dict, steps: list | None = None) -> list[tuple]:
@@ -84,6 +85,9 @@ def _check_settings(ctx: Context, case: Case, settings: dict) -> Finding:
         except Failed as failed:
             return failed.finding
         arrays = steps[i][0]
+        finding = _inputs_kept(exercise, steps[i][1], arrays, outcome)
+        if finding:
+            return finding
         if i < len(steps) - 1:
             before = expected[i - 1][1] if i > 0 else {}
             after = (outcome.args_after or [None] * (len(arrays) + 1))[len(arrays)]
@@ -99,6 +103,19 @@ def _check_settings(ctx: Context, case: Case, settings: dict) -> Finding:
             if finding:
                 return finding
     return PASS
+
+
+def _inputs_kept(exercise, mode: str, arrays: tuple, outcome) -> Finding | None:
+    """The arrays a call was given come back unchanged, in every mode: the mutation check calls the
+    forward in one mode only, and a test-mode branch that normalises x in place (x -= mean) passes it."""
+    after = outcome.args_after or []
+    for name, before, now in zip(exercise.parameters, arrays, after):
+        if modified(before, now):
+            return Finding(Status.FAILED, f"a {mode}-mode call of {exercise.forward} modified its input {name} in place",
+                           f"Don't write into {name} (out = {name}; out -= mean writes into {name} too, since out is "
+                           f"then the same array): build a new array, out = ({name} - mean) / std, or start from "
+                           f"{name}.copy().", "input_mutated")
+    return None
 
 
 def _state_kept(state, mode: str, outcome, param: dict, position: int) -> Finding | None:

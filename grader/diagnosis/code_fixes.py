@@ -25,6 +25,11 @@ from .mistake_ids import value_mistake
 # one_change's reference edits, which run in the grading process.
 MAX_TRIED = 150
 
+# What an eps added inside a square root is told (_student_edits).
+_EPS_SAYS = " inside the root"
+EPS_ADVICE = ("eps keeps the square root away from zero: every step, forward and backward, uses the same "
+              "sqrt(var + eps).")
+
 # A fragment of the student's code longer than this is shortened around the change.
 MAX_SHOWN = 60
 
@@ -63,22 +68,34 @@ def functions_to_change(source: str, start: str, without: str | None = None) -> 
     return one_change.reachable(functions, start, without) if functions else []
 
 
-def fixes(source: str, functions: list[str], file_name: str) -> list[Fix]:
-    """The changed versions of the student's `functions` to try, the commonest slips first, at most
-    MAX_TRIED."""
+def fixes(source: str, functions: list[str], file_name: str, position: int | None = None) -> list[Fix]:
+    """The changed versions of the student's `functions` to try, at most MAX_TRIED: first those in
+    the statements that compute the wrong result (the name the first function returns at
+    `position`: dgamma in `return dx, dgamma, dbeta`), then the rest; the commonest slips first."""
     parsed = _parsed(source)
     lines = source.splitlines()
+    diagnosed = _returned_name(parsed.get(functions[0]) if functions else None, position)
     found = []
     for name in functions:
         definition = parsed.get(name)
         if definition is None:
             continue
-        for change in one_change.changes_in(definition, file_name, extra=_accumulations):
+        for change in one_change.changes_in(definition, file_name, extra=_student_edits):
             fix = _fix(change, definition, lines)
             if fix is not None:
-                found.append((change.rank, fix))
-    found.sort(key=lambda item: item[0])        # stable: the nearest function first within a rank
+                in_its_step = name == functions[0] and diagnosed is not None and change.step == diagnosed
+                found.append(((not in_its_step, change.rank), fix))
+    found.sort(key=lambda item: item[0])        # stable: the nearest function first, then source order
     return [fix for _, fix in found[:MAX_TRIED]]
+
+
+def _returned_name(definition: ast.FunctionDef | None, position: int | None) -> str | None:
+    """The name a function's last return statement gives at `position`, if it is a plain name."""
+    if definition is None or position is None:
+        return None
+    returns = one_change._returns(definition)
+    names = returns[-1] if returns else ()
+    return names[position] if position < len(names) else None
 
 
 @functools.lru_cache(maxsize=16)
@@ -91,14 +108,28 @@ def _parsed(source: str) -> dict[str, ast.FunctionDef]:
     return {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
 
 
-def _accumulations(node: ast.AST, parents: list[ast.AST]):
-    """The edit one_change never needs on a reference: `=` where `+=` belongs. A student's loop that
-    writes `dx[...] = ...` at overlapping windows keeps only the last one."""
+def _student_edits(node: ast.AST, parents: list[ast.AST]):
+    """Edits one_change never needs on a reference, which is right: what a student's code may lack.
+    `=` where `+=` belongs (a loop writing `dx[...] = ...` at overlapping windows keeps only the last
+    one), and eps left out of a square root (the function has an eps, and the root does not use it)."""
     if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Subscript) \
             and any(isinstance(parent, ast.For) for parent in parents):
         target = node.targets[0]
         yield "overwrite", ast.AugAssign(target=target, op=ast.Add(), value=node.value), "term_off", \
             f"{ast.unparse(target)} += ..."
+    if isinstance(node, ast.Call) and one_change._called(node) == "sqrt" and len(node.args) == 1 and parents:
+        eps = _eps_name(parents[0])
+        if eps is not None and not any(isinstance(n, ast.Name) and n.id == eps for n in ast.walk(node.args[0])):
+            argument = ast.BinOp(node.args[0], ast.Add(), ast.Name(eps, ast.Load()))
+            yield "term", ast.Call(node.func, [argument], node.keywords), "term_off", f"+ {eps}{_EPS_SAYS}"
+
+
+def _eps_name(definition: ast.AST) -> str | None:
+    """The function's name for epsilon, if it has one (a parameter or a variable it assigns)."""
+    if not isinstance(definition, ast.FunctionDef):
+        return None
+    names = one_change._local_names(definition)
+    return next((name for name in sorted(names) if name.lower() in ("eps", "epsilon")), None)
 
 
 def _fix(change: one_change.Change, definition: ast.FunctionDef, lines: list[str]) -> Fix | None:
@@ -115,7 +146,8 @@ def _fix(change: one_change.Change, definition: ast.FunctionDef, lines: list[str
     else:
         before, after = _shortened(_text(node), _text(replacement))
     rank = one_change._RANKS[change.rank]
-    return Fix(change.function, change.kind, one_change.ADVICE[rank], lines[line_number - 1].strip(), before, after,
+    advice = EPS_ADVICE if change.says.endswith(_EPS_SAYS) else one_change.ADVICE[rank]
+    return Fix(change.function, change.kind, advice, lines[line_number - 1].strip(), before, after,
                len(change.edits) > 1, _text(tree))
 
 

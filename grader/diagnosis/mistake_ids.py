@@ -69,6 +69,8 @@ NAMED = {
     "numpy_name_misspelt": "the function calls a numpy name that does not exist, close to one that does (np.suma for np.sum)",
     "numpy_removed_api": "a NumPy function or keyword newer NumPy removed (np.lib.pad, np.reshape(newshape=...), "
                          "np.unravel_index(dims=...))",
+    "rand_given_shape_tuple": "np.random.rand or randn given a shape tuple (np.random.rand(x.shape)): they take the "
+                              "sizes as separate numbers, np.random.rand(*x.shape)",
     "axis_not_tuple": "an axis given as a range or a list (np.sum(axis=range(k))): NumPy takes an int or a tuple of ints",
     "index_not_tuple_or_int": "an index NumPy refuses: a list of slices or None where a tuple is needed (x[[slice(None), None]]), or a float",
     "array_unpacked_not_shape": "an array unpacked into its sizes (N, H = prev_h) instead of its shape (N, H = prev_h.shape)",

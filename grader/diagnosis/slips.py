@@ -37,6 +37,8 @@ _TWO_ARRAYS = re.compile(r"np\.(sum|mean)\(\s*([\w.]+)\s*,\s*([A-Za-z_][\w.]*)\s
 
 
 _AXIS_OBJECT = re.compile(r"'(range|list)' object cannot be interpreted as an integer")
+_SHAPE_AS_SIZE = "'tuple' object cannot be interpreted as an integer"
+_RAND_OF_SHAPE = re.compile(r"random\.(rand|randn)\(\s*[\w.\[\]]+\.shape\s*\)")
 _UNPACKED = re.compile(r"(too many|not enough) values to unpack")
 _INVALID_INDEX = "are valid indices"
 _CHOOSE_LIMIT = "at most 64 array objects"
@@ -52,6 +54,14 @@ def slip_hint(kind: str, message: str, trace: str, arrays: tuple[str, ...] = ())
     removed = _removed_api(message) if kind == "TypeError" else None
     if removed:
         return removed
+    if kind == "TypeError" and (_SHAPE_AS_SIZE in message or not message):
+        # the line alone proves it (a hidden case's message is withheld)
+        found = _RAND_OF_SHAPE.search(failing_line(trace))
+        if found:
+            name = found.group(1)
+            return (f"np.random.{name} takes the sizes as separate numbers, not a shape: np.random.{name}(*x.shape), "
+                    f"not np.random.{name}(x.shape) (np.random.random(x.shape) takes a tuple)."), \
+                "rand_given_shape_tuple"
     if kind == "TypeError" and _AXIS_OBJECT.search(message):
         return _axis_object(trace, _AXIS_OBJECT.search(message).group(1))
     if kind == "IndexError" and _INVALID_INDEX in message:

@@ -376,6 +376,8 @@ DROPOUT_IDS = {
     "dropout_p_is_drop_probability": "dropout treats p as the probability of dropping a unit (the pre-2017 convention)",
     "dropout_p_is_keep_probability": "dropout treats p as the probability of keeping a unit, in a course whose p is the "
                                      "probability of dropping it (the pre-2017 convention)",
+    "dropout_scaled_by_drop_probability": "dropout keeps units with the keep probability but divides the kept ones by "
+                                          "the drop probability (1 - keep) instead",
     "dropout_scaled_at_test": "dropout multiplies by p in test mode (inverted dropout leaves test mode alone)",
     "dropout_old_vanilla": "dropout as in the pre-2017 notes: p drops a unit and the kept ones are not rescaled",
     "dropout_keeps_everything": "dropout keeps every unit in training (e.g. rand < p / p, which compares with 1)",
@@ -460,6 +462,10 @@ DROPOUT = Hidden(
                     "in training (then test mode is the identity).",
                     lambda c: c["x"] * (_uniform(c) < 1 - _keep(c)), when=_two_meanings_differ),)
           if P_MEANS == "keep" else _meaning_mistakes("dropout_p_is_keep_probability", DROPOUT_P_DROPS)),
+        Mistake("dropout_scaled_by_drop_probability", "out", "Your mask keeps the right units, but the kept ones are "
+                "divided by the probability of dropping a unit: inverted dropout divides them by the probability of "
+                "keeping one, the same probability the mask keeps with (so that the expected output is x).",
+                lambda c: c["x"] * _kept(c) / (1 - _keep(c)), when=_two_meanings_differ),
         Mistake("dropout_keeps_everything", "out", "In training your mask keeps every unit. Mind the precedence: "
                 "np.random.rand(*x.shape) < p / p compares with p / p = 1; write (np.random.rand(*x.shape) < p) / p.",
                 lambda c: c["x"].copy(), when=lambda c: _training(c) and _keep(c) < 1),

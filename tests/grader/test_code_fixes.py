@@ -167,3 +167,38 @@ def test_one_change_and_code_fixes_share_their_edits():
     # The same slips, made to a reference (one_change) or to a student's function (code_fixes).
     definition = code_fixes._parsed("def f(a, b):\n    return a.sum(axis=0) * b\n")["f"]
     assert {c.kind for c in one_change.changes_in(definition, "f.py")} >= {"axis_off", "factor_off"}
+
+
+def test_a_root_without_eps_is_fixed_where_the_function_has_an_eps():
+    source = textwrap.dedent("""
+        import numpy as np
+
+        def backward(dout, cache):
+            x, var, eps = cache
+            inv = 1 / np.sqrt(var)
+            other = np.sqrt(var + eps)
+            return dout * inv * other
+    """)
+    fixes = code_fixes.fixes(source, ["backward"], "submission")
+    added = [f for f in fixes if f.after == "np.sqrt(var + eps)"]
+    assert [f.line for f in added] == ["inv = 1 / np.sqrt(var)"]        # not the root that has it already
+    assert "sqrt(var + eps)" in added[0].advice
+    assert not any(f.after and "+ eps" in f.after for f in code_fixes.fixes(source.replace("eps", "e"), ["backward"],
+                                                                            "submission"))
+
+
+def test_the_statements_computing_the_wrong_result_are_tried_first():
+    source = textwrap.dedent("""
+        import numpy as np
+
+        def backward(dout, cache):
+            x, x_hat, var = cache
+            dbeta = np.sum(dout, axis=0)
+            dgamma = np.sum(var * dout, axis=0)
+            dx = dout * x_hat * var
+            return dx, dgamma, dbeta
+    """)
+    fixes = code_fixes.fixes(source, ["backward"], "submission", position=1)
+    first_elsewhere = next(k for k, f in enumerate(fixes) if not f.line.startswith("dgamma"))
+    assert all(f.line.startswith("dgamma") for f in fixes[:first_elsewhere])
+    assert any(f.after == "x_hat" for f in fixes[:first_elsewhere])

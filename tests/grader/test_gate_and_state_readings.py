@@ -119,3 +119,39 @@ def test_running_statistics_updated_before_the_mode_branch_are_named(tmp_path):
     failing = [t for t in report.tests if t.function == "batchnorm_forward" and t.status != "passed"]
     assert [t.mistake for t in failing] == ["test_mode_changed_running_stats"]
     assert "train branch" in failing[0].hint
+
+
+def test_a_test_mode_that_normalises_x_in_place_is_caught(tmp_path):
+    # The mutation check calls the forward in train mode only; the state check's test-mode call
+    # sees x come back changed (held-out round 15: out = x; out -= running_mean; ...).
+    in_place = BATCHNORM.replace(
+        '''    mean, var = x.mean(axis=0), x.var(axis=0)
+    running_mean = momentum * running_mean + (1 - momentum) * mean
+    running_var = momentum * running_var + (1 - momentum) * var
+    bn_param["running_mean"], bn_param["running_var"] = running_mean, running_var
+    if mode == "train":
+        x_hat = (x - mean) / np.sqrt(var + eps)
+    elif mode == "test":
+        x_hat = (x - running_mean) / np.sqrt(running_var + eps)''',
+        '''    if mode == "train":
+        mean, var = x.mean(axis=0), x.var(axis=0)
+        bn_param["running_mean"] = momentum * running_mean + (1 - momentum) * mean
+        bn_param["running_var"] = momentum * running_var + (1 - momentum) * var
+        x_hat = (x - mean) / np.sqrt(var + eps)
+    elif mode == "test":
+        x_hat = x
+        x_hat -= running_mean
+        x_hat /= np.sqrt(running_var + eps)''')
+    assert in_place != BATCHNORM
+    submission = tmp_path / "layers.py"
+    submission.write_text(in_place)
+    report = grade(submission, assignment=None, seed=1)
+    failing = [t for t in report.tests if t.function == "batchnorm_forward" and t.status != "passed"]
+    assert [t.mistake for t in failing] == ["input_mutated"]
+    assert "test-mode call" in failing[0].output and "x.copy()" in failing[0].hint
+    # without the in-place lines, the same file passes batchnorm_forward
+    submission.write_text(in_place.replace("        x_hat = x\n        x_hat -= running_mean\n"
+                                           "        x_hat /= np.sqrt(running_var + eps)",
+                                           "        x_hat = (x - running_mean) / np.sqrt(running_var + eps)"))
+    assert all(t.status == "passed" for t in grade(submission, assignment=None, seed=1).tests
+               if t.function == "batchnorm_forward")

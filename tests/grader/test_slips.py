@@ -126,3 +126,15 @@ def test_an_array_argument_unpacked_into_sizes_is_named_only_when_it_is_an_array
 def test_np_choose_past_its_limit_is_named_by_its_message():
     hint, mistake = slip_hint("ValueError", "Need at least 0 and at most 64 array objects.", "")
     assert mistake == "np_choose_limit" and "x[np.arange(N), y]" in hint
+
+
+def test_a_shape_given_to_rand_is_named_from_the_line_even_without_the_message():
+    trace = ('  File "layers2.py", line 9, in dropout_forward\n    mask = (np.random.rand(x.shape) < p) / p\n'
+             "TypeError: 'tuple' object cannot be interpreted as an integer")
+    message = "TypeError: 'tuple' object cannot be interpreted as an integer"
+    hint, mistake = slip_hint("TypeError", message, trace)
+    assert mistake == "rand_given_shape_tuple" and "np.random.rand(*x.shape)" in hint
+    assert slip_hint("TypeError", "", trace)[1] == "rand_given_shape_tuple"     # a hidden case: the line proves it
+    # the same message from another line (range(x.shape)) is not this slip
+    other = trace.replace("np.random.rand(x.shape) < p", "range(x.shape)")
+    assert slip_hint("TypeError", message, other) is None
