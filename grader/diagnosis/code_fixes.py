@@ -23,7 +23,7 @@ from .mistake_ids import value_mistake
 # The changed versions tried per diagnosis, the commonest slips first: each is a run of the
 # student's code in the sandbox (their forward, then the changed function), so fewer than
 # one_change's reference edits, which run in the grading process.
-MAX_TRIED = 150
+MAX_TRIED = 100
 
 # What an eps added inside a square root is told (_student_edits).
 _EPS_SAYS = " inside the root"
@@ -75,18 +75,23 @@ def fixes(source: str, functions: list[str], file_name: str, position: int | Non
     parsed = _parsed(source)
     lines = source.splitlines()
     diagnosed = _returned_name(parsed.get(functions[0]) if functions else None, position)
-    found = []
+    ordered = []
     for name in functions:
         definition = parsed.get(name)
         if definition is None:
             continue
         for change in one_change.changes_in(definition, file_name, extra=_student_edits):
-            fix = _fix(change, definition, lines)
-            if fix is not None:
-                in_its_step = name == functions[0] and diagnosed is not None and change.step == diagnosed
-                found.append(((not in_its_step, change.rank), fix))
-    found.sort(key=lambda item: item[0])        # stable: the nearest function first, then source order
-    return [fix for _, fix in found[:MAX_TRIED]]
+            in_its_step = name == functions[0] and diagnosed is not None and change.step == diagnosed
+            ordered.append(((not in_its_step, change.rank), change, definition))
+    ordered.sort(key=lambda item: item[0])      # stable: the nearest function first, then source order
+    found = []
+    for _, change, definition in ordered:      # a changed source is made only for those tried
+        fix = _fix(change, definition, lines)
+        if fix is not None:
+            found.append(fix)
+        if len(found) == MAX_TRIED:
+            break
+    return found
 
 
 def _returned_name(definition: ast.FunctionDef | None, position: int | None) -> str | None:
@@ -148,12 +153,12 @@ def _fix(change: one_change.Change, definition: ast.FunctionDef, lines: list[str
     rank = one_change._RANKS[change.rank]
     advice = EPS_ADVICE if change.says.endswith(_EPS_SAYS) else one_change.ADVICE[rank]
     return Fix(change.function, change.kind, advice, lines[line_number - 1].strip(), before, after,
-               len(change.edits) > 1, _text(tree))
+               len(change.edits) > 1, ast.unparse(ast.fix_missing_locations(tree)))
 
 
 def _text(node: ast.AST) -> str:
-    """The node's source; a new node gets the locations unparse needs."""
-    return ast.unparse(ast.fix_missing_locations(copy.deepcopy(node)))
+    """The node's source; a new node gets the locations unparse needs (on a copy: it may be shared)."""
+    return ast.unparse(node if hasattr(node, "lineno") else ast.fix_missing_locations(copy.deepcopy(node)))
 
 
 def _node_at(definition: ast.FunctionDef, path: list) -> ast.AST:

@@ -78,6 +78,10 @@ class Runner(Protocol):
 
     def captured_output(self) -> str: ...
 
+    def aside(self) -> "Runner":
+        """A runner for calls that must leave no trace in this one's worker (its state, its output,
+        its plan): diagnostic re-runs of changed student code."""
+
     def close(self) -> None: ...
 
 

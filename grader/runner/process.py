@@ -64,6 +64,7 @@ class ProcessRunner:
         self._importing = False            # the worker was asked to import and has not answered yet
         self._import_deadline = 0.0
         self._received = 0                 # bytes of arrays received from every worker of this runner
+        self._aside: ProcessRunner | None = None
 
     @property
     def zygote(self) -> Zygote:
@@ -154,7 +155,20 @@ class ProcessRunner:
         self._ensure_worker()
         return self._load_error
 
+    def aside(self) -> "ProcessRunner":
+        """A second worker for the same submission, for calls that must leave no trace in this one:
+        re-runs of the student's code with a change of the grader's (grader.checks.code_fixes). What
+        it prints is never read, and nothing it runs is replayed here or disturbs this one's plan.
+        It is started when first asked for, shares this runner's deadline, and closes with it."""
+        if self._aside is None:
+            self._aside = ProcessRunner(self.path, call_timeout=self.call_timeout, import_timeout=self.import_timeout,
+                                        total_timeout=max(self.deadline - time.monotonic(), 0.0),
+                                        memory_bytes=self.memory_bytes, sandbox=self.sandbox, zygote=self._zygote)
+        return self._aside
+
     def close(self) -> None:
+        if self._aside is not None:
+            self._aside.close()
         if self.pid is not None:
             try:
                 protocol.write_message(self._send_fd, {"op": "exit"}, [])

@@ -55,6 +55,14 @@ class HiddenRunner:
     def captured_output(self) -> str:
         return ""        # what the student printed during hidden checks is never shown
 
+    def aside(self) -> "HiddenRunner":
+        """The wrapped runner's second worker, redacted the same way."""
+        aside = getattr(self._runner, "aside", None)
+        other = HiddenRunner.__new__(HiddenRunner)
+        other.__dict__.update(self.__dict__)
+        other._runner = aside() if aside is not None else self._runner
+        return other
+
     def close(self) -> None:
         """The wrapped runner is closed by whoever opened it."""
 
