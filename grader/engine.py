@@ -175,6 +175,7 @@ def _grade_all(runner, hidden_runner, oracle, exercises: list[Exercise | Kind],
     code wrote into an exception or a type's name reaches their findings."""
     ordered: list[tuple[tuple, TestResult]] = []
     main_findings: list[dict] = [{} for _ in exercises]
+    across: list[dict] = [{} for _ in exercises]
     hidden_too = any(Visibility.HIDDEN in sets for sets in cases)
     text = source.decode("utf-8", "replace")
     for visibility in [Visibility.VISIBLE] + ([Visibility.HIDDEN] if hidden_too else []):
@@ -184,7 +185,7 @@ def _grade_all(runner, hidden_runner, oracle, exercises: list[Exercise | Kind],
                 graded = _grade_kind(exercise, KindRun(through, visibility, seed, course, budget,
                                                        _recorded_answers(oracle, exercise), source, report.graphs))
             else:
-                graded = grade_exercise(Context(through, oracle, exercise, text),
+                graded = grade_exercise(Context(through, oracle, exercise, text, across=across[position]),
                                         cases[position][visibility],
                                         main_findings[position], budget)
             for rank, result in graded:

@@ -40,42 +40,48 @@ def explain(ctx: Context, case: Case, what: str, results: tuple, position: int, 
     # `position` is also where the student's function returns the result: a backward's gradients, a
     # forward's outputs before its cache, a loss's (loss, dx)
     right = _right_results(oracle, case, backward)
-    # One search per wrong result and block of checks (the public or the hidden ones): each case a
-    # check fails on would search again, at the cost of a few hundred runs of the student's code.
-    # Later cases only try the fix found, or nothing.
+    # One search per wrong result and grade: each case a check fails on, public or hidden, would
+    # search again, at the cost of a hundred runs of the student's code. Later cases try only the fix
+    # found, or nothing where the search found none.
     searched = ("code_fixes", start, what, backward)
-    if searched in ctx.built:
-        found = ctx.built[searched][0]
+    if searched in ctx.across:
+        found = ctx.across[searched]
         if found is None:
             return None
         got = _run(ctx, case, [found], backward)[0]
         ok = got is not None and got is not _LOST and _fixes(results, got, right, position)
         return (found.hint(what), found.mistake(what)) if ok else None
-    found = _search(ctx, case, start, without, results, right, position, backward, again)
-    ctx.built[searched] = (found, ())
+    found, conclusive = _search(ctx, case, start, without, results, right, position, backward, again)
+    if found is not None or conclusive:
+        ctx.across[searched] = found
     return None if found is None else (found.hint(what), found.mistake(what))
 
 
 def _search(ctx: Context, case: Case, start: str, without: str | None, results: tuple, right: tuple, position: int,
-            backward: bool, again) -> code_fixes.Fix | None:
-    """The first changed version that makes the result right on the case and on a second draw."""
+            backward: bool, again) -> tuple[code_fixes.Fix | None, bool]:
+    """(the first changed version that makes the result right on the case and on a second draw,
+    whether the search was conclusive): a fix that could not be confirmed (the student's own result
+    is right on the second draw, as a slightly-off one can be) leaves the question open for a
+    later case."""
     candidates = code_fixes.fixes(ctx.source, code_fixes.functions_to_change(ctx.source, start, without),
                                   file_name="submission", position=position)
-    second = None
+    second, conclusive = None, True
     for first in range(0, len(candidates), BATCH):
         chunk = candidates[first:first + BATCH]
         ran = _run(ctx, case, chunk, backward)
         for fix, got in zip(chunk, ran):
             if got is _LOST:
-                return None
+                return None, False
             if got is None or not _fixes(results, got, right, position):
                 continue
             if again is not None:
                 second = second if second is not None else (again() or ())
-                if not second or not _fixes_again(ctx, fix, second, position, backward):
+                confirmed = _fixes_again(ctx, fix, second, position, backward) if second else None
+                if not confirmed:
+                    conclusive = conclusive and confirmed is False
                     continue
-            return fix
-    return None
+            return fix, True
+    return None, conclusive
 
 
 _LOST = object()
@@ -141,16 +147,16 @@ def _fixes(before: tuple, after: tuple, right: tuple, position: int) -> bool:
     return True
 
 
-def _fixes_again(ctx: Context, fix: code_fixes.Fix, second: tuple, position: int, backward: bool) -> bool:
-    """The fix is right on the second draw too, where the student's own result is wrong (a draw on
-    which their code is right proves nothing)."""
+def _fixes_again(ctx: Context, fix: code_fixes.Fix, second: tuple, position: int, backward: bool) -> bool | None:
+    """Whether the fix is right on the second draw too; None where that draw proves nothing (the
+    student's own result is right there, or missing)."""
     case, results = second
     right = _right_results(ctx.oracle, case, backward)
     if len(results) <= position or len(right) <= position:
-        return False
+        return None
     mine = _as_float(results[position])
     if mine.shape == np.shape(right[position]) and allclose(mine, right[position]):
-        return False
+        return None
     got = _run(ctx, case, [fix], backward)[0]
     return got is not None and got is not _LOST and _fixes(results, got, right, position)
 

@@ -33,9 +33,11 @@ class Context:
     runner: Runner
     oracle: Oracle
     exercise: Exercise
-    # The student's file as the worker imported it: what a proven fix (checks.fixes) changes.
+    # The student's file as the worker imported it: what a proven fix (checks.code_fixes) changes.
     source: str = field(default="", repr=False)
     built: dict = field(default_factory=dict, repr=False)
+    # What the exercise's blocks of checks (public, then hidden) share within one grade.
+    across: dict = field(default_factory=dict, repr=False)
 
     def once(self, build, *args):
         """build(*args), built once per block of checks (the engine clears `built` per exercise and

@@ -24,6 +24,9 @@ from .mistake_ids import value_mistake
 # student's code in the sandbox (their forward, then the changed function), so fewer than
 # one_change's reference edits, which run in the grading process.
 MAX_TRIED = 100
+# Of those, at most this many in the statements that compute the wrong result itself (tried first): a
+# long formula has dozens of one-variable swaps, and the slip may be a step before it (a root without eps).
+IN_STEP = 60
 
 # What an eps added inside a square root is told (_student_edits).
 _EPS_SAYS = " inside the root"
@@ -69,23 +72,25 @@ def functions_to_change(source: str, start: str, without: str | None = None) -> 
 
 
 def fixes(source: str, functions: list[str], file_name: str, position: int | None = None) -> list[Fix]:
-    """The changed versions of the student's `functions` to try, at most MAX_TRIED: first those in
-    the statements that compute the wrong result (the name the first function returns at
+    """The changed versions of the student's `functions` to try, at most MAX_TRIED: first up to
+    IN_STEP in the statements that compute the wrong result (the name the first function returns at
     `position`: dgamma in `return dx, dgamma, dbeta`), then the rest; the commonest slips first."""
     parsed = _parsed(source)
     lines = source.splitlines()
     diagnosed = _returned_name(parsed.get(functions[0]) if functions else None, position)
-    ordered = []
+    in_step, elsewhere = [], []
     for name in functions:
         definition = parsed.get(name)
         if definition is None:
             continue
         for change in one_change.changes_in(definition, file_name, extra=_student_edits):
             in_its_step = name == functions[0] and diagnosed is not None and change.step == diagnosed
-            ordered.append(((not in_its_step, change.rank), change, definition))
-    ordered.sort(key=lambda item: item[0])      # stable: the nearest function first, then source order
+            (in_step if in_its_step else elsewhere).append((change, definition))
+    # stable sorts: the nearest function first, then source order, within a rank
+    in_step.sort(key=lambda item: item[0].rank)
+    elsewhere.sort(key=lambda item: item[0].rank)
     found = []
-    for _, change, definition in ordered:      # a changed source is made only for those tried
+    for change, definition in in_step[:IN_STEP] + elsewhere:   # a changed source is made only for those tried
         fix = _fix(change, definition, lines)
         if fix is not None:
             found.append(fix)

@@ -98,7 +98,7 @@ def test_a_fix_must_hold_on_a_second_draw_where_the_students_result_is_wrong(tan
     case, other = cases[0], cases[-1]
 
     def explained(again):
-        ctx.built.clear()       # a new block of checks: the search is made once per block
+        ctx.across.clear()      # another grade: the search is made once per wrong result and grade
         return checks_code_fixes.explain(ctx, case, "dx", _student_dx(case, 3), 0, backward=True, again=again)
     assert explained(lambda: (other, _student_dx(other, 3)))[1] == "dx_constant_off"
     # on the other draw their result is right: it proves nothing, and nothing is claimed
@@ -106,8 +106,8 @@ def test_a_fix_must_hold_on_a_second_draw_where_the_students_result_is_wrong(tan
     assert explained(lambda: None) is None
 
 
-def test_one_search_per_wrong_result_and_block_of_checks(tanh_course, tmp_path):
-    # A later case of the same block tries only the fix found first (or nothing, if none was).
+def test_one_search_per_wrong_result_and_grade(tanh_course, tmp_path):
+    # A later case of the same grade, public or hidden, tries only the fix found first.
     submission = tmp_path / "tanh.py"
     submission.write_text(textwrap.dedent(COSH_BACKWARD.format(power=3)))
     ctx, cases, oracle = _context(tanh_course, submission)
@@ -115,8 +115,8 @@ def test_one_search_per_wrong_result_and_block_of_checks(tanh_course, tmp_path):
     assert checks_code_fixes.explain(ctx, first, "dx", _student_dx(first, 3), 0, backward=True)[1] == "dx_constant_off"
     # the fix found is tried on the later case, and holds there
     assert checks_code_fixes.explain(ctx, later, "dx", _student_dx(later, 3), 0, backward=True)[1] == "dx_constant_off"
-    searched = [key for key in ctx.built if key[0] == "code_fixes"]
-    assert len(searched) == 1 and ctx.built[searched[0]][0].after == "2"
+    searched = [key for key in ctx.across if key[0] == "code_fixes"]
+    assert len(searched) == 1 and ctx.across[searched[0]].after == "2"
 
 
 def test_no_fix_without_the_reference(tanh_course, tmp_path):

@@ -2,6 +2,7 @@
 one that would not work is replaced by what is certainly true (issue 20's measured cases)."""
 from __future__ import annotations
 
+from grader.checks import code_fixes
 from grader.engine import grade
 
 
@@ -81,11 +82,24 @@ def test_a_nearly_right_result_is_told_it_is_nearly_right(mutant):
     assert loss.measures["relative_error"] < 1e-3
 
 
-def test_a_wrong_result_that_nothing_explains_is_told_where_it_is_wrong(mutant):
-    # A sigmoid backward with a slip in its x < 0 branch that no declared mistake describes.
-    report = grade(mutant("layers", "dx = s * (1.0 - s) * dout",
-                          "dx = np.where(x_sign >= 0, s * (1.0 - s), 0.5 * s * (1.0 - s)) * dout",
-                          "    cache = out  # the derivative", "    cache = (out, x)  # the derivative",
-                          "    s = cache\n", "    s, x_sign = cache\n"), assignment="layers", public_only=True)
+def _sigmoid_with_a_slip_below_zero(mutant, below: str):
+    """A sigmoid backward whose x < 0 branch computes `below`, which no declared mistake describes."""
+    return mutant("layers", "dx = s * (1.0 - s) * dout", f"dx = np.where(x_sign >= 0, s * (1.0 - s), {below}) * dout",
+                  "    cache = out  # the derivative", "    cache = (out, x)  # the derivative",
+                  "    s = cache\n", "    s, x_sign = cache\n")
+
+
+def test_a_wrong_result_that_nothing_explains_is_told_where_it_is_wrong(mutant, monkeypatch):
+    # Two slips in the branch, and no fix of the student's code tried (one that makes the branch's
+    # condition always true, x_sign changed to s, would be one): what is left says where it is wrong.
+    monkeypatch.setattr(code_fixes, "explain", lambda *args, **kwargs: None)
+    report = grade(_sigmoid_with_a_slip_below_zero(mutant, "0.5 * s * (1.0 - s) + 0.1"), assignment="layers",
+                   public_only=True)
     [flag, *_] = gradient_findings(report, "sigmoid_backward")
     assert flag.mistake is None and "right where x > 0 and wrong where x < 0" in flag.hint
+
+
+def test_a_slip_one_change_of_their_code_fixes_is_told_as_that_fix(mutant):
+    report = grade(_sigmoid_with_a_slip_below_zero(mutant, "0.5 * s * (1.0 - s)"), assignment="layers")
+    [flag, *_] = gradient_findings(report, "sigmoid_backward")
+    assert flag.mistake == "dx_factor_off" and "Your code gives the right dx" in flag.hint and "0.5" in flag.hint
