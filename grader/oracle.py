@@ -93,6 +93,15 @@ class Oracle:
             self._outputs[key] = known
         return known[1]
 
+    def results(self, case: Case, backward: bool, dout=None) -> tuple[np.ndarray, ...]:
+        """Everything a diagnosis compares, in order: a layer's gradients (`backward`, with `dout`
+        as backward() takes it) or its forward outputs; a loss's (loss, dx) either way."""
+        if backward and not case.exercise.is_loss:
+            return self.backward(case, dout=dout)
+        outs = self.forward(case)
+        outs = outs if isinstance(outs, tuple) else (outs,)
+        return (*outs, *self.backward(case)) if case.exercise.is_loss else outs
+
     def backward(self, case: Case, dout=None) -> tuple[np.ndarray, ...]:
         """Gradients with respect to case.arrays, in order; `dout` (an array, or a tuple for
         several outputs) defaults to the case's."""

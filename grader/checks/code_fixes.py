@@ -17,7 +17,7 @@ from ..diagnosis import code_fixes
 from ..diagnosis.values import same_values
 from ..exercises.base import Case
 from ..runner.calls import Call, Outcome
-from .common import Context, Failed, backward_call, expected_outputs, forward_call, forward_outputs, gradients
+from .common import Context, Failed, backward_call, forward_call, forward_outputs, gradients
 
 # Changed versions sent to the worker in one batch (one round trip each).
 BATCH = 25
@@ -39,7 +39,7 @@ def explain(ctx: Context, case: Case, what: str, results: tuple, position: int, 
     start, without = (exercise.backward, exercise.forward) if changes_backward else (exercise.forward, None)
     # `position` is also where the student's function returns the result: a backward's gradients, a
     # forward's outputs before its cache, a loss's (loss, dx)
-    right = _right_results(oracle, case, backward)
+    right = oracle.results(case, backward)
     # One search per wrong result and grade: each case a check fails on, public or hidden, would
     # search again, at the cost of a hundred runs of the student's code. Later cases try only the fix
     # found, or nothing where the search found none.
@@ -48,9 +48,8 @@ def explain(ctx: Context, case: Case, what: str, results: tuple, position: int, 
         found = ctx.across[searched]
         if found is None:
             return None
-        got = _run(ctx, case, [found], backward)[0]
-        ok = got is not None and got is not _LOST and _fixes(results, got, right, position)
-        return (found.hint(what), found.mistake(what)) if ok else None
+        held = _holds(ctx, found, case, results, right, position, backward)
+        return (found.hint(what), found.mistake(what)) if held else None
     found, conclusive = _search(ctx, case, start, without, results, right, position, backward, again)
     if found is not None or conclusive:
         ctx.across[searched] = found
@@ -126,13 +125,6 @@ def _results(outcomes: list[Outcome], case: Case, backward: bool) -> tuple | Non
         return None
 
 
-def _right_results(oracle, case: Case, backward: bool) -> tuple:
-    outs = expected_outputs(oracle, case)
-    if case.exercise.is_loss:
-        return (*outs, *oracle.backward(case))
-    return tuple(oracle.backward(case)) if backward else outs
-
-
 def _fixes(before: tuple, after: tuple, right: tuple, position: int) -> bool:
     """With the fix, the diagnosed result is right, and every other one is right or as it was."""
     if len(after) < len(before) or len(right) < len(before):
@@ -151,12 +143,18 @@ def _fixes_again(ctx: Context, fix: code_fixes.Fix, second: tuple, position: int
     """Whether the fix is right on the second draw too; None where that draw proves nothing (the
     student's own result is right there, or missing)."""
     case, results = second
-    right = _right_results(ctx.oracle, case, backward)
+    right = ctx.oracle.results(case, backward)
     if len(results) <= position or len(right) <= position:
         return None
     mine = _as_float(results[position])
     if mine.shape == np.shape(right[position]) and allclose(mine, right[position]):
         return None
+    return _holds(ctx, fix, case, results, right, position, backward)
+
+
+def _holds(ctx: Context, fix: code_fixes.Fix, case: Case, results: tuple, right: tuple, position: int,
+           backward: bool) -> bool:
+    """The fix, run on `case`, makes the student's `results` right there (see _fixes)."""
     got = _run(ctx, case, [fix], backward)[0]
     return got is not None and got is not _LOST and _fixes(results, got, right, position)
 

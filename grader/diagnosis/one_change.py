@@ -33,6 +33,7 @@ import numpy as np
 
 from ..compare import allclose
 from ..oracle import Oracle
+from ..runner.rebinding import namespace_with
 from .mistake_ids import value_mistake
 from .values import same_values
 
@@ -237,30 +238,20 @@ def _run(change: Change | None, module, case, backward: bool) -> tuple[np.ndarra
     exercise = case.exercise
     oracle = Oracle({exercise.assignment: _module_with(module, change) if change is not None else module})
     copies = dataclasses.replace(case, arrays={name: np.array(value, copy=True) for name, value in case.arrays.items()})
-    douts = tuple(np.array(d, copy=True) for d in case.douts)
+    douts = tuple(np.array(d, copy=True) for d in case.douts)     # none for a loss
+    dout = douts if isinstance(case.dout, tuple) else (douts[0] if douts else None)
     try:
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            if backward and not exercise.is_loss:
-                return oracle.backward(copies, dout=douts if isinstance(case.dout, tuple) else douts[0])
-            outs = oracle.forward(copies)
-            outs = outs if isinstance(outs, tuple) else (outs,)
-            return (*outs, *oracle.backward(copies)) if exercise.is_loss else outs
+            return oracle.results(copies, backward, dout=dout)
     except Exception:       # the change broke the reference here (a shape, a name): no diagnosis
         return None
 
 
 def _module_with(module, change: Change) -> types.ModuleType:
-    """A copy of the reference module whose functions all see the changed one (each function is
-    rebound to the copy's globals, so a changed helper is what its callers call)."""
+    """A copy of the reference module whose functions all see the changed one."""
     copy_ = types.ModuleType(module.__name__)
-    namespace = copy_.__dict__
-    namespace.update(module.__dict__)
-    for name, value in module.__dict__.items():
-        if isinstance(value, types.FunctionType) and value.__globals__ is module.__dict__:
-            namespace[name] = types.FunctionType(value.__code__, namespace, value.__name__, value.__defaults__,
-                                                 value.__closure__)
-    exec(change.code, namespace)
+    copy_.__dict__.update(namespace_with(module, change.code))
     return copy_
 
 

@@ -26,12 +26,13 @@ import warnings
 import numpy as np  # imported before student code, so a student cannot shadow it
 
 if __package__:  # imported by the grader for --in-process debugging
-    from . import autograd_programs, protocol
+    from . import autograd_programs, protocol, rebinding
     from .missing_imports import MissingImports
 else:  # run as a script by the process runner, with nothing of the grader on its path
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import autograd_programs
     import protocol
+    import rebinding
     from missing_imports import MissingImports
 
 # Trusted helpers a step may name (`helper`): grader code that drives the student's function or
@@ -250,18 +251,8 @@ class Worker:
 
     def patched(self, name: str, patch: str):
         """The submission's function `name` in a copy of the module where the functions defined by
-        `patch` (the grader's change of the student's own source) replace theirs: every function is
-        rebound to the copy, so a changed helper is what its callers call. The module is untouched."""
-        original = vars(self.module)
-        namespace = dict(original)
-        for key, value in original.items():
-            if isinstance(value, types.FunctionType) and value.__globals__ is original:
-                rebound = types.FunctionType(value.__code__, namespace, value.__name__, value.__defaults__,
-                                             value.__closure__)
-                rebound.__kwdefaults__ = value.__kwdefaults__
-                namespace[key] = rebound
-        exec(compile(patch, self.path or MODULE_NAME, "exec"), namespace)
-        return namespace.get(name)
+        `patch` (the grader's change of the student's own source) replace theirs. The module is untouched."""
+        return rebinding.namespace_with(self.module, compile(patch, self.path or MODULE_NAME, "exec")).get(name)
 
     def stand_ins(self):
         """While a function runs, a module it imports that is missing is a stand-in too."""
