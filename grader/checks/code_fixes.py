@@ -5,9 +5,15 @@ are run in the sandbox, like their own code, on the failing case: their forward,
 function. One whose results are right there (the diagnosed one, and each other one either right or
 as wrong as before) is run once more on a second draw of the same configuration; right on both, it
 is shown. A fix never changes a grade: it only words the hint of a check that failed anyway.
+
+Code that raised with no reading of the exception (explain_error) is searched the same way, the
+lines the traceback went through first: a version that runs and gives every result right, on the
+case and on a second draw, is the fix. On a hidden case, where the exception's message is withheld,
+this still words the slip: the hint quotes only the student's own line and the change.
 """
 from __future__ import annotations
 
+import dataclasses
 from typing import Callable
 
 import numpy as np
@@ -17,7 +23,10 @@ from ..diagnosis import code_fixes
 from ..diagnosis.values import same_values
 from ..exercises.base import Case
 from ..runner.calls import Call, Outcome
-from .common import Context, Failed, backward_call, forward_call, forward_outputs, gradients
+from ..cases import build_case
+from ..results import Finding
+from .common import (Context, Failed, backward_call, forward_call, forward_outputs, gradients, raised_at, unread_error,
+                     values_seed)
 
 # Changed versions sent to the worker in one batch (one round trip each).
 BATCH = 25
@@ -54,6 +63,69 @@ def explain(ctx: Context, case: Case, what: str, results: tuple, position: int, 
     if found is not None or conclusive:
         ctx.across[searched] = found
     return None if found is None else (found.hint(what), found.mistake(what))
+
+
+def with_fix(ctx: Context, case: Case, outcome: Outcome, finding: Finding, *, backward: bool) -> Finding:
+    """The finding for the student's call that raised (`outcome`), its hint a fix of their own code
+    where the exception was read no further than its kind (common.unread_error)."""
+    if not unread_error(finding):
+        return finding
+    found = explain_error(ctx, case, raised_at(outcome), backward=backward)
+    return finding if found is None else dataclasses.replace(finding, hint=found[0], mistake=found[1])
+
+
+def explain_error(ctx: Context, case: Case, raised_at: tuple[int, ...], *, backward: bool) -> tuple[str, str] | None:
+    """(hint, mistake id) for the student's forward (or, `backward`, backward) that raised on the case
+    with no reading of why, or None. `raised_at`: the file's line numbers the traceback went through.
+    The fix must make the function run and give every result right, here and on a second draw."""
+    if not ctx.source or getattr(ctx.oracle, "public_only", True):
+        return None
+    exercise = case.exercise
+    changes_backward = backward and not exercise.is_loss
+    start, without = (exercise.backward, exercise.forward) if changes_backward else (exercise.forward, None)
+    names = exercise.gradient_names() if changes_backward else \
+        (*exercise.output_names, *(exercise.gradient_names() if exercise.is_loss else ()))
+    what = _listed(names)
+    right = ctx.oracle.results(case, backward)
+    searched = ("code_fixes", start, "raised", backward)
+    if searched in ctx.across:
+        found = ctx.across[searched]
+        held = found is not None and _all_right(_run(ctx, case, [found], backward)[0], right)
+        return _error_hint(found, what, names) if held else None
+    candidates = code_fixes.fixes(ctx.source, code_fixes.functions_to_change(ctx.source, start, without),
+                                  file_name="submission", raised_at=raised_at)
+    second = build_case(exercise, case.config, values_seed(case), "confirmation", ctx.oracle)
+    found = None
+    for first in range(0, len(candidates), BATCH):
+        chunk = candidates[first:first + BATCH]
+        ran = _run(ctx, case, chunk, backward)
+        if any(got is _LOST for got in ran):
+            return None             # the worker was lost: nothing concluded, a later case may search
+        found = next((fix for fix, got in zip(chunk, ran) if _all_right(got, right)
+                      and _all_right(_run(ctx, second, [fix], backward)[0], ctx.oracle.results(second, backward))),
+                     None)
+        if found is not None:
+            break
+    ctx.across[searched] = found
+    return None if found is None else _error_hint(found, what, names)
+
+
+def _error_hint(fix: code_fixes.Fix, what: str, names: tuple[str, ...]) -> tuple[str, str]:
+    """The hint and id of a fix of code that raised: the id is of the first result the changed line feeds."""
+    fed = next((names[k] for k in fix.feeds if k < len(names)), names[0])
+    return fix.hint(what, runs=True), fix.mistake(fed)
+
+
+def _listed(names) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _all_right(got, right: tuple) -> bool:
+    """Every result there and right (for code that raised, there is no result of theirs to keep)."""
+    if got is None or got is _LOST or len(got) < len(right):
+        return False
+    return all(np.shape(new) == np.shape(answer) and allclose(_as_float(new), answer)
+               for new, answer in zip(got, right))
 
 
 def _search(ctx: Context, case: Case, start: str, without: str | None, results: tuple, right: tuple, position: int,

@@ -119,9 +119,7 @@ def _error_hint(error: dict, function: str, case: Case | None,
         if _literal_size_in_reshape(trace):
             return ("A reshape with sizes written as numbers fits one input only: derive them from the arrays, "
                     "e.g. x.reshape(x.shape[0], -1), dx.reshape(x.shape)."), "hardcoded_shape"
-        return ("A reshape asked for a shape with another number of entries than the array has: print both "
-                "shapes at that line; the array is not the one you think, or the shape comes from another array."), \
-            "shape_error"
+        return _RESHAPE_HINT, "shape_error"
     if kind == "ValueError" and ("shapes" in message or "aligned" in message or "matmul" in message):
         return _shape_puzzle(function, case) or _SHAPES_HINT, "shape_error"
     module = error.get("module")
@@ -193,6 +191,27 @@ def _literal_size_in_reshape(trace: str) -> bool:
 
 
 _SHAPES_HINT = "Shapes don't line up: print the shapes of your arrays and check each product and sum."
+_RESHAPE_HINT = ("A reshape asked for a shape with another number of entries than the array has: print both "
+                 "shapes at that line; the array is not the one you think, or the shape comes from another array.")
+
+
+def unread_error(finding: Finding) -> bool:
+    """Whether a finding is an exception of the student's code read no further than its kind: no
+    cause named, or a shape error with the general advice only (checks.code_fixes may find the fix)."""
+    if finding.status is not Status.ERROR:
+        return False
+    return finding.mistake == "exception" or (finding.mistake == "shape_error"
+                                               and finding.hint in (_SHAPES_HINT, _RESHAPE_HINT))
+
+
+def raised_at(outcome: Outcome) -> tuple[int, ...]:
+    """The line numbers of the student's file an exception went through, the line that raised last
+    (a hidden check's traceback keeps them in its text only)."""
+    error = outcome.error or {}
+    lines = tuple(line for line in error.get("lines") or () if type(line) is int)
+    if lines:
+        return lines
+    return tuple(int(n) for n in re.findall(r'^  File "[^"]*", line (\d+)$', error.get("traceback") or "", re.M))
 
 
 def _shape_puzzle(function: str, case: Case | None) -> str | None:

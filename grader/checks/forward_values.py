@@ -15,7 +15,7 @@ from ..exercises.base import Case
 from ..results import PASS, Finding, Status
 from ..runner.calls import Call
 from . import code_fixes
-from .common import Context, case_calls, expected_outputs, first_failure, forward_outputs, results_again
+from .common import Context, Failed, case_calls, expected_outputs, first_failure, forward_outputs, results_again
 
 
 def check(ctx: Context, cases: list[Case]) -> Finding:
@@ -28,7 +28,11 @@ def plan(ctx: Context, cases: list[Case]) -> list[list[Call]]:
 
 def check_case(ctx: Context, case: Case) -> Finding:
     # The forward's call is the gradient check's too: a layer's backward runs right after it.
-    outs = forward_outputs(ctx.run(case_calls(ctx, case))[0], case)
+    outcome = ctx.run(case_calls(ctx, case))[0]
+    try:
+        outs = forward_outputs(outcome, case)
+    except Failed as failed:
+        raise Failed(code_fixes.with_fix(ctx, case, outcome, failed.finding, backward=False)) from None
     for out, right, what in zip(outs, expected_outputs(ctx.oracle, case), case.exercise.output_names):
         def again():
             found = results_again(ctx, case)

@@ -100,7 +100,10 @@ def check_case(ctx: Context, case: Case) -> Finding:
     forward_finding = forward_problem(forward_outcome, case)
     if forward_finding and not exercise.is_loss:
         return backward_blocked(ctx, case, forward_finding)
-    grads = gradients(outcomes[-1], case)
+    try:
+        grads = gradients(outcomes[-1], case)
+    except Failed as failed:
+        raise Failed(code_fixes.with_fix(ctx, case, outcomes[-1], failed.finding, backward=True)) from None
     student_outs = forward_outputs(forward_outcome, case)
     numerical = _differentiates_numerically(exercise, outcomes[-1])
     if numerical is not None:

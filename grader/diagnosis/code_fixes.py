@@ -23,10 +23,15 @@ from .mistake_ids import value_mistake
 # The changed versions tried per diagnosis, the commonest slips first: each is a run of the
 # student's code in the sandbox (their forward, then the changed function), so fewer than
 # one_change's reference edits, which run in the grading process.
-MAX_TRIED = 100
+MAX_TRIED = 120
 # Of those, at most this many in the statements that compute the wrong result itself (tried first): a
 # long formula has dozens of one-variable swaps, and the slip may be a step before it (a root without eps).
 IN_STEP = 60
+# Then at most this many sizes swapped for their counterparts anywhere (H_out for W_out in a loop's
+# range): a slip of conv and pool code that square test inputs hide, a few versions per function.
+SIZE_SWAPS = 20
+
+_VARIABLE, _SIZE = one_change._RANKS.index("variable"), one_change._RANKS.index("size")
 
 # What an eps added inside a square root is told (_student_edits).
 _EPS_SAYS = " inside the root"
@@ -48,19 +53,23 @@ class Fix:
     after: str | None       # what it becomes; None: the statement is left out
     everywhere: bool        # the same change at every place it can be made
     source: str             # the changed function's source, for the worker to run instead of theirs
+    # the positions of the function's results the changed line feeds (its return statement's names)
+    feeds: tuple[int, ...] = ()
 
     def mistake(self, what: str) -> str:
         return value_mistake(what, self.kind)
 
-    def hint(self, what: str) -> str:
-        """The hint for a wrong `what` that this fix makes right."""
+    def hint(self, what: str, *, runs: bool = False) -> str:
+        """The hint for a wrong `what` that this fix makes right (`runs`: what raised before, and now
+        runs and gives the right `what`)."""
         if self.after is None:
             change = f"without the line `{self.line}` in {self.function}"
         else:
             where = "everywhere it appears in" if self.everywhere else "in the line"
             place = f"{self.function}" if self.everywhere else f"`{self.line}` of {self.function}"
             change = f"with `{self.before}` changed to `{self.after}` {where} {place}"
-        return (f"Your code gives the right {what} {change}: tried on this case and on a second draw, it is "
+        gives = "runs and gives" if runs else "gives"
+        return (f"Your code {gives} the right {what} {change}: tried on this case and on a second draw, it is "
                 f"right on both. {self.advice}")
 
 
@@ -71,10 +80,13 @@ def functions_to_change(source: str, start: str, without: str | None = None) -> 
     return one_change.reachable(functions, start, without) if functions else []
 
 
-def fixes(source: str, functions: list[str], file_name: str, position: int | None = None) -> list[Fix]:
+def fixes(source: str, functions: list[str], file_name: str, position: int | None = None,
+          raised_at: tuple[int, ...] = ()) -> list[Fix]:
     """The changed versions of the student's `functions` to try, at most MAX_TRIED: first up to
     IN_STEP in the statements that compute the wrong result (the name the first function returns at
-    `position`: dgamma in `return dx, dgamma, dbeta`), then the rest; the commonest slips first."""
+    `position`: dgamma in `return dx, dgamma, dbeta`) or, for code that raised, in the lines the
+    traceback went through (`raised_at`, line numbers of the file, the line that raised last); then
+    up to SIZE_SWAPS sizes swapped elsewhere; then the rest; the commonest slips first."""
     parsed = _parsed(source)
     lines = source.splitlines()
     diagnosed = _returned_name(parsed.get(functions[0]) if functions else None, position)
@@ -83,20 +95,58 @@ def fixes(source: str, functions: list[str], file_name: str, position: int | Non
         definition = parsed.get(name)
         if definition is None:
             continue
+        line_order = _raising_lines(definition, raised_at)
+        sizes = one_change._size_names(definition)
         for change in one_change.changes_in(definition, file_name, extra=_student_edits):
-            in_its_step = name == functions[0] and diagnosed is not None and change.step == diagnosed
-            (in_step if in_its_step else elsewhere).append((change, definition))
-    # stable sorts: the nearest function first, then source order, within a rank
-    in_step.sort(key=lambda item: item[0].rank)
+            node = _node_at(definition, list(change.edits[0][0]))
+            if change.rank == _VARIABLE and isinstance(node, ast.Name) and node.id in sizes:
+                continue        # a size swapped for an array is no slip: sizes are swapped among themselves
+            line = getattr(node, "lineno", None)
+            in_its_step = (name == functions[0] and diagnosed is not None and change.step == diagnosed) \
+                or line in line_order
+            (in_step if in_its_step else elsewhere).append((change, definition, line_order.get(line, 0)))
+    # stable sorts: the nearest function first, then source order, within a rank. Where the code
+    # raised, a size swapped for another comes first: an index past an edge, a shape that does not
+    # fit, is most often the height's size used for the width's.
+    in_step.sort(key=lambda item: (bool(raised_at) and item[0].rank != _SIZE, item[2], item[0].rank))
     elsewhere.sort(key=lambda item: item[0].rank)
     found = []
-    for change, definition in in_step[:IN_STEP] + elsewhere:   # a changed source is made only for those tried
+    swaps = [item for item in elsewhere if item[0].rank == _SIZE][:SIZE_SWAPS]
+    elsewhere = swaps + [item for item in elsewhere if item[0].rank != _SIZE]
+    for change, definition, _ in in_step[:IN_STEP] + elsewhere:   # a changed source is made only for those tried
         fix = _fix(change, definition, lines)
         if fix is not None:
             found.append(fix)
         if len(found) == MAX_TRIED:
             break
     return found
+
+
+def _raising_lines(definition: ast.FunctionDef, raised_at: tuple[int, ...]) -> dict[int, int]:
+    """The order in which to search the lines of `definition` that code which raised went through
+    (`raised_at`, the line that raised last): the line that raised first, then the lines that called
+    into it, then the statements computing a name those lines read (a size computed a line before
+    its use: `row = k // H_out` for an index past the edge)."""
+    statements = [node for node in ast.walk(definition)
+                  if isinstance(node, ast.stmt) and not isinstance(node, _BLOCKS)]
+    order = {}
+    for rank, line in enumerate(reversed(raised_at)):
+        for node in statements:         # a statement written over several lines: all of them
+            if node.lineno == line:
+                order.update({n: rank for n in range(node.lineno, node.end_lineno + 1) if n not in order})
+    read = {n.id for node in statements if node.lineno in order
+            for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    feeding = len(raised_at)
+    for node in statements:
+        if isinstance(node, (ast.Assign, ast.AugAssign)) and node.lineno not in order:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(n, ast.Name) and n.id in read for target in targets for n in ast.walk(target)):
+                order.update({n: feeding for n in range(node.lineno, node.end_lineno + 1)})
+    return order
+
+
+# Statements holding others: the line a loop or branch starts on is not the line that raised in it.
+_BLOCKS = (ast.For, ast.While, ast.If, ast.With, ast.Try, ast.FunctionDef)
 
 
 def _returned_name(definition: ast.FunctionDef | None, position: int | None) -> str | None:
@@ -121,7 +171,14 @@ def _parsed(source: str) -> dict[str, ast.FunctionDef]:
 def _student_edits(node: ast.AST, parents: list[ast.AST]):
     """Edits one_change never needs on a reference, which is right: what a student's code may lack.
     `=` where `+=` belongs (a loop writing `dx[...] = ...` at overlapping windows keeps only the last
-    one), and eps left out of a square root (the function has an eps, and the root does not use it)."""
+    one); eps left out of a square root (the function has an eps, and the root does not use it); one
+    size or loop counter for another (H_out for W_out, i for j). one_change leaves the last out: two
+    sizes are often equal on a case, so a swap can agree with a wrong answer by chance; a fix must
+    make the result right, on two draws, which a swap of two equal sizes never does."""
+    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and parents \
+            and not one_change._assigned_into(node, parents):
+        for other in sorted(_counterparts(parents[0]).get(node.id, ())):
+            yield "size", ast.Name(other, ast.Load()), "variable_off", f"{other} used where {node.id} belongs"
     if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Subscript) \
             and any(isinstance(parent, ast.For) for parent in parents):
         target = node.targets[0]
@@ -132,6 +189,39 @@ def _student_edits(node: ast.AST, parents: list[ast.AST]):
         if eps is not None and not any(isinstance(n, ast.Name) and n.id == eps for n in ast.walk(node.args[0])):
             argument = ast.BinOp(node.args[0], ast.Add(), ast.Name(eps, ast.Load()))
             yield "term", ast.Call(node.func, [argument], node.keywords), "term_off", f"+ {eps}{_EPS_SAYS}"
+
+
+_ACROSS = {"h": "w", "w": "h", "H": "W", "W": "H"}
+_WORDS = (("height", "width"), ("row", "col"), ("Height", "Width"), ("Row", "Col"))
+
+
+@functools.lru_cache(maxsize=64)
+def _counterparts(definition: ast.FunctionDef) -> dict[str, frozenset[str]]:
+    """Each size name's counterpart in the other direction of an image, among the function's sizes:
+    H_out and W_out, HH and WW, pool_height and pool_width, and the loop counters running over them
+    (i over range(H_out), j over range(W_out)). Only these are swapped: any size for any other
+    would be hundreds of versions, and the slip is the height's for the width's."""
+    sizes = one_change._size_names(definition)
+
+    def across(name: str) -> str:
+        for a, b in _WORDS:
+            if a in name or b in name:
+                return name.replace(a, "\0").replace(b, a).replace("\0", b)
+        return "".join(_ACROSS.get(ch, ch) for ch in name)
+    pairs = {name: {across(name)} & sizes - {name} for name in sizes}
+    bounds = {}
+    for loop in (n for n in ast.walk(definition) if isinstance(n, ast.For)):
+        call = loop.iter
+        if isinstance(loop.target, ast.Name) and isinstance(call, ast.Call) and one_change._called(call) == "range" \
+                and call.args:
+            bound = ast.unparse(call.args[-1] if len(call.args) < 3 else call.args[1])
+            bounds.setdefault(bound, set()).add(loop.target.id)
+    for bound, counters in bounds.items():
+        for other in bounds.get(across(bound), ()) if across(bound) != bound else ():
+            for counter in counters:
+                if other != counter:
+                    pairs.setdefault(counter, set()).add(other)
+    return {name: frozenset(others) for name, others in pairs.items() if others}
 
 
 def _eps_name(definition: ast.AST) -> str | None:
@@ -158,7 +248,34 @@ def _fix(change: one_change.Change, definition: ast.FunctionDef, lines: list[str
     rank = one_change._RANKS[change.rank]
     advice = EPS_ADVICE if change.says.endswith(_EPS_SAYS) else one_change.ADVICE[rank]
     return Fix(change.function, change.kind, advice, lines[line_number - 1].strip(), before, after,
-               len(change.edits) > 1, ast.unparse(ast.fix_missing_locations(tree)))
+               len(change.edits) > 1, ast.unparse(ast.fix_missing_locations(tree)), _feeds(definition, line_number))
+
+
+def _feeds(definition: ast.FunctionDef, line: int) -> tuple[int, ...]:
+    """The positions in the function's last return statement of the names that the statement on
+    `line` flows into (row = k // H_out feeds dx through dx[...] += ... row ...)."""
+    statements = [node for node in ast.walk(definition) if isinstance(node, ast.stmt) and not isinstance(node, _BLOCKS)]
+    statements.sort(key=lambda node: node.lineno)
+    reached: set[str] = set()
+    for node in statements:
+        reads = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        if node.lineno <= line <= node.end_lineno or reads & reached:
+            reached |= _written(node)
+    returns = one_change._returns(definition)
+    names = returns[-1] if returns else ()
+    return tuple(k for k, name in enumerate(names) if name in reached)
+
+
+def _written(statement: ast.stmt) -> set[str]:
+    """The names a statement assigns or writes into (dx in dx[i] += ...)."""
+    targets = statement.targets if isinstance(statement, ast.Assign) else \
+        [statement.target] if isinstance(statement, (ast.AugAssign, ast.AnnAssign)) else []
+    written = set()
+    for target in targets:
+        while isinstance(target, (ast.Subscript, ast.Attribute)):
+            target = target.value
+        written |= {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+    return written
 
 
 def _text(node: ast.AST) -> str:

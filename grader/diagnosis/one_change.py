@@ -72,6 +72,8 @@ ADVICE = {
     "constant": "Check that number against the formula and its derivative.",
     "variable": "Check which variable that step needs (the cache's order; the input or the normalised value; "
                 "this step's value or the previous one's).",
+    "size": "Check which size or index that step needs: rows go with the height (H, H_out, i), columns with the "
+            "width (W, W_out, j); a test with a square input cannot tell them apart.",
     "delete": "Every step of the forward needs its own step in the backward, in reverse order.",
 }
 
@@ -326,19 +328,22 @@ def changes_in(definition: ast.FunctionDef, source: str, extra: Callable | None 
 # An edit is (rank, path, replacement, kind, says): `path` locates a node of the function's tree
 # (a list of (field, index) steps), `replacement` is the new node (None: the statement is deleted).
 
+# "size" (one size or loop counter for another) is made only in a student's code (code_fixes).
 _RANKS = ["overwrite", "term", "factor", "axis", "transpose", "sign", "operation", "compare", "constant",
-          "variable", "delete"]
+          "size", "variable", "delete"]
 
 
 def _edits(definition: ast.FunctionDef, extra: Callable | None = None) -> Iterator[tuple]:
     local = _local_names(definition)
     for path, node, parents in _walk(definition):
-        if _frozen(parents + [node]):
-            continue
-        for rank, replacement, kind, says in _node_edits(node, parents, local):
+        frozen = _frozen(parents + [node])
+        for rank, replacement, kind, says in () if frozen else _node_edits(node, parents, local):
             yield _RANKS.index(rank), path, replacement, kind, says
         for rank, replacement, kind, says in (extra(node, parents) if extra else ()):
-            yield _RANKS.index(rank), path, replacement, kind, says
+            # A size swapped for its counterpart (H_out for W_out) is made in a loop's range and a new
+            # array's shape too, where such slips are: it cannot make a loop longer than the other size.
+            if not frozen or rank == "size":
+                yield _RANKS.index(rank), path, replacement, kind, says
 
 
 def _node_edits(node: ast.AST, parents: list[ast.AST], local: set[str]) -> Iterator[tuple]:

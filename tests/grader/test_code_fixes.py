@@ -216,3 +216,94 @@ def test_the_statements_computing_the_wrong_result_are_tried_first():
     first_elsewhere = next(k for k, f in enumerate(fixes) if not f.line.startswith("dgamma"))
     assert all(f.line.startswith("dgamma") for f in fixes[:first_elsewhere])
     assert any(f.after == "x_hat" for f in fixes[:first_elsewhere])
+
+
+# max_pool_backward's loops over the output's rows and columns, as a student names them.
+POOL_LOOPS = "    dx = np.zeros_like(x)\n    for i in range(dout.shape[2]):\n        for j in range(dout.shape[3]):"
+
+
+def _pool_loops(rows: str, columns: str) -> str:
+    return (f"    dx = np.zeros_like(x)\n    H_out, W_out = dout.shape[2], dout.shape[3]\n"
+            f"    for i in range({rows}):\n        for j in range({columns}):")
+
+
+def test_a_size_swap_square_inputs_hide_is_fixed_in_a_loops_range(mutant):
+    # The columns looped over the output's height: right on a square output, short of the last
+    # columns on a wide one. The loop's range is where the fix is (one_change never edits ranges).
+    report = grade(mutant("layers2", POOL_LOOPS, _pool_loops("H_out", "H_out")), seed=1)
+    failed = _failed(report, "max_pool_backward_naive")
+    assert failed and all(t.mistake == "dx_variable_off" for t in failed)
+    assert "`H_out` changed to `W_out` in the line `for j in range(H_out):`" in failed[0].hint
+    assert "rows go with the height" in failed[0].hint
+
+
+def test_code_that_raises_is_fixed_where_the_exception_names_no_cause(mutant):
+    # The rows looped over the output's width: on a wide output the windows run past the input and
+    # numpy raises (a reduction of an empty window, a broadcast that fails); on a hidden case the
+    # message is withheld, and the fix still quotes only the student's own line.
+    report = grade(mutant("layers2", POOL_LOOPS, _pool_loops("W_out", "W_out")), seed=1)
+    raised = [t for t in report.tests if t.function == "max_pool_backward_naive" and t.status == "error"]
+    assert {t.visibility for t in raised} >= {"visible", "hidden"} or len(raised) >= 2
+    for test in raised:
+        assert test.mistake == "dx_variable_off"
+        assert test.hint.startswith("Your code runs and gives the right dx with `W_out` changed to `H_out` in the "
+                                    "line `for i in range(W_out):`")
+        assert "ValueError" in test.output          # what happened is still shown beside it
+
+
+def test_an_exception_with_a_reading_keeps_it_and_none_is_claimed_without_a_fix(mutant):
+    # A name used before it is defined has its own reading; a forward that raises for a reason no one
+    # change of it removes keeps the bare exception.
+    named = grade(mutant("layers2", POOL_LOOPS, POOL_LOOPS.replace("range(dout.shape[3])", "range(W_out)")), seed=1)
+    assert {t.mistake for t in named.tests if t.function == "max_pool_backward_naive" and t.status == "error"} \
+        == {"name_error"}
+    broken = grade(mutant("layers2", POOL_LOOPS, POOL_LOOPS + "\n            raise IndexError"), seed=1)
+    raised = [t for t in broken.tests if t.function == "max_pool_backward_naive" and t.status == "error"]
+    assert raised and {t.mistake for t in raised} == {"exception"} and not any(t.hint for t in raised)
+
+
+def test_sizes_are_swapped_with_their_counterparts_only():
+    definition = code_fixes._parsed(textwrap.dedent("""
+        def f(x, pool_param):
+            N, C, H, W = x.shape
+            pool_height, pool_width = pool_param["pool_height"], pool_param["pool_width"]
+            HH, WW = 1 + (H - pool_height) // 2, 1 + (W - pool_width) // 2
+            for r in range(HH):
+                for c in range(WW):
+                    pass
+            return x
+    """))["f"]
+    assert code_fixes._counterparts(definition) == {
+        "H": {"W"}, "W": {"H"}, "HH": {"WW"}, "WW": {"HH"}, "pool_height": {"pool_width"},
+        "pool_width": {"pool_height"}, "r": {"c"}, "c": {"r"}}
+
+
+def test_the_lines_an_exception_went_through_are_searched_first():
+    source = textwrap.dedent("""
+        import numpy as np
+
+        def backward(dout, cache):
+            x, w = cache
+            scale = x.shape[0]
+            n = w.shape[1]
+            dw = x.T @ dout / scale
+            dx = dout @ w.T[:n]
+            return dx, dw
+    """)
+    # the line that raised (9), then what it reads from an earlier line (n = ..., line 7)
+    fixes = code_fixes.fixes(source, ["backward"], "submission", raised_at=(9,))
+    lines = [f.line for f in fixes]
+    first_other = next(k for k, line in enumerate(lines) if not line.startswith(("dx =", "n =")))
+    assert lines[0].startswith("dx =") and "n = w.shape[1]" in lines[:first_other]
+    assert all(line.startswith(("dx =", "n =")) for line in lines[:first_other])
+    assert [fix.feeds for fix in fixes if fix.line.startswith("n =")][0] == (0,)    # n feeds dx, the first result
+    assert [fix.feeds for fix in fixes if fix.line.startswith("scale")][0] == (1,)
+
+
+def test_a_hidden_tracebacks_lines_are_read_from_its_text():
+    from grader.checks.common import raised_at
+    from grader.runner.calls import Outcome
+    trace = ('  File "layers2.py", line 12\n    x = y\n  File "layers2.py", line 30\n    z = w[9]\n'
+             "IndexError (the message of an exception in a hidden check is not shown)")
+    assert raised_at(Outcome("error", error={"traceback": trace, "lines": []})) == (12, 30)
+    assert raised_at(Outcome("error", error={"traceback": trace, "lines": [4, 5]})) == (4, 5)
