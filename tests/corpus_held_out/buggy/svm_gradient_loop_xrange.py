@@ -3,20 +3,18 @@ import numpy as np
 
 def svm_loss(x, y):
     dx = np.zeros(x.shape)
-    num_classes = x.shape[1]
-    num_train = x.shape[0]
-    loss = 0.0
-    for i in xrange(num_train):
-        scores = x[i]
-        correct_class_score = scores[y[i]]
-        for j in xrange(num_classes):
-            if j == y[i]:
-                continue
-            margin = scores[j] - correct_class_score + 1  # delta = 1
-            if margin > 0:
-                loss += margin
-                dx[i, j] += 1
-                dx[i, y[i]] -= 1
-    loss /= num_train
-    dx /= num_train
+    N = x.shape[0]  # number of samples
+    scores = x
+    margins = np.maximum(0, scores - np.reshape(scores[range(N), y], [N, 1]) + 1)
+    margins[range(N), y] = 0
+    loss = np.sum(margins) / N
+
+    # (example, class) of every positive margin, and how many each example has
+    X_label, wrongclass = np.nonzero(margins)
+    X_label_uniq, counts = np.unique(X_label, return_counts=True)
+    for i in xrange(X_label_uniq.shape[0]):
+        row = X_label_uniq[i]
+        dx[row, wrongclass[X_label == row]] += 1
+        dx[row, y[row]] -= counts[i]
+    dx /= N
     return loss, dx
