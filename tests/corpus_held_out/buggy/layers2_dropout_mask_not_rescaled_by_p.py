@@ -1,5 +1,4 @@
 import numpy as np
-import numpy as np
 
 
 def _normalise(x, axes, eps):
@@ -87,7 +86,7 @@ def dropout_forward(x, dropout_param):
     mask = None
     out = None
     if mode == 'train':
-        mask = np.random.binomial(1, p, size=x.shape)
+        mask = np.random.rand(*x.shape) < p
         out = mask * x
     elif mode == 'test':
         out = x
