@@ -1,0 +1,92 @@
+import numpy as np
+
+
+def affine_forward(x, w, b):
+    x_flat = x.reshape(x.shape[0], w.shape[0])
+    out = x_flat @ w + b
+    cache = (x, w)
+    return (out, cache)
+
+
+def affine_backward(dout, cache):
+    x, w = cache
+    x_flat = x.reshape(x.shape[0], w.shape[0])
+    dx = (dout @ w.T).reshape(x.shape)
+    dw = x_flat.T @ dout
+    db = dout.sum(axis=0)
+    return (dx, dw, db)
+
+
+def relu_forward(x):
+    out = np.maximum(x, 0.0)
+    cache = x
+    return (out, cache)
+
+
+def relu_backward(dout, cache):
+    x = cache
+    dx = (x > 0) * dout
+    return dx
+
+
+def sigmoid_forward(x):
+    z = np.exp(-np.abs(x))
+    out = np.where(x >= 0, 1.0 / (1.0 + z), z / (1.0 + z))
+    cache = out
+    return (out, cache)
+
+
+def sigmoid_backward(dout, cache):
+    s = cache
+    dx = s * (1.0 - s) * dout
+    return dx
+
+
+def softmax_loss(x, y):
+    N = x.shape[0]
+    shifted = x - x.max(axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    rows = np.arange(N)
+    loss = -log_probs[rows, y].mean()
+    dx = np.exp(log_probs)
+    dx[rows, y] -= 1.0
+    dx /= N
+    return (float(loss), dx)
+
+
+def batchnorm_forward(x, gamma, beta, bn_param):
+    mode = bn_param.get('mode')
+    if mode not in ('train', 'test'):
+        raise ValueError('Invalid forward batchnorm mode "%s"' % mode)
+    eps = bn_param.get('eps', 1e-05)
+    momentum = bn_param.get('momentum', 0.9)
+    N, D = x.shape
+    running_mean = bn_param.get('running_mean', np.zeros(D, dtype=x.dtype))
+    running_var = bn_param.get('running_var', np.zeros(D, dtype=x.dtype))
+    out, cache = (None, None)
+    if mode == 'train':
+        sample_mean = np.sum(x, axis=0).reshape(1, D) / N
+        sample_var = np.sum(np.square(x - sample_mean), axis=0) / N
+        running_mean = momentum * running_mean + (1 - momentum) * sample_mean
+        running_var = momentum * running_var + (1 - momentum) * sample_var
+        inv_std = 1.0 / np.sqrt(sample_var + eps)
+        norm_out = (x - sample_mean) * inv_std
+        out = norm_out * gamma + beta
+        cache = (norm_out, gamma, inv_std)
+    else:
+        out = (x - running_mean) / np.sqrt(running_var + eps)
+        out = out * gamma + beta
+    bn_param['running_mean'] = running_mean
+    bn_param['running_var'] = running_var
+    return (out, cache)
+
+
+def batchnorm_backward(dout, cache):
+    if cache is None:
+        raise ValueError('batchnorm_backward needs the cache of a train-mode forward pass')
+    x_hat, gamma, inv_std = cache
+    N = dout.shape[0]
+    dbeta = dout.sum(axis=0)
+    dgamma = (dout * x_hat).sum(axis=0)
+    dx = gamma * inv_std / N * (N * dout - dbeta - x_hat * dgamma)
+    return (dx, dgamma, dbeta)
