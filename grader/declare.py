@@ -13,6 +13,7 @@ from __future__ import annotations
 from .compare import allclose
 from .diagnosis.mistake_ids import value_mistake
 from .diagnosis.shapes import broadcast_axes, fmt, sum_to
+from .diagnosis.slips import choose_limit
 from .diagnosis.tracebacks import code_lines, failing_line
 from .exercises.base import (
     Case,
@@ -36,5 +37,5 @@ from .results import PASS, Finding, Status
 
 __all__ = ["allclose", "Case", "ChainRule", "Convention", "Exercise", "Extreme", "Finding", "GraphHidden", "Hidden",
            "Kind", "KindRun", "KindTest", "Mistake", "NodeMistake", "PASS", "Path", "Rejection", "Stability", "StagedGraph",
-           "State", "Status", "broadcast_axes", "code_lines", "either", "failing_line", "fmt", "sum_to",
-           "value_mistake"]
+           "State", "Status", "broadcast_axes", "choose_limit", "code_lines", "either", "failing_line", "fmt",
+           "sum_to", "value_mistake"]

@@ -185,7 +185,9 @@ def _grade_all(runner, hidden_runner, oracle, exercises: list[Exercise | Kind],
                 graded = _grade_kind(exercise, KindRun(through, visibility, seed, course, budget,
                                                        _recorded_answers(oracle, exercise), source, report.graphs))
             else:
-                graded = grade_exercise(Context(through, oracle, exercise, text, across=across[position]),
+                public = cases[position][Visibility.VISIBLE]
+                graded = grade_exercise(Context(through, oracle, exercise, text, across=across[position],
+                                                public_main=list(public.main) if public else []),
                                         cases[position][visibility],
                                         main_findings[position], budget)
             for rank, result in graded:

@@ -191,10 +191,13 @@ def _dropout_error(error, function, case):
 
 
 def _conv_inputs(rng: np.random.Generator, config: dict):
-    """x (N, C, H, W), w (F, C, HH, WW), b (F,); conv_param stride and pad."""
+    """x (N, C, H, W), w (F, C, HH, WW), b (F,); conv_param stride and pad. `after_relu`: x holds exact
+    zeros, as the output of a ReLU layer does (code dividing by x, or by a mask made from it, gives NaN)."""
     n, c, h, w = config["x"]
     f, hh, ww = config["F"], config["HH"], config["WW"]
-    return {"x": rng.normal(size=(n, c, h, w)), "w": rng.normal(size=(f, c, hh, ww)) / np.sqrt(c * hh * ww),
+    x = rng.normal(size=(n, c, h, w))
+    return {"x": np.maximum(x, 0.0) if config.get("after_relu") else x,
+            "w": rng.normal(size=(f, c, hh, ww)) / np.sqrt(c * hh * ww),
             "b": rng.normal(size=f)}, ({"stride": config["stride"], "pad": config["pad"]},)
 
 

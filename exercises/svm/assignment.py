@@ -7,8 +7,7 @@ import re
 
 import numpy as np
 
-from grader.declare import PASS, Convention, Exercise, Finding, Status, failing_line
-from grader.diagnosis.slips import CHOOSE_HINT
+from grader.declare import PASS, Convention, Exercise, Finding, Status, choose_limit, failing_line
 
 
 def _svm_inputs(rng: np.random.Generator, config: dict):
@@ -63,9 +62,9 @@ def _svm_error(error, function, case):
             f"out of bounds for axis 0 with size {case.arrays['x'].shape[0]}" in message:
         return ("A label is used as a row index (x[y] picks whole rows): each example's correct score is "
                 "x[np.arange(N), y]."), "svm_correct_score_indexing"
-    if case is not None and error.get("type") == "ValueError" and not message and case.arrays["x"].shape[1] >= 64 \
-            and re.search(r"\.choose\(", error.get("traceback") or ""):
-        return CHOOSE_HINT, "np_choose_limit"          # a hidden case: 64 classes or more, and the line calls np.choose
+    chosen = choose_limit(error, case.arrays["x"].shape[1]) if case is not None else None
+    if chosen:
+        return chosen
     if error.get("type") == "ValueError" and not message and _counts_down_columns(error.get("traceback") or ""):
         return SVM_COUNT_AXIS_HINT, SVM_COUNT_AXIS_ID        # a hidden case: the line that raised says it
     if error.get("type") != "ValueError" or case is None or "broadcast" not in message:

@@ -102,7 +102,8 @@ def explain_error(ctx: Context, case: Case, raised_at: tuple[int, ...], *, backw
         if any(got is _LOST for got in ran):
             return None             # the worker was lost: nothing concluded, a later case may search
         found = next((fix for fix, got in zip(chunk, ran) if _all_right(got, right)
-                      and _all_right(_run(ctx, second, [fix], backward)[0], ctx.oracle.results(second, backward))),
+                      and _all_right(_run(ctx, second, [fix], backward)[0], ctx.oracle.results(second, backward))
+                      and _keeps_right(ctx, fix, backward, besides=case)),
                      None)
         if found is not None:
             break
@@ -124,8 +125,7 @@ def _all_right(got, right: tuple) -> bool:
     """Every result there and right (for code that raised, there is no result of theirs to keep)."""
     if got is None or got is _LOST or len(got) < len(right):
         return False
-    return all(np.shape(new) == np.shape(answer) and allclose(_as_float(new), answer)
-               for new, answer in zip(got, right))
+    return all(_is_right(new, answer) for new, answer in zip(got, right))
 
 
 def _search(ctx: Context, case: Case, start: str, without: str | None, results: tuple, right: tuple, position: int,
@@ -151,6 +151,8 @@ def _search(ctx: Context, case: Case, start: str, without: str | None, results: 
                 if not confirmed:
                     conclusive = conclusive and confirmed is False
                     continue
+            if not _keeps_right(ctx, fix, backward, besides=case):
+                continue
             return fix, True
     return None, conclusive
 
@@ -158,8 +160,8 @@ def _search(ctx: Context, case: Case, start: str, without: str | None, results: 
 _LOST = object()
 
 
-def _run(ctx: Context, case: Case, fixes: list[code_fixes.Fix], backward: bool) -> list:
-    """Per fix, the results of the student's code with it on the case: None where it failed there,
+def _run(ctx: Context, case: Case, fixes: list[code_fixes.Fix | None], backward: bool) -> list:
+    """Per fix (None: none, the student's own code), the results of the student's code with it on the case: None where it failed there,
     _LOST for it and every later one once the worker was lost."""
     per_fix = [_calls(case, fix, backward) for fix in fixes]
     # On a worker of their own: these runs must not print into the student's output, change the
@@ -176,13 +178,37 @@ def _run(ctx: Context, case: Case, fixes: list[code_fixes.Fix], backward: bool) 
     return found
 
 
-def _calls(case: Case, fix: code_fixes.Fix, backward: bool) -> list[Call]:
+def _keeps_right(ctx: Context, fix: code_fixes.Fix, backward: bool, besides: Case) -> bool:
+    """The fix keeps right every result the student's own code gets right on the public main cases
+    (other than `besides`). A second draw has the failing case's configuration: a change that is
+    right there only (x for x_pad, where pad is 0) breaks a configuration their code got right."""
+    for case in ctx.public_main:
+        if case is besides:
+            continue
+        own, fixed = _run(ctx, case, [None, fix], backward)
+        if own is _LOST or fixed is _LOST:
+            return False
+        for k, answer in enumerate(ctx.oracle.results(case, backward) if own is not None else ()):
+            if k < len(own) and _is_right(own[k], answer) and not (fixed is not None and k < len(fixed)
+                                                                   and _is_right(fixed[k], answer)):
+                return False
+    return True
+
+
+def _is_right(value, answer) -> bool:
+    return np.shape(value) == np.shape(answer) and allclose(_as_float(value), answer)
+
+
+def _calls(case: Case, fix: code_fixes.Fix | None, backward: bool) -> list[Call]:
+    """The student's calls on the case, with the fix's changed function in place of theirs (None:
+    their own code, unchanged)."""
+    patch = fix.source if fix is not None else None
     if backward and not case.exercise.is_loss:
         changed = backward_call(case, "fix")
         return [forward_call(case, save_as="fix"),
-                Call(changed.function, changed.args, want=changed.want, patch=fix.source)]
+                Call(changed.function, changed.args, want=changed.want, patch=patch)]
     plain = forward_call(case)
-    return [Call(plain.function, plain.args, want=plain.want, patch=fix.source)]
+    return [Call(plain.function, plain.args, want=plain.want, patch=patch)]
 
 
 def _results(outcomes: list[Outcome], case: Case, backward: bool) -> tuple | None:

@@ -179,6 +179,17 @@ def _student_edits(node: ast.AST, parents: list[ast.AST]):
             and not one_change._assigned_into(node, parents):
         for other in sorted(_counterparts(parents[0]).get(node.id, ())):
             yield "size", ast.Name(other, ast.Load()), "variable_off", f"{other} used where {node.id} belongs"
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Tuple) and parents:
+        # a row index and a column index in each other's place (out[n, f, j, i] for out[n, f, i, j])
+        counterparts, items = _counterparts(parents[0]), node.slice.elts
+        for a, b in ((a, b) for a in range(len(items)) for b in range(a + 1, len(items))):
+            first, second = items[a], items[b]
+            if isinstance(first, ast.Name) and isinstance(second, ast.Name) \
+                    and second.id in counterparts.get(first.id, ()):
+                swapped = list(items)
+                swapped[a], swapped[b] = second, first
+                yield "size", ast.Subscript(node.value, ast.Tuple(swapped, ast.Load()), node.ctx), "transpose_off", \
+                    f"{first.id} and {second.id} exchanged"
     if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Subscript) \
             and any(isinstance(parent, ast.For) for parent in parents):
         target = node.targets[0]

@@ -174,3 +174,14 @@ def _array_unpacked(trace: str, arrays: tuple[str, ...]) -> tuple[str, str] | No
     names, array = found.groups()
     return (f"{names} = {array} unpacks the array {array} row by row (one value per row), not into its sizes: "
             f"take its shape, {names} = {array}.shape."), "array_unpacked_not_shape"
+
+
+def choose_limit(error: dict, classes: int) -> tuple[str, str] | None:
+    """np.choose given one choice per class where there are 64 classes or more (NumPy refuses): read
+    from the message, or where a hidden case withholds it, from the line that raised calling np.choose."""
+    message = error.get("message", "")
+    if error.get("type") == "ValueError" and classes >= 64 and (_CHOOSE_LIMIT in message or not message) \
+            and re.search(r"\.choose\(", error.get("traceback") or ""):
+        return CHOOSE_HINT, "np_choose_limit"
+    return None
+

@@ -301,7 +301,8 @@ def _softmax_paths(c) -> list[Path]:
 
 SOFTMAX = Hidden(
     lambda rng: {"N": _size(rng, 3, 9), "C": _size(rng, 3, 9)},
-    edges=({"N": 2, "C": 7}, {"N": 6, "C": 2}),
+    # C = 70: np.choose refuses 64 choices or more (one per class)
+    edges=({"N": 2, "C": 7}, {"N": 6, "C": 2}, {"N": 2, "C": 70}),
     mistakes=(
         Mistake("softmax_labels_one_based", "loss", ONE_BASED, _one_based_loss),
         Mistake("softmax_labels_as_onehot", "loss", LABELS_AS_ONEHOT,

@@ -307,3 +307,38 @@ def test_a_hidden_tracebacks_lines_are_read_from_its_text():
              "IndexError (the message of an exception in a hidden check is not shown)")
     assert raised_at(Outcome("error", error={"traceback": trace, "lines": []})) == (12, 30)
     assert raised_at(Outcome("error", error={"traceback": trace, "lines": [4, 5]})) == (4, 5)
+
+
+def test_a_fix_keeps_right_what_their_code_gets_right_on_every_public_case(tanh_course, tmp_path):
+    # A second draw has the failing case's configuration; a change right there only (x for x_pad,
+    # where pad is 0) would break another configuration: every public main case is tried too.
+    submission = tmp_path / "tanh.py"
+    submission.write_text(textwrap.dedent(COSH_BACKWARD.format(power=2)))      # right everywhere
+    ctx, cases, oracle = _context(tanh_course, submission)
+    ctx.public_main = list(cases)
+    fix = next(f for f in code_fixes.fixes(ctx.source, ["tanh_backward"], "submission") if f.after == "3")
+    assert not checks_code_fixes._keeps_right(ctx, fix, True, besides=cases[0])
+    same = code_fixes.Fix("tanh_backward", "factor_off", "", "", "", "", False,
+                          "def tanh_backward(dout, cache):\n    return dout * (1 - np.tanh(cache) ** 2)\n")
+    assert checks_code_fixes._keeps_right(ctx, same, True, besides=cases[0])
+    # where their own code is wrong there is nothing to keep
+    submission.write_text(textwrap.dedent(COSH_BACKWARD.format(power=4)))
+    ctx, cases, oracle = _context(tanh_course, submission)
+    ctx.public_main = list(cases)
+    assert checks_code_fixes._keeps_right(ctx, fix, True, besides=cases[0])
+
+
+def test_a_row_and_a_column_index_in_each_others_place_are_exchanged_in_one_change():
+    source = textwrap.dedent("""
+        import numpy as np
+
+        def forward(x, H_out, W_out):
+            out = np.zeros((H_out, W_out))
+            for i in range(H_out):
+                for j in range(W_out):
+                    out[j, i] = x[i, j]
+            return out
+    """)
+    exchanged = [f for f in code_fixes.fixes(source, ["forward"], "submission") if f.kind == "transpose_off"
+                 and f.after == "out[i, j]"]
+    assert exchanged and exchanged[0].before == "out[j, i]" and exchanged[0].line == "out[j, i] = x[i, j]"
