@@ -79,7 +79,7 @@ def judge(expected: dict, report) -> tuple[bool, bool, bool, list[str]]:
 
 
 # How a fix proven on the student's own code (grader.diagnosis.code_fixes) words its hint.
-CODE_FIX = "Your code gives the right"
+CODE_FIX = ("Your code gives the right", "Your code runs and gives the right")
 ONE_CHANGE_KINDS = ("_factor_off", "_term_off", "_axis_off", "_transpose_off", "_variable_off", "_constant_off",
                     "_operation_off")
 
@@ -96,7 +96,7 @@ def measure(corpus: str, seed: int | None, verbose: bool = True, round_: int | N
     folder = CORPORA[corpus]
     whole = corpus == "corpus"
     manifest = json.loads((folder / "manifest.json").read_text())["buggy"]
-    caught = named = misleading = total = hintless = 0
+    caught = named = by_cause = misleading = total = hintless = 0
     gaps, misled, one_change = [], [], []
     for name, expected in sorted(manifest.items()):
         if "stub" in name or (round_ is not None and expected.get("round", 1) != round_):
@@ -106,13 +106,15 @@ def measure(corpus: str, seed: int | None, verbose: bool = True, round_: int | N
         is_caught, is_named, is_misleading, found = judge(expected, report)
         caught += is_caught
         named += is_named
+        failing = [t for t in report.tests if t.function in expected["flagged"] and t.status != "passed"]
+        # named by an id that claims a cause, not only by a neutral one a writer listed (dx_slightly_off)
+        by_cause += is_named and any(t.mistake in expected_ids(expected) and not is_neutral(t.mistake) for t in failing)
         hintless += is_caught and not is_named and "(no hint)" in found
         misleading += is_misleading
         if is_misleading:
             misled.append(name)
         if expected.get("known_gap"):
             gaps.append(name)
-        failing = [t for t in report.tests if t.function in expected["flagged"] and t.status != "passed"]
         changed = next((t for t in failing if (t.mistake or "").endswith(ONE_CHANGE_KINDS)), None)
         if changed is not None and not is_named:
             one_change.append((name, expected["bug"], changed.hint))
@@ -124,7 +126,8 @@ def measure(corpus: str, seed: int | None, verbose: bool = True, round_: int | N
         report = graded(path, path.name.split("_")[0], seed, whole)
         if report.score != report.max_score:
             rejected.append(path.name)
-    return {"total": total, "caught": caught, "named": named, "misleading": misleading, "misled": misled,
+    return {"total": total, "caught": caught, "named": named, "by_cause": by_cause, "misleading": misleading,
+            "misled": misled,
             "hintless": hintless, "one_change": one_change,
             "known_gaps": gaps, "correct": len(list((folder / "correct").glob("*.py"))), "rejected": rejected}
 
@@ -146,7 +149,8 @@ def main() -> None:
     for seed in seeds:
         f = measure(args.corpus, seed, verbose=len(seeds) == 1, round_=args.round_)
         print(f"\nseed {seed}: {f['total']} buggy files: {f['caught']} caught ({f['caught'] / f['total']:.0%}), "
-              f"{f['named']} with the mistake named ({f['named'] / max(f['caught'], 1):.0%} of caught), "
+              f"{f['named']} with the mistake named ({f['named'] / max(f['caught'], 1):.0%} of caught; "
+              f"{f['by_cause']} by an id that claims a cause, {f['by_cause'] / max(f['caught'], 1):.0%}), "
               f"{f['misleading']} misleading {f['misled'] or ''}; {f['hintless']} caught but unnamed with a check "
               f"that has no hint; known gaps: {len(f['known_gaps'])}")
         print(f"correct files rejected: {len(f['rejected'])} of {f['correct']} {f['rejected'] or ''}")
