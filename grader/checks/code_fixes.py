@@ -151,7 +151,7 @@ def _search(ctx: Context, case: Case, start: str, without: str | None, results: 
                 if not confirmed:
                     conclusive = conclusive and confirmed is False
                     continue
-            if not _keeps_right(ctx, fix, backward, besides=case):
+            if not _keeps_right(ctx, fix, backward, besides=case, position=position):
                 continue
             return fix, True
     return None, conclusive
@@ -178,19 +178,23 @@ def _run(ctx: Context, case: Case, fixes: list[code_fixes.Fix | None], backward:
     return found
 
 
-def _keeps_right(ctx: Context, fix: code_fixes.Fix, backward: bool, besides: Case) -> bool:
-    """The fix keeps right every result the student's own code gets right on the public main cases
-    (other than `besides`). A second draw has the failing case's configuration: a change that is
-    right there only (x for x_pad, where pad is 0) breaks a configuration their code got right."""
+def _keeps_right(ctx: Context, fix: code_fixes.Fix, backward: bool, besides: Case, position: int | None = None) -> bool:
+    """The fix holds on every public main case (other than `besides`): the diagnosed result
+    (`position`; None: every result, for code that raised) right there, and every other result the
+    student's own code gets right kept right. A second draw has the failing case's configuration: a
+    change right there only (x for x_pad, where pad is 0; a term that vanishes when N is 1) is not
+    the student's slip."""
     for case in ctx.public_main:
         if case is besides:
             continue
         own, fixed = _run(ctx, case, [None, fix], backward)
         if own is _LOST or fixed is _LOST:
             return False
-        for k, answer in enumerate(ctx.oracle.results(case, backward) if own is not None else ()):
-            if k < len(own) and _is_right(own[k], answer) and not (fixed is not None and k < len(fixed)
-                                                                   and _is_right(fixed[k], answer)):
+        right = ctx.oracle.results(case, backward)
+        for k, answer in enumerate(right):
+            fixed_right = fixed is not None and k < len(fixed) and _is_right(fixed[k], answer)
+            must = position is None or k == position or (own is not None and k < len(own) and _is_right(own[k], answer))
+            if must and not fixed_right:
                 return False
     return True
 

@@ -400,15 +400,37 @@ def results_again(ctx: Context, case: Case) -> tuple[Case, tuple, tuple] | None:
     give on it: (case, forward outputs, gradients; none for a loss); None when their code fails there.
     A diagnosis found on one case is confirmed on this one before it is shown (one_change)."""
     again = build_case(case.exercise, case.config, values_seed(case), "confirmation", ctx.oracle)
-    outcomes = ctx.run(case_calls(ctx, again))
+    found = results_on(ctx, again)
+    return None if found is None else (again, *found)
+
+
+def results_on(ctx: Context, case: Case) -> tuple[tuple, tuple] | None:
+    """What the student's functions give on the case: (forward outputs, gradients; none for a loss);
+    None when their code fails there."""
+    outcomes = ctx.run(case_calls(ctx, case))
     try:
-        if forward_problem(outcomes[0], again):
+        if forward_problem(outcomes[0], case):
             return None
-        outs = forward_outputs(outcomes[0], again)
-        grads = gradients(outcomes[-1], again) if len(outcomes) > 1 or case.exercise.is_loss else ()
+        outs = forward_outputs(outcomes[0], case)
+        grads = gradients(outcomes[-1], case) if len(outcomes) > 1 or case.exercise.is_loss else ()
     except Failed:
         return None
-    return again, outs, grads
+    return outs, grads
+
+
+def results_elsewhere(ctx: Context, case: Case, backward: bool) -> list[tuple[Case, tuple]]:
+    """[(public main case, the student's results on it)] for every public main case but `case` where
+    their code runs: a backward's gradients, a loss's (loss, dx), or a forward's outputs, as a
+    diagnosis compares them (one_change's `elsewhere`)."""
+    found = []
+    for other in ctx.public_main:
+        if other is case:
+            continue
+        ran = results_on(ctx, other)
+        if ran is not None:
+            outs, grads = ran
+            found.append((other, (*outs, *grads) if case.exercise.is_loss else grads if backward else outs))
+    return found
 
 
 def case_calls(ctx: Context, case: Case) -> list[Call]:

@@ -15,7 +15,8 @@ from ..exercises.base import Case
 from ..results import PASS, Finding, Status
 from ..runner.calls import Call
 from . import code_fixes
-from .common import Context, Failed, case_calls, expected_outputs, first_failure, forward_outputs, results_again
+from .common import (Context, Failed, case_calls, expected_outputs, first_failure, forward_outputs, results_again,
+                     results_elsewhere)
 
 
 def check(ctx: Context, cases: list[Case]) -> Finding:
@@ -40,18 +41,20 @@ def check_case(ctx: Context, case: Case) -> Finding:
 
         def own_fix(results, position, what=what):
             return code_fixes.explain(ctx, case, what, results, position, backward=False, again=again)
-        finding = compare_output(case, out, right, ctx.oracle, what, outs=outs, again=again, own_fix=own_fix)
+        finding = compare_output(case, out, right, ctx.oracle, what, outs=outs, again=again, own_fix=own_fix,
+                                 elsewhere=lambda: results_elsewhere(ctx, case, backward=False))
         if not finding.passed:
             return finding
     return PASS
 
 
 def compare_output(case: Case, out: np.ndarray, expected: np.ndarray, oracle, what: str | None = None,
-                   outs: tuple | None = None, again=None, own_fix=None) -> Finding:
+                   outs: tuple | None = None, again=None, own_fix=None, elsewhere=None) -> Finding:
     """Shape, then values, of a forward output `what` (default: the only one, or the loss) against
     the expected one; a wrong one is compared with the exercise's declared mistakes, which `oracle`
     computes. `outs`: all the forward's outputs, `out` among them (a diagnosis must explain all);
-    `again()`: another case and the student's outputs on it, to confirm a diagnosis (one_change);
+    `again()`: another case and the student's outputs on it, to confirm a diagnosis (one_change), and
+    `elsewhere()` the public main cases and their outputs there, which it must explain too;
     `own_fix(results, position)`: a fix of the student's own code proven to make it right (checks.code_fixes)."""
     exercise = case.exercise
     what = what or exercise.output_names[0]
@@ -77,7 +80,8 @@ def compare_output(case: Case, out: np.ndarray, expected: np.ndarray, oracle, wh
             finding = dataclasses.replace(finding, hint=matched.hint, mistake=matched.mistake)
     if finding.mistake is None:
         results, position = (outs, exercise.output_names.index(what)) if outs else ((out,), 0)
-        changed = one_change.explain(case, oracle, what, results, position, expected, backward=False, again=again)
+        changed = one_change.explain(case, oracle, what, results, position, expected, backward=False, again=again,
+                                     elsewhere=elsewhere)
         if changed is None and own_fix is not None:
             changed = own_fix(results, position)
         if changed is not None:

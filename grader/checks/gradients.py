@@ -46,6 +46,7 @@ from .common import (
     gradients,
     ones_like_dout,
     results_again,
+    results_elsewhere,
     values_seed,
 )
 
@@ -264,7 +265,7 @@ def _mismatch(ctx: Context, case: Case, index: int, everything: tuple, expected:
         return found and (found[0], (*found[1], *found[2]) if exercise.is_loss else found[2])
     if finding.mistake in (None, value_mistake(grad_name, "not_finite")):
         changed = one_change.explain(case, ctx.oracle, grad_name, results, position, expected, backward=True,
-                                     again=again)
+                                     again=again, elsewhere=lambda: results_elsewhere(ctx, case, backward=True))
         if changed is not None:
             finding = dataclasses.replace(finding, hint=changed[0], mistake=changed[1])
     # A fix of the student's own code, also where the value is only slightly off (a generic reading,

@@ -303,22 +303,24 @@ def _node_at(definition: ast.FunctionDef, path: list) -> ast.AST:
 
 
 def _shortened(before: str, after: str) -> tuple[str, str]:
-    """The two fragments, cut to the part that differs (with the words around it) when they are long."""
+    """The two fragments, cut to the part that differs (with a word or two around it) when they are
+    long. The common start and end never overlap: a term left out (`a + b` to `a`) keeps `+ b`."""
     if max(len(before), len(after)) <= MAX_SHOWN:
         return before, after
-    start = 0
-    while start < min(len(before), len(after)) and before[start] == after[start]:
-        start += 1
-    end = 0
-    while end < min(len(before), len(after)) - start and before[-1 - end] == after[-1 - end]:
-        end += 1
-    # keep one word of context on each side, cut where a space is
-    start = before.rfind(" ", 0, max(0, before.rfind(" ", 0, start)))
-    start = max(start, 0)
-    tail = len(before) - end
-    stop = before.find(" ", before.find(" ", tail) + 1)
-    end = 0 if stop < 0 else len(before) - stop
+    shorter = min(len(before), len(after))
+    prefix = 0
+    while prefix < shorter and before[prefix] == after[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < shorter - prefix and before[-1 - suffix] == after[-1 - suffix]:
+        suffix += 1
+    # one word of context on each side, cut where a space is
+    start = before.rfind(" ", 0, prefix)
+    start = max(before.rfind(" ", 0, start), 0) if start > 0 else 0
+    stop = before.find(" ", len(before) - suffix)
+    stop = before.find(" ", stop + 1) if stop >= 0 else -1
+    tail = 0 if stop < 0 else min(len(before) - stop, suffix)
 
     def cut(text: str) -> str:
-        return ("..." if start else "") + text[start:len(text) - end].strip() + ("..." if end else "")
+        return ("..." if start else "") + text[start:len(text) - tail].strip() + ("..." if tail else "")
     return cut(before), cut(after)

@@ -114,7 +114,8 @@ class Change:
 
 
 def explain(case, oracle, what: str, results: tuple, position: int, expected: np.ndarray, *,
-            backward: bool, again: Callable[[], tuple | None] | None = None):
+            backward: bool, again: Callable[[], tuple | None] | None = None,
+            elsewhere: Callable[[], list[tuple]] | None = None):
     """(hint, mistake id) for a student's wrong result `what`, or None. `results` are everything the
     student's function returned on the case (a backward's gradients; a forward's outputs; a loss's
     loss and dx), `results[position]` the one diagnosed. The changed reference must give that one,
@@ -126,7 +127,12 @@ def explain(case, oracle, what: str, results: tuple, position: int, expected: np
     this case: the change must explain that one too. On one case a wrong selection (a max-pool's
     routing of dout) or a swap of two variables can agree with the student's by chance; on two
     independent draws that is much rarer. Without `again` one case is the proof; if it gives None (the
-    student's code failed on the other case), nothing is claimed."""
+    student's code failed on the other case), nothing is claimed.
+
+    `elsewhere()` gives [(case, the student's results on it)] for the exercise's public main cases:
+    the change must explain each of them too. A second draw has the failing case's configuration,
+    where a change can agree by chance with a slip of another kind (on an edge case of N = 1, inv_std
+    where N belongs); the student's results on the other configurations refute it."""
     student = np.asarray(results[position], dtype=np.float64)
     if student.shape != expected.shape or getattr(oracle, "public_only", True):
         return None
@@ -147,7 +153,7 @@ def explain(case, oracle, what: str, results: tuple, position: int, expected: np
     reference = _run(None, module, case, backward)
     if reference is None:
         return None
-    second = None
+    second = others = None
     for change in every[:MAX_TRIED]:
         if _changes_another_result(source, change, functions[0], position):
             continue
@@ -163,8 +169,20 @@ def explain(case, oracle, what: str, results: tuple, position: int, expected: np
             second = second if second is not None else (again() or ())
             if not second or not _explains_again(change, module, second, position, backward):
                 continue
+        if elsewhere is not None:
+            others = others if others is not None else elsewhere()
+            if not all(_explains_on(change, module, other, position, backward) for other in others):
+                continue
         return _hint(what, change), value_mistake(what, change.kind)
     return None
+
+
+def _explains_on(change: Change, module, other: tuple, position: int, backward: bool) -> bool:
+    """The change gives the student's results on another case (right where theirs are right)."""
+    case, results = other
+    changed, reference = _run(change, module, case, backward), _run(None, module, case, backward)
+    return changed is not None and reference is not None and len(changed) > position \
+        and _explains(results, changed, reference, position)
 
 
 def _explains(results: tuple, changed: tuple, reference: tuple, position: int) -> bool:

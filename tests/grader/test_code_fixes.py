@@ -309,9 +309,9 @@ def test_a_hidden_tracebacks_lines_are_read_from_its_text():
     assert raised_at(Outcome("error", error={"traceback": trace, "lines": [4, 5]})) == (4, 5)
 
 
-def test_a_fix_keeps_right_what_their_code_gets_right_on_every_public_case(tanh_course, tmp_path):
+def test_a_fix_holds_on_every_public_case(tanh_course, tmp_path):
     # A second draw has the failing case's configuration; a change right there only (x for x_pad,
-    # where pad is 0) would break another configuration: every public main case is tried too.
+    # where pad is 0; a term that vanishes where N is 1) is no fix: every public main case is tried too.
     submission = tmp_path / "tanh.py"
     submission.write_text(textwrap.dedent(COSH_BACKWARD.format(power=2)))      # right everywhere
     ctx, cases, oracle = _context(tanh_course, submission)
@@ -321,11 +321,12 @@ def test_a_fix_keeps_right_what_their_code_gets_right_on_every_public_case(tanh_
     same = code_fixes.Fix("tanh_backward", "factor_off", "", "", "", "", False,
                           "def tanh_backward(dout, cache):\n    return dout * (1 - np.tanh(cache) ** 2)\n")
     assert checks_code_fixes._keeps_right(ctx, same, True, besides=cases[0])
-    # where their own code is wrong there is nothing to keep
+    # where their own code is wrong, the fix must make the diagnosed result right there too
     submission.write_text(textwrap.dedent(COSH_BACKWARD.format(power=4)))
     ctx, cases, oracle = _context(tanh_course, submission)
     ctx.public_main = list(cases)
-    assert checks_code_fixes._keeps_right(ctx, fix, True, besides=cases[0])
+    assert checks_code_fixes._keeps_right(ctx, same, True, besides=cases[0], position=0)
+    assert not checks_code_fixes._keeps_right(ctx, fix, True, besides=cases[0], position=0)
 
 
 def test_a_row_and_a_column_index_in_each_others_place_are_exchanged_in_one_change():

@@ -23,10 +23,10 @@ COURSE = find_course(ROOT)
 EXERCISES = {e.name: e for e in catalogue(ROOT).exercises()}
 
 
-def case_and_oracle(name: str):
+def case_and_oracle(name: str, index: int = 0):
     exercise = EXERCISES[name]
     oracle = oracle_for([exercise.assignment], COURSE)
-    return public_cases(exercise, oracle, COURSE.exercises_dir).main[0], oracle
+    return public_cases(exercise, oracle, COURSE.exercises_dir).main[index], oracle
 
 
 def _batchnorm_grads(case, mean_path_sign: float = -1.0):
@@ -184,3 +184,21 @@ def test_a_diagnosis_is_confirmed_on_a_second_draw():
     assert explained(_batchnorm_grads(other, mean_path_sign=+1.0))[1] == "dx_term_off"
     assert explained(oracle.backward(other)) is None           # right there: this change is not theirs
     assert one_change.explain(case, oracle, "dx", results, 0, expected, backward=True, again=lambda: None) is None
+
+
+
+def test_a_change_must_explain_the_students_results_on_the_other_public_cases():
+    # On one configuration a change can agree by chance with a slip of another kind; the student's
+    # results on the other public cases (`elsewhere`) confirm or refute it.
+    case, oracle = case_and_oracle("batchnorm")
+    other, _ = case_and_oracle("batchnorm", index=-1)
+    results = _batchnorm_grads(case, mean_path_sign=+1.0)
+    expected = oracle.backward(case)[0]
+    same_slip = [(other, _batchnorm_grads(other, mean_path_sign=+1.0))]
+    right_there = [(other, tuple(oracle.backward(other)))]
+    explained = one_change.explain(case, oracle, "dx", results, 0, expected, backward=True,
+                                   elsewhere=lambda: same_slip)
+    assert explained is not None and explained[1] == "dx_term_off"
+    # their dx is right on the other case, where the change would make it wrong: not their slip
+    assert one_change.explain(case, oracle, "dx", results, 0, expected, backward=True,
+                              elsewhere=lambda: right_there) is None
