@@ -38,8 +38,8 @@ class Context:
     built: dict = field(default_factory=dict, repr=False)
     # What the exercise's blocks of checks (public, then hidden) share within one grade.
     across: dict = field(default_factory=dict, repr=False)
-    # The exercise's public main cases: a fix of the student's code (checks.code_fixes) must keep
-    # right what their code gets right on each of them.
+    # The exercise's public main cases: a diagnosis found on one case must hold on each of them too
+    # (one_change's `elsewhere`, checks.code_fixes._keeps_right).
     public_main: list = field(default_factory=list, repr=False)
 
     def once(self, build, *args):
