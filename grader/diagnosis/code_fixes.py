@@ -172,7 +172,8 @@ def _student_edits(node: ast.AST, parents: list[ast.AST]):
     """Edits one_change never needs on a reference, which is right: what a student's code may lack.
     `=` where `+=` belongs (a loop writing `dx[...] = ...` at overlapping windows keeps only the last
     one); eps left out of a square root (the function has an eps, and the root does not use it); one
-    size or loop counter for another (H_out for W_out, i for j). one_change leaves the last out: two
+    size or loop counter for its counterpart (H_out for W_out, i for j), and a row and a column index
+    exchanged in one subscript (out[n, f, j, i]). one_change leaves the last two out: two
     sizes are often equal on a case, so a swap can agree with a wrong answer by chance; a fix must
     make the result right, on two draws, which a swap of two equal sizes never does."""
     if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and parents \
