@@ -22,11 +22,10 @@ from ..compare import allclose
 from ..diagnosis import code_fixes
 from ..diagnosis.values import same_values
 from ..exercises.base import Case
-from ..runner.calls import Call, Outcome
-from ..cases import build_case
 from ..results import Finding
-from .common import (Context, Failed, backward_call, forward_call, forward_outputs, gradients, raised_at, unread_error,
-                     values_seed)
+from ..runner.calls import Call, Outcome
+from .common import (Context, Failed, backward_call, confirmation_case, forward_call, forward_outputs, gradients,
+                     raised_at, unread_error)
 
 # Changed versions sent to the worker in one batch (one round trip each).
 BATCH = 25
@@ -40,15 +39,12 @@ def explain(ctx: Context, case: Case, what: str, results: tuple, position: int, 
     """(hint, mistake id) for the student's wrong `results[position]` (named `what`), or None.
     `results` are all the student's results on the case, as one_change.explain takes them;
     `again()` gives (another case, the student's results on it)."""
-    oracle = ctx.oracle
-    if not ctx.source or getattr(oracle, "public_only", True):
-        return None             # no right answer to prove a fix against (a release has recorded ones only)
-    exercise = case.exercise
-    changes_backward = backward and not exercise.is_loss
-    start, without = (exercise.backward, exercise.forward) if changes_backward else (exercise.forward, None)
+    if not _provable(ctx):
+        return None
+    start, without = _changed(case, backward)
     # `position` is also where the student's function returns the result: a backward's gradients, a
     # forward's outputs before its cache, a loss's (loss, dx)
-    right = oracle.results(case, backward)
+    right = ctx.oracle.results(case, backward)
     # One search per wrong result and grade: each case a check fails on, public or hidden, would
     # search again, at the cost of a hundred runs of the student's code. Later cases try only the fix
     # found, or nothing where the search found none.
@@ -78,12 +74,11 @@ def explain_error(ctx: Context, case: Case, raised_at: tuple[int, ...], *, backw
     """(hint, mistake id) for the student's forward (or, `backward`, backward) that raised on the case
     with no reading of why, or None. `raised_at`: the file's line numbers the traceback went through.
     The fix must make the function run and give every result right, here and on a second draw."""
-    if not ctx.source or getattr(ctx.oracle, "public_only", True):
+    if not _provable(ctx):
         return None
     exercise = case.exercise
-    changes_backward = backward and not exercise.is_loss
-    start, without = (exercise.backward, exercise.forward) if changes_backward else (exercise.forward, None)
-    names = exercise.gradient_names() if changes_backward else \
+    start, without = _changed(case, backward)
+    names = exercise.gradient_names() if start == exercise.backward else \
         (*exercise.output_names, *(exercise.gradient_names() if exercise.is_loss else ()))
     what = _listed(names)
     right = ctx.oracle.results(case, backward)
@@ -94,21 +89,40 @@ def explain_error(ctx: Context, case: Case, raised_at: tuple[int, ...], *, backw
         return _error_hint(found, what, names) if held else None
     candidates = code_fixes.fixes(ctx.source, code_fixes.functions_to_change(ctx.source, start, without),
                                   file_name="submission", raised_at=raised_at)
-    second = build_case(exercise, case.config, values_seed(case), "confirmation", ctx.oracle)
+    second = None
     found = None
     for first in range(0, len(candidates), BATCH):
         chunk = candidates[first:first + BATCH]
         ran = _run(ctx, case, chunk, backward)
         if any(got is _LOST for got in ran):
             return None             # the worker was lost: nothing concluded, a later case may search
-        found = next((fix for fix, got in zip(chunk, ran) if _all_right(got, right)
-                      and _all_right(_run(ctx, second, [fix], backward)[0], ctx.oracle.results(second, backward))
-                      and _keeps_right(ctx, fix, backward, besides=case)),
-                     None)
+        for fix, got in zip(chunk, ran):
+            if not _all_right(got, right):
+                continue
+            second = second or confirmation_case(ctx, case)
+            if _all_right(_run(ctx, second, [fix], backward)[0], ctx.oracle.results(second, backward)) \
+                    and _keeps_right(ctx, fix, backward, besides=case):
+                found = fix
+                break
         if found is not None:
             break
     ctx.across[searched] = found
     return None if found is None else _error_hint(found, what, names)
+
+
+def _provable(ctx: Context) -> bool:
+    """Whether a fix can be proven: the student's source, and the reference's right answers (a
+    student's release has recorded ones only, for its public cases)."""
+    return bool(ctx.source) and not getattr(ctx.oracle, "public_only", True)
+
+
+def _changed(case: Case, backward: bool) -> tuple[str, str | None]:
+    """(the student's function a fix changes, the function whose code it must leave alone): a
+    backward's diagnosis never changes what the forward also runs, the forward being right."""
+    exercise = case.exercise
+    if backward and not exercise.is_loss:
+        return exercise.backward, exercise.forward
+    return exercise.forward, None
 
 
 def _error_hint(fix: code_fixes.Fix, what: str, names: tuple[str, ...]) -> tuple[str, str]:
@@ -161,8 +175,8 @@ _LOST = object()
 
 
 def _run(ctx: Context, case: Case, fixes: list[code_fixes.Fix | None], backward: bool) -> list:
-    """Per fix (None: none, the student's own code), the results of the student's code with it on the case: None where it failed there,
-    _LOST for it and every later one once the worker was lost."""
+    """Per fix (None: none, the student's own code), the results of their code with it on the case:
+    None where it failed there, _LOST for it and every later one once the worker was lost."""
     per_fix = [_calls(case, fix, backward) for fix in fixes]
     # On a worker of their own: these runs must not print into the student's output, change the
     # state the checks' calls meet, or be replayed when a plan is rolled back.
@@ -232,10 +246,10 @@ def _fixes(before: tuple, after: tuple, right: tuple, position: int) -> bool:
     if len(after) < len(before) or len(right) < len(before):
         return False
     for k, (old, new, answer) in enumerate(zip(before, after, right)):
-        new, old = _as_float(new), _as_float(old)
-        is_right = new.shape == np.shape(answer) and allclose(new, answer)
+        is_right = _is_right(new, answer)
         if k == position and not is_right:
             return False
+        new, old = _as_float(new), _as_float(old)
         if k != position and not is_right and not (new.shape == old.shape and same_values(new, old)):
             return False
     return True
@@ -248,8 +262,7 @@ def _fixes_again(ctx: Context, fix: code_fixes.Fix, second: tuple, position: int
     right = ctx.oracle.results(case, backward)
     if len(results) <= position or len(right) <= position:
         return None
-    mine = _as_float(results[position])
-    if mine.shape == np.shape(right[position]) and allclose(mine, right[position]):
+    if _is_right(results[position], right[position]):
         return None
     return _holds(ctx, fix, case, results, right, position, backward)
 

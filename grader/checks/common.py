@@ -399,9 +399,15 @@ def results_again(ctx: Context, case: Case) -> tuple[Case, tuple, tuple] | None:
     """The case's configuration drawn afresh (seeded by values_seed) and what the student's functions
     give on it: (case, forward outputs, gradients; none for a loss); None when their code fails there.
     A diagnosis found on one case is confirmed on this one before it is shown (one_change)."""
-    again = build_case(case.exercise, case.config, values_seed(case), "confirmation", ctx.oracle)
+    again = confirmation_case(ctx, case)
     found = results_on(ctx, again)
     return None if found is None else (again, *found)
+
+
+def confirmation_case(ctx: Context, case: Case) -> Case:
+    """The case's configuration drawn afresh, seeded by values_seed: the second draw a diagnosis
+    found on `case` must hold on too (the same one at every regrade)."""
+    return build_case(case.exercise, case.config, values_seed(case), "confirmation", ctx.oracle)
 
 
 def results_on(ctx: Context, case: Case) -> tuple[tuple, tuple] | None:

@@ -127,8 +127,7 @@ def _raising_lines(definition: ast.FunctionDef, raised_at: tuple[int, ...]) -> d
     (`raised_at`, the line that raised last): the line that raised first, then the lines that called
     into it, then the statements computing a name those lines read (a size computed a line before
     its use: `row = k // H_out` for an index past the edge)."""
-    statements = [node for node in ast.walk(definition)
-                  if isinstance(node, ast.stmt) and not isinstance(node, _BLOCKS)]
+    statements = _simple_statements(definition)
     order = {}
     for rank, line in enumerate(reversed(raised_at)):
         for node in statements:         # a statement written over several lines: all of them
@@ -145,7 +144,12 @@ def _raising_lines(definition: ast.FunctionDef, raised_at: tuple[int, ...]) -> d
     return order
 
 
-# Statements holding others: the line a loop or branch starts on is not the line that raised in it.
+def _simple_statements(definition: ast.FunctionDef) -> list[ast.stmt]:
+    """The function's statements that hold no others (a loop's or a branch's first line is not the
+    line that raised in it, nor a step that computes a value)."""
+    return [node for node in ast.walk(definition) if isinstance(node, ast.stmt) and not isinstance(node, _BLOCKS)]
+
+
 _BLOCKS = (ast.For, ast.While, ast.If, ast.With, ast.Try, ast.FunctionDef)
 
 
@@ -266,9 +270,8 @@ def _fix(change: one_change.Change, definition: ast.FunctionDef, lines: list[str
 def _feeds(definition: ast.FunctionDef, line: int) -> tuple[int, ...]:
     """The positions in the function's last return statement of the names that the statement on
     `line` flows into (row = k // H_out feeds dx through dx[...] += ... row ...)."""
-    statements = [node for node in ast.walk(definition) if isinstance(node, ast.stmt) and not isinstance(node, _BLOCKS)]
-    statements.sort(key=lambda node: node.lineno)
     reached: set[str] = set()
+    statements = sorted(_simple_statements(definition), key=lambda node: node.lineno)
     for node in statements:
         reads = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
         if node.lineno <= line <= node.end_lineno or reads & reached:
