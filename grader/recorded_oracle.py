@@ -101,7 +101,8 @@ class RecordingOracle:
         for i, (out, param) in enumerate(results):
             self.answers[f"{key}/{i}/out"] = out
             for name in exercise.state.keys:
-                self.answers[f"{key}/{i}/{name}"] = np.asarray(param[name])
+                if name in param:       # a call that only reads the state may leave it absent
+                    self.answers[f"{key}/{i}/{name}"] = np.asarray(param[name])
         self.answers[f"{key}/n"] = np.asarray(len(results))
         return results
 
@@ -164,7 +165,8 @@ class RecordedOracle:
     def state_sequence(self, exercise: Exercise, calls: list[tuple]):
         key = question_key("state_sequence", exercise, calls)
         return [(self._get(f"{key}/{i}/out"),
-                 {name: self._get(f"{key}/{i}/{name}") for name in exercise.state.keys})
+                 {name: self._get(f"{key}/{i}/{name}") for name in exercise.state.keys
+                  if f"{key}/{i}/{name}" in self.answers})
                 for i in range(int(self._get(f"{key}/n")))]
 
     def mistakes(self, case: Case, of: str) -> list[Candidate]:

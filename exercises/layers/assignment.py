@@ -291,6 +291,11 @@ def _running_mistake(key: str, value, before: dict, arrays, settings: dict, expe
          "(1 - momentum) * batch statistic (momentum weighs the old value).", "running_momentum_swapped"),
         (start, f"bn_param['{key}'] was never updated: after each train batch, set bn_param['{key}'] = "
          "momentum * running + (1 - momentum) * batch statistic.", "running_stats_not_updated"),
+        # a leftover update line before the one that counts: momentum ** 2 * running + ...
+        (_update(_update(start, batch, momentum), batch, momentum),
+         f"bn_param['{key}'] moved towards this batch twice in one train call: the update runs twice (a line "
+         "left over above the train branch's own?). Update each statistic once per train call.",
+         "running_stats_updated_twice"),
     ]
     variants.append((_update(start, np.full(d, statistic(x)), momentum),
                      f"{key} averages each feature's own {name}, with axis=0: without an axis it is the {name} of the "
@@ -358,6 +363,11 @@ def _test_mode_mistake(out, arrays, param: dict, expected: np.ndarray) -> tuple[
          "a variance, not a standard deviation.", "test_mode_var_not_sqrt"),
         (gamma * (x - mean) / np.sqrt(var + eps),
          "In test mode add beta too: out = gamma * x_hat + beta, as in train mode.", "test_mode_missing_beta"),
+        ((x - mean) / np.sqrt(var + eps),
+         "Your test mode returns x_hat, the normalised x, without the scale and shift: out = gamma * x_hat + beta, "
+         "as in train mode.", "test_mode_missing_gamma_beta"),
+        ((x - mean) / np.sqrt(var + eps) + beta,
+         "In test mode scale by gamma too: out = gamma * x_hat + beta, as in train mode.", "test_mode_missing_gamma"),
         (gamma * (x - mean) / np.sqrt(var - eps) + beta,
          "In test mode you subtract eps under the square root: eps is added, (x - running_mean) / "
          "np.sqrt(running_var + eps).", "batchnorm_eps_subtracted"),
@@ -395,7 +405,11 @@ BATCHNORM_REJECTS = (Rejection(
 BATCHNORM_STATE = State(
     param="bn_param", keys=("running_mean", "running_var"), sequence=_train_train_test,
     settings=({"eps": 1e-3, "momentum": 0.7}, {}),
-    diagnose_state=_running_mistake, diagnose_output=_test_mode_mistake)
+    diagnose_state=_running_mistake, diagnose_output=_test_mode_mistake,
+    # test mode before any train call: the starter reads the statistics with defaults of zeros
+    fresh="test", fresh_hint="bn_param has no running statistics before the first train call: read them with "
+    "bn_param.get('running_mean', np.zeros(D)) and bn_param.get('running_var', np.zeros(D)), in test mode too.",
+    fresh_mistake="running_stats_default_wrong")
 
 
 # The mistake ids this half of the declarations can give, with their meaning (the dashboard's and the
@@ -427,6 +441,7 @@ BATCHNORM_IDS = {
     "batchnorm_zero_variance": "batchnorm divides by sqrt(var) without eps: a constant feature gives NaN or inf",
     "running_stats_not_stored": "batchnorm does not write running_mean / running_var back into bn_param",
     "running_stats_not_updated": "batchnorm never updates the running statistics (they stay at their start)",
+    "running_stats_updated_twice": "batchnorm updates the running statistics twice per train call (momentum ** 2 * running + ...)",
     "running_momentum_swapped": "batchnorm's update has momentum on the wrong side: (1 - m) * running + m * batch",
     "running_momentum_ignored": "batchnorm ignores bn_param['momentum'] (a hard-coded momentum)",
     "running_var_unbiased": "batchnorm's running variance uses the unbiased variance (ddof=1)",
@@ -437,10 +452,14 @@ BATCHNORM_IDS = {
     "running_var_plus_eps": "batchnorm's running variance is updated with var + eps instead of the batch's variance",
     "running_stats_keepdims": "batchnorm stores running statistics of shape (1, D) instead of (D,)",
     "running_stats_wrong": "batchnorm's running statistics are wrong, with no more specific cause known",
+    "running_stats_default_wrong": "batchnorm in test mode, on a bn_param without running statistics, does not start "
+                                   "from zeros",
     "test_mode_batch_stats": "batchnorm in test mode normalises with the test batch's own statistics",
     "test_mode_batch_var": "batchnorm in test mode uses running_mean but the test batch's own variance (or std)",
     "test_mode_no_eps": "batchnorm in test mode divides by sqrt(running_var) without eps",
     "test_mode_missing_beta": "batchnorm's test-mode output leaves out beta",
+    "test_mode_missing_gamma": "batchnorm's test-mode output leaves out gamma",
+    "test_mode_missing_gamma_beta": "batchnorm's test-mode output is x_hat alone, without gamma and beta",
     "eps_ignored": "batchnorm ignores bn_param['eps'] (a hard-coded eps)",
     "test_mode_wrong": "batchnorm's test-mode output is wrong, with no more specific cause known",
 }

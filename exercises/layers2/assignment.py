@@ -688,7 +688,6 @@ def _dropout_describe(extras) -> str:
 NUMPY_IDS = {
     "numpy2_array_as_scalar": "a 1-element array used as a number (int(array), an element set to a (1, 1) array): "
                               "NumPy 1.x code that NumPy 2 refuses",
-    "numpy_removed_alias": "np.int / np.float / np.bool, removed in NumPy 1.24",
     "size_true_division": "a size or index computed with / (Python 2's integer division), a float in Python 3",
     "ragged_array": "NumPy asked to make one array of pieces of different shapes (a cache tuple used as an array, "
                     "np.vstack of caches), which NumPy 1.24+ refuses",

@@ -47,3 +47,6 @@ def asked_about(exercise: Exercise, case_set) -> Iterator[Question]:
     if exercise.state is not None:
         for settings in exercise.state.settings:
             yield Question("state_sequence", (exercise, state.expected_calls(case_set.main[0], settings)))
+            fresh = state.fresh_calls(case_set.main[0], settings)
+            if fresh:
+                yield Question("state_sequence", (exercise, fresh))

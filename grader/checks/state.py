@@ -27,9 +27,19 @@ def expected_calls(case: Case, settings: dict, steps: list | None = None) -> lis
     return [(arrays, {"mode": mode, **settings}) for arrays, mode in steps]
 
 
+def fresh_calls(case: Case, settings: dict) -> list[tuple]:
+    """The call in the state's `fresh` mode on a dict without the state, as the reference oracle is
+    asked about it (none when the exercise declares no such mode)."""
+    state = case.exercise.state
+    if state.fresh is None:
+        return []
+    last_arrays, _ = state.sequence(case)[-1]
+    return [(last_arrays, {"mode": state.fresh, **settings})]
+
+
 def _planned(oracle, case: Case, settings: dict) -> tuple[list, list, dict, list[Call]]:
     """The sequence's steps, the reference's answers for them, the last call's parameter dict, and
-    the calls."""
+    the calls; then the fresh call, if any (its answer last in the answers, its call last in the calls)."""
     exercise = case.exercise
     state, function = exercise.state, exercise.forward
     steps = state.sequence(case)
@@ -45,6 +55,10 @@ def _planned(oracle, case: Case, settings: dict) -> tuple[list, list, dict, list
     calls += [Call(function, (*arrays, Ref("first_args", position)), want=(0,), return_args=True)
               for arrays, _ in updating]
     calls.append(Call(function, (*last_arrays, last_param), want=(0,), return_args=True))
+    fresh = fresh_calls(case, settings)
+    if fresh:
+        expected = expected + oracle.state_sequence(exercise, fresh)
+        calls.append(Call(function, (*fresh[0][0], dict(fresh[0][1])), want=(0,), return_args=True))
     return steps, expected, last_param, calls
 
 
@@ -75,7 +89,16 @@ def _check_settings(ctx: Context, case: Case, settings: dict) -> Finding:
     state, function = exercise.state, exercise.forward
     steps, expected, last_param, calls = ctx.once(_planned, ctx.oracle, case, settings)
     outcomes = ctx.runner.run(calls)
-    for i, (outcome, (ref_out, ref_param)) in enumerate(zip(outcomes, expected)):
+    finding = _sequence(ctx, case, settings, steps, expected, last_param, outcomes)
+    if finding is PASS and len(outcomes) > len(steps):
+        return _fresh(ctx, case, outcomes[len(steps)], expected[len(steps)], fresh_calls(case, settings)[0])
+    return finding
+
+
+def _sequence(ctx: Context, case: Case, settings: dict, steps, expected, last_param, outcomes) -> Finding:
+    exercise = case.exercise
+    state, function = exercise.state, exercise.forward
+    for i, (outcome, (ref_out, ref_param)) in enumerate(zip(outcomes[:len(steps)], expected)):
         finding = outcome_finding(outcome, function, exercise=exercise)
         if finding:
             return finding
@@ -102,6 +125,31 @@ def _check_settings(ctx: Context, case: Case, settings: dict) -> Finding:
             finding = _state_kept(state, steps[i][1], outcome, last_param, len(arrays))
             if finding:
                 return finding
+    return PASS
+
+
+def _fresh(ctx: Context, case: Case, outcome, answer: tuple, call: tuple) -> Finding:
+    """The fresh-mode call on a dict without the state: it must run, and give the reference's output
+    from the state's defaults."""
+    exercise = case.exercise
+    state, function = exercise.state, exercise.forward
+    (arrays, param), (ref_out, _) = call, answer
+    where = f"a {state.fresh}-mode call on a {state.param} without {' or '.join(state.keys)}"
+    finding = outcome_finding(outcome, function, exercise=exercise)
+    if finding:
+        # a key read without a default is this call's whole point: say which keys and their defaults
+        hint = state.fresh_hint if finding.mistake == "missing_key" else finding.hint
+        return dataclasses.replace(finding, output=f"{finding.output}\n(on {where})", hint=hint)
+    try:
+        check_pair(outcome, function, returned_names(exercise))
+        out = as_array(outcome.value[0], "out", function)
+    except Failed as failed:
+        return failed.finding
+    finding = _inputs_kept(exercise, state.fresh, arrays, outcome)
+    if finding:
+        return finding
+    if not (out.shape == ref_out.shape and allclose(out, ref_out)):
+        return Finding(Status.FAILED, f"{where}: the output is wrong", state.fresh_hint, state.fresh_mistake)
     return PASS
 
 

@@ -65,7 +65,7 @@ NAMED = {
     "exception": "the function raised an exception not further classified",
     "shape_error": "the function raised because the shapes of a product or sum do not line up",
     "name_error": "the function uses a name that is not defined (a typo, or a variable of another function)",
-    "numpy_removed_alias": "np.int / np.float / np.bool, removed in NumPy 1.24",
+    "numpy_removed_alias": "a name NumPy removed: np.int / np.float / np.bool (NumPy 1.24), np.product / np.alltrue / np.NaN and the like (NumPy 2.0)",
     "numpy_name_misspelt": "the function calls a numpy name that does not exist, close to one that does (np.suma for np.sum)",
     "numpy_removed_api": "a NumPy function or keyword newer NumPy removed (np.lib.pad, np.reshape(newshape=...), "
                          "np.unravel_index(dims=...))",

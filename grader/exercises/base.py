@@ -76,13 +76,19 @@ class State:
     the reference's; the last call's output must equal the reference's, given the reference's
     state. `settings` are the extra entries of the parameter dict, one run per settings dict.
     `diagnose_state(key, value, before, arrays, settings, expected)` and
-    `diagnose_output(out, arrays, param, expected)` return (hint, mistake) for a wrong value."""
+    `diagnose_output(out, arrays, param, expected)` return (hint, mistake) for a wrong value.
+    `fresh`: a mode that must also work on a dict without the state (the keys' defaults, as the
+    starter reads them: test mode before any training), called on the last call's arrays;
+    `fresh_hint` and `fresh_mistake` are what a wrong output there is told."""
     param: str
     keys: tuple[str, ...]
     sequence: Callable[["Case"], list[tuple[tuple[np.ndarray, ...], str]]]
     settings: tuple[dict, ...]
     diagnose_state: Callable[..., tuple[str, str]]
     diagnose_output: Callable[..., tuple[str, str]]
+    fresh: str | None = None
+    fresh_hint: str = ""
+    fresh_mistake: str | None = None
 
 
 @dataclass(frozen=True)

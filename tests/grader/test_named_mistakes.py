@@ -260,3 +260,34 @@ def test_an_assignment_through_a_mask_given_all_of_dout_is_named(mutant, failing
     report = grade(mutant("layers", "dx = (x > 0) * dout", mask_line), assignment="layers")
     named = [t for t in failing(report, "relu_backward") if t.mistake == "mask_assignment"]
     assert named and all("dout[mask]" in t.hint for t in named)
+
+
+# Found by measuring round 17 of tests/corpus_held_out (issue 20), each made once.
+ROUND_17_BATCHNORM_STATE = [
+    # a leftover update above the one that counts: the statistics move towards the batch twice
+    ("    bn_param['running_mean'] = momentum * running_mean + (1 - momentum) * mean\n",
+     "    running_mean = momentum * running_mean + (1 - momentum) * mean\n"
+     "    bn_param['running_mean'] = momentum * running_mean + (1 - momentum) * mean\n",
+     "running_stats_updated_twice", "twice"),
+    ("        return gamma * x_hat + beta, None", "        return x_hat, None", "test_mode_missing_gamma_beta",
+     "without the scale and shift"),
+    ("        return gamma * x_hat + beta, None", "        return x_hat + beta, None", "test_mode_missing_gamma",
+     "scale by gamma"),
+    # test mode before any train call: the statistics read without the starter's defaults
+    ("        x_hat = (x - running_mean) / np.sqrt(running_var + eps)",
+     "        x_hat = (x - bn_param['running_mean']) / np.sqrt(bn_param['running_var'] + eps)",
+     "missing_key", "before the first train call"),
+    ("        x_hat = (x - running_mean) / np.sqrt(running_var + eps)",
+     "        x_hat = (x - running_mean) / np.sqrt(bn_param.get('running_var', np.ones(D)) + eps)",
+     "running_stats_default_wrong", "np.zeros(D)"),
+]
+
+
+@pytest.mark.parametrize("old, new, mistake, words", ROUND_17_BATCHNORM_STATE,
+                         ids=[row[2] for row in ROUND_17_BATCHNORM_STATE])
+def test_a_batchnorm_state_mistake_measured_on_round_17_is_named(mutant, failing, old, new, mistake, words):
+    report = grade(mutant("layers", old, new), assignment="layers")
+    flagged = failing(report, "batchnorm_forward")
+    assert [t.check for t in flagged] == ["running statistics"], [(t.check, t.mistake, t.hint) for t in flagged]
+    assert flagged[0].mistake == mistake and words in flagged[0].hint, (flagged[0].mistake, flagged[0].hint)
+    assert mistake in MISTAKES
