@@ -177,9 +177,11 @@ def _student_edits(node: ast.AST, parents: list[ast.AST]):
     `=` where `+=` belongs (a loop writing `dx[...] = ...` at overlapping windows keeps only the last
     one); eps left out of a square root (the function has an eps, and the root does not use it); one
     size or loop counter for its counterpart (H_out for W_out, i for j), and a row and a column index
-    exchanged in one subscript (out[n, f, j, i]). one_change leaves the last two out: two
+    exchanged in one subscript (out[n, f, j, i]). one_change leaves those two out: two
     sizes are often equal on a case, so a swap can agree with a wrong answer by chance; a fix must
-    make the result right, on two draws, which a swap of two equal sizes never does."""
+    make the result right, on two draws, which a swap of two equal sizes never does. And a small
+    number type widened (np.int8 to np.int64: a count of positive margins past 127 wraps around),
+    which a reference never has."""
     if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and parents \
             and not one_change._assigned_into(node, parents):
         for other in sorted(_counterparts(parents[0]).get(node.id, ())):
@@ -200,11 +202,31 @@ def _student_edits(node: ast.AST, parents: list[ast.AST]):
         target = node.targets[0]
         yield "overwrite", ast.AugAssign(target=target, op=ast.Add(), value=node.value), "term_off", \
             f"{ast.unparse(target)} += ..."
+    narrow = _narrow_type(node)
+    if narrow is not None:
+        wide = "float64" if narrow.startswith("float") else "int64"
+        replacement = ast.Attribute(ast.Name("np", ast.Load()), wide, ast.Load()) if isinstance(node, ast.Attribute) \
+            else ast.Constant(wide)
+        yield "dtype", replacement, "dtype_off", f"{wide} for {narrow}"
     if isinstance(node, ast.Call) and one_change._called(node) == "sqrt" and len(node.args) == 1 and parents:
         eps = _eps_name(parents[0])
         if eps is not None and not any(isinstance(n, ast.Name) and n.id == eps for n in ast.walk(node.args[0])):
             argument = ast.BinOp(node.args[0], ast.Add(), ast.Name(eps, ast.Load()))
             yield "term", ast.Call(node.func, [argument], node.keywords), "term_off", f"+ {eps}{_EPS_SAYS}"
+
+
+# Number types too small for a count or a sum over a class axis: int8 holds -128 to 127.
+_NARROW = {"int8", "int16", "uint8", "uint16", "float16"}
+
+
+def _narrow_type(node: ast.AST) -> str | None:
+    """The small number type a node names: np.int8 (numpy.int8), or 'int8' given as a dtype."""
+    if isinstance(node, ast.Attribute) and node.attr in _NARROW and isinstance(node.value, ast.Name) \
+            and node.value.id in ("np", "numpy"):
+        return node.attr
+    if isinstance(node, ast.Constant) and node.value in _NARROW:
+        return node.value
+    return None
 
 
 _ACROSS = {"h": "w", "w": "h", "H": "W", "W": "H"}

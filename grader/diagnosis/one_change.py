@@ -74,6 +74,8 @@ ADVICE = {
                 "this step's value or the previous one's).",
     "size": "Check which size or index that step needs: rows go with the height (H, H_out, i), columns with the "
             "width (W, W_out, j); a test with a square input cannot tell them apart.",
+    "dtype": "A small number type holds few values (np.int8: -128 to 127): a count or a sum past its range wraps "
+             "around without an error. Keep NumPy's default int64 or float64.",
     "delete": "Every step of the forward needs its own step in the backward, in reverse order.",
 }
 
@@ -346,9 +348,12 @@ def changes_in(definition: ast.FunctionDef, source: str, extra: Callable | None 
 # An edit is (rank, path, replacement, kind, says): `path` locates a node of the function's tree
 # (a list of (field, index) steps), `replacement` is the new node (None: the statement is deleted).
 
-# "size" (one size or loop counter for another) is made only in a student's code (code_fixes).
+# "size" (one size or loop counter for another) and "dtype" (a small number type widened) are made
+# only in a student's code (code_fixes).
 _RANKS = ["overwrite", "term", "factor", "axis", "transpose", "sign", "operation", "compare", "constant",
-          "size", "variable", "delete"]
+          "size", "dtype", "variable", "delete"]
+# Ranks a student's edit may make inside what is otherwise frozen (a new array's shape and dtype).
+_MADE_WHERE_FROZEN = ("size", "dtype")
 
 
 def _edits(definition: ast.FunctionDef, extra: Callable | None = None) -> Iterator[tuple]:
@@ -360,7 +365,7 @@ def _edits(definition: ast.FunctionDef, extra: Callable | None = None) -> Iterat
         for rank, replacement, kind, says in (extra(node, parents) if extra else ()):
             # A size swapped for its counterpart (H_out for W_out) is made in a loop's range and a new
             # array's shape too, where such slips are: it cannot make a loop longer than the other size.
-            if not frozen or rank == "size":
+            if not frozen or rank in _MADE_WHERE_FROZEN:
                 yield _RANKS.index(rank), path, replacement, kind, says
 
 

@@ -157,9 +157,10 @@ SVM_IDS = {
 SVM = Hidden(
     lambda rng: {"N": _size(rng, 3, 8), "C": _size(rng, 3, 7)},
     # N == C: a count over the wrong axis (per class) fits where it should raise
-    # ties: a wrong class's score equal to the correct one's; C = 70: np.choose refuses 64 choices or more
+    # ties: a wrong class's score equal to the correct one's; C = 250: np.choose refuses 64 choices or more,
+    # and about 190 of a row's 249 margins are positive, more than an np.int8 count holds (127)
     edges=({"N": 1, "C": 4}, {"N": 5, "C": 2}, {"N": 4, "C": 4}, {"N": 4, "C": 5, "ties": True},
-           {"N": 2, "C": 70}),
+           {"N": 2, "C": 250}),
     mistakes=(
         Mistake("svm_correct_class_counted", "loss", "Leave the correct class out of the sum: its margin "
                 "x[y] - x[y] + 1 is always 1 (set margins[np.arange(N), y] = 0).", _svm_counting_correct),

@@ -6,8 +6,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-REFERENCE = {"gates": ROOT / "reference/gates/gates.py", "layers": ROOT / "reference/layers/layers.py",
-             "layers2": ROOT / "reference/layers2/layers2.py"}
+REFERENCE = {name: ROOT / "reference" / name / f"{name}.py" for name in ("gates", "layers", "layers2", "svm")}
 
 
 @pytest.fixture

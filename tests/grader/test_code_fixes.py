@@ -343,3 +343,28 @@ def test_a_row_and_a_column_index_in_each_others_place_are_exchanged_in_one_chan
     exchanged = [f for f in code_fixes.fixes(source, ["forward"], "submission") if f.kind == "transpose_off"
                  and f.after == "out[i, j]"]
     assert exchanged and exchanged[0].before == "out[j, i]" and exchanged[0].line == "out[j, i] = x[i, j]"
+
+
+def test_a_small_integer_type_that_wraps_is_widened(mutant):
+    # A count of positive margins kept in np.int8 wraps past 127: right on few classes, wrong on the
+    # hidden case of 250 (about 190 positive margins a row). The fix widens the type on their line.
+    report = grade(mutant("svm", "    positive = (margins > 0).astype(x.dtype)\n",
+                          "    positive = (margins > 0).astype(np.int8)\n"), assignment="svm", seed=1)
+    failed = _failed(report, "svm_loss")
+    assert failed and all(t.visibility == "hidden" and t.mistake == "dx_dtype_off" for t in failed)
+    assert "`np.int8` changed to `np.int64` in the line `positive = (margins > 0).astype(np.int8)`" in failed[0].hint
+    assert "wraps around" in failed[0].hint
+
+
+def test_only_a_small_number_type_is_widened():
+    source = textwrap.dedent('''
+        import numpy as np
+        def f(x):
+            a = np.zeros(x.shape, dtype=np.uint8)
+            b = x.astype('int16')
+            c = x.astype(np.int64)
+            d = x.astype(np.float32)
+            return a + b + c + d
+    ''')
+    widened = {(fix.before, fix.after) for fix in code_fixes.fixes(source, ["f"], "f.py") if fix.kind == "dtype_off"}
+    assert widened == {("np.uint8", "np.int64"), ("'int16'", "'int64'")}
