@@ -385,15 +385,20 @@ def _pool_backward_index(error, function, case):
 
 
 DOUT_AT_INPUT_POSITION = re.compile(r"\bdout\w*\[[^\]]*/")
+OUT_AT_INPUT_POSITION = re.compile(r"\bout\w*\[[^\]]*/")
 
 
 def _windows_from_input_size(error, function, case):
     """A backward looping over input positions, for row in range(0, H, stride), and reading dout at
     row / stride: ceil(H / stride) positions, more than the H' windows the forward made when they do
     not tile the input, so dout's index runs past its end. Read from the student's own line (shown on
-    hidden checks too): an index into dout that divides, on a case where that count exceeds dout's."""
-    if case is None or case.dout is None or function != case.exercise.backward \
-            or error.get("type") != "IndexError" or not DOUT_AT_INPUT_POSITION.search(failing_line(error)):
+    hidden checks too): an index into dout that divides, on a case where that count exceeds dout's.
+    A forward written the same way writes out at row / stride and runs past out's end."""
+    if case is None or case.dout is None or error.get("type") != "IndexError":
+        return None
+    if function == case.exercise.forward and OUT_AT_INPUT_POSITION.search(failing_line(error)):
+        return _forward_windows_from_input_size(case)
+    if function != case.exercise.backward or not DOUT_AT_INPUT_POSITION.search(failing_line(error)):
         return None
     param = case.extras[0]
     s = param["stride"]
@@ -414,6 +419,21 @@ def _windows_from_input_size(error, function, case):
             "likewise), so dout's index runs past its end here (and where there are more windows, the last ones "
             "are left out). Loop over dout's positions, for i in range(H') and j in range(W'), the window starting "
             "at (i * stride, j * stride) of x_pad."), "conv_backward_windows_from_input_size"
+
+
+def _forward_windows_from_input_size(case):
+    """The forward's form of _windows_from_input_size: out written at row / stride for input positions."""
+    param = case.extras[0]
+    if "pool_height" in param:
+        return ("Your forward writes out at row / stride for input positions row = 0, stride, 2 * stride, ... up to "
+                "H: that is ceil(H / stride) windows, but out holds H' = 1 + (H - pool_height) // stride of them (and "
+                "W' likewise): where the windows overlap or do not tile the input, the index runs past out's end. Loop "
+                "over out's positions, for i in range(H') and j in range(W'), the window starting at (i * stride, "
+                "j * stride)."), "pool_forward_window_count"
+    return ("Your forward writes out at row / stride for input positions row = 0, stride, 2 * stride, ... up to H: "
+            "that is ceil(H / stride) windows, but out holds H' = 1 + (H + 2 * pad - HH) // stride of them (and W' "
+            "likewise), so the index runs past out's end. Loop over out's positions, for i in range(H') and j in "
+            "range(W'), the window starting at (i * stride, j * stride) of x_pad."), "conv_forward_window_count"
 
 
 FIXED_HALF_SLICE = re.compile(r"\[[^\]]*\b[01]\s*::\s*2\b")
@@ -696,6 +716,8 @@ CACHE_IDS = {
     "cache_unpack_mismatch": "a backward unpacks its cache into another number of names than its forward packed",
 }
 CONV_IDS = {
+    "conv_forward_window_count": "conv_forward walks the input positions, 0, stride, ... up to H, and writes "
+                                 "out[row / stride]: ceil(H / stride) windows instead of out's H'",
     "conv_backward_windows_from_input_size": "conv_backward loops over input positions, range(0, H, stride), and "
                                              "reads dout[row / stride]: ceil(H / stride) windows instead of dout's H'",
     "conv_crop_empty_at_pad_0": "conv_backward crops dx_pad[:, :, pad:-pad, pad:-pad], empty when pad = 0",
@@ -715,6 +737,8 @@ CONV_IDS = {
                                   "as square",
 }
 POOL_IDS = {
+    "pool_forward_window_count": "max_pool_forward walks the input positions, 0, stride, ... up to H, and writes "
+                                 "out[row / stride]: ceil(H / stride) windows instead of out's H'",
     "pool_backward_hardcoded_2x2": "max_pool_backward spreads dout with fixed slices [0::2, 0::2], [1::2, 0::2], ... "
                                    "(an upsampling by 2): right for 2 x 2 pools with stride 2 on even sizes only",
     "pool_backward_moved_by_window_size": "max_pool_backward puts a window's gradient at i * pool_height + row (the "

@@ -72,3 +72,18 @@ def test_groupnorm_statistic_squeezed_at_g_1_is_named_not_told_hard_coded(mutant
                           "(2, 3, 4))"), assignment="layers2")
     found = _ids(report, "spatial_groupnorm_backward")
     assert "groupnorm_squeeze_breaks_g1" in found and "hardcoded_shape" not in found
+
+
+def test_a_pool_forward_walking_input_positions_is_named(mutant):
+    # Round 17: window starts walked over the input, 0, stride, ... while < H, written at out[i // stride]:
+    # right where the windows tile the input, past out's end where they overlap.
+    report = grade(mutant("layers2",
+                          "    for i in range(out.shape[2]):\n        for j in range(out.shape[3]):\n"
+                          "            out[:, :, i, j] = x[:, :, i * stride:i * stride + ph, j * stride:j * stride + pw]"
+                          ".max(axis=(2, 3))\n",
+                          "    for i in range(0, h, stride):\n        for j in range(0, w, stride):\n"
+                          "            out[:, :, i // stride, j // stride] = x[:, :, i:i + ph, j:j + pw].max(axis=(2, 3))\n"),
+                   assignment="layers2", seed=1)
+    raised = [t for t in report.tests if t.function == "max_pool_forward_naive" and t.status != "passed"]
+    assert raised and {t.mistake for t in raised} == {"pool_forward_window_count"}
+    assert "out holds H' = 1 + (H - pool_height) // stride" in raised[0].hint
