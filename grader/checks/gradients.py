@@ -32,7 +32,7 @@ from ..diagnosis.values import Candidate, explain_mismatch, localise
 from ..exercises.base import Case
 from ..results import PASS, Finding, Status
 from ..runner.calls import Call
-from . import code_fixes
+from . import code_fixes, dout_linearity
 from .common import (
     Context,
     Failed,
@@ -274,6 +274,11 @@ def _mismatch(ctx: Context, case: Case, index: int, everything: tuple, expected:
         fixed = code_fixes.explain(ctx, case, grad_name, results, position, backward=True, again=again)
         if fixed is not None:
             finding = dataclasses.replace(finding, hint=fixed[0], mistake=fixed[1])
+    if finding.mistake is None:
+        # A property of every gradient, proven on their backward: not 0 at dout = 0, or dout twice.
+        nonlinear = dout_linearity.explain(ctx, case, index, grad_name, student)
+        if nonlinear is not None:
+            finding = dataclasses.replace(finding, hint=nonlinear[0], mistake=nonlinear[1])
     if finding.hint is None:
         finding = dataclasses.replace(finding, hint=localise(grad_name, student, expected, case.arrays))
     return finding

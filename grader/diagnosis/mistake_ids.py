@@ -41,6 +41,8 @@ VALUE_KINDS = {
     "transpose_off": "{v} is the right computation with a transpose added or left out in one step, or a matrix product's factors swapped",
     "variable_off": "{v} is the right computation with one variable used in place of another in one step (x for x_hat, the output for the input)",
     "constant_off": "{v} is the right computation with one number changed (1 for 2, x.shape[1] for x.shape[0])",
+    "term_without_dout": "{v} has a term that does not involve dout: it is not 0 when dout is 0 (a constant where a sum of dout belongs); proven by running the backward at dout = 0",
+    "dout_twice": "{v} multiplies the upstream gradient in twice: it grows as dout squared; proven by running the backward at 2 * dout",
     "dtype_off": "{v} is the right computation with a wider number type in one place: a small integer array (np.int8, np.uint8) wraps around past its range",
     "operation_off": "{v} is the right computation with one operation changed: another function (mean for sum, min for max), another comparison (>= for >), or a call left out (reversed, sqrt)",
     "slightly_off": "{v} is close to right but not equal (relative error below 1e-3): a special case or a parameter handled differently",

@@ -291,3 +291,29 @@ def test_a_batchnorm_state_mistake_measured_on_round_17_is_named(mutant, failing
     assert [t.check for t in flagged] == ["running statistics"], [(t.check, t.mistake, t.hint) for t in flagged]
     assert flagged[0].mistake == mistake and words in flagged[0].hint, (flagged[0].mistake, flagged[0].hint)
     assert mistake in MISTAKES
+
+
+# A gradient is linear in dout: proven on the student's backward (grader.checks.dout_linearity),
+# whatever else is wrong with it (two slips here, so no one change fixes it).
+NOT_LINEAR_IN_DOUT = [
+    ("dx = (gamma * inv_std / N) * (N * dout - 1 - x_hat * dgamma) * 2", "dx_term_without_dout", "With dout = 0"),
+    ("dx = 2 * (gamma * dout * inv_std / N) * (N * dout - dbeta - x_hat * dgamma)", "dx_dout_twice",
+     "grows as dout squared"),
+]
+
+
+@pytest.mark.parametrize("new, mistake, words", NOT_LINEAR_IN_DOUT, ids=[row[1] for row in NOT_LINEAR_IN_DOUT])
+def test_a_gradient_not_linear_in_dout_is_told_so(mutant, failing, new, mistake, words):
+    report = grade(mutant("layers", BN_DX, new), assignment="layers", seed=1)
+    flagged = [t for t in failing(report, "batchnorm_backward") if t.check == "gradient"]
+    assert flagged and all(t.mistake == mistake and words in t.hint for t in flagged), \
+        [(t.check, t.mistake, t.hint) for t in flagged]
+
+
+def test_a_wrong_gradient_linear_in_dout_is_not_told_it_is_not(mutant, failing):
+    # Wrong by a factor per column (var where std belongs, and the mean path doubled): linear in dout,
+    # so neither reading applies, whatever names it.
+    report = grade(mutant("layers", BN_DX, "dx = (gamma * inv_std ** 2 / N) * (N * dout - 2 * dbeta - x_hat * dgamma)"),
+                   assignment="layers", seed=1)
+    flagged = failing(report, "batchnorm_backward")
+    assert flagged and not {t.mistake for t in flagged} & {"dx_term_without_dout", "dx_dout_twice"}

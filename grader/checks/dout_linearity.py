@@ -1,0 +1,60 @@
+"""Whether a wrong gradient is linear in dout, proven by running the student's backward.
+
+Every term of a gradient is a local derivative times (a part of) the gradient flowing in: dout
+itself, a sum of dout over the batch, dout times the normalised input. So a right backward gives 0
+at dout = 0, and twice its gradient at 2 * dout. A student's gradient that breaks this says what
+kind of slip it holds, whatever the exercise and however far the rest is from right:
+- not 0 at dout = 0: a term without dout (a constant 1 where sum(dout) belongs, an input where
+  sum(dout * x_hat) belongs);
+- four times larger at 2 * dout: dout multiplied in twice (dx = dx_hat * (... dx_hat ...)).
+Their backward is run on a fresh forward's cache for each dout (a backward may change its cache),
+and the run on the case's own dout must give the result the failed check saw: a backward that is
+not repeatable proves nothing.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..compare import allclose, norm
+from ..diagnosis.mistake_ids import value_mistake
+from ..exercises.base import Case
+from ..runner.calls import Call, Ref
+from .common import Context, Failed, forward_call, gradients
+
+# Below this share of the gradient's size, a value at dout = 0 is rounding, not a term.
+ZERO_TOLERANCE = 1e-9
+
+
+def explain(ctx: Context, case: Case, index: int, grad_name: str, student: np.ndarray) -> tuple[str, str] | None:
+    """(hint, mistake id) when the student's gradient `index` (`student`, as the failed check saw
+    it) is not linear in dout; None when it is, or when it cannot be told."""
+    exercise = case.exercise
+    if exercise.is_loss or case.dout is None:
+        return None
+    scales = (0.0, 1.0, 2.0)
+    calls = []
+    for k, scale in enumerate(scales):
+        name = f"linearity{k}"
+        douts = tuple(np.asarray(d, dtype=np.float64) * scale for d in case.douts)
+        calls += [forward_call(case, save_as=name),
+                  Call(exercise.backward, (*douts, Ref(name, len(douts))), count_calls_of=exercise.forward)]
+    outcomes = ctx.run(calls)
+    try:
+        at_zero, once, twice = (np.asarray(gradients(outcomes[2 * k + 1], case)[index], dtype=np.float64)
+                                for k in range(len(scales)))
+    except (Failed, IndexError):
+        return None
+    if not all(np.all(np.isfinite(g)) for g in (at_zero, once, twice)) or once.shape != np.shape(student) \
+            or not allclose(once, student):
+        return None
+    size = max(norm(once), norm(twice), 1e-300)
+    if norm(at_zero) > ZERO_TOLERANCE * size:
+        return (f"With dout = 0 your {grad_name} is not 0: a term of it does not involve dout. Every term of a "
+                "gradient is a local derivative times the gradient flowing in (dout itself, a sum of dout over the "
+                "batch, dout times an input): look for a term with a constant (1, N) or an input where a sum of dout "
+                "belongs."), value_mistake(grad_name, "term_without_dout")
+    if norm(once) > 0 and allclose(twice, 4 * once) and not allclose(twice, 2 * once):
+        return (f"Your {grad_name} grows as dout squared (twice the dout makes it four times larger): the gradient "
+                "flowing in is multiplied in twice. Multiply by dout, or by what you computed from it (such as "
+                "dx_hat = dout * gamma), once; every other factor is a local derivative."), value_mistake(grad_name, "dout_twice")
+    return None
