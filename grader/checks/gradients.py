@@ -279,6 +279,11 @@ def _mismatch(ctx: Context, case: Case, index: int, everything: tuple, expected:
         nonlinear = dout_linearity.explain(ctx, case, index, grad_name, student)
         if nonlinear is not None:
             finding = dataclasses.replace(finding, hint=nonlinear[0], mistake=nonlinear[1])
+    if exercise.stability and finding.mistake == value_mistake(grad_name, "not_finite") \
+            and finding.hint == exercise.stability.hint:
+        # Nothing more specific was found, and the hint is the stability check's: so is its id (the
+        # id is what a hint is chosen by; the searches above ran for a NaN first).
+        finding = dataclasses.replace(finding, mistake=exercise.stability.mistake)
     if finding.hint is None:
         finding = dataclasses.replace(finding, hint=localise(grad_name, student, expected, case.arrays))
     return finding
