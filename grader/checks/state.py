@@ -85,8 +85,6 @@ def _settings_note(ctx: Context, settings: dict) -> str:
 
 
 def _check_settings(ctx: Context, case: Case, settings: dict) -> Finding:
-    exercise = case.exercise
-    state, function = exercise.state, exercise.forward
     steps, expected, last_param, calls = ctx.once(_planned, ctx.oracle, case, settings)
     outcomes = ctx.runner.run(calls)
     finding = _sequence(ctx, case, settings, steps, expected, last_param, outcomes)
@@ -96,6 +94,8 @@ def _check_settings(ctx: Context, case: Case, settings: dict) -> Finding:
 
 
 def _sequence(ctx: Context, case: Case, settings: dict, steps, expected, last_param, outcomes) -> Finding:
+    """The declared sequence's calls: each runs and keeps its inputs, each updating call leaves the
+    reference's state, and the last call gives the reference's output."""
     exercise = case.exercise
     state, function = exercise.state, exercise.forward
     for i, (outcome, (ref_out, ref_param)) in enumerate(zip(outcomes[:len(steps)], expected)):
