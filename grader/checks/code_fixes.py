@@ -178,10 +178,7 @@ def _run(ctx: Context, case: Case, fixes: list[code_fixes.Fix | None], backward:
     """Per fix (None: none, the student's own code), the results of their code with it on the case:
     None where it failed there, _LOST for it and every later one once the worker was lost."""
     per_fix = [_calls(case, fix, backward) for fix in fixes]
-    # On a worker of their own: these runs must not print into the student's output, change the
-    # state the checks' calls meet, or be replayed when a plan is rolled back.
-    runner = ctx.runner.aside() if hasattr(ctx.runner, "aside") else ctx.runner
-    outcomes = runner.run([call for calls in per_fix for call in calls])
+    outcomes = ctx.run_aside([call for calls in per_fix for call in calls])
     found, at = [], 0
     for calls in per_fix:
         mine = outcomes[at:at + len(calls)]

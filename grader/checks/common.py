@@ -62,6 +62,13 @@ class Context:
             self.built[key] = (self.runner.run(batch), batch)   # keeping the batch alive keeps its id its own
         return self.built[key][0]
 
+    def run_aside(self, batch: list[Call]) -> list[Outcome]:
+        """The outcomes of a diagnosis's own runs of the student's code (a changed function, another
+        dout), on a worker of their own: they must not print into the student's output, change the
+        state the checks' calls meet, or be replayed when a plan is rolled back."""
+        runner = self.runner.aside() if hasattr(self.runner, "aside") else self.runner
+        return runner.run(batch)
+
 
 class Failed(Exception):
     """Raised inside a check to stop at the first finding; carries it."""
@@ -291,11 +298,11 @@ def expected_outputs(oracle, case: Case) -> tuple[np.ndarray, ...]:
     return expected if isinstance(expected, tuple) else (expected,)
 
 
-def backward_call(case: Case, cache_name: str, *, return_args: bool = False) -> Call:
-    """The backward on a saved forward's cache (the upstream gradients, then the cache), counting
-    the calls it makes of the forward."""
+def backward_call(case: Case, cache_name: str, *, return_args: bool = False, douts: tuple | None = None) -> Call:
+    """The backward on a saved forward's cache (the upstream gradients, the case's unless `douts`
+    are given, then the cache), counting the calls it makes of the forward."""
     exercise = case.exercise
-    douts = tuple(d.copy() for d in case.douts)
+    douts = tuple(d.copy() for d in (case.douts if douts is None else douts))
     return Call(exercise.backward, (*douts, Ref(cache_name, len(douts))), return_args=return_args,
                 count_calls_of=exercise.forward)
 

@@ -7,9 +7,9 @@ kind of slip it holds, whatever the exercise and however far the rest is from ri
 - not 0 at dout = 0: a term without dout (a constant 1 where sum(dout) belongs, an input where
   sum(dout * x_hat) belongs);
 - four times larger at 2 * dout: dout multiplied in twice (dx = dx_hat * (... dx_hat ...)).
-Their backward is run on a fresh forward's cache for each dout (a backward may change its cache),
-and the run on the case's own dout must give the result the failed check saw: a backward that is
-not repeatable proves nothing.
+Their backward is run on a fresh forward's cache for each dout (a backward may change its cache), on
+the diagnoses' own worker, and the run on the case's own dout must give the result the failed check
+saw: a backward that is not repeatable proves nothing.
 """
 from __future__ import annotations
 
@@ -18,8 +18,7 @@ import numpy as np
 from ..compare import allclose, norm
 from ..diagnosis.mistake_ids import value_mistake
 from ..exercises.base import Case
-from ..runner.calls import Call, Ref
-from .common import Context, Failed, forward_call, gradients
+from .common import Context, Failed, backward_call, forward_call, gradients
 
 # Below this share of the gradient's size, a value at dout = 0 is rounding, not a term.
 ZERO_TOLERANCE = 1e-9
@@ -34,11 +33,9 @@ def explain(ctx: Context, case: Case, index: int, grad_name: str, student: np.nd
     scales = (0.0, 1.0, 2.0)
     calls = []
     for k, scale in enumerate(scales):
-        name = f"linearity{k}"
         douts = tuple(np.asarray(d, dtype=np.float64) * scale for d in case.douts)
-        calls += [forward_call(case, save_as=name),
-                  Call(exercise.backward, (*douts, Ref(name, len(douts))), count_calls_of=exercise.forward)]
-    outcomes = ctx.run(calls)
+        calls += [forward_call(case, save_as=f"linearity{k}"), backward_call(case, f"linearity{k}", douts=douts)]
+    outcomes = ctx.run_aside(calls)
     try:
         at_zero, once, twice = (np.asarray(gradients(outcomes[2 * k + 1], case)[index], dtype=np.float64)
                                 for k in range(len(scales)))

@@ -87,70 +87,74 @@ def _settings_note(ctx: Context, settings: dict) -> str:
 def _check_settings(ctx: Context, case: Case, settings: dict) -> Finding:
     steps, expected, last_param, calls = ctx.once(_planned, ctx.oracle, case, settings)
     outcomes = ctx.runner.run(calls)
-    finding = _sequence(ctx, case, settings, steps, expected, last_param, outcomes)
+    finding = _sequence(case, settings, steps, expected, last_param, outcomes)
     if finding is PASS and len(outcomes) > len(steps):
-        return _fresh(ctx, case, outcomes[len(steps)], expected[len(steps)], fresh_calls(case, settings)[0])
+        return _fresh(case, outcomes[len(steps)], expected[len(steps)], fresh_calls(case, settings)[0])
     return finding
 
 
-def _sequence(ctx: Context, case: Case, settings: dict, steps, expected, last_param, outcomes) -> Finding:
+def _sequence(case: Case, settings: dict, steps, expected, last_param, outcomes) -> Finding:
     """The declared sequence's calls: each runs and keeps its inputs, each updating call leaves the
     reference's state, and the last call gives the reference's output."""
     exercise = case.exercise
     state, function = exercise.state, exercise.forward
     for i, (outcome, (ref_out, ref_param)) in enumerate(zip(outcomes[:len(steps)], expected)):
-        finding = outcome_finding(outcome, function, exercise=exercise)
-        if finding:
-            return finding
+        arrays, mode = steps[i]
         try:
-            check_pair(outcome, function, returned_names(exercise))
-            out = as_array(outcome.value[0], "out", function)
+            out = _output(exercise, mode, arrays, outcome)
         except Failed as failed:
             return failed.finding
-        arrays = steps[i][0]
-        finding = _inputs_kept(exercise, steps[i][1], arrays, outcome)
-        if finding:
-            return finding
         if i < len(steps) - 1:
             before = expected[i - 1][1] if i > 0 else {}
             after = (outcome.args_after or [None] * (len(arrays) + 1))[len(arrays)]
-            finding = _state_values(state, function, after, ref_param, f"{steps[i][1]} call {i + 1}", before,
+            finding = _state_values(state, function, after, ref_param, f"{mode} call {i + 1}", before,
                                     arrays, settings)
             if finding:
                 return finding
         elif not (out.shape == ref_out.shape and allclose(out, ref_out)):
             hint, mistake = state.diagnose_output(out, arrays, last_param, ref_out)
-            return Finding(Status.FAILED, f"{steps[i][1]}-mode output is wrong", hint, mistake)
+            return Finding(Status.FAILED, f"{mode}-mode output is wrong", hint, mistake)
         else:
-            finding = _state_kept(state, steps[i][1], outcome, last_param, len(arrays))
+            finding = _state_kept(state, mode, outcome, last_param, len(arrays))
             if finding:
                 return finding
     return PASS
 
 
-def _fresh(ctx: Context, case: Case, outcome, answer: tuple, call: tuple) -> Finding:
+def _fresh(case: Case, outcome, answer: tuple, call: tuple) -> Finding:
     """The fresh-mode call on a dict without the state: it must run, and give the reference's output
     from the state's defaults."""
     exercise = case.exercise
-    state, function = exercise.state, exercise.forward
-    (arrays, param), (ref_out, _) = call, answer
+    state = exercise.state
+    (arrays, _), (ref_out, _) = call, answer
     where = f"a {state.fresh}-mode call on a {state.param} without {' or '.join(state.keys)}"
-    finding = outcome_finding(outcome, function, exercise=exercise)
-    if finding:
+    try:
+        out = _output(exercise, state.fresh, arrays, outcome)
+    except Failed as failed:
+        finding = failed.finding
+        if outcome.ok:
+            return finding
         # a key read without a default is this call's whole point: say which keys and their defaults
         hint = state.fresh_hint if finding.mistake == "missing_key" else finding.hint
         return dataclasses.replace(finding, output=f"{finding.output}\n(on {where})", hint=hint)
-    try:
-        check_pair(outcome, function, returned_names(exercise))
-        out = as_array(outcome.value[0], "out", function)
-    except Failed as failed:
-        return failed.finding
-    finding = _inputs_kept(exercise, state.fresh, arrays, outcome)
-    if finding:
-        return finding
     if not (out.shape == ref_out.shape and allclose(out, ref_out)):
         return Finding(Status.FAILED, f"{where}: the output is wrong", state.fresh_hint, state.fresh_mistake)
     return PASS
+
+
+def _output(exercise, mode: str, arrays: tuple, outcome) -> np.ndarray:
+    """The output of one call of the forward in `mode`, which must have run, returned a pair and
+    kept its inputs; raises Failed."""
+    function = exercise.forward
+    finding = outcome_finding(outcome, function, exercise=exercise)
+    if finding:
+        raise Failed(finding)
+    check_pair(outcome, function, returned_names(exercise))
+    out = as_array(outcome.value[0], "out", function)
+    finding = _inputs_kept(exercise, mode, arrays, outcome)
+    if finding:
+        raise Failed(finding)
+    return out
 
 
 def _inputs_kept(exercise, mode: str, arrays: tuple, outcome) -> Finding | None:
