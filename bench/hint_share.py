@@ -22,6 +22,9 @@ grader/diagnosis/one_change.py) or a fix proven on the student's own code
 
 `held_out` (tests/corpus_held_out) holds files written after the fixes made on `real_style`, their
 expected ids set down before the first run: the honest estimate for code we did not write.
+
+A file the grader refuses whole (Python 2 source, which it lists line by line instead of grading) is
+caught, and named when the refusal holds the manifest's `rejected_with` phrase.
 """
 from __future__ import annotations
 
@@ -36,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from grader.engine import grade  # noqa: E402
+from grader.submission import SubmissionError  # noqa: E402
 
 CORPORA = {"corpus": ROOT / "tests" / "corpus", "real_style": ROOT / "tests" / "corpus_real_style",
            "held_out": ROOT / "tests" / "corpus_held_out"}
@@ -102,7 +106,16 @@ def measure(corpus: str, seed: int | None, verbose: bool = True, round_: int | N
         if "stub" in name or (round_ is not None and expected.get("round", 1) != round_):
             continue
         total += 1
-        report = graded(folder / "buggy" / name, expected["assignment"], seed, whole)
+        try:
+            report = graded(folder / "buggy" / name, expected["assignment"], seed, whole)
+        except SubmissionError as error:
+            # The whole file is refused before any function runs (Python 2 source): caught, and named
+            # when the message says what the manifest's phrase says (it lists the lines to change).
+            is_named = expected.get("rejected_with", "\0") in str(error)
+            caught, named, by_cause = caught + 1, named + is_named, by_cause + is_named
+            if verbose:
+                print(f"{'named ' if is_named else 'caught'}  {name:48s} whole file refused: {str(error)[:80]!r}")
+            continue
         is_caught, is_named, is_misleading, found = judge(expected, report)
         caught += is_caught
         named += is_named

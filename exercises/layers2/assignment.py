@@ -19,7 +19,7 @@ import re
 
 import numpy as np
 
-from grader.declare import PASS, Convention, Exercise, Finding, Status, either
+from grader.declare import PASS, Convention, Exercise, Extreme, Finding, Stability, Status, either
 from grader.declare import failing_line as line_that_raised
 
 # --- what every layer's exceptions may mean --------------------------------------------------------
@@ -103,6 +103,35 @@ def _spatial_batchnorm_inputs(rng: np.random.Generator, config: dict):
         bn_param["eps"] = config["eps"]
     return {"x": _scaled_features(rng, (n, c, h, w), 1), "gamma": rng.normal(size=c) + 1.0,
             "beta": rng.normal(size=c)}, (bn_param,)
+
+
+# What one mean and variance are taken over, in each normalisation: the values a constant planted
+# there sets (batchnorm: a column of x; layernorm: a row; spatial batchnorm: a channel; groupnorm:
+# example 0's first group).
+_ONE_STATISTIC = {
+    "feature": lambda case: (slice(None), 0),
+    "example": lambda case: 0,
+    "channel": lambda case: (slice(None), 0),
+    "group": lambda case: (0, slice(0, case["x"].shape[1] // case.extras[0])),
+}
+
+
+def _constant(what: str):
+    """An extreme: one `what` all 1.5, so that its variance is 0 and only eps keeps 1 / sqrt(var + eps)
+    finite."""
+    def plant(case) -> dict[str, np.ndarray]:
+        arrays = {k: v.copy() for k, v in case.arrays.items()}
+        arrays["x"][_ONE_STATISTIC[what](case)] = 1.5
+        return arrays
+    return plant
+
+
+def _zero_variance(what: str) -> Stability:
+    return Stability(
+        (Extreme(_constant(what), f" with a constant {what}"),),
+        f"A {what} can have zero variance (all its values equal): divide by np.sqrt(var + eps), never by "
+        "np.sqrt(var), in the forward and in the backward, and keep the eps the forward used.",
+        "eps_left_out")
 
 
 # The shape of groupnorm's gamma and beta in this course: (1, C, 1, 1) (CS231n's docstrings since
@@ -773,10 +802,11 @@ EXERCISES = [
     Exercise("batchnorm_alt", "batchnorm_forward", "batchnorm_backward_alt", ("x", "gamma", "beta"),
              _batchnorm_inputs, extras=("bn_param",), batched=True, broadcast=("gamma", "beta"),
              describe=lambda extras: f", {extras[0]}", error_hint=either(cache_unpacking, numpy2_error),
-             mistake_ids={**NUMPY_IDS, **CACHE_IDS}),
+             stability=_zero_variance("feature"), mistake_ids={**NUMPY_IDS, **CACHE_IDS}),
     Exercise("layernorm", "layernorm_forward", "layernorm_backward", ("x", "gamma", "beta"), _layernorm_inputs,
              extras=("ln_param",), batched=True, broadcast=("gamma", "beta"), read_only=("ln_param",),
-             describe=lambda extras: f", {extras[0]}", error_hint=either(cache_unpacking, numpy2_error)),
+             describe=lambda extras: f", {extras[0]}", error_hint=either(cache_unpacking, numpy2_error),
+             stability=_zero_variance("example")),
     Exercise("dropout", "dropout_forward", "dropout_backward", ("x",), _dropout_inputs, extras=("dropout_param",),
              batched=True, describe=_dropout_describe,
              error_hint=either(_dropout_error, cache_unpacking, numpy2_error),
@@ -796,10 +826,10 @@ EXERCISES = [
     Exercise("spatial_batchnorm", "spatial_batchnorm_forward", "spatial_batchnorm_backward", ("x", "gamma", "beta"),
              _spatial_batchnorm_inputs, extras=("bn_param",), batched=True, output_shape=_spatial_output_shape,
              describe=lambda extras: f", {extras[0]}", error_hint=either(cache_unpacking, numpy2_error),
-             mistake_ids=SPATIAL_IDS),
+             stability=_zero_variance("channel"), mistake_ids=SPATIAL_IDS),
     Exercise("spatial_groupnorm", "spatial_groupnorm_forward", "spatial_groupnorm_backward", ("x", "gamma", "beta"),
              _groupnorm_inputs, extras=("G", "gn_param"), batched=True, broadcast=("gamma", "beta"),
              describe=lambda extras: f", G = {extras[0]}", output_shape=_groupnorm_output_shape,
              error_hint=either(_groupnorm_error, _groupnorm_group_axis_dropped, cache_unpacking, numpy2_error),
-             mistake_ids=GROUPNORM_IDS),
+             stability=_zero_variance("group"), mistake_ids=GROUPNORM_IDS),
 ]

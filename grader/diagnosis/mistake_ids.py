@@ -79,6 +79,8 @@ NAMED = {
     "array_unpacked_not_shape": "an array unpacked into its sizes (N, H = prev_h) instead of its shape (N, H = prev_h.shape)",
     "np_choose_limit": "np.choose given 64 or more choices (one per class), which NumPy refuses: index x[np.arange(N), y] instead",
     "method_not_called": "a method is indexed with [ ] instead of called with ( ) (x.reshape[N, -1])",
+    "item_assigned_on_none": "an item stored into a name that is still None (the starter's cache = None placeholder, "
+                             "then cache['x'] = x): make it a dict (or an array) first",
     "size_true_division": "a size or index computed with / (Python 2's integer division), a float in Python 3",
     "array_as_axis": "a second array is given to np.sum or np.mean where its axis goes (np.sum(dout, x_hat, axis=0))",
     "hardcoded_shape": "a reshape with sizes written as numbers, which fit one input's shape only",

@@ -3,7 +3,8 @@ called, a local variable used before the line that assigns it, a second array gi
 where its axis goes, a size computed with / (a float in Python 3) given to a shape or a range, a
 function or keyword NumPy removed (np.lib.pad, reshape's newshape=, unravel_index's dims=), a range
 or list given as an axis, an index NumPy refuses (a list of slices, a float), and an array unpacked
-into its sizes (N, H = prev_h), np.choose given more than 63 choices.
+into its sizes (N, H = prev_h), np.choose given more than 63 choices, an item stored into a name that
+is still None (the starter's `cache = None`).
 
 Each reading names only what the message and the failing line show (the name numpy does not have,
 and the one it does have that is closest; the method the line indexes; the variable): a hint from
@@ -42,6 +43,7 @@ _RAND_OF_SHAPE = re.compile(r"random\.(rand|randn)\(\s*[\w.\[\]]+\.shape\s*\)")
 _UNPACKED = re.compile(r"(too many|not enough) values to unpack")
 _INVALID_INDEX = "are valid indices"
 _CHOOSE_LIMIT = "at most 64 array objects"
+_NONE_ITEM_ASSIGNMENT = "'NoneType' object does not support item assignment"
 CHOOSE_HINT = ("np.choose takes at most 63 choices, and here each class is one (x.T has one row per class): take "
                "each example's score by indexing instead, x[np.arange(N), y].")
 
@@ -73,6 +75,8 @@ def slip_hint(kind: str, message: str, trace: str, arrays: tuple[str, ...] = ())
         return _array_unpacked(trace, arrays)
     if kind == "TypeError" and _SUBSCRIPTED.search(message):
         return _indexed_method(trace)
+    if kind == "TypeError" and _NONE_ITEM_ASSIGNMENT in message:
+        return _item_assigned_on_none(trace)
     if kind == "TypeError" and "multiple values for argument 'axis'" in message:
         return _array_as_axis(trace)
     if kind == "TypeError" and any(text in message for text in _FLOAT_SIZE):
@@ -115,6 +119,18 @@ def _indexed_method(trace: str) -> tuple[str, str] | None:
     method = found.group(1)
     return (f".{method}[...] indexes the method instead of calling it: call it with parentheses, "
             f".{method}(...)."), "method_not_called"
+
+
+def _item_assigned_on_none(trace: str) -> tuple[str, str] | None:
+    """cache['x'] = x where cache is still the starter's `out, cache = None, None`: the name stored
+    into is read from the student's own line; the message says it is None."""
+    found = re.match(r"\s*([A-Za-z_]\w*)\s*\[", failing_line(trace))
+    if not found:
+        return None
+    name = found.group(1)
+    return (f"{name} is None when this line stores an item into it: a name set to None (as the starter's "
+            f"placeholder `{name} = None` does) holds no items. Make it a dict first, {name} = {{}} (or an array, "
+            f"np.zeros(...)), before storing into it, or build it whole at the end."), "item_assigned_on_none"
 
 
 def _array_as_axis(trace: str) -> tuple[str, str] | None:

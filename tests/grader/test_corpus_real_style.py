@@ -19,6 +19,7 @@ import pytest
 from grader.diagnosis.mistake_ids import catalogue as mistake_catalogue
 from grader.engine import grade
 from grader.exercises import catalogue
+from grader.submission import SubmissionError
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "corpus_real_style"
@@ -30,6 +31,8 @@ NAMED = sorted(path for path, entry in MANIFEST.items() if not entry.get("known_
 # Caught, not named yet: the reason is the entry's "open" (bench/README.md lists them with their round).
 OPEN = sorted(path for path, entry in MANIFEST.items() if entry.get("open"))
 GAPS = sorted(path for path, entry in MANIFEST.items() if entry.get("known_gap"))
+# Refused whole before any function is graded; the refusal must say what the entry's phrase says.
+REFUSED = sorted(path for path, entry in MANIFEST.items() if entry.get("rejected_with"))
 NEUTRAL = (None, "exception", "shape_error", "gradient_wrong_for_own_forward", "running_stats_wrong", "test_mode_wrong")
 CORRECT = sorted((CORPUS / "correct").glob("*.py"))
 MISTAKES = mistake_catalogue(catalogue(ROOT).exercises())
@@ -62,7 +65,15 @@ def test_every_file_is_described_with_published_ids():
         assert MANIFEST[path]["inspired_by"].count("/") == 1, path.name
 
 
-@pytest.mark.parametrize("path", NAMED, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", REFUSED, ids=lambda p: p.name)
+def test_a_file_refused_whole_is_told_what_to_change(path):
+    # Python 2 source is not graded: the refusal lists every line to change (grader/python2.py).
+    with pytest.raises(SubmissionError) as refused:
+        graded(path)
+    assert MANIFEST[path]["rejected_with"] in str(refused.value)
+
+
+@pytest.mark.parametrize("path", [p for p in NAMED if p not in REFUSED], ids=lambda p: p.name)
 def test_the_hint_names_the_mistake(path):
     entry, name = MANIFEST[path], path.name
     failing = _failing(graded(path), entry)

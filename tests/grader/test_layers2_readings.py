@@ -87,3 +87,26 @@ def test_a_pool_forward_walking_input_positions_is_named(mutant):
     raised = [t for t in report.tests if t.function == "max_pool_forward_naive" and t.status != "passed"]
     assert raised and {t.mistake for t in raised} == {"pool_forward_window_count"}
     assert "out holds H' = 1 + (H - pool_height) // stride" in raised[0].hint
+
+
+GROUPNORM_DX = "    dx = _normalise_backward(dx_hat, x_hat, inv_std, (2, 3, 4))\n    return dx.reshape(dout.shape)"
+
+
+def test_a_groupnorm_backward_off_only_at_zero_variance_is_caught_on_a_constant_group(mutant):
+    # round 18: a backward whose eps differs from the forward's (eps * 1.0001) is right to 1e-9 on
+    # ordinary groups; a constant group, where 1 / sqrt(var + eps) is all eps, shows it (5e-5)
+    report = grade(mutant("layers2", GROUPNORM_DX,
+                          "    inv_std = 1 / np.sqrt(1 / inv_std ** 2 + 1e-9)\n" + GROUPNORM_DX),
+                   assignment="layers2")
+    failing = [t for t in report.tests if t.function == "spatial_groupnorm_backward" and t.status != "passed"]
+    assert [t.check for t in failing] == ["gradient stability"]
+    assert "with a constant group" in failing[0].output
+
+
+def test_every_normalisation_is_checked_on_a_constant_statistic_and_the_reference_passes(mutant):
+    report = grade(mutant("layers2"), assignment="layers2")
+    stability = {(t.function, t.check): t.status for t in report.tests if "stability" in t.check}
+    for forward, backward in [("batchnorm_forward", "batchnorm_backward_alt"), ("layernorm_forward", "layernorm_backward"),
+                              ("spatial_batchnorm_forward", "spatial_batchnorm_backward"),
+                              ("spatial_groupnorm_forward", "spatial_groupnorm_backward")]:
+        assert stability[(forward, "stability")] == stability[(backward, "gradient stability")] == "passed"

@@ -27,6 +27,17 @@ def test_an_indexed_method_is_named_from_the_students_own_line():
     assert slip_hint("TypeError", "TypeError: 'builtin_function_or_method' object is not subscriptable", "") is None
 
 
+def test_an_item_stored_into_a_name_still_none_is_named_by_that_name():
+    # the starter's `out, cache = None, None`, then cache['x_normed'] = x_normed (round 18)
+    trace = ('  File "layers.py", line 125, in batchnorm_forward\n    cache[\'x_normed\'] = x_normed\n'
+             '    ~~~~~^^^^^^^^^^^^\nTypeError: \'NoneType\' object does not support item assignment')
+    message = "TypeError: 'NoneType' object does not support item assignment"
+    hint, mistake = slip_hint("TypeError", message, trace)
+    assert mistake == "item_assigned_on_none" and hint.startswith("cache is None") and "cache = {}" in hint
+    # the name comes from the student's line: without it nothing is claimed
+    assert slip_hint("TypeError", message, "") is None
+
+
 def test_a_local_used_before_its_assignment_is_named_by_its_name():
     message = "UnboundLocalError: cannot access local variable 'dx' where it is not associated with a value"
     hint, mistake = slip_hint("UnboundLocalError", message, "")
