@@ -1,0 +1,21 @@
+"""Reference solution: the multiclass SVM loss on class scores (CS231n assignment 1, cs231n/layers.py).
+
+A loss is the end of the graph: it returns (loss, dx) in one call.
+"""
+
+import numpy as np
+
+
+def svm_loss(x, y):
+    """Hinge loss: for each example, sum over the wrong classes j of max(0, x[j] - x[y] + 1),
+    averaged over the N examples. Returns (loss, dx)."""
+    num_train = x.shape[0]
+    correct_class_score = x[np.arange(num_train), y]
+    margins = np.maximum(0, x.T - correct_class_score + 1).T
+    margins[np.arange(num_train), y] = 0
+    loss = np.sum(margins)
+    loss /= num_train
+    classes_meeting_margin = np.maximum(margins, 1)
+    classes_meeting_margin[np.arange(num_train), y] = -1
+    dx = classes_meeting_margin / num_train
+    return loss, dx

@@ -1,0 +1,24 @@
+"""Reference solution: the multiclass SVM loss on class scores (CS231n assignment 1, cs231n/layers.py).
+
+A loss is the end of the graph: it returns (loss, dx) in one call.
+"""
+
+import numpy as np
+
+
+def svm_loss(x, y):
+    """Hinge loss: for each example, sum over the wrong classes j of max(0, x[j] - x[y] + 1),
+    averaged over the N examples. Returns (loss, dx)."""
+    num_train = x.shape[0]
+    scores = x
+    correct_class_scores = np.choose(y, scores.T)
+    margin = scores - correct_class_scores[:, np.newaxis] + 1
+    margin[margin < 0] = 0
+    margin[np.arange(num_train), y] = 0
+    loss = np.sum(margin) / num_train
+    original_margin = scores - correct_class_scores[..., np.newaxis] + 1
+    pos_margin_mask = (original_margin > 0).astype(float)
+    sum_margin = pos_margin_mask.sum(1) - 1
+    pos_margin_mask[range(pos_margin_mask.shape[0]), y] = -sum_margin
+    dx = pos_margin_mask / num_train
+    return loss, dx
