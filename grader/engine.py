@@ -187,7 +187,8 @@ def _grade_all(runner, hidden_runner, oracle, exercises: list[Exercise | Kind],
             else:
                 public = cases[position][Visibility.VISIBLE]
                 graded = grade_exercise(Context(through, oracle, exercise, text, across=across[position],
-                                                public_main=list(public.main) if public else []),
+                                                public_main=list(public.main) if public else [],
+                                                public_edge=list(public.edge) if public else []),
                                         cases[position][visibility],
                                         main_findings[position], budget)
             for rank, result in graded:

@@ -3,8 +3,9 @@
 Where nothing else named the cause of a wrong result, changed versions of the student's function
 are run in the sandbox, like their own code, on the failing case: their forward, then the changed
 function. One whose results are right there (the diagnosed one, and each other one either right or
-as wrong as before) is run once more on a second draw of the same configuration; right on both, it
-is shown. A fix never changes a grade: it only words the hint of a check that failed anyway.
+as wrong as before) is run once more on a second draw of the same configuration, and on every public
+case, main and edge (their other configurations); right on all of them, it is shown. A fix never
+changes a grade: it only words the hint of a check that failed anyway.
 
 Code that raised with no reading of the exception (explain_error) is searched the same way, the
 lines the traceback went through first: a version that runs and gives every result right, on the
@@ -190,12 +191,14 @@ def _run(ctx: Context, case: Case, fixes: list[code_fixes.Fix | None], backward:
 
 
 def _keeps_right(ctx: Context, fix: code_fixes.Fix, backward: bool, besides: Case, position: int | None = None) -> bool:
-    """The fix holds on every public main case (other than `besides`): the diagnosed result
+    """The fix holds on every public case, main and edge (other than `besides`): the diagnosed result
     (`position`; None: every result, for code that raised) right there, and every other result the
     student's own code gets right kept right. A second draw has the failing case's configuration: a
     change right there only (x for x_pad, where pad is 0; a term that vanishes when N is 1) is not
-    the student's slip."""
-    for case in ctx.public_main:
+    the student's slip. The edge cases' other configurations matter as much: round 19's pool index
+    int((h - pool_height) / stride + 1) with + 1 changed to - 1 wraps round to the right place where
+    the input is twice the pool, and is wrong (or raises) for a 3 x 1 pool at stride 2."""
+    for case in [*ctx.public_main, *ctx.public_edge]:
         if case is besides:
             continue
         own, fixed = _run(ctx, case, [None, fix], backward)

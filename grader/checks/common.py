@@ -41,6 +41,9 @@ class Context:
     # The exercise's public main cases: a diagnosis found on one case must hold on each of them too
     # (one_change's `elsewhere`, checks.code_fixes._keeps_right).
     public_main: list = field(default_factory=list, repr=False)
+    # Its public edge cases (other configurations: a kernel not square, pad 0, overlapping windows): a
+    # fix of the student's code must make the diagnosed result right there too (checks.code_fixes).
+    public_edge: list = field(default_factory=list, repr=False)
 
     def once(self, build, *args):
         """build(*args), built once per block of checks (the engine clears `built` per exercise and

@@ -368,3 +368,17 @@ def test_only_a_small_number_type_is_widened():
     ''')
     widened = {(fix.before, fix.after) for fix in code_fixes.fixes(source, ["f"], "f.py") if fix.kind == "dtype_off"}
     assert widened == {("np.uint8", "np.int64"), ("'int16'", "'int64'")}
+
+
+def test_a_fix_right_only_where_an_index_wraps_round_is_not_shown(tmp_path):
+    # Round 19: a max-pool index int((h - pool_height) / stride + 1) with + 1 changed to - 1 is right
+    # on the failing case, its second draw and both public main cases (negative indices wrap round to
+    # the right place where the input is twice the pool), and wrong on the 3 x 1 pool edge case: a fix
+    # must hold on the public edge cases too.
+    corpus = Path(__file__).resolve().parents[1] / "corpus_held_out" / "buggy"
+    submission = tmp_path / "layers2.py"
+    submission.write_text((corpus / "layers2_max_pool_output_index_from_size_formula_on_window_start.py").read_text())
+    report = grade(submission, seed=1)
+    pool = [t for t in report.tests if t.function.startswith("max_pool") and t.status != "passed"]
+    assert pool, "the bug is caught"
+    assert not [t.hint for t in pool if t.hint and t.hint.startswith("Your code")]
