@@ -43,6 +43,7 @@ def explain(ctx: Context, case: Case, what: str, results: tuple, position: int, 
     if not _provable(ctx):
         return None
     start, without = _changed(case, backward)
+    in_backward = start == case.exercise.backward
     # `position` is also where the student's function returns the result: a backward's gradients, a
     # forward's outputs before its cache, a loss's (loss, dx)
     right = ctx.oracle.results(case, backward)
@@ -55,11 +56,11 @@ def explain(ctx: Context, case: Case, what: str, results: tuple, position: int, 
         if found is None:
             return None
         held = _holds(ctx, found, case, results, right, position, backward)
-        return (found.hint(what), found.mistake(what)) if held else None
+        return (found.hint(what), found.mistake(what, in_backward=in_backward)) if held else None
     found, conclusive = _search(ctx, case, start, without, results, right, position, backward, again)
     if found is not None or conclusive:
         ctx.across[searched] = found
-    return None if found is None else (found.hint(what), found.mistake(what))
+    return None if found is None else (found.hint(what), found.mistake(what, in_backward=in_backward))
 
 
 def with_fix(ctx: Context, case: Case, outcome: Outcome, finding: Finding, *, backward: bool) -> Finding:
@@ -87,7 +88,7 @@ def explain_error(ctx: Context, case: Case, raised_at: tuple[int, ...], *, backw
     if searched in ctx.across:
         found = ctx.across[searched]
         held = found is not None and _all_right(_run(ctx, case, [found], backward)[0], right)
-        return _error_hint(found, what, names) if held else None
+        return _error_hint(found, what, names, start == exercise.backward) if held else None
     candidates = code_fixes.fixes(ctx.source, code_fixes.functions_to_change(ctx.source, start, without),
                                   file_name="submission", raised_at=raised_at)
     second = None
@@ -108,7 +109,7 @@ def explain_error(ctx: Context, case: Case, raised_at: tuple[int, ...], *, backw
         if found is not None:
             break
     ctx.across[searched] = found
-    return None if found is None else _error_hint(found, what, names)
+    return None if found is None else _error_hint(found, what, names, start == exercise.backward)
 
 
 def _provable(ctx: Context) -> bool:
@@ -126,10 +127,10 @@ def _changed(case: Case, backward: bool) -> tuple[str, str | None]:
     return exercise.forward, None
 
 
-def _error_hint(fix: code_fixes.Fix, what: str, names: tuple[str, ...]) -> tuple[str, str]:
+def _error_hint(fix: code_fixes.Fix, what: str, names: tuple[str, ...], in_backward: bool) -> tuple[str, str]:
     """The hint and id of a fix of code that raised: the id is of the first result the changed line feeds."""
     fed = next((names[k] for k in fix.feeds if k < len(names)), names[0])
-    return fix.hint(what, runs=True), fix.mistake(fed)
+    return fix.hint(what, runs=True), fix.mistake(fed, in_backward=in_backward)
 
 
 def _listed(names) -> str:

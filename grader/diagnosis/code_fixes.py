@@ -55,11 +55,15 @@ class Fix:
     source: str             # the changed function's source, for the worker to run instead of theirs
     # the positions of the function's results the changed line feeds (its return statement's names)
     feeds: tuple[int, ...] = ()
-    # the catalogued mistake the change itself names, where it names one (eps added inside a root)
-    named: str | None = None
+    # the change adds eps inside a square root: it names that catalogued mistake, not a value kind
+    adds_eps: bool = False
 
-    def mistake(self, what: str) -> str:
-        return self.named or value_mistake(what, self.kind)
+    def mistake(self, what: str, *, in_backward: bool = False) -> str:
+        """The id of the mistake this fix undoes in a wrong `what`; `in_backward`: the changed function
+        is the exercise's backward (a std recomputed there without the forward's eps)."""
+        if self.adds_eps:
+            return "backward_std_without_eps" if in_backward else "eps_left_out"
+        return value_mistake(what, self.kind)
 
     def hint(self, what: str, *, runs: bool = False) -> str:
         """The hint for a wrong `what` that this fix makes right (`runs`: what raised before, and now
@@ -290,13 +294,7 @@ def _fix(change: one_change.Change, definition: ast.FunctionDef, lines: list[str
     advice = EPS_ADVICE if eps else one_change.ADVICE[rank]
     return Fix(change.function, change.kind, advice, lines[line_number - 1].strip(), before, after,
                len(change.edits) > 1, ast.unparse(ast.fix_missing_locations(tree)), _feeds(definition, line_number),
-               named=_eps_mistake(change.function) if eps else None)
-
-
-def _eps_mistake(function: str) -> str:
-    """The id of a square root missing eps: a backward recomputing the std without the forward's eps,
-    or a normalisation left without it."""
-    return "backward_std_without_eps" if "_backward" in function else "eps_left_out"
+               adds_eps=eps)
 
 
 def _feeds(definition: ast.FunctionDef, line: int) -> tuple[int, ...]:
