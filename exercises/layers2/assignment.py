@@ -127,11 +127,16 @@ def _constant(what: str):
 
 
 def _zero_variance(what: str) -> Stability:
+    """NaN or inf where one `what` is constant. Not always eps left out of a root: a student's layernorm
+    backward divided by sum((x - mean) * dout), which is 0 there too (a real file round 19 read), so the
+    hint names the common cause as one of two."""
+    article = "An" if what[0] in "aeiou" else "A"
     return Stability(
         (Extreme(_constant(what), f" with a constant {what}"),),
-        f"A {what} can have zero variance (all its values equal): divide by np.sqrt(var + eps), never by "
-        "np.sqrt(var), in the forward and in the backward, and keep the eps the forward used.",
-        "eps_left_out")
+        f"{article} {what} can have zero variance (all its values equal), and there your code divides by something "
+        "that is 0: most often np.sqrt(var) without eps (use the forward's np.sqrt(var + eps) in every step, forward "
+        "and backward), otherwise a sum or difference of x - mean, which vanishes when every value is equal.",
+        "zero_variance_not_finite")
 
 
 # The shape of groupnorm's gamma and beta in this course: (1, C, 1, 1) (CS231n's docstrings since
@@ -744,6 +749,11 @@ NUMPY_IDS = {
 CACHE_IDS = {
     "cache_unpack_mismatch": "a backward unpacks its cache into another number of names than its forward packed",
 }
+# The stability check's id for every normalisation here (_zero_variance).
+ZERO_VARIANCE_IDS = {
+    "zero_variance_not_finite": "a normalisation gives NaN or inf where the values of one mean and variance are all "
+                                "equal: sqrt(var) without eps, or another division by something that is 0 there",
+}
 CONV_IDS = {
     "conv_forward_window_count": "conv_forward walks the input positions, 0, stride, ... up to H, and writes "
                                  "out[row / stride]: ceil(H / stride) windows instead of out's H'",
@@ -802,11 +812,11 @@ EXERCISES = [
     Exercise("batchnorm_alt", "batchnorm_forward", "batchnorm_backward_alt", ("x", "gamma", "beta"),
              _batchnorm_inputs, extras=("bn_param",), batched=True, broadcast=("gamma", "beta"),
              describe=lambda extras: f", {extras[0]}", error_hint=either(cache_unpacking, numpy2_error),
-             stability=_zero_variance("feature"), mistake_ids={**NUMPY_IDS, **CACHE_IDS}),
+             stability=_zero_variance("feature"), mistake_ids={**NUMPY_IDS, **CACHE_IDS, **ZERO_VARIANCE_IDS}),
     Exercise("layernorm", "layernorm_forward", "layernorm_backward", ("x", "gamma", "beta"), _layernorm_inputs,
              extras=("ln_param",), batched=True, broadcast=("gamma", "beta"), read_only=("ln_param",),
              describe=lambda extras: f", {extras[0]}", error_hint=either(cache_unpacking, numpy2_error),
-             stability=_zero_variance("example")),
+             stability=_zero_variance("example"), mistake_ids=ZERO_VARIANCE_IDS),
     Exercise("dropout", "dropout_forward", "dropout_backward", ("x",), _dropout_inputs, extras=("dropout_param",),
              batched=True, describe=_dropout_describe,
              error_hint=either(_dropout_error, cache_unpacking, numpy2_error),
@@ -826,10 +836,10 @@ EXERCISES = [
     Exercise("spatial_batchnorm", "spatial_batchnorm_forward", "spatial_batchnorm_backward", ("x", "gamma", "beta"),
              _spatial_batchnorm_inputs, extras=("bn_param",), batched=True, output_shape=_spatial_output_shape,
              describe=lambda extras: f", {extras[0]}", error_hint=either(cache_unpacking, numpy2_error),
-             stability=_zero_variance("channel"), mistake_ids=SPATIAL_IDS),
+             stability=_zero_variance("channel"), mistake_ids={**SPATIAL_IDS, **ZERO_VARIANCE_IDS}),
     Exercise("spatial_groupnorm", "spatial_groupnorm_forward", "spatial_groupnorm_backward", ("x", "gamma", "beta"),
              _groupnorm_inputs, extras=("G", "gn_param"), batched=True, broadcast=("gamma", "beta"),
              describe=lambda extras: f", G = {extras[0]}", output_shape=_groupnorm_output_shape,
              error_hint=either(_groupnorm_error, _groupnorm_group_axis_dropped, cache_unpacking, numpy2_error),
-             stability=_zero_variance("group"), mistake_ids=GROUPNORM_IDS),
+             stability=_zero_variance("group"), mistake_ids={**GROUPNORM_IDS, **ZERO_VARIANCE_IDS}),
 ]

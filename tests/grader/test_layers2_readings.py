@@ -110,3 +110,16 @@ def test_every_normalisation_is_checked_on_a_constant_statistic_and_the_referenc
                               ("spatial_batchnorm_forward", "spatial_batchnorm_backward"),
                               ("spatial_groupnorm_forward", "spatial_groupnorm_backward")]:
         assert stability[(forward, "stability")] == stability[(backward, "gradient stability")] == "passed"
+
+
+def test_nan_on_a_constant_example_is_told_both_usual_causes_not_only_eps(mutant):
+    # a real layernorm backward (round 19's candidates) used eps and still divided by a sum of
+    # x - mean, 0 on a constant row: the hint must not claim eps was left out
+    report = grade(mutant("layers2", "    dx = _normalise_backward(dout * gamma, x_hat, inv_std, 1)\n",
+                          "    dx = _normalise_backward(dout * gamma, x_hat, inv_std, 1)\n"
+                          "    dx = dx + 0 * (x_hat / (x_hat * dout).sum(axis=1, keepdims=True)).sum(axis=1, keepdims=True)\n"),
+                   assignment="layers2")
+    failing = [t for t in report.tests if t.function == "layernorm_backward" and t.status != "passed"]
+    assert [t.check for t in failing] == ["gradient stability"]
+    assert failing[0].mistake == "zero_variance_not_finite"
+    assert "np.sqrt(var + eps)" in failing[0].hint and "a sum or difference of x - mean" in failing[0].hint
