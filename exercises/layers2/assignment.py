@@ -258,6 +258,18 @@ def _conv_output_shape(out_shape, expected, hint, kind, case):
     return hint, kind, None
 
 
+def _conv_mirror(config: dict) -> dict:
+    """The configuration with H and W, and the kernel's HH and WW, exchanged."""
+    n, c, h, w = config["x"]
+    return {**config, "x": [n, c, w, h], "HH": config["WW"], "WW": config["HH"]}
+
+
+def _pool_mirror(config: dict) -> dict:
+    """The configuration with H and W, and the pool's height and width, exchanged."""
+    n, c, h, w = config["x"]
+    return {**config, "x": [n, c, w, h], "ph": config["pw"], "pw": config["ph"]}
+
+
 def _pool_inputs(rng: np.random.Generator, config: dict):
     """Distinct values at least 0.05 apart: no window has a tie, not even under the gradient
     check's small perturbations, so its maximum is unambiguous."""
@@ -661,6 +673,31 @@ def _conv_dw_output_square(error, function, case):
     return None
 
 
+def _conv_dw_kernel_loop_past(error, function, case):
+    """dw's loop over the kernel's columns bounded by HH (or its rows by WW), as if the kernel were
+    square: at the first column past WW the strided slice of x_pad is one short of dout's W' and numpy
+    names both shapes. Only at stride 1 (where one past the kernel is exactly one short), with a
+    kernel smaller on that axis than on the other, and the student's line computing dw."""
+    message = error.get("message", "").replace(" ", "")
+    if case is None or case.dout is None or function != case.exercise.backward \
+            or error.get("type") != "ValueError" or "broadcast" not in message \
+            or case["conv_param"]["stride"] != 1 or not re.match(r"d[wW]\w*\s*(\[|=|\+=)", failing_line(error)):
+        return None
+    out = tuple(case.dout.shape[2:])
+    _, _, hh, ww = case["w"].shape
+    shapes = {tuple(int(k) for k in found.split(",") if k)[-2:] for found in re.findall(r"\(([\d,]+)\)", message)}
+    for axis, (own, other) in enumerate(((hh, ww), (ww, hh))):
+        short = tuple(size - (i == axis) for i, size in enumerate(out))
+        if own < other and out in shapes and short in shapes:
+            rows = axis == 0
+            return ("dw's slice of x_pad is one {0} short of dout's {1} x {2}: your loop over the kernel's {0}s goes "
+                    "past {3} = {4}, bounded by {5} = {6} instead. The kernel is HH x WW, not necessarily square: "
+                    "loop over range(HH) for its rows and range(WW) for its columns.".format(
+                        "row" if rows else "column", *out, "HH" if rows else "WW", own, "WW" if rows else "HH",
+                        other)), "conv_square_kernel_assumed"
+    return None
+
+
 def _conv_window_cut(error, function, case):
     """A window sliced from x instead of the padded x: at the edge it is cut short, and numpy names
     its shape beside the kernel's. Only where the message shows it."""
@@ -824,15 +861,16 @@ EXERCISES = [
     Exercise("conv", "conv_forward_naive", "conv_backward_naive", ("x", "w", "b"), _conv_inputs,
              extras=("conv_param",), batched=True, describe=_conv_describe, output_shape=_conv_output_shape,
              gradient_shape=_padded_gradient_shape,
-             error_hint=either(_conv_error, _windows_from_input_size, _conv_square_window, _conv_kernel_index_past, _conv_dw_output_square,
-                               _conv_window_cut, _conv_output_square, cache_unpacking, numpy2_error, _square_reshape),
-             mistake_ids=CONV_IDS),
+             error_hint=either(_conv_error, _windows_from_input_size, _conv_square_window, _conv_kernel_index_past,
+                               _conv_dw_output_square, _conv_dw_kernel_loop_past, _conv_window_cut, _conv_output_square,
+                               cache_unpacking, numpy2_error, _square_reshape),
+             mirror=_conv_mirror, mistake_ids=CONV_IDS),
     Exercise("max_pool", "max_pool_forward_naive", "max_pool_backward_naive", ("x",), _pool_inputs,
              extras=("pool_param",), batched=True, describe=_pool_describe, output_shape=_pool_output_shape,
              convention=Convention(_plant_pool_ties, _judge_pool_ties),
              error_hint=either(_pool_error, _pool_backward_index, _windows_from_input_size, _pool_backward_hardcoded_2x2,
                                cache_unpacking, numpy2_error, _square_reshape),
-             mistake_ids=POOL_IDS),
+             mirror=_pool_mirror, mistake_ids=POOL_IDS),
     Exercise("spatial_batchnorm", "spatial_batchnorm_forward", "spatial_batchnorm_backward", ("x", "gamma", "beta"),
              _spatial_batchnorm_inputs, extras=("bn_param",), batched=True, output_shape=_spatial_output_shape,
              describe=lambda extras: f", {extras[0]}", error_hint=either(cache_unpacking, numpy2_error),

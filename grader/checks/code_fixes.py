@@ -26,7 +26,7 @@ from ..exercises.base import Case
 from ..results import Finding
 from ..runner.calls import Call, Outcome
 from .common import (Context, Failed, backward_call, confirmation_case, forward_call, forward_outputs, gradients,
-                     raised_at, unread_error)
+                     mirrored_case, raised_at, unread_error)
 
 # Changed versions sent to the worker in one batch (one round trip each).
 BATCH = 25
@@ -198,8 +198,11 @@ def _keeps_right(ctx: Context, fix: code_fixes.Fix, backward: bool, besides: Cas
     change right there only (x for x_pad, where pad is 0; a term that vanishes when N is 1) is not
     the student's slip. The edge cases' other configurations matter as much: round 19's pool index
     int((h - pool_height) / stride + 1) with + 1 changed to - 1 wraps round to the right place where
-    the input is twice the pool, and is wrong (or raises) for a 3 x 1 pool at stride 2."""
-    for case in [*ctx.public_main, *ctx.public_edge]:
+    the input is twice the pool, and is wrong (or raises) for a 3 x 1 pool at stride 2. The failing
+    case's mirror too (Exercise.mirror): round 19's conv output index 1 + (j + 2 * pad - WW) / stride
+    told to use HH is right on a 1 x 2 kernel at pad 0 and on every public case, and wrong on 2 x 1."""
+    mirrored = mirrored_case(ctx, besides)
+    for case in [*ctx.public_main, *ctx.public_edge, *([mirrored] if mirrored is not None else [])]:
         if case is besides:
             continue
         own, fixed = _run(ctx, case, [None, fix], backward)

@@ -21,7 +21,7 @@ from ..cases import build_case
 from ..compare import is_numeric_array
 from ..diagnosis import puzzle
 from ..diagnosis.slips import slip_hint
-from ..diagnosis.tracebacks import code_lines
+from ..diagnosis.tracebacks import code_lines, failing_line
 from ..exercises.base import Case, Exercise
 from ..oracle import Oracle
 from ..results import Finding, Status
@@ -124,6 +124,9 @@ def _error_hint(error: dict, function: str, case: Case | None,
         return ("np.max(a, b) reduces a over the axis b: the elementwise maximum of two arrays is "
                 "np.maximum(a, b).", "np_max_not_maximum")
     if kind == "ValueError" and "broadcast" in message:
+        literal = _literal_size_against_input(message, trace, case)
+        if literal is not None:
+            return literal, "hardcoded_shape"
         return puzzle.broadcast_advice(message) or _SHAPES_HINT, "shape_error"
     if kind in ("ValueError", "TypeError") and "boolean array indexing assignment" in message:
         return ("An assignment through a boolean mask takes one value per selected entry: index the right side with "
@@ -177,6 +180,32 @@ def _parameter_dict_name(exercise: Exercise | None, case: Case | None) -> str | 
         return exercise.state.param
     if case is not None:
         return next((name for name, value in zip(case.exercise.extras, case.extras) if isinstance(value, dict)), None)
+    return None
+
+
+def _literal_size_against_input(message: str, trace: str, case: Case | None) -> str | None:
+    """A size written as a number (range(10), np.tile(y, (10, 1))) that met the input's own size: the
+    broadcast message's shapes differ on one axis, where one holds a number written on the student's
+    failing line that no input has as a size, and the other an input's size. The proof is the line,
+    the message and the case's shapes together (a hidden case's message is withheld: then no claim)."""
+    shapes = puzzle.broadcast_shapes(message)
+    line = failing_line(trace)
+    if shapes is None or case is None or not line:
+        return None
+    sizes = {size for array in case.arrays.values() for size in np.shape(array)}
+    literals = {int(n) for n in re.findall(r"(?<![\w.\[])(\d+)(?![\w.\]])", line.split("#")[0])}
+    first, second = shapes
+    if len(first) != len(second):
+        return None
+    for a, b in zip(first, second):
+        for written, meant in ((a, b), (b, a)):
+            if written != meant and written in literals - sizes and written > 1 and meant > 1:
+                source = next((f"{name}.shape[{axis}]" for name, array in case.arrays.items()
+                               for axis, size in enumerate(np.shape(array)) if size == meant), None)
+                if source is not None:
+                    return (f"The {written} on this line is a size written as a number, and these inputs have "
+                            f"{meant} there: take the size from the arrays, {source} (a number fits only the data "
+                            "you tried first).")
     return None
 
 
@@ -418,6 +447,16 @@ def confirmation_case(ctx: Context, case: Case) -> Case:
     """The case's configuration drawn afresh, seeded by values_seed: the second draw a diagnosis
     found on `case` must hold on too (the same one at every regrade)."""
     return build_case(case.exercise, case.config, values_seed(case), "confirmation", ctx.oracle)
+
+
+def mirrored_case(ctx: Context, case: Case) -> Case | None:
+    """The case's configuration with its spatial axes exchanged (Exercise.mirror), drawn afresh; None
+    where the exercise has no mirror or the configuration is its own (a square case)."""
+    mirror = case.exercise.mirror
+    config = mirror(case.config) if mirror is not None else None
+    if config is None or config == case.config:
+        return None
+    return build_case(case.exercise, config, values_seed(case), "mirror", ctx.oracle)
 
 
 def results_on(ctx: Context, case: Case) -> tuple[tuple, tuple] | None:

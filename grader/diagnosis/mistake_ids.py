@@ -57,6 +57,7 @@ VALUE_KINDS = {
     "not_flattened": "{v} was computed from an input of more than two axes left unflattened (x.T @ dout for x of shape (N, d1, d2)): flatten it to (N, D) first",
     "not_reshaped": "{v} has the right number of entries in the wrong shape: reshape it back",
     "shape_transposed": "{v} has the transposed shape: the matrix product is in the wrong order",
+    "axes_permuted": "{v} has the right sizes in another order beyond a matrix's transpose ((N, H, C, W) for (N, C, H, W)): a transpose or a reshape moved its axes",
 }
 
 NAMED = {
@@ -83,7 +84,7 @@ NAMED = {
                              "then cache['x'] = x): make it a dict (or an array) first",
     "size_true_division": "a size or index computed with / (Python 2's integer division), a float in Python 3",
     "array_as_axis": "a second array is given to np.sum or np.mean where its axis goes (np.sum(dout, x_hat, axis=0))",
-    "hardcoded_shape": "a reshape with sizes written as numbers, which fit one input's shape only",
+    "hardcoded_shape": "a size written as a number (in a reshape, a range, a tile), which fits one input's shape only",
     "python_scalar_input": "the function reads .shape (or another array attribute) of an input given as a plain Python number",
     "mask_assignment": "an assignment through a boolean mask is given a whole array (dx[mask] = dout): index the right side with the same mask",
     "missing_key": "the function read a key its argument does not have (bn_param['eps'] without a default)",

@@ -81,13 +81,21 @@ def _size(shape: tuple) -> int:
 _BROADCAST = re.compile(r"shapes \(([\d, ]*)\) \(([\d, ]*)\)")
 
 
-def broadcast_advice(message: str) -> str | None:
-    """Advice for "operands could not be broadcast together with shapes (4,3) (4,)": a per-row
-    value (N,) against (N, D) is lined up with D, not N."""
+def broadcast_shapes(message: str) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
+    """The two shapes of NumPy's "could not be broadcast together with shapes (4,3) (4,)"."""
     match = _BROADCAST.search(message)
     if not match:
         return None
-    shapes = [tuple(int(n) for n in group.split(",") if n.strip()) for group in match.groups()]
+    first, second = (tuple(int(n) for n in group.split(",") if n.strip()) for group in match.groups())
+    return first, second
+
+
+def broadcast_advice(message: str) -> str | None:
+    """Advice for "operands could not be broadcast together with shapes (4,3) (4,)": a per-row
+    value (N,) against (N, D) is lined up with D, not N."""
+    shapes = broadcast_shapes(message)
+    if shapes is None:
+        return None
     big, small = sorted(shapes, key=len, reverse=True)
     if len(big) == 2 and len(small) == 1 and small[0] == big[0] != big[1]:
         return (f"A {fmt(small)} array meets a {fmt(big)} one: NumPy lines up the last axes, so its {small[0]} "

@@ -60,8 +60,9 @@ def reevaluated_candidates(case, oracle, index: int, grad_name: str, expected: n
 
 def forward_candidates(case, what: str, expected: np.ndarray) -> list[Candidate]:
     """Generic wrong forward outputs: the right output without the term, or without the factor, of
-    one input that broadcasts to it (a bias or beta left out; a scale gamma left out)."""
-    found: list[Candidate] = []
+    one input that broadcasts to it (a bias or beta left out; a scale gamma left out); a single number
+    (a loss) divided or multiplied by the size of an input's axis other than the batch."""
+    found: list[Candidate] = [] if expected.size != 1 else _scaled_by_a_size(case, what, expected)
     for name, array in case.arrays.items():
         array = np.asarray(array, dtype=np.float64)
         if not _broadcasts_to(array.shape, expected.shape):
@@ -71,6 +72,28 @@ def forward_candidates(case, what: str, expected: np.ndarray) -> list[Candidate]
         if np.all(np.abs(array) > 1e-12):
             _add(found, expected / array, expected, f"{what} lacks the factor {name}: multiply by {name} (broadcast "
                  "over the batch), as the formula says.", value_mistake(what, "missing_input_factor"))
+    return found
+
+
+def _scaled_by_a_size(case, what: str, expected: np.ndarray) -> list[Candidate]:
+    """A single number off by the size of an axis: the loss averaged over the classes too
+    (np.mean over the (N, C) margins divides by N * C), or summed where a mean over them was meant.
+    A constant factor cannot be seen in one number, but a factor equal to a size of the input is the
+    proof. The batch size is left to the generic candidates (not_averaged, averaged_twice)."""
+    sizes: dict[int, str] = {}
+    for name, array in case.arrays.items():
+        for axis, size in enumerate(np.shape(array)):
+            if size > 1 and size != case.batch_size and np.ndim(array) > 1:
+                sizes.setdefault(size, f"{name}'s axis {axis}")
+    found: list[Candidate] = []
+    for size, where in sizes.items():
+        _add(found, expected / size, expected,
+             f"{what} is {size} times too small, and {size} is the size of {where}: it is divided by that size as "
+             "well as by the batch size (a mean over the whole array divides by every size). Sum over that axis "
+             "and divide by N only.", value_mistake(what, "scaled"))
+        _add(found, expected * size, expected,
+             f"{what} is {size} times too large, and {size} is the size of {where}: divide by that size too, or "
+             "look for a sum over that axis where one term per row was meant.", value_mistake(what, "scaled"))
     return found
 
 

@@ -71,6 +71,8 @@ def gradient_shape_diagnosis(grad_name: str, grad_shape: tuple, input_name: str,
     found = special(grad_name, grad_shape, input_name, input_shape) if special is not None else None
     if found is not None:
         return found
+    if axes_permuted(grad_shape, input_shape):
+        return permuted_hint(grad_name, grad_shape, input_shape, f"{input_name}'s"), "axes_permuted"
     if math.prod(grad_shape) == math.prod(input_shape):
         if grad_shape == input_shape[::-1] and len(input_shape) == 2:
             return (f"{grad_name} is transposed: it should be {fmt(input_shape)}. Check the order of the "
@@ -82,6 +84,23 @@ def gradient_shape_diagnosis(grad_name: str, grad_shape: tuple, input_name: str,
         return (f"{grad_name} has the right number of entries: reshape it to {input_name}.shape {fmt(input_shape)}."
                 + aliased, "not_reshaped")
     return f"{grad_name} must have exactly {input_name}'s shape {fmt(input_shape)}.", "wrong_shape"
+
+
+def axes_permuted(shape: tuple, expected: tuple) -> bool:
+    """The expected sizes in another order, beyond a matrix's transpose (N, H, C, W) for (N, C, H, W):
+    a transpose, or a reshape to the sizes in another order, moved the axes."""
+    shape, expected = tuple(shape), tuple(expected)
+    return len(expected) > 2 and shape != expected and sorted(shape) == sorted(expected)
+
+
+def permuted_hint(what: str, shape: tuple, expected: tuple, whose: str = "the right") -> str:
+    """What is certain of a result whose axes are permuted; no fix is proposed: a reshape to the right
+    shape would leave the values on the wrong axes, and which transpose undoes it depends on how it
+    came about (a reshape to sizes in another order scrambles the values beyond any transpose)."""
+    return (f"{what} {fmt(shape)} has {whose} sizes {fmt(expected)} in another order: its axes are permuted. Check "
+            "the order of the axes at each reshape and transpose on the way: a reshape keeps the values in the order "
+            "they are stored (it cannot move an axis), a transpose moves axes (np.transpose(a, p) is undone by "
+            "np.transpose(b, np.argsort(p))).")
 
 
 def size_one_difference(shape: tuple, expected: tuple, what: str, like: str | None = None) -> tuple[str, str] | None:
@@ -121,6 +140,8 @@ def output_shape_diagnosis(out_shape: tuple, expected: tuple, what: str = "out")
     size_one = size_one_difference(out_shape, expected, what)
     if size_one is not None:
         return size_one
+    if axes_permuted(out_shape, expected):
+        return permuted_hint(what, out_shape, expected), "axes_permuted"
     if out_shape == expected[::-1]:
         hint = "Your output is transposed; check the order of the matrix product."
     else:

@@ -22,7 +22,9 @@ from .tracebacks import failing_line
 
 _MISSING_ATTRIBUTE = re.compile(r"(module 'numpy'|'numpy\.ndarray' object) has no attribute '(\w+)'")
 _SUBSCRIPTED = re.compile(r"'(builtin_function_or_method|method|function)' object is not subscriptable")
-_FLOAT_SIZE = ("'float' object cannot be interpreted as an integer", "slice indices must be integers")
+# A float where a size or index goes: Python's float, or NumPy's (np.prod(x.shape) / N is np.float64).
+_FLOAT_SIZE = re.compile(r"'(?:numpy\.)?float(?:16|32|64)?' object cannot be interpreted as an integer"
+                         r"|slice indices must be integers")
 _UNBOUND = re.compile(r"local variable '(\w+)'")
 # Names NumPy removed (1.20-1.24 deprecations, 2.0's cleanup), with what replaces each: a close match
 # in today's namespace would point elsewhere (np.int -> np.uint, np.complex -> np.iscomplex).
@@ -79,7 +81,7 @@ def slip_hint(kind: str, message: str, trace: str, arrays: tuple[str, ...] = ())
         return _item_assigned_on_none(trace)
     if kind == "TypeError" and "multiple values for argument 'axis'" in message:
         return _array_as_axis(trace)
-    if kind == "TypeError" and any(text in message for text in _FLOAT_SIZE):
+    if kind == "TypeError" and _FLOAT_SIZE.search(message):
         # Python 2's / on ints gave an int; Python 3's gives a float, which no shape, range or slice takes.
         return ("A size or index is a float: in Python 3, / always gives a float, even for ints (x.size / N is "
                 "4.0, not 4). Use // for sizes and positions, or let reshape work one out with -1."), \

@@ -207,6 +207,11 @@ class Exercise:
     accepts: Callable[["Case", str, np.ndarray], bool] | None = None
     # (hint, mistake) for a wrong gradient that nothing more specific explains.
     gradient_fallback: tuple[str, str] | None = None
+    # mirror(config) -> the same configuration with its two spatial axes exchanged (x's H and W, the
+    # kernel's HH and WW). A fix of a student's code that swaps one size for its counterpart can be
+    # right on every case it was tried on and wrong in general (an index formula that needs WW, told
+    # to use HH on a 1 x 2 kernel); on the failing case's mirror such a fix is wrong.
+    mirror: Callable[[dict], dict] | None = None
     # {id: meaning} of the mistake ids this half can give (its checks' and hooks' own): the
     # dashboard's and the README's catalogue. A published id never changes meaning.
     mistake_ids: dict[str, str] = field(default_factory=dict)

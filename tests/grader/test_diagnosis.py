@@ -44,11 +44,21 @@ def test_gradient_shape_hint_names_the_fix(grad_shape, input_shape, out_shape, w
     ((4, 3), (3,), (4, 3), "not_summed", "sum dout over axis 0"),
     ((3, 5), (5, 3), None, "shape_transposed", "transposed"),
     ((2, 20), (2, 4, 5), None, "not_reshaped", "reshape"),
+    # the sizes in another order: a reshape back would leave the values on the wrong axes
+    ((2, 4, 3, 5), (2, 3, 4, 5), None, "axes_permuted", "axes are permuted"),
 ])
 def test_gradient_shape_diagnosis_names_the_kind(grad_shape, input_shape, out_shape, kind, words):
     hint, found = gradient_shape_diagnosis("db", grad_shape, "b", input_shape, out_shape)
     assert found == kind and words in hint
     assert f"db_{kind}" in MISTAKES
+
+
+def test_an_output_with_its_axes_permuted_is_not_told_to_reshape():
+    # a real student's spatial batchnorm put its output back as (N, H, C, W)
+    hint, kind = output_shape_diagnosis((2, 4, 3, 5), (2, 3, 4, 5))
+    assert kind == "axes_permuted" and "reshape it" not in hint and "np.argsort(p)" in hint
+    # a matrix's reversed shape stays a transpose
+    assert output_shape_diagnosis((3, 2), (2, 3))[1] == "shape_transposed"
 
 
 def test_an_output_that_lost_a_size_one_axis_is_told_squeeze():

@@ -35,6 +35,22 @@ def test_conv_dw_from_a_square_slice_is_named_where_numpy_shows_the_shapes(mutan
     assert "conv_dw_square_output_assumed" in _ids(report, "conv_backward_naive")
 
 
+def test_conv_dw_loop_over_kernel_columns_bounded_by_its_rows_is_named(mutant):
+    # A real student's dw: for j in range(HH) over the kernel's columns. A 3 x 1 kernel at stride 1
+    # makes the slice for j = 1 one column short of dout, and numpy names both shapes.
+    loop = ("pass\n    for kh in range(hh):\n        for kw in range({}):\n"
+            "            h_o, w_o = dout.shape[2:]\n"
+            "            dw[:, :, kh, kw] = np.einsum('nfij,ncij->fc', dout, "
+            "x_pad[:, :, kh:kh + h_o * stride:stride, kw:kw + w_o * stride:stride])")
+    dw = "dw += np.tensordot(d, x_pad[:, :, rows, cols], axes=([0], [0]))"
+    report = grade(mutant("layers2", dw, loop.format("hh")), assignment="layers2")
+    flags = [t for t in report.tests if t.function == "conv_backward_naive" and t.mistake == "conv_square_kernel_assumed"]
+    assert flags and "goes past WW = 1, bounded by HH = 3" in flags[0].hint
+    # the right bound: nothing of the kind
+    report = grade(mutant("layers2", dw, loop.format("ww"), name="right.py"), assignment="layers2")
+    assert not _ids(report, "conv_backward_naive") - {None}
+
+
 def test_pool_argmax_column_by_pool_height_is_named(mutant):
     report = grade(mutant("layers2", "            dx[:, :, rows, cols] += first * dout[:, :, i:i + 1, j:j + 1]",
                           "            for n_, c_ in np.ndindex(*x.shape[:2]):\n"

@@ -45,6 +45,21 @@ def test_the_hard_coded_size_hint_needs_a_size_written_as_a_number(mutant):
     assert any("print both shapes" in (t.hint or "") for t in flags)
 
 
+def test_a_number_that_met_the_inputs_size_in_a_broadcast_is_named_from_the_students_line(mutant):
+    # A real student's svm: the class count written as 10, broadcast against the scores' 4 columns.
+    tiled = grade(mutant("svm", "    margins = np.maximum(0.0, x - x[rows, y][:, None] + 1.0)\n",
+                         "    margins = np.maximum(0.0, x - x[rows, y][:, None] + 1.0) + 0 * np.ones((1, 10))\n"),
+                  assignment="svm", public_only=True)
+    [flag] = gradient_findings(tiled, "svm_loss")[:1]
+    assert flag.mistake == "hardcoded_shape" and "The 10 on this line" in flag.hint and "x.shape[1]" in flag.hint
+    # The same broadcast error with no number on the line: only the shapes are told.
+    computed = grade(mutant("svm", "    margins = np.maximum(0.0, x - x[rows, y][:, None] + 1.0)\n",
+                            "    margins = np.maximum(0.0, x - x[rows, y][:, None] + 1.0) + 0 * np.ones((1, x.shape[1] + 7))\n"),
+                     assignment="svm", public_only=True)
+    [flag] = gradient_findings(computed, "svm_loss")[:1]
+    assert flag.mistake == "shape_error" and "don't broadcast" in flag.hint
+
+
 def test_size_one_axes_are_not_sizes_written_for_one_input():
     # reshape(n, G, 1, 1, 1) adds broadcast axes, which fit every input: the array reshaped is the
     # wrong one (a squeeze dropped an axis before it), not the sizes written as numbers.

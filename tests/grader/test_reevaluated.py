@@ -4,6 +4,7 @@ mistake."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 import numpy as np
@@ -110,3 +111,18 @@ def test_a_cause_that_coincides_with_dout_passed_through_is_not_claimed():
     x = np.abs(RNG.standard_normal((4, 5))) + 0.1
     x[1:] *= np.where(RNG.random((3, 5)) < 0.5, -1, 1)
     assert named("relu", 0, lambda c: c.dout.copy(), x=x) == "missing_local_gradient"
+
+
+def test_a_loss_off_by_the_size_of_an_axis_names_that_size(mutant):
+    # A single number shows no constant factor, but one equal to the class count is the proof: the
+    # svm loss averaged over N * C entries (a real student's np.mean over the margins).
+    report = grade(mutant("svm", "    loss = margins.sum() / n\n", "    loss = margins.mean()\n"), assignment="svm",
+                   public_only=True)
+    [flag] = [t for t in report.tests if t.function == "svm_loss" and t.status == "failed"][:1]
+    assert flag.mistake == "loss_scaled", flag
+    assert re.search(r"is (\d+) times too small, and \1 is the size of x's axis 1", flag.hint), flag.hint
+    # a loss off by a factor that is no size gets no such claim
+    report = grade(mutant("svm", "    loss = margins.sum() / n\n", "    loss = margins.sum() / n * 1.37\n"),
+                   assignment="svm", public_only=True)
+    [flag] = [t for t in report.tests if t.function == "svm_loss" and t.status == "failed"][:1]
+    assert flag.mistake != "loss_scaled", flag

@@ -58,6 +58,11 @@ def test_a_float_size_is_told_to_use_integer_division():
     message = "TypeError: 'float' object cannot be interpreted as an integer"
     hint, mistake = slip_hint("TypeError", message, '    x_rows = x.reshape(N, D)\n')
     assert mistake == "size_true_division" and "//" in hint
+    # NumPy's float: np.prod(x.shape) / N is an np.float64 (a real student's affine_forward)
+    message = "TypeError: 'numpy.float64' object cannot be interpreted as an integer"
+    assert slip_hint("TypeError", message, "    out = x.reshape(N, np.prod(x.shape) / N).dot(w) + b\n")[1] \
+        == "size_true_division"
+    assert slip_hint("TypeError", "TypeError: 'numpy.ndarray' object cannot be interpreted as an integer", "") is None
 
 
 def test_a_removed_numpy_name_is_told_its_replacement_not_a_lookalike():
