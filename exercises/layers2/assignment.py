@@ -177,6 +177,12 @@ def _keep_probability(param: dict) -> float:
     return param["p"] if DROPOUT_P_MEANS == "keep" else 1.0 - param["p"]
 
 
+def _fair_share(kept: np.ndarray, keep: float) -> bool:
+    """A share of kept units a fair coin with probability `keep` could give (4 standard deviations)."""
+    n = kept.size
+    return abs(kept.mean() - keep) <= 4 * np.sqrt(keep * (1 - keep) / n) + 1.0 / n
+
+
 def _dropout_accepts(case, what, out) -> bool:
     """Another valid inverted-dropout draw: the reference draws its mask with np.random.rand, as
     CS231n's notebooks do, but np.random.binomial, np.random.choice or the comparison the other way
@@ -190,14 +196,46 @@ def _dropout_accepts(case, what, out) -> bool:
     kept = np.abs(out) > 0
     if not (np.allclose(out[kept], x[kept] / keep, rtol=1e-9, atol=0) and np.all(out[~kept] == 0)):
         return False
-    share, n = kept.mean(), x.size
-    if abs(share - keep) > 4 * np.sqrt(keep * (1 - keep) / n) + 1.0 / n:
+    if not _fair_share(kept, keep):
         return False
     # One mask row for the whole batch (np.random.rand(1, D)) is no valid draw: every example keeps the
     # same units, which independent draws do with a chance below one in a million.
     rows = kept.reshape(kept.shape[0], -1)
     same = (keep ** len(rows) + (1 - keep) ** len(rows)) ** rows.shape[1]
     return not (len(rows) > 1 and same < 1e-6 and np.all(rows == rows[0]))
+
+
+def _dropout_reading(case, what, out):
+    """A training output drawn from another random stream than the reference's (no declared mistake
+    can match its values), read from what every draw shares: the factor each kept unit is multiplied
+    by (out / x where out is not 0), and the share of units kept."""
+    x, param = case["x"], case["dropout_param"]
+    keep = _keep_probability(param)
+    out = np.asarray(out, dtype=np.float64)
+    if param["mode"] != "train" or out.shape != x.shape or not 0 < keep < 1 or not np.all(np.isfinite(out)):
+        return None
+    kept = (np.abs(out) > 0) & (x != 0)
+    if kept.sum() < 4:
+        return None
+    factors = out[kept] / x[kept]
+    if np.allclose(factors, 1.0, rtol=1e-9, atol=0) and _fair_share(kept, keep):
+        rows = kept.reshape(kept.shape[0], -1)
+        whole = len(rows) > 1 and rows.shape[1] > 1 and bool(np.all(rows.all(axis=1) | ~rows.any(axis=1)))
+        # one draw per example (a mask of shape (N, 1)) keeps or drops whole rows, which independent
+        # draws do only by a chance too small to be one
+        chance = (keep ** rows.shape[1] + (1 - keep) ** rows.shape[1]) ** len(rows)
+        per_example = (" It also keeps or drops each example whole: draw one entry per unit, of x's own shape, "
+                       "np.random.rand(*x.shape), not one per example.") if whole and chance < 1e-6 else ""
+        return ("Your mask keeps units with the right probability p, but the kept ones are not divided by p: "
+                "inverted dropout scales them by 1 / p in training, mask = (np.random.rand(*x.shape) < p) / p, so "
+                "that test mode can return x unchanged." + per_example), "dropout_not_rescaled"
+    low, high = float(factors.min()), float(factors.max())
+    if high - low > 0.05 * max(abs(high), 1e-12) and np.all(factors > 0):
+        return (f"The units your mask keeps are multiplied by different numbers (out / x takes values from {low:.2g} "
+                f"to {high:.2g}): a dropout mask holds only two values, 0 and 1 / p. Compare the random draws with "
+                "p to make it, (np.random.rand(*x.shape) < p) / p, rather than using the draws themselves."), \
+            "dropout_mask_not_binary"
+    return None
 
 
 def _dropout_error(error, function, case):
@@ -841,6 +879,9 @@ GROUPNORM_IDS = {
 }
 DROPOUT_IDS = {
     "dropout_mask_2d": "dropout draws its mask with two axes (N, D) and breaks on 4-D input",
+    "dropout_not_rescaled": "dropout keeps units without dividing by p (not inverted dropout): test mode is then wrong",
+    "dropout_mask_not_binary": "dropout multiplies the kept units by different numbers: the mask holds the random draws "
+                               "themselves, not 0 and 1 / p",
     "dropout_branch_unwritten": "dropout_forward leaves the branch of one mode as the stub's pass: out is still None at "
                                 "the stub's out.astype line",
 }
@@ -857,7 +898,7 @@ EXERCISES = [
     Exercise("dropout", "dropout_forward", "dropout_backward", ("x",), _dropout_inputs, extras=("dropout_param",),
              batched=True, describe=_dropout_describe,
              error_hint=either(_dropout_error, cache_unpacking, numpy2_error),
-             accepts=_dropout_accepts, mistake_ids=DROPOUT_IDS),
+             accepts=_dropout_accepts, output_reading=_dropout_reading, mistake_ids=DROPOUT_IDS),
     Exercise("conv", "conv_forward_naive", "conv_backward_naive", ("x", "w", "b"), _conv_inputs,
              extras=("conv_param",), batched=True, describe=_conv_describe, output_shape=_conv_output_shape,
              gradient_shape=_padded_gradient_shape,

@@ -242,8 +242,8 @@ def unread_error(finding: Finding) -> bool:
     cause named, or a shape error with the general advice only (checks.code_fixes may find the fix)."""
     if finding.status is not Status.ERROR:
         return False
-    return finding.mistake == "exception" or (finding.mistake == "shape_error"
-                                               and finding.hint in (_SHAPES_HINT, _RESHAPE_HINT))
+    return finding.mistake == "exception" or (finding.mistake == "shape_error" and (
+        finding.hint in (_SHAPES_HINT, _RESHAPE_HINT) or (finding.hint or "").endswith(puzzle.GENERAL_BROADCAST)))
 
 
 def raised_at(outcome: Outcome) -> tuple[int, ...]:

@@ -78,6 +78,10 @@ def compare_output(case: Case, out: np.ndarray, expected: np.ndarray, oracle, wh
         matched = first_match(out, forward_candidates(case, what, expected))
         if matched is not None:
             finding = dataclasses.replace(finding, hint=matched.hint, mistake=matched.mistake)
+    if finding.mistake is None and exercise.output_reading is not None:
+        read = exercise.output_reading(case, what, out)
+        if read is not None:
+            finding = dataclasses.replace(finding, hint=read[0], mistake=read[1])
     if finding.mistake is None:
         results, position = (outs, exercise.output_names.index(what)) if outs else ((out,), 0)
         changed = one_change.explain(case, oracle, what, results, position, expected, backward=False, again=again,

@@ -38,6 +38,11 @@ _EPS_SAYS = " inside the root"
 EPS_ADVICE = ("eps keeps the square root away from zero: every step, forward and backward, uses the same "
               "sqrt(var + eps).")
 
+# What a list of index sequences made a tuple is told (_student_edits).
+_TUPLE_SAYS = " made a tuple"
+TUPLE_ADVICE = ("NumPy reads a list of index sequences as one array index into the first axis (whole rows), not as "
+                "one index per axis: index with a tuple, x[np.arange(N), y] or x[(rows, y)].")
+
 # A fragment of the student's code longer than this is shortened around the change.
 MAX_SHOWN = 60
 
@@ -57,13 +62,15 @@ class Fix:
     feeds: tuple[int, ...] = ()
     # the change adds eps inside a square root: it names that catalogued mistake, not a value kind
     adds_eps: bool = False
+    # the catalogued mistake the change undoes, whatever result it feeds (a list index made a tuple)
+    undoes: str | None = None
 
     def mistake(self, what: str, *, in_backward: bool = False) -> str:
         """The id of the mistake this fix undoes in a wrong `what`; `in_backward`: the changed function
         is the exercise's backward (a std recomputed there without the forward's eps)."""
         if self.adds_eps:
             return "backward_std_without_eps" if in_backward else "eps_left_out"
-        return value_mistake(what, self.kind)
+        return self.undoes or value_mistake(what, self.kind)
 
     def hint(self, what: str, *, runs: bool = False) -> str:
         """The hint for a wrong `what` that this fix makes right (`runs`: what raised before, and now
@@ -203,6 +210,16 @@ def _student_edits(node: ast.AST, parents: list[ast.AST]):
                 swapped[a], swapped[b] = second, first
                 yield "size", ast.Subscript(node.value, ast.Tuple(swapped, ast.Load()), node.ctx), "transpose_off", \
                     f"{first.id} and {second.id} exchanged"
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Tuple) and parents:
+        # a window's extents exchanged: x_pad[i, :, r:r + ww, c:c + hh] for r:r + hh, c:c + ww
+        counterparts, items = _counterparts(parents[0]), node.slice.elts
+        for a, b in ((a, b) for a in range(len(items)) for b in range(a + 1, len(items))):
+            first, second = _extent(items[a]), _extent(items[b])
+            if first is not None and second is not None and second in counterparts.get(first, ()):
+                swapped = list(items)
+                swapped[a], swapped[b] = _with_extent(items[a], second), _with_extent(items[b], first)
+                yield "size", ast.Subscript(node.value, ast.Tuple(swapped, ast.Load()), node.ctx), "variable_off", \
+                    f"{first} and {second} exchanged"
     if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Subscript) \
             and any(isinstance(parent, ast.For) for parent in parents):
         target = node.targets[0]
@@ -214,11 +231,43 @@ def _student_edits(node: ast.AST, parents: list[ast.AST]):
         replacement = ast.Attribute(ast.Name("np", ast.Load()), wide, ast.Load()) if isinstance(node, ast.Attribute) \
             else ast.Constant(wide)
         yield "dtype", replacement, "dtype_off", f"{wide} for {narrow}"
+    if _list_used_as_index(node, parents):
+        yield "operation", ast.Tuple(node.elts, ast.Load()), "operation_off", f"the list{_TUPLE_SAYS}"
     if isinstance(node, ast.Call) and one_change._called(node) == "sqrt" and len(node.args) == 1 and parents:
         eps = _eps_name(parents[0])
         if eps is not None and not any(isinstance(n, ast.Name) and n.id == eps for n in ast.walk(node.args[0])):
             argument = ast.BinOp(node.args[0], ast.Add(), ast.Name(eps, ast.Load()))
             yield "term", ast.Call(node.func, [argument], node.keywords), "term_off", f"+ {eps}{_EPS_SAYS}"
+
+
+def _extent(item: ast.AST) -> str | None:
+    """The size name a slice adds to its start, start:start + size (None for anything else)."""
+    if isinstance(item, ast.Slice) and isinstance(item.upper, ast.BinOp) and isinstance(item.upper.op, ast.Add) \
+            and isinstance(item.upper.right, ast.Name) and item.step is None:
+        return item.upper.right.id
+    return None
+
+
+def _with_extent(item: ast.Slice, name: str) -> ast.Slice:
+    return ast.Slice(item.lower, ast.BinOp(item.upper.left, ast.Add(), ast.Name(name, ast.Load())), None)
+
+
+def _list_used_as_index(node: ast.AST, parents: list[ast.AST]) -> bool:
+    """A list of two or more index sequences (ranges, arrays) used as one subscript, x[[range(N), y]],
+    directly or through the name it is assigned to: NumPy reads it as an array index into the first
+    axis, where a tuple indexes one axis each (correct_class_index = [range(N), y] in a real svm)."""
+    if not isinstance(node, ast.List) or len(node.elts) < 2 or not parents \
+            or any(isinstance(e, (ast.Constant, ast.Starred, ast.Slice)) for e in node.elts):
+        return False
+    parent = parents[-1]
+    if isinstance(parent, ast.Subscript) and parent.slice is node:
+        return True
+    if isinstance(parent, ast.Assign) and parent.value is node and len(parent.targets) == 1 \
+            and isinstance(parent.targets[0], ast.Name):
+        name = parent.targets[0].id
+        return any(isinstance(n, ast.Subscript) and isinstance(n.slice, ast.Name) and n.slice.id == name
+                   for n in ast.walk(parents[0]))
+    return False
 
 
 # Number types too small for a count or a sum over a class axis: int8 holds -128 to 127.
@@ -290,11 +339,11 @@ def _fix(change: one_change.Change, definition: ast.FunctionDef, lines: list[str
     else:
         before, after = _shortened(_text(node), _text(replacement))
     rank = one_change._RANKS[change.rank]
-    eps = change.says.endswith(_EPS_SAYS)
-    advice = EPS_ADVICE if eps else one_change.ADVICE[rank]
+    eps, tuple_ = change.says.endswith(_EPS_SAYS), change.says.endswith(_TUPLE_SAYS)
+    advice = EPS_ADVICE if eps else TUPLE_ADVICE if tuple_ else one_change.ADVICE[rank]
     return Fix(change.function, change.kind, advice, lines[line_number - 1].strip(), before, after,
                len(change.edits) > 1, ast.unparse(ast.fix_missing_locations(tree)), _feeds(definition, line_number),
-               adds_eps=eps)
+               adds_eps=eps, undoes="index_not_tuple_or_int" if tuple_ else None)
 
 
 def _feeds(definition: ast.FunctionDef, line: int) -> tuple[int, ...]:

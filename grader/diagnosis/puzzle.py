@@ -101,5 +101,10 @@ def broadcast_advice(message: str) -> str | None:
         return (f"A {fmt(small)} array meets a {fmt(big)} one: NumPy lines up the last axes, so its {small[0]} "
                 f"values are matched with the {big[1]} columns. A per-row result needs keepdims=True (shape "
                 f"({big[0]}, 1)); a per-column one reduces over axis 0 (shape ({big[1]},)).")
-    return (f"Shapes {fmt(shapes[0])} and {fmt(shapes[1])} don't broadcast: NumPy lines up the last axes, which "
-            "must be equal or 1. Print the shapes before that line; keepdims=True keeps a reduced axis as size 1.")
+    return f"Shapes {fmt(shapes[0])} and {fmt(shapes[1])} don't broadcast: {GENERAL_BROADCAST}"
+
+
+# The general advice for two shapes that do not broadcast, which reads nothing of why (a fix of the
+# student's own code may still be found: grader.checks.common.unread_error).
+GENERAL_BROADCAST = ("NumPy lines up the last axes, which must be equal or 1. Print the shapes before that line; "
+                     "keepdims=True keeps a reduced axis as size 1.")

@@ -205,6 +205,10 @@ class Exercise:
     # gradient of the student's own forward, which is how "the backward uses the forward's mask" is
     # checked.
     accepts: Callable[["Case", str, np.ndarray], bool] | None = None
+    # output_reading(case, what, out) -> (hint, mistake) | None: a wrong forward output read from its
+    # structure, for one no value can be compared with: a stochastic forward's mistake under another
+    # random stream (dropout's kept units not divided by p, whatever mask drew them).
+    output_reading: Callable[["Case", str, np.ndarray], tuple[str, str] | None] | None = None
     # (hint, mistake) for a wrong gradient that nothing more specific explains.
     gradient_fallback: tuple[str, str] | None = None
     # mirror(config) -> the same configuration with its two spatial axes exchanged (x's H and W, the

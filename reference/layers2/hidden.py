@@ -372,7 +372,6 @@ def _two_meanings_differ(c) -> bool:
 
 
 DROPOUT_IDS = {
-    "dropout_not_rescaled": "dropout keeps units without dividing by p (not inverted dropout): test mode is then wrong",
     "dropout_p_is_drop_probability": "dropout treats p as the probability of dropping a unit (the pre-2017 convention)",
     "dropout_p_is_keep_probability": "dropout treats p as the probability of keeping a unit, in a course whose p is the "
                                      "probability of dropping it (the pre-2017 convention)",
@@ -447,8 +446,9 @@ def _meaning_mistakes(mistake: str, hint: str) -> tuple[Mistake, ...]:
 
 DROPOUT = Hidden(
     _dropout_config,
+    # p = 1 keeps every unit (out = x): a real student's forward special-cased it, and returned zeros.
     edges=({"x": [1, 7], "p": 0.5, "seed": 17}, {"x": [2, 3, 4, 5], "p": 0.8, "seed": 5},
-           {"x": [3, 2, 2, 3], "p": 0.4, "seed": 11, "mode": "test"}),
+           {"x": [3, 2, 2, 3], "p": 0.4, "seed": 11, "mode": "test"}, {"x": [2, 5], "p": 1.0, "seed": 23}),
     mistakes=(
         Mistake("dropout_not_rescaled", "out", "Inverted dropout divides the kept units by their keep probability "
                 "in training, so that test mode can be the identity.",

@@ -382,3 +382,61 @@ def test_a_fix_right_only_where_an_index_wraps_round_is_not_shown(tmp_path):
     pool = [t for t in report.tests if t.function.startswith("max_pool") and t.status != "passed"]
     assert pool, "the bug is caught"
     assert not [t.hint for t in pool if t.hint and t.hint.startswith("Your code")]
+
+
+def test_a_fix_right_on_every_public_case_but_wrong_on_the_mirrored_one_is_not_shown(tmp_path):
+    # Round 19: a conv output index 1 + (width + 2 * pad - WW) / stride told to use HH was right on the
+    # failing hidden case (a 1 x 2 kernel at pad 0), its second draw and every public case; on the same
+    # case with its axes exchanged (Exercise.mirror: a 2 x 1 kernel) it is wrong, so it is not shown.
+    from grader.checks.common import mirrored_case
+    corpus = Path(__file__).resolve().parents[1] / "corpus_held_out" / "buggy"
+    submission = tmp_path / "layers2.py"
+    submission.write_text((corpus / "layers2_conv_output_index_from_size_formula_on_window_start.py").read_text())
+    report = grade(submission, seed=1)
+    conv = [t for t in report.tests if t.function.startswith("conv") and t.status != "passed"]
+    assert conv, "the bug is caught"
+    assert not [t.hint for t in conv if t.hint and "changed to `HH`" in t.hint]
+    # the mirror exchanges H with W and HH with WW; a square case is its own, and has none
+    root = Path(__file__).resolve().parents[2]
+    exercise = next(e for e in catalogue(root).exercises() if e.name == "conv")
+    course = find_course(root)
+    oracle = oracle_for([exercise.assignment], course)
+    cases = public_cases(exercise, oracle, course.exercises_dir)
+    ctx = Context(runner=None, oracle=oracle, exercise=exercise)
+    wide = next(c for c in cases.edge if c["w"].shape[2] != c["w"].shape[3])
+    mirrored = mirrored_case(ctx, wide)
+    assert mirrored["x"].shape == wide["x"].shape[:2] + wide["x"].shape[:1:-1]
+    assert mirrored["w"].shape[2:] == wide["w"].shape[:1:-1]
+    assert mirrored_case(ctx, cases.main[0]) is None
+
+
+def test_a_window_with_its_extents_exchanged_is_fixed_in_one_change():
+    # Round 20: dw += dout * x_pad[i, :, h:h + ww, w:w + hh], the kernel's sizes in each other's place.
+    source = textwrap.dedent("""
+        import numpy as np
+
+        def backward(x_pad, w, H_out, W_out):
+            F, C, hh, ww = w.shape
+            dw = np.zeros_like(w)
+            for i in range(H_out):
+                for j in range(W_out):
+                    dw[0] += x_pad[0, :, i:i + ww, j:j + hh]
+            return dw
+    """)
+    exchanged = [f for f in code_fixes.fixes(source, ["backward"], "submission")
+                 if f.after and "i + hh" in f.after and "j + ww" in f.after]
+    assert exchanged and exchanged[0].kind == "variable_off"
+
+
+def test_a_list_of_index_sequences_is_made_a_tuple_and_named(mutant):
+    # Rounds 15 and 20: correct = [range(N), y], then x[correct]: NumPy reads the list as one index
+    # into the rows. The broadcast error downstream reads nothing of why; the fix names it.
+    report = grade(mutant("svm", "    margins = np.maximum(0.0, x - x[rows, y][:, None] + 1.0)\n",
+                          "    index = [rows, y]\n    margins = np.maximum(0.0, x - x[index].reshape(-1, 1) + 1.0)\n"),
+                   assignment="svm", seed=1)
+    raised = [t for t in report.tests if t.function == "svm_loss" and t.status == "error"]
+    assert raised and raised[0].mistake == "index_not_tuple_or_int"
+    assert "`[rows, y]` changed to `(rows, y)`" in raised[0].hint and "tuple" in raised[0].hint
+    # a list that is no index is left alone
+    source = "import numpy as np\ndef f(x, y):\n    sizes = [x, y]\n    return np.concatenate(sizes)\n"
+    assert not [f for f in code_fixes.fixes(source, ["f"], "f.py") if f.undoes]

@@ -139,3 +139,36 @@ def test_nan_on_a_constant_example_is_told_both_usual_causes_not_only_eps(mutant
     assert [t.check for t in failing] == ["gradient stability"]
     assert failing[0].mistake == "zero_variance_not_finite"
     assert "np.sqrt(var + eps)" in failing[0].hint and "a sum or difference of x - mean" in failing[0].hint
+
+
+MASK = "        mask = (np.random.rand(*x.shape) < p) / p\n"
+
+
+def _dropout_flags(mutant, mask, name):
+    report = grade(mutant("layers2", MASK, mask, name=name), assignment="layers2")
+    return [t for t in report.tests if t.function == "dropout_forward" and t.status != "passed"]
+
+
+def test_dropout_from_another_random_stream_is_read_from_its_factors_and_share(mutant):
+    # Round 20's masks, drawn so that no declared mistake (computed on the reference's draw) matches:
+    # kept with probability p but not divided by p; the uniform draws themselves as the mask; one draw
+    # per example.
+    unscaled = _dropout_flags(mutant, "        mask = (np.random.rand(*x.shape) >= 1 - p) * 1.0\n", "a.py")
+    assert unscaled and unscaled[0].mistake == "dropout_not_rescaled" and "whole" not in unscaled[0].hint
+    draws = _dropout_flags(mutant, "        u = np.random.uniform(size=x.shape)\n        mask = u * (u > 1 - p)\n",
+                           "b.py")
+    assert draws and draws[0].mistake == "dropout_mask_not_binary" and "different numbers" in draws[0].hint
+    rows = _dropout_flags(mutant, "        mask = np.random.binomial(1, p, x.shape[0]).reshape(-1, *[1] * (x.ndim - 1))"
+                                  " * 1.0\n", "c.py")
+    assert rows and rows[0].mistake == "dropout_not_rescaled" and "each example whole" in rows[0].hint
+    # a kept share no fair coin gives is not said to be the right probability
+    wrong_share = _dropout_flags(mutant, "        mask = (np.random.rand(*x.shape) < p / 3) * 1.0\n", "d.py")
+    assert wrong_share and wrong_share[0].mistake != "dropout_not_rescaled"
+
+
+def test_dropout_that_keeps_everything_is_checked_at_p_1(mutant):
+    # Round 20: a forward that special-cased p == 1 and returned zeros alone, no cache.
+    report = grade(mutant("layers2", MASK, "        if p == 1:\n            return np.zeros(x.shape)\n" + MASK),
+                   assignment="layers2")
+    flags = [t for t in report.tests if t.function == "dropout_forward" and t.status != "passed"]
+    assert flags and all(t.visibility == "hidden" for t in flags) and "p = 1" in flags[0].output
