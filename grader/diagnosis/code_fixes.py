@@ -43,6 +43,11 @@ _TUPLE_SAYS = " made a tuple"
 TUPLE_ADVICE = ("NumPy reads a list of index sequences as one array index into the first axis (whole rows), not as "
                 "one index per axis: index with a tuple, x[np.arange(N), y] or x[(rows, y)].")
 
+# What a reshape left out is told (_student_edits).
+_RESHAPE_SAYS = " is left out (the array as it is)"
+RESHAPE_ADVICE = ("An array used beside another of the same shape (a mask from x indexing dout) needs no reshape: "
+                  "flattened, its entries no longer line up with the other's.")
+
 # A fragment of the student's code longer than this is shortened around the change.
 MAX_SHOWN = 60
 
@@ -231,6 +236,10 @@ def _student_edits(node: ast.AST, parents: list[ast.AST]):
         replacement = ast.Attribute(ast.Name("np", ast.Load()), wide, ast.Load()) if isinstance(node, ast.Attribute) \
             else ast.Constant(wide)
         yield "dtype", replacement, "dtype_off", f"{wide} for {narrow}"
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "reshape" \
+            and isinstance(node.func.value, ast.Name) and parents:
+        # an array flattened where its own shape belongs (a relu mask from x.reshape(N, -1) indexing dout)
+        yield "operation", node.func.value, "operation_off", f".reshape(...) of {node.func.value.id}{_RESHAPE_SAYS}"
     if _list_used_as_index(node, parents):
         yield "operation", ast.Tuple(node.elts, ast.Load()), "operation_off", f"the list{_TUPLE_SAYS}"
     if isinstance(node, ast.Call) and one_change._called(node) == "sqrt" and len(node.args) == 1 and parents:
@@ -340,7 +349,8 @@ def _fix(change: one_change.Change, definition: ast.FunctionDef, lines: list[str
         before, after = _shortened(_text(node), _text(replacement))
     rank = one_change._RANKS[change.rank]
     eps, tuple_ = change.says.endswith(_EPS_SAYS), change.says.endswith(_TUPLE_SAYS)
-    advice = EPS_ADVICE if eps else TUPLE_ADVICE if tuple_ else one_change.ADVICE[rank]
+    advice = EPS_ADVICE if eps else TUPLE_ADVICE if tuple_ else \
+        RESHAPE_ADVICE if change.says.endswith(_RESHAPE_SAYS) else one_change.ADVICE[rank]
     return Fix(change.function, change.kind, advice, lines[line_number - 1].strip(), before, after,
                len(change.edits) > 1, ast.unparse(ast.fix_missing_locations(tree)), _feeds(definition, line_number),
                adds_eps=eps, undoes="index_not_tuple_or_int" if tuple_ else None)

@@ -440,3 +440,23 @@ def test_a_list_of_index_sequences_is_made_a_tuple_and_named(mutant):
     # a list that is no index is left alone
     source = "import numpy as np\ndef f(x, y):\n    sizes = [x, y]\n    return np.concatenate(sizes)\n"
     assert not [f for f in code_fixes.fixes(source, ["f"], "f.py") if f.undoes]
+
+
+def test_a_mask_flattened_where_its_own_shape_belongs_is_fixed_by_leaving_the_reshape_out(mutant):
+    # Round 21: a relu mask from x.reshape(N, -1) indexing dout raises on x of three axes or more.
+    report = grade(mutant("layers", "    dx = (x > 0) * dout\n",
+                          "    dx = dout.copy()\n    dx[x.reshape((x.shape[0], -1)) <= 0] = 0\n"),
+                   assignment="layers", seed=1)
+    raised = [t for t in report.tests if t.function == "relu_backward" and t.status == "error"]
+    assert raised and raised[0].mistake == "dx_operation_off"
+    assert "changed to `x`" in raised[0].hint and "needs no reshape" in raised[0].hint
+
+
+def test_affine_forward_is_checked_on_an_input_of_five_axes(mutant):
+    # Round 21: a forward with a branch per number of axes, up to four, left the rows unset on five.
+    branches = ("    if x.ndim == 2:\n        x_flat = x\n    elif x.ndim in (3, 4):\n"
+                "        x_flat = x.reshape(x.shape[0], w.shape[0])\n")
+    report = grade(mutant("layers", "    x_flat = x.reshape(x.shape[0], w.shape[0])\n    out =", branches + "    out ="),
+                   assignment="layers", seed=1)
+    failed = [t for t in report.tests if t.function == "affine_forward" and t.status != "passed"]
+    assert failed and all(t.visibility == "hidden" for t in failed) and "x (2, 2, 1, 3, 2)" in failed[0].output
