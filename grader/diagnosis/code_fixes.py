@@ -45,8 +45,8 @@ TUPLE_ADVICE = ("NumPy reads a list of index sequences as one array index into t
 
 # What a reshape left out is told (_student_edits).
 _RESHAPE_SAYS = " is left out (the array as it is)"
-RESHAPE_ADVICE = ("An array used beside another of the same shape (a mask from x indexing dout) needs no reshape: "
-                  "flattened, its entries no longer line up with the other's.")
+RESHAPE_ADVICE = ("As it is, that array lines up with the one it meets (NumPy matches the last axes); reshaped "
+                  "(flattened, or made a column) its entries no longer do.")
 
 # A fragment of the student's code longer than this is shortened around the change.
 MAX_SHOWN = 60
