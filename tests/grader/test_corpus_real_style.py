@@ -70,11 +70,12 @@ def test_every_file_is_described_with_published_ids():
         assert MANIFEST[path]["inspired_by"].count("/") == 1, path.name
 
 
-@pytest.mark.parametrize("path", MISLEADING, ids=lambda p: p.name)
-def test_a_file_known_to_mislead_still_does(path):
-    failing = _failing(graded(path), MANIFEST[path])
-    assert failing and not _neutral(failing[0].mistake) and failing[0].mistake not in _expected(MANIFEST[path]), \
-        f"{path.name}: no longer misleading ({failing[0].mistake if failing else 'not caught'}): drop its mark"
+def test_a_file_known_to_mislead_still_does():
+    # one test over the marked files (none since round 20's session), so that none left is no skip
+    for path in MISLEADING:
+        failing = _failing(graded(path), MANIFEST[path])
+        assert failing and not _neutral(failing[0].mistake) and failing[0].mistake not in _expected(MANIFEST[path]), \
+            f"{path.name}: no longer misleading ({failing[0].mistake if failing else 'not caught'}): drop its mark"
 
 
 @pytest.mark.parametrize("path", REFUSED, ids=lambda p: p.name)
