@@ -199,7 +199,9 @@ def _student_edits(node: ast.AST, parents: list[ast.AST]):
     sizes are often equal on a case, so a swap can agree with a wrong answer by chance; a fix must
     make the result right, on two draws, which a swap of two equal sizes never does. And a small
     number type widened (np.int8 to np.int64: a count of positive margins past 127 wraps around),
-    which a reference never has."""
+    which a reference never has. And three slips real students made (rounds 15, 20, 21): a window's
+    two extents exchanged (r:r + ww, c:c + hh), a reshape left out (a mask from x flattened, a bias made
+    a column), a list of index sequences made a tuple."""
     if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and parents \
             and not one_change._assigned_into(node, parents):
         for other in sorted(_counterparts(parents[0]).get(node.id, ())):
