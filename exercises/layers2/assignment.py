@@ -694,16 +694,24 @@ def _conv_kernel_index_past(error, function, case):
                                     "HH" if axis == 3 else "WW")), "conv_square_kernel_assumed"
 
 
-def _conv_dw_output_square(error, function, case):
-    """dw's strided slice of x_pad taken H' long on both axes (or W'): it meets dout's (H', W') and numpy
-    names both shapes. Only where the message shows it and the student's line computes dw."""
+def _dw_line_broadcast_shapes(error, function, case) -> set[tuple[int, ...]] | None:
+    """The last two sizes of each shape numpy names in a broadcast error raised on the backward's line
+    that computes dw; None for any other error (a hidden case's message is withheld: then None too)."""
     message = error.get("message", "").replace(" ", "")
     if case is None or case.dout is None or function != case.exercise.backward \
             or error.get("type") != "ValueError" or "broadcast" not in message \
             or not re.match(r"d[wW]\w*\s*(\[|=|\+=)", failing_line(error)):
         return None
+    return {tuple(int(k) for k in found.split(",") if k)[-2:] for found in re.findall(r"\(([\d,]+)\)", message)}
+
+
+def _conv_dw_output_square(error, function, case):
+    """dw's strided slice of x_pad taken H' long on both axes (or W'): it meets dout's (H', W') and numpy
+    names both shapes. Only where the message shows it and the student's line computes dw."""
+    shapes = _dw_line_broadcast_shapes(error, function, case)
+    if shapes is None:
+        return None
     h_out, w_out = case.dout.shape[2:]
-    shapes = {tuple(int(k) for k in found.split(",") if k)[-2:] for found in re.findall(r"\(([\d,]+)\)", message)}
     if h_out != w_out and (h_out, w_out) in shapes and shapes & {(h_out, h_out), (w_out, w_out)}:
         return ("The input you multiply dout by for dw has H' x H' (or W' x W') positions, but dout has H' x W' = "
                 "{0} x {1}: the output is square only when H' = W'. Take H' rows and W' columns, x_pad[:, c, kh:kh + H' * "
@@ -716,14 +724,11 @@ def _conv_dw_kernel_loop_past(error, function, case):
     square: at the first column past WW the strided slice of x_pad is one short of dout's W' and numpy
     names both shapes. Only at stride 1 (where one past the kernel is exactly one short), with a
     kernel smaller on that axis than on the other, and the student's line computing dw."""
-    message = error.get("message", "").replace(" ", "")
-    if case is None or case.dout is None or function != case.exercise.backward \
-            or error.get("type") != "ValueError" or "broadcast" not in message \
-            or case["conv_param"]["stride"] != 1 or not re.match(r"d[wW]\w*\s*(\[|=|\+=)", failing_line(error)):
+    shapes = _dw_line_broadcast_shapes(error, function, case)
+    if shapes is None or case["conv_param"]["stride"] != 1:
         return None
     out = tuple(case.dout.shape[2:])
     _, _, hh, ww = case["w"].shape
-    shapes = {tuple(int(k) for k in found.split(",") if k)[-2:] for found in re.findall(r"\(([\d,]+)\)", message)}
     for axis, (own, other) in enumerate(((hh, ww), (ww, hh))):
         short = tuple(size - (i == axis) for i, size in enumerate(out))
         if own < other and out in shapes and short in shapes:

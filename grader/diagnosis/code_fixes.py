@@ -48,6 +48,11 @@ _RESHAPE_SAYS = " is left out (the array as it is)"
 RESHAPE_ADVICE = ("As it is, that array lines up with the one it meets (NumPy matches the last axes); reshaped "
                   "(flattened, or made a column) its entries no longer do.")
 
+# A student's edit whose description ends with one of these gets its own advice, and the catalogued
+# mistake it undoes (None: the value kind of the result it feeds, or for eps, Fix.mistake's choice).
+_OWN_ADVICE = {_EPS_SAYS: (EPS_ADVICE, None), _TUPLE_SAYS: (TUPLE_ADVICE, "index_not_tuple_or_int"),
+               _RESHAPE_SAYS: (RESHAPE_ADVICE, None)}
+
 # A fragment of the student's code longer than this is shortened around the change.
 MAX_SHOWN = 60
 
@@ -350,12 +355,11 @@ def _fix(change: one_change.Change, definition: ast.FunctionDef, lines: list[str
     else:
         before, after = _shortened(_text(node), _text(replacement))
     rank = one_change._RANKS[change.rank]
-    eps, tuple_ = change.says.endswith(_EPS_SAYS), change.says.endswith(_TUPLE_SAYS)
-    advice = EPS_ADVICE if eps else TUPLE_ADVICE if tuple_ else \
-        RESHAPE_ADVICE if change.says.endswith(_RESHAPE_SAYS) else one_change.ADVICE[rank]
+    said = next((suffix for suffix in _OWN_ADVICE if change.says.endswith(suffix)), None)
+    advice, undoes = _OWN_ADVICE[said] if said else (one_change.ADVICE[rank], None)
     return Fix(change.function, change.kind, advice, lines[line_number - 1].strip(), before, after,
                len(change.edits) > 1, ast.unparse(ast.fix_missing_locations(tree)), _feeds(definition, line_number),
-               adds_eps=eps, undoes="index_not_tuple_or_int" if tuple_ else None)
+               adds_eps=said == _EPS_SAYS, undoes=undoes)
 
 
 def _feeds(definition: ast.FunctionDef, line: int) -> tuple[int, ...]:
