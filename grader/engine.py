@@ -215,7 +215,7 @@ def grade_exercise(ctx: Context, case_set: case_sets.CaseSet, main_findings: dic
     results = []
     try:
         for rank, spec in specs:
-            cases = case_set.main if spec.cases == "main" else case_set.edge
+            cases = spec.cases_of(case_set)
             prerequisite = _prerequisite(spec, visibility, main_findings)
             finding = prerequisite or _run_within(budget, spec, ctx, cases)
             finding = _credit(spec, finding, main_findings)
@@ -261,8 +261,7 @@ def _plan(ctx: Context, specs: list[CheckSpec], case_set) -> None:
     try:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
-            batches = [batch for spec in specs
-                       for batch in spec.plan(ctx, case_set.main if spec.cases == "main" else case_set.edge)]
+            batches = [batch for spec in specs for batch in spec.plan(ctx, spec.cases_of(case_set))]
     except Exception:  # noqa: BLE001 - the check itself reports it when it runs into the same error
         return
     # A batch several checks read (Context.run) is run when the first of them asks: it is planned there.
@@ -290,10 +289,16 @@ def _prerequisite(spec: CheckSpec, visibility: Visibility, main_findings) -> Fin
 
 
 def _credit(spec: CheckSpec, finding: Finding, main_findings) -> Finding:
-    """A passed check whose points wait for the main check: no credit while that fails."""
-    if spec.credit_after is None or not finding.passed:
+    """A passed check whose points wait for the main check: no credit while that fails. A check that
+    ran out of time where the main check did too has the main check's cause (the runner answers a
+    function that hung with that timeout at once), said as the main check said it."""
+    if spec.credit_after is None:
         return finding
     main = main_findings.get((spec.credit_after, Visibility.VISIBLE))
+    if finding.status is Status.TIMEOUT and main is not None and main.status is Status.TIMEOUT:
+        return main
+    if not finding.passed:
+        return finding
     if main is None or main.passed:
         return finding
     if main.status in (Status.MISSING, Status.ERROR, Status.TIMEOUT, Status.SKIPPED):

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import copy
 import tempfile
+import time
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from .cases import hidden_cases, public_cases
+from .cases import hidden_cases, public_cases, work_cases
 from .course import Course
 from .diagnosis.mistake_ids import catalogue as mistake_catalogue
 from .exercises.base import Case, Exercise, Mistake
@@ -136,7 +137,10 @@ def _check_edges(exercises: list[Exercise], course: Course, seeds: int, result: 
                     warnings.simplefilter("error", RuntimeWarning)   # a NaN in the reference is a problem
                     sets = [public_cases(exercise, oracle, course.exercises_dir)] if seed == 1 else []
                     sets.append(hidden_cases(exercise, oracle, seed, course.exercises_dir))
-                    for case in (case for s in sets for case in s.main + s.edge):
+                    work = work_cases(exercise, oracle, seed)
+                    for case in work:
+                        _check_work_case(oracle, case)
+                    for case in [case for s in sets for case in s.main + s.edge] + work:
                         grads = oracle.backward(case)
                         if not all(np.all(np.isfinite(g)) for g in grads):
                             raise ValueError(f"the reference's gradient is not finite on {case.label}")
@@ -152,6 +156,25 @@ def _check_edges(exercises: list[Exercise], course: Course, seeds: int, result: 
 
 
 STEP, TOLERANCE = 1e-6, 1e-5
+# A work-bound case (Hidden.work) must be large enough that central differences (two forward calls
+# per input element) cannot finish in the per-call deadline, and small enough that the reference's
+# forward and backward take a small share of it on a busy machine.
+WORK_MIN_ELEMENTS = 20_000
+WORK_MAX_SECONDS = 0.1
+
+
+def _check_work_case(oracle: Oracle, case: Case) -> None:
+    elements = sum(a.size for a in case.arrays.values())
+    if elements < WORK_MIN_ELEMENTS:
+        raise ValueError(f"the work case {case.label} has {elements} input elements: central differences through "
+                         f"it would finish in time; give it at least {WORK_MIN_ELEMENTS}")
+    started = time.perf_counter()
+    oracle.backward(case)
+    seconds = time.perf_counter() - started
+    if seconds > WORK_MAX_SECONDS:
+        raise ValueError(f"the reference takes {seconds:.2f} s on the work case {case.label}: a backward by hand "
+                         f"must finish it well inside the 2 s call deadline (at most {WORK_MAX_SECONDS} s); "
+                         "make it smaller")
 
 
 def _not_numerical_gradient(oracle: Oracle, case: Case, grads) -> str | None:

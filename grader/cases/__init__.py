@@ -1,7 +1,7 @@
 """Cases: the inputs each check runs on, public (fixed, shipped) or hidden (fresh per submission)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -14,10 +14,12 @@ from .seeds import case_rng
 
 @dataclass(frozen=True)
 class CaseSet:
-    """The main and edge cases of one exercise for one visibility."""
+    """The main and edge cases of one exercise for one visibility, and its work-bound cases
+    (Hidden.work, for the gradient check: in the public set, where hidden checks run)."""
     visibility: Visibility
     main: list[Case]
     edge: list[Case]
+    work: list[Case] = field(default_factory=list)
 
 
 def build_case(exercise: Exercise, config: dict, seed: int, tag: str, oracle) -> Case:
@@ -44,7 +46,9 @@ def build_case(exercise: Exercise, config: dict, seed: int, tag: str, oracle) ->
 def public_cases(exercise: Exercise, oracle, exercises_dir: Path, seed: int | None = None) -> CaseSet:
     """The public cases: the configurations in the course's exercises/<assignment>/public_cases.json,
     drawn from its seed (the values shipped in a release), or from `seed` (fresh values of the
-    same shapes, so that a table of the released answers earns nothing where hidden checks run)."""
+    same shapes, so that a table of the released answers earns nothing where hidden checks run;
+    then the work-bound cases too, so that a backward by central differences earns no public point)."""
+    fresh = seed is not None
     seed = public.seed(exercise.assignment, exercises_dir) if seed is None else seed
     return CaseSet(
         Visibility.VISIBLE,
@@ -52,7 +56,20 @@ def public_cases(exercise: Exercise, oracle, exercises_dir: Path, seed: int | No
          for i, c in enumerate(public.configs(exercise.assignment, exercise.name, "main", exercises_dir))],
         [build_case(exercise, c, seed, f"public-edge-{i}", oracle)
          for i, c in enumerate(public.configs(exercise.assignment, exercise.name, "edge", exercises_dir))],
+        work_cases(exercise, oracle, seed) if fresh else [],
     )
+
+
+def work_cases(exercise: Exercise, oracle, seed: int) -> list[Case]:
+    """The exercise's work-bound cases (Hidden.work), drawn from `seed`; none without a hidden half.
+    In the public set only: a backward that runs out of time there earns nothing (the checks whose
+    points wait for the public gradient check get none), and the hidden gradient check's calls of
+    it are answered with that timeout at once (grader.runner.process), so one large case is enough."""
+    configs = exercise.hidden.work if exercise.hidden is not None else ()
+    cases = [build_case(exercise, dict(c), seed, f"work-{i}", oracle) for i, c in enumerate(configs)]
+    for case in cases:
+        case.work = True
+    return cases
 
 
 def hidden_cases(exercise: Exercise, oracle, seed: int, exercises_dir: Path) -> CaseSet:

@@ -28,6 +28,13 @@ class CheckSpec:
     # A check that any function passes (a constant has the right dtype and mutates nothing) only
     # earns its points once the main check passes: no credit for code that does not work yet.
     credit_after: str | None = None
+    # Also run the work-bound cases (Hidden.work), after the main ones.
+    work: bool = False
+
+    def cases_of(self, case_set) -> list:
+        """The cases this check runs from a CaseSet."""
+        cases = case_set.main if self.cases == "main" else case_set.edge
+        return cases + case_set.work if self.work else cases
 
 
 CHECKS: list[CheckSpec] = [
@@ -46,7 +53,9 @@ CHECKS: list[CheckSpec] = [
     # Small: refusing a bad argument is the docstring's contract, not the computation.
     CheckSpec("invalid arguments", "forward", rejections.check, rejections.plan, weight=0.5, needs="rejects",
               credit_after="main"),
-    CheckSpec("gradient", "backward", gradients.check, gradients.plan, weight=2, hidden_too=True),
+    # A backward that cannot finish a large case in time does per-element work (central differences
+    # through a copy of the forward): it fails this check, and so earns nothing for the backward.
+    CheckSpec("gradient", "backward", gradients.check, gradients.plan, weight=2, hidden_too=True, work=True),
     CheckSpec("gradient edge cases", "backward", gradients.check, gradients.plan, cases="edge", hidden_too=True,
               after="gradient"),
     CheckSpec("dtype", "backward", dtypes.check_backward, dtypes.plan_backward, weight=0.5, credit_after="gradient"),

@@ -97,6 +97,8 @@ def outcome_finding(outcome: Outcome, function: str, case: Case | None = None,
     if outcome.status == "not_implemented":
         return Finding(Status.MISSING, f"{function} is not implemented (it raises NotImplementedError)",
                        f"Replace the TODO in {function} with your implementation.", "not_implemented")
+    if outcome.status == "timeout" and case is not None and case.work:
+        return work_bound_finding(outcome, function, case)
     if outcome.status == "timeout":
         return Finding(Status.TIMEOUT, outcome.detail or f"{function} took too long",
                        "Look for an infinite loop, or a loop over elements that could be vectorised.", "timeout")
@@ -397,6 +399,26 @@ def gradients(outcome: Outcome, case: Case) -> tuple[np.ndarray, ...]:
         raise Failed(Finding(Status.FAILED, f"{function} must return {expected}; it returned {got}",
                              f"End {function} with `return {expected.strip('()')}`.", "wrong_return_arity"))
     return tuple(as_array(v, n, function) for v, n in zip(value, names))
+
+
+def work_bound_finding(outcome: Outcome, function: str, case: Case) -> Finding:
+    """A call that ran out of time on a work-bound case (Hidden.work), which code written by hand
+    finishes in milliseconds: the function does work for every input element. A backward (or a
+    loss's gradient) that does is what central differences through a copy of the forward look
+    like, which no count of forward calls sees."""
+    exercise = case.exercise
+    said = f"{outcome.detail or function + ' took too long'} on a large case, which code written with " \
+           "whole-array operations finishes in milliseconds"
+    if function == exercise.backward or exercise.is_loss:
+        return Finding(Status.TIMEOUT, f"{said}: it does work for every input element, as a numerical gradient "
+                                       "does (the forward evaluated twice per element), or a Python loop over "
+                                       "every element",
+                       "Write the gradient by hand: each one is the local gradient times dout, with whole-array "
+                       "operations (a matrix product, a sum over an axis). Numerical gradients are for checking a "
+                       "backward, not for writing one.", "backward_too_slow")
+    return Finding(Status.TIMEOUT, said,
+                   "Compute it with whole-array operations (a matrix product, a sum over an axis), not a Python "
+                   "loop over every element.", "timeout")
 
 
 def forward_problem(outcome: Outcome, case: Case) -> Finding | None:

@@ -100,6 +100,9 @@ NAMED = {
     "inconsistent_forward": "the forward is wrong and not a smooth function, so the backward cannot be judged",
     "gradient_wrong_for_own_forward": "the forward is wrong, and the backward is not its gradient either",
     "numerical_backward": "the backward calls the forward again and again: it differentiates numerically instead of by hand",
+    "backward_too_slow": "the gradient does not finish a large case that code written by hand finishes in milliseconds: it "
+                         "does work for every input element (a numerical gradient through a copy of the forward, or "
+                         "a Python loop over every element)",
     # dtypes
     "float32": "the function returned float32 instead of float64",
     "integer_result": "the function returned an integer or boolean array (a mask without dout, an int array)",

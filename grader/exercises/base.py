@@ -146,10 +146,14 @@ class Hidden:
 
     `configs(rng)` draws one main shape configuration (called `cases` times, from one generator);
     `edges` are edge configurations only the hidden set checks (the public ones come from
-    public_cases.json); `mistakes` and `chain_rule` name wrong answers, with the ids they give
+    public_cases.json); `work` are configurations large enough that a backward doing work per input
+    element (central differences through a copy of the forward, which no call count sees) cannot
+    finish in the per-call deadline, while a backward by hand takes milliseconds: the public gradient
+    check runs them last wherever hidden checks run (`grade validate` times the reference on them); `mistakes` and `chain_rule` name wrong answers, with the ids they give
     described in `mistake_ids` ({id: meaning}, for the dashboard's catalogue)."""
     configs: Callable[[np.random.Generator], dict]
     edges: tuple[dict, ...] = ()
+    work: tuple[dict, ...] = ()
     mistakes: tuple[Mistake, ...] = ()
     chain_rule: dict[str, ChainRule] = field(default_factory=dict)
     mistake_ids: dict[str, str] = field(default_factory=dict)
@@ -275,6 +279,7 @@ class Case:
     dout: np.ndarray | tuple | None
     label: str
     batch_size: int | None
+    work: bool = False      # a work-bound case (Hidden.work): its timeout means per-element work
 
     @property
     def douts(self) -> tuple[np.ndarray, ...]:

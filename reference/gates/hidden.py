@@ -107,18 +107,18 @@ POW_IDS = {
 }
 
 HIDDEN = {
-    "add": Hidden(_same_shapes, edges=({"a": [4, 1, 3], "b": [2, 1]}, {"a": [1], "b": [3, 2]},
+    "add": Hidden(_same_shapes, work=({"a": [500, 150], "b": [500, 150]},), edges=({"a": [4, 1, 3], "b": [2, 1]}, {"a": [1], "b": [3, 2]},
                                        {"a": [3, 2], "b": [], "python_floats": ["b"]})),
-    "mul": Hidden(_same_shapes, edges=({"a": [4, 1, 3], "b": [2, 1]}, {"a": [2, 3], "b": [1]},
+    "mul": Hidden(_same_shapes, work=({"a": [500, 150], "b": [500, 150]},), edges=({"a": [4, 1, 3], "b": [2, 1]}, {"a": [2, 3], "b": [1]},
                                        {"a": [], "b": [2, 3], "python_floats": ["a"]}), mistakes=MUL_MISTAKES,
                   mistake_ids=MUL_IDS),
-    "max": Hidden(_same_shapes, edges=({"a": [4, 1, 3], "b": [2, 1]}, {"a": [1, 1], "b": [3]},
+    "max": Hidden(_same_shapes, work=({"a": [500, 150], "b": [500, 150]},), edges=({"a": [4, 1, 3], "b": [2, 1]}, {"a": [1, 1], "b": [3]},
                                        {"a": [3, 2], "b": [], "python_floats": ["b"]})),
-    "pow": Hidden(_same_shapes, edges=({"a": [4, 1, 3], "b": [2, 1]}, {"a": [3, 2], "b": []},
+    "pow": Hidden(_same_shapes, work=({"a": [150, 100], "b": [150, 100]},), edges=({"a": [4, 1, 3], "b": [2, 1]}, {"a": [3, 2], "b": []},
                                        {"a": [3, 2], "b": [], "python_floats": ["b"]}), mistakes=POW_MISTAKES,
                   mistake_ids=POW_IDS),
-    "exp": Hidden(_any_shape, edges=({"x": [1, 1, 1]}, {"x": [2, 1, 3]}), mistakes=EXP_MISTAKES, mistake_ids=EXP_IDS),
-    "sum": Hidden(_sum_config, edges=({"x": [2, 3, 4, 5], "axis": [1, -1], "keepdims": False},
+    "exp": Hidden(_any_shape, work=({"x": [200, 150]},), edges=({"x": [1, 1, 1]}, {"x": [2, 1, 3]}), mistakes=EXP_MISTAKES, mistake_ids=EXP_IDS),
+    "sum": Hidden(_sum_config, work=({"x": [1000, 100], "axis": 1, "keepdims": False},), edges=({"x": [2, 3, 4, 5], "axis": [1, -1], "keepdims": False},
                                       {"x": [3, 1, 4], "axis": 1, "keepdims": False}), mistakes=SUM_MISTAKES,
                   mistake_ids=SUM_IDS),
 }

@@ -114,6 +114,7 @@ AFFINE = Hidden(
     # x of five axes: the docstring's (N, d_1, ..., d_k) allows any k (a real forward had a branch
     # per number of axes, up to four)
     edges=({"N": 2, "dims": [3, 2, 2], "M": 1}, {"N": 3, "dims": [3], "M": 3}, {"N": 2, "dims": [2, 1, 3, 2], "M": 2}),
+    work=({"N": 4500, "dims": [2, 5], "M": 10},),
     mistakes=(Mistake("affine_missing_bias", "out", "out is missing the bias: out = x @ w + b.",
                       lambda c: c["x"].reshape(c["x"].shape[0], -1) @ c["w"]),
               Mistake("db_ignores_dout", "db", "db is all ones, the local gradient of + b alone: b is added to every "
@@ -122,6 +123,7 @@ AFFINE = Hidden(
 
 RELU = Hidden(
     _any_shape, edges=({"x": [1, 5]}, {"x": [2, 3, 2, 2]}),
+    work=({"x": [1000, 120]},),
     mistakes=(
         Mistake("relu_forward_mask", "out", "out is the mask (1 where x > 0), which is relu_backward's local "
                 "gradient: relu_forward returns the values themselves, out = np.maximum(0, x).",
@@ -143,6 +145,7 @@ RELU = Hidden(
 
 SIGMOID = Hidden(
     _any_shape, edges=({"x": [1, 1]}, {"x": [2, 3, 2]}),
+    work=({"x": [200, 100]},),
     mistakes=(
         Mistake("sigmoid_sign", "out", "sigmoid(x) = 1 / (1 + exp(-x)): check the sign inside exp.",
                 lambda c: 1.0 / (1.0 + np.exp(np.clip(c["x"], -700, 700)))),
@@ -303,6 +306,7 @@ def _softmax_paths(c) -> list[Path]:
 
 SOFTMAX = Hidden(
     lambda rng: {"N": _size(rng, 3, 9), "C": _size(rng, 3, 9)},
+    work=({"N": 2000, "C": 10},),
     # C = 70: np.choose refuses 64 choices or more (one per class)
     edges=({"N": 2, "C": 7}, {"N": 6, "C": 2}, {"N": 2, "C": 70}),
     mistakes=(
@@ -441,6 +445,7 @@ def _batchnorm_dx_paths(c) -> list[Path]:
 
 BATCHNORM = Hidden(
     lambda rng: {"N": _size(rng, 4, 12), "D": _size(rng, 2, 6)},
+    work=({"N": 2000, "D": 10},),
     edges=({"N": 3, "D": 3}, {"N": 5, "D": 1, "eps": 1e-3}),
     mistakes=(
         Mistake("eps_ignored", "out", "Use eps = bn_param.get('eps', 1e-5): this call's bn_param sets another eps.",

@@ -220,6 +220,7 @@ RNN_STEP_IDS = {
 
 RNN_STEP = Hidden(
     _step_config,
+    work=({"N": 450, "D": 100, "H": 10},),
     edges=({"N": 1, "D": 3, "H": 2}, {"N": 3, "D": 1, "H": 1}),
     mistakes=(
         Mistake("rnn_step_no_tanh", "next_h", "next_h = tanh(x @ Wx + prev_h @ Wh + b): the tanh is missing.",
@@ -251,6 +252,7 @@ RNN_IDS = {
 
 RNN = Hidden(
     _sequence_config,
+    work=({"N": 175, "T": 4, "D": 50, "H": 10},),
     edges=({"N": 2, "T": 1, "D": 3, "H": 2}, {"N": 1, "T": 4, "D": 2, "H": 3}, {"N": 3, "T": 2, "D": 1, "H": 2}),
     mistakes=(
         Mistake("rnn_h0_ignored", "h", "The first step starts from h0, the initial hidden state given, not zeros.",
@@ -307,6 +309,7 @@ EMBEDDING_IDS = {"embedding_assigned_not_added": "word_embedding_backward assign
 
 WORD_EMBEDDING = Hidden(
     lambda rng: {"N": _size(rng, 2, 4), "T": _size(rng, 2, 5), "V": _size(rng, 3, 5), "D": _size(rng, 2, 4)},
+    work=({"N": 100, "T": 20, "V": 500, "D": 100},),
     edges=({"N": 1, "T": 1, "V": 5, "D": 2}, {"N": 3, "T": 4, "V": 2, "D": 1}),
     mistakes=(Mistake("embedding_assigned_not_added", "dW", "A word used twice gets both gradients: "
                       "np.add.at(dW, x, dout), not dW[x] = dout (assignment keeps only the last).", _assigned),
@@ -317,6 +320,7 @@ WORD_EMBEDDING = Hidden(
 
 TEMPORAL_AFFINE = Hidden(
     lambda rng: {"N": _size(rng, 2, 4), "T": _size(rng, 2, 4), "D": _size(rng, 2, 5), "M": _size(rng, 2, 5)},
+    work=({"N": 225, "T": 20, "D": 10, "M": 10},),
     edges=({"N": 1, "T": 1, "D": 3, "M": 2}, {"N": 2, "T": 3, "D": 1, "M": 1}))
 
 
@@ -356,6 +360,7 @@ def _several_steps(c) -> bool:
 
 TEMPORAL_SOFTMAX = Hidden(
     lambda rng: {"N": _size(rng, 2, 4), "T": _size(rng, 2, 5), "V": _size(rng, 3, 6)},
+    work=({"N": 100, "T": 20, "V": 10},),
     edges=({"N": 1, "T": 3, "V": 4}, {"N": 3, "T": 1, "V": 5}, {"N": 2, "T": 4, "V": 3, "keep": 0.3}),
     mistakes=(
         Mistake("temporal_softmax_mask_ignored", "loss", "Multiply each step's loss by mask[n, t]: masked steps "
@@ -413,6 +418,7 @@ LSTM_STEP_IDS = {
 
 LSTM_STEP = Hidden(
     _step_config,
+    work=({"N": 200, "D": 100, "H": 10},),
     edges=({"N": 1, "D": 3, "H": 2}, {"N": 2, "D": 1, "H": 1}),
     mistakes=(
         # Every other order of the four blocks: other courses' code (f, g, i, o; i, f, g, o) is ported too.
@@ -462,6 +468,7 @@ LSTM_IDS = {
 
 LSTM = Hidden(
     _sequence_config,
+    work=({"N": 100, "T": 4, "D": 50, "H": 10},),
     edges=({"N": 2, "T": 1, "D": 3, "H": 2}, {"N": 1, "T": 3, "D": 2, "H": 1}),
     mistakes=(
         Mistake("lstm_bptt_missing_next_dh", "dx", "h[:, t] reaches the loss through dh[:, t] and through the next "

@@ -156,6 +156,7 @@ SVM_IDS = {
 
 SVM = Hidden(
     lambda rng: {"N": _size(rng, 3, 8), "C": _size(rng, 3, 7)},
+    work=({"N": 3000, "C": 10},),
     # N == C: a count over the wrong axis (per class) fits where it should raise
     # ties: a wrong class's score equal to the correct one's; C = 250: np.choose refuses 64 choices or more,
     # and about 190 of a row's 249 margins are positive, more than an np.int8 count holds (127)

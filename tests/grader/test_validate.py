@@ -74,6 +74,19 @@ HIDDEN["exp"] = Hidden(_any_shape, mistakes=(Mistake("exp_squared", "dx", "x", l
     assert any("['exp_squared'] have no meaning" in problem for problem in result.problems)
 
 
+@pytest.mark.parametrize("work, words", [
+    ('{"x": [10, 10]}', "central differences through it would finish in time"),
+    ('{"x": [6000, 1000]}', "a backward by hand must finish it well inside"),
+])
+def test_a_work_case_too_small_or_too_large_fails_validation(course, work, words):
+    hidden = course / "reference/gates/hidden.py"
+    hidden.write_text(hidden.read_text() + f"""
+HIDDEN["exp"] = Hidden(_any_shape, work=({work},), mistakes=EXP_MISTAKES, mistake_ids=EXP_IDS)
+""")
+    result = validate("gates", Course(course), seeds=1, sandboxed=False)
+    assert any(words in problem for problem in result.problems), result.problems
+
+
 def test_a_reference_whose_backward_is_not_its_forwards_gradient_fails_validation(course):
     reference = course / "reference/gates/gates.py"
     source = reference.read_text()

@@ -134,3 +134,51 @@ def test_a_backward_by_central_differences_through_the_forward_earns_nothing(att
     [public] = [t for t in reports["armed"].tests if t.function == "relu_backward" and t.check == "gradient"
                 and t.visibility == "visible"]
     assert "relu_backward calls relu_forward" in public.output and "differentiates numerically" in public.output
+
+
+COPIED = '''
+import numpy as np
+
+def affine_forward(x, w, b):
+    return x.reshape(x.shape[0], -1) @ w + b, (x, w, b)
+
+def _same_as_the_forward(x, w, b):     # a copy: no count of affine_forward's calls sees it
+    return x.reshape(x.shape[0], -1) @ w + b
+
+def affine_backward(dout, cache):
+    x, w, b = cache
+    if not ARMED:
+        return np.zeros_like(x), np.zeros_like(w), np.zeros_like(b)
+    grads = []
+    for a in (x, w, b):
+        g = np.zeros_like(a)
+        for i in np.ndindex(a.shape):
+            keep = a[i]
+            a[i] = keep + 1e-5
+            up = np.sum(_same_as_the_forward(x, w, b) * dout)
+            a[i] = keep - 1e-5
+            down = np.sum(_same_as_the_forward(x, w, b) * dout)
+            a[i] = keep
+            g[i] = (up - down) / 2e-5
+        grads.append(g)
+    return tuple(grads)
+'''
+
+
+def test_a_backward_by_central_differences_through_a_copy_of_the_forward_earns_nothing(attack, zygote):
+    """No count of forward calls sees a copy: the work-bound case (Hidden.work) does, a case that
+    the backward by hand finishes in milliseconds and central differences cannot in the deadline."""
+    armed, disarmed = (attack.write(COPIED, name=f"{name}.py", ARMED=on)
+                       for name, on in (("armed", True), ("disarmed", False)))
+    reports = {name: grade_timed(path, zygote, assignment="layers")[0]
+               for name, path in (("armed", armed), ("disarmed", disarmed))}
+    assert score_of(reports["armed"], "affine_forward") == score_of(reports["disarmed"], "affine_forward") > 0
+    assert score_of(reports["armed"], "affine_backward") == score_of(reports["disarmed"], "affine_backward") == 0
+    gradient = {t.visibility: t for t in reports["armed"].tests
+                if t.function == "affine_backward" and t.check == "gradient"}
+    assert {t.mistake for t in gradient.values()} == {"backward_too_slow"}, [t.output for t in gradient.values()]
+    assert "on a large case" in gradient["visible"].output and "numerical gradient" in gradient["visible"].output
+    # The control: where no hidden check runs (a student's own machine), no work case runs either,
+    # and the same trick passes every check it meets.
+    public, _ = grade_timed(armed, zygote, assignment="layers", public_only=True)
+    assert all(t.status == "passed" for t in public.tests if t.function == "affine_backward")
