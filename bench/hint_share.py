@@ -7,7 +7,7 @@ the manifest says which functions carry the bug and which mistake id names it (a
 them). A bug is *caught* when a flagged function fails some check, and *named* when a failing check
 of it carries the manifest's id (ids are what the hint is chosen by, so a named id means a hint
 written for that mistake). A caught bug that is not named is *misleading* when its first failing
-check carries an id that claims a cause (not one of the NEUTRAL ids, which say only what is wrong
+check carries an id that claims a cause (not one of mistake_ids.NEUTRAL, which say only what is wrong
 and where): the student is told about a mistake they did not make. Prints one line per file, the
 shares, and the correct files rejected by any check (should be none).
 
@@ -38,21 +38,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from grader.diagnosis.mistake_ids import is_neutral  # noqa: E402
 from grader.engine import grade  # noqa: E402
 from grader.submission import SubmissionError  # noqa: E402
 
 CORPORA = {"corpus": ROOT / "tests" / "corpus", "real_style": ROOT / "tests" / "corpus_real_style",
            "held_out": ROOT / "tests" / "corpus_held_out"}
-
-# Ids that say what is wrong and where, without claiming a cause: never misleading.
-NEUTRAL = {None, "exception", "shape_error", "gradient_wrong_for_own_forward", "inconsistent_forward",
-           "running_stats_wrong", "test_mode_wrong"}
-NEUTRAL_KINDS = ("_wrong_shape", "_slightly_off")
-
-
-def is_neutral(mistake: str | None) -> bool:
-    return mistake in NEUTRAL or mistake.endswith(NEUTRAL_KINDS)
-
 
 def graded(path: Path, assignment: str, seed: int | None, whole: bool):
     """Graded under the name a student would submit (the corpus file name must not leak into hints).

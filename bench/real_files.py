@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.hint_share import is_neutral  # noqa: E402
+from grader.diagnosis.mistake_ids import is_neutral  # noqa: E402
 from grader.engine import grade  # noqa: E402
 from grader.results import Status  # noqa: E402
 

@@ -119,6 +119,18 @@ NAMED = {
 }
 
 
+# Ids that say what is wrong and where without claiming a cause: a hint under one of them cannot point
+# a student the wrong way (the held-out measure, bench/hint_share.py, and its test read them here).
+NEUTRAL = frozenset({None, "exception", "shape_error", "gradient_wrong_for_own_forward", "inconsistent_forward",
+                     "running_stats_wrong", "test_mode_wrong"})
+NEUTRAL_KINDS = ("_wrong_shape", "_slightly_off")
+
+
+def is_neutral(mistake: str | None) -> bool:
+    """Whether `mistake` (an id, or None) claims no cause."""
+    return mistake in NEUTRAL or mistake.endswith(NEUTRAL_KINDS)
+
+
 def value_mistake(value: str, kind: str) -> str | None:
     """The id of a mistake of kind `kind` in the result named `value`, or None if it has none."""
     return f"{value}_{kind}" if kind in VALUE_KINDS and value.isidentifier() else None

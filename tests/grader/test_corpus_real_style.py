@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from grader.diagnosis.mistake_ids import catalogue as mistake_catalogue
+from grader.diagnosis.mistake_ids import is_neutral
 from grader.engine import grade
 from grader.exercises import catalogue
 from grader.submission import SubmissionError
@@ -38,7 +39,6 @@ GAPS = sorted(path for path, entry in MANIFEST.items() if entry.get("known_gap")
 MISLEADING = sorted(path for path, entry in MANIFEST.items() if entry.get("misleading"))
 # Refused whole before any function is graded; the refusal must say what the entry's phrase says.
 REFUSED = sorted(path for path, entry in MANIFEST.items() if entry.get("rejected_with"))
-NEUTRAL = (None, "exception", "shape_error", "gradient_wrong_for_own_forward", "running_stats_wrong", "test_mode_wrong")
 CORRECT = sorted((CORPUS / "correct").glob("*.py"))
 MISTAKES = mistake_catalogue(catalogue(ROOT).exercises())
 
@@ -74,7 +74,7 @@ def test_a_file_known_to_mislead_still_does():
     # one test over the marked files (none since round 20's session), so that none left is no skip
     for path in MISLEADING:
         failing = _failing(graded(path), MANIFEST[path])
-        assert failing and not _neutral(failing[0].mistake) and failing[0].mistake not in _expected(MANIFEST[path]), \
+        assert failing and not is_neutral(failing[0].mistake) and failing[0].mistake not in _expected(MANIFEST[path]), \
             f"{path.name}: no longer misleading ({failing[0].mistake if failing else 'not caught'}): drop its mark"
 
 
@@ -96,12 +96,7 @@ def test_the_hint_names_the_mistake(path):
     assert named, f"{name}: expected {_expected(entry)} (hint with {entry.get('hint_holds')!r}), found {found}"
     # A hint that names a cause names this one: the first failing check never claims another.
     first = failing[0].mistake
-    assert first in _expected(entry) or _neutral(first), f"{name}: first hint names {first}"
-
-
-def _neutral(mistake: str | None) -> bool:
-    """An id that says what is wrong and where, without claiming a cause."""
-    return mistake in NEUTRAL or mistake.endswith(("_wrong_shape", "_slightly_off"))
+    assert first in _expected(entry) or is_neutral(first), f"{name}: first hint names {first}"
 
 
 def test_a_known_gap_is_not_given_another_name():
@@ -118,7 +113,7 @@ def test_an_open_file_is_caught_and_never_told_another_cause(path):
     # says only what is wrong and where: no hint points the student the wrong way meanwhile.
     failing = _failing(graded(path), MANIFEST[path])
     assert failing, f"{path.name}: the bug is not caught"
-    assert _neutral(failing[0].mistake), f"{path.name}: first hint names {failing[0].mistake}"
+    assert is_neutral(failing[0].mistake), f"{path.name}: first hint names {failing[0].mistake}"
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
