@@ -317,6 +317,13 @@ def _running_mistake(key: str, value, before: dict, arrays, settings: dict, expe
         variants.append((_update(start, x.var(axis=0) + settings.get("eps", DEFAULT_EPS), momentum),
                          "running_var averages the batch's variance alone: eps is added where test mode divides, "
                          "np.sqrt(running_var + eps), not stored in running_var.", "running_var_plus_eps"))
+        # running_var = momentum * running_mean + ...: the running_mean line copied, after (or before) its update
+        old_mean = np.asarray(before.get("running_mean", np.zeros(d)), dtype=np.float64)
+        for running_mean in (_update(old_mean, x.mean(axis=0), momentum), old_mean):
+            variants.append((_update(running_mean, x.var(axis=0), momentum),
+                             "running_var = momentum * running_var + (1 - momentum) * var: yours decays the running "
+                             "mean instead, momentum * running_mean + ... (the running_mean line copied?).",
+                             "running_var_decays_running_mean"))
     for candidate, hint, mistake in variants:
         if not np.array_equal(candidate, expected) and allclose(value, candidate):
             return hint, mistake
@@ -450,6 +457,8 @@ BATCHNORM_IDS = {
     "running_var_from_mean": "batchnorm's running variance is updated with the batch's mean",
     "running_var_std": "batchnorm's running variance is updated with the batch's standard deviation instead of its variance",
     "running_var_plus_eps": "batchnorm's running variance is updated with var + eps instead of the batch's variance",
+    "running_var_decays_running_mean": "batchnorm's running variance decays the running mean instead of itself: "
+                                       "momentum * running_mean + (1 - momentum) * var",
     "running_stats_keepdims": "batchnorm stores running statistics of shape (1, D) instead of (D,)",
     "running_stats_wrong": "batchnorm's running statistics are wrong, with no more specific cause known",
     "running_stats_default_wrong": "batchnorm in test mode, on a bn_param without running statistics, does not start "

@@ -430,6 +430,14 @@ def _dx_diagonal_only(c):
     return c.dout * c["gamma"] * inv_std * ((n - 1) - x_hat ** 2) / n
 
 
+def _dx_diagonal_guessed(c):
+    """dout times a per-feature guess at d x_hat_i / d x_i, (1 - 1/N) / std - (N - 1) / (2 N**2 std**3): the
+    diagonal's variance term with (x_i - mean) ** 2 / N written as (N - 1) / (2 N**2), the same for every row."""
+    inv_std = _x_hat(c)[1]
+    n = c["x"].shape[0]
+    return c.dout * c["gamma"] * ((1 - 1 / n) * inv_std - (n - 1) / (2 * n ** 2) * inv_std ** 3)
+
+
 def _batchnorm_dx_paths(c) -> list[Path]:
     x_hat, inv_std = _x_hat(c)
     g = c["gamma"] * c.dout                     # the gradient reaching x_hat
@@ -496,6 +504,7 @@ BATCHNORM = Hidden(
         Mistake("batchnorm_dx_diagonal_only", "dx", DIAGONAL_ONLY, _dx_diagonal_only),
         Mistake("batchnorm_dx_diagonal_only", "dx", DIAGONAL_ONLY,
                 lambda c: c.dout * c["gamma"] * _x_hat(c)[1] * (1 - 1 / c["x"].shape[0])),
+        Mistake("batchnorm_dx_diagonal_only", "dx", DIAGONAL_ONLY, _dx_diagonal_guessed),
         Mistake("batchnorm_dx_missing_inv_std", "dx", "dx is missing the factor 1 / std that every path through x_hat "
                 "carries (x_hat = (x - mean) / std): dx = (dx_hat - dx_hat.mean(axis=0) - x_hat * (dx_hat * "
                 "x_hat).mean(axis=0)) / std, with dx_hat = dout * gamma and std = np.sqrt(var + eps).",

@@ -293,6 +293,44 @@ def test_a_batchnorm_state_mistake_measured_on_round_17_is_named(mutant, failing
     assert mistake in MISTAKES
 
 
+# Found by measuring round 23 of tests/corpus_held_out (issue 20), each made once.
+RUNNING_VAR = "bn_param['running_var'] = momentum * running_var + (1 - momentum) * var"
+ROUND_23_RUNNING_VAR = [
+    # the running_mean line copied: running_var decays the running mean, freshly updated or not yet
+    ("bn_param['running_var'] = momentum * bn_param['running_mean'] + (1 - momentum) * var",
+     "running_var_decays_running_mean"),
+    ("bn_param['running_var'] = momentum * running_mean + (1 - momentum) * var", "running_var_decays_running_mean"),
+    # must not fire: the batch's mean in place of its variance is another copied slip, with its own id
+    ("bn_param['running_var'] = momentum * running_var + (1 - momentum) * mean", "running_var_from_mean"),
+]
+
+
+@pytest.mark.parametrize("new, mistake", ROUND_23_RUNNING_VAR)
+def test_a_running_variance_that_decays_the_running_mean_is_named(mutant, failing, new, mistake):
+    report = grade(mutant("layers", RUNNING_VAR, new), assignment="layers")
+    flagged = failing(report, "batchnorm_forward")
+    assert [t.check for t in flagged] == ["running statistics"], [(t.check, t.mistake, t.hint) for t in flagged]
+    assert flagged[0].mistake == mistake and mistake in MISTAKES, (flagged[0].mistake, flagged[0].hint)
+    assert ("decays the running mean" in flagged[0].hint) == (mistake == "running_var_decays_running_mean")
+
+
+# A per-feature guess at d x_hat_i / d x_i times dout[i] (its variance term without (x_i - mean) ** 2):
+# named where the value is that guess, and not for another per-feature factor no declaration gives.
+DIAGONAL_GUESS = [
+    ("dx = gamma * dout * ((1 - 1 / N) * inv_std - (N - 1) / (2 * N ** 2) * inv_std ** 3)", True),
+    ("dx = gamma * dout * ((1 - 1 / N) * inv_std - (N - 1) / (3 * N ** 2) * inv_std ** 3)", False),
+]
+
+
+@pytest.mark.parametrize("new, named", DIAGONAL_GUESS)
+def test_a_per_example_guess_at_the_diagonal_is_named_only_where_it_is_that_guess(mutant, failing, new, named):
+    report = grade(mutant("layers", BN_DX, new), assignment="layers", seed=1)
+    flagged = [t for t in failing(report, "batchnorm_backward") if t.check == "gradient"]
+    assert flagged, [(t.check, t.mistake) for t in failing(report)]
+    said = [t.mistake == "batchnorm_dx_diagonal_only" and "dout[i] alone" in t.hint for t in flagged]
+    assert all(said) if named else not any(said), [(t.mistake, t.hint) for t in flagged]
+
+
 # A gradient is linear in dout: proven on the student's backward (grader.checks.dout_linearity),
 # whatever else is wrong with it (two slips here, so no one change fixes it).
 NOT_LINEAR_IN_DOUT = [
