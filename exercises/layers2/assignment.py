@@ -293,6 +293,14 @@ def _conv_output_shape(out_shape, expected, hint, kind, case):
     if tuple(out_shape[2:]) in {sizes(stride, p) for p in range(0, 4) if p != pad}:
         return ("Your output has the size another padding would give: use conv_param['pad'] (it can be 0), "
                 "never a number written in the code."), kind, "conv_pad_hardcoded"
+    h_out, w_out = sizes(stride, pad)
+    if h_out != w_out and tuple(out_shape[2:]) == (w_out, h_out):
+        # the sizes alone: whether the names were exchanged or the values transposed, H' and W' are
+        return (f"out is {tuple(out_shape)} but must be {tuple(expected)}: its height and width are exchanged. out has "
+                f"H' = 1 + (H + 2 * pad - HH) // stride = {h_out} rows, from x.shape[2] and w.shape[2], and W' = "
+                f"{w_out} columns, from x.shape[3] and w.shape[3] (N, C, H, W = x.shape; F, C, HH, WW = w.shape, in "
+                "that order). Check the order of H and W, and of HH and WW, wherever your code takes them."), \
+            kind, "conv_output_height_width_exchanged"
     return hint, kind, None
 
 
@@ -749,14 +757,65 @@ def _conv_window_cut(error, function, case):
             or case["conv_param"]["pad"] == 0:
         return None
     kernel = case["w"].shape[1:]
+    stride, pad = case["conv_param"]["stride"], case["conv_param"]["pad"]
+    (h, w), (hh, ww) = case["x"].shape[2:], kernel[1:]
+    h_out, w_out = 1 + (h + 2 * pad - hh) // stride, 1 + (w + 2 * pad - ww) // stride
+    # windows of the padded x on a W' x H' grid (H and W exchanged): cut where they run past its end
+    exchanged = _cut_windows(w_out, h_out, h + 2 * pad, w + 2 * pad, hh, ww, stride) if h_out != w_out else set()
     for found in re.findall(r"\(([\d,]+)\)", message):
         shape = tuple(int(n) for n in found.split(",") if n)
         if len(shape) >= 3 and shape[-3] == kernel[0] and shape[-2:] != kernel[1:] \
-                and all(a <= b for a, b in zip(shape[-2:], kernel[1:])):
+                and all(a <= b for a, b in zip(shape[-2:], kernel[1:])) \
+                and shape[-2:] in _cut_windows(h_out, w_out, h, w, hh, ww, stride) - exchanged:
             return ("A window is cut off at the edge of x: with pad > 0 the windows run over the padded x, "
                     "x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad))); slice x_pad, not x."), \
                 "conv_window_from_unpadded_x"
     return None
+
+
+def _cut_windows(rows: int, cols: int, height: int, width: int, hh: int, ww: int, stride: int) -> set:
+    """The (rows, columns) of the windows of a rows x cols grid, moved by the stride over an array of
+    height x width, that are cut short at its end and do not broadcast against an hh x ww kernel."""
+    def fits(size, kernel):
+        return size == kernel or 1 in (size, kernel)
+    cut = set()
+    for i in range(rows):
+        for j in range(cols):
+            size = (max(0, min(hh, height - i * stride)), max(0, min(ww, width - j * stride)))
+            if not (fits(size[0], hh) and fits(size[1], ww)):
+                cut.add(size)
+    return cut
+
+
+def _conv_forward_crop_hardcoded(error, function, case):
+    """x padded on every axis (np.pad(x, pad)) and cropped by a fixed 1 on the examples and channels
+    (x_pad[1:-1, 1:-1]): N + 2 pad - 2 examples and C + 2 pad - 2 channels, right for pad = 1 only.
+    Only where the message shows it: an index past N + 2 pad - 2 examples (or channels), or windows of
+    C + 2 pad - 2 channels meeting the kernel's C."""
+    message = error.get("message", "").replace(" ", "")
+    if case is None or function != case.exercise.forward or case["conv_param"]["pad"] == 1:
+        return None
+    pad, (n, c) = case["conv_param"]["pad"], case["x"].shape[:2]
+    sizes = {0: n + 2 * pad - 2, 1: c + 2 * pad - 2}
+    past = re.search(r"index(\d+)isoutofboundsforaxis(\d)withsize(\d+)", message)
+    kernel = tuple(case["w"].shape[1:])
+    shapes = {tuple(int(k) for k in found.split(",") if k) for found in re.findall(r"\(([\d,]+)\)", message)}
+    axis = None
+    if error.get("type") == "IndexError" and past:
+        index, axis, size = (int(k) for k in past.groups())
+        # a loop over range(N) (or range(C)) runs past the cropped axis at its first missing index
+        if axis not in sizes or not size == sizes[axis] == index < (n, c)[axis]:
+            return None
+    elif error.get("type") == "ValueError" and "broadcast" in message and any(s[-3:] == kernel for s in shapes) \
+            and any(s[-3:] == (sizes[1],) + kernel[1:] for s in shapes):
+        axis = 1
+    if axis is None:
+        return None
+    what, name, size = (("examples", "N", n), ("channels", "C", c))[axis]
+    return (f"Your padded x has {name} + 2 * pad - 2 = {sizes[axis]} {what} where x has {name} = {size} (pad = {pad}): "
+            f"what padding every axis by pad (np.pad(x, pad) does that, the {what} too) and then cropping a fixed 1 "
+            "off each end gives, right for pad = 1 only. Pad the spatial axes alone, np.pad(x, ((0, 0), (0, 0), "
+            "(pad, pad), (pad, pad))), and crop nothing."), "conv_forward_crop_hardcoded"
 
 
 def _conv_square_window(error, function, case):
@@ -854,6 +913,10 @@ CONV_IDS = {
                                 "too)",
     "conv_output_square_assumed": "conv_forward_naive sizes its output's width from H (H' for W'): the output taken "
                                   "as square",
+    "conv_output_height_width_exchanged": "conv_forward_naive's output has its height and width exchanged, (N, F, W', "
+                                          "H') for (N, F, H', W'): H and W (or H' and W') taken in each other's place",
+    "conv_forward_crop_hardcoded": "conv_forward_naive pads every axis of x (np.pad(x, pad)) and crops a fixed 1 off "
+                                   "the examples and channels: N + 2 pad - 2 of each, right for pad = 1 only",
 }
 POOL_IDS = {
     "pool_forward_window_count": "max_pool_forward walks the input positions, 0, stride, ... up to H, and writes "
@@ -907,7 +970,7 @@ EXERCISES = [
     Exercise("conv", "conv_forward_naive", "conv_backward_naive", ("x", "w", "b"), _conv_inputs,
              extras=("conv_param",), batched=True, describe=_conv_describe, output_shape=_conv_output_shape,
              gradient_shape=_padded_gradient_shape,
-             error_hint=either(_conv_error, _windows_from_input_size, _conv_square_window, _conv_kernel_index_past,
+             error_hint=either(_conv_error, _conv_forward_crop_hardcoded, _windows_from_input_size, _conv_square_window, _conv_kernel_index_past,
                                _conv_dw_output_square, _conv_dw_kernel_loop_past, _conv_window_cut, _conv_output_square,
                                cache_unpacking, numpy2_error, _square_reshape),
              mirror=_conv_mirror, mistake_ids=CONV_IDS),

@@ -266,6 +266,14 @@ def _layernorm_divided_by_batch_size(c):
     return _scaled(c, (x - mean) / np.sqrt(var + _eps(c, "ln_param")))
 
 
+def _layernorm_var_divided_by_batch_size(c):
+    """The mean right (over the D features, / D), the variance's sum of squares divided by N."""
+    x = c["x"]
+    centred = x - x.mean(axis=1, keepdims=True)
+    var = (centred ** 2).sum(axis=1, keepdims=True) / x.shape[0]
+    return _scaled(c, centred / np.sqrt(var + _eps(c, "ln_param")))
+
+
 LAYERNORM_IDS = {
     "layernorm_stats_divided_by_batch_size": "layernorm_forward divides each example's sums over its D features by N "
                                              "(the batch size) instead of D",
@@ -300,6 +308,10 @@ LAYERNORM = Hidden(
                 "its D features (axis 1): divide the sums by D = x.shape[1], not by the batch size N (or use "
                 "x.mean(axis=1, keepdims=True) and x.var(axis=1, keepdims=True)).", _layernorm_divided_by_batch_size,
                 when=lambda c: c["x"].shape[0] != c["x"].shape[1]),
+        Mistake("layernorm_stats_divided_by_batch_size", "out", "Each example's mean is right, but its variance is "
+                "the sum of its squared deviations divided by the batch size N: the variance is an average over the "
+                "example's D features too, so divide by D = x.shape[1] (or use x.var(axis=1, keepdims=True)).",
+                _layernorm_var_divided_by_batch_size, when=lambda c: c["x"].shape[0] != c["x"].shape[1]),
         Mistake("layernorm_dx_over_batch", "dx", "This is batchnorm's backward: layernorm's means are over each "
                 "example's features (axis 1, keepdims=True), not over the batch.", _layernorm_dx_over_batch),
         Mistake("layernorm_missing_gamma", "dx", "dx is missing gamma: out = gamma * x_hat + beta, so the gradient "

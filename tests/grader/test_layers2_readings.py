@@ -172,3 +172,47 @@ def test_dropout_that_keeps_everything_is_checked_at_p_1(mutant):
                    assignment="layers2")
     flags = [t for t in report.tests if t.function == "dropout_forward" and t.status != "passed"]
     assert flags and all(t.visibility == "hidden" for t in flags) and "p = 1" in flags[0].output
+
+
+CONV_SIZES = ("    h_out = _output_size(x.shape[2], hh, stride, pad)\n"
+              "    w_out = _output_size(x.shape[3], ww, stride, pad)")
+CONV_WINDOW = ("            window = x_pad[:, :, i * stride:i * stride + hh, j * stride:j * stride + ww]\n"
+               "            # (N, C, HH, WW) against (F, C, HH, WW): one number per example and filter\n"
+               "            out[:, :, i, j] = np.tensordot(window, w, axes=([1, 2, 3], [1, 2, 3])) + b")
+# a student's window line: numpy names the window's and the kernel's shapes when they do not broadcast
+WINDOW_BY_FILTER = ("            for f_ in range(f):\n"
+                    "                window = {}[:, :, i * stride:i * stride + hh, j * stride:j * stride + ww]\n"
+                    "                out[:, f_, i, j] = (window * w[f_]).sum(axis=(1, 2, 3)) + b[f_]")
+
+
+# Held-out round 23: np.pad(x, pad) pads every axis, then a fixed crop of 1 off the examples and channels.
+def test_a_forward_padding_every_axis_and_cropping_one_is_named_from_its_index_error(mutant):
+    # a loop over the examples (x_pad[n]): at pad = 0 the cropped x_pad has N - 2 of them
+    by_example = ("            for n_ in range(x.shape[0]):\n"
+                  "                window = x_pad[n_][:, i * stride:i * stride + hh, j * stride:j * stride + ww]\n"
+                  "                out[n_, :, i, j] = np.tensordot(window, w, axes=([0, 1, 2], [1, 2, 3])) + b")
+    report = grade(mutant("layers2", CONV_PAD, "    x_pad = np.pad(x, (pad, pad))[1:-1, 1:-1]\n    h_out",
+                          CONV_WINDOW, by_example), assignment="layers2")
+    flags = [t for t in report.tests if t.function == "conv_forward_naive" and t.mistake == "conv_forward_crop_hardcoded"]
+    assert flags and "N + 2 * pad - 2 = 0 examples where x has N = 2 (pad = 0)" in flags[0].hint
+    # one example cropped off one end only: not that mistake (N - 1 examples, whatever pad is)
+    report = grade(mutant("layers2", CONV_PAD, "    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))[1:]\n"
+                          "    h_out", CONV_WINDOW, by_example, name="one_end.py"), assignment="layers2")
+    assert "conv_forward_crop_hardcoded" not in _ids(report, "conv_forward_naive")
+
+
+def test_conv_output_sizes_exchanged_are_named_and_not_told_to_slice_x_pad(mutant):
+    # H' and W' exchanged (x.shape unpacked as N, C, W, H): a (W', H') output, its windows read from
+    # x_pad and cut where the rows run past its end, which windows read from x would be too
+    report = grade(mutant("layers2", CONV_SIZES, "    h_out = _output_size(x.shape[3], ww, stride, pad)\n"
+                          "    w_out = _output_size(x.shape[2], hh, stride, pad)",
+                          CONV_WINDOW, WINDOW_BY_FILTER.format("x_pad")), assignment="layers2", seed=2)
+    ids = _ids(report, "conv_forward_naive")
+    assert "conv_output_height_width_exchanged" in ids
+    assert not ids & {"conv_window_from_unpadded_x", "out_axes_permuted"}, ids
+
+
+def test_conv_windows_from_the_unpadded_x_are_still_named(mutant):
+    report = grade(mutant("layers2", CONV_WINDOW, WINDOW_BY_FILTER.format("x")), assignment="layers2")
+    ids = _ids(report, "conv_forward_naive")
+    assert "conv_window_from_unpadded_x" in ids and "conv_output_height_width_exchanged" not in ids
