@@ -114,7 +114,8 @@ AFFINE = Hidden(
     # x of five axes: the docstring's (N, d_1, ..., d_k) allows any k (a real forward had a branch
     # per number of axes, up to four)
     edges=({"N": 2, "dims": [3, 2, 2], "M": 1}, {"N": 3, "dims": [3], "M": 3}, {"N": 2, "dims": [2, 1, 3, 2], "M": 2}),
-    work=({"N": 4500, "dims": [2, 5], "M": 10},),
+    # w (10, 8): not square, so that the square edge case stays where a transposed dw is caught
+    work=({"N": 4500, "dims": [2, 5], "M": 8},),
     mistakes=(Mistake("affine_missing_bias", "out", "out is missing the bias: out = x @ w + b.",
                       lambda c: c["x"].reshape(c["x"].shape[0], -1) @ c["w"]),
               Mistake("db_ignores_dout", "db", "db is all ones, the local gradient of + b alone: b is added to every "
