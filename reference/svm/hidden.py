@@ -128,6 +128,16 @@ def _has_ties(c) -> bool:
     return int((margins == 1.0).sum()) > x.shape[0]
 
 
+def _svm_dx_margin_values(c):
+    """A wrong class with a positive margin gets the margin's value instead of 1 (dx[i, j] += margin in a
+    loop); the correct class's count is right."""
+    margins, rows, y = _margins(c)
+    margins[rows, y] = 0
+    dx = margins.copy()
+    dx[rows, y] = -(margins > 0).sum(axis=1)
+    return dx / c["x"].shape[0]
+
+
 def _svm_dx_every_class(c):
     """+1 for every other class and -1 for the correct one, whether or not the margin is positive."""
     x, y = c["x"], c["y"]
@@ -151,6 +161,8 @@ SVM_IDS = {
     "svm_dx_starts_at_ones": "svm_loss's dx starts from np.ones instead of zeros: every wrong class gets 1 whether or "
                              "not its margin is positive, and the correct one 1 - (number of positive margins)",
     "svm_delta_subtracted": "svm_loss's margins subtract the delta, max(0, x[j] - x[y] - 1), instead of adding it",
+    "svm_dx_margin_value_for_indicator": "svm_loss's dx gives a wrong class with a positive margin the margin's "
+                                         "value instead of 1 (/ N)",
     "svm_correct_score_indexing": "svm_loss takes the correct scores as x[y] (whole rows by label) instead of x[np.arange(N), y]",
 }
 
@@ -196,6 +208,9 @@ SVM = Hidden(
         Mistake("svm_dx_ignores_hinge", "dx", "A class adds to the gradient only where its margin is positive (the "
                 "hinge max(0, .) is flat elsewhere): dx[i, j] = 1 for those classes only, and dx[i, y[i]] = -(their "
                 "number), all / N.", _svm_dx_every_class),
+        Mistake("svm_dx_margin_value_for_indicator", "dx", "A positive margin x[j] - x[y] + 1 adds 1 to dx[i, j], its "
+                "derivative with respect to x[j], not its own value: dx[i, j] = 1 where the margin is positive (0 "
+                "elsewhere) and dx[i, y[i]] = -(their number), all / N.", _svm_dx_margin_values),
     ),
     mistake_ids=SVM_IDS)
 
