@@ -88,6 +88,15 @@ def _svm_dx_ties_dropped(c):
     return counted / x.shape[0]
 
 
+def _svm_loss_ties_dropped(c):
+    """The correct class left out by its difference x[j] - x[y] of exactly 0 (its margin of 1): a wrong
+    class whose score ties the correct one has it too, and its margin of 1 is left out of the loss."""
+    x, y = c["x"], c["y"]
+    differences = x - x[np.arange(x.shape[0]), y][:, None]
+    margins = np.maximum(0.0, differences + 1.0)
+    return np.asarray(margins[differences != 0].sum() / x.shape[0])
+
+
 def _svm_dx_from_ones(c):
     """dx started from np.ones instead of zeros: the positive margins' 1s change nothing, every wrong
     class keeps 1, and the correct one gets 1 - (number of positive margins)."""
@@ -197,6 +206,10 @@ SVM = Hidden(
                 "margin of exactly 1, and it counts (its margin is positive): leave the correct class out by its "
                 "index, margins[np.arange(N), y] = 0, not by its margin's value.", _svm_dx_ties_dropped,
                 when=_has_ties),
+        Mistake("svm_correct_class_by_margin", "loss", "A wrong class whose score equals the correct one also has a "
+                "difference x[j] - x[y] of exactly 0 (a margin of 1), and its margin counts in the loss: leave the "
+                "correct class out by its index, margins[np.arange(N), y] = 0, not by the value of its difference "
+                "or margin.", _svm_loss_ties_dropped, when=_has_ties),
         Mistake("svm_loss_counts_margins", "loss", "The loss adds up the margins' values, max(0, x[j] - x[y] + 1), "
                 "not how many are positive: np.sum(np.maximum(0, margins)) / N (the count, np.sum(margins > 0), "
                 "belongs in dx).", _svm_loss_counting),

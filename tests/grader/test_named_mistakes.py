@@ -334,3 +334,16 @@ def test_an_svm_dx_given_the_margins_values_for_its_indicator_is_named(mutant, f
                   assignment="svm")
     flagged = failing(other, "svm_loss")
     assert flagged and "svm_dx_margin_value_for_indicator" not in {t.mistake for t in flagged}
+
+
+def test_an_svm_loss_that_drops_a_wrong_class_tied_with_the_correct_one_is_named(mutant, failing):
+    # Round 22: the correct classes removed as the differences x - x[y] equal to 0, a tied wrong class with them.
+    tied = "    loss = margins[x != x[rows, y][:, None]].sum() / n"
+    report = grade(mutant("svm", "    loss = margins.sum() / n", tied), assignment="svm")
+    flagged = failing(report, "svm_loss")
+    assert flagged and {t.mistake for t in flagged} == {"svm_correct_class_by_margin"}
+    assert "counts in the loss" in flagged[0].hint
+    # Another wrong loss on the same tied case is not said to drop the tie.
+    other = grade(mutant("svm", "    loss = margins.sum() / n", tied + " + 0.5 * (n > 3)"), assignment="svm")
+    flagged = failing(other, "svm_loss")
+    assert flagged and "svm_correct_class_by_margin" not in {t.mistake for t in flagged}
