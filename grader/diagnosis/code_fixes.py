@@ -269,9 +269,10 @@ def _parameter_edits(node: ast.AST, parents: list[ast.AST]):
     read from a parameter dict's key. Not in an index or an axis; nor in a loop's bound or a new
     array's shape, where a parameter that is no size (a seed) would run long or fill the memory. A fix
     must make the result right on two draws and the public cases, so a name that is no size makes none."""
-    if not parents or not isinstance(parents[0], ast.FunctionDef) or _in_size_call(parents) \
-            or _int_leaves(parents[-1]) is not None:
-        return      # in a tuple of ints: the tuple's edit
+    if not parents or not isinstance(parents[0], ast.FunctionDef) or _in_size_call(parents):
+        return
+    if _int_leaves(parents[-1]) is not None:
+        return      # an item of a tuple of ints: the tuple's edit changes it
     leaves = _int_leaves(node)
     if not leaves or one_change._shape_index(parents) or _an_index(node, parents):
         return
