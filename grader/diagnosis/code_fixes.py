@@ -48,10 +48,15 @@ _RESHAPE_SAYS = " is left out (the array as it is)"
 RESHAPE_ADVICE = ("As it is, that array lines up with the one it meets (NumPy matches the last axes); reshaped "
                   "(flattened, or made a column) its entries no longer do.")
 
+# What a parameter's name put where a number is written is told (_student_edits).
+_PARAMETER_SAYS = " where the number is written"
+PARAMETER_ADVICE = ("A number written where a parameter belongs (a padding, a stride) fits only the inputs where "
+                    "the parameter has that value: use the value read from the parameter everywhere it applies.")
+
 # A student's edit whose description ends with one of these gets its own advice, and the catalogued
 # mistake it undoes (None: the value kind of the result it feeds, or for eps, Fix.mistake's choice).
 _OWN_ADVICE = {_EPS_SAYS: (EPS_ADVICE, None), _TUPLE_SAYS: (TUPLE_ADVICE, "index_not_tuple_or_int"),
-               _RESHAPE_SAYS: (RESHAPE_ADVICE, None)}
+               _RESHAPE_SAYS: (RESHAPE_ADVICE, None), _PARAMETER_SAYS: (PARAMETER_ADVICE, "hardcoded_shape")}
 
 # A fragment of the student's code longer than this is shortened around the change.
 MAX_SHOWN = 60
@@ -206,7 +211,8 @@ def _student_edits(node: ast.AST, parents: list[ast.AST]):
     number type widened (np.int8 to np.int64: a count of positive margins past 127 wraps around),
     which a reference never has. And three slips real students made (rounds 15, 20, 21): a window's
     two extents exchanged (r:r + ww, c:c + hh), a reshape left out (a mask from x flattened, a bias made
-    a column), a list of index sequences made a tuple."""
+    a column), a list of index sequences made a tuple. And a number written where a parameter belongs
+    (round 22: np.pad(x, (1, 1)) where pad = conv_param['pad'] belongs)."""
     if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and parents \
             and not one_change._assigned_into(node, parents):
         for other in sorted(_counterparts(parents[0]).get(node.id, ())):
@@ -249,11 +255,93 @@ def _student_edits(node: ast.AST, parents: list[ast.AST]):
         yield "operation", node.func.value, "operation_off", f".reshape(...) of {node.func.value.id}{_RESHAPE_SAYS}"
     if _list_used_as_index(node, parents):
         yield "operation", ast.Tuple(node.elts, ast.Load()), "operation_off", f"the list{_TUPLE_SAYS}"
+    yield from _parameter_edits(node, parents)
     if isinstance(node, ast.Call) and one_change._called(node) == "sqrt" and len(node.args) == 1 and parents:
         eps = _eps_name(parents[0])
         if eps is not None and not any(isinstance(n, ast.Name) and n.id == eps for n in ast.walk(node.args[0])):
             argument = ast.BinOp(node.args[0], ast.Add(), ast.Name(eps, ast.Load()))
             yield "term", ast.Call(node.func, [argument], node.keywords), "term_off", f"+ {eps}{_EPS_SAYS}"
+
+
+def _parameter_edits(node: ast.AST, parents: list[ast.AST]):
+    """A parameter's name where a number is written: an int, or every int of one value in a tuple of
+    ints (np.pad's (1, 1), or ((0, 0), (0, 0), (1, 1), (1, 1))), made the name of each value the function
+    read from a parameter dict's key. Not in an index or an axis; nor in a loop's bound or a new
+    array's shape, where a parameter that is no size (a seed) would run long or fill the memory. A fix
+    must make the result right on two draws and the public cases, so a name that is no size makes none."""
+    if not parents or not isinstance(parents[0], ast.FunctionDef) or _in_size_call(parents):
+        return
+    if _int_leaves(parents[-1]) is not None:
+        return      # an item of a tuple of ints: the tuple's edit changes it
+    leaves = _int_leaves(node)
+    if not leaves or one_change._shape_index(parents) or _an_index(node, parents):
+        return
+    for value in sorted({leaf.value for leaf in leaves if leaf.value >= 1}):
+        for name in sorted(_parameter_values(parents[0])):
+            yield "parameter", _with_name(node, value, name), "constant_off", f"{name} for {value}{_PARAMETER_SAYS}"
+
+
+def _an_index(node: ast.AST, parents: list[ast.AST]) -> bool:
+    """The node indexes an array: x[1], or one item of x[:, 1] (a slice's bounds are no index)."""
+    parent = parents[-1]
+    if isinstance(parent, ast.Tuple) and len(parents) > 1:
+        node, parent = parent, parents[-2]
+    return isinstance(parent, ast.Subscript) and parent.slice is node
+
+
+def _int_leaves(node: ast.AST) -> list[ast.Constant] | None:
+    """The ints of an int, or of a tuple (of tuples) of ints only; None for anything else."""
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return [node]
+    if isinstance(node, ast.Tuple) and node.elts:
+        leaves = [_int_leaves(e) for e in node.elts]
+        return None if None in leaves else [leaf for items in leaves for leaf in items]
+    return None
+
+
+def _with_name(node: ast.AST, value: int, name: str) -> ast.AST:
+    """`node` with each int equal to `value` made the name."""
+    if isinstance(node, ast.Tuple):
+        return ast.Tuple([_with_name(e, value, name) for e in node.elts], ast.Load())
+    return ast.Name(name, ast.Load()) if node.value == value else node
+
+
+def _in_size_call(parents: list[ast.AST]) -> bool:
+    """Inside a loop's bounds, a new array's shape or an axis."""
+    return any(isinstance(parent, ast.Call) and one_change._called(parent) in _SIZE_CALLS
+               or isinstance(parent, ast.keyword) and parent.arg in ("axis", "axes", "keepdims") for parent in parents) \
+        or any(isinstance(parent, ast.For) and child is parent.iter for parent, child in zip(parents, parents[1:]))
+
+
+_SIZE_CALLS = {"range", "arange", "zeros", "empty", "ones", "full", "zeros_like", "empty_like", "ones_like",
+               "full_like", "tile", "repeat"}
+
+
+@functools.lru_cache(maxsize=64)
+def _parameter_values(definition: ast.FunctionDef) -> frozenset[str]:
+    """The names the function assigns from a parameter dict's key (pad = conv_param['pad'], also in a
+    tuple assignment, or with .get) and uses as numbers only: never indexed, nor an attribute read."""
+    found = set()
+    for node in ast.walk(definition):
+        if not isinstance(node, ast.Assign) or len(node.targets) != 1:
+            continue
+        target, value = node.targets[0], node.value
+        pairs = zip(target.elts, value.elts) if isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple) \
+            and len(target.elts) == len(value.elts) else [(target, value)]
+        found |= {t.id for t, v in pairs if isinstance(t, ast.Name) and _dict_key_read(v)}
+    used_as_array = {n.value.id for n in ast.walk(definition)
+                     if isinstance(n, (ast.Subscript, ast.Attribute)) and isinstance(n.value, ast.Name)}
+    return frozenset(found - used_as_array)
+
+
+def _dict_key_read(node: ast.AST) -> bool:
+    """d['key'] or d.get('key', ...), d a name."""
+    if isinstance(node, ast.Subscript):
+        return isinstance(node.value, ast.Name) and isinstance(node.slice, ast.Constant) \
+            and isinstance(node.slice.value, str)
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" \
+        and isinstance(node.func.value, ast.Name) and bool(node.args) and isinstance(node.args[0], ast.Constant) \
+        and isinstance(node.args[0].value, str)
 
 
 def _extent(item: ast.AST) -> str | None:

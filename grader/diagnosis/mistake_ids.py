@@ -78,6 +78,9 @@ NAMED = {
     "axis_not_tuple": "an axis given as a range or a list (np.sum(axis=range(k))): NumPy takes an int or a tuple of ints",
     "index_not_tuple_or_int": "an index NumPy refuses: a list of slices or None where a tuple is needed (x[[slice(None), None]]), or a float",
     "array_unpacked_not_shape": "an array unpacked into its sizes (N, H = prev_h) instead of its shape (N, H = prev_h.shape)",
+    "cache_unpack_mismatch": "a backward unpacks its cache into another number of names than its forward packed",
+    "array_truth_value_in_if": "an if (elif, while) tests a whole array (if x > 0: on an array x), which NumPy refuses: "
+                               "mask with np.where or boolean indexing",
     "np_choose_limit": "np.choose given 64 or more choices (one per class), which NumPy refuses: index x[np.arange(N), y] instead",
     "method_not_called": "a method is indexed with [ ] instead of called with ( ) (x.reshape[N, -1])",
     "item_assigned_on_none": "an item stored into a name that is still None (the starter's cache = None placeholder, "

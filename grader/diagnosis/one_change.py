@@ -74,6 +74,7 @@ ADVICE = {
                 "this step's value or the previous one's).",
     "size": "Check which size or index that step needs: rows go with the height (H, H_out, i), columns with the "
             "width (W, W_out, j); a test with a square input cannot tell them apart.",
+    "parameter": "A number written where a parameter belongs fits only the inputs where the parameter has that value.",
     "dtype": "A small number type holds few values (np.int8: -128 to 127): a count or a sum past its range wraps "
              "around without an error. Keep NumPy's default int64 or float64.",
     "delete": "Every step of the forward needs its own step in the backward, in reverse order.",
@@ -348,12 +349,13 @@ def changes_in(definition: ast.FunctionDef, source: str, extra: Callable | None 
 # An edit is (rank, path, replacement, kind, says): `path` locates a node of the function's tree
 # (a list of (field, index) steps), `replacement` is the new node (None: the statement is deleted).
 
-# "size" (one size or loop counter for another) and "dtype" (a small number type widened) are made
-# only in a student's code (code_fixes).
+# "size" (one size or loop counter for another), "parameter" (a parameter's name for a number written
+# in its place) and "dtype" (a small number type widened) are made only in a student's code (code_fixes).
 _RANKS = ["overwrite", "term", "factor", "axis", "transpose", "sign", "operation", "compare", "constant",
-          "size", "dtype", "variable", "delete"]
-# Ranks a student's edit may make inside what is otherwise frozen (a new array's shape and dtype).
-_MADE_WHERE_FROZEN = ("size", "dtype")
+          "size", "parameter", "dtype", "variable", "delete"]
+# Ranks a student's edit may make inside what is otherwise frozen (a new array's shape and dtype, a
+# padding's widths).
+_MADE_WHERE_FROZEN = ("size", "parameter", "dtype")
 
 
 def _edits(definition: ast.FunctionDef, extra: Callable | None = None) -> Iterator[tuple]:

@@ -4,7 +4,8 @@ where its axis goes, a size computed with / (a float in Python 3) given to a sha
 function or keyword NumPy removed (np.lib.pad, reshape's newshape=, unravel_index's dims=), a range
 or list given as an axis, an index NumPy refuses (a list of slices, a float), and an array unpacked
 into its sizes (N, H = prev_h), np.choose given more than 63 choices, an item stored into a name that
-is still None (the starter's `cache = None`).
+is still None (the starter's `cache = None`), a cache unpacked into another number of names than it
+holds (x, w, b, reg = cache), an `if` that tests a whole array (if x > 0:).
 
 Each reading names only what the message and the failing line show (the name numpy does not have,
 and the one it does have that is closest; the method the line indexes; the variable): a hint from
@@ -13,6 +14,7 @@ message is withheld and nothing here is said.
 """
 from __future__ import annotations
 
+import ast
 import difflib
 import re
 
@@ -44,6 +46,11 @@ _SHAPE_AS_SIZE = "'tuple' object cannot be interpreted as an integer"
 _RAND_OF_SHAPE = re.compile(r"random\.(rand|randn)\(\s*[\w.\[\]]+\.shape\s*\)")
 _UNPACKED = re.compile(r"(too many|not enough) values to unpack")
 _INVALID_INDEX = "are valid indices"
+_TRUTH_VALUE = "truth value of an array with more than one element is ambiguous"
+# a, b, c = cache (or (a, b) = fc_cache): a cache unpacked into names
+_CACHE_UNPACKED = re.compile(r"[(\[]?\s*\w+(?:\s*,\s*\w+)+\s*,?\s*[)\]]?\s*=\s*\w*cache\w*")
+CACHE_UNPACK_HINT = ("Your backward unpacks its cache into another number of names than your forward put in it: "
+                     "unpack exactly what the forward's cache holds, in the same order (print len(cache)).")
 _CHOOSE_LIMIT = "at most 64 array objects"
 _NONE_ITEM_ASSIGNMENT = "'NoneType' object does not support item assignment"
 CHOOSE_HINT = ("np.choose takes at most 63 choices, and here each class is one (x.T has one row per class): take "
@@ -72,9 +79,14 @@ def slip_hint(kind: str, message: str, trace: str, arrays: tuple[str, ...] = ())
         return _invalid_index(trace)
     if kind == "ValueError" and _CHOOSE_LIMIT in message:
         return CHOOSE_HINT, "np_choose_limit"
-    if kind == "ValueError" and (_UNPACKED.search(message) or not message):
-        # the line alone proves it (a hidden case's message is withheld): an array argument unpacked
-        return _array_unpacked(trace, arrays)
+    # the line alone proves these where a hidden case's message is withheld: a cache or an array argument
+    # unpacked, an if testing an array compared with a number
+    unpacked = _cache_unpacked(trace) or _array_unpacked(trace, arrays) \
+        if kind == "ValueError" and (_UNPACKED.search(message) or not message) else None
+    if unpacked:
+        return unpacked
+    if kind == "ValueError" and (_TRUTH_VALUE in message or not message):
+        return _array_truth_value(trace, proven_by_message=bool(message))
     if kind == "TypeError" and _SUBSCRIPTED.search(message):
         return _indexed_method(trace)
     if kind == "TypeError" and _NONE_ITEM_ASSIGNMENT in message:
@@ -181,6 +193,49 @@ def _invalid_index(trace: str) -> tuple[str, str] | None:
             "and tuples of those. A list is read as an array of indices, so a list of slices or None "
             "(index = [slice(None)] * ndim) must be made a tuple, x[tuple(index)]; and a float index "
             "(from /) must be an int (use //)."), "index_not_tuple_or_int"
+
+
+def _cache_unpacked(trace: str) -> tuple[str, str] | None:
+    """x, w, b, reg = cache raising ValueError: the cache holds another number of items than the names
+    (a tuple unpacked raises ValueError for nothing else, so the line proves it on a hidden case too)."""
+    if not _CACHE_UNPACKED.fullmatch(failing_line(trace).split("#")[0].strip()):
+        return None
+    return CACHE_UNPACK_HINT, "cache_unpack_mismatch"
+
+
+def _array_truth_value(trace: str, proven_by_message: bool) -> tuple[str, str] | None:
+    """`if x > 0:` on an array x: Python asks the array for one True or False, and NumPy refuses. The
+    message proves it where the line is an if, elif or while (or holds `... if ... else ...`); on a
+    hidden case, with the message withheld, only a test that can raise nothing else does: one array
+    compared with a number, no call in it."""
+    line = failing_line(trace).split("#")[0].strip()
+    found = re.match(r"(if|elif|while)\s+(.+?)\s*:$", line)
+    if not proven_by_message and not (found and _compares_with_a_number(found.group(2))):
+        return None
+    if found:
+        statement, test = found.groups()
+        shown, mask = f"`{test}`", test
+    elif re.search(r"\bif\b.+\belse\b", line):
+        statement, shown, mask = "if", "its condition", "condition"
+    else:
+        return None     # and, or, not, max(x, 0), any(...): the array is tested elsewhere than in an if
+    return (f"The `{statement}` on this line tests a whole array: {shown} is an array of True and False, one per "
+            "element, and Python needs a single True or False, so NumPy refuses. Decide element by element "
+            f"instead: np.where({mask}, a, b) takes a where the test holds and b elsewhere; or use boolean "
+            f"indexing (out[{mask}] = ...), or multiply by the mask (a * ({mask}))."), "array_truth_value_in_if"
+
+
+def _compares_with_a_number(test: str) -> bool:
+    """A comparison of a name (or a subscript or attribute of one) with a number: x > 0, x[i] <= 0.0."""
+    try:
+        node = ast.parse(test, mode="eval").body
+    except SyntaxError:
+        return False
+    simple = (ast.Name, ast.Subscript, ast.Attribute, ast.Constant, ast.UnaryOp, ast.Slice, ast.Tuple,
+              ast.expr_context, ast.unaryop, ast.cmpop)
+    return isinstance(node, ast.Compare) and len(node.ops) == 1 \
+        and any(isinstance(side, (ast.Constant, ast.UnaryOp)) for side in (node.left, node.comparators[0])) \
+        and all(isinstance(n, simple) for n in ast.walk(node) if n is not node)
 
 
 def _array_unpacked(trace: str, arrays: tuple[str, ...]) -> tuple[str, str] | None:

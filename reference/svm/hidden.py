@@ -88,6 +88,15 @@ def _svm_dx_ties_dropped(c):
     return counted / x.shape[0]
 
 
+def _svm_loss_ties_dropped(c):
+    """The correct class left out by its difference x[j] - x[y] of exactly 0 (its margin of 1): a wrong
+    class whose score ties the correct one has it too, and its margin of 1 is left out of the loss."""
+    x, y = c["x"], c["y"]
+    differences = x - x[np.arange(x.shape[0]), y][:, None]
+    margins = np.maximum(0.0, differences + 1.0)
+    return np.asarray(margins[differences != 0].sum() / x.shape[0])
+
+
 def _svm_dx_from_ones(c):
     """dx started from np.ones instead of zeros: the positive margins' 1s change nothing, every wrong
     class keeps 1, and the correct one gets 1 - (number of positive margins)."""
@@ -128,6 +137,16 @@ def _has_ties(c) -> bool:
     return int((margins == 1.0).sum()) > x.shape[0]
 
 
+def _svm_dx_margin_values(c):
+    """A wrong class with a positive margin gets the margin's value instead of 1 (dx[i, j] += margin in a
+    loop); the correct class's count is right."""
+    margins, rows, y = _margins(c)
+    margins[rows, y] = 0
+    dx = margins.copy()
+    dx[rows, y] = -(margins > 0).sum(axis=1)
+    return dx / c["x"].shape[0]
+
+
 def _svm_dx_every_class(c):
     """+1 for every other class and -1 for the correct one, whether or not the margin is positive."""
     x, y = c["x"], c["y"]
@@ -151,6 +170,8 @@ SVM_IDS = {
     "svm_dx_starts_at_ones": "svm_loss's dx starts from np.ones instead of zeros: every wrong class gets 1 whether or "
                              "not its margin is positive, and the correct one 1 - (number of positive margins)",
     "svm_delta_subtracted": "svm_loss's margins subtract the delta, max(0, x[j] - x[y] - 1), instead of adding it",
+    "svm_dx_margin_value_for_indicator": "svm_loss's dx gives a wrong class with a positive margin the margin's "
+                                         "value instead of 1 (/ N)",
     "svm_correct_score_indexing": "svm_loss takes the correct scores as x[y] (whole rows by label) instead of x[np.arange(N), y]",
 }
 
@@ -185,6 +206,10 @@ SVM = Hidden(
                 "margin of exactly 1, and it counts (its margin is positive): leave the correct class out by its "
                 "index, margins[np.arange(N), y] = 0, not by its margin's value.", _svm_dx_ties_dropped,
                 when=_has_ties),
+        Mistake("svm_correct_class_by_margin", "loss", "A wrong class whose score equals the correct one also has a "
+                "difference x[j] - x[y] of exactly 0 (a margin of 1), and its margin counts in the loss: leave the "
+                "correct class out by its index, margins[np.arange(N), y] = 0, not by the value of its difference "
+                "or margin.", _svm_loss_ties_dropped, when=_has_ties),
         Mistake("svm_loss_counts_margins", "loss", "The loss adds up the margins' values, max(0, x[j] - x[y] + 1), "
                 "not how many are positive: np.sum(np.maximum(0, margins)) / N (the count, np.sum(margins > 0), "
                 "belongs in dx).", _svm_loss_counting),
@@ -196,6 +221,9 @@ SVM = Hidden(
         Mistake("svm_dx_ignores_hinge", "dx", "A class adds to the gradient only where its margin is positive (the "
                 "hinge max(0, .) is flat elsewhere): dx[i, j] = 1 for those classes only, and dx[i, y[i]] = -(their "
                 "number), all / N.", _svm_dx_every_class),
+        Mistake("svm_dx_margin_value_for_indicator", "dx", "A positive margin x[j] - x[y] + 1 adds 1 to dx[i, j], its "
+                "derivative with respect to x[j], not its own value: dx[i, j] = 1 where the margin is positive (0 "
+                "elsewhere) and dx[i, y[i]] = -(their number), all / N.", _svm_dx_margin_values),
     ),
     mistake_ids=SVM_IDS)
 

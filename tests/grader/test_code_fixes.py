@@ -460,3 +460,36 @@ def test_affine_forward_is_checked_on_an_input_of_five_axes(mutant):
                    assignment="layers", seed=1)
     failed = [t for t in report.tests if t.function == "affine_forward" and t.status != "passed"]
     assert failed and all(t.visibility == "hidden" for t in failed) and "x (2, 2, 1, 3, 2)" in failed[0].output
+
+
+def test_a_number_written_where_a_parameter_belongs_is_fixed_and_named(mutant):
+    # Round 22: x padded by one where conv_param's pad belongs: right for pad = 1 only.
+    report = grade(mutant("layers2", "    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))\n    dx_pad",
+                          "    x_pad = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)))\n    dx_pad"),
+                   assignment="layers2", seed=1)
+    wrong = _failed(report, "conv_backward_naive")
+    assert wrong and all(t.mistake == "hardcoded_shape" for t in wrong)
+    assert "`((0, 0), (0, 0), (1, 1), (1, 1))` changed to `((0, 0), (0, 0), (pad, pad), (pad, pad))`" in wrong[0].hint
+    assert "A number written where a parameter belongs" in wrong[0].hint
+
+
+def test_a_parameter_is_put_only_where_a_number_is_written_outside_indices_axes_and_shapes():
+    source = textwrap.dedent("""
+        import numpy as np
+
+        def backward(dout, cache):
+            x, conv_param = cache['x'], cache['conv_param']
+            stride, pad = conv_param['stride'], conv_param.get('pad', 0)
+            out = np.zeros((x.shape[0], 2))
+            for i in range(0, x.shape[1], 2):
+                out[:, 1] += np.sum(x[:, i:i + 2] * 3, axis=1)
+            return np.pad(out, ((0, 0), (1, 1))), x.shape[1]
+    """)
+    edits = {(f.before, f.after) for f in code_fixes.fixes(source, ["backward"], "submission")
+             if f.undoes == "hardcoded_shape"}
+    # x is an array (indexed, its shape read): never put for a number; an index, an axis, a shape, a
+    # loop's range keep theirs
+    assert edits == {("((0, 0), (1, 1))", "((0, 0), (pad, pad))"), ("((0, 0), (1, 1))", "((0, 0), (stride, stride))"),
+                     ("2", "pad"), ("2", "stride"), ("3", "pad"), ("3", "stride")}
+    without = "import numpy as np\ndef f(x):\n    return np.pad(x, (1, 1))\n"
+    assert not [f for f in code_fixes.fixes(without, ["f"], "f.py") if f.undoes]

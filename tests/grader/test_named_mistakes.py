@@ -355,3 +355,33 @@ def test_a_wrong_gradient_linear_in_dout_is_not_told_it_is_not(mutant, failing):
                    assignment="layers", seed=1)
     flagged = failing(report, "batchnorm_backward")
     assert flagged and not {t.mistake for t in flagged} & {"dx_term_without_dout", "dx_dout_twice"}
+
+
+SVM_DX = "    positive = (margins > 0).astype(x.dtype)\n    positive[rows, y] = -positive.sum(axis=1)"
+
+
+def test_an_svm_dx_given_the_margins_values_for_its_indicator_is_named(mutant, failing):
+    # Round 22: dx[i, j] += margin where 1 belongs, the correct class's count right.
+    report = grade(mutant("svm", SVM_DX, "    positive = margins.copy()\n    positive[rows, y] = -(margins > 0).sum(axis=1)"),
+                   assignment="svm")
+    named = [t for t in failing(report, "svm_loss") if t.mistake == "svm_dx_margin_value_for_indicator"]
+    assert named and "not its own value" in named[0].hint
+    assert "svm_dx_margin_value_for_indicator" in MISTAKES
+    # The margins' values in the correct class's term too: another dx, not this mistake.
+    other = grade(mutant("svm", SVM_DX, "    positive = margins.copy()\n    positive[rows, y] = -positive.sum(axis=1)"),
+                  assignment="svm")
+    flagged = failing(other, "svm_loss")
+    assert flagged and "svm_dx_margin_value_for_indicator" not in {t.mistake for t in flagged}
+
+
+def test_an_svm_loss_that_drops_a_wrong_class_tied_with_the_correct_one_is_named(mutant, failing):
+    # Round 22: the correct classes removed as the differences x - x[y] equal to 0, a tied wrong class with them.
+    tied = "    loss = margins[x != x[rows, y][:, None]].sum() / n"
+    report = grade(mutant("svm", "    loss = margins.sum() / n", tied), assignment="svm")
+    flagged = failing(report, "svm_loss")
+    assert flagged and {t.mistake for t in flagged} == {"svm_correct_class_by_margin"}
+    assert "counts in the loss" in flagged[0].hint
+    # Another wrong loss on the same tied case is not said to drop the tie.
+    other = grade(mutant("svm", "    loss = margins.sum() / n", tied + " + 0.5 * (n > 3)"), assignment="svm")
+    flagged = failing(other, "svm_loss")
+    assert flagged and "svm_correct_class_by_margin" not in {t.mistake for t in flagged}

@@ -154,3 +154,31 @@ def test_a_shape_given_to_rand_is_named_from_the_line_even_without_the_message()
     # the same message from another line (range(x.shape)) is not this slip
     other = trace.replace("np.random.rand(x.shape) < p", "range(x.shape)")
     assert slip_hint("TypeError", message, other) is None
+
+
+def test_a_cache_unpacked_into_another_number_of_names_is_named_for_every_assignment():
+    # Round 23: affine_backward unpacks four names from a cache of two (the layers assignment has no reading of its own).
+    trace = '  File "layers.py", line 32, in affine_backward\n    x, w, b, reg = cache\n'
+    hint, mistake = slip_hint("ValueError", "not enough values to unpack (expected 4, got 2)", trace)
+    assert mistake == "cache_unpack_mismatch" and "len(cache)" in hint
+    assert slip_hint("ValueError", "", '  File "layers.py", line 32\n    (fc_cache, relu_cache) = cache  # two\n')[1] \
+        == "cache_unpack_mismatch"                      # a hidden case: the line proves it
+    # another tuple unpacked, or another ValueError on a cache line, is not this
+    assert slip_hint("ValueError", "too many values to unpack (expected 2)", trace.replace("cache", "pair")) is None
+    assert slip_hint("ValueError", "operands could not be broadcast", trace.replace("x, w, b, reg = cache",
+                                                                                    "x = cache[0] + w")) is None
+
+
+def test_an_if_that_tests_a_whole_array_is_named_from_the_line():
+    # Round 23: relu_backward's `if x > 0.0:` on an array x.
+    trace = '  File "layers.py", line 52, in relu_backward\n    if x > 0.0:\n'
+    message = "The truth value of an array with more than one element is ambiguous. Use a.any() or a.all()"
+    hint, mistake = slip_hint("ValueError", message, trace)
+    assert mistake == "array_truth_value_in_if" and "`x > 0.0`" in hint and "np.where(x > 0.0, a, b)" in hint
+    assert slip_hint("ValueError", "", '  File "layers.py", line 52\n    if x > 0.0:\n')[1] == "array_truth_value_in_if"
+    assert slip_hint("ValueError", message, '    dx = dout if x > 0 else 0\n')[1] == "array_truth_value_in_if"
+    # the same message from Python's max(x, 0) or an `and` between arrays: not an if that tests an array
+    assert slip_hint("ValueError", message, '    out = max(x, 0)\n') is None
+    # a hidden case withholds the message: an if whose test could raise otherwise (a call, two arrays) proves nothing
+    assert slip_hint("ValueError", "", '    if np.allclose(a, b):\n') is None
+    assert slip_hint("ValueError", "", '    if x > y:\n') is None
