@@ -55,17 +55,6 @@ def failing_line(error) -> str:
     return line_that_raised(error.get("traceback"))
 
 
-def cache_unpacking(error, function, case):
-    """A backward that unpacks its cache into another number of names than the forward packed (a cache
-    changed in the forward and not in the backward, or the cache of another forward)."""
-    if error.get("type") == "ValueError" and "values to unpack" in error.get("message", "") \
-            and "_backward" in function and re.search(r"=\s*cache\b", failing_line(error)):
-        return ("Your backward unpacks its cache into another number of names than your forward put in it: unpack "
-                "exactly what the forward's cache holds, in the same order (print len(cache))."), \
-            "cache_unpack_mismatch"
-    return None
-
-
 # --- normalisation layers ----------------------------------------------------------------------
 
 
@@ -885,9 +874,6 @@ NUMPY_IDS = {
     "ragged_array": "NumPy asked to make one array of pieces of different shapes (a cache tuple used as an array, "
                     "np.vstack of caches), which NumPy 1.24+ refuses",
 }
-CACHE_IDS = {
-    "cache_unpack_mismatch": "a backward unpacks its cache into another number of names than its forward packed",
-}
 # The stability check's id for every normalisation here (_zero_variance).
 ZERO_VARIANCE_IDS = {
     "zero_variance_not_finite": "a normalisation gives NaN or inf where the values of one mean and variance are all "
@@ -957,36 +943,36 @@ DROPOUT_IDS = {
 EXERCISES = [
     Exercise("batchnorm_alt", "batchnorm_forward", "batchnorm_backward_alt", ("x", "gamma", "beta"),
              _batchnorm_inputs, extras=("bn_param",), batched=True, broadcast=("gamma", "beta"),
-             describe=lambda extras: f", {extras[0]}", error_hint=either(cache_unpacking, numpy2_error),
-             stability=_zero_variance("feature"), mistake_ids={**NUMPY_IDS, **CACHE_IDS, **ZERO_VARIANCE_IDS}),
+             describe=lambda extras: f", {extras[0]}", error_hint=numpy2_error,
+             stability=_zero_variance("feature"), mistake_ids={**NUMPY_IDS, **ZERO_VARIANCE_IDS}),
     Exercise("layernorm", "layernorm_forward", "layernorm_backward", ("x", "gamma", "beta"), _layernorm_inputs,
              extras=("ln_param",), batched=True, broadcast=("gamma", "beta"), read_only=("ln_param",),
-             describe=lambda extras: f", {extras[0]}", error_hint=either(cache_unpacking, numpy2_error),
+             describe=lambda extras: f", {extras[0]}", error_hint=numpy2_error,
              stability=_zero_variance("example"), mistake_ids=ZERO_VARIANCE_IDS),
     Exercise("dropout", "dropout_forward", "dropout_backward", ("x",), _dropout_inputs, extras=("dropout_param",),
              batched=True, describe=_dropout_describe,
-             error_hint=either(_dropout_error, cache_unpacking, numpy2_error),
+             error_hint=either(_dropout_error, numpy2_error),
              accepts=_dropout_accepts, output_reading=_dropout_reading, mistake_ids=DROPOUT_IDS),
     Exercise("conv", "conv_forward_naive", "conv_backward_naive", ("x", "w", "b"), _conv_inputs,
              extras=("conv_param",), batched=True, describe=_conv_describe, output_shape=_conv_output_shape,
              gradient_shape=_padded_gradient_shape,
              error_hint=either(_conv_error, _conv_forward_crop_hardcoded, _windows_from_input_size, _conv_square_window, _conv_kernel_index_past,
                                _conv_dw_output_square, _conv_dw_kernel_loop_past, _conv_window_cut, _conv_output_square,
-                               cache_unpacking, numpy2_error, _square_reshape),
+                               numpy2_error, _square_reshape),
              mirror=_conv_mirror, mistake_ids=CONV_IDS),
     Exercise("max_pool", "max_pool_forward_naive", "max_pool_backward_naive", ("x",), _pool_inputs,
              extras=("pool_param",), batched=True, describe=_pool_describe, output_shape=_pool_output_shape,
              convention=Convention(_plant_pool_ties, _judge_pool_ties),
              error_hint=either(_pool_error, _pool_backward_index, _windows_from_input_size, _pool_backward_hardcoded_2x2,
-                               cache_unpacking, numpy2_error, _square_reshape),
+                               numpy2_error, _square_reshape),
              mirror=_pool_mirror, mistake_ids=POOL_IDS),
     Exercise("spatial_batchnorm", "spatial_batchnorm_forward", "spatial_batchnorm_backward", ("x", "gamma", "beta"),
              _spatial_batchnorm_inputs, extras=("bn_param",), batched=True, output_shape=_spatial_output_shape,
-             describe=lambda extras: f", {extras[0]}", error_hint=either(cache_unpacking, numpy2_error),
+             describe=lambda extras: f", {extras[0]}", error_hint=numpy2_error,
              stability=_zero_variance("channel"), mistake_ids={**SPATIAL_IDS, **ZERO_VARIANCE_IDS}),
     Exercise("spatial_groupnorm", "spatial_groupnorm_forward", "spatial_groupnorm_backward", ("x", "gamma", "beta"),
              _groupnorm_inputs, extras=("G", "gn_param"), batched=True, broadcast=("gamma", "beta"),
              describe=lambda extras: f", G = {extras[0]}", output_shape=_groupnorm_output_shape,
-             error_hint=either(_groupnorm_error, _groupnorm_group_axis_dropped, cache_unpacking, numpy2_error),
+             error_hint=either(_groupnorm_error, _groupnorm_group_axis_dropped, numpy2_error),
              stability=_zero_variance("group"), mistake_ids={**GROUPNORM_IDS, **ZERO_VARIANCE_IDS}),
 ]
