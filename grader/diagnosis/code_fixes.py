@@ -53,6 +53,11 @@ _PARAMETER_SAYS = " where the number is written"
 PARAMETER_ADVICE = ("A number written where a parameter belongs (a padding, a stride) fits only the inputs where "
                     "the parameter has that value: use the value read from the parameter everywhere it applies.")
 
+# What a student's `+=` made `=` is told: one_change's edit, written for the reference (where it
+# makes the student's overwrite), says the opposite of what the student's own code needs.
+ADDS_ADVICE = ("That line adds to the value every time it runs: where the value is set once (a count or a total "
+               "known only after a loop), set it with =, or move the line out of the loop it is in.")
+
 # A student's edit whose description ends with one of these gets its own advice, and the catalogued
 # mistake it undoes (None: the value kind of the result it feeds, or for eps, Fix.mistake's choice).
 _OWN_ADVICE = {_EPS_SAYS: (EPS_ADVICE, None), _TUPLE_SAYS: (TUPLE_ADVICE, "index_not_tuple_or_int"),
@@ -445,6 +450,8 @@ def _fix(change: one_change.Change, definition: ast.FunctionDef, lines: list[str
     rank = one_change._RANKS[change.rank]
     said = next((suffix for suffix in _OWN_ADVICE if change.says.endswith(suffix)), None)
     advice, undoes = _OWN_ADVICE[said] if said else (one_change.ADVICE[rank], None)
+    if isinstance(node, ast.AugAssign) and isinstance(replacement, ast.Assign):
+        advice = ADDS_ADVICE        # their code adds where it should set: not "+=, not ="
     return Fix(change.function, change.kind, advice, lines[line_number - 1].strip(), before, after,
                len(change.edits) > 1, ast.unparse(ast.fix_missing_locations(tree)), _feeds(definition, line_number),
                adds_eps=said == _EPS_SAYS, undoes=undoes)

@@ -493,3 +493,39 @@ def test_a_parameter_is_put_only_where_a_number_is_written_outside_indices_axes_
                      ("2", "pad"), ("2", "stride"), ("3", "pad"), ("3", "stride")}
     without = "import numpy as np\ndef f(x):\n    return np.pad(x, (1, 1))\n"
     assert not [f for f in code_fixes.fixes(without, ["f"], "f.py") if f.undoes]
+
+
+SVM_BODY = '''    n = x.shape[0]
+    rows = np.arange(n)
+    margins = np.maximum(0.0, x - x[rows, y][:, None] + 1.0)
+    margins[rows, y] = 0.0
+    loss = margins.sum() / n
+    positive = (margins > 0).astype(x.dtype)
+    positive[rows, y] = -positive.sum(axis=1)     # the correct score is in every positive margin
+    return loss, positive / n
+'''
+# The count of positive margins subtracted inside the loop over classes (round 24): a running count
+# subtracted once per class. `+=` made `=` gives the right dx; what it is told must fit that direction.
+SVM_COUNT_IN_CLASS_LOOP = '''    n, c = x.shape
+    loss, dx = 0.0, np.zeros_like(x)
+    for i in range(n):
+        count = 0
+        for j in range(c):
+            if j == y[i]:
+                continue
+            margin = x[i, j] - x[i, y[i]] + 1.0
+            if margin > 0:
+                loss += margin
+                dx[i, j] += 1.0
+                count += 1
+            dx[i, y[i]] += -count
+    return loss / n, dx / n
+'''
+
+
+def test_a_students_plus_equals_made_equals_is_told_it_adds_where_it_should_set(mutant):
+    report = grade(mutant("svm", SVM_BODY, SVM_COUNT_IN_CLASS_LOOP), assignment="svm", seed=1)
+    hints = [t.hint or "" for t in report.tests if t.function == "svm_loss" and t.status != "passed"]
+    fixed = [hint for hint in hints if "changed to `dx[i, y[i]] = -count`" in hint]
+    assert fixed, hints
+    assert all(code_fixes.ADDS_ADVICE in hint and "+=, not =" not in hint for hint in fixed)
