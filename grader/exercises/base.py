@@ -149,7 +149,10 @@ class Hidden:
     public_cases.json); `work` are configurations large enough that a backward doing work per input
     element (central differences through a copy of the forward, which no call count sees) cannot
     finish in the per-call deadline, while a backward by hand takes milliseconds: the public gradient
-    check runs them last wherever hidden checks run (`grade validate` times the reference on them); `mistakes` and `chain_rule` name wrong answers, with the ids they give
+    check runs them last wherever hidden checks run (`grade validate` times the reference on them).
+    Shape them so that an honest backward that is quadratic in a normalised axis still finishes (a
+    student's explicit per-feature Jacobian, N x N x D for batchnorm: a short batch of many
+    features), while central differences, quadratic in every input element, cannot; `mistakes` and `chain_rule` name wrong answers, with the ids they give
     described in `mistake_ids` ({id: meaning}, for the dashboard's catalogue)."""
     configs: Callable[[np.random.Generator], dict]
     edges: tuple[dict, ...] = ()

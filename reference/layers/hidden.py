@@ -456,7 +456,7 @@ def _batchnorm_dx_paths(c) -> list[Path]:
 
 BATCHNORM = Hidden(
     lambda rng: {"N": _size(rng, 4, 12), "D": _size(rng, 2, 6)},
-    work=({"N": 2000, "D": 10},),
+    work=({"N": 200, "D": 100},),
     edges=({"N": 3, "D": 3}, {"N": 5, "D": 1, "eps": 1e-3}),
     mistakes=(
         Mistake("eps_ignored", "out", "Use eps = bn_param.get('eps', 1e-5): this call's bn_param sets another eps.",

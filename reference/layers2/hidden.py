@@ -208,7 +208,7 @@ def _batchnorm_centred_with_var(c):
 
 BATCHNORM_ALT = Hidden(
     lambda rng: {"N": _size(rng, 4, 10), "D": _size(rng, 2, 5)},
-    work=({"N": 2000, "D": 10},),
+    work=({"N": 200, "D": 100},),
     edges=({"N": 3, "D": 3}, {"N": 7, "D": 2, "eps": 1e-2}),
     mistakes=(Mistake("missing_gamma", "dx", "dx is missing gamma: out = gamma * x_hat + beta, so the gradient "
                       "reaching x_hat is gamma * dout.", _batchnorm_without_gamma),
@@ -1152,7 +1152,7 @@ SPATIAL_IDS = {
 
 SPATIAL_BATCHNORM = Hidden(
     _spatial_config,
-    work=({"x": [20, 10, 10, 10]},),
+    work=({"x": [2, 100, 10, 10]},),
     edges=({"x": [1, 3, 3, 2]}, {"x": [3, 1, 2, 4]}, {"x": [2, 2, 3, 3], "eps": 1e-2}),
     mistakes=(
         Mistake("spatial_bn_reshape_no_transpose", "out", "Move the channels last before flattening: "
@@ -1282,7 +1282,7 @@ GROUPNORM_IDS = {
 
 GROUPNORM = Hidden(
     _groupnorm_config,
-    work=({"x": [40, 8, 10, 12], "G": 2},),
+    work=({"x": [100, 8, 5, 5], "G": 2},),
     edges=({"x": [1, 4, 2, 3], "G": 2}, {"x": [2, 3, 2, 2], "G": 1}, {"x": [2, 3, 3, 2], "G": 3},
            {"x": [2, 4, 2, 2], "G": 2, "eps": 1e-2}),
     mistakes=(
