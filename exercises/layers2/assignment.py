@@ -156,9 +156,10 @@ DROPOUT_P_MEANS = "keep"
 def _dropout_inputs(rng: np.random.Generator, config: dict):
     """x of any shape (2-D and 4-D); mode and seed from the configuration, whose "p" is the
     probability of keeping a unit whatever the course's convention: dropout_param's p says it in the
-    course's terms, so that both conventions are graded on the same keep probabilities."""
+    course's terms, so that both conventions are graded on the same keep probabilities. A
+    configuration without a seed gives a dropout_param without one, as the API allows."""
     p = config["p"] if DROPOUT_P_MEANS == "keep" else 1.0 - config["p"]
-    param = {"p": p, "mode": config.get("mode", "train"), "seed": config["seed"]}
+    param = {"p": p, "mode": config.get("mode", "train"), **({"seed": config["seed"]} if "seed" in config else {})}
     return {"x": rng.normal(size=tuple(config["x"]))}, (param,)
 
 
@@ -864,7 +865,7 @@ def _pool_describe(extras) -> str:
 
 
 def _dropout_describe(extras) -> str:
-    return f", {extras[0]['mode']} mode, p = {extras[0]['p']}"
+    return f", {extras[0]['mode']} mode, p = {extras[0]['p']}" + ("" if "seed" in extras[0] else ", no seed")
 
 
 NUMPY_IDS = {

@@ -356,6 +356,11 @@ def _training(c) -> bool:
     return c["dropout_param"]["mode"] == "train"
 
 
+def _seeded(c) -> bool:
+    """dropout_param has a seed (it is optional): a draw from it can be known."""
+    return "seed" in c["dropout_param"]
+
+
 def _reference_setting(name: str):
     """A setting of this course's reference solution, read from its source beside this file (never
     run here): both halves of the instructor's course then say the same."""
@@ -462,7 +467,10 @@ DROPOUT = Hidden(
     _dropout_config,
     # p = 1 keeps every unit (out = x): a real student's forward special-cased it, and returned zeros.
     edges=({"x": [1, 7], "p": 0.5, "seed": 17}, {"x": [2, 3, 4, 5], "p": 0.8, "seed": 5},
-           {"x": [3, 2, 2, 3], "p": 0.4, "seed": 11, "mode": "test"}, {"x": [2, 5], "p": 1.0, "seed": 23}),
+           {"x": [3, 2, 2, 3], "p": 0.4, "seed": 11, "mode": "test"}, {"x": [2, 5], "p": 1.0, "seed": 23},
+           # no seed, which the API makes optional (round 24: a backward that reseeds from
+           # dropout_param['seed'] raises KeyError); test mode, whose output is known without one
+           {"x": [3, 6], "p": 0.5, "mode": "test"}),
     mistakes=(
         Mistake("dropout_not_rescaled", "out", "Inverted dropout divides the kept units by their keep probability "
                 "in training, so that test mode can be the identity.",

@@ -216,3 +216,17 @@ def test_conv_windows_from_the_unpadded_x_are_still_named(mutant):
     report = grade(mutant("layers2", CONV_WINDOW, WINDOW_BY_FILTER.format("x")), assignment="layers2")
     ids = _ids(report, "conv_forward_naive")
     assert "conv_window_from_unpadded_x" in ids and "conv_output_height_width_exchanged" not in ids
+
+
+def test_dropout_is_checked_on_a_dropout_param_without_a_seed(mutant):
+    # Round 24: a backward that reseeds from dropout_param['seed'], which the API makes optional.
+    report = grade(mutant("layers2", "    dropout_param, mask = cache\n",
+                          "    dropout_param, mask = cache\n    np.random.seed(dropout_param['seed'])\n"),
+                   assignment="layers2")
+    flags = [t for t in report.tests if t.function == "dropout_backward" and t.status != "passed"]
+    assert flags and all(t.mistake == "missing_key" and t.visibility == "hidden" for t in flags)
+    assert "no seed" in flags[0].output
+    # the reference, which reads the seed only where it is given, passes there
+    assert not [t for t in grade(mutant("layers2", "def layernorm_forward", "def layernorm_forward"),
+                                 assignment="layers2").tests
+                if t.function.startswith("dropout") and t.status != "passed"]
