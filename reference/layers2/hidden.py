@@ -814,6 +814,18 @@ def _window_dout_then_masked(c, counted=False):
     return last * is_some_max
 
 
+def _count_times_covering_douts(c):
+    """The number of windows each element is the (first) maximum of, times the sum of the douts of
+    every window that covers it, each counted apart: right where windows do not overlap."""
+    count, covering = np.zeros_like(c["x"]), np.zeros_like(c["x"])
+    for rows, cols, d in _windows(c):
+        window = c["x"][:, :, rows, cols]
+        flat = window.reshape(*window.shape[:2], -1)
+        count[:, :, rows, cols] += (np.arange(flat.shape[2]) == flat.argmax(axis=2)[..., None]).reshape(window.shape)
+        covering[:, :, rows, cols] += d
+    return count * covering
+
+
 def _backward_over_windows(c, count):
     """The right backward over the first count(H, W, param) rows and columns of windows only."""
     param = c["pool_param"]
@@ -1024,6 +1036,9 @@ POOL_IDS = {
     "pool_dout_to_window": "max_pool_backward gives dout to every element of the window, not only to its max",
     "pool_window_overwritten": "max_pool_backward assigns dx[window] = mask * dout: overlapping windows erase each other",
     "pool_max_assigned": "max_pool_backward assigns dout at the max (=, not +=): a max shared by two windows loses a gradient",
+    "pool_backward_max_count_times_covering_douts": "max_pool_backward multiplies the number of windows an element is "
+                                                    "the maximum of by the sum of the douts of every window covering "
+                                                    "it: where windows overlap, a maximum gets other windows' douts",
     "pool_switch_key_collision": "max pooling keys each window's argmax by str(n) + str(c) + str(h) + str(w): keys "
                                  "collide once an index reaches 10, and a window's dout goes to another's argmax",
 }
@@ -1090,6 +1105,11 @@ MAX_POOL = Hidden(
                 _backward_by_stride, when=_computable(_backward_by_stride)),
         Mistake("pool_max_assigned", "dx", "An element can be the maximum of several overlapping windows: add "
                 "(+=) each window's dout at its maximum, don't assign it.", _max_assigned, when=_overlap),
+        Mistake("pool_backward_max_count_times_covering_douts", "dx", "Your dx is the number of windows an element "
+                "is the maximum of, times the sum of the douts of every window that covers it. Where windows overlap "
+                "(stride smaller than the window), that gives a maximum the douts of windows it is not the maximum "
+                "of. Each window's dout goes to its own maximum only: inside the loop over windows, add it there, "
+                "dx[..., row, col] += dout[..., i, j].", _count_times_covering_douts, when=_overlap),
     ),
     mistake_ids=POOL_IDS)
 

@@ -230,3 +230,23 @@ def test_dropout_is_checked_on_a_dropout_param_without_a_seed(mutant):
     assert not [t for t in grade(mutant("layers2", "def layernorm_forward", "def layernorm_forward"),
                                  assignment="layers2").tests
                 if t.function.startswith("dropout") and t.status != "passed"]
+
+
+POOL_FIRST_MAX_ADDED = "            dx[:, :, rows, cols] += first * dout[:, :, i:i + 1, j:j + 1]\n    return dx\n"
+# Round 24: each element's count of windows it is the first maximum of, times the sum of the douts of
+# every window that covers it (both added up window by window), multiplied once the loops are done.
+POOL_COUNT_TIMES_COVERING = ("            count[:, :, rows, cols] += first\n"
+                             "            covering[:, :, rows, cols] += dout[:, :, i:i + 1, j:j + 1]\n"
+                             "    return count * covering\n")
+
+
+def test_a_pool_backward_multiplying_max_counts_by_covering_douts_is_named(mutant):
+    report = grade(mutant("layers2", "    dx = np.zeros_like(x)\n    for i in range(dout.shape[2]):",
+                          "    count, covering = np.zeros_like(x), np.zeros_like(x)\n    for i in range(dout.shape[2]):",
+                          POOL_FIRST_MAX_ADDED, POOL_COUNT_TIMES_COVERING), assignment="layers2")
+    failed = [t for t in report.tests if t.function == "max_pool_backward_naive" and t.status == "failed"]
+    assert failed and {t.mistake for t in failed} == {"pool_backward_max_count_times_covering_douts"}
+    assert "not the maximum of" in failed[0].hint
+    # where windows do not overlap, each element lies in one window and the product is right: no finding
+    # is made on those cases (the public case of stride 2 and a 2 x 2 pool passes)
+    assert not [t for t in failed if "stride 2]" in t.output and "pool 2x2" in t.output]
