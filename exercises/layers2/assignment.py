@@ -260,7 +260,14 @@ def _conv_inputs(rng: np.random.Generator, config: dict):
     x = rng.normal(size=(n, c, h, w))
     return {"x": np.maximum(x, 0.0) if config.get("after_relu") else x,
             "w": rng.normal(size=(f, c, hh, ww)) / np.sqrt(c * hh * ww),
-            "b": rng.normal(size=f)}, ({"stride": config["stride"], "pad": config["pad"]},)
+            "b": rng.normal(size=f)}, (_conv_param(config),)
+
+
+def _conv_param(config: dict) -> dict:
+    """conv_param as the course's notebooks build it, stride first; `pad_first`: pad first, which the
+    API allows as well (a dict is read by key, not by the order of its keys)."""
+    keys = ("pad", "stride") if config.get("pad_first") else ("stride", "pad")
+    return {key: config[key] for key in keys}
 
 
 def _conv_output_shape(out_shape, expected, hint, kind, case):
@@ -273,6 +280,12 @@ def _conv_output_shape(out_shape, expected, hint, kind, case):
 
     def sizes(s, p):
         return (1 + (h + 2 * p - hh) // s, 1 + (w + 2 * p - ww) // s)
+    if list(case["conv_param"])[:2] == ["pad", "stride"] and 0 < pad != stride \
+            and tuple(out_shape[2:]) == sizes(pad, stride):
+        return ("Your output has the size of the convolution with the stride and the pad exchanged, and this "
+                "conv_param holds 'pad' before 'stride': read a dict's entries by their keys, stride, pad = "
+                "conv_param['stride'], conv_param['pad'], never by the order of its keys (conv_param.values()), "
+                "which is the order the caller happened to build the dict in."), kind, "param_dict_read_by_key_order"
     if stride != 1 and tuple(out_shape[2:]) == sizes(1, pad):
         return ("Your output has the size of a stride-1 convolution: move each window by conv_param['stride'] "
                 "(H' = 1 + (H + 2 * pad - HH) // stride)."), kind, "conv_stride_ignored"
@@ -881,6 +894,8 @@ ZERO_VARIANCE_IDS = {
                                 "equal: sqrt(var) without eps, or another division by something that is 0 there",
 }
 CONV_IDS = {
+    "param_dict_read_by_key_order": "conv_forward_naive reads stride and pad from conv_param by the order of its keys "
+                                    "(conv_param.values()), not by name: exchanged when the dict is built pad first",
     "conv_forward_window_count": "conv_forward walks the input positions, 0, stride, ... up to H, and writes "
                                  "out[row / stride]: ceil(H / stride) windows instead of out's H'",
     "conv_backward_windows_from_input_size": "conv_backward loops over input positions, range(0, H, stride), and "

@@ -703,7 +703,10 @@ CONV = Hidden(
            {"x": [1, 1, 4, 7], "F": 1, "HH": 2, "WW": 3, "stride": 2, "pad": 1},
            {"x": [2, 2, 7, 5], "F": 3, "HH": 3, "WW": 1, "stride": 2, "pad": 2},
            # the output of a ReLU: exact zeros in x
-           {"x": [2, 2, 5, 5], "F": 2, "HH": 3, "WW": 3, "stride": 1, "pad": 1, "after_relu": True}),
+           {"x": [2, 2, 5, 5], "F": 2, "HH": 3, "WW": 3, "stride": 1, "pad": 1, "after_relu": True},
+           # conv_param built pad first (round 24: stride, pad = conv_param.values() reads them by the
+           # order of the keys); stride and pad differ, neither is 1, and exchanged give another size
+           {"x": [1, 2, 5, 5], "F": 2, "HH": 3, "WW": 3, "stride": 3, "pad": 2, "pad_first": True}),
     mistakes=(
         Mistake("conv_window_starts_slice_empty_for_1x1_kernel", "out", "With a kernel 1 wide or 1 high your out is "
                 "b alone: no window was summed. A list of window starts sliced like range(W_pad)[:-WW + 1] is empty "

@@ -250,3 +250,17 @@ def test_a_pool_backward_multiplying_max_counts_by_covering_douts_is_named(mutan
     # where windows do not overlap, each element lies in one window and the product is right: no finding
     # is made on those cases (the public case of stride 2 and a 2 x 2 pool passes)
     assert not [t for t in failed if "stride 2]" in t.output and "pool 2x2" in t.output]
+
+
+def test_conv_params_read_by_the_order_of_their_keys_are_named_on_a_dict_built_pad_first(mutant):
+    # Round 24: stride, pad = tuple(conv_param.values()): right for {'stride': s, 'pad': p}, exchanged
+    # for {'pad': p, 'stride': s}, which a hidden edge case passes.
+    report = grade(mutant("layers2", '    stride, pad = conv_param["stride"], conv_param["pad"]\n    f, _, hh, ww',
+                          '    stride, pad = tuple(conv_param.values())\n    f, _, hh, ww'), assignment="layers2")
+    failed = [t for t in report.tests if t.function == "conv_forward_naive" and t.status != "passed"]
+    assert failed and {t.mistake for t in failed} == {"param_dict_read_by_key_order"}
+    assert all(t.visibility == "hidden" for t in failed) and "conv_param['stride']" in failed[0].hint
+    # a forward with another wrong size on that case is not told about the order of the keys
+    other = grade(mutant("layers2", '    stride, pad = conv_param["stride"], conv_param["pad"]\n    f, _, hh, ww',
+                         '    stride, pad = conv_param["stride"], 0\n    f, _, hh, ww'), assignment="layers2")
+    assert "param_dict_read_by_key_order" not in _ids(other, "conv_forward_naive")
