@@ -156,9 +156,10 @@ DROPOUT_P_MEANS = "keep"
 def _dropout_inputs(rng: np.random.Generator, config: dict):
     """x of any shape (2-D and 4-D); mode and seed from the configuration, whose "p" is the
     probability of keeping a unit whatever the course's convention: dropout_param's p says it in the
-    course's terms, so that both conventions are graded on the same keep probabilities."""
+    course's terms, so that both conventions are graded on the same keep probabilities. A
+    configuration without a seed gives a dropout_param without one, as the API allows."""
     p = config["p"] if DROPOUT_P_MEANS == "keep" else 1.0 - config["p"]
-    param = {"p": p, "mode": config.get("mode", "train"), "seed": config["seed"]}
+    param = {"p": p, "mode": config.get("mode", "train"), **({"seed": config["seed"]} if "seed" in config else {})}
     return {"x": rng.normal(size=tuple(config["x"]))}, (param,)
 
 
@@ -259,7 +260,14 @@ def _conv_inputs(rng: np.random.Generator, config: dict):
     x = rng.normal(size=(n, c, h, w))
     return {"x": np.maximum(x, 0.0) if config.get("after_relu") else x,
             "w": rng.normal(size=(f, c, hh, ww)) / np.sqrt(c * hh * ww),
-            "b": rng.normal(size=f)}, ({"stride": config["stride"], "pad": config["pad"]},)
+            "b": rng.normal(size=f)}, (_conv_param(config),)
+
+
+def _conv_param(config: dict) -> dict:
+    """conv_param as the course's notebooks build it, stride first; `pad_first`: pad first, which the
+    API allows as well (a dict is read by key, not by the order of its keys)."""
+    keys = ("pad", "stride") if config.get("pad_first") else ("stride", "pad")
+    return {key: config[key] for key in keys}
 
 
 def _conv_output_shape(out_shape, expected, hint, kind, case):
@@ -272,6 +280,12 @@ def _conv_output_shape(out_shape, expected, hint, kind, case):
 
     def sizes(s, p):
         return (1 + (h + 2 * p - hh) // s, 1 + (w + 2 * p - ww) // s)
+    if list(case["conv_param"])[:2] == ["pad", "stride"] and 0 < pad != stride \
+            and tuple(out_shape[2:]) == sizes(pad, stride):
+        return ("Your output has the size of the convolution with the stride and the pad exchanged, and this "
+                "conv_param holds 'pad' before 'stride': read a dict's entries by their keys, stride, pad = "
+                "conv_param['stride'], conv_param['pad'], never by the order of its keys (conv_param.values()), "
+                "which is the order the caller happened to build the dict in."), kind, "param_dict_read_by_key_order"
     if stride != 1 and tuple(out_shape[2:]) == sizes(1, pad):
         return ("Your output has the size of a stride-1 convolution: move each window by conv_param['stride'] "
                 "(H' = 1 + (H + 2 * pad - HH) // stride)."), kind, "conv_stride_ignored"
@@ -864,7 +878,7 @@ def _pool_describe(extras) -> str:
 
 
 def _dropout_describe(extras) -> str:
-    return f", {extras[0]['mode']} mode, p = {extras[0]['p']}"
+    return f", {extras[0]['mode']} mode, p = {extras[0]['p']}" + ("" if "seed" in extras[0] else ", no seed")
 
 
 NUMPY_IDS = {
@@ -880,6 +894,8 @@ ZERO_VARIANCE_IDS = {
                                 "equal: sqrt(var) without eps, or another division by something that is 0 there",
 }
 CONV_IDS = {
+    "param_dict_read_by_key_order": "conv_forward_naive reads stride and pad from conv_param by the order of its keys "
+                                    "(conv_param.values()), not by name: exchanged when the dict is built pad first",
     "conv_forward_window_count": "conv_forward walks the input positions, 0, stride, ... up to H, and writes "
                                  "out[row / stride]: ceil(H / stride) windows instead of out's H'",
     "conv_backward_windows_from_input_size": "conv_backward loops over input positions, range(0, H, stride), and "
@@ -950,18 +966,18 @@ EXERCISES = [
              describe=lambda extras: f", {extras[0]}", error_hint=numpy2_error,
              stability=_zero_variance("example"), mistake_ids=ZERO_VARIANCE_IDS),
     Exercise("dropout", "dropout_forward", "dropout_backward", ("x",), _dropout_inputs, extras=("dropout_param",),
-             batched=True, describe=_dropout_describe,
+             batched=True, describe=_dropout_describe, read_only=("dropout_param",),
              error_hint=either(_dropout_error, numpy2_error),
              accepts=_dropout_accepts, output_reading=_dropout_reading, mistake_ids=DROPOUT_IDS),
     Exercise("conv", "conv_forward_naive", "conv_backward_naive", ("x", "w", "b"), _conv_inputs,
-             extras=("conv_param",), batched=True, describe=_conv_describe, output_shape=_conv_output_shape,
+             extras=("conv_param",), batched=True, describe=_conv_describe, read_only=("conv_param",), output_shape=_conv_output_shape,
              gradient_shape=_padded_gradient_shape,
              error_hint=either(_conv_error, _conv_forward_crop_hardcoded, _windows_from_input_size, _conv_square_window, _conv_kernel_index_past,
                                _conv_dw_output_square, _conv_dw_kernel_loop_past, _conv_window_cut, _conv_output_square,
                                numpy2_error, _square_reshape),
              mirror=_conv_mirror, mistake_ids=CONV_IDS),
     Exercise("max_pool", "max_pool_forward_naive", "max_pool_backward_naive", ("x",), _pool_inputs,
-             extras=("pool_param",), batched=True, describe=_pool_describe, output_shape=_pool_output_shape,
+             extras=("pool_param",), batched=True, describe=_pool_describe, read_only=("pool_param",), output_shape=_pool_output_shape,
              convention=Convention(_plant_pool_ties, _judge_pool_ties),
              error_hint=either(_pool_error, _pool_backward_index, _windows_from_input_size, _pool_backward_hardcoded_2x2,
                                numpy2_error, _square_reshape),
@@ -971,7 +987,7 @@ EXERCISES = [
              describe=lambda extras: f", {extras[0]}", error_hint=numpy2_error,
              stability=_zero_variance("channel"), mistake_ids={**SPATIAL_IDS, **ZERO_VARIANCE_IDS}),
     Exercise("spatial_groupnorm", "spatial_groupnorm_forward", "spatial_groupnorm_backward", ("x", "gamma", "beta"),
-             _groupnorm_inputs, extras=("G", "gn_param"), batched=True, broadcast=("gamma", "beta"),
+             _groupnorm_inputs, extras=("G", "gn_param"), batched=True, read_only=("gn_param",), broadcast=("gamma", "beta"),
              describe=lambda extras: f", G = {extras[0]}", output_shape=_groupnorm_output_shape,
              error_hint=either(_groupnorm_error, _groupnorm_group_axis_dropped, numpy2_error),
              stability=_zero_variance("group"), mistake_ids={**GROUPNORM_IDS, **ZERO_VARIANCE_IDS}),

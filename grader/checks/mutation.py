@@ -40,6 +40,35 @@ def _dict_modified(before, after) -> bool:
                not (type(before[k]) is type(after[k]) and before[k] == after[k]) for k in before)
 
 
+def _dict_changes(before: dict, after) -> tuple[list[str], list[str], list[str]]:
+    """The keys a dict gained, lost and had given another value (each sorted by repr)."""
+    if not isinstance(after, dict):
+        return [], [], []
+    added = sorted(map(repr, set(after) - set(before)))
+    removed = sorted(map(repr, set(before) - set(after)))
+    changed = sorted(repr(k) for k in set(before) & set(after) if _dict_modified({k: before[k]}, {k: after[k]}))
+    return added, removed, changed
+
+
+def _dict_written(exercise, name: str, before: dict, after) -> Finding:
+    """A read-only parameter dict the forward wrote into: which keys it added, removed or changed."""
+    added, removed, changed = _dict_changes(before, after)
+    parts = [f"{verb} {', '.join(keys)}" for verb, keys in
+             (("gained", added), ("lost", removed), ("had another value written into", changed)) if keys]
+    what = f" (it {'; '.join(parts)})" if parts else ""
+    first = (added + changed + removed)[:1]
+    where = f"{name}[{first[0]}] = ..." if added or changed else (f"del {name}[{first[0]}]" if first else "")
+    written = f"{where} writes into the caller's dict. " if where else ""
+    keys = [k for k in before if isinstance(k, str)]
+    read = f"{name}.get('eps', 1e-5)" if "eps" in before or not keys else f"{name}[{keys[0]!r}]"
+    return Finding(Status.FAILED, f"{exercise.forward} wrote into its argument {name}{what}",
+                   f"{written}{name} is the caller's dict, passed again at every call (a network keeps one per "
+                   f"layer): only read it ({read}). What you write into it is still there at the next call, "
+                   f"and another call can overwrite it before your backward reads it: keep what the backward "
+                   f"needs in the cache. Hand a function that writes into its dict a copy, dict({name}).",
+                   "input_mutated")
+
+
 def _forward_returning_args(case: Case) -> list[Call]:
     return [forward_call(case, return_args=True)]
 
@@ -64,13 +93,7 @@ def check_forward(ctx: Context, cases: list[Case]) -> Finding:
                                f"Don't write into {name} (e.g. {name}[mask] = 0 or {name} -= ...): work on a copy "
                                f"or build a new array (np.maximum, np.where, {name} * mask).", "input_mutated")
             if name in exercise.read_only and _dict_modified(before, after):
-                added = sorted(set(after) - set(before)) if isinstance(after, dict) else []
-                what = f" (it gained {', '.join(map(repr, added))})" if added else ""
-                return Finding(Status.FAILED, f"{exercise.forward} wrote into its argument {name}{what}",
-                               f"{name} is the caller's dict, passed again at every call (a network keeps one per "
-                               f"layer): only read it ({name}.get('eps', 1e-5)). What you write into it is still "
-                               f"there at the next call; hand a function that writes into its dict a copy, "
-                               f"dict({name}).", "input_mutated")
+                return _dict_written(exercise, name, before, after)
         return PASS
     return first_failure(cases[:1], check_case)
 

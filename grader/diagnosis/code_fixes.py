@@ -38,6 +38,9 @@ _EPS_SAYS = " inside the root"
 EPS_ADVICE = ("eps keeps the square root away from zero: every step, forward and backward, uses the same "
               "sqrt(var + eps).")
 
+# What a size swapped in a flat index's row and column both is told (_unravel_swaps).
+_UNRAVEL_SAYS = ", in the row and the column of one flat index"
+
 # What a list of index sequences made a tuple is told (_student_edits).
 _TUPLE_SAYS = " made a tuple"
 TUPLE_ADVICE = ("NumPy reads a list of index sequences as one array index into the first axis (whole rows), not as "
@@ -84,6 +87,9 @@ class Fix:
     adds_eps: bool = False
     # the catalogued mistake the change undoes, whatever result it feeds (a list index made a tuple)
     undoes: str | None = None
+    # the student's lines, when the change is made at a few places, not everywhere (a flat index's
+    # row k // S and column k % S both given the counterpart of S)
+    sites: tuple[str, ...] = ()
 
     def mistake(self, what: str, *, in_backward: bool = False) -> str:
         """The id of the mistake this fix undoes in a wrong `what`; `in_backward`: the changed function
@@ -97,6 +103,9 @@ class Fix:
         runs and gives the right `what`)."""
         if self.after is None:
             change = f"without the line `{self.line}` in {self.function}"
+        elif self.sites:
+            lines = " and ".join(f"`{site}`" for site in self.sites)
+            change = f"with `{self.before}` changed to `{self.after}` in the lines {lines} of {self.function}"
         else:
             where = "everywhere it appears in" if self.everywhere else "in the line"
             place = f"{self.function}" if self.everywhere else f"`{self.line}` of {self.function}"
@@ -130,7 +139,8 @@ def fixes(source: str, functions: list[str], file_name: str, position: int | Non
             continue
         line_order = _raising_lines(definition, raised_at)
         sizes = one_change._size_names(definition)
-        for change in one_change.changes_in(definition, file_name, extra=_student_edits):
+        for change in (*one_change.changes_in(definition, file_name, extra=_student_edits),
+                       *_unravel_swaps(definition, file_name)):
             node = _node_at(definition, list(change.edits[0][0]))
             if change.rank == _VARIABLE and isinstance(node, ast.Name) and node.id in sizes:
                 continue        # a size swapped for an array is no slip: sizes are swapped among themselves
@@ -153,6 +163,31 @@ def fixes(source: str, functions: list[str], file_name: str, position: int | Non
         if len(found) == MAX_TRIED:
             break
     return found
+
+
+def _unravel_swaps(definition: ast.FunctionDef, file_name: str) -> list[one_change.Change]:
+    """A flat index unravelled with one size for its counterpart in both places: row k // S and column
+    k % S (the same k and S), S made its counterpart in both (round 24's pool argmax: k // pool_height
+    and k % pool_height where pool_width belongs in both). The size swap of one place alone leaves the
+    other wrong, and the swap everywhere changes the window's extent too; this one change is what a
+    student who took the wrong size for the row length has."""
+    counterparts = _counterparts(definition)
+    sites: dict[tuple[str, str], dict[type, list]] = {}
+    for path, node, _ in one_change._walk(definition):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.FloorDiv, ast.Mod)) \
+                and isinstance(node.right, ast.Name) and node.right.id in counterparts:
+            key = (ast.dump(node.left), node.right.id)
+            sites.setdefault(key, {}).setdefault(type(node.op), []).append(tuple(path) + (("right", None),))
+    changes = []
+    for (_, size), by_op in sites.items():
+        if len(by_op) < 2:
+            continue        # a division alone, or a remainder alone: the one-place swap covers it
+        paths = tuple(path for op_paths in by_op.values() for path in op_paths)
+        for other in sorted(counterparts[size]):
+            changes.append(one_change.Change(
+                definition.name, _SIZE, "variable_off", f"{other} used where {size} belongs{_UNRAVEL_SAYS}",
+                None, file_name, definition, tuple((path, ast.Name(other, ast.Load())) for path in sorted(paths))))
+    return changes
 
 
 def _raising_lines(definition: ast.FunctionDef, raised_at: tuple[int, ...]) -> dict[int, int]:
@@ -452,9 +487,13 @@ def _fix(change: one_change.Change, definition: ast.FunctionDef, lines: list[str
     advice, undoes = _OWN_ADVICE[said] if said else (one_change.ADVICE[rank], None)
     if isinstance(node, ast.AugAssign) and isinstance(replacement, ast.Assign):
         advice = ADDS_ADVICE        # their code adds where it should set: not "+=, not ="
+    sites = ()
+    if change.says.endswith(_UNRAVEL_SAYS):
+        numbers = sorted({_node_at(definition, list(path)).lineno for path, _ in change.edits})
+        sites = tuple(lines[n - 1].strip() for n in numbers if 0 < n <= len(lines))
     return Fix(change.function, change.kind, advice, lines[line_number - 1].strip(), before, after,
-               len(change.edits) > 1, ast.unparse(ast.fix_missing_locations(tree)), _feeds(definition, line_number),
-               adds_eps=said == _EPS_SAYS, undoes=undoes)
+               len(change.edits) > 1 and not sites, ast.unparse(ast.fix_missing_locations(tree)),
+               _feeds(definition, line_number), adds_eps=said == _EPS_SAYS, undoes=undoes, sites=sites)
 
 
 def _feeds(definition: ast.FunctionDef, line: int) -> tuple[int, ...]:

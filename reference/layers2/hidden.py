@@ -356,6 +356,11 @@ def _training(c) -> bool:
     return c["dropout_param"]["mode"] == "train"
 
 
+def _seeded(c) -> bool:
+    """dropout_param has a seed (it is optional): a draw from it can be known."""
+    return "seed" in c["dropout_param"]
+
+
 def _reference_setting(name: str):
     """A setting of this course's reference solution, read from its source beside this file (never
     run here): both halves of the instructor's course then say the same."""
@@ -462,7 +467,10 @@ DROPOUT = Hidden(
     _dropout_config,
     # p = 1 keeps every unit (out = x): a real student's forward special-cased it, and returned zeros.
     edges=({"x": [1, 7], "p": 0.5, "seed": 17}, {"x": [2, 3, 4, 5], "p": 0.8, "seed": 5},
-           {"x": [3, 2, 2, 3], "p": 0.4, "seed": 11, "mode": "test"}, {"x": [2, 5], "p": 1.0, "seed": 23}),
+           {"x": [3, 2, 2, 3], "p": 0.4, "seed": 11, "mode": "test"}, {"x": [2, 5], "p": 1.0, "seed": 23},
+           # no seed, which the API makes optional (round 24: a backward that reseeds from
+           # dropout_param['seed'] raises KeyError); test mode, whose output is known without one
+           {"x": [3, 6], "p": 0.5, "mode": "test"}),
     mistakes=(
         Mistake("dropout_not_rescaled", "out", "Inverted dropout divides the kept units by their keep probability "
                 "in training, so that test mode can be the identity.",
@@ -695,7 +703,10 @@ CONV = Hidden(
            {"x": [1, 1, 4, 7], "F": 1, "HH": 2, "WW": 3, "stride": 2, "pad": 1},
            {"x": [2, 2, 7, 5], "F": 3, "HH": 3, "WW": 1, "stride": 2, "pad": 2},
            # the output of a ReLU: exact zeros in x
-           {"x": [2, 2, 5, 5], "F": 2, "HH": 3, "WW": 3, "stride": 1, "pad": 1, "after_relu": True}),
+           {"x": [2, 2, 5, 5], "F": 2, "HH": 3, "WW": 3, "stride": 1, "pad": 1, "after_relu": True},
+           # conv_param built pad first (round 24: stride, pad = conv_param.values() reads them by the
+           # order of the keys); stride and pad differ, neither is 1, and exchanged give another size
+           {"x": [1, 2, 5, 5], "F": 2, "HH": 3, "WW": 3, "stride": 3, "pad": 2, "pad_first": True}),
     mistakes=(
         Mistake("conv_window_starts_slice_empty_for_1x1_kernel", "out", "With a kernel 1 wide or 1 high your out is "
                 "b alone: no window was summed. A list of window starts sliced like range(W_pad)[:-WW + 1] is empty "
@@ -804,6 +815,18 @@ def _window_dout_then_masked(c, counted=False):
         else:
             part[window == window.max(axis=(2, 3), keepdims=True)] = 1.0
     return last * is_some_max
+
+
+def _count_times_covering_douts(c):
+    """The number of windows each element is the (first) maximum of, times the sum of the douts of
+    every window that covers it, each counted apart: right where windows do not overlap."""
+    count, covering = np.zeros_like(c["x"]), np.zeros_like(c["x"])
+    for rows, cols, d in _windows(c):
+        window = c["x"][:, :, rows, cols]
+        flat = window.reshape(*window.shape[:2], -1)
+        count[:, :, rows, cols] += (np.arange(flat.shape[2]) == flat.argmax(axis=2)[..., None]).reshape(window.shape)
+        covering[:, :, rows, cols] += d
+    return count * covering
 
 
 def _backward_over_windows(c, count):
@@ -1016,6 +1039,9 @@ POOL_IDS = {
     "pool_dout_to_window": "max_pool_backward gives dout to every element of the window, not only to its max",
     "pool_window_overwritten": "max_pool_backward assigns dx[window] = mask * dout: overlapping windows erase each other",
     "pool_max_assigned": "max_pool_backward assigns dout at the max (=, not +=): a max shared by two windows loses a gradient",
+    "pool_backward_max_count_times_covering_douts": "max_pool_backward multiplies the number of windows an element is "
+                                                    "the maximum of by the sum of the douts of every window covering "
+                                                    "it: where windows overlap, a maximum gets other windows' douts",
     "pool_switch_key_collision": "max pooling keys each window's argmax by str(n) + str(c) + str(h) + str(w): keys "
                                  "collide once an index reaches 10, and a window's dout goes to another's argmax",
 }
@@ -1082,6 +1108,11 @@ MAX_POOL = Hidden(
                 _backward_by_stride, when=_computable(_backward_by_stride)),
         Mistake("pool_max_assigned", "dx", "An element can be the maximum of several overlapping windows: add "
                 "(+=) each window's dout at its maximum, don't assign it.", _max_assigned, when=_overlap),
+        Mistake("pool_backward_max_count_times_covering_douts", "dx", "Your dx is the number of windows an element "
+                "is the maximum of, times the sum of the douts of every window that covers it. Where windows overlap "
+                "(stride smaller than the window), that gives a maximum the douts of windows it is not the maximum "
+                "of. Each window's dout goes to its own maximum only: inside the loop over windows, add it there, "
+                "dx[..., row, col] += dout[..., i, j].", _count_times_covering_douts, when=_overlap),
     ),
     mistake_ids=POOL_IDS)
 

@@ -529,3 +529,43 @@ def test_a_students_plus_equals_made_equals_is_told_it_adds_where_it_should_set(
     fixed = [hint for hint in hints if "changed to `dx[i, y[i]] = -count`" in hint]
     assert fixed, hints
     assert all(code_fixes.ADDS_ADVICE in hint and "+=, not =" not in hint for hint in fixed)
+
+
+POOL_FIRST_MAX = """            window = x[:, :, rows, cols]
+            is_max = window == window.max(axis=(2, 3), keepdims=True)
+            # at a tie, the first maximum alone takes the gradient (any split is a valid subgradient)
+            first = is_max & (np.cumsum(is_max.reshape(*is_max.shape[:2], -1), axis=2).reshape(is_max.shape) == 1)
+            dx[:, :, rows, cols] += first * dout[:, :, i:i + 1, j:j + 1]
+"""
+
+
+def _pool_unravelled(row_size: str, col_size: str) -> str:
+    return ("            k = np.argmax(x[:, :, rows, cols].reshape(*x.shape[:2], -1), axis=2)\n"
+            f"            r, q = k // {row_size}, k % {col_size}\n"
+            "            n, ch = np.ogrid[:x.shape[0], :x.shape[1]]\n"
+            "            dx[n, ch, i * stride + r, j * stride + q] += dout[:, :, i, j]\n")
+
+
+def test_a_flat_index_unravelled_with_the_wrong_size_in_row_and_column_is_fixed_in_both(mutant):
+    # Round 24: row k // pool_height and column k % pool_height, where pool_width belongs in both; the
+    # swap at one place leaves the other wrong, and the swap everywhere changes the window too.
+    report = grade(mutant("layers2", POOL_FIRST_MAX, _pool_unravelled("ph", "ph")), assignment="layers2", seed=1)
+    wrong = [t for t in report.tests if t.function == "max_pool_backward_naive" and t.status != "passed"]
+    assert wrong and all(t.mistake == "dx_variable_off" for t in wrong), [(t.mistake, t.hint) for t in wrong]
+    assert "`ph` changed to `pw` in the lines `r, q = k // ph, k % ph`" in wrong[0].hint
+    assert "everywhere" not in wrong[0].hint
+
+
+def test_a_flat_index_is_changed_in_both_places_only_where_a_division_and_a_remainder_share_it():
+    source = textwrap.dedent("""
+        def f(x, k, m):
+            H, W = x.shape
+            a = k // H
+            b = k % H
+            c = m // W
+            d = k % W
+            return a + b + c + d
+    """)
+    both = [fix for fix in code_fixes.fixes(source, ["f"], "submission") if fix.sites]
+    # k // H and k % H share k and H; m // W and k % W share neither
+    assert [(fix.before, fix.after, fix.sites) for fix in both] == [("H", "W", ("a = k // H", "b = k % H"))]

@@ -216,3 +216,51 @@ def test_conv_windows_from_the_unpadded_x_are_still_named(mutant):
     report = grade(mutant("layers2", CONV_WINDOW, WINDOW_BY_FILTER.format("x")), assignment="layers2")
     ids = _ids(report, "conv_forward_naive")
     assert "conv_window_from_unpadded_x" in ids and "conv_output_height_width_exchanged" not in ids
+
+
+def test_dropout_is_checked_on_a_dropout_param_without_a_seed(mutant):
+    # Round 24: a backward that reseeds from dropout_param['seed'], which the API makes optional.
+    report = grade(mutant("layers2", "    dropout_param, mask = cache\n",
+                          "    dropout_param, mask = cache\n    np.random.seed(dropout_param['seed'])\n"),
+                   assignment="layers2")
+    flags = [t for t in report.tests if t.function == "dropout_backward" and t.status != "passed"]
+    assert flags and all(t.mistake == "missing_key" and t.visibility == "hidden" for t in flags)
+    assert "no seed" in flags[0].output
+    # the reference, which reads the seed only where it is given, passes there
+    assert not [t for t in grade(mutant("layers2", "def layernorm_forward", "def layernorm_forward"),
+                                 assignment="layers2").tests
+                if t.function.startswith("dropout") and t.status != "passed"]
+
+
+POOL_FIRST_MAX_ADDED = "            dx[:, :, rows, cols] += first * dout[:, :, i:i + 1, j:j + 1]\n    return dx\n"
+# Round 24: each element's count of windows it is the first maximum of, times the sum of the douts of
+# every window that covers it (both added up window by window), multiplied once the loops are done.
+POOL_COUNT_TIMES_COVERING = ("            count[:, :, rows, cols] += first\n"
+                             "            covering[:, :, rows, cols] += dout[:, :, i:i + 1, j:j + 1]\n"
+                             "    return count * covering\n")
+
+
+def test_a_pool_backward_multiplying_max_counts_by_covering_douts_is_named(mutant):
+    report = grade(mutant("layers2", "    dx = np.zeros_like(x)\n    for i in range(dout.shape[2]):",
+                          "    count, covering = np.zeros_like(x), np.zeros_like(x)\n    for i in range(dout.shape[2]):",
+                          POOL_FIRST_MAX_ADDED, POOL_COUNT_TIMES_COVERING), assignment="layers2")
+    failed = [t for t in report.tests if t.function == "max_pool_backward_naive" and t.status == "failed"]
+    assert failed and {t.mistake for t in failed} == {"pool_backward_max_count_times_covering_douts"}
+    assert "not the maximum of" in failed[0].hint
+    # where windows do not overlap, each element lies in one window and the product is right: no finding
+    # is made on those cases (the public case of stride 2 and a 2 x 2 pool passes)
+    assert not [t for t in failed if "stride 2]" in t.output and "pool 2x2" in t.output]
+
+
+def test_conv_params_read_by_the_order_of_their_keys_are_named_on_a_dict_built_pad_first(mutant):
+    # Round 24: stride, pad = tuple(conv_param.values()): right for {'stride': s, 'pad': p}, exchanged
+    # for {'pad': p, 'stride': s}, which a hidden edge case passes.
+    report = grade(mutant("layers2", '    stride, pad = conv_param["stride"], conv_param["pad"]\n    f, _, hh, ww',
+                          '    stride, pad = tuple(conv_param.values())\n    f, _, hh, ww'), assignment="layers2")
+    failed = [t for t in report.tests if t.function == "conv_forward_naive" and t.status != "passed"]
+    assert failed and {t.mistake for t in failed} == {"param_dict_read_by_key_order"}
+    assert all(t.visibility == "hidden" for t in failed) and "conv_param['stride']" in failed[0].hint
+    # a forward with another wrong size on that case is not told about the order of the keys
+    other = grade(mutant("layers2", '    stride, pad = conv_param["stride"], conv_param["pad"]\n    f, _, hh, ww',
+                         '    stride, pad = conv_param["stride"], 0\n    f, _, hh, ww'), assignment="layers2")
+    assert "param_dict_read_by_key_order" not in _ids(other, "conv_forward_naive")

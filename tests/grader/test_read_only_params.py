@@ -31,3 +31,22 @@ def test_a_dict_the_forward_keeps_its_state_in_is_not_read_only(mutant):
                    assignment="layers2", public_only=True)
     assert _mutation(report, "layernorm_forward").status == "passed"
     assert _mutation(report, "spatial_batchnorm_forward").status == "passed"
+
+
+def test_a_max_pool_that_keeps_its_output_in_pool_param_fails_and_is_told_the_key(mutant):
+    # Round 24: pool_param['out'] = out in the forward, read back by the backward: right while the dict
+    # holds this call's output, wrong once another call has written into the same dict.
+    report = grade(mutant("layers2", "    return out, (x, pool_param)",
+                          '    pool_param["out"] = out\n    return out, (x, pool_param)'),
+                   assignment="layers2", public_only=True)
+    check = _mutation(report, "max_pool_forward_naive")
+    assert check.status == "failed" and check.mistake == "input_mutated"
+    assert "gained 'out'" in check.output and "pool_param['out'] = ..." in check.hint
+    assert "pool_param.get('eps'" not in check.hint
+
+
+def test_the_references_parameter_dicts_come_back_as_given(mutant):
+    report = grade(mutant("layers2", "def layernorm_forward", "def layernorm_forward"),
+                   assignment="layers2", public_only=True)
+    for function in ("dropout_forward", "conv_forward_naive", "max_pool_forward_naive", "spatial_groupnorm_forward"):
+        assert _mutation(report, function).status == "passed", function
