@@ -39,6 +39,18 @@ SVM_COLUMN_ID = "svm_correct_scores_not_column"
 SVM_COLUMN_HINT = ("Each example's correct score must meet its own row: take it as a column, "
                    "x[np.arange(N), y][:, None] (shape (N, 1)); a (N,) array lines up with the C columns instead.")
 SVM_ONEHOT_ID = "svm_onehot_width"
+SVM_PRESENT_LABELS_ID = "svm_classes_from_present_labels"
+SVM_LABELS_MATMUL_ID = "svm_correct_scores_labels_matmul"
+SVM_LABELS_MATMUL_HINT = ("This line multiplies the labels into the scores as a matrix product: an (N, 1) column of "
+                          "labels times the (N, C) scores, whose inner sizes 1 and N do not line up (and for N = 1 it "
+                          "scales the whole row by the label). A product does not pick entries: each example's "
+                          "correct score is x[np.arange(N), y], taken as a column, x[np.arange(N), y][:, None].")
+
+# the labels made an (N, 1) column: np.transpose([y]), np.array([y]).T, y[:, None], y[:, np.newaxis], y.reshape(-1, 1)
+_LABELS_COLUMN = (r"(?:np\.transpose\(\s*\[\s*y\s*\]\s*\)|(?:np\.(?:as)?array\(\s*)?\[\s*y\s*\]\s*\)?\s*\.T\b"
+                  r"|(?<![\w.])y\s*\[\s*:\s*,\s*(?:None|np\.newaxis)\s*\]|(?<![\w.])y\.reshape\(\s*[-\w]+\s*,\s*1\s*\))")
+# ... as the left factor of a matrix product
+_LABELS_MATMUL = re.compile(rf"np\.(?:matmul|dot)\(\s*{_LABELS_COLUMN}\s*,|{_LABELS_COLUMN}\s*(?:@|\.dot\()")
 
 
 def _shapes(message: str) -> list[tuple[int, ...]]:
@@ -52,6 +64,38 @@ def _counts_down_columns(trace: str) -> bool:
     return re.search(r"\by\s*\]\s*[-+]?=.*\bsum\(.*axis\s*=\s*0", failing_line(trace)) is not None
 
 
+def _labels_multiplied_in(error, case) -> bool:
+    """Whether the student's line that raised multiplies the labels, made an (N, 1) column, into the scores
+    (np.matmul(np.transpose([y]), x)): the line shows the product, and the message its inner sizes 1 and
+    N (numpy's matmul or dot wording); a hidden case's message is withheld, then the line and N > 1 (the
+    sizes cannot line up) say it."""
+    if error.get("type") != "ValueError" or case is None or not _LABELS_MATMUL.search(failing_line(
+            error.get("traceback") or "").split("#")[0]):
+        return False
+    n = case.arrays["x"].shape[0]
+    message = error.get("message", "")
+    if not message:
+        return n > 1
+    return (f"size {n} is different from 1" in message
+            or re.search(rf"\(\s*{n}\s*,\s*1\s*\)\s*and\s*\(\s*{n}\s*,\s*\d+\s*\)\s*not aligned", message) is not None)
+
+
+def _present_labels_width(message: str, trace: str, case) -> int | None:
+    """The number of distinct labels in the batch when a broadcast of the (N, C) scores met an (N, K) array
+    with K of them (K < C): a one-hot built over np.unique(y). None when the shapes do not show it, or
+    when K is also y.max() + 1 (a one-hot of y.max() + 1 columns has that width too) and the student's
+    line does not call np.unique."""
+    n, c = case.arrays["x"].shape
+    y = np.asarray(case.extras[0])
+    present = len(np.unique(y))
+    shapes = set(_shapes(message))
+    if not (n != c and present < c and (n, present) in shapes and (n, c) in shapes):
+        return None
+    if present == int(np.max(y)) + 1 and "unique" not in failing_line(trace):
+        return None
+    return present
+
+
 def _svm_error(error, function, case):
     """A label used as a row index (x[y]): IndexError past the batch. A per-example count of shape (C,)
     (summed over axis 0) stored where (N,) is needed, the correct scores kept as an (N,) row against the
@@ -62,6 +106,8 @@ def _svm_error(error, function, case):
             f"out of bounds for axis 0 with size {case.arrays['x'].shape[0]}" in message:
         return ("A label is used as a row index (x[y] picks whole rows): each example's correct score is "
                 "x[np.arange(N), y]."), "svm_correct_score_indexing"
+    if _labels_multiplied_in(error, case):
+        return SVM_LABELS_MATMUL_HINT, SVM_LABELS_MATMUL_ID
     chosen = choose_limit(error, case.arrays["x"].shape[1]) if case is not None else None
     if chosen:
         return chosen
@@ -75,6 +121,12 @@ def _svm_error(error, function, case):
         return SVM_COUNT_AXIS_HINT, SVM_COUNT_AXIS_ID
     if n != c and (n,) in shapes and (n, c) in shapes:
         return SVM_COLUMN_HINT, SVM_COLUMN_ID
+    present = _present_labels_width(message, error.get("traceback") or "", case)
+    if present is not None:
+        return (f"The correct class's one-hot needs one column per class, C = x.shape[1] = {c}, whether or not "
+                f"the class occurs in the batch: np.eye(C)[y] (or dx[np.arange(N), y] -= count). Built over the "
+                f"labels present (np.unique(y)) it has {present} columns here, and its columns are not the "
+                f"classes 0 .. C - 1 once one is missing."), SVM_PRESENT_LABELS_ID
     width = int(np.max(case.extras[0])) + 1
     if width < c and (n, width) in shapes and (n, c) in shapes:
         return (f"The one-hot of y needs C = x.shape[1] = {c} columns even when the largest classes are absent from "
@@ -160,5 +212,10 @@ EXERCISES = [
                                              "per example (axis=1)",
                           SVM_COLUMN_ID: "svm_loss subtracts the correct scores as an (N,) row instead of an (N, 1) "
                                          "column",
-                          SVM_ONEHOT_ID: "svm_loss builds the one-hot of y with y.max() + 1 columns instead of C"}),
+                          SVM_ONEHOT_ID: "svm_loss builds the one-hot of y with y.max() + 1 columns instead of C",
+                          SVM_PRESENT_LABELS_ID: "svm_loss builds the correct class's one-hot over the labels present "
+                                                 "in the batch (np.unique(y)) instead of all C classes",
+                          SVM_LABELS_MATMUL_ID: "svm_loss takes the correct scores by multiplying the labels, as an "
+                                                "(N, 1) column, into the scores (np.matmul(np.transpose([y]), x)) "
+                                                "instead of indexing x[np.arange(N), y]"}),
 ]

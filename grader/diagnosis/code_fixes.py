@@ -31,6 +31,11 @@ IN_STEP = 60
 # range): a slip of conv and pool code that square test inputs hide, a few versions per function.
 SIZE_SWAPS = 20
 
+# Then at most this many pairs of names exchanged in a tuple unpacked from a parameter (a cache unpacked
+# in another order than the forward packed it: beta and eps in each other's place), a name the function
+# never reads paired with one it reads first.
+UNPACK_SWAPS = 21
+
 _VARIABLE, _SIZE = one_change._RANKS.index("variable"), one_change._RANKS.index("size")
 
 # What an eps added inside a square root is told (_student_edits).
@@ -155,7 +160,10 @@ def fixes(source: str, functions: list[str], file_name: str, position: int | Non
     elsewhere.sort(key=lambda item: item[0].rank)
     found = []
     swaps = [item for item in elsewhere if item[0].rank == _SIZE][:SIZE_SWAPS]
-    elsewhere = swaps + [item for item in elsewhere if item[0].rank != _SIZE]
+    unpacks = sorted((item for item in elsewhere if item[0].says.endswith(_UNPACK_SAYS)),
+                     key=lambda item: not item[0].says.startswith(_UNREAD))[:UNPACK_SWAPS]
+    elsewhere = swaps + unpacks + [item for item in elsewhere
+                                   if item[0].rank != _SIZE and not item[0].says.endswith(_UNPACK_SAYS)]
     for change, definition, _ in in_step[:IN_STEP] + elsewhere:   # a changed source is made only for those tried
         fix = _fix(change, definition, lines)
         if fix is not None:
@@ -296,11 +304,40 @@ def _student_edits(node: ast.AST, parents: list[ast.AST]):
     if _list_used_as_index(node, parents):
         yield "operation", ast.Tuple(node.elts, ast.Load()), "operation_off", f"the list{_TUPLE_SAYS}"
     yield from _parameter_edits(node, parents)
+    yield from _unpack_swaps(node, parents)
     if isinstance(node, ast.Call) and one_change._called(node) == "sqrt" and len(node.args) == 1 and parents:
         eps = _eps_name(parents[0])
         if eps is not None and not any(isinstance(n, ast.Name) and n.id == eps for n in ast.walk(node.args[0])):
             argument = ast.BinOp(node.args[0], ast.Add(), ast.Name(eps, ast.Load()))
             yield "term", ast.Call(node.func, [argument], node.keywords), "term_off", f"+ {eps}{_EPS_SAYS}"
+
+
+# What two names exchanged in an unpacking are told (_unpack_swaps), and how it starts when one of them
+# is never read (the likelier slip: a name unpacked and never used, where another one is used).
+_UNPACK_SAYS = " exchanged in the unpacking"
+_UNREAD = "unread "
+
+
+def _unpack_swaps(node: ast.AST, parents: list[ast.AST]):
+    """Two names of a tuple unpacked from a parameter (x, mean, var, beta, eps = cache) in each other's
+    place: the order the forward packed them in. Not two names the function never reads (no change)."""
+    if not (isinstance(node, ast.Tuple) and isinstance(node.ctx, ast.Store) and len(parents) == 2
+            and isinstance(parents[0], ast.FunctionDef) and isinstance(parents[1], ast.Assign)
+            and isinstance(parents[1].value, ast.Name)
+            and parents[1].value.id in {a.arg for a in parents[0].args.args}
+            and all(isinstance(item, ast.Name) for item in node.elts)):
+        return
+    read = {n.id for n in ast.walk(parents[0]) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    items = node.elts
+    for a, b in ((a, b) for a in range(len(items)) for b in range(a + 1, len(items))):
+        first, second = items[a].id, items[b].id
+        if first == second or (first not in read and second not in read):
+            continue
+        swapped = list(items)
+        swapped[a], swapped[b] = items[b], items[a]
+        unread = _UNREAD if (first in read) != (second in read) else ""
+        yield "variable", ast.Tuple(swapped, ast.Store()), "variable_off", \
+            f"{unread}{first} and {second}{_UNPACK_SAYS}"
 
 
 def _parameter_edits(node: ast.AST, parents: list[ast.AST]):

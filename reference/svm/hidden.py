@@ -147,6 +147,16 @@ def _svm_dx_margin_values(c):
     return dx / c["x"].shape[0]
 
 
+def _svm_reversed_without_hinge(c):
+    """Each wrong class's margin reversed, x[y] - x[j] + 1 (the correct score minus the wrong one), and
+    summed without the hinge max(0, .): negative margins count too."""
+    x, y = c["x"], c["y"]
+    rows = np.arange(x.shape[0])
+    margins = x[rows, y][:, None] - x + 1.0
+    margins[rows, y] = 0
+    return np.asarray(margins.sum() / x.shape[0])
+
+
 def _svm_dx_every_class(c):
     """+1 for every other class and -1 for the correct one, whether or not the margin is positive."""
     x, y = c["x"], c["y"]
@@ -173,6 +183,8 @@ SVM_IDS = {
     "svm_dx_margin_value_for_indicator": "svm_loss's dx gives a wrong class with a positive margin the margin's "
                                          "value instead of 1 (/ N)",
     "svm_correct_score_indexing": "svm_loss takes the correct scores as x[y] (whole rows by label) instead of x[np.arange(N), y]",
+    "svm_margin_reversed_without_hinge": "svm_loss's margins are reversed, x[y] - x[j] + 1 (the correct score minus "
+                                         "the wrong one), and summed without the hinge max(0, .)",
 }
 
 SVM = Hidden(
@@ -221,6 +233,10 @@ SVM = Hidden(
         Mistake("svm_dx_ignores_hinge", "dx", "A class adds to the gradient only where its margin is positive (the "
                 "hinge max(0, .) is flat elsewhere): dx[i, j] = 1 for those classes only, and dx[i, y[i]] = -(their "
                 "number), all / N.", _svm_dx_every_class),
+        Mistake("svm_margin_reversed_without_hinge", "loss", "Each wrong class's margin is x[j] - x[y] + 1, the wrong "
+                "score minus the correct one (a wrong class costs something when it scores close to or above the "
+                "correct one), and only its positive part counts: loss = sum over j != y of max(0, x[j] - x[y] + 1), "
+                "/ N. Yours is x[y] - x[j] + 1, with negative margins summed too.", _svm_reversed_without_hinge),
         Mistake("svm_dx_margin_value_for_indicator", "dx", "A positive margin x[j] - x[y] + 1 adds 1 to dx[i, j], its "
                 "derivative with respect to x[j], not its own value: dx[i, j] = 1 where the margin is positive (0 "
                 "elsewhere) and dx[i, y[i]] = -(their number), all / N.", _svm_dx_margin_values),

@@ -177,6 +177,38 @@ def test_the_changes_are_made_to_the_students_source_and_worded_in_it():
     assert code_fixes.fixes("def broken(:\n", ["broken"], "submission") == []     # a file that does not parse
 
 
+def test_a_cache_unpacked_in_another_order_is_fixed_by_exchanging_two_names(mutant):
+    # x_hat and inv_std in each other's place: no one change of the reference, and not inputs of one shape
+    unpacked = "    x_hat, inv_std, gamma = cache\n    dx = _normalise_backward(dout * gamma, x_hat, inv_std, 0)"
+    report = grade(mutant("layers2", unpacked, unpacked.replace("x_hat, inv_std, gamma", "inv_std, x_hat, gamma")), seed=1)
+    failed = _failed(report, "batchnorm_backward_alt")
+    assert failed and all(t.mistake == "dx_variable_off" for t in failed)
+    assert "`(inv_std, x_hat, gamma)` changed to `(x_hat, inv_std, gamma)` in the line `inv_std, x_hat, gamma = " \
+           "cache`" in failed[0].hint and "the cache's order" in failed[0].hint
+
+
+def test_names_are_exchanged_only_in_a_tuple_unpacked_from_a_parameter_and_unread_ones_first():
+    source = textwrap.dedent("""
+        import numpy as np
+
+        def backward(dout, cache):
+            x, beta, gamma, eps, unused = cache
+            a, b = np.ones(2), np.zeros(2)
+            return dout * gamma / np.sqrt(x + eps) + a * b
+    """)
+    fixes = code_fixes.fixes(source, ["backward"], "submission")
+    unpacked = [f for f in fixes if f.line == "x, beta, gamma, eps, unused = cache" and f.before.startswith("(")]
+    # a pair of names never read changes nothing: beta and unused are not exchanged
+    assert "(x, unused, gamma, eps, beta)" not in {f.after for f in unpacked}
+    assert len(unpacked) == 9 and all(f.kind == "variable_off" for f in unpacked)
+    # a name never read and one read come first (beta for eps), then two read ones (x and gamma)
+    assert unpacked[0].after == "(beta, x, gamma, eps, unused)"
+    assert [f.after for f in unpacked[-3:]] == ["(gamma, beta, x, eps, unused)", "(eps, beta, gamma, x, unused)",
+                                                "(x, beta, eps, gamma, unused)"]
+    # a tuple unpacked from a value the function computed is not a cache read in another order
+    assert not [f for f in fixes if f.line.startswith("a, b =") and f.after and f.after.startswith("(b, a)")]
+
+
 def test_one_change_and_code_fixes_share_their_edits():
     # The same slips, made to a reference (one_change) or to a student's function (code_fixes).
     definition = code_fixes._parsed("def f(a, b):\n    return a.sum(axis=0) * b\n")["f"]

@@ -1,7 +1,8 @@
 """Readings of layers2's exceptions that name a mistake from the student's own line (conv windows
 sliced square, max pooling's dx indexed by the window's size), each only where the line shows it;
 and rnn_layers' stability on saturating pre-activations: a tanh or sigmoid written with exp that
-overflows to NaN is named, one whose overflow stays finite (1 / (1 + exp(-z))) keeps full marks."""
+overflows to NaN is named, one whose overflow stays finite (1 / (1 + exp(-z))) keeps full marks; svm's
+correct scores taken by a matrix product of the labels, and its one-hot built over the labels present."""
 from __future__ import annotations
 
 import dataclasses
@@ -62,6 +63,52 @@ def test_dx_indexed_by_the_window_size_is_named_only_where_the_stride_differs():
     by_stride = _error("IndexError", "dx[i, j, k * stride + row, n * stride + col] += dout[i, j, k, n]",
                        "max_pool_backward_naive")
     assert _read(exercise, by_stride, "max_pool_backward_naive", overlapping) is None
+
+
+def _svm_case(n: int, c: int, y):
+    case, exercise = _case("svm", x=np.zeros((n, c)))
+    return dataclasses.replace(case, extras=(np.asarray(y),)), exercise
+
+
+def test_labels_multiplied_into_the_scores_are_named_from_the_line_and_the_inner_sizes():
+    case, exercise = _svm_case(5, 4, [0, 1, 2, 3, 1])
+    line = "correct = np.matmul(np.transpose([y]), x)"
+    matmul = ("matmul: Input operand 1 has a mismatch in its core dimension 0, with gufunc signature "
+              "(n?,k),(k,m?)->(n?,m?) (size 5 is different from 1)")
+    assert _read(exercise, _error("ValueError", line, "svm_loss", matmul), "svm_loss", case) == \
+        "svm_correct_scores_labels_matmul"
+    dot = "shapes (5,1) and (5,4) not aligned: 1 (dim 1) != 5 (dim 0)"
+    assert _read(exercise, _error("ValueError", "correct = y[:, None].dot(x)", "svm_loss", dot), "svm_loss", case) \
+        == "svm_correct_scores_labels_matmul"
+    # a hidden case withholds the message: the line and N > 1 say it
+    assert _read(exercise, _error("ValueError", line, "svm_loss"), "svm_loss", case) == \
+        "svm_correct_scores_labels_matmul"
+    one, _ = _svm_case(1, 4, [2])
+    assert _read(exercise, _error("ValueError", line, "svm_loss"), "svm_loss", one) is None
+    # a product of the scores with a one-hot of the labels is not the labels multiplied in
+    onehot = _error("ValueError", "correct = np.dot(x, np.eye(3)[y].T)", "svm_loss",
+                    "shapes (5,4) and (3,5) not aligned: 4 (dim 1) != 3 (dim 0)")
+    assert _read(exercise, onehot, "svm_loss", case) != "svm_correct_scores_labels_matmul"
+    # the same line raising with other sizes in its message: not this product's mismatch
+    other = _error("ValueError", line, "svm_loss", matmul.replace("size 5", "size 7"))
+    assert _read(exercise, other, "svm_loss", case) != "svm_correct_scores_labels_matmul"
+
+
+def test_a_one_hot_over_the_labels_present_is_told_from_one_of_max_label_columns():
+    line = "dx = D1 - onehot * ind[:, None]"
+    message = "operands could not be broadcast together with shapes (5,4) (5,2)"
+    error = _error("ValueError", line, "svm_loss", message)
+    # two distinct labels, the largest 3: two columns are the labels present, not y.max() + 1
+    present, exercise = _svm_case(5, 4, [1, 3, 3, 1, 1])
+    assert _read(exercise, error, "svm_loss", present) == "svm_classes_from_present_labels"
+    # labels 0 and 1: np.unique(y) and np.eye(y.max() + 1) both have two columns; the line must say which
+    both, _ = _svm_case(5, 4, [0, 1, 1, 0, 1])
+    assert _read(exercise, error, "svm_loss", both) == "svm_onehot_width"
+    said = _error("ValueError", "dx = D1 - (y[:, None] == np.unique(y)) * ind[:, None]", "svm_loss", message)
+    assert _read(exercise, said, "svm_loss", both) == "svm_classes_from_present_labels"
+    # three distinct labels: a width of 2 is neither
+    neither, _ = _svm_case(5, 4, [0, 1, 3, 0, 1])
+    assert _read(exercise, error, "svm_loss", neither) not in ("svm_classes_from_present_labels", "svm_onehot_width")
 
 
 def _with_sigmoid(body: str, tmp_path: Path) -> Path:

@@ -374,6 +374,20 @@ def test_an_svm_dx_given_the_margins_values_for_its_indicator_is_named(mutant, f
     assert flagged and "svm_dx_margin_value_for_indicator" not in {t.mistake for t in flagged}
 
 
+def test_svm_margins_reversed_and_summed_without_the_hinge_are_named(mutant, failing):
+    # Round 24: the correct score minus the wrong one, + 1, every margin summed, negative ones too.
+    margins = "    margins = np.maximum(0.0, x - x[rows, y][:, None] + 1.0)\n"
+    report = grade(mutant("svm", margins, "    margins = x[rows, y][:, None] - x + 1.0\n"), assignment="svm")
+    named = [t for t in failing(report, "svm_loss") if t.mistake == "svm_margin_reversed_without_hinge"]
+    assert named and named[0].check == "loss" and "max(0, x[j] - x[y] + 1)" in named[0].hint
+    assert "svm_margin_reversed_without_hinge" in MISTAKES
+    # Reversed but clipped by the hinge: another loss, not this mistake.
+    clipped = grade(mutant("svm", margins, "    margins = np.maximum(0.0, x[rows, y][:, None] - x + 1.0)\n"),
+                    assignment="svm")
+    flagged = failing(clipped, "svm_loss")
+    assert flagged and "svm_margin_reversed_without_hinge" not in {t.mistake for t in flagged}
+
+
 def test_an_svm_loss_that_drops_a_wrong_class_tied_with_the_correct_one_is_named(mutant, failing):
     # Round 22: the correct classes removed as the differences x - x[y] equal to 0, a tied wrong class with them.
     tied = "    loss = margins[x != x[rows, y][:, None]].sum() / n"
