@@ -270,6 +270,14 @@ def _conv_param(config: dict) -> dict:
     return {key: config[key] for key in keys}
 
 
+def _conv_sizes(case, stride: int | None = None, pad: int | None = None) -> tuple[int, int]:
+    """(H', W') of the case's convolution, or of one with another stride or pad."""
+    stride = case["conv_param"]["stride"] if stride is None else stride
+    pad = case["conv_param"]["pad"] if pad is None else pad
+    (h, w), (hh, ww) = case["x"].shape[2:], case["w"].shape[2:]
+    return 1 + (h + 2 * pad - hh) // stride, 1 + (w + 2 * pad - ww) // stride
+
+
 def _conv_output_shape(out_shape, expected, hint, kind, case):
     """Spatial sizes that a stride of 1, or no padding, would have given."""
     if case is None or len(out_shape) != 4 or out_shape[:2] != expected[:2]:
@@ -279,7 +287,7 @@ def _conv_output_shape(out_shape, expected, hint, kind, case):
     h, w = case["x"].shape[2:]
 
     def sizes(s, p):
-        return (1 + (h + 2 * p - hh) // s, 1 + (w + 2 * p - ww) // s)
+        return _conv_sizes(case, s, p)
     if list(case["conv_param"])[:2] == ["pad", "stride"] and 0 < pad != stride \
             and tuple(out_shape[2:]) == sizes(pad, stride):
         return ("Your output has the size of the convolution with the stride and the pad exchanged, and this "
@@ -296,7 +304,7 @@ def _conv_output_shape(out_shape, expected, hint, kind, case):
     if tuple(out_shape[2:]) in {sizes(stride, p) for p in range(0, 4) if p != pad}:
         return ("Your output has the size another padding would give: use conv_param['pad'] (it can be 0), "
                 "never a number written in the code."), kind, "conv_pad_hardcoded"
-    h_out, w_out = sizes(stride, pad)
+    h_out, w_out = _conv_sizes(case)
     if h_out != w_out and tuple(out_shape[2:]) == (w_out, h_out):
         # the sizes alone: whether the names were exchanged or the values transposed, H' and W' are
         return (f"out is {tuple(out_shape)} but must be {tuple(expected)}: its height and width are exchanged. out has "
@@ -762,7 +770,7 @@ def _conv_window_cut(error, function, case):
     kernel = case["w"].shape[1:]
     stride, pad = case["conv_param"]["stride"], case["conv_param"]["pad"]
     (h, w), (hh, ww) = case["x"].shape[2:], kernel[1:]
-    h_out, w_out = 1 + (h + 2 * pad - hh) // stride, 1 + (w + 2 * pad - ww) // stride
+    h_out, w_out = _conv_sizes(case)
     # windows of the padded x on a W' x H' grid (H and W exchanged): cut where they run past its end
     exchanged = _cut_windows(w_out, h_out, h + 2 * pad, w + 2 * pad, hh, ww, stride) if h_out != w_out else set()
     for found in re.findall(r"\(([\d,]+)\)", message):
@@ -843,10 +851,7 @@ def _conv_output_square(error, function, case):
     message = error.get("message", "")
     if case is None or function != case.exercise.forward or error.get("type") != "IndexError":
         return None
-    stride, pad = case["conv_param"]["stride"], case["conv_param"]["pad"]
-    _, _, hh, ww = case["w"].shape
-    h_out = 1 + (case["x"].shape[2] + 2 * pad - hh) // stride
-    w_out = 1 + (case["x"].shape[3] + 2 * pad - ww) // stride
+    h_out, w_out = _conv_sizes(case)
     if (w_out > h_out and f"out of bounds for axis 3 with size {h_out}" in message) or \
             (h_out > w_out and f"out of bounds for axis 2 with size {w_out}" in message):
         return ("Your output is square, but H' and W' differ here: H' = 1 + (H + 2 * pad - HH) // stride and "
