@@ -81,7 +81,7 @@ def check_forward(ctx: Context, cases: list[Case]) -> Finding:
     def check_case(case: Case) -> Finding:
         exercise = case.exercise
         [outcome] = ctx.run(ctx.once(_forward_returning_args, case))
-        finding = outcome_finding(outcome, exercise.forward, exercise=exercise)
+        finding = outcome_finding(outcome, exercise.forward, case)
         if finding:
             return finding
         # Every input but a state's parameter dict, which the forward is meant to write into.

@@ -144,3 +144,13 @@ def test_tanh_written_with_exp_is_named(tmp_path):
     failing = {(t.function, t.check): t.mistake for t in report.tests if t.status != "passed"}
     assert failing[("rnn_step_forward", "stability")] == "tanh_overflow"
     assert not any(function.startswith("lstm") for function, _ in failing)
+
+
+def test_every_check_a_raising_svm_stops_reads_the_exception_with_its_case(mutant):
+    # The "no input mutation" check used to read the exception without its case, and so gave the
+    # generic hint where the forward check named the mistake (round 24, g2).
+    path = mutant("svm", "x[rows, y][:, None]", "np.matmul(np.transpose([y]), x)")
+    report = grade(path, assignment="svm", public_only=True)
+    raised = [t for t in report.tests if t.function == "svm_loss" and t.status == "error"]
+    assert {t.check for t in raised} >= {"loss", "no input mutation"}
+    assert {t.mistake for t in raised} == {"svm_correct_scores_labels_matmul"}
