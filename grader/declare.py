@@ -27,6 +27,7 @@ from .exercises.base import (
     Rejection,
     Stability,
     State,
+    constant_at,
     either,
 )
 from .exercises.kinds import Kind, KindRun, KindTest
@@ -37,5 +38,5 @@ from .results import PASS, Finding, Status
 
 __all__ = ["allclose", "Case", "ChainRule", "Convention", "Exercise", "Extreme", "Finding", "GraphHidden", "Hidden",
            "Kind", "KindRun", "KindTest", "Mistake", "NodeMistake", "PASS", "Path", "Rejection", "Stability", "StagedGraph",
-           "State", "Status", "broadcast_axes", "choose_limit", "code_lines", "either", "failing_line", "fmt",
+           "State", "Status", "broadcast_axes", "choose_limit", "code_lines", "constant_at", "either", "failing_line", "fmt",
            "sum_to", "value_mistake"]

@@ -19,7 +19,7 @@ import re
 
 import numpy as np
 
-from grader.declare import PASS, Convention, Exercise, Extreme, Finding, Stability, Status, either
+from grader.declare import PASS, Convention, Exercise, Extreme, Finding, Stability, Status, constant_at, either
 from grader.declare import failing_line as line_that_raised
 
 # --- what every layer's exceptions may mean --------------------------------------------------------
@@ -105,23 +105,13 @@ _ONE_STATISTIC = {
 }
 
 
-def _constant(what: str):
-    """An extreme: one `what` all 1.5, so that its variance is 0 and only eps keeps 1 / sqrt(var + eps)
-    finite."""
-    def plant(case) -> dict[str, np.ndarray]:
-        arrays = {k: v.copy() for k, v in case.arrays.items()}
-        arrays["x"][_ONE_STATISTIC[what](case)] = 1.5
-        return arrays
-    return plant
-
-
 def _zero_variance(what: str) -> Stability:
     """NaN or inf where one `what` is constant. Not always eps left out of a root: a student's layernorm
     backward divided by sum((x - mean) * dout), which is 0 there too (a real file round 19 read), so the
     hint names the common cause as one of two."""
     article = "An" if what[0] in "aeiou" else "A"
     return Stability(
-        (Extreme(_constant(what), f" with a constant {what}"),),
+        (Extreme(constant_at(_ONE_STATISTIC[what]), f" with a constant {what}"),),
         f"{article} {what} can have zero variance (all its values equal), and there your code divides by something "
         "that is 0: most often np.sqrt(var) without eps (use the forward's np.sqrt(var + eps) in every step, forward "
         "and backward), otherwise a sum or difference of x - mean, which vanishes when every value is equal.",

@@ -47,6 +47,17 @@ class Extreme:
         return self.hint is not None and (not self.only_if_not_finite or "NaN or inf" in finding.output)
 
 
+def constant_at(where: Callable[["Case"], object], value: float = 1.5) -> Callable[["Case"], dict[str, np.ndarray]]:
+    """An Extreme's plant: the case's arrays with x[where(case)] all `value`, so that the values a
+    normalisation takes statistics over there have zero variance and only eps keeps 1 / sqrt(var + eps)
+    finite (a feature, an example, a channel, a group, as `where` indexes)."""
+    def plant(case: "Case") -> dict[str, np.ndarray]:
+        arrays = {k: v.copy() for k, v in case.arrays.items()}
+        arrays["x"][where(case)] = value
+        return arrays
+    return plant
+
+
 @dataclass(frozen=True)
 class Stability:
     """The stability check: large or degenerate inputs must give finite, correct results.
