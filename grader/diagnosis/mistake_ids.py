@@ -106,6 +106,9 @@ NAMED = {
     "backward_too_slow": "the gradient does not finish a large case that code written by hand finishes in milliseconds: it "
                          "does work for every input element (a numerical gradient through a copy of the forward, or "
                          "a Python loop over every element)",
+    "backward_inexact": "an elementwise gradient is right only to the accuracy of finite differences (a relative error "
+                        "above 1e-12, where a derivative written as a formula is exact to rounding, about 1e-16): it "
+                        "is computed numerically, not by hand",
     # dtypes
     "float32": "the function returned float32 instead of float64",
     "integer_result": "the function returned an integer or boolean array (a mask without dout, an int array)",

@@ -163,11 +163,16 @@ class Hidden:
     check runs them last wherever hidden checks run (`grade validate` times the reference on them).
     Shape them so that an honest backward that is quadratic in a normalised axis still finishes (a
     student's explicit per-feature Jacobian, N x N x D for batchnorm: a short batch of many
-    features), while central differences, quadratic in every input element, cannot; `mistakes` and `chain_rule` name wrong answers, with the ids they give
+    features), while central differences, quadratic in every input element, cannot. `exact` is for an
+    elementwise function (a diagonal Jacobian), whose central differences perturb every element at once
+    in two forward calls, so that no work bound sees them: its float64 gradients must match the
+    reference to rounding (grader.checks.gradients.EXACT_RTOL), which a formula does and finite
+    differences cannot. `mistakes` and `chain_rule` name wrong answers, with the ids they give
     described in `mistake_ids` ({id: meaning}, for the dashboard's catalogue)."""
     configs: Callable[[np.random.Generator], dict]
     edges: tuple[dict, ...] = ()
     work: tuple[dict, ...] = ()
+    exact: bool = False
     mistakes: tuple[Mistake, ...] = ()
     chain_rule: dict[str, ChainRule] = field(default_factory=dict)
     mistake_ids: dict[str, str] = field(default_factory=dict)

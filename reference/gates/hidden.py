@@ -109,19 +109,20 @@ POW_IDS = {
 # Work-bound cases (Hidden.work) where central differences through a copy of the forward cannot
 # finish in time: not for add, mul, max and sum, whose forwards are so cheap that the case would need
 # 100,000 elements or more (and vectorised central differences of any elementwise gate cost two
-# forward calls whatever the size: no work bound tells them from a backward by hand).
+# forward calls whatever the size: no work bound tells them from a backward by hand; `exact` asks
+# every elementwise gate's gradient to match to rounding, which finite differences cannot).
 HIDDEN = {
-    "add": Hidden(_same_shapes, edges=({"a": [4, 1, 3], "b": [2, 1]}, {"a": [1], "b": [3, 2]},
+    "add": Hidden(_same_shapes, exact=True, edges=({"a": [4, 1, 3], "b": [2, 1]}, {"a": [1], "b": [3, 2]},
                                        {"a": [3, 2], "b": [], "python_floats": ["b"]})),
-    "mul": Hidden(_same_shapes, edges=({"a": [4, 1, 3], "b": [2, 1]}, {"a": [2, 3], "b": [1]},
+    "mul": Hidden(_same_shapes, exact=True, edges=({"a": [4, 1, 3], "b": [2, 1]}, {"a": [2, 3], "b": [1]},
                                        {"a": [], "b": [2, 3], "python_floats": ["a"]}), mistakes=MUL_MISTAKES,
                   mistake_ids=MUL_IDS),
-    "max": Hidden(_same_shapes, edges=({"a": [4, 1, 3], "b": [2, 1]}, {"a": [1, 1], "b": [3]},
+    "max": Hidden(_same_shapes, exact=True, edges=({"a": [4, 1, 3], "b": [2, 1]}, {"a": [1, 1], "b": [3]},
                                        {"a": [3, 2], "b": [], "python_floats": ["b"]})),
-    "pow": Hidden(_same_shapes, work=({"a": [150, 100], "b": [150, 100]},), edges=({"a": [4, 1, 3], "b": [2, 1]}, {"a": [3, 2], "b": []},
+    "pow": Hidden(_same_shapes, exact=True, work=({"a": [150, 100], "b": [150, 100]},), edges=({"a": [4, 1, 3], "b": [2, 1]}, {"a": [3, 2], "b": []},
                                        {"a": [3, 2], "b": [], "python_floats": ["b"]}), mistakes=POW_MISTAKES,
                   mistake_ids=POW_IDS),
-    "exp": Hidden(_any_shape, work=({"x": [200, 150]},), edges=({"x": [1, 1, 1]}, {"x": [2, 1, 3]}), mistakes=EXP_MISTAKES, mistake_ids=EXP_IDS),
+    "exp": Hidden(_any_shape, exact=True, work=({"x": [200, 150]},), edges=({"x": [1, 1, 1]}, {"x": [2, 1, 3]}), mistakes=EXP_MISTAKES, mistake_ids=EXP_IDS),
     "sum": Hidden(_sum_config, edges=({"x": [2, 3, 4, 5], "axis": [1, -1], "keepdims": False},
                                       {"x": [3, 1, 4], "axis": 1, "keepdims": False}), mistakes=SUM_MISTAKES,
                   mistake_ids=SUM_IDS),
