@@ -1080,7 +1080,9 @@ MAX_POOL = Hidden(
         Mistake("pool_window_size_is_stride", "out", "A window is pool_height x pool_width, whatever the stride: "
                 "x[:, :, i * stride:i * stride + pool_height, j * stride:j * stride + pool_width]. Yours is stride x "
                 "stride.", _pool_stride_sized_windows,
-                when=_computable(_pool_stride_sized_windows, lambda c: _pool_size(c) != (_stride(c),) * 2)),
+                # not where the stride is one of the pool's sizes: there stride x stride windows are also
+                # pool_height x pool_height (or pool_width x pool_width) ones, a pool taken as square (round 25)
+                when=_computable(_pool_stride_sized_windows, lambda c: _stride(c) not in _pool_size(c))),
         Mistake("pool_loops_over_window", "out", "Loop over the output's positions, range(H') and range(W') with "
                 "H' = 1 + (H - pool_height) // stride; range(pool_height) and range(pool_width) fill only part of "
                 "out.", _pool_loops_over_window, when=_computable(_pool_loops_over_window)),
