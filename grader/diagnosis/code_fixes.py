@@ -605,7 +605,9 @@ def _fix(change: one_change.Change, definition: ast.FunctionDef, lines: list[str
     else:
         before, after = _shortened(_text(node), _text(replacement))
     rank = one_change._RANKS[change.rank]
-    said = next((suffix for suffix in _OWN_ADVICE if change.says.endswith(suffix)), None)
+    # the same edit made everywhere it can be (one_change.changes_in) is the same slip: its own advice too
+    says = change.says.removesuffix(one_change.EVERYWHERE_SAYS)
+    said = next((suffix for suffix in _OWN_ADVICE if says.endswith(suffix)), None)
     advice, undoes = _OWN_ADVICE[said] if said else (one_change.ADVICE[rank], None)
     if isinstance(node, ast.AugAssign) and isinstance(replacement, ast.Assign):
         advice = ADDS_ADVICE        # their code adds where it should set: not "+=, not ="
