@@ -317,7 +317,8 @@ def _student_edits(node: ast.AST, parents: list[ast.AST]):
     two extents exchanged (r:r + ww, c:c + hh), a reshape left out (a mask from x flattened, a bias made
     a column), a list of index sequences made a tuple. And a number written where a parameter belongs
     (round 22: np.pad(x, (1, 1)) where pad = conv_param['pad'] belongs), and two names exchanged in a
-    tuple unpacked from a parameter (round 24: a cache unpacked in another order than it was packed)."""
+    tuple unpacked from a parameter (round 24: a cache unpacked in another order than it was packed), and a
+    parameter dict's key read for its counterpart (round 25: pool_width = pool_param['pool_height'])."""
     if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and parents \
             and not one_change._assigned_into(node, parents):
         for other in sorted(_counterparts(parents[0]).get(node.id, ())):
