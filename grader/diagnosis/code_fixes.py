@@ -23,7 +23,7 @@ from .mistake_ids import value_mistake
 # The changed versions tried per diagnosis, the commonest slips first: each is a run of the
 # student's code in the sandbox (their forward, then the changed function), so fewer than
 # one_change's reference edits, which run in the grading process.
-MAX_TRIED = 120
+MAX_TRIED = 136     # 120, and room for round 25's pairs of sizes exchanged (PAIR_SWAPS)
 # Of those, at most this many in the statements that compute the wrong result itself (tried first): a
 # long formula has dozens of one-variable swaps, and the slip may be a step before it (a root without eps).
 IN_STEP = 60
