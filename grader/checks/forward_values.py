@@ -66,8 +66,14 @@ def compare_output(case: Case, out: np.ndarray, expected: np.ndarray, oracle, wh
             mistake = None
             if exercise.output_shape is not None:   # the exercise's own reading of this shape
                 hint, kind, mistake = exercise.output_shape(out.shape, expected.shape, hint, kind, case)
+            mistake = mistake or value_mistake(what, kind)
+            if own_fix is not None and mistake == value_mistake(what, "wrong_shape"):
+                # no more specific cause known: a fix of the student's own code, where one is proven
+                changed = own_fix(*((outs, exercise.output_names.index(what)) if outs else ((out,), 0)))
+                if changed is not None:
+                    hint, mistake = changed
             return Finding(Status.FAILED, f"{what} has shape {fmt(out.shape)}, expected {fmt(expected.shape)}",
-                           hint, mistake or value_mistake(what, kind))
+                           hint, mistake)
     if allclose(out, expected) or (exercise.accepts is not None and exercise.accepts(case, what, out)):
         return PASS
     finding = explain_mismatch(what, out, expected, batch_size=case.batch_size,

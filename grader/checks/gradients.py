@@ -124,7 +124,11 @@ def check_case(ctx: Context, case: Case) -> Finding:
     expected_outs = expected_outputs(ctx.oracle, case)
     forward_ok = all(out.size == right.size and allclose(out.reshape(right.shape), right)
                      for out, right in zip(student_outs, expected_outs))
-    _check_shapes(case, grads, expected if forward_ok else None)
+    try:
+        _check_shapes(case, grads, expected if forward_ok else None)
+    except Failed as failed:
+        raise Failed(_shape_fixed(ctx, case, failed.finding, grads, student_outs) if forward_ok else failed.finding) \
+            from None
 
     matches = [allclose(g, e, rtol=max(GRADIENT_RTOL, rtol_for(g))) for g, e in zip(grads, expected)]
     if all(matches):
@@ -249,6 +253,25 @@ def _check_shapes(case: Case, grads: tuple[np.ndarray, ...], expected: tuple | N
     # A kind that is no value kind is the exercise's own mistake id (its gradient_shape names the cause).
     raise Failed(Finding(Status.FAILED, gradient_shape_message(grad_name, g.shape, name, x.shape), hint,
                          value_mistake(grad_name, kind) or kind, wrong_gradients=tuple(w[4] for w in wrong)))
+
+
+def _shape_fixed(ctx: Context, case: Case, finding: Finding, grads: tuple, student_outs: tuple) -> Finding:
+    """A wrong-shaped gradient with no more specific cause known (<value>_wrong_shape), its hint a fix
+    of the student's own code proven to make it right (checks.code_fixes), where one is found: round
+    25's crop dx[:, :, 1:H - pad, 1:W - pad] with 1 where pad belongs."""
+    exercise = case.exercise
+    names = exercise.gradient_names()
+    grad_name = finding.wrong_gradients[0] if finding.wrong_gradients else None
+    if grad_name not in names or finding.mistake != value_mistake(grad_name, "wrong_shape"):
+        return finding
+    index = names.index(grad_name)
+    results, position = ((*student_outs, *grads), 1) if exercise.is_loss else (grads, index)
+
+    def again():
+        found = results_again(ctx, case)
+        return found and (found[0], (*found[1], *found[2]) if exercise.is_loss else found[2])
+    fixed = code_fixes.explain(ctx, case, grad_name, results, position, backward=True, again=again)
+    return finding if fixed is None else dataclasses.replace(finding, hint=fixed[0], mistake=fixed[1])
 
 
 def _mismatch(ctx: Context, case: Case, index: int, everything: tuple, expected: np.ndarray,

@@ -23,7 +23,7 @@ from .mistake_ids import value_mistake
 # The changed versions tried per diagnosis, the commonest slips first: each is a run of the
 # student's code in the sandbox (their forward, then the changed function), so fewer than
 # one_change's reference edits, which run in the grading process.
-MAX_TRIED = 120
+MAX_TRIED = 136     # 120, and room for round 25's pairs of sizes exchanged (PAIR_SWAPS)
 # Of those, at most this many in the statements that compute the wrong result itself (tried first): a
 # long formula has dozens of one-variable swaps, and the slip may be a step before it (a root without eps).
 IN_STEP = 60
@@ -36,6 +36,11 @@ SIZE_SWAPS = 20
 # never reads paired with one it reads first.
 UNPACK_SWAPS = 21
 
+# Then at most this many pairs of counterpart sizes exchanged, one place each, at two places written alike
+# (range(H_out) and range(W_out); v * stride + pool_height and h * stride + pool_width): round 25's
+# exchanged loop bounds and window extents, which square test inputs hide too.
+PAIR_SWAPS = 16
+
 _VARIABLE, _SIZE = one_change._RANKS.index("variable"), one_change._RANKS.index("size")
 
 # What an eps added inside a square root is told (_student_edits).
@@ -45,6 +50,9 @@ EPS_ADVICE = ("eps keeps the square root away from zero: every step, forward and
 
 # What a size swapped in a flat index's row and column both is told (_unravel_swaps).
 _UNRAVEL_SAYS = ", in the row and the column of one flat index"
+
+# What two counterpart sizes exchanged at two places are told (_pair_swaps).
+_PAIR_SAYS = " exchanged, one place each"
 
 # What a list of index sequences made a tuple is told (_student_edits).
 _TUPLE_SAYS = " made a tuple"
@@ -95,6 +103,8 @@ class Fix:
     # the student's lines, when the change is made at a few places, not everywhere (a flat index's
     # row k // S and column k % S both given the counterpart of S)
     sites: tuple[str, ...] = ()
+    # `before` and `after` exchanged with each other at the `sites` (two loops' bounds), not one made the other
+    exchanged: bool = False
 
     def mistake(self, what: str, *, in_backward: bool = False) -> str:
         """The id of the mistake this fix undoes in a wrong `what`; `in_backward`: the changed function
@@ -108,6 +118,10 @@ class Fix:
         runs and gives the right `what`)."""
         if self.after is None:
             change = f"without the line `{self.line}` in {self.function}"
+        elif self.sites and self.exchanged:
+            lines = " and ".join(f"`{site}`" for site in self.sites)
+            where = "the lines" if len(self.sites) > 1 else "the line"
+            change = f"with `{self.before}` and `{self.after}` exchanged in {where} {lines} of {self.function}"
         elif self.sites:
             lines = " and ".join(f"`{site}`" for site in self.sites)
             change = f"with `{self.before}` changed to `{self.after}` in the lines {lines} of {self.function}"
@@ -145,7 +159,7 @@ def fixes(source: str, functions: list[str], file_name: str, position: int | Non
         line_order = _raising_lines(definition, raised_at)
         sizes = one_change._size_names(definition)
         for change in (*one_change.changes_in(definition, file_name, extra=_student_edits),
-                       *_unravel_swaps(definition, file_name)):
+                       *_unravel_swaps(definition, file_name), *_pair_swaps(definition, file_name)):
             node = _node_at(definition, list(change.edits[0][0]))
             if change.rank == _VARIABLE and isinstance(node, ast.Name) and node.id in sizes:
                 continue        # a size swapped for an array is no slip: sizes are swapped among themselves
@@ -159,11 +173,12 @@ def fixes(source: str, functions: list[str], file_name: str, position: int | Non
     in_step.sort(key=lambda item: (bool(raised_at) and item[0].rank != _SIZE, item[2], item[0].rank))
     elsewhere.sort(key=lambda item: item[0].rank)
     found = []
-    swaps = [item for item in elsewhere if item[0].rank == _SIZE][:SIZE_SWAPS]
+    pairs = [item for item in elsewhere if item[0].says.endswith(_PAIR_SAYS)][:PAIR_SWAPS]
+    swaps = [item for item in elsewhere if item[0].rank == _SIZE and not item[0].says.endswith(_PAIR_SAYS)][:SIZE_SWAPS]
     unpacks = sorted((item for item in elsewhere if item[0].says.endswith(_UNPACK_SAYS)),
                      key=lambda item: not item[0].says.startswith(_UNREAD))[:UNPACK_SWAPS]
-    elsewhere = swaps + unpacks + [item for item in elsewhere
-                                   if item[0].rank != _SIZE and not item[0].says.endswith(_UNPACK_SAYS)]
+    elsewhere = swaps + pairs + unpacks + [item for item in elsewhere
+                                           if item[0].rank != _SIZE and not item[0].says.endswith(_UNPACK_SAYS)]
     for change, definition, _ in in_step[:IN_STEP] + elsewhere:   # a changed source is made only for those tried
         fix = _fix(change, definition, lines)
         if fix is not None:
@@ -196,6 +211,47 @@ def _unravel_swaps(definition: ast.FunctionDef, file_name: str) -> list[one_chan
                 definition.name, _SIZE, "variable_off", f"{other} used where {size} belongs{_UNRAVEL_SAYS}",
                 None, file_name, definition, tuple((path, ast.Name(other, ast.Load())) for path in sorted(paths))))
     return changes
+
+
+def _pair_swaps(definition: ast.FunctionDef, file_name: str) -> list[one_change.Change]:
+    """Two counterpart sizes exchanged, one place each, where the two places are written alike but for
+    the names (range(H_out) and range(W_out) bounding two loops; v2 = v * stride + pool_height and
+    h2 = h * stride + pool_width): a student who gave the rows' loop the columns' bound and the other way
+    round, or each window extent the other's size, has both places wrong, where a swap at one place
+    leaves the other wrong and a swap everywhere changes what was right. Sizes first (H_out, pool_height),
+    then loop counters (i, j); within those, source order."""
+    counterparts = _counterparts(definition)
+    sites: dict[str, list[tuple[tuple, str]]] = {}
+    for path, node, parents in one_change._walk(definition):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in counterparts \
+                and parents and not one_change._assigned_into(node, parents):
+            sites.setdefault(node.id, []).append((tuple(path), _written_alike(node, parents[-1])))
+    counters = {n.id for loop in ast.walk(definition) if isinstance(loop, ast.For) for n in ast.walk(loop.target)
+                if isinstance(n, ast.Name)}
+    changes = []
+    for a in sorted(sites, key=lambda name: (name in counters, name)):
+        for b in sorted(counterparts[a]):
+            if b not in sites or (b in counters, b) < (a in counters, a):
+                continue        # each pair once, from its first name
+            for path_a, context_a in sites[a]:
+                for path_b, context_b in sites[b]:
+                    if context_a == context_b:
+                        changes.append(one_change.Change(
+                            definition.name, _SIZE, "variable_off", f"{a} and {b}{_PAIR_SAYS}", None, file_name,
+                            definition, ((path_a, ast.Name(b, ast.Load())), (path_b, ast.Name(a, ast.Load())))))
+    return changes
+
+
+def _written_alike(node: ast.Name, parent: ast.AST) -> str:
+    """The expression `node` is in, its other names made one placeholder and `node` another (a called
+    function's name kept): two places are written alike when these are equal (range(H_out) and
+    range(W_out); v * stride + pool_height and h * stride + pool_width)."""
+    called = {id(n.func) for n in ast.walk(parent) if isinstance(n, ast.Call)}
+    marked = copy.deepcopy(parent)
+    for child, original in zip(ast.walk(marked), ast.walk(parent)):
+        if isinstance(child, ast.Name) and id(original) not in called:
+            child.id = "\0" if original is node else "_"
+    return ast.dump(marked)
 
 
 def _raising_lines(definition: ast.FunctionDef, raised_at: tuple[int, ...]) -> dict[int, int]:
@@ -261,7 +317,8 @@ def _student_edits(node: ast.AST, parents: list[ast.AST]):
     two extents exchanged (r:r + ww, c:c + hh), a reshape left out (a mask from x flattened, a bias made
     a column), a list of index sequences made a tuple. And a number written where a parameter belongs
     (round 22: np.pad(x, (1, 1)) where pad = conv_param['pad'] belongs), and two names exchanged in a
-    tuple unpacked from a parameter (round 24: a cache unpacked in another order than it was packed)."""
+    tuple unpacked from a parameter (round 24: a cache unpacked in another order than it was packed), and a
+    parameter dict's key read for its counterpart (round 25: pool_width = pool_param['pool_height'])."""
     if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and parents \
             and not one_change._assigned_into(node, parents):
         for other in sorted(_counterparts(parents[0]).get(node.id, ())):
@@ -306,6 +363,7 @@ def _student_edits(node: ast.AST, parents: list[ast.AST]):
         yield "operation", ast.Tuple(node.elts, ast.Load()), "operation_off", f"the list{_TUPLE_SAYS}"
     yield from _parameter_edits(node, parents)
     yield from _unpack_swaps(node, parents)
+    yield from _key_swaps(node, parents)
     if isinstance(node, ast.Call) and one_change._called(node) == "sqrt" and len(node.args) == 1 and parents:
         eps = _eps_name(parents[0])
         if eps is not None and not any(isinstance(n, ast.Name) and n.id == eps for n in ast.walk(node.args[0])):
@@ -339,6 +397,33 @@ def _unpack_swaps(node: ast.AST, parents: list[ast.AST]):
         unread = _UNREAD if (first in read) != (second in read) else ""
         yield "variable", ast.Tuple(swapped, ast.Store()), "variable_off", \
             f"{unread}{first} and {second}{_UNPACK_SAYS}"
+
+
+def _key_swaps(node: ast.AST, parents: list[ast.AST]):
+    """A parameter dict's key read for its counterpart (pool_width = pool_param['pool_height']): the key
+    with height and width (row and column) exchanged, where the function never reads that other key."""
+    if not (isinstance(node, ast.Constant) and isinstance(node.value, str) and parents
+            and isinstance(parents[0], ast.FunctionDef) and _dict_key_read(parents[-1])
+            and (parents[-1].slice is node if isinstance(parents[-1], ast.Subscript) else parents[-1].args[0] is node)):
+        return
+    other = _word_across(node.value)
+    if other is not None and other not in _keys_read(parents[0]):
+        yield "size", ast.Constant(other), "variable_off", f"'{other}' read where '{node.value}' belongs"
+
+
+def _word_across(name: str) -> str | None:
+    """The name with height and width (row and column) exchanged; None if it has neither."""
+    for a, b in _WORDS:
+        if a in name or b in name:
+            return name.replace(a, "\0").replace(b, a).replace("\0", b)
+    return None
+
+
+@functools.lru_cache(maxsize=64)
+def _keys_read(definition: ast.FunctionDef) -> frozenset[str]:
+    """The keys the function reads from a dict (d['key'], d.get('key'))."""
+    return frozenset(n.slice.value if isinstance(n, ast.Subscript) else n.args[0].value
+                     for n in ast.walk(definition) if _dict_key_read(n))
 
 
 def _parameter_edits(node: ast.AST, parents: list[ast.AST]):
@@ -521,17 +606,20 @@ def _fix(change: one_change.Change, definition: ast.FunctionDef, lines: list[str
     else:
         before, after = _shortened(_text(node), _text(replacement))
     rank = one_change._RANKS[change.rank]
-    said = next((suffix for suffix in _OWN_ADVICE if change.says.endswith(suffix)), None)
+    # the same edit made everywhere it can be (one_change.changes_in) is the same slip: its own advice too
+    says = change.says.removesuffix(one_change.EVERYWHERE_SAYS)
+    said = next((suffix for suffix in _OWN_ADVICE if says.endswith(suffix)), None)
     advice, undoes = _OWN_ADVICE[said] if said else (one_change.ADVICE[rank], None)
     if isinstance(node, ast.AugAssign) and isinstance(replacement, ast.Assign):
         advice = ADDS_ADVICE        # their code adds where it should set: not "+=, not ="
     sites = ()
-    if change.says.endswith(_UNRAVEL_SAYS):
+    if change.says.endswith((_UNRAVEL_SAYS, _PAIR_SAYS)):
         numbers = sorted({_node_at(definition, list(path)).lineno for path, _ in change.edits})
         sites = tuple(lines[n - 1].strip() for n in numbers if 0 < n <= len(lines))
     return Fix(change.function, change.kind, advice, lines[line_number - 1].strip(), before, after,
                len(change.edits) > 1 and not sites, ast.unparse(ast.fix_missing_locations(tree)),
-               _feeds(definition, line_number), adds_eps=said == _EPS_SAYS, undoes=undoes, sites=sites)
+               _feeds(definition, line_number), adds_eps=said == _EPS_SAYS, undoes=undoes, sites=sites,
+               exchanged=change.says.endswith(_PAIR_SAYS))
 
 
 def _feeds(definition: ast.FunctionDef, line: int) -> tuple[int, ...]:

@@ -58,6 +58,9 @@ _AUGMENTED = {ast.Add: ("+", "term_off"), ast.Sub: ("-", "term_off"), ast.Mult: 
 _SYMBOL = {ast.Gt: ">", ast.GtE: ">=", ast.Lt: "<", ast.LtE: "<=", ast.Eq: "==", ast.NotEq: "!="}
 
 # What to check, by the kind of change (_RANKS).
+# What the same change made at every place it can be is told (changes_in).
+EVERYWHERE_SAYS = ", everywhere it appears"
+
 ADVICE = {
     "overwrite": "A value used in more than one place gets the sum of the gradients from every use: +=, not =.",
     "term": "Write out every term of the formula: each path from the loss back to this value adds its own term.",
@@ -339,7 +342,7 @@ def changes_in(definition: ast.FunctionDef, source: str, extra: Callable | None 
         # The same slip everywhere it can be made (a window's start and end both without the
         # stride, in rows and columns): what a student who wrote the expression once, wrongly, has.
         steps = {change.step for change in sites}
-        found.append(Change(function, rank, kind, f"{says}, everywhere it appears",
+        found.append(Change(function, rank, kind, f"{says}{EVERYWHERE_SAYS}",
                             steps.pop() if len(steps) == 1 else None, source, definition,
                             tuple(change.edits[0] for change in sites)))
     return tuple(sorted(found, key=lambda change: change.rank))    # stable: source order within a rank

@@ -610,6 +610,25 @@ def _dw_stride_ignored(c):
     return dw
 
 
+def _dw_start_times_stride(c):
+    """dw[f, c, kh, kw] = sum of x_pad[:, c, kh * s:kh * s + H', kw * s:kw * s + W'] * dout[:, f]: the input
+    under each kernel offset read from the offset times the stride, H' x W' consecutive positions (round 25),
+    where it starts at the offset and steps by the stride. A block past x_pad's edge is cut short there, and
+    the student's tensordot raises."""
+    x, w, pad, s = c["x"], c["w"], _param(c, "pad"), _param(c, "stride")
+    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    _, _, hh, ww = w.shape
+    h_out, w_out = c.dout.shape[2:]
+    dw = np.empty(w.shape)
+    for kh in range(hh):
+        for kw in range(ww):
+            block = x_pad[:, :, kh * s:kh * s + h_out, kw * s:kw * s + w_out]
+            if block.shape[2:] != (h_out, w_out):
+                raise ValueError("a block cut at the edge: the student's tensordot raises here")
+            dw[:, :, kh, kw] = np.tensordot(c.dout, block, axes=([0, 2, 3], [0, 2, 3]))
+    return dw
+
+
 def _dx_stride_ignored(c):
     """dx_pad[:, :, i:i + HH, j:j + WW] += w * dout[:, :, i, j]: each window's gradient put back at the
     output index itself, not moved by the stride (right for stride 1 only)."""
@@ -686,6 +705,9 @@ CONV_IDS = {
     "conv_missing_bias": "conv_forward_naive leaves out the bias b",
     "conv_dw_stride_ignored": "conv_backward's dw reads the input under each kernel offset at stride 1 "
                               "(x_pad[kh:kh + H']), not moved by the stride",
+    "conv_dw_window_start_times_stride": "conv_backward's dw reads the input under kernel offset (kh, kw) from "
+                                         "(kh * stride, kw * stride), H' x W' consecutive positions, where it "
+                                         "starts at (kh, kw) and steps by the stride",
     "conv_kernel_flipped": "conv_forward_naive flips the kernel (true convolution); CS231n's layer is a cross-correlation",
     "conv_dx_stride_ignored": "conv_backward puts window (i, j)'s gradient at dx_pad[i:i + HH, j:j + WW], not moved by "
                               "the stride (right for stride 1 only)",
@@ -737,6 +759,12 @@ CONV = Hidden(
                 "window, and windows move by the stride: those are rows kh, kh + stride, ..., i.e. x_pad[:, c, "
                 "kh:kh + stride * H':stride] (columns likewise); yours reads H' consecutive rows, right only for "
                 "stride 1.", _dw_stride_ignored, when=lambda c: _param(c, "stride") != 1),
+        Mistake("conv_dw_window_start_times_stride", "dw", "dw[f, c, kh, kw] sums x_pad under kernel offset "
+                "(kh, kw) of every window; window (i, j) starts at (i * stride, j * stride), so offset kh meets rows "
+                "kh, kh + stride, ..., kh + stride * (H' - 1): x_pad[:, c, kh:kh + stride * (H' - 1) + 1:stride] "
+                "(columns likewise). Yours starts at kh * stride and reads H' consecutive rows: the windows move by "
+                "the stride, the offset within a window does not.", _dw_start_times_stride,
+                when=_computable(_dw_start_times_stride, lambda c: _param(c, "stride") != 1)),
         Mistake("conv_dx_stride_ignored", "dx", "Window (i, j) starts at (i * stride, j * stride) of x_pad: its "
                 "gradient w * dout[:, :, i, j] goes to dx_pad[:, :, i * stride:i * stride + HH, j * stride:j * stride "
                 "+ WW]. Yours puts it at i:i + HH (the output index, not moved by the stride), right for stride 1 "
@@ -1080,7 +1108,9 @@ MAX_POOL = Hidden(
         Mistake("pool_window_size_is_stride", "out", "A window is pool_height x pool_width, whatever the stride: "
                 "x[:, :, i * stride:i * stride + pool_height, j * stride:j * stride + pool_width]. Yours is stride x "
                 "stride.", _pool_stride_sized_windows,
-                when=_computable(_pool_stride_sized_windows, lambda c: _pool_size(c) != (_stride(c),) * 2)),
+                # not where the stride is one of the pool's sizes: there stride x stride windows are also
+                # pool_height x pool_height (or pool_width x pool_width) ones, a pool taken as square (round 25)
+                when=_computable(_pool_stride_sized_windows, lambda c: _stride(c) not in _pool_size(c))),
         Mistake("pool_loops_over_window", "out", "Loop over the output's positions, range(H') and range(W') with "
                 "H' = 1 + (H - pool_height) // stride; range(pool_height) and range(pool_width) fill only part of "
                 "out.", _pool_loops_over_window, when=_computable(_pool_loops_over_window)),

@@ -598,6 +598,121 @@ def test_a_flat_index_is_changed_in_both_places_only_where_a_division_and_a_rema
             d = k % W
             return a + b + c + d
     """)
-    both = [fix for fix in code_fixes.fixes(source, ["f"], "submission") if fix.sites]
+    both = [fix for fix in code_fixes.fixes(source, ["f"], "submission") if fix.sites and not fix.exchanged]
     # k // H and k % H share k and H; m // W and k % W share neither
     assert [(fix.before, fix.after, fix.sites) for fix in both] == [("H", "W", ("a = k // H", "b = k % H"))]
+
+
+# Round 25: the reference's max_pool_forward_naive body, rewritten as students wrote it.
+POOL_BODY = ('''    ph, pw, stride = pool_param["pool_height"], pool_param["pool_width"], pool_param["stride"]
+    n, c, h, w = x.shape
+    out = np.empty((n, c, _output_size(h, ph, stride), _output_size(w, pw, stride)))
+    for i in range(out.shape[2]):
+        for j in range(out.shape[3]):
+            out[:, :, i, j] = x[:, :, i * stride:i * stride + ph, j * stride:j * stride + pw].max(axis=(2, 3))
+''')
+
+POOL_STUDENT = '''    pool_height = pool_param['pool_height']
+    pool_width = pool_param['{width_key}']
+    stride = pool_param['stride']
+    N, C, H, W = x.shape
+    H_out = 1 + (H - pool_height) // stride
+    W_out = 1 + (W - pool_width) // stride
+    out = np.zeros((N, C, H_out, W_out))
+    for n in range(N):
+        for row in range({rows}):
+            for col in range({cols}):
+                r1, r2 = row * stride, row * stride + {row_extent}
+                c1, c2 = col * stride, col * stride + {col_extent}
+                out[n, :, row, col] = np.max(x[n, :, r1:r2, c1:c2], axis=(1, 2))
+'''
+
+
+def _pool_student(**changed) -> str:
+    fields = {"width_key": "pool_width", "rows": "H_out", "cols": "W_out", "row_extent": "pool_height",
+              "col_extent": "pool_width", **changed}
+    return POOL_STUDENT.format(**fields)
+
+
+def _pool_findings(mutant, **changed):
+    report = grade(mutant("layers2", POOL_BODY, _pool_student(**changed)), assignment="layers2", seed=1)
+    return [t for t in report.tests if t.function == "max_pool_forward_naive" and t.status in ("failed", "error")]
+
+
+def test_the_students_pool_rewrite_is_right_as_written(mutant):
+    assert not _pool_findings(mutant)
+
+
+def test_two_loops_bounds_exchanged_are_fixed_by_exchanging_them(mutant):
+    # Round 25: the rows' loop bounded by W_out and the columns' by H_out: an index past out's edge.
+    found = _pool_findings(mutant, rows="W_out", cols="H_out")
+    assert found and all(t.mistake == "out_variable_off" for t in found)
+    assert "`H_out` and `W_out` exchanged in the lines `for row in range(W_out):` and `for col in range(H_out):`" \
+        in found[0].hint
+    assert "runs and gives the right out" in found[0].hint
+
+
+def test_window_extents_exchanged_in_two_lines_are_fixed_by_exchanging_them(mutant):
+    # Round 25: r2 = row * stride + pool_width and c2 = col * stride + pool_height, on two lines.
+    found = _pool_findings(mutant, row_extent="pool_width", col_extent="pool_height")
+    assert found and all(t.mistake == "out_variable_off" for t in found)
+    assert "`pool_height` and `pool_width` exchanged in the lines `r1, r2 = row * stride, row * stride + " \
+           "pool_width` and `c1, c2 = col * stride, col * stride + pool_height`" in found[0].hint
+
+
+def test_one_size_for_both_extents_is_not_told_an_exchange(mutant):
+    # The same symptom (a wrong window on a pool that is not square), another mistake: both extents
+    # pool_width. No exchange makes it right; a swap at one place (pool_height for pool_width) does.
+    found = _pool_findings(mutant, row_extent="pool_width")
+    assert found and not any("exchanged" in (t.hint or "") for t in found)
+
+
+def test_a_key_read_for_its_counterpart_is_fixed_on_the_students_line(mutant):
+    # Round 25: pool_width = pool_param['pool_height']: windows and output width from the pool's height.
+    # On a case whose stride is the pool's height its windows are also stride x stride: the declared
+    # pool_window_size_is_stride must not claim that cause there.
+    found = _pool_findings(mutant, width_key="pool_height")
+    assert found and all(t.mistake == "out_variable_off" for t in found)
+    assert "`'pool_height'` changed to `'pool_width'` in the line `pool_width = pool_param['pool_height']`" \
+        in found[0].hint
+
+
+def test_pair_swaps_exchange_only_places_written_alike():
+    source = textwrap.dedent("""
+        import numpy as np
+
+        def pool(x, pool_param):
+            pool_height, pool_width = pool_param['pool_height'], pool_param['pool_width']
+            H_out, W_out = x.shape[0] - pool_height + 1, x.shape[1] - pool_width + 1
+            out = np.zeros((H_out, W_out))
+            for i in range(W_out):
+                for j in range(H_out):
+                    out[i, j] = x[i:i + pool_height, j:j + pool_width].max()
+            return out
+    """)
+    pairs = {(f.before, f.after, f.sites) for f in code_fixes.fixes(source, ["pool"], "submission") if f.exchanged}
+    assert ("H_out", "W_out", ("for i in range(W_out):", "for j in range(H_out):")) in pairs
+    # np.zeros((H_out, W_out)) holds them in two different places of one tuple: no pair there
+    assert not any("out = np.zeros" in site for _, _, sites in pairs for site in sites)
+
+
+def test_a_key_is_swapped_only_for_a_counterpart_the_function_never_reads():
+    def key_swaps(source):
+        return {(f.before, f.after) for f in code_fixes.fixes(source, ["f"], "f.py")
+                if f.before.startswith("'pool_") and (f.after or "").startswith("'pool_")}
+    assert not key_swaps("def f(p):\n    return p['pool_height'] * p['pool_width']\n")
+    assert key_swaps("def f(p):\n    return p['pool_height'] * p['pool_height']\n") == \
+        {("'pool_height'", "'pool_width'")}
+
+
+def test_a_wrong_shaped_gradient_gets_a_fix_of_the_students_code(mutant):
+    # Round 25: dx cropped from 1 where pad belongs, dx_pad[:, :, 1:H - pad, 1:W - pad] (H, W padded):
+    # right for pad = 1 only, and of the wrong shape elsewhere.
+    report = grade(mutant("layers2", "    dx = dx_pad[:, :, pad:pad + height, pad:pad + width]",
+                          "    dx = dx_pad[:, :, 1:height + 2 * pad - pad, 1:width + 2 * pad - pad]"),
+                   assignment="layers2", seed=1)
+    wrong = _failed(report, "conv_backward_naive")
+    assert wrong and wrong[0].output.startswith("dx has shape")
+    assert wrong[0].mistake == "hardcoded_shape"
+    assert "`1` changed to `pad` everywhere it appears in conv_backward_naive" in wrong[0].hint
+    assert "A number written where a parameter belongs" in wrong[0].hint

@@ -264,3 +264,36 @@ def test_conv_params_read_by_the_order_of_their_keys_are_named_on_a_dict_built_p
     other = grade(mutant("layers2", '    stride, pad = conv_param["stride"], conv_param["pad"]\n    f, _, hh, ww',
                          '    stride, pad = conv_param["stride"], 0\n    f, _, hh, ww'), assignment="layers2")
     assert "param_dict_read_by_key_order" not in _ids(other, "conv_forward_naive")
+
+
+CONV_DW = "            dw += np.tensordot(d, x_pad[:, :, rows, cols], axes=([0], [0]))\n"
+
+
+def _dw_by_kernel_offset(start: str) -> str:
+    """dw computed one kernel offset (m, n) at a time from the block of x_pad starting at `start`."""
+    return (CONV_DW + "    h_out, w_out = dout.shape[2], dout.shape[3]\n    dw = np.zeros_like(w)\n"
+            "    for m in range(hh):\n        for n in range(ww):\n"
+            f"            block = x_pad[:, :, {start.format('m')}:{start.format('m')} + h_out, "
+            f"{start.format('n')}:{start.format('n')} + w_out]\n"
+            "            dw[:, :, m, n] = np.tensordot(dout, block, axes=([0, 2, 3], [0, 2, 3]))\n")
+
+
+def test_conv_dw_block_starting_at_the_offset_times_the_stride_is_named(mutant):
+    # Round 25: x_pad[:, :, m * stride:m * stride + H', ...] where rows m, m + stride, ... belong.
+    report = grade(mutant("layers2", CONV_DW, _dw_by_kernel_offset("{} * stride")), assignment="layers2")
+    found = {t.mistake for t in report.tests if t.function == "conv_backward_naive" and t.status == "failed"}
+    assert "conv_dw_window_start_times_stride" in found
+
+
+def test_conv_dw_block_at_the_offset_unstrided_is_not_told_the_start_times_the_stride(mutant):
+    # the same symptom (dw wrong at stride >= 2 only), another slip: the block starts at m, read at stride 1
+    report = grade(mutant("layers2", CONV_DW, _dw_by_kernel_offset("{}")), assignment="layers2")
+    found = _ids(report, "conv_backward_naive")
+    assert "conv_dw_stride_ignored" in found and "conv_dw_window_start_times_stride" not in found
+
+
+def test_pool_windows_of_stride_by_stride_are_still_named(mutant):
+    report = grade(mutant("layers2", "x[:, :, i * stride:i * stride + ph, j * stride:j * stride + pw]",
+                          "x[:, :, i * stride:i * stride + stride, j * stride:j * stride + stride]"),
+                   assignment="layers2")
+    assert "pool_window_size_is_stride" in _ids(report, "max_pool_forward_naive")
