@@ -228,7 +228,8 @@ def _check_shapes(case: Case, grads: tuple[np.ndarray, ...], expected: tuple | N
     """Raise Failed for the first wrong-shaped gradient, naming every wrong-shaped one. With the
     right gradients `expected` (when the forward is right), a fix the hint proposes is applied to
     the student's gradient first, and proposed only if it then gives the right values. An extra
-    size-1 axis is blamed on keepdims only where the student's `source` can have put it there."""
+    size-1 axis on the gradient of an input that was not broadcast is blamed on keepdims only where
+    the student's `source` can have put it there."""
     wrong = [(index, name, x, g, grad_name)
              for index, ((name, x), g, grad_name) in enumerate(zip(case.arrays.items(), grads,
                                                                   case.exercise.gradient_names()))
@@ -239,9 +240,12 @@ def _check_shapes(case: Case, grads: tuple[np.ndarray, ...], expected: tuple | N
     out_shape = case.douts[0].shape if name in case.exercise.broadcast else None
     hint, kind = gradient_shape_diagnosis(grad_name, g.shape, name, x.shape, out_shape, case.exercise.gradient_shape)
     function = case.exercise.forward if case.exercise.is_loss else case.exercise.backward
-    if kind == "keepdims" and source and code_fixes_source.mentions(source, function, "keepdims") is False:
-        # No keepdims in the code that computed it (dx = np.reshape(dx, (N, d1, -1)) on a 2-D x): a
-        # reshape or an indexing added the axis; the entries are all there.
+    if kind == "keepdims" and out_shape is None and source \
+            and code_fixes_source.mentions(source, function, "keepdims") is False:
+        # An input not broadcast (no sum over a batch axis in its gradient to keep an axis of), and no
+        # keepdims in the code that computed it (dx = np.reshape(dx, (N, d1, -1)) on a 2-D x): a reshape
+        # or an indexing added the axis; the entries are all there. (A broadcast input's gradient of
+        # shape (1, M), np.ones((1, N)) @ dout, is a sum that kept its axis: keepdims's reading.)
         hint, kind = (f"{grad_name} has an extra size-1 axis: {fmt(g.shape)} instead of {fmt(x.shape)}, and no "
                       f"keepdims in {function} made it: look for the reshape or index that added it (a fixed number "
                       f"of axes, a None). Reshape to {name}.shape {fmt(x.shape)}: {grad_name}.reshape({name}.shape) fits "

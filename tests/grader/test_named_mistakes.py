@@ -381,6 +381,8 @@ EXTRA_AXIS = [
     ("dx = np.reshape(dout @ w.T, (x.shape[0], x.shape[1], -1))", "dx_not_reshaped", "no keepdims in affine_backward"),
     ("dx = (dout @ w.T).reshape(x.shape)[..., None].sum(axis=-1, keepdims=True)", "dx_keepdims", "Sum without keepdims"),
 ]
+# A broadcast input's gradient summed with a kept axis and no keepdims (round 23): still db_keepdims.
+DB_ONES_ROW = ("db = dout.sum(axis=0)", "db = np.ones((1, dout.shape[0])) @ dout")
 
 
 @pytest.mark.parametrize("new, mistake, words", EXTRA_AXIS, ids=[row[1] for row in EXTRA_AXIS])
@@ -391,6 +393,12 @@ def test_an_extra_size_one_axis_is_blamed_on_keepdims_only_where_the_code_has_on
     public = [t for t in flagged if t.visibility is Visibility.VISIBLE]
     assert public and all(t.mistake == mistake and words in t.hint for t in public), \
         [(t.mistake, t.hint) for t in flagged]
+
+
+def test_a_bias_gradient_summed_by_a_row_of_ones_keeps_its_keepdims_reading(mutant, failing):
+    report = grade(mutant("layers", *DB_ONES_ROW), assignment="layers", seed=1)
+    flagged = [t for t in failing(report, "affine_backward") if t.check == "gradient"]
+    assert flagged and all(t.mistake == "db_keepdims" for t in flagged), [(t.mistake, t.hint) for t in flagged]
 
 
 # A gradient is linear in dout: proven on the student's backward (grader.checks.dout_linearity),
