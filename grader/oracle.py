@@ -145,3 +145,27 @@ class Oracle:
         if rule is None:
             return [], None, False
         return list(rule.paths(case)), rule.only_direct, rule.per_column
+
+    def per_example(self, case: Case, grad_name: str) -> tuple[str, str] | None:
+        """The (mistake, hint) declared for a gradient `grad_name` whose row i uses dout's row i alone
+        (ChainRule.per_example), when the reference's gradient on this case does gather dout over the
+        batch: another row of it changes when only dout's first row does (not for a batch of one)."""
+        hidden = case.exercise.hidden
+        rule = hidden.chain_rule.get(grad_name) if hidden is not None else None
+        if rule is None or rule.per_example is None or case.exercise.is_loss or not isinstance(case.dout, np.ndarray) \
+                or case.dout.ndim < 2 or case.dout.shape[0] < 2:
+            return None
+        index = case.exercise.gradient_names().index(grad_name)
+        right = self.backward(case)[index]
+        moved = self.backward(case, dout=row_changed(case.dout, 0))[index]
+        if right.shape != moved.shape or right.shape[:1] != case.dout.shape[:1] \
+                or np.allclose(right[1:], moved[1:], rtol=1e-9, atol=1e-12 * max(np.abs(right).max(), 1e-300)):
+            return None
+        return rule.per_example
+
+
+def row_changed(dout: np.ndarray, row: int) -> np.ndarray:
+    """dout with its row `row` (of axis 0) changed, every other row as it was."""
+    changed = np.array(dout, dtype=np.float64, copy=True)
+    changed[row] = -1.5 * changed[row] + 1.0
+    return changed

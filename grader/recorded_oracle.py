@@ -124,6 +124,11 @@ class RecordingOracle:
             "only_direct": list(only_direct) if only_direct else None, "per_column": per_column})
         return paths, only_direct, per_column
 
+    def per_example(self, case: Case, grad_name: str):
+        found = self.inner.per_example(case, grad_name)
+        self.answers[_about_key("per_example", case, grad_name)] = _texts(list(found) if found else None)
+        return found
+
 
 class RecordedOracle:
     """Replays recorded answers; any other question raises ReferenceMissing."""
@@ -181,6 +186,10 @@ class RecordedOracle:
                  for i, (name, hint, mistake, missing) in enumerate(texts["paths"])]
         # Answers recorded before per_column existed have no such entry: no per-column fit.
         return paths, tuple(texts["only_direct"]) if texts["only_direct"] else None, bool(texts.get("per_column"))
+
+    def per_example(self, case: Case, grad_name: str):
+        found = json.loads(str(self._get(_about_key("per_example", case, grad_name))))
+        return tuple(found) if found else None
 
 
 def record_public_answers(exercises: Iterable[Exercise | Kind], reference_oracle, course: Course,

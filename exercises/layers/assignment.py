@@ -307,6 +307,11 @@ def _running_mistake(key: str, value, before: dict, arrays, settings: dict, expe
         variants.append((_update(start, x.std(axis=0), momentum),
                          "running_var averages the batch's variance x.var(axis=0), not its standard deviation: test "
                          "mode takes the square root of running_var + eps itself.", "running_var_std"))
+        # the std the normalisation divides by, np.sqrt(var + eps), stored as it is
+        variants.append((_update(start, np.sqrt(x.var(axis=0) + settings.get("eps", DEFAULT_EPS)), momentum),
+                         "running_var averages the batch's variance x.var(axis=0), not its standard deviation "
+                         "np.sqrt(var + eps) (the one the normalisation divides by): test mode takes the square root "
+                         "of running_var + eps itself.", "running_var_std"))
         variants.append((_update(start, x.var(axis=0) + settings.get("eps", DEFAULT_EPS), momentum),
                          "running_var averages the batch's variance alone: eps is added where test mode divides, "
                          "np.sqrt(running_var + eps), not stored in running_var.", "running_var_plus_eps"))

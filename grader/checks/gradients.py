@@ -23,7 +23,7 @@ import dataclasses
 import numpy as np
 
 from ..compare import allclose, norm, relative_error, rtol_for
-from ..diagnosis import one_change, paths
+from ..diagnosis import code_fixes as code_fixes_source, one_change, paths
 from ..diagnosis.proof import proven_fix, unproven_shape_hint
 from ..diagnosis.reevaluated import first_match, reevaluated_candidates
 from ..diagnosis.mistake_ids import value_mistake
@@ -125,7 +125,7 @@ def check_case(ctx: Context, case: Case) -> Finding:
     forward_ok = all(out.size == right.size and allclose(out.reshape(right.shape), right)
                      for out, right in zip(student_outs, expected_outs))
     try:
-        _check_shapes(case, grads, expected if forward_ok else None)
+        _check_shapes(case, grads, expected if forward_ok else None, ctx.source)
     except Failed as failed:
         raise Failed(_shape_fixed(ctx, case, failed.finding, grads, student_outs) if forward_ok else failed.finding) \
             from None
@@ -228,10 +228,12 @@ def _accepted(case: Case, outs: tuple) -> bool:
     return accepts is not None and all(accepts(case, what, out) for out, what in zip(outs, case.exercise.output_names))
 
 
-def _check_shapes(case: Case, grads: tuple[np.ndarray, ...], expected: tuple | None) -> None:
+def _check_shapes(case: Case, grads: tuple[np.ndarray, ...], expected: tuple | None, source: str = "") -> None:
     """Raise Failed for the first wrong-shaped gradient, naming every wrong-shaped one. With the
     right gradients `expected` (when the forward is right), a fix the hint proposes is applied to
-    the student's gradient first, and proposed only if it then gives the right values."""
+    the student's gradient first, and proposed only if it then gives the right values. An extra
+    size-1 axis on the gradient of an input that was not broadcast is blamed on keepdims only where
+    the student's `source` can have put it there."""
     wrong = [(index, name, x, g, grad_name)
              for index, ((name, x), g, grad_name) in enumerate(zip(case.arrays.items(), grads,
                                                                   case.exercise.gradient_names()))
@@ -241,6 +243,17 @@ def _check_shapes(case: Case, grads: tuple[np.ndarray, ...], expected: tuple | N
     index, name, x, g, grad_name = wrong[0]
     out_shape = case.douts[0].shape if name in case.exercise.broadcast else None
     hint, kind = gradient_shape_diagnosis(grad_name, g.shape, name, x.shape, out_shape, case.exercise.gradient_shape)
+    function = case.exercise.forward if case.exercise.is_loss else case.exercise.backward
+    if kind == "keepdims" and out_shape is None and source \
+            and code_fixes_source.mentions(source, function, "keepdims") is False:
+        # An input not broadcast (no sum over a batch axis in its gradient to keep an axis of), and no
+        # keepdims in the code that computed it (dx = np.reshape(dx, (N, d1, -1)) on a 2-D x): a reshape
+        # or an indexing added the axis; the entries are all there. (A broadcast input's gradient of
+        # shape (1, M), np.ones((1, N)) @ dout, is a sum that kept its axis: keepdims's reading.)
+        hint, kind = (f"{grad_name} has an extra size-1 axis: {fmt(g.shape)} instead of {fmt(x.shape)}, and no "
+                      f"keepdims in {function} made it: look for the reshape or index that added it (a fixed number "
+                      f"of axes, a None). Reshape to {name}.shape {fmt(x.shape)}: {grad_name}.reshape({name}.shape) fits "
+                      f"{name} of any number of axes."), "not_reshaped"
     if expected is not None and not proven_fix(kind, g, x.shape, expected[index]):
         hint, kind = unproven_shape_hint(grad_name, name, x.shape, case, g)
     others = [other for other, array in case.arrays.items() if other != name and array.shape == g.shape]
@@ -331,7 +344,8 @@ def _mismatch(ctx: Context, case: Case, index: int, everything: tuple, expected:
             finding = dataclasses.replace(finding, hint=fixed[0], mistake=fixed[1])
     if finding.mistake is None:
         # A property of every gradient, proven on their backward: not 0 at dout = 0, or dout twice.
-        nonlinear = dout_linearity.explain(ctx, case, index, grad_name, student)
+        nonlinear = dout_linearity.explain(ctx, case, index, grad_name, student) \
+            or dout_linearity.per_example(ctx, case, index, grad_name, student)
         if nonlinear is not None:
             finding = dataclasses.replace(finding, hint=nonlinear[0], mistake=nonlinear[1])
     if exercise.stability and finding.mistake == value_mistake(grad_name, "not_finite") \

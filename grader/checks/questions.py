@@ -18,8 +18,8 @@ from .common import ones_like_dout
 
 @dataclass(frozen=True)
 class Question:
-    """One call to an oracle: `method` ("forward", "backward", "state_sequence", "mistakes" or
-    "chain_rule", which the reference's Oracle, the RecordingOracle and the RecordedOracle all
+    """One call to an oracle: `method` ("forward", "backward", "state_sequence", "mistakes",
+    "chain_rule" or "per_example", which the reference's Oracle, the RecordingOracle and the RecordedOracle all
     answer) with `args`."""
     method: str
     args: tuple
@@ -44,6 +44,7 @@ def asked_about(exercise: Exercise, case_set) -> Iterator[Question]:
             yield Question("mistakes", (case, value))
         for grad_name in exercise.gradient_names():
             yield Question("chain_rule", (case, grad_name))
+            yield Question("per_example", (case, grad_name))
     if exercise.state is not None:
         for settings in exercise.state.settings:
             yield Question("state_sequence", (exercise, state.expected_calls(case_set.main[0], settings)))

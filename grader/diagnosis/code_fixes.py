@@ -141,6 +141,15 @@ def functions_to_change(source: str, start: str, without: str | None = None) -> 
     return one_change.reachable(functions, start, without) if functions else []
 
 
+def mentions(source: str, start: str, word: str) -> bool | None:
+    """Whether `start` or a student's function it calls has `word` in its code (a keyword, a name, an
+    attribute; comments left out); None when the source or the function cannot be read."""
+    functions = _parsed(source)
+    if start not in functions:
+        return None
+    return any(word in ast.unparse(functions[name]) for name in one_change.reachable(functions, start))
+
+
 def fixes(source: str, functions: list[str], file_name: str, position: int | None = None,
           raised_at: tuple[int, ...] = ()) -> list[Fix]:
     """The changed versions of the student's `functions` to try, at most MAX_TRIED: first up to

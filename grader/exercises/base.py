@@ -145,10 +145,14 @@ class ChainRule:
     the direct path is there, `only_direct` = (mistake, hint opening) names that case.
     `per_column`: the gradient's columns are independent (batchnorm's features), so a path may be
     wrong by a factor that differs from column to column (a per-feature gamma or 1 / std missing or
-    extra); the paths are then also fitted one column at a time."""
+    extra); the paths are then also fitted one column at a time. `per_example` = (mistake, hint) names
+    a gradient whose row i uses dout's row i alone (proven by running the student's backward with only
+    dout's first, then only its last, row changed: grader.checks.dout_linearity.per_example), where
+    the right one gathers dout over the batch (batchnorm's paths through the mean and variance)."""
     paths: Callable[["Case"], list[Path]]
     only_direct: tuple[str, str] | None = None
     per_column: bool = False
+    per_example: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)

@@ -523,7 +523,7 @@ BATCHNORM = Hidden(
     ),
     chain_rule={"dx": ChainRule(_batchnorm_dx_paths, only_direct=(
         "missing_mean_var_paths", "{grad} is only the direct path: the paths through the batch mean and variance "
-        "are missing. "), per_column=True)},
+        "are missing. "), per_column=True, per_example=("batchnorm_dx_diagonal_only", DIAGONAL_ONLY))},
     mistake_ids=BATCHNORM_IDS)
 
 HIDDEN = {"affine": AFFINE, "relu": RELU, "sigmoid": SIGMOID, "softmax": SOFTMAX, "batchnorm": BATCHNORM}

@@ -206,6 +206,15 @@ def _batchnorm_centred_with_var(c):
     return c["gamma"] / np.sqrt(std2) * (d - d.mean(axis=0) - (x - var) / std2 * (d * (x - mean)).mean(axis=0))
 
 
+JACOBIAN_DIAGONAL_HINT = ("Your dx_i uses only d x_hat_i / d x_i. But x_i is in the batch mean and variance, so it "
+                          "moves every example's x_hat_j: sum over j, dx = gamma / std * (dout - mean(dout) - x_hat * "
+                          "mean(dout * x_hat)), means over the batch (axis 0).")
+# A dx proven to use each example's dout alone (grader.checks.dout_linearity.per_example), whatever its formula.
+PER_EXAMPLE_HINT = ("Your dx_i uses dout_i alone. But x_i is in the batch mean and variance, so it moves every "
+                    "example's x_hat_j: sum over j, dx = gamma / std * (dout - mean(dout) - x_hat * mean(dout * "
+                    "x_hat)), means over the batch (axis 0).")
+
+
 BATCHNORM_ALT = Hidden(
     lambda rng: {"N": _size(rng, 4, 10), "D": _size(rng, 2, 5)},
     work=({"N": 200, "D": 100},),
@@ -216,10 +225,7 @@ BATCHNORM_ALT = Hidden(
                       "where the centred input x - mean belongs: dx = gamma / std * (dout - mean(dout) - (x - mean) "
                       "/ std**2 * mean(dout * (x - mean))), means over the batch (axis 0).",
                       _batchnorm_centred_with_var),
-              Mistake("batchnorm_jacobian_diagonal_only", "dx", "Your dx_i uses only d x_hat_i / d x_i. But x_i is in "
-                      "the batch mean and variance, so it moves every example's x_hat_j: sum over j, dx = gamma / std "
-                      "* (dout - mean(dout) - x_hat * mean(dout * x_hat)), means over the batch (axis 0).",
-                      _batchnorm_jacobian_diagonal),
+              Mistake("batchnorm_jacobian_diagonal_only", "dx", JACOBIAN_DIAGONAL_HINT, _batchnorm_jacobian_diagonal),
               Mistake("backward_std_without_eps", "dx", EPS_HINT, lambda c: _without_eps(c, "bn_param", 0)),
               Mistake("backward_std_without_eps", "dx", EPS_HINT, lambda c: _without_eps(c, "bn_param", 0, -1.0)),
               Mistake("eps_left_out", "out", _eps_left_out_hint("bn_param"), lambda c: _without_eps_forward(c, 0)),
@@ -230,7 +236,7 @@ BATCHNORM_ALT = Hidden(
                       "np.sqrt(var + eps).", lambda c: _eps_outside_sqrt(c, 0, "bn_param"))),
     chain_rule={"dx": ChainRule(_batchnorm_paths, only_direct=(
         "missing_mean_var_paths", "{grad} is only the direct path: the paths through the batch mean and variance "
-        "are missing. "), per_column=True)},
+        "are missing. "), per_column=True, per_example=("batchnorm_jacobian_diagonal_only", PER_EXAMPLE_HINT))},
     mistake_ids=BATCHNORM_IDS)
 
 def _layernorm_gamma_outside(c):

@@ -9,6 +9,7 @@ from grader.diagnosis.mistake_ids import catalogue as mistake_catalogue
 from grader.engine import grade
 from grader.exercises import catalogue
 from grader.report.text import to_text
+from grader.results import Visibility
 
 MISTAKES = mistake_catalogue(catalogue(Path(__file__).resolve().parents[2]).exercises())
 
@@ -314,21 +315,90 @@ def test_a_running_variance_that_decays_the_running_mean_is_named(mutant, failin
     assert ("decays the running mean" in flagged[0].hint) == (mistake == "running_var_decays_running_mean")
 
 
-# A per-feature guess at d x_hat_i / d x_i times dout[i] (its variance term without (x_i - mean) ** 2):
-# named where the value is that guess, and not for another per-feature factor no declaration gives.
-DIAGONAL_GUESS = [
-    ("dx = gamma * dout * ((1 - 1 / N) * inv_std - (N - 1) / (2 * N ** 2) * inv_std ** 3)", True),
-    ("dx = gamma * dout * ((1 - 1 / N) * inv_std - (N - 1) / (3 * N ** 2) * inv_std ** 3)", False),
+# Round 25: the running variance updated with the std the normalisation divides by, np.sqrt(var + eps)
+# (with eps, unlike x.std(axis=0)); var + eps without the root keeps its own id.
+ROUND_25_RUNNING_VAR = [
+    ("bn_param['running_var'] = momentum * running_var + (1 - momentum) * np.sqrt(var + eps)", "running_var_std",
+     "not its standard deviation"),
+    ("bn_param['running_var'] = momentum * running_var + (1 - momentum) * x.std(axis=0)", "running_var_std",
+     "not its standard deviation"),
+    ("bn_param['running_var'] = momentum * running_var + (1 - momentum) * (var + eps)", "running_var_plus_eps",
+     "eps is added where test mode divides"),
 ]
 
 
-@pytest.mark.parametrize("new, named", DIAGONAL_GUESS)
-def test_a_per_example_guess_at_the_diagonal_is_named_only_where_it_is_that_guess(mutant, failing, new, named):
+@pytest.mark.parametrize("new, mistake, words", ROUND_25_RUNNING_VAR)
+def test_a_running_variance_updated_with_the_std_is_named(mutant, failing, new, mistake, words):
+    report = grade(mutant("layers", RUNNING_VAR, new), assignment="layers")
+    flagged = failing(report, "batchnorm_forward")
+    assert [t.check for t in flagged] == ["running statistics"], [(t.check, t.mistake, t.hint) for t in flagged]
+    assert flagged[0].mistake == mistake and words in flagged[0].hint, (flagged[0].mistake, flagged[0].hint)
+
+
+# A per-feature guess at d x_hat_i / d x_i times dout[i] (its variance term without (x_i - mean) ** 2):
+# named by its value where it is that declared guess; any other dx whose row i uses dout[i] alone is
+# named by running the student's backward with only dout's first (then last) row changed (round 25:
+# a per-element formula times (1 - 1/N), no declared value); a wrong dx that gathers dout over the
+# batch is not told it uses dout[i] alone. (None, proof): whether the hint says it ran the backward.
+DIAGONAL_GUESS = [
+    ("dx = gamma * dout * ((1 - 1 / N) * inv_std - (N - 1) / (2 * N ** 2) * inv_std ** 3)", False),
+    ("dx = gamma * dout * ((1 - 1 / N) * inv_std - (N - 1) / (3 * N ** 2) * inv_std ** 3)", True),
+    ("dx = (gamma * dout * inv_std - gamma * dout * x_hat ** 2 * inv_std / N) * (1 - 1 / N)", True),
+    ("dx = (gamma * inv_std / N) * (N * dout - 2 * dbeta - x_hat * dgamma) * 1.5", None),
+]
+
+
+@pytest.mark.parametrize("new, proof", DIAGONAL_GUESS)
+def test_a_per_example_dx_is_named_by_its_value_or_by_running_the_backward(mutant, failing, new, proof):
     report = grade(mutant("layers", BN_DX, new), assignment="layers", seed=1)
     flagged = [t for t in failing(report, "batchnorm_backward") if t.check == "gradient"]
     assert flagged, [(t.check, t.mistake) for t in failing(report)]
     said = [t.mistake == "batchnorm_dx_diagonal_only" and "dout[i] alone" in t.hint for t in flagged]
+    assert all(said) if proof is not None else not any(said), [(t.mistake, t.hint) for t in flagged]
+    if proof is not None:
+        assert all(("Changing only dout's first row" in t.hint) == proof for t in flagged), [t.hint for t in flagged]
+
+
+@pytest.mark.parametrize("dx, named", [
+    # round 16's open file: a per-example derivative with (1 - 1/N) on the variance term too, no declared value
+    ("    dx = dout * gamma * inv_std * (1 - x_hat ** 2 / x_hat.shape[0]) * (1 - 1 / x_hat.shape[0])", True),
+    # a wrong dx that gathers dout over the batch (the mean path doubled) is not told it uses dout_i alone
+    ("    dx = _normalise_backward(dout * gamma, x_hat, inv_std, 0) - inv_std * (dout * gamma).mean(axis=0)", False),
+])
+def test_a_batchnorm_alt_dx_that_uses_each_examples_dout_alone_is_named_by_running_it(mutant, dx, named):
+    report = grade(mutant("layers2", "    dx = _normalise_backward(dout * gamma, x_hat, inv_std, 0)", dx),
+                   assignment="layers2", seed=1)
+    flagged = [t for t in report.tests if t.function == "batchnorm_backward_alt" and t.check == "gradient"
+               and t.status != "passed"]
+    assert flagged, [(t.function, t.check, t.mistake) for t in report.tests if t.status != "passed"]
+    said = [t.mistake == "batchnorm_jacobian_diagonal_only" and "dout_i alone" in t.hint for t in flagged]
     assert all(said) if named else not any(said), [(t.mistake, t.hint) for t in flagged]
+
+
+# An extra size-1 axis on dx (round 25: dx reshaped to three axes, (N, D, 1) for a 2-D x): keepdims is
+# named only where the backward has one to blame; otherwise the entries are all there (dx_not_reshaped).
+EXTRA_AXIS = [
+    ("dx = np.reshape(dout @ w.T, (x.shape[0], x.shape[1], -1))", "dx_not_reshaped", "no keepdims in affine_backward"),
+    ("dx = (dout @ w.T).reshape(x.shape)[..., None].sum(axis=-1, keepdims=True)", "dx_keepdims", "Sum without keepdims"),
+]
+# A broadcast input's gradient summed with a kept axis and no keepdims (round 23): still db_keepdims.
+DB_ONES_ROW = ("db = dout.sum(axis=0)", "db = np.ones((1, dout.shape[0])) @ dout")
+
+
+@pytest.mark.parametrize("new, mistake, words", EXTRA_AXIS, ids=[row[1] for row in EXTRA_AXIS])
+def test_an_extra_size_one_axis_is_blamed_on_keepdims_only_where_the_code_has_one(mutant, failing, new, mistake, words):
+    report = grade(mutant("layers", "dx = (dout @ w.T).reshape(x.shape)", new), assignment="layers", seed=1)
+    flagged = [t for t in failing(report, "affine_backward") if t.check == "gradient"]
+    # the public case's x is 2-D (a hidden one of four axes would be (N, d1, d2 * d3), another reading)
+    public = [t for t in flagged if t.visibility is Visibility.VISIBLE]
+    assert public and all(t.mistake == mistake and words in t.hint for t in public), \
+        [(t.mistake, t.hint) for t in flagged]
+
+
+def test_a_bias_gradient_summed_by_a_row_of_ones_keeps_its_keepdims_reading(mutant, failing):
+    report = grade(mutant("layers", *DB_ONES_ROW), assignment="layers", seed=1)
+    flagged = [t for t in failing(report, "affine_backward") if t.check == "gradient"]
+    assert flagged and all(t.mistake == "db_keepdims" for t in flagged), [(t.mistake, t.hint) for t in flagged]
 
 
 # A gradient is linear in dout: proven on the student's backward (grader.checks.dout_linearity),
