@@ -135,15 +135,20 @@ def _svm_error(error, function, case):
 
 
 def _plant_zero_margins(case) -> dict[str, np.ndarray]:
-    """Margins of exactly 0 (x[j] == x[y] - 1) in every row: the scores rounded to sixteenths, so that
-    x[j] - x[y] + 1 is exact in any order of the sum, then one wrong class set to the correct score
-    minus 1 and, where there is a third class, another to the correct score plus 1/2 (a positive
-    margin beside the zero one)."""
+    """Margins of exactly 0 (x[j] == x[y] - 1) in every row but the last (of two or more): the scores
+    rounded to sixteenths, so that x[j] - x[y] + 1 is exact in any order of the sum, then one wrong
+    class set to the correct score minus 1 and, where there is a third class, another to the correct
+    score plus 1/2 (a positive margin beside the zero one). The last row, without one, shows a correct
+    class's entry wrong whatever the kinks' share (a count one too large), which a row with a zero margin
+    cannot tell from a share of its step."""
     x, y = case.arrays["x"], case.extras[0]
     n, c = x.shape
     planted = np.round(x * 16.0) / 16.0
     for i in range(n):
-        planted[i, (y[i] + 1) % c] = planted[i, y[i]] - 1.0
+        if i == n - 1 > 0:
+            planted[i, (y[i] + 1) % c] = planted[i, y[i]] - 1.5        # a negative margin where the others have 0
+        else:
+            planted[i, (y[i] + 1) % c] = planted[i, y[i]] - 1.0
         if c > 2:
             planted[i, (y[i] + 2) % c] = planted[i, y[i]] + 0.5
     return {"x": planted}
@@ -155,6 +160,12 @@ SVM_INDICATOR_ZERO_ID = "svm_zero_margin_in_indicator_not_in_count"
 SVM_KINK_RULE = ("At a margin of exactly 0 (x[j] == x[y] - 1) the hinge has a kink, and any share of its step is "
                  "a valid gradient (margins > 0 and margins >= 0 are both fine): dx[i, j] between 0 and 1 / N, as "
                  "long as the correct class's entry dx[i, y[i]] is minus the sum of the row's other entries.")
+
+
+SVM_AWAY_FROM_KINKS = ("This dx is wrong whatever share of the step the margins of exactly 0 take, so the kinks are "
+                       "not the cause: a wrong class whose margin is positive gets 1 / N, one whose margin is "
+                       "negative 0, and the correct class minus the sum of its row's other entries. Where the "
+                       "gradient check fails too, fix dx there first.")
 
 
 def _judge_zero_margins(case, grads) -> Finding:
@@ -174,10 +185,17 @@ def _judge_zero_margins(case, grads) -> Finding:
     count = positive.sum(axis=1).astype(float)
     close = lambda a, b: np.allclose(a, b, rtol=1e-9, atol=1e-12)     # noqa: E731
     clear = wrong & ~zero
+    # The correct class's entry lies between -(positive margins) / N and -(positive and zero margins) / N
+    # whatever share of the step the zero margins take; outside that (or a wrong class whose margin is not 0
+    # given something else than its usual entry), dx is wrong away from the kinks too, and nothing here
+    # shows that the margins of exactly 0 are the cause: the finding says where it is wrong, and no more.
     if not close(dx[clear], (positive / n)[clear]):
-        return Finding(Status.FAILED, "svm_loss's dx is wrong for classes whose margin is not 0 when some margins "
-                       "are exactly 0", "A class whose margin is positive gets 1 / N, one whose margin is negative "
-                       "0: the margins of exactly 0 must not change that.", SVM_ZERO_MARGIN_ID)
+        return Finding(Status.FAILED, "svm_loss's dx is wrong at wrong classes whose margin is not 0 (on a case "
+                       "where some other margins are exactly 0)", SVM_AWAY_FROM_KINKS)
+    correct = dx[rows, y]
+    if np.any((correct < -(count + zero.sum(axis=1)) / n - 1e-9) | (correct > -count / n + 1e-9)):
+        return Finding(Status.FAILED, "svm_loss's dx at the correct class is outside what any share of the step at "
+                       "the margins of exactly 0 gives", SVM_AWAY_FROM_KINKS)
     share = dx[zero]
     balanced = close(dx[rows, y], -np.where(wrong, dx, 0.0).sum(axis=1))
     if balanced and np.all((share >= -1e-12) & (share <= 1.0 / n + 1e-12)):

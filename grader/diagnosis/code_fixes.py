@@ -69,6 +69,11 @@ _PARAMETER_SAYS = " where the number is written"
 PARAMETER_ADVICE = ("A number written where a parameter belongs (a padding, a stride) fits only the inputs where "
                     "the parameter has that value: use the value read from the parameter everywhere it applies.")
 
+# What an input's size put where a size is written as a number is told (_size_literal_edits).
+_SIZE_SAYS = " where the size is written as a number"
+SIZE_ADVICE = ("A size written as a number fits only the inputs that have that size: take every size from the "
+               "arrays' shapes, so the code fits any input.")
+
 # What a student's `+=` made `=` is told: one_change's edit, written for the reference (where it
 # makes the student's overwrite), says the opposite of what the student's own code needs.
 ADDS_ADVICE = ("That line adds to the value every time it runs: where the value is set once (a count or a total "
@@ -77,7 +82,8 @@ ADDS_ADVICE = ("That line adds to the value every time it runs: where the value 
 # A student's edit whose description ends with one of these gets its own advice, and the catalogued
 # mistake it undoes (None: the value kind of the result it feeds, or for eps, Fix.mistake's choice).
 _OWN_ADVICE = {_EPS_SAYS: (EPS_ADVICE, None), _TUPLE_SAYS: (TUPLE_ADVICE, "index_not_tuple_or_int"),
-               _RESHAPE_SAYS: (RESHAPE_ADVICE, None), _PARAMETER_SAYS: (PARAMETER_ADVICE, "hardcoded_shape")}
+               _RESHAPE_SAYS: (RESHAPE_ADVICE, None), _PARAMETER_SAYS: (PARAMETER_ADVICE, "hardcoded_shape"),
+               _SIZE_SAYS: (SIZE_ADVICE, "hardcoded_shape")}
 
 # A fragment of the student's code longer than this is shortened around the change.
 MAX_SHOWN = 60
@@ -371,6 +377,7 @@ def _student_edits(node: ast.AST, parents: list[ast.AST]):
     if _list_used_as_index(node, parents):
         yield "operation", ast.Tuple(node.elts, ast.Load()), "operation_off", f"the list{_TUPLE_SAYS}"
     yield from _parameter_edits(node, parents)
+    yield from _size_literal_edits(node, parents)
     yield from _unpack_swaps(node, parents)
     yield from _key_swaps(node, parents)
     if isinstance(node, ast.Call) and one_change._called(node) == "sqrt" and len(node.args) == 1 and parents:
@@ -451,6 +458,63 @@ def _parameter_edits(node: ast.AST, parents: list[ast.AST]):
     for value in sorted({leaf.value for leaf in leaves if leaf.value >= 1}):
         for name in sorted(_parameter_values(parents[0])):
             yield "parameter", _with_name(node, value, name), "constant_off", f"{name} for {value}{_PARAMETER_SAYS}"
+
+
+def _size_literal_edits(node: ast.AST, parents: list[ast.AST]):
+    """An input's size where a size is written as a number (round 25: np.arange(10) for the classes of an
+    svm, which fits C = 10 only): an int of 2 or more given as a size (_size_argument: a range's stop, a
+    new array's shape or an item of it, a tile's or a repeat's count), made each `p.shape[k]`
+    the function reads of its own parameters (directly, or unpacked: N, D = x.shape). Bounded by the
+    inputs' sizes, so made in a loop's range and a new array's shape too."""
+    if not (isinstance(node, ast.Constant) and type(node.value) is int and node.value >= 2 and parents
+            and isinstance(parents[0], ast.FunctionDef)):
+        return
+    holder = parents[-1]
+    if isinstance(holder, ast.Tuple) and len(parents) > 1:
+        holder = parents[-2]
+    size = _size_argument(holder) if isinstance(holder, ast.Call) else None
+    if size is None or not (size is node or isinstance(size, ast.Tuple) and any(e is node for e in size.elts)):
+        return
+    for name, axis in _input_sizes(parents[0]):
+        read = ast.Subscript(ast.Attribute(ast.Name(name, ast.Load()), "shape", ast.Load()), ast.Constant(axis),
+                             ast.Load())
+        yield "parameter", read, "constant_off", f"{name}.shape[{axis}] for {node.value}{_SIZE_SAYS}"
+
+
+def _size_argument(call: ast.Call) -> ast.AST | None:
+    """The argument of a call that is a size: a range's stop (not its start or step), a new array's shape
+    (not np.full's fill value), np.tile's reps, np.repeat's count."""
+    called, args = one_change._called(call), call.args
+    if called in ("range", "arange") and args:
+        return args[0] if len(args) == 1 else args[1]
+    if called in ("zeros", "ones", "empty", "full") and args:
+        return args[0]
+    if called in ("tile", "repeat") and args:
+        return args[-1]
+    return None
+
+
+@functools.lru_cache(maxsize=64)
+def _input_sizes(definition: ast.FunctionDef) -> tuple[tuple[str, int], ...]:
+    """The (parameter, axis) of each p.shape[k] the function reads, and of each name unpacked from a
+    parameter's shape (N, D = x.shape), sorted."""
+    parameters = {a.arg for a in definition.args.args}
+
+    def shape_of(node: ast.AST) -> str | None:
+        if isinstance(node, ast.Attribute) and node.attr == "shape" and isinstance(node.value, ast.Name) \
+                and node.value.id in parameters:
+            return node.value.id
+        return None
+    found = set()
+    for node in ast.walk(definition):
+        if isinstance(node, ast.Subscript) and shape_of(node.value) and isinstance(node.slice, ast.Constant) \
+                and type(node.slice.value) is int and node.slice.value >= 0:
+            found.add((shape_of(node.value), node.slice.value))
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Tuple) \
+                and shape_of(node.value):
+            found |= {(shape_of(node.value), k) for k, item in enumerate(node.targets[0].elts)
+                      if isinstance(item, ast.Name)}
+    return tuple(sorted(found))
 
 
 def _an_index(node: ast.AST, parents: list[ast.AST]) -> bool:

@@ -64,6 +64,8 @@ EVERYWHERE_SAYS = ", everywhere it appears"
 ADVICE = {
     "overwrite": "A value used in more than one place gets the sum of the gradients from every use: +=, not =.",
     "term": "Write out every term of the formula: each path from the loss back to this value adds its own term.",
+    # a forward's output, a loss, or a loss's dx (its change may be in a step of the loss): no path is claimed
+    "forward term": "Write out every term of the formula and check each against yours.",
     "factor": "Each step's gradient is its local derivative times the gradient flowing into it: check every factor, "
               "and where the formula divides (by N for a mean over the batch) and where it multiplies.",
     "axis": "Check which axis that reduction runs over (each example's row: axis 1; over the batch: axis 0; a "
@@ -179,7 +181,8 @@ def explain(case, oracle, what: str, results: tuple, position: int, expected: np
             others = others if others is not None else elsewhere()
             if not all(_explains_on(change, module, other, position, backward) for other in others):
                 continue
-        return _hint(what, change), value_mistake(what, change.kind)
+        # a loss's dx is computed with the loss in one function: its change may be in a forward step
+        return _hint(what, change, backward and not exercise.is_loss), value_mistake(what, change.kind)
     return None
 
 
@@ -248,11 +251,14 @@ def _trivial(value: np.ndarray, expected: np.ndarray, case) -> bool:
     return any(d.shape == value.shape and allclose(value, d) for d in case.douts)
 
 
-def _hint(what: str, change: Change) -> str:
-    named = _RANKS[change.rank] in ("overwrite", "delete")       # their words name the step already
+def _hint(what: str, change: Change, backward: bool = True) -> str:
+    """`backward`: `what` is a backward's gradient (the chain rule's paths are what a term of it stands for)."""
+    rank = _RANKS[change.rank]
+    named = rank in ("overwrite", "delete")       # their words name the step already
     where = f" in the step that computes {change.step}" if change.step and change.step != what and not named else ""
+    advice = ADVICE["forward term" if rank == "term" and not backward else rank]
     return (f"{what} equals the right computation with one change{where}: {change.says}. Undo that change and "
-            f"{what} is right on this case. {ADVICE[_RANKS[change.rank]]}")
+            f"{what} is right on this case. {advice}")
 
 
 def _run(change: Change | None, module, case, backward: bool) -> tuple[np.ndarray, ...] | None:

@@ -165,6 +165,50 @@ def _svm_dx_every_class(c):
     return dx / x.shape[0]
 
 
+def _svm_hinge_on_row_sums(c):
+    """The hinge applied once per example, to the sum of its wrong classes' margins x[j] - x[y] + 1, and the
+    positive row sums added up: a negative margin cancels part of a positive one."""
+    x, y = c["x"], c["y"]
+    rows = np.arange(x.shape[0])
+    margins = x - x[rows, y][:, None] + 1.0
+    margins[rows, y] = 0
+    totals = margins.sum(axis=1)
+    return np.asarray(totals[totals > 0].sum() / x.shape[0])
+
+
+def _svm_dx_correct_class_only(c):
+    """Only the correct class's term of each positive margin, -1 at dx[i, y[i]]: the +1 at the wrong class
+    whose margin it is never added."""
+    margins, rows, y = _margins(c)
+    margins[rows, y] = 0
+    dx = np.zeros_like(c["x"])
+    dx[rows, y] = -(margins > 0).sum(axis=1)
+    return dx / c["x"].shape[0]
+
+
+def _svm_label_as_correct_score(c, of: str):
+    """The margins x[j] + 1 - y[i]: the label, a class index, subtracted where the correct class's score
+    x[i, y[i]] belongs; loss and dx then built right from those margins."""
+    x, y = c["x"], c["y"]
+    rows = np.arange(x.shape[0])
+    margins = np.maximum(0.0, x + 1.0 - y[:, None])
+    margins[rows, y] = 0
+    if of == "loss":
+        return np.asarray(margins.sum() / x.shape[0])
+    dx = (margins > 0).astype(float)
+    dx[rows, y] = -dx.sum(axis=1)
+    return dx / x.shape[0]
+
+
+SVM_LABEL_AS_SCORE = ("Your margins subtract the label y[i], a class index, where the correct class's score belongs: "
+                      "the margin is x[i, j] - x[i, y[i]] + 1, with the correct scores taken as a column, "
+                      "x[np.arange(N), y][:, None].")
+
+
+def _several_wrong_classes(c) -> bool:
+    return c["x"].shape[1] > 2
+
+
 SVM_IDS = {
     "svm_dx_ignores_hinge": "svm_loss's dx gives every class +1 and the correct one -1, whether or not its margin "
                             "is positive",
@@ -185,6 +229,12 @@ SVM_IDS = {
     "svm_correct_score_indexing": "svm_loss takes the correct scores as x[y] (whole rows by label) instead of x[np.arange(N), y]",
     "svm_margin_reversed_without_hinge": "svm_loss's margins are reversed, x[y] - x[j] + 1 (the correct score minus "
                                          "the wrong one), and summed without the hinge max(0, .)",
+    "svm_hinge_applied_to_row_sum": "svm_loss applies the hinge max(0, .) to each example's sum of margins instead "
+                                    "of to each wrong class's margin",
+    "svm_dx_wrong_class_terms_missing": "svm_loss's dx has only the correct class's term (minus the number of positive "
+                                        "margins): the +1 / N at each wrong class with a positive margin is missing",
+    "svm_label_subtracted_as_correct_score": "svm_loss subtracts the label y[i] (a class index) where the correct "
+                                             "class's score x[i, y[i]] belongs in the margins",
 }
 
 SVM = Hidden(
@@ -240,6 +290,18 @@ SVM = Hidden(
         Mistake("svm_dx_margin_value_for_indicator", "dx", "A positive margin x[j] - x[y] + 1 adds 1 to dx[i, j], its "
                 "derivative with respect to x[j], not its own value: dx[i, j] = 1 where the margin is positive (0 "
                 "elsewhere) and dx[i, y[i]] = -(their number), all / N.", _svm_dx_margin_values),
+        Mistake("svm_hinge_applied_to_row_sum", "loss", "The hinge max(0, .) applies to each wrong class's margin on "
+                "its own, before the sum: loss = sum over i and j != y[i] of max(0, x[i, j] - x[i, y[i]] + 1), / N. "
+                "Yours takes each example's total of the margins and keeps it if positive, so a negative margin "
+                "cancels part of a positive one.", _svm_hinge_on_row_sums, when=_several_wrong_classes),
+        Mistake("svm_dx_wrong_class_terms_missing", "dx", "Each positive margin x[j] - x[y] + 1 adds two terms to dx: "
+                "-1 at the correct class (yours has it) and +1 at the wrong class j itself, which yours leaves out: "
+                "dx[i, j] = 1 where the margin is positive, dx[i, y[i]] = -(their number), all / N.",
+                _svm_dx_correct_class_only),
+        Mistake("svm_label_subtracted_as_correct_score", "loss", SVM_LABEL_AS_SCORE,
+                lambda c: _svm_label_as_correct_score(c, "loss")),
+        Mistake("svm_label_subtracted_as_correct_score", "dx", SVM_LABEL_AS_SCORE,
+                lambda c: _svm_label_as_correct_score(c, "dx")),
     ),
     mistake_ids=SVM_IDS)
 

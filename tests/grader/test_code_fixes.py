@@ -22,6 +22,8 @@ from grader.runner.inprocess import InProcessRunner
 from grader.runner.process import ProcessRunner
 from tests.authored_course import course_from_guide
 
+REFERENCE_SVM = Path(__file__).resolve().parents[2] / "reference" / "svm" / "svm.py"
+
 # tanh written through cosh, not through tanh's output as the course's reference writes it: a slip
 # in it is no one change of the reference, so only a change of the student's own code can name it.
 COSH_BACKWARD = """
@@ -518,13 +520,48 @@ def test_a_parameter_is_put_only_where_a_number_is_written_outside_indices_axes_
             return np.pad(out, ((0, 0), (1, 1))), x.shape[1]
     """)
     edits = {(f.before, f.after) for f in code_fixes.fixes(source, ["backward"], "submission")
-             if f.undoes == "hardcoded_shape"}
+             if f.undoes == "hardcoded_shape" and f.advice == code_fixes.PARAMETER_ADVICE}
     # x is an array (indexed, its shape read): never put for a number; an index, an axis, a shape, a
     # loop's range keep theirs
     assert edits == {("((0, 0), (1, 1))", "((0, 0), (pad, pad))"), ("((0, 0), (1, 1))", "((0, 0), (stride, stride))"),
                      ("2", "pad"), ("2", "stride"), ("3", "pad"), ("3", "stride")}
     without = "import numpy as np\ndef f(x):\n    return np.pad(x, (1, 1))\n"
     assert not [f for f in code_fixes.fixes(without, ["f"], "f.py") if f.undoes]
+
+
+def test_a_size_written_as_a_number_is_fixed_with_an_inputs_size_and_named(write):
+    # Round 25: the classes of an svm made np.arange(10), which fits C = 10 only; it raised on C = 4.
+    # (the sizes put for it are those the function reads: x.shape[0] and x.shape[1] here)
+    source = REFERENCE_SVM.read_text().replace(
+        "    margins = np.maximum(0.0, x - x[rows, y][:, None] + 1.0)\n",
+        "    classes = np.zeros(x.shape, dtype=int)\n    classes[:] = np.arange(10)\n"
+        "    labels = np.repeat(y, x.shape[1]).reshape(x.shape)\n"
+        "    margins = np.maximum(0.0, x - x[classes == labels][:, None] + 1.0)\n")
+    report = grade(write(source), assignment="svm", seed=1)
+    raised = [t for t in report.tests if t.function == "svm_loss" and t.check == "loss" and t.status == "error"]
+    assert raised and raised[0].mistake == "hardcoded_shape"
+    assert "`10` changed to `x.shape[1]`" in raised[0].hint and "A size written as a number" in raised[0].hint
+
+
+def test_an_inputs_size_is_put_only_where_a_number_is_a_size_and_only_one_the_function_reads():
+    source = textwrap.dedent("""
+        import numpy as np
+
+        def f(x, y, seed):
+            N, D = x.shape
+            out = np.zeros((N, 4)) + np.full(3, 7.0)
+            for i in range(1, 5, 2):
+                out[:, 1] += np.tile(x[:, 2], 3)[:N] * 6
+            return out + np.arange(y.shape[0])[:, None]
+    """)
+    edits = {(f.before, f.after) for f in code_fixes.fixes(source, ["f"], "f.py")
+             if f.advice == code_fixes.SIZE_ADVICE}
+    sizes = ("x.shape[0]", "x.shape[1]", "y.shape[0]")
+    # a shape's item, np.full's shape, a range's stop, a tile's count; not a start, a step, a fill value,
+    # an index or a factor; and only the sizes the function reads of its own parameters (not seed's)
+    assert edits == {(n, size) for n in ("4", "3", "5") for size in sizes}
+    assert all(f.undoes == "hardcoded_shape" for f in code_fixes.fixes(source, ["f"], "f.py")
+               if f.advice == code_fixes.SIZE_ADVICE)
 
 
 SVM_BODY = '''    n = x.shape[0]

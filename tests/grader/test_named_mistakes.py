@@ -469,3 +469,79 @@ def test_an_svm_loss_that_drops_a_wrong_class_tied_with_the_correct_one_is_named
     other = grade(mutant("svm", "    loss = margins.sum() / n", tied + " + 0.5 * (n > 3)"), assignment="svm")
     flagged = failing(other, "svm_loss")
     assert flagged and "svm_correct_class_by_margin" not in {t.mistake for t in flagged}
+
+
+SVM_LOSS = "    loss = margins.sum() / n"
+
+
+def test_an_svm_hinge_applied_to_each_rows_sum_of_margins_is_named(mutant, failing):
+    # Round 25: max(0, .) of each example's total of its margins, the positive totals summed.
+    row_sums = "    totals = (x - x[rows, y][:, None] + 1.0).sum(axis=1) - 1.0\n    loss = totals[totals > 0].sum() / n"
+    report = grade(mutant("svm", SVM_LOSS, row_sums), assignment="svm", seed=1)
+    named = [t for t in failing(report, "svm_loss") if t.mistake == "svm_hinge_applied_to_row_sum"]
+    assert named and named[0].check == "loss" and "before the sum" in named[0].hint
+    assert "svm_hinge_applied_to_row_sum" in MISTAKES
+    # The row's total without the hinge at all: another loss, not this mistake.
+    unclipped = "    loss = ((x - x[rows, y][:, None] + 1.0).sum(axis=1) - 1.0).sum() / n"
+    flagged = failing(grade(mutant("svm", SVM_LOSS, unclipped), assignment="svm", seed=1), "svm_loss")
+    assert flagged and "svm_hinge_applied_to_row_sum" not in {t.mistake for t in flagged}
+
+
+def test_an_svm_dx_with_the_correct_class_term_only_is_named(mutant, failing):
+    # Round 25: a naive loop subtracting 1 at dx[i, y[i]] for each positive margin, never adding the +1 at j.
+    only = "    positive = (margins > 0).astype(x.dtype)\n    count = positive.sum(axis=1)\n" \
+           "    positive[:] = 0.0\n    positive[rows, y] = -count"
+    report = grade(mutant("svm", SVM_DX, only), assignment="svm", seed=1)
+    named = [t for t in failing(report, "svm_loss") if t.mistake == "svm_dx_wrong_class_terms_missing"]
+    assert named and named[0].check == "gradient" and "+1 at the wrong class j" in named[0].hint
+    # Its kink check says where dx is wrong and claims no kink mistake.
+    kink = [t for t in failing(report, "svm_loss") if t.check == "convention at kinks"]
+    assert kink and kink[0].mistake is None and "not the cause" in kink[0].hint
+    # The wrong classes' terms without the correct class's: the other mistake, not this one.
+    other = grade(mutant("svm", SVM_DX, "    positive = (margins > 0).astype(x.dtype)"), assignment="svm", seed=1)
+    flagged = failing(other, "svm_loss")
+    assert flagged and "svm_dx_wrong_class_terms_missing" not in {t.mistake for t in flagged}
+
+
+def test_an_svm_label_subtracted_where_the_correct_score_belongs_is_named(mutant, failing):
+    # Round 25: the margins x + 1 - y[:, None], the label for the correct class's score.
+    margins = "    margins = np.maximum(0.0, x - x[rows, y][:, None] + 1.0)\n"
+    report = grade(mutant("svm", margins, "    margins = np.maximum(0.0, x - y[:, None] + 1.0)\n"),
+                   assignment="svm", seed=1)
+    flagged = failing(report, "svm_loss")
+    assert flagged[0].check == "loss" and flagged[0].mistake == "svm_label_subtracted_as_correct_score"
+    assert "x[np.arange(N), y][:, None]" in flagged[0].hint
+    assert "svm_zero_margin_wrong" not in {t.mistake for t in flagged}
+    # The correct scores taken as whole rows (x[y]): its own mistake, not this one.
+    rows_by_label = grade(mutant("svm", margins, "    margins = np.maximum(0.0, x - x[y] + 1.0)\n"),
+                          assignment="svm", seed=1)
+    flagged = failing(rows_by_label, "svm_loss")
+    assert flagged and "svm_label_subtracted_as_correct_score" not in {t.mistake for t in flagged}
+
+
+def test_an_svm_dx_wrong_away_from_the_kinks_is_not_told_a_kink_mistake(mutant, failing):
+    # Round 25: margins without the delta (x[j] - x[y], max(0, .)): dx is wrong at margins that are not 0 as
+    # well; the kink check must not say the margins of exactly 0 changed it.
+    margins = "    margins = np.maximum(0.0, x - x[rows, y][:, None] + 1.0)\n"
+    report = grade(mutant("svm", margins, "    margins = np.maximum(0.0, x - x[rows, y][:, None])\n"),
+                   assignment="svm", seed=1)
+    flagged = failing(report, "svm_loss")
+    assert flagged[0].mistake == "loss_term_off" and "the term 1.0 is left out" in flagged[0].hint
+    assert "each path from the loss" not in flagged[0].hint        # a loss has no path back to itself
+    kink = [t for t in flagged if t.check == "convention at kinks"]
+    assert kink and kink[0].mistake is None and "must not change that" not in kink[0].hint
+    # A count one too negative at the correct class in a row with no margin of exactly 0 is no kink mistake.
+    count = "    positive[rows, y] = -positive.sum(axis=1)"
+    off = grade(mutant("svm", count, "    positive[rows, y] = -positive.sum(axis=1) - 1.0"), assignment="svm", seed=1)
+    kink = [t for t in failing(off, "svm_loss") if t.check == "convention at kinks"]
+    assert not kink or kink[0].mistake != "svm_zero_margin_wrong"
+
+
+def test_an_svm_kink_mistake_is_still_named_at_the_kinks(mutant, failing):
+    # The indicator keeps margins of exactly 0 (>= 0) while the count takes > 0 only: right away from the kinks.
+    both = "    positive = (margins > 0).astype(x.dtype)\n    positive[rows, y] = -positive.sum(axis=1)"
+    mixed = "    positive = (x - x[rows, y][:, None] + 1.0 >= 0).astype(x.dtype)\n" \
+            "    positive[rows, y] = -(margins > 0).sum(axis=1)"
+    report = grade(mutant("svm", both, mixed), assignment="svm", seed=1)
+    kink = [t for t in failing(report, "svm_loss") if t.check == "convention at kinks"]
+    assert kink and kink[0].mistake == "svm_zero_margin_in_indicator_not_in_count"

@@ -51,6 +51,28 @@ def test_a_change_inside_the_diagnosed_step_is_named_not_one_in_a_right_result()
     assert "sign of dbeta" not in hint
 
 
+def test_a_term_left_out_of_a_loss_is_not_told_about_paths_back_to_it():
+    # Round 25: an svm's margins without the + 1: a term of the loss's formula, which no path of the
+    # chain rule stands for (in the loss, nor in the dx computed with it); a backward's term keeps the paths.
+    case, oracle = case_and_oracle("svm")
+    x, y = case.arrays["x"], case.extras[0]
+    rows = np.arange(x.shape[0])
+    margins = np.maximum(0.0, x - x[rows, y][:, None])
+    margins[rows, y] = 0.0
+    positive = (margins > 0).astype(float)
+    positive[rows, y] = -positive.sum(axis=1)
+    results = (np.asarray(margins.sum() / x.shape[0]), positive / x.shape[0])
+    for what, position, backward in (("loss", 0, False), ("dx", 1, True)):
+        right = np.asarray(oracle.forward(case)) if what == "loss" else oracle.backward(case)[0]
+        hint, mistake = one_change.explain(case, oracle, what, results, position, right, backward=backward)
+        assert mistake == f"{what}_term_off" and "the term 1.0 is left out" in hint
+        assert "each path from the loss" not in hint and "Write out every term of the formula" in hint
+    bn, bn_oracle = case_and_oracle("batchnorm")
+    hint, _ = one_change.explain(bn, bn_oracle, "dx", _batchnorm_grads(bn, mean_path_sign=0.0), 0,
+                                 bn_oracle.backward(bn)[0], backward=True)
+    assert "is left out" in hint and "each path from the loss back to this value" in hint
+
+
 def test_other_results_must_be_right_or_explained_by_the_same_change():
     case, oracle = case_and_oracle("batchnorm")
     dx, dgamma, dbeta = _batchnorm_grads(case, mean_path_sign=+1.0)
