@@ -486,7 +486,10 @@ def burst(deployment: Deployment, n: int, *, fault: str | None = None, threads: 
     sample = accepted if n <= 50 else accepted[:: max(1, len(accepted) // 50)]
     over_http = sum(1 for student, sid in sample if deployment.get(student, sid).get("status") == "graded")
     return {"fault": fault or "none", **fault_note, "n": n, "posted_ok": len(ids),
-            "refused": n - len(ids), "posting_seconds": posting_seconds, "rows": len(rows),
+            "refused": n - len(ids),
+            # why, for a run that refused some: the HTTP status (0: no answer within the client's 60 s)
+            "refused_statuses": sorted(status for _, (status, sid) in answers if status != 202 or sid is None),
+            "posting_seconds": posting_seconds, "rows": len(rows),
             "graded": len(graded), "errors": sum(1 for row in rows if row.status.value == "error"),
             "lost": len(ids) - len(graded), "timed_out": timed_out,
             "graded_twice": sum(1 for count in results.values() if count > 1),

@@ -31,7 +31,7 @@ def test_every_submission_of_every_burst_is_graded_exactly_once(figures):
     assert faults[:2] == ["none", "kill"]
     assert "redis" in faults or figures["server"]["deployment"].startswith("SQLite")
     for run in runs:
-        assert run["posted_ok"] == run["n"] == run["rows"], run
+        assert run["posted_ok"] == run["n"] == run["rows"], (run["refused_statuses"], run)
         assert run["graded"] == run["results"] == run["n"], run
         assert run["lost"] == run["graded_twice"] == run["errors"] == 0, run
         assert run["http_graded"] == run["http_checked"] == run["n"], run
