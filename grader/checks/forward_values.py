@@ -63,12 +63,13 @@ def compare_output(case: Case, out: np.ndarray, expected: np.ndarray, oracle, wh
             out = out.reshape(())
         else:
             hint, kind = output_shape_diagnosis(out.shape, expected.shape, what)
-            mistake = None
+            generic, mistake = hint, None
             if exercise.output_shape is not None:   # the exercise's own reading of this shape
                 hint, kind, mistake = exercise.output_shape(out.shape, expected.shape, hint, kind, case)
             mistake = mistake or value_mistake(what, kind)
-            if own_fix is not None and mistake == value_mistake(what, "wrong_shape"):
-                # no more specific cause known: a fix of the student's own code, where one is proven
+            if own_fix is not None and mistake == value_mistake(what, "wrong_shape") and hint == generic:
+                # no more specific cause known (the exercise's reading may say more under the neutral id, a
+                # negative axis left unsummed): a fix of the student's own code, where one is proven
                 changed = own_fix(*((outs, exercise.output_names.index(what)) if outs else ((out,), 0)))
                 if changed is not None:
                     hint, mistake = changed
