@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 
 from ..diagnosis.mistake_ids import value_mistake
+from ..diagnosis.shapes import fmt
 from ..exercises.base import Case
 from ..results import Finding, Status
 from ..runner.calls import Call
@@ -41,7 +42,11 @@ def check(ctx: Context, cases: list[Case]) -> Finding:
         grads = gradients(forward if exercise.is_loss else rest[0], case)   # a loss gives its gradient itself
     except Failed as failed:
         return failed.finding
-    if any(g.shape != x.shape for g, x in zip(grads, case.arrays.values())):
-        return Finding(Status.FAILED, f"{exercise.backward} returned gradients of the wrong shape (see its gradient check)",
-                       mistake=value_mistake(exercise.gradient_names()[0], "wrong_shape"))
+    for grad, grad_name, (name, x) in zip(grads, exercise.gradient_names(), case.arrays.items()):
+        if grad.shape != x.shape:
+            # a loss (backward None) returns its gradient from the forward: name the function that returned it
+            return Finding(Status.FAILED, f"{exercise.backward or exercise.forward} returned gradients of the wrong "
+                           "shape (see its gradient check)",
+                           f"{grad_name} must have exactly {name}'s shape {fmt(x.shape)} (it has {fmt(grad.shape)}).",
+                           value_mistake(grad_name, "wrong_shape"))
     return exercise.convention.judge(case, grads)

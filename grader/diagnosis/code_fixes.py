@@ -465,7 +465,18 @@ def _size_literal_edits(node: ast.AST, parents: list[ast.AST]):
     svm, which fits C = 10 only): an int of 2 or more given as a size (_size_argument: a range's stop, a
     new array's shape or an item of it, a tile's or a repeat's count), made each `p.shape[k]`
     the function reads of its own parameters (directly, or unpacked: N, D = x.shape). Bounded by the
-    inputs' sizes, so made in a loop's range and a new array's shape too."""
+    inputs' sizes, so made in a loop's range and a new array's shape too. A new array's whole shape written
+    as numbers (round 26: np.zeros((500, 10)) for an svm's dx) is made `p.shape` of each such parameter p:
+    one edit for every size of it."""
+    if isinstance(node, ast.Tuple) and parents and isinstance(parents[0], ast.FunctionDef) \
+            and isinstance(parents[-1], ast.Call) and _size_argument(parents[-1]) is node \
+            and one_change._called(parents[-1]) in ("zeros", "ones", "empty", "full") and len(node.elts) > 1 \
+            and all(isinstance(e, ast.Constant) and type(e.value) is int and e.value >= 1 for e in node.elts) \
+            and any(e.value >= 2 for e in node.elts):
+        for name in sorted({name for name, _ in _input_sizes(parents[0])}):
+            read = ast.Attribute(ast.Name(name, ast.Load()), "shape", ast.Load())
+            yield "parameter", read, "constant_off", f"{name}.shape for {ast.unparse(node)}{_SIZE_SAYS}"
+        return
     if not (isinstance(node, ast.Constant) and type(node.value) is int and node.value >= 2 and parents
             and isinstance(parents[0], ast.FunctionDef)):
         return

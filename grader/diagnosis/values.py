@@ -12,7 +12,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..compare import allclose, norm, relative_error
+from ..compare import allclose, norm, relative_error, rtol_for
 from ..results import Finding, Status
 from .mistake_ids import value_mistake
 
@@ -160,6 +160,7 @@ def localise(what: str, student: np.ndarray, expected: np.ndarray, arrays: dict[
     """Where a wrong result of the right shape is wrong, when that is one side of an input's sign:
     "dx is right where x > 0 and wrong where x < 0". A fact about the student's result, not a guess
     at its cause, for a result nothing else explains (the branch of their code for the other sign)."""
+    rtol = rtol_for(student)
     student, expected = np.asarray(student, dtype=np.float64), np.asarray(expected, dtype=np.float64)
     for name, array in arrays.items():
         if np.shape(array) != student.shape or student.shape != expected.shape:
@@ -167,8 +168,11 @@ def localise(what: str, student: np.ndarray, expected: np.ndarray, arrays: dict[
         for right, wrong in ((">", "<"), ("<", ">")):
             good = array > 0 if right == ">" else array < 0
             bad = ~good & (array != 0)
+            # wrong on most of the other side, as a branch for that sign is: a few wrong entries that happen to
+            # lie there (an svm's correct classes, whose scores are mostly high) say nothing about the sign
+            off = np.abs(student - expected) > rtol * (np.abs(expected).max(initial=0.0) or 1.0)
             if good.any() and bad.any() and allclose(student[good], expected[good]) \
-                    and not allclose(student[bad], expected[bad]):
+                    and not allclose(student[bad], expected[bad]) and 2 * off[bad].sum() >= bad.sum():
                 return (f"{what} is right where {name} {right} 0 and wrong where {name} {wrong} 0: look at what your "
                         f"code does for {'negative' if wrong == '<' else 'positive'} {name} (a branch, a mask, or a "
                         "formula that only holds on one side).")

@@ -200,6 +200,17 @@ def _svm_label_as_correct_score(c, of: str):
     return dx / x.shape[0]
 
 
+def _svm_dx_minus_wrong_classes(c):
+    """-(C - 1), the number of wrong classes, at the correct class whatever the margins, instead of minus
+    the number of positive margins; the wrong classes' entries are right. Differs from the right dx only
+    where some wrong class's margin is not positive."""
+    margins, rows, y = _margins(c)
+    margins[rows, y] = 0
+    dx = (margins > 0).astype(float)
+    dx[rows, y] = -(c["x"].shape[1] - 1)
+    return dx / c["x"].shape[0]
+
+
 SVM_LABEL_AS_SCORE = ("Your margins subtract the label y[i], a class index, where the correct class's score belongs: "
                       "the margin is x[i, j] - x[i, y[i]] + 1, with the correct scores taken as a column, "
                       "x[np.arange(N), y][:, None].")
@@ -235,6 +246,8 @@ SVM_IDS = {
                                         "margins): the +1 / N at each wrong class with a positive margin is missing",
     "svm_label_subtracted_as_correct_score": "svm_loss subtracts the label y[i] (a class index) where the correct "
                                              "class's score x[i, y[i]] belongs in the margins",
+    "svm_dx_correct_class_minus_num_wrong_classes": "svm_loss's dx gives the correct class -(C - 1), minus the number "
+                                                    "of wrong classes, instead of minus the number of positive margins",
 }
 
 SVM = Hidden(
@@ -302,6 +315,11 @@ SVM = Hidden(
                 lambda c: _svm_label_as_correct_score(c, "loss")),
         Mistake("svm_label_subtracted_as_correct_score", "dx", SVM_LABEL_AS_SCORE,
                 lambda c: _svm_label_as_correct_score(c, "dx")),
+        Mistake("svm_dx_correct_class_minus_num_wrong_classes", "dx", "Your dx gives the correct class -(C - 1), as "
+                "if every wrong class's margin were positive. Only a positive margin x[j] - x[y] + 1 > 0 has the "
+                "correct score in it (the hinge is flat elsewhere): dx[i, y[i]] = -(number of positive margins of "
+                "row i), / N, the same count whose wrong classes get 1.", _svm_dx_minus_wrong_classes,
+                when=_several_wrong_classes),       # C = 2: -(C - 1) is -1, svm_dx_correct_class_minus_one's dx
     ),
     mistake_ids=SVM_IDS)
 

@@ -753,3 +753,25 @@ def test_a_wrong_shaped_gradient_gets_a_fix_of_the_students_code(mutant):
     assert wrong[0].mistake == "hardcoded_shape"
     assert "`1` changed to `pad` everywhere it appears in conv_backward_naive" in wrong[0].hint
     assert "A number written where a parameter belongs" in wrong[0].hint
+
+
+SVM_DX = "    positive = (margins > 0).astype(x.dtype)\n    positive[rows, y] = -positive.sum(axis=1)     # the correct " \
+         "score is in every positive margin\n    return loss, positive / n"
+
+
+def test_a_new_arrays_whole_shape_written_as_numbers_is_made_the_inputs_shape(mutant):
+    # Round 26: dx built in np.zeros((500, 10)) (one data set's N and C): x.shape for the tuple, one edit.
+    literal = "    positive = np.zeros((500, 10))\n    positive[:n, :x.shape[1]] = margins > 0\n" \
+              "    positive[rows, y] = -positive[:n].sum(axis=1)\n    return loss, positive / n"
+    report = grade(mutant("svm", SVM_DX, literal), assignment="svm", seed=1)
+    wrong = _failed(report, "svm_loss")
+    gradient = [t for t in wrong if t.check == "gradient"]
+    assert gradient and all(t.mistake == "hardcoded_shape" for t in gradient)
+    assert "`(500, 10)` changed to `x.shape`" in gradient[0].hint
+    # The kink check names the function that returned the wrong shape (a loss has no backward).
+    kink = [t for t in wrong if t.check == "convention at kinks"]
+    assert kink and kink[0].output.startswith("svm_loss returned") and "x's shape" in kink[0].hint
+    # The same array with another mistake in it: x.shape alone does not make it right, so no such fix.
+    off = grade(mutant("svm", SVM_DX, literal.replace("].sum(axis=1)", "].sum(axis=1) - 1.0")), assignment="svm",
+                seed=1)
+    assert not any("`x.shape`" in (t.hint or "") for t in _failed(off, "svm_loss"))

@@ -545,3 +545,21 @@ def test_an_svm_kink_mistake_is_still_named_at_the_kinks(mutant, failing):
     report = grade(mutant("svm", both, mixed), assignment="svm", seed=1)
     kink = [t for t in failing(report, "svm_loss") if t.check == "convention at kinks"]
     assert kink and kink[0].mistake == "svm_zero_margin_in_indicator_not_in_count"
+
+
+def test_an_svm_dx_with_minus_the_number_of_wrong_classes_at_the_correct_class_is_named(mutant, failing):
+    # Round 26: dx[i, y[i]] = -num_classes + 1 whatever the margins (a naive loop's constant), the wrong
+    # classes' entries right.
+    count = "    positive[rows, y] = -positive.sum(axis=1)"
+    report = grade(mutant("svm", count, "    positive[rows, y] = -(x.shape[1] - 1)"), assignment="svm", seed=1)
+    flagged = failing(report, "svm_loss")
+    named = [t for t in flagged if t.mistake == "svm_dx_correct_class_minus_num_wrong_classes"]
+    assert named and named[0].check == "gradient" and "-(C - 1)" in named[0].hint
+    assert "svm_dx_correct_class_minus_num_wrong_classes" in MISTAKES
+    # No check tells it something else: the kink check says where dx is wrong, with no id.
+    assert all(t.mistake in (None, "svm_dx_correct_class_minus_num_wrong_classes") for t in flagged)
+    assert not any("positive x" in (t.hint or "") for t in flagged)
+    # -1 at the correct class (its own mistake), and a count one too negative: not this one.
+    for wrong in ("    positive[rows, y] = -1.0", "    positive[rows, y] = -positive.sum(axis=1) - 1.0"):
+        flagged = failing(grade(mutant("svm", count, wrong), assignment="svm", seed=1), "svm_loss")
+        assert flagged and "svm_dx_correct_class_minus_num_wrong_classes" not in {t.mistake for t in flagged}

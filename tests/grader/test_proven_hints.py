@@ -2,7 +2,10 @@
 one that would not work is replaced by what is certainly true (issue 20's measured cases)."""
 from __future__ import annotations
 
+import numpy as np
+
 from grader.checks import code_fixes
+from grader.diagnosis import values
 from grader.engine import grade
 
 
@@ -118,3 +121,16 @@ def test_a_slip_one_change_of_their_code_fixes_is_told_as_that_fix(mutant):
     report = grade(_sigmoid_with_a_slip_below_zero(mutant, "0.5 * s * (1.0 - s)"), assignment="layers")
     [flag, *_] = gradient_findings(report, "sigmoid_backward")
     assert flag.mistake == "dx_factor_off" and "Your code gives the right dx" in flag.hint and "0.5" in flag.hint
+
+
+def test_a_few_wrong_entries_on_one_side_of_a_sign_are_not_told_as_that_sign():
+    # Round 26: an svm dx wrong at a few correct classes only, whose scores happened to be positive: right
+    # where x < 0, but no branch for positive x is wrong (most of the positive side is right too).
+    x = np.array([[1.0, -1.0, 2.0, -2.0], [0.5, -0.5, 1.5, -1.5], [0.3, -0.3, 0.7, -0.7]])
+    expected = np.arange(12.0).reshape(3, 4) + 1.0
+    few = expected.copy()
+    few[0, 0] += 1.0
+    assert values.localise("dx", few, expected, {"x": x}) is None
+    most = expected.copy()
+    most[x > 0] += 1.0
+    assert "right where x < 0 and wrong where x > 0" in values.localise("dx", most, expected, {"x": x})
