@@ -19,6 +19,7 @@ from .cases.seeds import source_seed
 from .checks import CheckSpec, checks_for, target_function
 from .checks.common import Context
 from .course import Course, find_course
+from .diagnosis.tracebacks import failing_line
 from .exercises import Catalogue, Exercise
 from .exercises.kinds import Kind, KindRun
 from .loading import load_submission
@@ -198,7 +199,45 @@ def _grade_all(runner, hidden_runner, oracle, exercises: list[Exercise | Kind],
     # Said only when the hidden checks did print something (a note on every report is noise).
     if hidden_too and runner.captured_output() != report.student_output:
         report.notes.append("Output your code printed during the hidden checks is not shown.")
-    return [result for _, result in sorted(ordered, key=lambda item: item[0])]
+    return _pointed_at_public([result for _, result in sorted(ordered, key=lambda item: item[0])])
+
+
+# The exception's type in a check's output: the last line of its traceback, before ": message" or the
+# hidden check's " (the message ... is not shown ...)".
+_RAISED = re.compile(r"^([A-Za-z_][\w.]*)(?::|\s\(|\s\[|$)")
+
+
+def _raised(result: TestResult) -> tuple[str, str] | None:
+    """(exception type, the student's line that raised) of a check that ended in an exception."""
+    if result.status is not Status.ERROR or "raised an exception:" not in result.output:
+        return None
+    trace = result.output.split("raised an exception:", 1)[1]
+    lines = [line for line in trace.strip().splitlines() if line.strip()]
+    kind = _RAISED.match(lines[-1].strip()) if lines else None
+    line = failing_line(trace)
+    return (kind.group(1), line) if kind and line else None
+
+
+def _pointed_at_public(results: list[TestResult]) -> list[TestResult]:
+    """A hidden check whose exception got no hint (its message is withheld, and the reading needed it)
+    pointed at a public check of the same function that raised the same exception at the same line and
+    did get one. Said as a pointer, under the neutral id: the public reading was proven on the public
+    case, and another case may reach that line for another reason."""
+    public = {}
+    for result in results:
+        raised = _raised(result) if result.visibility is Visibility.VISIBLE and result.hint else None
+        if raised is not None:
+            public.setdefault((result.function, *raised), result)
+    pointed = []
+    for result in results:
+        raised = _raised(result) if result.visibility is Visibility.HIDDEN and not result.hint else None
+        seen = public.get((result.function, *raised)) if raised else None
+        if seen is not None:
+            result = dataclasses.replace(result, hint=(
+                f"The same line raised the same {raised[0]} in the public check \"{seen.check}\", which says: "
+                f"{seen.hint}"))
+        pointed.append(result)
+    return pointed
 
 
 def grade_exercise(ctx: Context, case_set: case_sets.CaseSet, main_findings: dict,

@@ -109,3 +109,31 @@ def test_student_code_has_a_writable_home_of_its_own_so_matplotlib_is_quiet(writ
     assert report.tests and all(t.status == "passed" for t in report.tests), report.to_dict()
     assert "mkdir" not in report.student_output and "/root" not in report.student_output
     assert "Matplotlib" not in report.student_output
+
+
+def test_a_hidden_exception_without_a_reading_points_at_the_public_check_that_raised_it_too(mutant):
+    # np.reshape's newshape= keyword (gone in NumPy 2.4): the public check reads it from the message,
+    # which a hidden check withholds; the same line and the same TypeError point the hidden check at it.
+    path = mutant("layers", "    x_flat = x.reshape(x.shape[0], w.shape[0])\n    out = x_flat @ w + b",
+                  "    x_flat = np.reshape(x, newshape=(x.shape[0], w.shape[0]))\n    out = x_flat @ w + b",
+                  name="layers.py")
+    report = grade(path, assignment="layers", seed=1)
+    forward = [t for t in report.tests if t.function == "affine_forward" and t.status is Status.ERROR]
+    public = [t for t in forward if t.visibility.value == "visible"]
+    hidden = [t for t in forward if t.visibility.value == "hidden"]
+    assert public and hidden and all(t.mistake == "numpy_removed_api" for t in public)
+    for check in hidden:
+        assert check.hint.startswith('The same line raised the same TypeError in the public check "forward"')
+        assert "newshape" in check.hint and check.mistake == "exception"     # a pointer: no cause claimed
+
+
+def test_a_hidden_exception_at_another_line_gets_no_pointer():
+    from grader.results import TestResult, Visibility
+    def raised(visibility, line, hint):
+        return TestResult("f", "forward", visibility, Status.ERROR, 0, 1,
+                          f'f raised an exception:\n  File "x.py", line 3\n    {line}\nValueError: m', hint, "exception")
+    public = raised(Visibility.VISIBLE, "y = a @ b", "a hint")
+    other = raised(Visibility.HIDDEN, "z = a + b", None)
+    assert engine._pointed_at_public([public, other])[1].hint is None
+    same = raised(Visibility.HIDDEN, "y = a @ b", None)
+    assert "a hint" in engine._pointed_at_public([public, same])[1].hint
