@@ -275,11 +275,21 @@ def _conv_output_shape(out_shape, expected, hint, kind, case):
     stride, pad = case["conv_param"]["stride"], case["conv_param"]["pad"]
     _, _, hh, ww = case["w"].shape
     h, w = case["x"].shape[2:]
+    h_out, w_out = _conv_sizes(case)
+    # (H', H') or (W', W'): one axis's size given to both, the output taken as square
+    square = h_out != w_out and tuple(out_shape[2:]) in {(h_out, h_out), (w_out, w_out)}
 
     def sizes(s, p):
         return _conv_sizes(case, s, p)
+
+    def unsure():
+        """A square output that another reading's sizes give too (H = W, HH for WW gives H' for W'): no cause
+        claimed, and the generic hint kept, so that a fix of the student's own code may still prove one."""
+        return hint, kind, None
     if list(case["conv_param"])[:2] == ["pad", "stride"] and 0 < pad != stride \
             and tuple(out_shape[2:]) == sizes(pad, stride):
+        if square:
+            return unsure()
         return ("Your output has the size of the convolution with the stride and the pad exchanged, and this "
                 "conv_param holds 'pad' before 'stride': read a dict's entries by their keys, stride, pad = "
                 "conv_param['stride'], conv_param['pad'], never by the order of its keys (conv_param.values()), "
@@ -289,12 +299,24 @@ def _conv_output_shape(out_shape, expected, hint, kind, case):
                 "(H' = 1 + (H + 2 * pad - HH) // stride)."), kind, "conv_stride_ignored"
     if hh != ww and tuple(out_shape[2:]) in {(1 + (h + 2 * pad - k) // stride, 1 + (w + 2 * pad - k) // stride)
                                              for k in (hh, ww)}:
+        if square:      # H = W here: HH for WW gives H' for W' too
+            return unsure()
         return ("The kernel is HH x WW = w.shape[2] x w.shape[3], not necessarily square: slide windows of HH "
                 "rows and WW columns."), kind, "conv_square_kernel_assumed"
     if tuple(out_shape[2:]) in {sizes(stride, p) for p in range(0, 4) if p != pad}:
+        if square:
+            return unsure()
         return ("Your output has the size another padding would give: use conv_param['pad'] (it can be 0), "
                 "never a number written in the code."), kind, "conv_pad_hardcoded"
-    h_out, w_out = _conv_sizes(case)
+    if square:
+        # not another kernel's or padding's sizes (above): H' computed for W' (or W' for H'), whatever the
+        # code (one div for both axes, x.shape[2] and w.shape[2] for both, out = np.zeros((N, F, H', H')))
+        rows = out_shape[2] != h_out
+        return (f"out is {tuple(out_shape)} but must be {tuple(expected)}: your output is square, {out_shape[2]} x "
+                f"{out_shape[3]}, but H' and W' differ here. Size each axis from its own: H' = 1 + (H + 2 * pad - HH) "
+                f"// stride = {h_out} from x.shape[2] and w.shape[2], W' = 1 + (W + 2 * pad - WW) // stride = {w_out} "
+                f"from x.shape[3] and w.shape[3]; your {'height' if rows else 'width'} is the "
+                f"{'width' if rows else 'height'}'s."), kind, "conv_output_square_assumed"
     if h_out != w_out and tuple(out_shape[2:]) == (w_out, h_out):
         # the sizes alone: whether the names were exchanged or the values transposed, H' and W' are
         return (f"out is {tuple(out_shape)} but must be {tuple(expected)}: its height and width are exchanged. out has "

@@ -1292,6 +1292,12 @@ def _groupnorm_per_position(c):
     return _groupnorm_normalised(c, lambda n, ch, h, w, g: (n, g, ch // g, h, w), 2)
 
 
+def _groupnorm_over_rows(c):
+    """x reshaped to (N * G, C // G * H * W), one row per example and group, but each column normalised
+    across the N * G rows (batchnorm's axis 0) instead of each row over its own values."""
+    return _groupnorm_normalised(c, lambda n, ch, h, w, g: (n * g, -1), 0)
+
+
 def _groupnorm_interleaved(c):
     """Groups of channels c with the same c % G: x reshaped to (N, C // G, G, H, W), not (N, G, C // G, H, W)."""
     return _groupnorm_normalised(c, lambda n, ch, h, w, g: (n, ch // g, g, h, w), (1, 3, 4))
@@ -1363,6 +1369,11 @@ GROUPNORM = Hidden(
                 "position (h, w), one pair per example and group: reshape x to (N, G, C // G, H, W) and normalise "
                 "over axes (2, 3, 4), not over the channels of each position alone.", _groupnorm_per_position,
                 when=lambda c: c["G"] < c["x"].shape[1]),
+        Mistake("out_axis_off", "out", "Each example's group is normalised over its own values: with x reshaped "
+                "to (N * G, C // G * H * W), one row per example and group, take the mean and variance of each row "
+                "(axis 1, keepdims=True), not of each column across the N * G rows (axis 0, as batchnorm does), "
+                "which mixes the examples and the groups.", _groupnorm_over_rows,
+                when=lambda c: c["x"].shape[0] * c["G"] > 1),
         Mistake("groupnorm_channels_interleaved", "out", "Group g holds the C // G consecutive channels g * C // G to "
                 "(g + 1) * C // G: reshape x to (N, G, C // G, H, W). (N, C // G, G, H, W) puts every G-th channel "
                 "in one group.", _groupnorm_interleaved, when=lambda c: 1 < c["G"] < c["x"].shape[1]),

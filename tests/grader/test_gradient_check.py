@@ -55,7 +55,23 @@ def exp_backward(dout, cache):
     assert report.score == 0
     assert all(t.status != "passed" for t in report.tests if t.function == "exp_backward"
                and t.check in ("gradient", "gradient edge cases"))
+    # zeros are right for that forward: dx is said to be all zeros, not that it was never computed
+    [first, *_] = [t for t in report.tests if t.function == "exp_backward" and t.status == "failed"]
+    assert "dx is all zeros" in first.output and first.hint.startswith("Fix exp_forward first")
 
+
+def test_a_zero_gradient_of_a_right_forward_is_told_to_compute_it(write):
+    source = '''
+import numpy as np
+def exp_forward(x):
+    out = np.exp(x)
+    return out, out
+def exp_backward(dout, cache):
+    return np.zeros_like(dout)
+'''
+    report = grade(write(source))
+    [first, *_] = [t for t in report.tests if t.function == "exp_backward" and t.status == "failed"]
+    assert first.mistake == "dx_zero" and "Compute the gradient and return it" in first.hint
 
 def test_wrong_gradient_with_right_forward_is_judged_against_the_reference(mutant, failing):
     report = grade(mutant("layers", "dx = s * (1.0 - s) * dout", "dx = s * dout"), assignment="layers")

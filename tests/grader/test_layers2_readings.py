@@ -2,7 +2,10 @@
 the mistake on a mutant of the reference that makes it, and stays silent where the cause differs."""
 from __future__ import annotations
 
+import numpy as np
+
 from grader.engine import grade
+from grader.exercises import catalogue
 
 CONV_PAD = "    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))\n    h_out"
 POOL_OUT = "    out = np.empty((n, c, _output_size(h, ph, stride), _output_size(w, pw, stride)))"
@@ -297,3 +300,54 @@ def test_pool_windows_of_stride_by_stride_are_still_named(mutant):
                           "x[:, :, i * stride:i * stride + stride, j * stride:j * stride + stride]"),
                    assignment="layers2")
     assert "pool_window_size_is_stride" in _ids(report, "max_pool_forward_naive")
+
+
+def _conv_shape_reading(out_spatial, x, w, stride, pad):
+    """conv's own reading of a wrong output shape, on a case with x and w of these spatial sizes."""
+    conv = next(e for e in catalogue().exercises() if e.name == "conv")
+    case = {"x": np.zeros((1, 1) + x), "w": np.zeros((1, 1) + w), "conv_param": {"stride": stride, "pad": pad}}
+    expected = (1, 1) + tuple(1 + (s + 2 * pad - k) // stride for s, k in zip(x, w))
+    hint, _, mistake = conv.output_shape((1, 1) + out_spatial, expected, "The output must have shape", "shape", case)
+    return hint, mistake
+
+
+def test_conv_output_sized_square_from_one_axis_is_named(mutant):
+    # Round 26: div = (H + 2 * pad - HH) // stride, H_out = W_out = 1 + div: (H', H') for (H', W')
+    report = grade(mutant("layers2", "    w_out = _output_size(x.shape[3], ww, stride, pad)",
+                          "    w_out = h_out"), assignment="layers2", seed=1)
+    flags = [t for t in report.tests if t.function == "conv_forward_naive" and t.mistake == "conv_output_square_assumed"]
+    assert flags and "your output is square, 5 x 5" in flags[0].hint and "W' = 1 + (W + 2 * pad - WW) // stride = 9" \
+        in flags[0].hint
+    # (W', W') as well; the other readings of the sizes keep theirs
+    assert _conv_shape_reading((9, 9), (5, 7), (3, 1), 1, 1)[1] == "conv_output_square_assumed"
+    assert _conv_shape_reading((5, 7), (5, 7), (3, 1), 1, 1)[1] == "conv_square_kernel_assumed"
+    assert _conv_shape_reading((9, 5), (5, 7), (3, 1), 1, 1)[1] == "conv_output_height_width_exchanged"
+
+
+def test_a_square_output_that_a_square_kernel_gives_too_names_neither():
+    # H = W: HH used for WW gives (H', H') too, so the sizes cannot tell the two slips apart: the generic hint,
+    # no cause (a fix of the student's own code may still prove one)
+    assert _conv_shape_reading((2, 2), (4, 4), (3, 1), 1, 0) == ("The output must have shape", None)
+    # where H and W differ the kernel's sizes are told apart (W' from W with HH: (2, 3))
+    assert _conv_shape_reading((2, 3), (4, 5), (3, 1), 1, 0)[1] == "conv_square_kernel_assumed"
+    assert _conv_shape_reading((2, 2), (4, 5), (3, 1), 1, 0)[1] == "conv_output_square_assumed"
+
+
+GROUPNORM_STATS = ("    groups = x.reshape(n, G, c // G, h, w)\n"
+                   "    x_hat, inv_std = _normalise(groups, (2, 3, 4), gn_param.get(\"eps\", 1e-5))")
+
+
+def test_groupnorm_stats_over_the_rows_of_its_n_times_g_reshape_are_named(mutant):
+    # Round 26: x.reshape(N * G, -1) (one row per example and group) with batchnorm's axis 0
+    report = grade(mutant("layers2", GROUPNORM_STATS, "    groups = x.reshape(n * G, -1)\n"
+                          "    x_hat, inv_std = _normalise(groups, 0, gn_param.get(\"eps\", 1e-5))"), assignment="layers2")
+    flags = [t for t in report.tests if t.function == "spatial_groupnorm_forward" and t.mistake == "out_axis_off"]
+    assert flags and "not of each column across the N * G rows (axis 0" in flags[0].hint
+
+
+def test_groupnorm_stats_over_the_batch_alone_are_not_told_the_n_times_g_rows(mutant):
+    # statistics across the examples only, per group and position: another mistake, not this one's hint
+    report = grade(mutant("layers2", GROUPNORM_STATS, "    groups = x.reshape(n, G, -1)\n"
+                          "    x_hat, inv_std = _normalise(groups, 0, gn_param.get(\"eps\", 1e-5))"), assignment="layers2")
+    failing = [t for t in report.tests if t.function == "spatial_groupnorm_forward" and t.status != "passed"]
+    assert failing and not any("N * G rows" in (t.hint or "") for t in failing)
