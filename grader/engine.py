@@ -19,7 +19,7 @@ from .cases.seeds import source_seed
 from .checks import CheckSpec, checks_for, target_function
 from .checks.common import Context
 from .course import Course, find_course
-from .diagnosis.tracebacks import failing_line
+from .diagnosis.tracebacks import exception_type, failing_line, raised
 from .exercises import Catalogue, Exercise
 from .exercises.kinds import Kind, KindRun
 from .loading import load_submission
@@ -202,20 +202,13 @@ def _grade_all(runner, hidden_runner, oracle, exercises: list[Exercise | Kind],
     return _pointed_at_public([result for _, result in sorted(ordered, key=lambda item: item[0])])
 
 
-# The exception's type in a check's output: the last line of its traceback, before ": message" or the
-# hidden check's " (the message ... is not shown ...)".
-_RAISED = re.compile(r"^([A-Za-z_][\w.]*)(?::|\s\(|\s\[|$)")
-
-
 def _raised(result: TestResult) -> tuple[str, str] | None:
     """(exception type, the student's line that raised) of a check that ended in an exception."""
-    if result.status is not Status.ERROR or "raised an exception:" not in result.output:
+    said = raised(result.output) if result.status is Status.ERROR else None
+    if said is None:
         return None
-    trace = result.output.split("raised an exception:", 1)[1]
-    lines = [line for line in trace.strip().splitlines() if line.strip()]
-    kind = _RAISED.match(lines[-1].strip()) if lines else None
-    line = failing_line(trace)
-    return (kind.group(1), line) if kind and line else None
+    kind, line = exception_type(said[1]), failing_line(said[1])
+    return (kind, line) if kind and line else None
 
 
 def _pointed_at_public(results: list[TestResult]) -> list[TestResult]:

@@ -21,7 +21,7 @@ from ..cases import build_case
 from ..compare import is_numeric_array
 from ..diagnosis import puzzle
 from ..diagnosis.slips import slip_hint
-from ..diagnosis.tracebacks import code_lines, failing_line
+from ..diagnosis.tracebacks import RAISED, code_lines, failing_line
 from ..exercises.base import Case, Exercise
 from ..oracle import Oracle
 from ..results import Finding, Status
@@ -107,7 +107,7 @@ def outcome_finding(outcome: Outcome, function: str, case: Case | None = None,
         exercise = exercise or (case.exercise if case is not None else None)
         own = exercise.error_hint(error, function, case) if exercise and exercise.error_hint else None
         hint, mistake = own or _error_hint(error, function, case, exercise)
-        return Finding(Status.ERROR, f"{function} raised an exception:\n{trace}", hint, mistake)
+        return Finding(Status.ERROR, f"{function}{RAISED}{trace}", hint, mistake)
     if outcome.status == "crashed":
         return Finding(Status.ERROR, outcome.detail, "Don't call exit() or os._exit(); return your results.",
                        "crashed")

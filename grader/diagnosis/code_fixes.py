@@ -648,10 +648,7 @@ def _counterparts(definition: ast.FunctionDef) -> dict[str, frozenset[str]]:
     sizes = one_change._size_names(definition)
 
     def across(name: str) -> str:
-        for a, b in _WORDS:
-            if a in name or b in name:
-                return name.replace(a, "\0").replace(b, a).replace("\0", b)
-        return "".join(_ACROSS.get(ch, ch) for ch in name)
+        return _word_across(name) or "".join(_ACROSS.get(ch, ch) for ch in name)
     pairs = {name: {across(name)} & sizes - {name} for name in sizes}
     bounds = {}
     for loop in (n for n in ast.walk(definition) if isinstance(n, ast.For)):

@@ -6,6 +6,7 @@ import textwrap
 
 import click
 
+from ..diagnosis.tracebacks import exception_type, raised
 from ..results import Report, Status, TestResult, score_text
 from .graphs import shown as drawn_graphs
 from .graphs import text_lines
@@ -93,23 +94,20 @@ def same_failure(test: TestResult) -> tuple:
     An exception is the same by where it was raised and its type: a hidden check shows no message
     (grader.runner.redaction), so its twin on a public case differs in that only."""
     output = _INPUTS.sub("", test.output or "")
-    if test.status is Status.ERROR and _RAISED in output:
+    if test.status is Status.ERROR and raised(output):
         output = _exception_identity(output)
     return test.status, output, test.hint
 
 
 _INPUTS = re.compile(r" \[inputs: [^\]]*\]")
-_RAISED = " raised an exception:\n"
 _WHERE = re.compile(r'^\s*(File "[^"]*", line \d+|cell \d+, line \d+)', re.MULTILINE)
-_EXCEPTION_TYPE = re.compile(r"^\s*([A-Za-z_][\w.]*)")
 
 
 def _exception_identity(output: str) -> str:
     """'f raised an exception:' with the traceback's locations and the exception's type only."""
-    head, _, trace = output.partition(_RAISED)
+    head, trace = raised(output)
     last = trace.strip().splitlines()[-1] if trace.strip() else ""
-    kind = _EXCEPTION_TYPE.match(last)
-    return "\n".join([head, *_WHERE.findall(trace), kind.group(1) if kind else last])
+    return "\n".join([head, *_WHERE.findall(trace), exception_type(trace) or last])
 
 
 def _where(test: TestResult) -> str:
